@@ -1,0 +1,91 @@
+/* clients: the people a firm represents. */
+#include <string.h>
+
+#include "resources.h"
+
+static const struct field_spec client_fields[] = {
+    {.name = "family_name", .type = FIELD_TEXT, .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
+     .max_chars = 200},
+    {.name = "given_name", .type = FIELD_TEXT, .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
+     .max_chars = 200},
+    {.name = "other_names", .type = FIELD_TEXT_ARRAY, .flags = FIELD_SINGLE_LINE,
+     .max_chars = 200, .max_items = 20},
+    {.name = "date_of_birth", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
+    {.name = "country_of_birth", .type = FIELD_TEXT, .max_chars = 2,
+     .normalize = identifiers_country},
+    {.name = "citizenship", .type = FIELD_TEXT, .max_chars = 2, .normalize = identifiers_country},
+    {.name = "a_number", .type = FIELD_TEXT, .max_chars = 20, .normalize = identifiers_a_number},
+    {.name = "passport_number", .type = FIELD_TEXT, .max_chars = 30,
+     .normalize = identifiers_passport_number},
+    {.name = "passport_country", .type = FIELD_TEXT, .max_chars = 2,
+     .normalize = identifiers_country},
+    {.name = "passport_expires_on", .type = FIELD_DATE},
+    {.name = "email", .type = FIELD_TEXT, .max_chars = 254, .normalize = identifiers_email},
+    {.name = "phone", .type = FIELD_TEXT, .max_chars = 40, .normalize = identifiers_phone},
+    {.name = "address", .type = FIELD_TEXT, .max_chars = 1000},
+    {.name = "preferred_language", .type = FIELD_TEXT, .max_chars = 64,
+     .normalize = identifiers_language_tag},
+    {.name = "notes", .type = FIELD_TEXT, .max_chars = 10000},
+};
+
+static const char *const client_read_only[] = {RECORD_READ_ONLY, NULL};
+
+static const struct filter_spec client_filters[] = {
+    {.name = "q", .kind = FILTER_SEARCH},
+    {.name = NULL},
+};
+
+static const char *const client_json_columns[] = {"other_names", NULL};
+
+/* Derive the folded search key from every name of the client. */
+static int client_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
+                               const struct clock_now *clock, struct problem *p)
+{
+    const char *names[22] = {0};
+    size_t count = 0, i;
+    json_t *other;
+
+    (void)db, (void)parent_id, (void)id, (void)clock, (void)p;
+    names[count++] = json_string_value(json_object_get(record, "family_name"));
+    names[count++] = json_string_value(json_object_get(record, "given_name"));
+    json_array_foreach(json_object_get(record, "other_names"), i, other)
+    {
+        if (count < sizeof(names) / sizeof(names[0]))
+            names[count++] = json_string_value(other);
+    }
+    json_object_set_new(record, "search_key", resource_search_key(names, count));
+    return 0;
+}
+
+/* A client's parole requests are legal records: refuse to delete a client who has any. */
+static int client_before_delete(struct db *db, int64_t id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id);
+    int64_t count = 0;
+    int rc = resource_scalar_int(db, SQL_CLIENT_DEPENDENTS, binds, &count, p);
+
+    json_decref(binds);
+    if (rc != 0)
+        return -1;
+    if (count > 0)
+        return problem_set(p, PROBLEM_CONFLICT,
+                           "this client still has %lld parole request(s); legal records are "
+                           "never deleted along with a client",
+                           (long long)count);
+    return 0;
+}
+
+const struct resource_spec clients_resource = {
+    .collection = "clients",
+    .noun = "client",
+    .table = {client_fields, sizeof(client_fields) / sizeof(client_fields[0]), client_read_only},
+    .filters = client_filters,
+    .json_columns = client_json_columns,
+    .sql_get = SQL_CLIENT_GET,
+    .sql_list = SQL_CLIENT_LIST,
+    .sql_insert = SQL_CLIENT_INSERT,
+    .sql_update = SQL_CLIENT_UPDATE,
+    .sql_delete = SQL_CLIENT_DELETE,
+    .before_write = client_before_write,
+    .before_delete = client_before_delete,
+};

@@ -1,0 +1,309 @@
+/* db: SQLite connections, the statement cache and JSON binding. */
+#include "db.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+    sqlite3 *handle;
+    sqlite3_stmt *statements[SQL__MAX];
+    struct db *next_in_pool; /* the pool's list of every connection it opened */
+};
+
+static char *pool_path;
+static struct db *pool_head;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local struct db *thread_connection;
+
+/* Apply the connection settings every connection needs. Returns 0 or -1 with *p set. */
+static int db_configure(struct db *db, struct problem *p)
+{
+    static const char *const setup =
+        "PRAGMA journal_mode = WAL;"
+        "PRAGMA synchronous = FULL;"
+        "PRAGMA foreign_keys = ON;"
+        "PRAGMA temp_store = MEMORY;";
+
+    if (sqlite3_busy_timeout(db->handle, 5000) != SQLITE_OK)
+        return problem_set(p, PROBLEM_INTERNAL, "database: %s", sqlite3_errmsg(db->handle));
+    return db_exec(db, setup, p);
+}
+
+struct db *db_open(const char *path, struct problem *p)
+{
+    struct db *db = calloc(1, sizeof(*db));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+
+    if (db == NULL) {
+        problem_set(p, PROBLEM_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &db->handle, flags, NULL) != SQLITE_OK) {
+        problem_set(p, PROBLEM_UNAVAILABLE, "cannot open database %s: %s", path,
+                    db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->handle, 1);
+    if (db_configure(db, p) != 0)
+        goto fail;
+    return db;
+fail:
+    db_close(db);
+    return NULL;
+}
+
+void db_close(struct db *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < SQL__MAX; i++)
+        sqlite3_finalize(db->statements[i]);
+    sqlite3_close(db->handle);
+    free(db);
+}
+
+void db_pool_configure(const char *path)
+{
+    pthread_mutex_lock(&pool_lock);
+    free(pool_path);
+    pool_path = strdup(path);
+    pthread_mutex_unlock(&pool_lock);
+}
+
+struct db *db_thread(struct problem *p)
+{
+    struct db *db;
+
+    if (thread_connection != NULL)
+        return thread_connection;
+    db = db_open(pool_path, p);
+    if (db == NULL)
+        return NULL;
+    pthread_mutex_lock(&pool_lock);
+    db->next_in_pool = pool_head;
+    pool_head = db;
+    pthread_mutex_unlock(&pool_lock);
+    thread_connection = db;
+    return db;
+}
+
+void db_pool_close_all(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    while (pool_head != NULL) {
+        struct db *next = pool_head->next_in_pool;
+
+        db_close(pool_head);
+        pool_head = next;
+    }
+    free(pool_path);
+    pool_path = NULL;
+    pthread_mutex_unlock(&pool_lock);
+    thread_connection = NULL;
+}
+
+db_stmt *db_prepare(struct db *db, enum sql_id id, struct problem *p)
+{
+    sqlite3_stmt *stmt = db->statements[id];
+
+    if (stmt == NULL) {
+        if (sqlite3_prepare_v3(db->handle, sql_text(id), -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+                               NULL) != SQLITE_OK) {
+            problem_set(p, PROBLEM_INTERNAL, "prepare %s: %s", sql_name(id),
+                        sqlite3_errmsg(db->handle));
+            return NULL;
+        }
+        db->statements[id] = stmt;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return stmt;
+}
+
+int db_bind_json(db_stmt *stmt, const json_t *values, struct problem *p)
+{
+    int count = sqlite3_bind_parameter_count(stmt);
+
+    for (int i = 1; i <= count; i++) {
+        const char *name = sqlite3_bind_parameter_name(stmt, i);
+        const json_t *value;
+        int rc = SQLITE_OK;
+
+        if (name == NULL || name[0] != ':')
+            return problem_set(p, PROBLEM_INTERNAL, "statement has an unnamed parameter");
+        value = json_object_get(values, name + 1);
+        if (value == NULL)
+            return problem_set(p, PROBLEM_INTERNAL, "no value for parameter %s", name);
+        switch (json_typeof(value)) {
+        case JSON_STRING:
+            rc = sqlite3_bind_text(stmt, i, json_string_value(value),
+                                   (int)json_string_length(value), SQLITE_TRANSIENT);
+            break;
+        case JSON_INTEGER:
+            rc = sqlite3_bind_int64(stmt, i, json_integer_value(value));
+            break;
+        case JSON_TRUE:
+        case JSON_FALSE:
+            rc = sqlite3_bind_int(stmt, i, json_is_true(value));
+            break;
+        case JSON_NULL:
+            rc = sqlite3_bind_null(stmt, i);
+            break;
+        case JSON_REAL:
+            rc = sqlite3_bind_double(stmt, i, json_real_value(value));
+            break;
+        case JSON_ARRAY:
+        case JSON_OBJECT: {
+            char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+            if (text == NULL)
+                return problem_set(p, PROBLEM_INTERNAL, "out of memory");
+            rc = sqlite3_bind_text(stmt, i, text, -1, free);
+            break;
+        }
+        }
+        if (rc != SQLITE_OK)
+            return problem_set(p, PROBLEM_INTERNAL, "bind %s failed", name);
+    }
+    return 0;
+}
+
+enum db_step db_step(db_stmt *stmt)
+{
+    int rc = sqlite3_step(stmt);
+
+    switch (rc) {
+    case SQLITE_ROW:
+        return DB_ROW;
+    case SQLITE_DONE:
+        return DB_DONE;
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return DB_CONSTRAINT_UNIQUE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return DB_CONSTRAINT_FOREIGN_KEY;
+    default:
+        return DB_ERROR;
+    }
+}
+
+/* True when name is in the NULL-terminated list. */
+static int name_in(const char *name, const char *const *list)
+{
+    for (; list != NULL && *list != NULL; list++)
+        if (strcmp(name, *list) == 0)
+            return 1;
+    return 0;
+}
+
+json_t *db_row_to_json(db_stmt *stmt, const char *const *bool_columns,
+                       const char *const *json_columns)
+{
+    json_t *row = json_object();
+    int count = sqlite3_column_count(stmt);
+
+    for (int i = 0; i < count; i++) {
+        const char *name = sqlite3_column_name(stmt, i);
+        json_t *value;
+
+        switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_NULL:
+            value = json_null();
+            break;
+        case SQLITE_INTEGER:
+            if (name_in(name, bool_columns))
+                value = json_boolean(sqlite3_column_int64(stmt, i) != 0);
+            else
+                value = json_integer(sqlite3_column_int64(stmt, i));
+            break;
+        case SQLITE_FLOAT:
+            value = json_real(sqlite3_column_double(stmt, i));
+            break;
+        default: {
+            const char *text = (const char *)sqlite3_column_text(stmt, i);
+            size_t len = (size_t)sqlite3_column_bytes(stmt, i);
+
+            if (name_in(name, json_columns))
+                value = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+            else
+                value = json_stringn(text, len);
+            if (value == NULL)
+                value = json_null();
+            break;
+        }
+        }
+        json_object_set_new(row, name, value);
+    }
+    return row;
+}
+
+int64_t db_column_int(db_stmt *stmt, int column)
+{
+    return sqlite3_column_int64(stmt, column);
+}
+
+const char *db_column_text(db_stmt *stmt, int column)
+{
+    return (const char *)sqlite3_column_text(stmt, column);
+}
+
+int db_column_is_null(db_stmt *stmt, int column)
+{
+    return sqlite3_column_type(stmt, column) == SQLITE_NULL;
+}
+
+int db_exec(struct db *db, const char *sql, struct problem *p)
+{
+    char *message = NULL;
+
+    if (sqlite3_exec(db->handle, sql, NULL, NULL, &message) != SQLITE_OK) {
+        problem_set(p, PROBLEM_INTERNAL, "database: %s", message ? message : "error");
+        sqlite3_free(message);
+        return -1;
+    }
+    return 0;
+}
+
+int db_begin_write(struct db *db, struct problem *p)
+{
+    return db_exec(db, "BEGIN IMMEDIATE", p);
+}
+
+int db_begin_read(struct db *db, struct problem *p)
+{
+    return db_exec(db, "BEGIN", p);
+}
+
+int db_commit(struct db *db, struct problem *p)
+{
+    return db_exec(db, "COMMIT", p);
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->handle))
+        sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_changes(struct db *db)
+{
+    return sqlite3_changes(db->handle);
+}
+
+int64_t db_last_insert_id(struct db *db)
+{
+    return sqlite3_last_insert_rowid(db->handle);
+}
+
+const char *db_errmsg(struct db *db)
+{
+    return sqlite3_errmsg(db->handle);
+}
+
+void db_finish(db_stmt *stmt)
+{
+    if (stmt != NULL)
+        sqlite3_reset(stmt);
+}

@@ -1,0 +1,83 @@
+/* db: the only module that includes SQLite. One connection per thread (opened on first use,
+ * each with its own prepared-statement cache), the pragmas that make writes durable, the
+ * transaction helpers, and generic binding of named parameters from JSON and of rows to JSON. */
+#ifndef PAROLETRACK_DB_H
+#define PAROLETRACK_DB_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "problem.h"
+#include "sql.h"
+
+struct db;
+typedef struct sqlite3_stmt db_stmt;
+
+/* The result of stepping a statement. */
+enum db_step { DB_ROW, DB_DONE, DB_CONSTRAINT_UNIQUE, DB_CONSTRAINT_FOREIGN_KEY, DB_ERROR };
+
+/* Open (creating if needed) the database file at path, set WAL, synchronous=FULL, foreign keys
+ * and the busy timeout. Returns a connection the caller closes with db_close(), or NULL with
+ * the reason in *p. ":memory:" opens a private in-memory database (tests). */
+struct db *db_open(const char *path, struct problem *p);
+
+/* Finalise the cached statements and close the connection; NULL is ignored. */
+void db_close(struct db *db);
+
+/* Remember the path every thread's connection opens (call once, before db_thread()). */
+void db_pool_configure(const char *path);
+
+/* The calling thread's connection, opened on first use and cached for the thread's life; NULL
+ * with the reason in *p when it cannot be opened. The pool owns it. */
+struct db *db_thread(struct problem *p);
+
+/* Close every connection the pool opened. Call after all threads that used them have ended. */
+void db_pool_close_all(void);
+
+/* The cached prepared statement `id`, reset and with its bindings cleared; NULL with the reason
+ * in *p when it cannot be prepared. The connection owns it. */
+db_stmt *db_prepare(struct db *db, enum sql_id id, struct problem *p);
+
+/* Bind every named parameter of stmt (":name") from the member `name` of values: strings as
+ * text, integers, booleans as 0/1, null as NULL, arrays/objects as compact JSON text. A
+ * parameter with no member is a programming error reported in *p. Returns 0 or -1. */
+int db_bind_json(db_stmt *stmt, const json_t *values, struct problem *p);
+
+/* Step a statement once. */
+enum db_step db_step(db_stmt *stmt);
+
+/* The current row as a new JSON object owned by the caller: column names are keys; integers and
+ * text map to JSON, NULL to null; columns named in bool_columns become true/false and those in
+ * json_columns are parsed JSON text (both NULL-terminated lists, may be NULL). */
+json_t *db_row_to_json(db_stmt *stmt, const char *const *bool_columns,
+                       const char *const *json_columns);
+
+/* Column accessors for the current row. The text is owned by the statement until the next step
+ * or reset. */
+int64_t db_column_int(db_stmt *stmt, int column);
+const char *db_column_text(db_stmt *stmt, int column);
+int db_column_is_null(db_stmt *stmt, int column);
+
+/* Run SQL text with no parameters and no results (schema scripts). Returns 0, or -1 with the
+ * SQLite message in *p. */
+int db_exec(struct db *db, const char *sql, struct problem *p);
+
+/* BEGIN IMMEDIATE (takes the write lock up front) / BEGIN (a read snapshot) / COMMIT /
+ * ROLLBACK. Each returns 0, or -1 with the reason in *p; db_rollback never fails loudly. */
+int db_begin_write(struct db *db, struct problem *p);
+int db_begin_read(struct db *db, struct problem *p);
+int db_commit(struct db *db, struct problem *p);
+void db_rollback(struct db *db);
+
+/* Number of rows the last INSERT/UPDATE/DELETE changed, and the last inserted row id. */
+int db_changes(struct db *db);
+int64_t db_last_insert_id(struct db *db);
+
+/* The connection's last error message (owned by SQLite). */
+const char *db_errmsg(struct db *db);
+
+
+/* Reset a statement after use so it holds no read snapshot; NULL is ignored. */
+void db_finish(db_stmt *stmt);
+
+#endif

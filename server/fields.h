@@ -1,0 +1,66 @@
+/* fields: declarative validation of request bodies. Each resource describes its fields in a
+ * table (name, type, required, limits, choices, normaliser); this module checks a create body or
+ * a JSON merge patch against the table, reports every bad field at once, and produces the
+ * complete, normalised record the store binds. Handlers only ever see checked values. */
+#ifndef PAROLETRACK_FIELDS_H
+#define PAROLETRACK_FIELDS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dates.h"
+#include "identifiers.h"
+#include "problem.h"
+
+enum field_type {
+    FIELD_TEXT,       /* a string; max_chars counts Unicode characters */
+    FIELD_DATE,       /* "YYYY-MM-DD", a real calendar date */
+    FIELD_TIMESTAMP,  /* RFC 3339 with an offset */
+    FIELD_ENUM,       /* one of choices */
+    FIELD_BOOL,       /* true / false, default false */
+    FIELD_INT,        /* an integer in min..max */
+    FIELD_TEXT_ARRAY, /* an array of at most max_items strings, default [] */
+};
+
+enum field_flags {
+    FIELD_REQUIRED = 1 << 0,    /* must be present and not null */
+    FIELD_SINGLE_LINE = 1 << 1, /* text with no control characters (names, codes) */
+    FIELD_NOT_FUTURE = 1 << 2,  /* a date not after today (date of birth) */
+};
+
+struct field_spec {
+    const char *name;
+    enum field_type type;
+    unsigned flags;
+    size_t max_chars;                 /* FIELD_TEXT / items of FIELD_TEXT_ARRAY */
+    size_t max_items;                 /* FIELD_TEXT_ARRAY */
+    const char *const *choices;       /* FIELD_ENUM, NULL-terminated */
+    identifier_normalizer normalize;  /* FIELD_TEXT identifiers and codes, may be NULL */
+    int64_t min, max;                 /* FIELD_INT */
+    const char *default_choice;       /* FIELD_ENUM default on create, may be NULL */
+};
+
+struct field_table {
+    const struct field_spec *fields;
+    size_t count;
+    const char *const *read_only; /* names a client may see but never write, NULL-terminated */
+};
+
+/* Check a create body against the table. Returns a new object (owned by the caller) holding
+ * every field of the table, normalised, with defaults and nulls filled in; or NULL with a
+ * PROBLEM_VALIDATION listing every bad field (or PROBLEM_BAD_REQUEST when body is not an
+ * object) in *p. today is the firm-local date ("YYYY-MM-DD"). */
+json_t *fields_check_create(const struct field_table *table, const json_t *body,
+                            const char *today, struct problem *p);
+
+/* Apply a JSON merge patch (RFC 7396) to `current` (a stored record holding every field of the
+ * table) and check the result. Returns a new object owned by the caller with every field of the
+ * table, or NULL with the problem in *p. */
+json_t *fields_check_patch(const struct field_table *table, const json_t *current,
+                           const json_t *patch, const char *today, struct problem *p);
+
+/* The number of Unicode characters in a UTF-8 string. */
+size_t fields_utf8_length(const char *text);
+
+#endif

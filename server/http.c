@@ -1,0 +1,452 @@
+/* http: libmicrohttpd glue. The access handler follows the library's contract: per-request
+ * state in *req_cls (freed in the completion callback), an early 400/413 on the first call,
+ * otherwise the response is queued only after the whole body arrived (queueing on the first
+ * call would make the daemon close every keep-alive connection). */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "crypto.h"
+#include "dates.h"
+
+#define MAX_QUERY_PARAMS 64
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_config config;
+};
+
+/* Everything one request needs between the access handler's calls. */
+struct request_state {
+    struct timespec started;
+    char request_id[65];
+    char *body;
+    size_t body_len, body_cap;
+    int too_large;
+    int status;
+    size_t bytes;
+    const char *route;  /* static pattern or "-" */
+    const char *method; /* static label for the log */
+    const struct http_config *config;
+};
+
+/* The method as a static label for the access log (never echo arbitrary client text). */
+static const char *method_label(const char *method)
+{
+    static const char *const known[] = {"GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"};
+
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(method, known[i]) == 0)
+            return known[i];
+    return "OTHER";
+}
+
+/* True when a client-supplied request id is safe to echo and log. */
+static int request_id_acceptable(const char *id)
+{
+    size_t len = id ? strlen(id) : 0;
+
+    if (len == 0 || len > 64)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') ||
+              (id[i] >= '0' && id[i] <= '9') || strchr("._-", id[i]) != NULL))
+            return 0;
+    return 1;
+}
+
+struct framing {
+    int content_length_count;
+    int transfer_encoding;
+};
+
+static enum MHD_Result count_framing_headers(void *cls, enum MHD_ValueKind kind, const char *key,
+                                             const char *value)
+{
+    struct framing *framing = cls;
+
+    (void)kind, (void)value;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        framing->content_length_count++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        framing->transfer_encoding = 1;
+    return MHD_YES;
+}
+
+struct query_collector {
+    struct query_param params[MAX_QUERY_PARAMS];
+    size_t count;
+    int overflow;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct query_collector *collector = cls;
+
+    (void)kind;
+    if (collector->count == MAX_QUERY_PARAMS) {
+        collector->overflow = 1;
+        return MHD_NO;
+    }
+    collector->params[collector->count].name = key;
+    collector->params[collector->count].value = value;
+    collector->count++;
+    return MHD_YES;
+}
+
+/* Add the headers every response carries. */
+static void add_common_headers(struct MHD_Response *response, const struct request_state *state)
+{
+    MHD_add_response_header(response, "X-Request-Id", state->request_id);
+    MHD_add_response_header(response, "Cache-Control", "no-store");
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(response, "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'self'");
+}
+
+/* Queue the reply as the response of the connection. Returns the library's result. */
+static enum MHD_Result send_reply(struct MHD_Connection *connection, struct request_state *state,
+                                  const struct api_reply *reply)
+{
+    struct MHD_Response *response;
+    enum MHD_Result result;
+    char *text = NULL;
+    size_t len = 0;
+
+    if (reply->body != NULL) {
+        text = json_dumps(reply->body, JSON_COMPACT);
+        if (text != NULL)
+            len = strlen(text);
+    }
+    response = MHD_create_response_from_buffer(len, text ? text : (void *)"",
+                                               text ? MHD_RESPMEM_MUST_FREE
+                                                    : MHD_RESPMEM_PERSISTENT);
+    if (response == NULL) {
+        free(text);
+        return MHD_NO;
+    }
+    add_common_headers(response, state);
+    if (reply->body != NULL)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                reply->is_problem ? "application/problem+json"
+                                                  : "application/json");
+    if (reply->location[0])
+        MHD_add_response_header(response, MHD_HTTP_HEADER_LOCATION, reply->location);
+    if (reply->etag[0])
+        MHD_add_response_header(response, MHD_HTTP_HEADER_ETAG, reply->etag);
+    if (reply->allow[0])
+        MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, reply->allow);
+    state->status = reply->status;
+    state->bytes = len;
+    state->route = reply->route;
+    result = MHD_queue_response(connection, (unsigned int)reply->status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+/* Reply at once with a problem of the given kind (early 400/413 and the like). */
+static enum MHD_Result send_problem(struct MHD_Connection *connection,
+                                    struct request_state *state, enum problem_kind kind,
+                                    const char *detail)
+{
+    struct api_reply reply;
+    struct problem p;
+    enum MHD_Result result;
+
+    memset(&reply, 0, sizeof(reply));
+    reply.route = state->route;
+    problem_init(&p);
+    problem_set(&p, kind, "%s", detail);
+    api_reply_problem(&reply, &p);
+    result = send_reply(connection, state, &reply);
+    api_reply_clear(&reply);
+    problem_clear(&p);
+    return result;
+}
+
+/* Set up the state of a new request and refuse what can be refused before reading the body.
+ * Returns 1 when a response was queued already. */
+static int begin_request(struct MHD_Connection *connection, struct request_state *state,
+                         enum MHD_Result *result)
+{
+    const char *given_id = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-Request-Id");
+    const char *length;
+    struct framing framing = {0, 0};
+    char *end = NULL;
+
+    if (request_id_acceptable(given_id))
+        snprintf(state->request_id, sizeof(state->request_id), "%s", given_id);
+    else
+        crypto_random_hex(state->request_id, 16);
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, count_framing_headers, &framing);
+    if (framing.content_length_count > 1 ||
+        (framing.content_length_count == 1 && framing.transfer_encoding)) {
+        *result = send_problem(connection, state, PROBLEM_BAD_REQUEST,
+                               "ambiguous message framing: send one Content-Length or "
+                               "Transfer-Encoding, not both or twice");
+        return 1;
+    }
+    length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length != NULL && strtoull(length, &end, 10) > state->config->max_body) {
+        char detail[96];
+
+        snprintf(detail, sizeof(detail), "the body must be at most %zu bytes",
+                 state->config->max_body);
+        *result = send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
+        return 1;
+    }
+    return 0;
+}
+
+/* Append upload data to the request's body, or mark it too large. */
+static void take_upload(struct request_state *state, const char *data, size_t size)
+{
+    if (state->too_large)
+        return;
+    if (state->body_len + size > state->config->max_body) {
+        state->too_large = 1;
+        free(state->body);
+        state->body = NULL;
+        state->body_len = state->body_cap = 0;
+        return;
+    }
+    if (state->body_len + size > state->body_cap) {
+        size_t cap = state->body_cap ? state->body_cap * 2 : 4096;
+        char *grown;
+
+        while (cap < state->body_len + size)
+            cap *= 2;
+        grown = realloc(state->body, cap);
+        if (grown == NULL) {
+            state->too_large = 1;
+            return;
+        }
+        state->body = grown;
+        state->body_cap = cap;
+    }
+    memcpy(state->body + state->body_len, data, size);
+    state->body_len += size;
+}
+
+/* Run the API for a request whose body has fully arrived and queue its reply. */
+static enum MHD_Result finish_request(struct MHD_Connection *connection, const char *url,
+                                      const char *method, struct request_state *state)
+{
+    struct query_collector query = {.count = 0, .overflow = 0};
+    struct api_request request;
+    struct api_reply reply;
+    enum MHD_Result result;
+
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &query);
+    if (query.overflow)
+        return send_problem(connection, state, PROBLEM_INVALID_QUERY,
+                            "too many query parameters");
+    request.method = method;
+    request.path = url;
+    request.query = query.params;
+    request.query_count = query.count;
+    request.body = state->body;
+    request.body_len = state->body_len;
+    request.content_type =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    request.if_match =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+    api_handle(&request, &reply);
+    result = send_reply(connection, state, &reply);
+    api_reply_clear(&reply);
+    return result;
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection,
+                                      const char *url, const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **req_cls)
+{
+    struct request_state *state = *req_cls;
+    enum MHD_Result result = MHD_YES;
+
+    (void)version;
+    if (state == NULL) {
+        state = calloc(1, sizeof(*state));
+        if (state == NULL)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &state->started);
+        state->config = cls;
+        state->route = "-";
+        state->method = method_label(method);
+        *req_cls = state;
+        if (begin_request(connection, state, &result))
+            return result;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        take_upload(state, upload_data, *upload_data_size);
+        if (state->too_large) {
+            char detail[96];
+
+            snprintf(detail, sizeof(detail), "the body must be at most %zu bytes",
+                     state->config->max_body);
+            return send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (state->status != 0)
+        return MHD_YES; /* a response is already queued */
+    return finish_request(connection, url, method, state);
+}
+
+/* Write the access-log line of a finished request and free its state. The line holds no path,
+ * query value or body: only the route pattern. */
+static void request_completed(void *cls, struct MHD_Connection *connection, void **req_cls,
+                              enum MHD_RequestTerminationCode code)
+{
+    struct request_state *state = *req_cls;
+    struct timespec ended;
+    char when[TIMESTAMP_LEN];
+    double ms;
+
+    (void)cls, (void)connection;
+    if (state == NULL)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &ended);
+    ms = (double)(ended.tv_sec - state->started.tv_sec) * 1e3 +
+         (double)(ended.tv_nsec - state->started.tv_nsec) / 1e6;
+    dates_format_utc(time(NULL), when);
+    fprintf(stderr,
+            "%s request_id=%s method=%s route=%s status=%d bytes=%zu duration_ms=%.3f%s\n", when,
+            state->request_id, state->method, state->route, state->status, state->bytes, ms,
+            code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    free(state->body);
+    free(state);
+    *req_cls = NULL;
+}
+
+/* Resolve "HOST:PORT" / "[V6]:PORT" into a socket address. Returns 0 or -1. */
+static int parse_listen(const char *listen, struct sockaddr_storage *address, socklen_t *length)
+{
+    char host[256];
+    const char *port;
+    struct addrinfo hints, *found = NULL;
+    size_t host_len;
+
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+
+        if (close == NULL || close[1] != ':')
+            return -1;
+        host_len = (size_t)(close - listen - 1);
+        if (host_len >= sizeof(host))
+            return -1;
+        memcpy(host, listen + 1, host_len);
+        port = close + 2;
+    } else {
+        const char *colon = strrchr(listen, ':');
+
+        if (colon == NULL)
+            return -1;
+        host_len = (size_t)(colon - listen);
+        if (host_len >= sizeof(host))
+            return -1;
+        memcpy(host, listen, host_len);
+        port = colon + 1;
+    }
+    host[host_len] = '\0';
+    if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) || atoi(port) > 65535)
+        return -1;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if (getaddrinfo(host[0] ? host : NULL, port, &hints, &found) != 0 || found == NULL)
+        return -1;
+    memcpy(address, found->ai_addr, found->ai_addrlen);
+    *length = found->ai_addrlen;
+    freeaddrinfo(found);
+    return 0;
+}
+
+/* Print the address the daemon listens on, with the port it actually bound. */
+static void announce(const struct http_server *server, const struct sockaddr_storage *address)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char host[INET6_ADDRSTRLEN] = "?";
+
+    if (address->ss_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, host,
+                  sizeof(host));
+        fprintf(stderr, "paroletrack: listening on http://[%s]:%u\n", host,
+                info ? info->port : 0);
+    } else {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, host, sizeof(host));
+        fprintf(stderr, "paroletrack: listening on http://%s:%u\n", host, info ? info->port : 0);
+    }
+    fflush(stderr);
+}
+
+struct http_server *http_start(const struct http_config *config)
+{
+    struct http_server *server = calloc(1, sizeof(*server));
+    struct sockaddr_storage address;
+    socklen_t address_length = 0;
+    unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+    if (server == NULL)
+        return NULL;
+    server->config = *config;
+    if (parse_listen(config->listen, &address, &address_length) != 0) {
+        fprintf(stderr, "paroletrack: cannot use listen address \"%s\" (want HOST:PORT)\n",
+                config->listen);
+        free(server);
+        return NULL;
+    }
+    if (address.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    server->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, access_handler, &server->config, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, config->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->per_ip_connections,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->connection_memory,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
+    if (server->daemon == NULL) {
+        fprintf(stderr, "paroletrack: cannot listen on %s (in use, or not an address here?)\n",
+                config->listen);
+        free(server);
+        return NULL;
+    }
+    announce(server, &address);
+    return server;
+}
+
+void http_stop(struct http_server *server, unsigned grace_seconds)
+{
+    if (server == NULL)
+        return;
+    MHD_quiesce_daemon(server->daemon);
+    for (unsigned waited = 0; waited < grace_seconds * 10; waited++) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+        if (info == NULL || info->num_connections == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    MHD_stop_daemon(server->daemon);
+    free(server);
+}

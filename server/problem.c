@@ -1,0 +1,94 @@
+/* problem: error kinds, their HTTP status and slug, and the problem+json document. */
+#include "problem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct problem_info {
+    int status;
+    const char *slug;
+    const char *title;
+};
+
+static const struct problem_info problem_table[PROBLEM__MAX] = {
+    [PROBLEM_NONE] = {200, "none", "No problem"},
+    [PROBLEM_BAD_REQUEST] = {400, "bad-request", "Bad request"},
+    [PROBLEM_MALFORMED_JSON] = {400, "malformed-json", "Malformed JSON body"},
+    [PROBLEM_INVALID_QUERY] = {400, "invalid-query", "Invalid query parameters"},
+    [PROBLEM_VALIDATION] = {422, "validation", "Invalid field values"},
+    [PROBLEM_NOT_FOUND] = {404, "not-found", "Not found"},
+    [PROBLEM_METHOD_NOT_ALLOWED] = {405, "method-not-allowed", "Method not allowed"},
+    [PROBLEM_CONFLICT] = {409, "conflict", "Conflict"},
+    [PROBLEM_PRECONDITION_FAILED] = {412, "precondition-failed", "Precondition failed"},
+    [PROBLEM_PAYLOAD_TOO_LARGE] = {413, "payload-too-large", "Request body too large"},
+    [PROBLEM_UNSUPPORTED_MEDIA_TYPE] = {415, "unsupported-media-type", "Unsupported media type"},
+    [PROBLEM_INTERNAL] = {500, "internal", "Internal server error"},
+    [PROBLEM_UNAVAILABLE] = {503, "unavailable", "Service unavailable"},
+};
+
+void problem_init(struct problem *p)
+{
+    p->kind = PROBLEM_NONE;
+    p->detail[0] = '\0';
+    p->errors = NULL;
+}
+
+void problem_clear(struct problem *p)
+{
+    json_decref(p->errors);
+    problem_init(p);
+}
+
+int problem_set(struct problem *p, enum problem_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    p->kind = kind;
+    va_start(ap, fmt);
+    vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
+{
+    char message[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    if (p->errors == NULL)
+        p->errors = json_array();
+    json_array_append_new(p->errors, json_pack("{s:s, s:s}", "field", field, "message", message));
+}
+
+int problem_has_field_errors(const struct problem *p)
+{
+    return p->errors != NULL && json_array_size(p->errors) > 0;
+}
+
+int problem_status(enum problem_kind kind)
+{
+    if (kind <= PROBLEM_NONE || kind >= PROBLEM__MAX)
+        return 500;
+    return problem_table[kind].status;
+}
+
+json_t *problem_to_json(const struct problem *p)
+{
+    enum problem_kind kind = p->kind;
+    char type[96];
+    json_t *doc;
+
+    if (kind <= PROBLEM_NONE || kind >= PROBLEM__MAX)
+        kind = PROBLEM_INTERNAL;
+    snprintf(type, sizeof(type), "urn:paroletrack:problem:%s", problem_table[kind].slug);
+    doc = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", problem_table[kind].title,
+                    "status", problem_table[kind].status, "detail",
+                    p->detail[0] ? p->detail : problem_table[kind].title);
+    if (p->errors != NULL)
+        json_object_set(doc, "errors", p->errors);
+    return doc;
+}

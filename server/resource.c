@@ -1,0 +1,525 @@
+/* resource: generic list / create / get / patch / delete over a resource_spec. */
+#include "resource.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "textfold.h"
+
+#define LIST_DEFAULT_LIMIT 50
+#define LIST_MAX_LIMIT 200
+
+void resource_clock(struct clock_now *clock)
+{
+    time_t now = time(NULL);
+
+    dates_today(now, clock->today);
+    dates_format_utc(now, clock->now);
+}
+
+/* A new bind set holding the clock and the ids every statement may name. */
+static json_t *binds_new(const struct clock_now *clock, int64_t parent_id, int64_t id)
+{
+    return json_pack("{s:s, s:s, s:I, s:I}", "now", clock->now, "today", clock->today,
+                     "parent_id", (json_int_t)parent_id, "id", (json_int_t)id);
+}
+
+/* Set a 404 naming the resource and id. Returns -1. */
+static int not_found(const struct resource_spec *spec, int64_t id, struct problem *p)
+{
+    return problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %lld", spec->noun, (long long)id);
+}
+
+int resource_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
+                        struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, id, p);
+    enum db_step step;
+    int rc = -1;
+
+    *out = 0;
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW)
+        *out = db_column_int(stmt, 0);
+    else if (step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finish(stmt);
+    return rc;
+}
+
+int resource_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out,
+                         size_t out_size, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, id, p);
+    enum db_step step;
+    int rc = -1;
+
+    out[0] = '\0';
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW && !db_column_is_null(stmt, 0))
+        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
+    else if (step != DB_ROW && step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finish(stmt);
+    return rc;
+}
+
+int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)parent_id);
+    int64_t found = 0;
+    int rc = resource_scalar_int(db, SQL_REQUEST_EXISTS, binds, &found, p);
+
+    json_decref(binds);
+    if (rc != 0)
+        return 0;
+    if (!found) {
+        problem_set(p, PROBLEM_NOT_FOUND, "no parole request with id %lld", (long long)parent_id);
+        return 0;
+    }
+    return 1;
+}
+
+json_t *resource_search_key(const char *const *texts, size_t count)
+{
+    size_t cap = 1, len = 0;
+    char *key = NULL;
+    json_t *result;
+
+    for (size_t i = 0; i < count; i++)
+        cap += texts[i] ? strlen(texts[i]) * 3 + 3 : 0;
+    key = calloc(1, cap + 1);
+    if (key == NULL)
+        return json_string("");
+    for (size_t i = 0; i < count; i++) {
+        char *folded;
+
+        if (texts[i] == NULL)
+            continue;
+        folded = textfold_fold(texts[i]);
+        if (folded == NULL)
+            continue;
+        len += (size_t)snprintf(key + len, cap - len, "%s%s", len ? " | " : "", folded);
+        free(folded);
+        if (len >= cap)
+            break;
+    }
+    result = json_string(key);
+    free(key);
+    return result;
+}
+
+/* Read one record inside the caller's transaction (or none). Returns the record or NULL with
+ * 404 / internal in *p. */
+static json_t *read_record(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                           int64_t id, const struct clock_now *clock, struct problem *p)
+{
+    json_t *binds = binds_new(clock, parent_id, id), *record = NULL;
+    db_stmt *stmt = db_prepare(db, spec->sql_get, p);
+    enum db_step step;
+
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW) {
+        record = db_row_to_json(stmt, spec->bool_columns, spec->json_columns);
+        if (spec->decorate != NULL)
+            spec->decorate(record);
+    } else if (step == DB_DONE) {
+        not_found(spec, id, p);
+    } else {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(spec->sql_get), db_errmsg(db));
+    }
+out:
+    db_finish(stmt);
+    json_decref(binds);
+    return record;
+}
+
+/* Run an INSERT or UPDATE with the record's values and the request's binds. Maps a unique
+ * constraint to 409. Returns 0 or -1 with *p set. */
+static int write_record(struct db *db, const struct resource_spec *spec, enum sql_id sql,
+                        json_t *binds, const json_t *record, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, sql, p);
+    enum db_step step;
+    int rc = -1;
+
+    if (stmt == NULL)
+        return -1;
+    json_object_update(binds, (json_t *)record);
+    if (db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_CONSTRAINT_UNIQUE) {
+        problem_set(p, PROBLEM_CONFLICT, "this %s conflicts with an existing record", spec->noun);
+        goto out;
+    }
+    if (step == DB_CONSTRAINT_FOREIGN_KEY) {
+        problem_set(p, PROBLEM_CONFLICT, "this %s refers to a record that does not exist",
+                    spec->noun);
+        goto out;
+    }
+    if (step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finish(stmt);
+    return rc;
+}
+
+json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                        const json_t *body, const struct clock_now *clock, struct problem *p)
+{
+    json_t *record = NULL, *binds = NULL, *stored = NULL;
+
+    record = fields_check_create(&spec->table, body, clock->today, p);
+    if (record == NULL)
+        return NULL;
+    if (db_begin_write(db, p) != 0)
+        goto out;
+    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+        goto out;
+    if (spec->before_write != NULL &&
+        spec->before_write(db, record, parent_id, 0, clock, p) != 0)
+        goto out;
+    binds = binds_new(clock, parent_id, 0);
+    if (write_record(db, spec, spec->sql_insert, binds, record, p) != 0)
+        goto out;
+    stored = read_record(db, spec, parent_id, db_last_insert_id(db), clock, p);
+    if (stored != NULL && db_commit(db, p) != 0) {
+        json_decref(stored);
+        stored = NULL;
+    }
+out:
+    if (stored == NULL)
+        db_rollback(db);
+    json_decref(binds);
+    json_decref(record);
+    return stored;
+}
+
+json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                     int64_t id, const struct clock_now *clock, struct problem *p)
+{
+    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+        return NULL;
+    return read_record(db, spec, parent_id, id, clock, p);
+}
+
+/* Refuse a stale If-Match: 412 when the client's version is not the stored one. */
+static int check_version(const json_t *current, int64_t if_match, struct problem *p)
+{
+    int64_t version = json_integer_value(json_object_get(current, "version"));
+
+    if (if_match >= 0 && if_match != version)
+        return problem_set(p, PROBLEM_PRECONDITION_FAILED,
+                           "the record is at version %lld, not %lld: reload it and apply your "
+                           "change again",
+                           (long long)version, (long long)if_match);
+    return 0;
+}
+
+json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                       int64_t id, const json_t *patch, int64_t if_match,
+                       const struct clock_now *clock, struct problem *p)
+{
+    json_t *current = NULL, *record = NULL, *binds = NULL, *stored = NULL;
+
+    if (!json_is_object(patch)) {
+        problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
+        return NULL;
+    }
+    if (db_begin_write(db, p) != 0)
+        return NULL;
+    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+        goto out;
+    current = read_record(db, spec, parent_id, id, clock, p);
+    if (current == NULL || check_version(current, if_match, p) != 0)
+        goto out;
+    record = fields_check_patch(&spec->table, current, patch, clock->today, p);
+    if (record == NULL)
+        goto out;
+    if (spec->before_write != NULL &&
+        spec->before_write(db, record, parent_id, id, clock, p) != 0)
+        goto out;
+    binds = binds_new(clock, parent_id, id);
+    json_object_set(binds, "version", json_object_get(current, "version"));
+    if (write_record(db, spec, spec->sql_update, binds, record, p) != 0)
+        goto out;
+    if (db_changes(db) != 1) {
+        problem_set(p, PROBLEM_PRECONDITION_FAILED, "the record changed while it was updated");
+        goto out;
+    }
+    stored = read_record(db, spec, parent_id, id, clock, p);
+    if (stored != NULL && db_commit(db, p) != 0) {
+        json_decref(stored);
+        stored = NULL;
+    }
+out:
+    if (stored == NULL)
+        db_rollback(db);
+    json_decref(binds);
+    json_decref(record);
+    json_decref(current);
+    return stored;
+}
+
+int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                    int64_t id, int64_t if_match, const struct clock_now *clock,
+                    struct problem *p)
+{
+    json_t *current = NULL, *binds = NULL;
+    db_stmt *stmt = NULL;
+    int rc = -1;
+
+    if (db_begin_write(db, p) != 0)
+        return -1;
+    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+        goto out;
+    current = read_record(db, spec, parent_id, id, clock, p);
+    if (current == NULL || check_version(current, if_match, p) != 0)
+        goto out;
+    if (spec->before_delete != NULL && spec->before_delete(db, id, p) != 0)
+        goto out;
+    binds = binds_new(clock, parent_id, id);
+    stmt = db_prepare(db, spec->sql_delete, p);
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    switch (db_step(stmt)) {
+    case DB_DONE:
+        break;
+    case DB_CONSTRAINT_FOREIGN_KEY:
+        problem_set(p, PROBLEM_CONFLICT, "other records still refer to this %s", spec->noun);
+        goto out;
+    default:
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(spec->sql_delete), db_errmsg(db));
+        goto out;
+    }
+    db_finish(stmt);
+    stmt = NULL;
+    rc = db_commit(db, p);
+out:
+    db_finish(stmt);
+    if (rc != 0)
+        db_rollback(db);
+    json_decref(binds);
+    json_decref(current);
+    return rc;
+}
+
+/* Parse a strictly positive decimal integer (no sign, no spaces, no leading zeros beyond "0").
+ * Returns 0 and *out, or -1. */
+static int parse_positive(const char *text, int64_t *out)
+{
+    char *end = NULL;
+    long long value;
+
+    if (text == NULL || text[0] < '1' || text[0] > '9' || strlen(text) > 18)
+        return -1;
+    errno = 0;
+    value = strtoll(text, &end, 10);
+    if (errno != 0 || *end != '\0' || value <= 0)
+        return -1;
+    *out = value;
+    return 0;
+}
+
+/* Build the LIKE pattern "%<folded text, with % _ \ escaped>%" for a search filter. */
+static json_t *search_pattern(const char *text)
+{
+    char *folded = textfold_fold(text), *pattern;
+    size_t n = 0;
+    json_t *result;
+
+    if (folded == NULL)
+        return NULL;
+    pattern = malloc(strlen(folded) * 2 + 3);
+    if (pattern == NULL) {
+        free(folded);
+        return NULL;
+    }
+    pattern[n++] = '%';
+    for (const char *c = folded; *c; c++) {
+        if (*c == '%' || *c == '_' || *c == '\\')
+            pattern[n++] = '\\';
+        pattern[n++] = *c;
+    }
+    pattern[n++] = '%';
+    pattern[n] = '\0';
+    result = json_string(pattern);
+    free(pattern);
+    free(folded);
+    return result;
+}
+
+/* Check one filter value and store it in binds under the filter's name. */
+static void bind_filter(const struct filter_spec *f, const char *value, json_t *binds,
+                        struct problem *p)
+{
+    int64_t id;
+    char normalized[128];
+    const char *message = NULL;
+
+    switch (f->kind) {
+    case FILTER_ID:
+        if (parse_positive(value, &id) != 0) {
+            problem_add_field(p, f->name, "must be a positive integer id");
+            return;
+        }
+        json_object_set_new(binds, f->name, json_integer(id));
+        return;
+    case FILTER_CHOICE:
+        for (const char *const *c = f->choices; *c; c++)
+            if (strcmp(*c, value) == 0) {
+                json_object_set_new(binds, f->name, json_string(value));
+                return;
+            }
+        problem_add_field(p, f->name, "is not one of the allowed values");
+        return;
+    case FILTER_CODE:
+        if (f->normalize(value, normalized, sizeof(normalized), &message) != 0) {
+            problem_add_field(p, f->name, "%s", message);
+            return;
+        }
+        json_object_set_new(binds, f->name, json_string(normalized));
+        return;
+    case FILTER_SEARCH: {
+        json_t *pattern;
+
+        if (value[0] == '\0')
+            return; /* an empty search matches everything */
+        if (strlen(value) > 200) {
+            problem_add_field(p, f->name, "must be at most 200 bytes");
+            return;
+        }
+        pattern = search_pattern(value);
+        if (pattern == NULL) {
+            problem_add_field(p, f->name, "must be valid UTF-8 text");
+            return;
+        }
+        json_object_set_new(binds, f->name, pattern);
+        return;
+    }
+    }
+}
+
+/* Check the query parameters of a list request and fill binds (limit, after, filters). */
+static int parse_list_query(const struct resource_spec *spec, const struct query_param *query,
+                            size_t query_count, json_t *binds, int64_t *limit, struct problem *p)
+{
+    int64_t after = 0;
+
+    *limit = LIST_DEFAULT_LIMIT;
+    for (const struct filter_spec *f = spec->filters; f && f->name; f++)
+        json_object_set_new(binds, f->name, json_null());
+    for (size_t i = 0; i < query_count; i++) {
+        const char *name = query[i].name, *value = query[i].value ? query[i].value : "";
+        const struct filter_spec *filter = NULL;
+        int repeated = 0;
+
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(query[j].name, name) == 0)
+                repeated = 1;
+        if (repeated) {
+            problem_add_field(p, name, "must be given at most once");
+            continue;
+        }
+        if (strcmp(name, "limit") == 0) {
+            if (parse_positive(value, limit) != 0 || *limit > LIST_MAX_LIMIT)
+                problem_add_field(p, "limit", "must be an integer from 1 to %d", LIST_MAX_LIMIT);
+            continue;
+        }
+        if (strcmp(name, "cursor") == 0) {
+            if (value[0] != 'c' || parse_positive(value + 1, &after) != 0)
+                problem_add_field(p, "cursor", "is not a cursor this server returned");
+            continue;
+        }
+        for (const struct filter_spec *f = spec->filters; f && f->name; f++)
+            if (strcmp(f->name, name) == 0)
+                filter = f;
+        if (filter == NULL) {
+            problem_add_field(p, name, "is not a known query parameter");
+            continue;
+        }
+        bind_filter(filter, value, binds, p);
+    }
+    if (problem_has_field_errors(p))
+        return problem_set(p, PROBLEM_INVALID_QUERY, "%zu query parameter(s) are invalid",
+                           json_array_size(p->errors));
+    json_object_set_new(binds, "after", json_integer(after));
+    json_object_set_new(binds, "limit", json_integer(*limit + 1));
+    return 0;
+}
+
+json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                      const struct query_param *query, size_t query_count,
+                      const struct clock_now *clock, struct problem *p)
+{
+    json_t *binds = binds_new(clock, parent_id, 0), *items = NULL, *page = NULL;
+    db_stmt *stmt = NULL;
+    enum db_step step;
+    int64_t limit, last_id = 0;
+    int more = 0;
+
+    if (parse_list_query(spec, query, query_count, binds, &limit, p) != 0)
+        goto out;
+    if (db_begin_read(db, p) != 0)
+        goto out;
+    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+        goto out;
+    stmt = db_prepare(db, spec->sql_list, p);
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    items = json_array();
+    while ((step = db_step(stmt)) == DB_ROW) {
+        json_t *record;
+
+        if ((int64_t)json_array_size(items) == limit) {
+            more = 1;
+            break;
+        }
+        record = db_row_to_json(stmt, spec->bool_columns, spec->json_columns);
+        if (spec->decorate != NULL)
+            spec->decorate(record);
+        last_id = json_integer_value(json_object_get(record, "id"));
+        json_array_append_new(items, record);
+    }
+    if (step != DB_ROW && step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(spec->sql_list), db_errmsg(db));
+        goto out;
+    }
+    page = json_object();
+    json_object_set(page, "items", items);
+    if (more) {
+        char cursor[32];
+
+        snprintf(cursor, sizeof(cursor), "c%lld", (long long)last_id);
+        json_object_set_new(page, "next_cursor", json_string(cursor));
+    } else {
+        json_object_set_new(page, "next_cursor", json_null());
+    }
+out:
+    db_finish(stmt);
+    db_rollback(db); /* ends the read snapshot */
+    json_decref(items);
+    json_decref(binds);
+    return page;
+}

@@ -1,0 +1,109 @@
+/* resource: the generic engine behind every REST resource. A resource is described once
+ * (its field table, its statements in the SQL catalogue, its list filters and a few hooks) and
+ * this module does list / create / get / patch / delete for it, each in one transaction, with
+ * optimistic concurrency on `version`. Nothing here knows about HTTP: the API layer and the demo
+ * loader both call these functions. */
+#ifndef PAROLETRACK_RESOURCE_H
+#define PAROLETRACK_RESOURCE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "fields.h"
+#include "problem.h"
+
+/* The clock a request sees: the firm-local date and the UTC instant, fixed once per request. */
+struct clock_now {
+    char today[DATE_LEN];
+    char now[TIMESTAMP_LEN];
+};
+
+enum filter_kind {
+    FILTER_ID,     /* a positive integer */
+    FILTER_CHOICE, /* one of choices */
+    FILTER_CODE,   /* a code checked by normalize */
+    FILTER_SEARCH, /* free text, folded and matched as a substring of the search key */
+};
+
+struct filter_spec {
+    const char *name;
+    enum filter_kind kind;
+    const char *const *choices;      /* FILTER_CHOICE */
+    identifier_normalizer normalize; /* FILTER_CODE */
+};
+
+struct query_param {
+    const char *name;
+    const char *value;
+};
+
+struct resource_spec {
+    const char *collection; /* path segment: "clients", "filings", ... */
+    const char *noun;       /* "client", "filing", ... for messages */
+    int is_child;           /* lives under /api/v1/parole-requests/{id}/ */
+    struct field_table table;
+    const struct filter_spec *filters; /* list filters, NULL-terminated by name */
+    const char *const *bool_columns;   /* columns returned as true/false */
+    const char *const *json_columns;   /* columns stored as JSON text */
+    enum sql_id sql_get, sql_list, sql_insert, sql_update, sql_delete;
+
+    /* Inside the write transaction, after the field checks: cross-field and cross-record rules
+     * and derived values (search keys, UTC copies) added to `record`. Returns 0, or -1 with the
+     * problem in *p. May be NULL. */
+    int (*before_write)(struct db *db, json_t *record, int64_t parent_id, int64_t id,
+                        const struct clock_now *clock, struct problem *p);
+    /* Inside the delete transaction: refuse (409) when legal records still depend on it. */
+    int (*before_delete)(struct db *db, int64_t id, struct problem *p);
+    /* Add read-only computed members to a record read from the store. May be NULL. */
+    void (*decorate)(json_t *record);
+};
+
+/* Fill a clock with the current firm-local date and UTC instant. */
+void resource_clock(struct clock_now *clock);
+
+/* Create a record under parent_id (ignored for top-level resources) from a JSON body.
+ * Returns the stored record (new reference, caller owns) or NULL with the problem in *p. */
+json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                        const json_t *body, const struct clock_now *clock, struct problem *p);
+
+/* Read one record. Returns it (caller owns) or NULL with 404 (or another problem) in *p. */
+json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                     int64_t id, const struct clock_now *clock, struct problem *p);
+
+/* Apply a JSON merge patch. if_match is the version the client last saw, or -1 for none; a
+ * stale version is a 412 that changes nothing. Returns the updated record (caller owns) or
+ * NULL with the problem in *p. */
+json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                       int64_t id, const json_t *patch, int64_t if_match,
+                       const struct clock_now *clock, struct problem *p);
+
+/* Delete a record (if_match as for resource_patch). Returns 0, or -1 with the problem in *p. */
+int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                    int64_t id, int64_t if_match, const struct clock_now *clock,
+                    struct problem *p);
+
+/* One page of the collection: {"items": [...], "next_cursor": "..." | null}, filtered by the
+ * query parameters (limit, cursor and the resource's filters; anything else is a 400).
+ * Returns a new object the caller owns, or NULL with the problem in *p. */
+json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                      const struct query_param *query, size_t query_count,
+                      const struct clock_now *clock, struct problem *p);
+
+/* True when the parent parole request exists; otherwise sets a 404 in *p. */
+int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p);
+
+/* Read a single integer from the first column of a statement's first row, binding `binds`.
+ * Returns 0 and *out (0 when the value is NULL or there is no row), or -1 with *p set. */
+int resource_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
+                        struct problem *p);
+
+/* Like resource_scalar_int for text: copies the value into out (empty for NULL / no row). */
+int resource_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out,
+                         size_t out_size, struct problem *p);
+
+/* The search key of text for LIKE matching (see textfold); NULL text gives "". Returns a new
+ * JSON string. */
+json_t *resource_search_key(const char *const *texts, size_t count);
+
+#endif

@@ -1,0 +1,30 @@
+/* resources: the specs of every REST resource, one file each (clients.c, parole_requests.c,
+ * filings.c, rfes.c, interviews.c, decisions.c, expirations.c). */
+#ifndef PAROLETRACK_RESOURCES_H
+#define PAROLETRACK_RESOURCES_H
+
+#include "resource.h"
+
+extern const struct resource_spec clients_resource;
+extern const struct resource_spec parole_requests_resource;
+extern const struct resource_spec filings_resource;
+extern const struct resource_spec rfes_resource;
+extern const struct resource_spec interviews_resource;
+extern const struct resource_spec decisions_resource;
+extern const struct resource_spec expirations_resource;
+
+/* Every stage a parole request can be in, NULL-terminated (see parole_requests.c). */
+extern const char *const parole_request_stages[];
+
+/* Read-only members every stored record carries. */
+#define RECORD_READ_ONLY "id", "created_at", "updated_at", "version"
+
+/* Add a field error naming `later_field` when the date `later` is before `earlier` (both
+ * "YYYY-MM-DD" or JSON null; nulls never conflict). */
+void resources_check_order(const json_t *record, const char *earlier_field,
+                           const char *later_field, const char *message, struct problem *p);
+
+/* Finish a before_write hook: when field errors were added, turn them into one 422. */
+int resources_finish_checks(struct problem *p);
+
+#endif

@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""Check that the server's route table and api-spec/openapi.yaml agree.
+
+Usage: check_spec.py PATH_TO_PAROLETRACK [PATH_TO_OPENAPI_YAML]
+
+Runs `PAROLETRACK routes` (one `METHOD PATH` per line, placeholders `{id}` / `{child_id}` exactly
+as in the spec) and compares its (method, path) pairs with the operations of the spec, in both
+directions. It also checks that every operation of the spec has a 2xx response and that every
+4xx response is `application/problem+json` with the Problem schema.
+
+Each comparison is one check; every failure is printed. The last line is `N passed, M failed`,
+and the exit status is 1 when any check failed (2 for bad usage).
+
+Needs only the standard library and PyYAML (Debian's python3-yaml).
+"""
+
+import os
+import subprocess
+import sys
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PROBLEM_REF = "#/components/schemas/Problem"
+PROBLEM_MEDIA = "application/problem+json"
+DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            os.pardir, os.pardir, "api-spec", "openapi.yaml")
+
+
+class Tally:
+    """Counts checks and prints each failure as it happens."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, message):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL: " + message)
+        return ok
+
+
+def server_routes(binary, tally):
+    """Returns the set of (METHOD, path) pairs `binary routes` prints, or None if it failed."""
+    try:
+        proc = subprocess.run([binary, "routes"], stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        tally.check(False, "could not run `%s routes`: %s" % (binary, exc))
+        return None
+    if not tally.check(proc.returncode == 0,
+                       "`%s routes` exited with status %d: %s"
+                       % (binary, proc.returncode, proc.stderr.strip())):
+        return None
+    routes = set()
+    well_formed = True
+    for lineno, line in enumerate(proc.stdout.splitlines(), 1):
+        if not line.strip():
+            continue
+        fields = line.split()
+        if len(fields) != 2 or not fields[1].startswith("/"):
+            well_formed = False
+            print("FAIL: `routes` line %d is not `METHOD PATH`: %r" % (lineno, line))
+            continue
+        route = (fields[0].upper(), fields[1])
+        if route in routes:
+            well_formed = False
+            print("FAIL: `routes` lists %s %s twice" % route)
+        routes.add(route)
+    tally.check(well_formed, "`routes` output has malformed or duplicate lines (see above)")
+    tally.check(len(routes) > 0, "`routes` printed no route")
+    return routes
+
+
+def resolve(spec, node):
+    """Follows local `$ref`s (`#/a/b`) until reaching a node without one."""
+    seen = set()
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
+            return None
+        seen.add(ref)
+        node = spec
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+    return node
+
+
+def spec_operations(spec):
+    """Yields (METHOD, path, operation) for every operation of the spec."""
+    for path, item in sorted((spec.get("paths") or {}).items()):
+        item = resolve(spec, item)
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            if method in item:
+                yield method.upper(), path, item[method]
+
+
+def check_problem_response(spec, tally, where, response):
+    """A 4xx response must be application/problem+json with the Problem schema and nothing else."""
+    resolved = resolve(spec, response)
+    if not tally.check(isinstance(resolved, dict), "%s: response does not resolve" % where):
+        return
+    content = resolved.get("content") or {}
+    media = content.get(PROBLEM_MEDIA)
+    schema = media.get("schema") if isinstance(media, dict) else None
+    others = sorted(k for k in content if k != PROBLEM_MEDIA)
+    ok = (isinstance(schema, dict) and schema.get("$ref") == PROBLEM_REF and not others)
+    detail = ("no %s content" % PROBLEM_MEDIA if media is None else
+              "schema is %r, not {$ref: %s}" % (schema, PROBLEM_REF)
+              if not (isinstance(schema, dict) and schema.get("$ref") == PROBLEM_REF) else
+              "other media types %s" % ", ".join(others))
+    tally.check(ok, "%s: 4xx response must be %s with the Problem schema (%s)"
+                % (where, PROBLEM_MEDIA, detail))
+
+
+def main(argv):
+    if len(argv) not in (2, 3):
+        sys.stderr.write("usage: %s PAROLETRACK_BINARY [OPENAPI_YAML]\n" % argv[0])
+        return 2
+    binary = argv[1]
+    spec_path = argv[2] if len(argv) == 3 else os.path.normpath(DEFAULT_SPEC)
+    tally = Tally()
+
+    try:
+        with open(spec_path, encoding="utf-8") as f:
+            spec = yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as exc:
+        spec = None
+        print("FAIL: cannot load %s: %s" % (spec_path, exc))
+    if not tally.check(isinstance(spec, dict) and isinstance(spec.get("paths"), dict),
+                       "%s is not an OpenAPI document with `paths`" % spec_path):
+        print("%d passed, %d failed" % (tally.passed, tally.failed))
+        return 1
+    tally.check(isinstance(resolve(spec, {"$ref": PROBLEM_REF}), dict),
+                "the spec has no %s schema" % PROBLEM_REF)
+
+    operations = list(spec_operations(spec))
+    spec_routes = {(method, path) for method, path, _ in operations}
+
+    # 1. The route table and the spec list the same (method, path) pairs.
+    routes = server_routes(binary, tally)
+    if routes is not None:
+        for method, path in sorted(spec_routes | routes, key=lambda r: (r[1], r[0])):
+            in_spec = (method, path) in spec_routes
+            in_server = (method, path) in routes
+            tally.check(in_spec and in_server,
+                        "%s %s is %s" % (method, path,
+                                         "in the spec but not in the server's route table"
+                                         if in_spec else
+                                         "in the server's route table but not in the spec"))
+
+    # 2. Every operation has a success response; every 4xx response is a Problem.
+    for method, path, op in operations:
+        where = "%s %s" % (method, path)
+        responses = {str(code).upper(): response
+                     for code, response in ((op or {}).get("responses") or {}).items()}
+        tally.check(any(code.startswith("2") for code in responses),
+                    "%s has no 2xx response" % where)
+        for code, response in sorted(responses.items()):
+            if code.startswith("4"):
+                check_problem_response(spec, tally, "%s %s" % (where, code), response)
+
+    print("%d passed, %d failed" % (tally.passed, tally.failed))
+    return 1 if tally.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
