@@ -139,18 +139,32 @@ static void reply_record(struct api_reply *reply, int status, json_t *record, co
                  (long long)json_integer_value(json_object_get(record, "id")));
 }
 
-/* True when the media type (before any parameters) is one of the accepted JSON types. */
+/* True when the media type is one of the accepted JSON types and any charset parameter names
+ * UTF-8 (JSON is UTF-8; a body declared in another charset is refused, not guessed at). */
 static int is_json_media_type(const char *content_type, int allow_merge_patch)
 {
+    const char *charset;
     size_t len;
+    int type_ok;
 
     if (content_type == NULL)
         return 0;
     len = strcspn(content_type, "; \t");
-    if (len == strlen("application/json") && strncasecmp(content_type, "application/json", len) == 0)
+    type_ok = (len == strlen("application/json") &&
+               strncasecmp(content_type, "application/json", len) == 0) ||
+              (allow_merge_patch && len == strlen("application/merge-patch+json") &&
+               strncasecmp(content_type, "application/merge-patch+json", len) == 0);
+    if (!type_ok)
+        return 0;
+    for (charset = content_type + len; *charset; charset++)
+        if (strncasecmp(charset, "charset=", 8) == 0)
+            break;
+    if (*charset == '\0')
         return 1;
-    return allow_merge_patch && len == strlen("application/merge-patch+json") &&
-           strncasecmp(content_type, "application/merge-patch+json", len) == 0;
+    charset += strlen("charset=");
+    if (*charset == '"')
+        charset++;
+    return strncasecmp(charset, "utf-8", 5) == 0 && strchr("\"; \t", charset[5]) != NULL;
 }
 
 /* Parse the body of a POST/PATCH as JSON. Returns the value (caller owns) or NULL with 415/400
@@ -171,7 +185,7 @@ static json_t *parse_body(const struct api_request *request, int allow_merge_pat
         problem_set(p, PROBLEM_MALFORMED_JSON, "the request body is empty");
         return NULL;
     }
-    body = json_loadb(request->body, request->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+    body = json_loadb(request->body, request->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
                       &error);
     if (body == NULL)
         problem_set(p, PROBLEM_MALFORMED_JSON, "malformed JSON at line %d, column %d: %s",

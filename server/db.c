@@ -17,6 +17,40 @@ static struct db *pool_head;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct db *thread_connection;
 
+/* SQL function search_match(key, query): true when every space-separated word of the folded
+ * query occurs in the folded search key, in any order ("garcia hernandez" finds
+ * "hernandez garcia"). Both arguments are already folded by textfold. */
+static void search_match(sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    const char *key = (const char *)sqlite3_value_text(argv[0]);
+    const char *query = (const char *)sqlite3_value_text(argv[1]);
+    char word[256];
+
+    (void)argc;
+    if (key == NULL || query == NULL) {
+        sqlite3_result_int(context, 0);
+        return;
+    }
+    while (*query) {
+        size_t len = strcspn(query, " ");
+
+        if (len > 0) {
+            if (len >= sizeof(word))
+                len = sizeof(word) - 1;
+            memcpy(word, query, len);
+            word[len] = '\0';
+            if (strstr(key, word) == NULL) {
+                sqlite3_result_int(context, 0);
+                return;
+            }
+        }
+        query += strcspn(query, " ");
+        while (*query == ' ')
+            query++;
+    }
+    sqlite3_result_int(context, 1);
+}
+
 /* Apply the connection settings every connection needs. Returns 0 or -1 with *p set. */
 static int db_configure(struct db *db, struct problem *p)
 {
@@ -26,7 +60,10 @@ static int db_configure(struct db *db, struct problem *p)
         "PRAGMA foreign_keys = ON;"
         "PRAGMA temp_store = MEMORY;";
 
-    if (sqlite3_busy_timeout(db->handle, 5000) != SQLITE_OK)
+    if (sqlite3_create_function(db->handle, "search_match", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                search_match, NULL, NULL) != SQLITE_OK ||
+        sqlite3_busy_timeout(db->handle, 5000) != SQLITE_OK)
         return problem_set(p, PROBLEM_INTERNAL, "database: %s", sqlite3_errmsg(db->handle));
     return db_exec(db, setup, p);
 }

@@ -32,19 +32,55 @@ static int is_blank(const char *text)
     return 1;
 }
 
+/* Check an identifier or code: surrounding white space is dropped, then the field's normaliser
+ * decides. Returns the normalised string (new reference) or NULL after adding the error. */
+static json_t *check_identifier(const struct field_spec *f, const char *label, const char *text,
+                                struct problem *p)
+{
+    char trimmed[256], normalized[256];
+    const char *message = NULL;
+    size_t len;
+
+    while (*text == ' ' || *text == '\t')
+        text++;
+    len = strlen(text);
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (len == 0) {
+        problem_add_field(p, label, "must not be empty (send null to clear it)");
+        return NULL;
+    }
+    if (len >= sizeof(trimmed)) {
+        problem_add_field(p, label, "is too long");
+        return NULL;
+    }
+    memcpy(trimmed, text, len);
+    trimmed[len] = '\0';
+    if (f->normalize(trimmed, normalized, sizeof(normalized), &message) != 0) {
+        problem_add_field(p, label, "%s", message ? message : "has a bad format");
+        return NULL;
+    }
+    return json_string(normalized);
+}
+
 /* Check one string against a text field's rules, adding an error named `label` to *p.
  * Returns the normalised string (new reference) or NULL. */
 static json_t *check_text(const struct field_spec *f, const char *label, const json_t *value,
                           struct problem *p)
 {
-    const char *text, *message = NULL;
-    char normalized[512];
+    const char *text;
 
     if (!json_is_string(value)) {
         problem_add_field(p, label, "must be a string");
         return NULL;
     }
     text = json_string_value(value);
+    if (strlen(text) != json_string_length(value)) {
+        problem_add_field(p, label, "must not contain NUL characters");
+        return NULL;
+    }
+    if (f->normalize != NULL)
+        return check_identifier(f, label, text, p);
     if (is_blank(text)) {
         problem_add_field(p, label, "must not be empty (send null to clear it)");
         return NULL;
@@ -57,14 +93,7 @@ static json_t *check_text(const struct field_spec *f, const char *label, const j
         problem_add_field(p, label, "must be a single line without control characters");
         return NULL;
     }
-    if (f->normalize == NULL)
-        return json_incref((json_t *)value);
-    if (strlen(text) >= sizeof(normalized) ||
-        f->normalize(text, normalized, sizeof(normalized), &message) != 0) {
-        problem_add_field(p, label, "%s", message ? message : "has a bad format");
-        return NULL;
-    }
-    return json_string(normalized);
+    return json_incref((json_t *)value);
 }
 
 /* Check a non-null value against its field. Returns the normalised value (new reference), or
@@ -207,7 +236,7 @@ static void reject_unknown(const struct field_table *table, const json_t *body, 
         for (const char *const *r = table->read_only; r && *r; r++)
             if (strcmp(*r, key) == 0)
                 read_only = 1;
-        problem_add_field(p, key, read_only ? "is read-only" : "is not a known field");
+        problem_add_field(p, key, read_only ? "is read-only" : "unknown field");
     }
 }
 
@@ -227,12 +256,9 @@ static json_t *check_record(const struct field_table *table, const json_t *candi
                 problem_add_field(p, f->name, "is required");
                 continue;
             }
-            if (value != NULL && has_default(f)) {
-                problem_add_field(p, f->name, "must not be null (it has a default)");
-                continue;
-            }
+            /* Absent on create, or null (RFC 7396: clear): a field with a default takes it. */
             json_object_set_new(record, f->name,
-                                value == NULL ? default_value(f) : json_null());
+                                value == NULL || has_default(f) ? default_value(f) : json_null());
             continue;
         }
         checked = check_value(f, value, today, p);

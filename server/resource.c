@@ -342,34 +342,6 @@ static int parse_positive(const char *text, int64_t *out)
     return 0;
 }
 
-/* Build the LIKE pattern "%<folded text, with % _ \ escaped>%" for a search filter. */
-static json_t *search_pattern(const char *text)
-{
-    char *folded = textfold_fold(text), *pattern;
-    size_t n = 0;
-    json_t *result;
-
-    if (folded == NULL)
-        return NULL;
-    pattern = malloc(strlen(folded) * 2 + 3);
-    if (pattern == NULL) {
-        free(folded);
-        return NULL;
-    }
-    pattern[n++] = '%';
-    for (const char *c = folded; *c; c++) {
-        if (*c == '%' || *c == '_' || *c == '\\')
-            pattern[n++] = '\\';
-        pattern[n++] = *c;
-    }
-    pattern[n++] = '%';
-    pattern[n] = '\0';
-    result = json_string(pattern);
-    free(pattern);
-    free(folded);
-    return result;
-}
-
 /* Check one filter value and store it in binds under the filter's name. */
 static void bind_filter(const struct filter_spec *f, const char *value, json_t *binds,
                         struct problem *p)
@@ -402,20 +374,20 @@ static void bind_filter(const struct filter_spec *f, const char *value, json_t *
         json_object_set_new(binds, f->name, json_string(normalized));
         return;
     case FILTER_SEARCH: {
-        json_t *pattern;
+        char *folded;
 
-        if (value[0] == '\0')
-            return; /* an empty search matches everything */
         if (strlen(value) > 200) {
             problem_add_field(p, f->name, "must be at most 200 bytes");
             return;
         }
-        pattern = search_pattern(value);
-        if (pattern == NULL) {
+        folded = textfold_fold(value);
+        if (folded == NULL) {
             problem_add_field(p, f->name, "must be valid UTF-8 text");
             return;
         }
-        json_object_set_new(binds, f->name, pattern);
+        /* An empty (or all-space) search matches everything. */
+        json_object_set_new(binds, f->name, folded[0] ? json_string(folded) : json_null());
+        free(folded);
         return;
     }
     }

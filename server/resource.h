@@ -23,7 +23,7 @@ enum filter_kind {
     FILTER_ID,     /* a positive integer */
     FILTER_CHOICE, /* one of choices */
     FILTER_CODE,   /* a code checked by normalize */
-    FILTER_SEARCH, /* free text, folded and matched as a substring of the search key */
+    FILTER_SEARCH, /* free text, folded; every word must occur in the search key */
 };
 
 struct filter_spec {

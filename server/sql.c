@@ -85,7 +85,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_CLIENT_GET] = {"client_get", "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = :id"},
     [SQL_CLIENT_LIST] = {"client_list",
                          "SELECT " CLIENT_COLUMNS " FROM clients WHERE id > :after"
-                         " AND (:q IS NULL OR search_key LIKE :q ESCAPE '\\')"
+                         " AND (:q IS NULL OR search_match(search_key, :q))"
                          " ORDER BY id LIMIT :limit"},
     [SQL_CLIENT_INSERT] =
         {"client_insert",
@@ -121,8 +121,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " AND (:client_id IS NULL OR p.client_id = :client_id)"
          " AND (:parole_type IS NULL OR p.parole_type = :parole_type)"
          " AND (:program IS NULL OR p.program = :program)"
-         " AND (:q IS NULL OR p.search_key LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM"
-         " clients c WHERE c.id = p.client_id AND c.search_key LIKE :q ESCAPE '\\')))"
+         " AND (:q IS NULL OR search_match(p.search_key || ' | ' || (SELECT c.search_key"
+         " FROM clients c WHERE c.id = p.client_id), :q)))"
          " WHERE (:stage IS NULL OR stage = :stage) ORDER BY id LIMIT :limit"},
     [SQL_REQUEST_INSERT] =
         {"request_insert",

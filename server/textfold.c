@@ -31,10 +31,10 @@ char *textfold_fold(const char *text)
 
         if (n <= 0)
             break;
-        if (uc >= 0x0300 && uc <= 0x036F) {
+        if ((uc >= 0x0300 && uc <= 0x036F) || (uc >= 0x064B && uc <= 0x065F) || uc == 0x0670) {
             /* A combining diacritical mark (the accent NFD split off a Latin, Greek or
-             * Cyrillic letter). Marks of other scripts (Devanagari vowel signs, Arabic
-             * vowels) carry meaning and stay. */
+             * Cyrillic letter) or an optional Arabic vowel sign (harakat), which people
+             * seldom type. Marks that carry meaning (Devanagari vowel signs) stay. */
         } else if (uc_is_space(uc)) {
             if (!last_space)
                 out[out_len++] = ' ';

@@ -474,13 +474,20 @@ class ApiTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.server = Server(timezone=cls.timezone, extra_args=cls.server_args).start()
-        cls.base = "http://%s:%d" % (cls.server.host, cls.server.port)
+        cls.base_url = "http://%s:%d" % (cls.server.host, cls.server.port)
 
     @classmethod
     def tearDownClass(cls):
         server = getattr(cls, "server", None)
         if server is not None:
             code = server.stop()
+            logdir = os.environ.get("PAROLETRACK_E2E_LOGS")
+            if logdir:
+                os.makedirs(logdir, exist_ok=True)
+                with open(os.path.join(logdir, "%s.%s.log" % (cls.__module__, cls.__name__)),
+                          "w") as f:
+                    f.write(server.log_text())
+                    f.write("\n[exit code %r]\n" % code)
             server.cleanup()
             cls.server = None
             if code != 0:

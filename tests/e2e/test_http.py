@@ -171,7 +171,10 @@ class Http(ApiTestCase):
         self.assertEqual(r.status, 201, r.raw[:300])
 
     def test_garbage_request_line(self):
-        r = self.raw(b"HELLO WORLD\r\n\r\n", timeout=5)
+        # A request the HTTP library refuses before the application sees it: only the status
+        # and the server's survival are checked here.
+        r = raw_exchange(self.server.host, self.server.port, b"HELLO WORLD\r\n\r\n",
+                         timeout=5)
         self.assertIn(r.status, (400, None))
         self.assertStatus(self.get("/healthz"), 200)
 
@@ -231,11 +234,12 @@ class Http(ApiTestCase):
         self.assertStatus(self.get("/healthz"), 200)
 
     def test_huge_url_and_headers_do_not_crash(self):
-        r = self.raw(b"GET /api/v1/" + b"a" * 200000 + b" HTTP/1.1\r\nHost: x\r\n"
-                     b"Connection: close\r\n\r\n", timeout=5)
+        host, port = self.server.host, self.server.port
+        r = raw_exchange(host, port, b"GET /api/v1/" + b"a" * 200000 + b" HTTP/1.1\r\n"
+                         b"Host: x\r\nConnection: close\r\n\r\n", timeout=5)
         self.assertIn(r.status, (None, 400, 404, 414, 431))
-        r = self.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 200000 +
-                     b"\r\nConnection: close\r\n\r\n", timeout=5)
+        r = raw_exchange(host, port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                         b"b" * 200000 + b"\r\nConnection: close\r\n\r\n", timeout=5)
         self.assertIn(r.status, (None, 400, 413, 431))
         self.assertStatus(self.get("/healthz"), 200)
 

@@ -132,10 +132,18 @@ static void test_patch(void)
     CHECK_STR(json_string_value(json_object_get(record, "name")), "Ana");
     json_decref(record);
     json_decref(patch);
-    patch = json_loads("{\"name\":null,\"flag\":null,\"version\":9}", 0, NULL);
+    /* null resets a field with a default (RFC 7396 "remove") */
+    patch = json_loads("{\"flag\":null,\"aliases\":null,\"colour\":null}", 0, NULL);
     record = fields_check_patch(&table, current, patch, "2026-11-24", &p);
-    CHECK(record == NULL && names_field(&p, "name") && names_field(&p, "flag") &&
-          names_field(&p, "version"));
+    CHECK(record != NULL);
+    CHECK(json_is_false(json_object_get(record, "flag")));
+    CHECK(json_array_size(json_object_get(record, "aliases")) == 0);
+    CHECK_STR(json_string_value(json_object_get(record, "colour")), "red");
+    json_decref(record);
+    json_decref(patch);
+    patch = json_loads("{\"name\":null,\"version\":9}", 0, NULL);
+    record = fields_check_patch(&table, current, patch, "2026-11-24", &p);
+    CHECK(record == NULL && names_field(&p, "name") && names_field(&p, "version"));
     json_decref(patch);
     json_decref(current);
     problem_clear(&p);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: install what is missing, build twice (a normal
+# build and one with AddressSanitizer + UndefinedBehaviorSanitizer), run every test in both,
+# lint the OpenAPI spec and check the formatting. The last line is "N passed, M failed" over
+# every test that ran; the exit status is non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+npm ci --no-audit --no-fund --loglevel=error >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+
+summaries=()
+status=0
+
+# build_and_test NAME MESON_OPTIONS...: configure, build and run the meson suite in build-NAME.
+build_and_test() {
+  local name=$1; shift
+  local dir="$root/build-$name"
+  rm -rf "$dir"
+  if ! meson setup "$dir" "$@" >"$root/build-$name.setup.log" 2>&1 || ! ninja -C "$dir" >"$root/build-$name.ninja.log" 2>&1; then
+    cat "$root/build-$name.setup.log" "$root/build-$name.ninja.log" 2>/dev/null | tail -40
+    summaries+=("build-$name: 0 passed, 1 failed")
+    status=1
+    return
+  fi
+  meson test -C "$dir" --print-errorlogs --no-rebuild --num-processes 2 || status=1
+  summaries+=("build-$name: $(/usr/bin/python3 scripts/summarize_tests.py "$dir/meson-logs/testlog.json")")
+}
+
+build_and_test plain
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  build_and_test sanitize -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+
+# Formatting: every C file matches the committed .clang-format.
+unformatted=$(clang-format --dry-run --Werror server/*.c server/*.h tests/unit/*.c tests/unit/*.h 2>&1 | grep -c "error:" || true)
+if [ "$unformatted" = "0" ]; then summaries+=("format: 1 passed, 0 failed"); else
+  clang-format --dry-run server/*.c server/*.h tests/unit/*.c tests/unit/*.h 2>&1 | head -20
+  summaries+=("format: 0 passed, 1 failed"); status=1; fi
+
+printf '%s\n' "${summaries[@]}"
+printf '%s\n' "${summaries[@]}" | /usr/bin/python3 -c '
+import re, sys
+p = f = 0
+for line in sys.stdin:
+    m = re.search(r"(\d+) passed, (\d+) failed", line)
+    if m:
+        p += int(m.group(1)); f += int(m.group(2))
+print(f"{p} passed, {f} failed")
+sys.exit(1 if f else 0)' || status=1
+exit $status
