@@ -28,10 +28,12 @@ struct route {
 
 #define REQUESTS "/api/v1/parole-requests/{id}/"
 #define CHILD_ROUTES(name, spec)                                                                   \
-    {"GET", REQUESTS name, ACTION_LIST, &spec}, {"POST", REQUESTS name, ACTION_CREATE, &spec},    \
+    {"GET", REQUESTS name, ACTION_LIST, &spec}, {"POST", REQUESTS name, ACTION_CREATE, &spec},     \
         {"GET", REQUESTS name "/{child_id}", ACTION_GET, &spec},                                   \
         {"PATCH", REQUESTS name "/{child_id}", ACTION_PATCH, &spec},                               \
-        {"DELETE", REQUESTS name "/{child_id}", ACTION_DELETE, &spec}
+    {                                                                                              \
+        "DELETE", REQUESTS name "/{child_id}", ACTION_DELETE, &spec                                \
+    }
 
 /* Every route of the service. tests/spec/check_spec.py checks it against api-spec/openapi.yaml. */
 static const struct route routes[] = {
@@ -185,8 +187,8 @@ static json_t *parse_body(const struct api_request *request, int allow_merge_pat
         problem_set(p, PROBLEM_MALFORMED_JSON, "the request body is empty");
         return NULL;
     }
-    body = json_loadb(request->body, request->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
-                      &error);
+    body = json_loadb(request->body, request->body_len,
+                      JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
     if (body == NULL)
         problem_set(p, PROBLEM_MALFORMED_JSON, "malformed JSON at line %d, column %d: %s",
                     error.line, error.column, error.text);
@@ -337,8 +339,7 @@ void api_handle(const struct api_request *request, struct api_reply *reply)
         memcpy(reply->allow, allow, sizeof(allow));
         problem_set(&p, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
                     request->method, allow);
-    }
-    else
+    } else
         problem_set(&p, PROBLEM_NOT_FOUND, "there is nothing at this path");
     api_reply_problem(reply, &p);
     problem_clear(&p);

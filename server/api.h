@@ -12,14 +12,14 @@
 #include "resource.h"
 
 struct api_request {
-    const char *method;               /* "GET", "POST", ... */
-    const char *path;                 /* decoded path without the query string */
-    const struct query_param *query;  /* query parameters in order, repeats kept */
+    const char *method;              /* "GET", "POST", ... */
+    const char *path;                /* decoded path without the query string */
+    const struct query_param *query; /* query parameters in order, repeats kept */
     size_t query_count;
-    const char *body;                 /* the body as received (not NUL-terminated), may be NULL */
+    const char *body; /* the body as received (not NUL-terminated), may be NULL */
     size_t body_len;
-    const char *content_type;         /* Content-Type header or NULL */
-    const char *if_match;             /* If-Match header or NULL */
+    const char *content_type; /* Content-Type header or NULL */
+    const char *if_match;     /* If-Match header or NULL */
 };
 
 struct api_reply {

@@ -49,8 +49,8 @@ static int parse_date_prefix(const char *text, struct civil_date *out)
     if (read_digits(text, 4, &date.year) || read_digits(text + 5, 2, &date.month) ||
         read_digits(text + 8, 2, &date.day))
         return -1;
-    if (date.year < 1900 || date.year > 2199 || date.month < 1 || date.month > 12 ||
-        date.day < 1 || date.day > dates_days_in_month(date.year, date.month))
+    if (date.year < 1900 || date.year > 2199 || date.month < 1 || date.month > 12 || date.day < 1 ||
+        date.day > dates_days_in_month(date.year, date.month))
         return -1;
     *out = date;
     return 0;
@@ -113,8 +113,8 @@ int dates_parse_timestamp(const char *text, char utc_out[TIMESTAMP_LEN], int64_t
     if (text == NULL || parse_date_prefix(text, &date) != 0 || text[10] != 'T')
         return -1;
     p = text + 11;
-    if (read_digits(p, 2, &hour) || p[2] != ':' || read_digits(p + 3, 2, &minute) ||
-        p[5] != ':' || read_digits(p + 6, 2, &second))
+    if (read_digits(p, 2, &hour) || p[2] != ':' || read_digits(p + 3, 2, &minute) || p[5] != ':' ||
+        read_digits(p + 6, 2, &second))
         return -1;
     if (hour > 23 || minute > 59 || second > 59)
         return -1;

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define DATE_LEN 11      /* "YYYY-MM-DD" + NUL */
+#define DATE_LEN      11 /* "YYYY-MM-DD" + NUL */
 #define TIMESTAMP_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
 
 struct civil_date {

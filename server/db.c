@@ -54,11 +54,10 @@ static void search_match(sqlite3_context *context, int argc, sqlite3_value **arg
 /* Apply the connection settings every connection needs. Returns 0 or -1 with *p set. */
 static int db_configure(struct db *db, struct problem *p)
 {
-    static const char *const setup =
-        "PRAGMA journal_mode = WAL;"
-        "PRAGMA synchronous = FULL;"
-        "PRAGMA foreign_keys = ON;"
-        "PRAGMA temp_store = MEMORY;";
+    static const char *const setup = "PRAGMA journal_mode = WAL;"
+                                     "PRAGMA synchronous = FULL;"
+                                     "PRAGMA foreign_keys = ON;"
+                                     "PRAGMA temp_store = MEMORY;";
 
     if (sqlite3_create_function(db->handle, "search_match", 2,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,

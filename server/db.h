@@ -76,7 +76,6 @@ int64_t db_last_insert_id(struct db *db);
 /* The connection's last error message (owned by SQLite). */
 const char *db_errmsg(struct db *db);
 
-
 /* Reset a statement after use so it holds no read snapshot; NULL is ignored. */
 void db_finish(db_stmt *stmt);
 

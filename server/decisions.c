@@ -8,8 +8,7 @@ static const char *const decision_outcomes[] = {
 
 static const struct field_spec decision_fields[] = {
     {.name = "decided_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
-    {.name = "outcome", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
-     .choices = decision_outcomes},
+    {.name = "outcome", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = decision_outcomes},
     {.name = "valid_from", .type = FIELD_DATE},
     {.name = "valid_until", .type = FIELD_DATE},
     {.name = "mailed", .type = FIELD_BOOL},
@@ -24,13 +23,13 @@ static int decision_before_write(struct db *db, json_t *record, int64_t parent_i
                                  const struct clock_now *clock, struct problem *p)
 {
     const char *decided_on = json_string_value(json_object_get(record, "decided_on"));
-    json_t *binds = json_pack("{s:I, s:I}", "parent_id", (json_int_t)parent_id, "id", (json_int_t)0);
+    json_t *binds =
+        json_pack("{s:I, s:I}", "parent_id", (json_int_t)parent_id, "id", (json_int_t)0);
     char earliest_filing[DATE_LEN];
     int rc;
 
     (void)id, (void)clock;
-    resources_check_order(record, "valid_from", "valid_until", "must not be before valid_from",
-                          p);
+    resources_check_order(record, "valid_from", "valid_until", "must not be before valid_from", p);
     rc = resource_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing,
                               sizeof(earliest_filing), p);
     json_decref(binds);

@@ -84,9 +84,8 @@ void demo_resolve_dates(json_t *value, const char *today_text)
     if (json_is_object(value)) {
         json_object_foreach(value, key, member)
         {
-            json_t *resolved = json_is_string(member)
-                                   ? resolve_one(json_string_value(member), today)
-                                   : NULL;
+            json_t *resolved =
+                json_is_string(member) ? resolve_one(json_string_value(member), today) : NULL;
 
             if (resolved != NULL)
                 json_object_set_new(value, key, resolved);
@@ -96,9 +95,8 @@ void demo_resolve_dates(json_t *value, const char *today_text)
     } else if (json_is_array(value)) {
         json_array_foreach(value, i, member)
         {
-            json_t *resolved = json_is_string(member)
-                                   ? resolve_one(json_string_value(member), today)
-                                   : NULL;
+            json_t *resolved =
+                json_is_string(member) ? resolve_one(json_string_value(member), today) : NULL;
 
             if (resolved != NULL)
                 json_array_set_new(value, i, resolved);
@@ -134,8 +132,8 @@ static int load_request(struct db *db, int64_t client_id, json_t *request,
         const char *key;
         const struct resource_spec *spec;
     } children[] = {
-        {"filings", &filings_resource},     {"rfes", &rfes_resource},
-        {"interviews", &interviews_resource}, {"decisions", &decisions_resource},
+        {"filings", &filings_resource},         {"rfes", &rfes_resource},
+        {"interviews", &interviews_resource},   {"decisions", &decisions_resource},
         {"expirations", &expirations_resource},
     };
     json_t *body = json_deep_copy(request), *stored;

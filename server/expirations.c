@@ -8,7 +8,9 @@ static const char *const expiration_kinds[] = {"parole",   "i94",   "ead", "trav
 static const struct field_spec expiration_fields[] = {
     {.name = "kind", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = expiration_kinds},
     {.name = "expires_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
-    {.name = "document_number", .type = FIELD_TEXT, .max_chars = 40,
+    {.name = "document_number",
+     .type = FIELD_TEXT,
+     .max_chars = 40,
      .normalize = identifiers_document_number},
     {.name = "notes", .type = FIELD_TEXT, .max_chars = 10000},
 };

@@ -152,8 +152,8 @@ static json_t *check_value(const struct field_spec *f, const json_t *value, cons
     case FIELD_INT:
         if (!json_is_integer(value) || json_integer_value(value) < f->min ||
             json_integer_value(value) > f->max) {
-            problem_add_field(p, f->name, "must be an integer from %lld to %lld",
-                              (long long)f->min, (long long)f->max);
+            problem_add_field(p, f->name, "must be an integer from %lld to %lld", (long long)f->min,
+                              (long long)f->max);
             return NULL;
         }
         return json_incref((json_t *)value);
@@ -274,8 +274,8 @@ static json_t *check_record(const struct field_table *table, const json_t *candi
     return record;
 }
 
-json_t *fields_check_create(const struct field_table *table, const json_t *body,
-                            const char *today, struct problem *p)
+json_t *fields_check_create(const struct field_table *table, const json_t *body, const char *today,
+                            struct problem *p)
 {
     if (!json_is_object(body)) {
         problem_set(p, PROBLEM_BAD_REQUEST, "the request body must be a JSON object");

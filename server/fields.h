@@ -33,12 +33,12 @@ struct field_spec {
     const char *name;
     enum field_type type;
     unsigned flags;
-    size_t max_chars;                 /* FIELD_TEXT / items of FIELD_TEXT_ARRAY */
-    size_t max_items;                 /* FIELD_TEXT_ARRAY */
-    const char *const *choices;       /* FIELD_ENUM, NULL-terminated */
-    identifier_normalizer normalize;  /* FIELD_TEXT identifiers and codes, may be NULL */
-    int64_t min, max;                 /* FIELD_INT */
-    const char *default_choice;       /* FIELD_ENUM default on create, may be NULL */
+    size_t max_chars;                /* FIELD_TEXT / items of FIELD_TEXT_ARRAY */
+    size_t max_items;                /* FIELD_TEXT_ARRAY */
+    const char *const *choices;      /* FIELD_ENUM, NULL-terminated */
+    identifier_normalizer normalize; /* FIELD_TEXT identifiers and codes, may be NULL */
+    int64_t min, max;                /* FIELD_INT */
+    const char *default_choice;      /* FIELD_ENUM default on create, may be NULL */
 };
 
 struct field_table {
@@ -51,8 +51,8 @@ struct field_table {
  * every field of the table, normalised, with defaults and nulls filled in; or NULL with a
  * PROBLEM_VALIDATION listing every bad field (or PROBLEM_BAD_REQUEST when body is not an
  * object) in *p. today is the firm-local date ("YYYY-MM-DD"). */
-json_t *fields_check_create(const struct field_table *table, const json_t *body,
-                            const char *today, struct problem *p);
+json_t *fields_check_create(const struct field_table *table, const json_t *body, const char *today,
+                            struct problem *p);
 
 /* Apply a JSON merge patch (RFC 7396) to `current` (a stored record holding every field of the
  * table) and check the result. Returns a new object owned by the caller with every field of the

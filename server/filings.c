@@ -4,8 +4,8 @@
 
 #include "resources.h"
 
-static const char *const forms[] = {"I-131",  "I-131F", "I-134", "I-134A",
-                                    "I-765",  "I-290B", "other", NULL};
+static const char *const forms[] = {"I-131", "I-131F", "I-134", "I-134A",
+                                    "I-765", "I-290B", "other", NULL};
 static const char *const filing_kinds[] = {
     "initial", "re_parole", "expedite_request", "rfe_response", "motion", "other", NULL};
 static const char *const methods[] = {"mail", "online", NULL};
@@ -14,7 +14,9 @@ static const struct field_spec filing_fields[] = {
     {.name = "form", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = forms},
     {.name = "filed_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
     {.name = "kind", .type = FIELD_ENUM, .choices = filing_kinds, .default_choice = "initial"},
-    {.name = "receipt_number", .type = FIELD_TEXT, .max_chars = 40,
+    {.name = "receipt_number",
+     .type = FIELD_TEXT,
+     .max_chars = 40,
      .normalize = identifiers_receipt_number},
     {.name = "receipt_notice_on", .type = FIELD_DATE},
     {.name = "fee_cents", .type = FIELD_INT, .min = 0, .max = 100000000},
@@ -83,8 +85,8 @@ static void filing_decorate(json_t *record)
         snprintf(message, sizeof(message),
                  "%.3s is not a USCIS service-centre prefix we know; check the receipt notice",
                  receipt);
-        json_array_append_new(warnings, json_pack("{s:s, s:s}", "field", "receipt_number",
-                                                  "message", message));
+        json_array_append_new(
+            warnings, json_pack("{s:s, s:s}", "field", "receipt_number", "message", message));
     }
     json_object_set_new(record, "warnings", warnings);
 }

@@ -131,9 +131,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         if (text != NULL)
             len = strlen(text);
     }
-    response = MHD_create_response_from_buffer(len, text ? text : (void *)"",
-                                               text ? MHD_RESPMEM_MUST_FREE
-                                                    : MHD_RESPMEM_PERSISTENT);
+    response = MHD_create_response_from_buffer(
+        len, text ? text : (void *)"", text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (response == NULL) {
         free(text);
         return MHD_NO;
@@ -158,9 +157,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
 }
 
 /* Reply at once with a problem of the given kind (early 400/413 and the like). */
-static enum MHD_Result send_problem(struct MHD_Connection *connection,
-                                    struct request_state *state, enum problem_kind kind,
-                                    const char *detail)
+static enum MHD_Result send_problem(struct MHD_Connection *connection, struct request_state *state,
+                                    enum problem_kind kind, const char *detail)
 {
     struct api_reply reply;
     struct problem p;
@@ -199,8 +197,8 @@ static int begin_request(struct MHD_Connection *connection, struct request_state
                                "Transfer-Encoding, not both or twice");
         return 1;
     }
-    length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+    length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length != NULL && strtoull(length, &end, 10) > state->config->max_body) {
         char detail[96];
 
@@ -253,8 +251,7 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
 
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &query);
     if (query.overflow)
-        return send_problem(connection, state, PROBLEM_INVALID_QUERY,
-                            "too many query parameters");
+        return send_problem(connection, state, PROBLEM_INVALID_QUERY, "too many query parameters");
     request.method = method;
     request.path = url;
     request.query = query.params;
@@ -271,8 +268,8 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
     return result;
 }
 
-static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection,
-                                      const char *url, const char *method, const char *version,
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection, const char *url,
+                                      const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
                                       void **req_cls)
 {
@@ -327,9 +324,8 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
     ms = (double)(ended.tv_sec - state->started.tv_sec) * 1e3 +
          (double)(ended.tv_nsec - state->started.tv_nsec) / 1e6;
     dates_format_utc(time(NULL), when);
-    fprintf(stderr,
-            "%s request_id=%s method=%s route=%s status=%d bytes=%zu duration_ms=%.3f%s\n", when,
-            state->request_id, state->method, state->route, state->status, state->bytes, ms,
+    fprintf(stderr, "%s request_id=%s method=%s route=%s status=%d bytes=%zu duration_ms=%.3f%s\n",
+            when, state->request_id, state->method, state->route, state->status, state->bytes, ms,
             code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     free(state->body);
     free(state);
@@ -388,10 +384,8 @@ static void announce(const struct http_server *server, const struct sockaddr_sto
     char host[INET6_ADDRSTRLEN] = "?";
 
     if (address->ss_family == AF_INET6) {
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, host,
-                  sizeof(host));
-        fprintf(stderr, "paroletrack: listening on http://[%s]:%u\n", host,
-                info ? info->port : 0);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, host, sizeof(host));
+        fprintf(stderr, "paroletrack: listening on http://[%s]:%u\n", host, info ? info->port : 0);
     } else {
         inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, host, sizeof(host));
         fprintf(stderr, "paroletrack: listening on http://%s:%u\n", host, info ? info->port : 0);
@@ -422,8 +416,8 @@ struct http_server *http_start(const struct http_config *config)
         (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, config->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->per_ip_connections,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->connection_memory,
-        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->connection_memory, MHD_OPTION_NOTIFY_COMPLETED,
+        request_completed, NULL, MHD_OPTION_END);
     if (server->daemon == NULL) {
         fprintf(stderr, "paroletrack: cannot listen on %s (in use, or not an address here?)\n",
                 config->listen);

@@ -8,12 +8,12 @@
 #include <stddef.h>
 
 struct http_config {
-    const char *listen;            /* "HOST:PORT", "[v6]:PORT"; port 0 picks a free port */
-    size_t max_body;               /* bytes; larger bodies get 413 */
-    unsigned threads;              /* worker threads in the epoll pool */
-    unsigned connection_timeout;   /* seconds of inactivity before a connection is closed */
-    unsigned per_ip_connections;   /* simultaneous connections from one address */
-    size_t connection_memory;      /* bytes of buffer memory per connection */
+    const char *listen;          /* "HOST:PORT", "[v6]:PORT"; port 0 picks a free port */
+    size_t max_body;             /* bytes; larger bodies get 413 */
+    unsigned threads;            /* worker threads in the epoll pool */
+    unsigned connection_timeout; /* seconds of inactivity before a connection is closed */
+    unsigned per_ip_connections; /* simultaneous connections from one address */
+    size_t connection_memory;    /* bytes of buffer memory per connection */
 };
 
 struct http_server;

@@ -288,8 +288,7 @@ int identifiers_passport_number(const char *in, char *out, size_t out_size, cons
     return 0;
 }
 
-int identifiers_document_number(const char *in, char *out, size_t out_size,
-                                const char **message)
+int identifiers_document_number(const char *in, char *out, size_t out_size, const char **message)
 {
     int len = squeeze_upper(in, " -", out, out_size);
 

@@ -42,7 +42,6 @@ int identifiers_passport_number(const char *in, char *out, size_t out_size, cons
 
 /* Document number (EAD card, I-94, travel document...): 1..30 letters/digits once spaces and
  * dashes are removed; upper-cased. */
-int identifiers_document_number(const char *in, char *out, size_t out_size,
-                                const char **message);
+int identifiers_document_number(const char *in, char *out, size_t out_size, const char **message);
 
 #endif

@@ -14,7 +14,7 @@
 #include "http.h"
 #include "migrate.h"
 
-#define DEFAULT_LISTEN "127.0.0.1:8080"
+#define DEFAULT_LISTEN   "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
 
 struct options {
@@ -135,8 +135,10 @@ static int load_options(int argc, char **argv, struct options *o)
     if (o->listen == NULL || o->listen[0] == '\0')
         o->listen = DEFAULT_LISTEN;
     if (dates_set_timezone(o->timezone) != 0) {
-        fprintf(stderr, "paroletrack: unknown time zone \"%s\" (want an IANA name such as "
-                        "America/New_York)\n", o->timezone);
+        fprintf(stderr,
+                "paroletrack: unknown time zone \"%s\" (want an IANA name such as "
+                "America/New_York)\n",
+                o->timezone);
         return -1;
     }
     return 0;

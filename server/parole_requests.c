@@ -14,18 +14,20 @@ static const char *const locations[] = {"outside_us", "inside_us", NULL};
 static const char *const sponsor_statuses[] = {"us_citizen", "lpr", "other", NULL};
 
 const char *const parole_request_stages[] = {
-    "draft",  "filed",     "receipted", "interview_scheduled", "rfe_open", "approved", "denied",
-    "withdrawn", "closed", "terminated", "paroled",             "expired",  NULL};
+    "draft",  "filed",     "receipted", "interview_scheduled", "rfe_open", "approved",
+    "denied", "withdrawn", "closed",    "terminated",          "paroled",  "expired",
+    NULL};
 
 static const struct field_spec request_fields[] = {
-    {.name = "client_id", .type = FIELD_INT, .flags = FIELD_REQUIRED, .min = 1,
-     .max = INT64_MAX},
+    {.name = "client_id", .type = FIELD_INT, .flags = FIELD_REQUIRED, .min = 1, .max = INT64_MAX},
     {.name = "parole_type", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = parole_types},
     {.name = "program", .type = FIELD_TEXT, .max_chars = 32, .normalize = identifiers_program},
     {.name = "location", .type = FIELD_ENUM, .choices = locations},
     {.name = "summary", .type = FIELD_TEXT, .max_chars = 10000},
     {.name = "sponsor_name", .type = FIELD_TEXT, .flags = FIELD_SINGLE_LINE, .max_chars = 200},
-    {.name = "sponsor_relationship", .type = FIELD_TEXT, .flags = FIELD_SINGLE_LINE,
+    {.name = "sponsor_relationship",
+     .type = FIELD_TEXT,
+     .flags = FIELD_SINGLE_LINE,
      .max_chars = 100},
     {.name = "sponsor_status", .type = FIELD_ENUM, .choices = sponsor_statuses},
     {.name = "expedite", .type = FIELD_BOOL},

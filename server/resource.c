@@ -10,7 +10,7 @@
 #include "textfold.h"
 
 #define LIST_DEFAULT_LIMIT 50
-#define LIST_MAX_LIMIT 200
+#define LIST_MAX_LIMIT     200
 
 void resource_clock(struct clock_now *clock)
 {
@@ -23,8 +23,8 @@ void resource_clock(struct clock_now *clock)
 /* A new bind set holding the clock and the ids every statement may name. */
 static json_t *binds_new(const struct clock_now *clock, int64_t parent_id, int64_t id)
 {
-    return json_pack("{s:s, s:s, s:I, s:I}", "now", clock->now, "today", clock->today,
-                     "parent_id", (json_int_t)parent_id, "id", (json_int_t)id);
+    return json_pack("{s:s, s:s, s:I, s:I}", "now", clock->now, "today", clock->today, "parent_id",
+                     (json_int_t)parent_id, "id", (json_int_t)id);
 }
 
 /* Set a 404 naming the resource and id. Returns -1. */
@@ -197,8 +197,7 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
         goto out;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    if (spec->before_write != NULL &&
-        spec->before_write(db, record, parent_id, 0, clock, p) != 0)
+    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, 0, clock, p) != 0)
         goto out;
     binds = binds_new(clock, parent_id, 0);
     if (write_record(db, spec, spec->sql_insert, binds, record, p) != 0)
@@ -216,8 +215,8 @@ out:
     return stored;
 }
 
-json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                     int64_t id, const struct clock_now *clock, struct problem *p)
+json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
+                     const struct clock_now *clock, struct problem *p)
 {
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         return NULL;
@@ -257,8 +256,7 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
     record = fields_check_patch(&spec->table, current, patch, clock->today, p);
     if (record == NULL)
         goto out;
-    if (spec->before_write != NULL &&
-        spec->before_write(db, record, parent_id, id, clock, p) != 0)
+    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, clock, p) != 0)
         goto out;
     binds = binds_new(clock, parent_id, id);
     json_object_set(binds, "version", json_object_get(current, "version"));
@@ -282,9 +280,8 @@ out:
     return stored;
 }
 
-int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                    int64_t id, int64_t if_match, const struct clock_now *clock,
-                    struct problem *p)
+int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
+                    int64_t if_match, const struct clock_now *clock, struct problem *p)
 {
     json_t *current = NULL, *binds = NULL;
     db_stmt *stmt = NULL;

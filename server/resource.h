@@ -68,8 +68,8 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
                         const json_t *body, const struct clock_now *clock, struct problem *p);
 
 /* Read one record. Returns it (caller owns) or NULL with 404 (or another problem) in *p. */
-json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                     int64_t id, const struct clock_now *clock, struct problem *p);
+json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
+                     const struct clock_now *clock, struct problem *p);
 
 /* Apply a JSON merge patch. if_match is the version the client last saw, or -1 for none; a
  * stale version is a 412 that changes nothing. Returns the updated record (caller owns) or
@@ -79,9 +79,8 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
                        const struct clock_now *clock, struct problem *p);
 
 /* Delete a record (if_match as for resource_patch). Returns 0, or -1 with the problem in *p. */
-int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                    int64_t id, int64_t if_match, const struct clock_now *clock,
-                    struct problem *p);
+int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
+                    int64_t if_match, const struct clock_now *clock, struct problem *p);
 
 /* One page of the collection: {"items": [...], "next_cursor": "..." | null}, filtered by the
  * query parameters (limit, cursor and the resource's filters; anything else is a 400).

@@ -3,8 +3,8 @@
 #include "sql.h"
 
 #define CLIENT_COLUMNS                                                                             \
-    "id, family_name, given_name, other_names, date_of_birth, country_of_birth, citizenship, "    \
-    "a_number, passport_number, passport_country, passport_expires_on, email, phone, address, "   \
+    "id, family_name, given_name, other_names, date_of_birth, country_of_birth, citizenship, "     \
+    "a_number, passport_number, passport_country, passport_expires_on, email, phone, address, "    \
     "preferred_language, notes, created_at, updated_at, version"
 
 /* The derived stage of the parole request `p`, for :today (firm-local date) and :now (UTC).
@@ -63,7 +63,8 @@
 #define CHILD_LIST(table, columns)                                                                 \
     "SELECT " columns " FROM " table " WHERE parole_request_id = :parent_id AND id > :after"       \
     " ORDER BY id LIMIT :limit"
-#define CHILD_DELETE(table) "DELETE FROM " table " WHERE id = :id AND parole_request_id = :parent_id"
+#define CHILD_DELETE(table)                                                                        \
+    "DELETE FROM " table " WHERE id = :id AND parole_request_id = :parent_id"
 
 struct sql_entry {
     const char *name;
@@ -83,10 +84,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                " VALUES (:number, :name, :checksum, :applied_at)"},
 
     [SQL_CLIENT_GET] = {"client_get", "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = :id"},
-    [SQL_CLIENT_LIST] = {"client_list",
-                         "SELECT " CLIENT_COLUMNS " FROM clients WHERE id > :after"
-                         " AND (:q IS NULL OR search_match(search_key, :q))"
-                         " ORDER BY id LIMIT :limit"},
+    [SQL_CLIENT_LIST] = {"client_list", "SELECT " CLIENT_COLUMNS " FROM clients WHERE id > :after"
+                                        " AND (:q IS NULL OR search_match(search_key, :q))"
+                                        " ORDER BY id LIMIT :limit"},
     [SQL_CLIENT_INSERT] =
         {"client_insert",
          "INSERT INTO clients (family_name, given_name, other_names, date_of_birth,"
@@ -205,12 +205,12 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                         " mailed, responded_on, summary, created_at, updated_at, version)"
                         " VALUES (:parent_id, :issued_on, :kind, :response_due_on, :mailed,"
                         " :responded_on, :summary, :now, :now, 1)"},
-    [SQL_RFE_UPDATE] = {"rfe_update",
-                        "UPDATE rfes SET issued_on = :issued_on, kind = :kind,"
-                        " response_due_on = :response_due_on, mailed = :mailed,"
-                        " responded_on = :responded_on, summary = :summary, updated_at = :now,"
-                        " version = version + 1"
-                        " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
+    [SQL_RFE_UPDATE] =
+        {"rfe_update", "UPDATE rfes SET issued_on = :issued_on, kind = :kind,"
+                       " response_due_on = :response_due_on, mailed = :mailed,"
+                       " responded_on = :responded_on, summary = :summary, updated_at = :now,"
+                       " version = version + 1"
+                       " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
     [SQL_RFE_DELETE] = {"rfe_delete", CHILD_DELETE("rfes")},
 
     [SQL_INTERVIEW_GET] = {"interview_get", CHILD_GET("interviews", INTERVIEW_COLUMNS)},

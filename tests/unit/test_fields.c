@@ -7,7 +7,9 @@
 static const char *const colours[] = {"red", "green", NULL};
 
 static const struct field_spec spec[] = {
-    {.name = "name", .type = FIELD_TEXT, .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
+    {.name = "name",
+     .type = FIELD_TEXT,
+     .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
      .max_chars = 5},
     {.name = "born_on", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
     {.name = "colour", .type = FIELD_ENUM, .choices = colours, .default_choice = "red"},

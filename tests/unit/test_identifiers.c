@@ -59,11 +59,23 @@ static void test_country(void)
 
 static void test_language(void)
 {
-    const char *good[] = {"en", "es-MX", "uk", "fa-AF", "ps", "ht", "zh-Hant-TW", "sr-Latn",
-                          "es-419", "de-CH-1996", "en-US-x-firm", "x-private", "sl-rozaj-biske",
-                          "en-a-bbb-x-a-ccc", "ar"};
-    const char *bad[] = {"", "e", "english-", "en--US", "en_US", "toolonglanguage", "en-US-",
-                         "123", "en-a", "x", "en-ÿ"};
+    const char *good[] = {"en",
+                          "es-MX",
+                          "uk",
+                          "fa-AF",
+                          "ps",
+                          "ht",
+                          "zh-Hant-TW",
+                          "sr-Latn",
+                          "es-419",
+                          "de-CH-1996",
+                          "en-US-x-firm",
+                          "x-private",
+                          "sl-rozaj-biske",
+                          "en-a-bbb-x-a-ccc",
+                          "ar"};
+    const char *bad[] = {"",       "e",   "english-", "en--US", "en_US", "toolonglanguage",
+                         "en-US-", "123", "en-a",     "x",      "en-ÿ"};
 
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         const char *out = norm(identifiers_language_tag, good[i]);

@@ -112,7 +112,8 @@ int main(void)
         return 1;
     }
     set_clock("2026-06-15", "2026-06-15T16:00:00Z");
-    client = create(&clients_resource, 0, "{\"family_name\":\"Kovalenko\",\"given_name\":\"Olena\"}");
+    client =
+        create(&clients_resource, 0, "{\"family_name\":\"Kovalenko\",\"given_name\":\"Olena\"}");
     {
         char body[96];
 
@@ -157,7 +158,8 @@ int main(void)
     create(&expirations_resource, request, "{\"kind\":\"ead\",\"expires_on\":\"2027-06-15\"}");
     CHECK_STAGE(request, "approved");
     /* An I-94 that ends today: paroled today, expired tomorrow with no write. */
-    expiry = create(&expirations_resource, request, "{\"kind\":\"i94\",\"expires_on\":\"2026-06-16\"}");
+    expiry =
+        create(&expirations_resource, request, "{\"kind\":\"i94\",\"expires_on\":\"2026-06-16\"}");
     CHECK_STAGE(request, "paroled");
     set_clock("2026-06-17", "2026-06-17T04:00:00Z");
     CHECK_STAGE(request, "expired");
@@ -171,12 +173,14 @@ int main(void)
     CHECK_STAGE(request, "expired");
 
     /* The latest decision decides. */
-    create(&decisions_resource, request, "{\"decided_on\":\"2027-08-01\",\"outcome\":\"terminated\"}");
+    create(&decisions_resource, request,
+           "{\"decided_on\":\"2027-08-01\",\"outcome\":\"terminated\"}");
     CHECK_STAGE(request, "terminated");
     create(&decisions_resource, request,
            "{\"decided_on\":\"2027-08-02\",\"outcome\":\"administratively_closed\"}");
     CHECK_STAGE(request, "closed");
-    create(&decisions_resource, request, "{\"decided_on\":\"2027-08-03\",\"outcome\":\"withdrawn\"}");
+    create(&decisions_resource, request,
+           "{\"decided_on\":\"2027-08-03\",\"outcome\":\"withdrawn\"}");
     CHECK_STAGE(request, "withdrawn");
     create(&decisions_resource, request, "{\"decided_on\":\"2027-08-04\",\"outcome\":\"denied\"}");
     CHECK_STAGE(request, "denied");

@@ -19,7 +19,8 @@ int main(void)
     check_fold("JOSÉ", "jose");
     check_fold("Straße", "strasse");
     check_fold("ОЛЕНА Коваленко", "олена коваленко");
-    check_fold("Ївга", "\xd1\x96" "вга"); /* Ї -> ї -> і + U+0308, mark removed */
+    check_fold("Ївга", "\xd1\x96"
+                       "вга"); /* Ї -> ї -> і + U+0308, mark removed */
     check_fold("  two   spaces\tand tab ", "two spaces and tab");
     check_fold("محمد", "محمد");
     check_fold("राम", "राम");
