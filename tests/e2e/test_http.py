@@ -516,3 +516,44 @@ class Shutdown(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MaxBody(ApiTestCase):
+    """--max-body sets the body limit."""
+
+    server_args = ("--max-body", "1000")
+
+    def send(self, size):
+        body = b'{"family_name":"Small","given_name":"Limit"}'
+        body += b" " * (size - len(body))
+        return self.post("/api/v1/clients", Raw(body))
+
+    def test_configured_limit(self):
+        self.assertStatus(self.send(1000), 201)
+        self.assertProblem(self.send(1001), 413, "payload-too-large")
+        r = self.raw(b"POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     b"application/json\r\nContent-Length: 5000\r\n\r\n", timeout=5)
+        self.assertEqual(r.status, 413)
+
+
+class Routes(unittest.TestCase):
+    """`paroletrack routes` and the spec describe the same routes."""
+
+    def test_routes_match_spec(self):
+        from harness import BIN, validator
+        out = subprocess.run([BIN, "routes"], capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        routes = set()
+        for line in out.stdout.decode().splitlines():
+            if line.strip():
+                method, path = line.split()
+                routes.add((method, path))
+        spec = validator().spec
+        self.assertIsNotNone(spec, "api-spec/openapi.yaml is missing")
+        documented = set()
+        for path, item in spec["paths"].items():
+            for method in item:
+                if method in ("get", "post", "put", "patch", "delete", "head", "options"):
+                    documented.add((method.upper(), path))
+        self.assertEqual(sorted(routes - documented), [], "routes missing from the spec")
+        self.assertEqual(sorted(documented - routes), [], "spec operations the server lacks")
