@@ -10,12 +10,17 @@ struct db {
     sqlite3 *handle;
     sqlite3_stmt *statements[SQL__MAX];
     struct db *next_in_pool; /* the pool's list of every connection it opened */
+    int holds_writer_lock;   /* this connection owns writer_lock (between BEGIN and the end) */
 };
 
 static char *pool_path;
 static struct db *pool_head;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct db *thread_connection;
+/* Writers of this process queue here before BEGIN IMMEDIATE: waiting on a mutex wakes the next
+ * writer at once, where SQLite's busy handler would sleep and poll. Other processes (a cron
+ * job, the sqlite3 shell) still meet the busy timeout. */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* SQL function search_match(key, query): true when every space-separated word of the folded
  * query occurs in the folded search key, in any order ("garcia hernandez" finds
@@ -304,7 +309,23 @@ int db_exec(struct db *db, const char *sql, struct problem *p)
 
 int db_begin_write(struct db *db, struct problem *p)
 {
-    return db_exec(db, "BEGIN IMMEDIATE", p);
+    pthread_mutex_lock(&writer_lock);
+    db->holds_writer_lock = 1;
+    if (db_exec(db, "BEGIN IMMEDIATE", p) != 0) {
+        db->holds_writer_lock = 0;
+        pthread_mutex_unlock(&writer_lock);
+        return -1;
+    }
+    return 0;
+}
+
+/* Let the next writer of this process in, once this connection's transaction has ended. */
+static void release_writer(struct db *db)
+{
+    if (db->holds_writer_lock && sqlite3_get_autocommit(db->handle)) {
+        db->holds_writer_lock = 0;
+        pthread_mutex_unlock(&writer_lock);
+    }
 }
 
 int db_begin_read(struct db *db, struct problem *p)
@@ -314,13 +335,17 @@ int db_begin_read(struct db *db, struct problem *p)
 
 int db_commit(struct db *db, struct problem *p)
 {
-    return db_exec(db, "COMMIT", p);
+    int rc = db_exec(db, "COMMIT", p);
+
+    release_writer(db);
+    return rc;
 }
 
 void db_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->handle))
         sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+    release_writer(db);
 }
 
 int db_changes(struct db *db)

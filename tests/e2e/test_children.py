@@ -169,6 +169,31 @@ class ChildMixin:
             self.assertEqual(g[k], pr[k], k)
 
 
+class NullResetsDefaults(ApiTestCase):
+    """PATCH null on a field with a default puts the default back."""
+
+    def test_defaults_restored(self):
+        pr = self.make_request(expedite=True)
+        p = "/api/v1/parole-requests/%d" % pr["id"]
+        r = self.patch(p, {"expedite": None})
+        self.assertStatus(r, 200)
+        self.assertIs(r.json["expedite"], False)
+        cases = [
+            ("filings", {"kind": "motion"}, "kind", "initial"),
+            ("rfes", {"kind": "noid"}, "kind", "rfe"),
+            ("rfes", {"mailed": True}, "mailed", False),
+            ("interviews", {"outcome": "missed"}, "outcome", "scheduled"),
+            ("decisions", {"mailed": True}, "mailed", False),
+        ]
+        for child, fields, key, default in cases:
+            with self.subTest(child=child, field=key):
+                rec = self.make_child(pr["id"], child, **fields)
+                r = self.patch("%s/%s/%d" % (p, child, rec["id"]), {key: None})
+                self.assertStatus(r, 200)
+                self.assertEqual(r.json[key], default)
+                self.assertEqual(r.json["version"], 2)
+
+
 class Filings(ChildMixin, ApiTestCase):
     child = "filings"
 
