@@ -13,6 +13,7 @@
 #include "demo.h"
 #include "http.h"
 #include "migrate.h"
+#include "probe.h"
 
 #define DEFAULT_LISTEN   "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
@@ -39,9 +40,10 @@ static void usage(FILE *out)
             "  migrate    apply pending migrations to the database and exit\n"
             "  demo       create a fresh demo database with fictional clients and serve it\n"
             "  routes     print the route table, one \"METHOD PATH\" per line\n"
+            "  healthcheck  exit 0 when the server at --listen answers GET /healthz with 200\n"
             "  version    print the version\n"
             "\n"
-            "Options (serve, migrate, demo):\n"
+            "Options (serve, migrate, demo, healthcheck):\n"
             "  --db FILE            SQLite database file (env PAROLETRACK_DB); required for\n"
             "                       serve and migrate, refused by demo (demo data never goes\n"
             "                       into a database you name)\n"
@@ -284,7 +286,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
-        strcmp(command, "demo") != 0) {
+        strcmp(command, "demo") != 0 && strcmp(command, "healthcheck") != 0) {
         fprintf(stderr, "paroletrack: unknown command \"%s\"\n\n", command);
         usage(stderr);
         return 2;
@@ -299,6 +301,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "paroletrack: libsodium failed to start\n");
         return 1;
     }
+    if (strcmp(command, "healthcheck") == 0)
+        return probe_health(options.listen, 5);
     if (strcmp(command, "serve") == 0)
         return command_serve(&options);
     if (strcmp(command, "migrate") == 0)

@@ -473,7 +473,14 @@ class ApiTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = Server(timezone=cls.timezone, extra_args=cls.server_args).start()
+        server = Server(timezone=cls.timezone, extra_args=cls.server_args)
+        try:
+            server.start()
+        except BaseException:
+            server.kill()
+            server.cleanup()
+            raise
+        cls.server = server
         cls.base_url = "http://%s:%d" % (cls.server.host, cls.server.port)
 
     @classmethod

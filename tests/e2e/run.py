@@ -160,9 +160,8 @@ def main():
     passed = sum(1 for t in all_ids if t in result.passed and t not in result.bad)
     failed = len(all_ids) - passed + extra_failures
     print("-" * 78)
-    print("e2e: %d tests in %.1fs (binary: %s)" % (len(all_ids), elapsed,
-                                                   os.environ.get("PAROLETRACK_BIN") or
-                                                   "build/paroletrack"))
+    import harness
+    print("e2e: %d tests in %.1fs (binary: %s)" % (len(all_ids), elapsed, harness.BIN))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

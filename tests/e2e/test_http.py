@@ -441,9 +441,10 @@ class Shutdown(unittest.TestCase):
     """SIGTERM/SIGINT: clean exit 0, data persists, an idle connection does not block it."""
 
     def start(self, db_dir=None):
-        s = Server(db_dir=db_dir).start()
+        s = Server(db_dir=db_dir)
+        self.addCleanup(s.cleanup)
         self.addCleanup(s.kill)
-        return s
+        return s.start()
 
     def post(self, s, path, body):
         conn = http.client.HTTPConnection(s.host, s.port, timeout=HTTP_TIMEOUT)
@@ -466,7 +467,6 @@ class Shutdown(unittest.TestCase):
 
     def test_sigterm_clean_exit_and_data_persists(self):
         s = self.start()
-        self.addCleanup(s.cleanup)
         status, body = self.post(s, "/api/v1/clients", {"family_name": "Durable",
                                                         "given_name": "Record"})
         self.assertEqual(status, 201)
@@ -484,7 +484,6 @@ class Shutdown(unittest.TestCase):
 
     def test_sigint_clean_exit(self):
         s = self.start()
-        self.addCleanup(s.cleanup)
         self.assertEqual(self.get(s, "/healthz")[0], 200)
         s.proc.send_signal(signal.SIGINT)
         try:
@@ -495,7 +494,6 @@ class Shutdown(unittest.TestCase):
 
     def test_sigterm_with_idle_and_partial_connections(self):
         s = self.start()
-        self.addCleanup(s.cleanup)
         idle = socket.create_connection((s.host, s.port), timeout=5)
         partial = socket.create_connection((s.host, s.port), timeout=5)
         self.addCleanup(idle.close)
@@ -508,7 +506,6 @@ class Shutdown(unittest.TestCase):
 
     def test_refuses_to_listen_elsewhere_than_asked(self):
         s = self.start()
-        self.addCleanup(s.cleanup)
         self.assertEqual(s.host, "127.0.0.1")
         self.assertGreater(s.port, 0)
         self.assertEqual(s.stop(), 0)
