@@ -7,12 +7,15 @@ packages=(
   build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libunistring-dev
   tzdata ca-certificates curl sqlite3
-  python3-jsonschema python3-yaml nodejs npm
+  python3-jsonschema python3-yaml clang-format
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm (for the OpenAPI linter): Debian's packages unless a node is already there
+# (a machine may carry its own Node.js build, which conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
