@@ -24,6 +24,7 @@ struct options {
     const char *timezone;
     size_t max_body;
     unsigned threads;
+    unsigned per_ip_connections;
     int migrate_to;
     int help;
 };
@@ -54,6 +55,8 @@ static void usage(FILE *out)
             "                       PAROLETRACK_TZ; default: the system's zone)\n"
             "  --max-body BYTES     largest accepted request body (default 1048576)\n"
             "  --threads N          worker threads (default 4)\n"
+            "  --per-ip-connections N  simultaneous connections from one address (default\n"
+            "                       256; behind a reverse proxy every client shares one)\n"
             "  --to N               migrate: stop after migration N (default: all)\n"
             "  --help               this text\n");
 }
@@ -98,7 +101,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         } else if (strcmp(name, "--timezone") == 0) {
             o->timezone = value;
         } else if (strcmp(name, "--max-body") == 0 || strcmp(name, "--threads") == 0 ||
-                   strcmp(name, "--to") == 0) {
+                   strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0) {
             char *end = NULL;
             unsigned long long number;
 
@@ -113,6 +116,8 @@ static int parse_options(int argc, char **argv, struct options *o)
                 o->max_body = (size_t)number;
             else if (strcmp(name, "--threads") == 0)
                 o->threads = (unsigned)(number == 0 ? 1 : (number > 64 ? 64 : number));
+            else if (strcmp(name, "--per-ip-connections") == 0)
+                o->per_ip_connections = (unsigned)(number == 0 ? 1 : number);
             else
                 o->migrate_to = (int)number;
         } else {
@@ -132,6 +137,7 @@ static int load_options(int argc, char **argv, struct options *o)
     o->timezone = getenv("PAROLETRACK_TZ");
     o->max_body = DEFAULT_MAX_BODY;
     o->threads = 4;
+    o->per_ip_connections = 256;
     if (parse_options(argc, argv, o) != 0)
         return -1;
     if (o->listen == NULL || o->listen[0] == '\0')
@@ -176,7 +182,7 @@ static int serve_database(const char *path, const struct options *o)
         .max_body = o->max_body,
         .threads = o->threads,
         .connection_timeout = 30,
-        .per_ip_connections = 64,
+        .per_ip_connections = o->per_ip_connections,
         .connection_memory = 64 * 1024,
     };
     struct http_server *server;
