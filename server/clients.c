@@ -72,24 +72,6 @@ static int client_before_write(struct db *db, json_t *record, int64_t parent_id,
     return 0;
 }
 
-/* A client's parole requests are legal records: refuse to delete a client who has any. */
-static int client_before_delete(struct db *db, int64_t id, struct problem *p)
-{
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id);
-    int64_t count = 0;
-    int rc = resource_scalar_int(db, SQL_CLIENT_DEPENDENTS, binds, &count, p);
-
-    json_decref(binds);
-    if (rc != 0)
-        return -1;
-    if (count > 0)
-        return problem_set(p, PROBLEM_CONFLICT,
-                           "this client still has %lld parole request(s); legal records are "
-                           "never deleted along with a client",
-                           (long long)count);
-    return 0;
-}
-
 const struct resource_spec clients_resource = {
     .collection = "clients",
     .noun = "client",
@@ -102,5 +84,8 @@ const struct resource_spec clients_resource = {
     .sql_update = SQL_CLIENT_UPDATE,
     .sql_delete = SQL_CLIENT_DELETE,
     .before_write = client_before_write,
-    .before_delete = client_before_delete,
+    .has_dependents = 1,
+    .sql_dependents = SQL_CLIENT_DEPENDENTS,
+    .dependents_message = "this client still has parole requests; legal records are never "
+                          "deleted along with a client",
 };

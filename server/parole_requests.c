@@ -66,25 +66,6 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
     return resources_finish_checks(p);
 }
 
-/* Filings, RFEs, interviews, decisions and expiry dates are legal records: refuse (409) to
- * delete a request that still has any. */
-static int request_before_delete(struct db *db, int64_t id, struct problem *p)
-{
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id);
-    int64_t count = 0;
-    int rc = resource_scalar_int(db, SQL_REQUEST_DEPENDENTS, binds, &count, p);
-
-    json_decref(binds);
-    if (rc != 0)
-        return -1;
-    if (count > 0)
-        return problem_set(p, PROBLEM_CONFLICT,
-                           "this parole request still has %lld filing(s), RFE(s), "
-                           "appointment(s), decision(s) or expiry date(s); delete those first",
-                           (long long)count);
-    return 0;
-}
-
 const struct resource_spec parole_requests_resource = {
     .collection = "parole-requests",
     .noun = "parole request",
@@ -98,5 +79,8 @@ const struct resource_spec parole_requests_resource = {
     .sql_update = SQL_REQUEST_UPDATE,
     .sql_delete = SQL_REQUEST_DELETE,
     .before_write = request_before_write,
-    .before_delete = request_before_delete,
+    .has_dependents = 1,
+    .sql_dependents = SQL_REQUEST_DEPENDENTS,
+    .dependents_message = "this parole request still has filings, RFEs, appointments, decisions "
+                          "or expiry dates; those are legal records, delete them first",
 };

@@ -151,6 +151,20 @@ out:
     return record;
 }
 
+/* Read the record just written and commit. Returns the record (caller owns) or NULL with *p
+ * set, in which case the caller rolls back. */
+static json_t *read_and_commit(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                               int64_t id, const struct clock_now *clock, struct problem *p)
+{
+    json_t *stored = read_record(db, spec, parent_id, id, clock, p);
+
+    if (stored != NULL && db_commit(db, p) != 0) {
+        json_decref(stored);
+        stored = NULL;
+    }
+    return stored;
+}
+
 /* Run an INSERT or UPDATE with the record's values and the request's binds. Maps a unique
  * constraint to 409. Returns 0 or -1 with *p set. */
 static int write_record(struct db *db, const struct resource_spec *spec, enum sql_id sql,
@@ -202,11 +216,7 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
     binds = binds_new(clock, parent_id, 0);
     if (write_record(db, spec, spec->sql_insert, binds, record, p) != 0)
         goto out;
-    stored = read_record(db, spec, parent_id, db_last_insert_id(db), clock, p);
-    if (stored != NULL && db_commit(db, p) != 0) {
-        json_decref(stored);
-        stored = NULL;
-    }
+    stored = read_and_commit(db, spec, parent_id, db_last_insert_id(db), clock, p);
 out:
     if (stored == NULL)
         db_rollback(db);
@@ -266,11 +276,7 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
         problem_set(p, PROBLEM_PRECONDITION_FAILED, "the record changed while it was updated");
         goto out;
     }
-    stored = read_record(db, spec, parent_id, id, clock, p);
-    if (stored != NULL && db_commit(db, p) != 0) {
-        json_decref(stored);
-        stored = NULL;
-    }
+    stored = read_and_commit(db, spec, parent_id, id, clock, p);
 out:
     if (stored == NULL)
         db_rollback(db);
@@ -294,9 +300,18 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
     current = read_record(db, spec, parent_id, id, clock, p);
     if (current == NULL || check_version(current, if_match, p) != 0)
         goto out;
-    if (spec->before_delete != NULL && spec->before_delete(db, id, p) != 0)
-        goto out;
     binds = binds_new(clock, parent_id, id);
+    if (spec->has_dependents) {
+        int64_t dependents = 0;
+
+        if (resource_scalar_int(db, spec->sql_dependents, binds, &dependents, p) != 0)
+            goto out;
+        if (dependents > 0) {
+            problem_set(p, PROBLEM_CONFLICT, "%s (%lld found)", spec->dependents_message,
+                        (long long)dependents);
+            goto out;
+        }
+    }
     stmt = db_prepare(db, spec->sql_delete, p);
     if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
         goto out;

@@ -53,8 +53,12 @@ struct resource_spec {
      * problem in *p. May be NULL. */
     int (*before_write)(struct db *db, json_t *record, int64_t parent_id, int64_t id,
                         const struct clock_now *clock, struct problem *p);
-    /* Inside the delete transaction: refuse (409) when legal records still depend on it. */
-    int (*before_delete)(struct db *db, int64_t id, struct problem *p);
+    /* Legal records never cascade away: when sql_dependents (given :id) counts more than zero
+     * rows, a delete is refused with 409 and dependents_message. has_dependents says whether
+     * the resource has such a rule. */
+    int has_dependents;
+    enum sql_id sql_dependents;
+    const char *dependents_message;
     /* Add read-only computed members to a record read from the store. May be NULL. */
     void (*decorate)(json_t *record);
 };
