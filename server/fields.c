@@ -14,12 +14,18 @@ size_t fields_utf8_length(const char *text)
     return n;
 }
 
-/* True when text holds a control character (C0, DEL). */
+/* True when UTF-8 text holds a control character (C0, DEL, C1) or a line/paragraph separator
+ * (U+2028, U+2029). */
 static int has_control(const char *text)
 {
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
         if (*c < 0x20 || *c == 0x7f)
             return 1;
+        if (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F)
+            return 1;
+        if (c[0] == 0xE2 && c[1] == 0x80 && (c[2] == 0xA8 || c[2] == 0xA9))
+            return 1;
+    }
     return 0;
 }
 
@@ -102,6 +108,11 @@ static json_t *check_value(const struct field_spec *f, const json_t *value, cons
                            struct problem *p)
 {
     struct civil_date date;
+
+    if (json_is_string(value) && strlen(json_string_value(value)) != json_string_length(value)) {
+        problem_add_field(p, f->name, "must not contain NUL characters");
+        return NULL;
+    }
 
     switch (f->type) {
     case FIELD_TEXT:
@@ -264,12 +275,6 @@ static json_t *check_record(const struct field_table *table, const json_t *candi
         checked = check_value(f, value, today, p);
         if (checked != NULL)
             json_object_set_new(record, f->name, checked);
-    }
-    if (problem_has_field_errors(p)) {
-        problem_set(p, PROBLEM_VALIDATION, "%zu field(s) are invalid; nothing was changed",
-                    json_array_size(p->errors));
-        json_decref(record);
-        return NULL;
     }
     return record;
 }

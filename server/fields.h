@@ -48,15 +48,16 @@ struct field_table {
 };
 
 /* Check a create body against the table. Returns a new object (owned by the caller) holding
- * every field of the table, normalised, with defaults and nulls filled in; or NULL with a
- * PROBLEM_VALIDATION listing every bad field (or PROBLEM_BAD_REQUEST when body is not an
- * object) in *p. today is the firm-local date ("YYYY-MM-DD"). */
+ * every valid field of the table, normalised, with defaults and nulls filled in; each bad field
+ * is left out and named in p->errors (the caller decides, after its own cross-field checks,
+ * whether to answer 422: see problem_has_field_errors). Returns NULL with PROBLEM_BAD_REQUEST
+ * in *p only when body is not an object. today is the firm-local date ("YYYY-MM-DD"). */
 json_t *fields_check_create(const struct field_table *table, const json_t *body, const char *today,
                             struct problem *p);
 
 /* Apply a JSON merge patch (RFC 7396) to `current` (a stored record holding every field of the
- * table) and check the result. Returns a new object owned by the caller with every field of the
- * table, or NULL with the problem in *p. */
+ * table) and check the result like fields_check_create: a new object owned by the caller with
+ * every valid field, bad ones named in p->errors; NULL (400) only when patch is not an object. */
 json_t *fields_check_patch(const struct field_table *table, const json_t *current,
                            const json_t *patch, const char *today, struct problem *p);
 

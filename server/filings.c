@@ -27,50 +27,89 @@ static const struct field_spec filing_fields[] = {
 static const char *const filing_read_only[] = {RECORD_READ_ONLY, "parole_request_id", "warnings",
                                                NULL};
 
+/* The earliest filing date of the request once this filing (id, 0 for a new one) has the date
+ * filed_on (NULL: once it is deleted), into out ("" when no filing would remain). */
+static int earliest_filing_with(struct db *db, int64_t parent_id, int64_t id, const char *filed_on,
+                                char out[DATE_LEN], struct problem *p)
+{
+    json_t *binds =
+        json_pack("{s:I, s:I}", "parent_id", (json_int_t)parent_id, "id", (json_int_t)id);
+    int rc = resource_scalar_text(db, SQL_FILING_EARLIEST, binds, out, DATE_LEN, p);
+
+    json_decref(binds);
+    if (rc == 0 && filed_on != NULL && (out[0] == '\0' || strcmp(filed_on, out) < 0))
+        snprintf(out, DATE_LEN, "%s", filed_on);
+    return rc;
+}
+
+/* The earliest decision date of the request into out ("" when it has none). */
+static int earliest_decision(struct db *db, int64_t parent_id, char out[DATE_LEN],
+                             struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "parent_id", (json_int_t)parent_id);
+    int rc = resource_scalar_text(db, SQL_DECISION_EARLIEST, binds, out, DATE_LEN, p);
+
+    json_decref(binds);
+    return rc;
+}
+
 /* A receipt number belongs to one filing; the receipt notice comes after the filing; and no
  * decision of the request may come before its first filing. */
 static int filing_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
                                const struct clock_now *clock, struct problem *p)
 {
     const char *filed_on = json_string_value(json_object_get(record, "filed_on"));
-    json_t *receipt = json_object_get(record, "receipt_number");
-    json_t *binds = json_pack("{s:O, s:I, s:I}", "receipt_number", receipt, "id", (json_int_t)id,
-                              "parent_id", (json_int_t)parent_id);
-    char earliest_filing[DATE_LEN], earliest_decision[DATE_LEN];
+    const char *receipt = json_string_value(json_object_get(record, "receipt_number"));
+    char first_filing[DATE_LEN], first_decision[DATE_LEN];
     int64_t owner = 0;
-    int rc = -1;
 
     (void)clock;
     resources_check_order(record, "filed_on", "receipt_notice_on",
                           "must not be before the filing date", p);
-    if (resource_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing,
-                             sizeof(earliest_filing), p) != 0 ||
-        resource_scalar_text(db, SQL_DECISION_EARLIEST, binds, earliest_decision,
-                             sizeof(earliest_decision), p) != 0)
-        goto out;
-    if (earliest_filing[0] == '\0' || strcmp(filed_on, earliest_filing) < 0)
-        snprintf(earliest_filing, sizeof(earliest_filing), "%s", filed_on);
-    if (earliest_decision[0] && strcmp(earliest_decision, earliest_filing) < 0)
-        problem_add_field(p, "filed_on",
-                          "would put the first filing after the decision of %s; a decision "
-                          "cannot come before the first filing",
-                          earliest_decision);
-    if (resources_finish_checks(p) != 0)
-        goto out;
-    if (!json_is_null(receipt)) {
-        if (resource_scalar_int(db, SQL_FILING_RECEIPT_OWNER, binds, &owner, p) != 0)
-            goto out;
-        if (owner != 0) {
-            problem_add_field(p, "receipt_number", "is already on filing %lld", (long long)owner);
-            problem_set(p, PROBLEM_CONFLICT, "receipt number %s is already on another filing",
-                        json_string_value(receipt));
-            goto out;
-        }
+    if (filed_on != NULL) {
+        if (earliest_filing_with(db, parent_id, id, filed_on, first_filing, p) != 0 ||
+            earliest_decision(db, parent_id, first_decision, p) != 0)
+            return -1;
+        if (first_decision[0] && strcmp(first_decision, first_filing) < 0)
+            problem_add_field(p, "filed_on",
+                              "would put the first filing after the decision of %s; a decision "
+                              "cannot come before the first filing",
+                              first_decision);
     }
-    rc = 0;
-out:
-    json_decref(binds);
-    return rc;
+    /* The caller answers 422 for any field error; a receipt conflict (409) is worth checking
+     * only for an otherwise valid filing. */
+    if (problem_has_field_errors(p) || receipt == NULL)
+        return 0;
+    {
+        json_t *binds = json_pack("{s:s, s:I}", "receipt_number", receipt, "id", (json_int_t)id);
+        int rc = resource_scalar_int(db, SQL_FILING_RECEIPT_OWNER, binds, &owner, p);
+
+        json_decref(binds);
+        if (rc != 0)
+            return -1;
+    }
+    if (owner != 0) {
+        problem_add_field(p, "receipt_number", "is already on filing %lld", (long long)owner);
+        return problem_set(p, PROBLEM_CONFLICT, "receipt number %s is already on another filing",
+                           receipt);
+    }
+    return 0;
+}
+
+/* Deleting a filing must not leave a decision before the request's first remaining filing. */
+static int filing_before_delete(struct db *db, int64_t parent_id, int64_t id, struct problem *p)
+{
+    char first_filing[DATE_LEN], first_decision[DATE_LEN];
+
+    if (earliest_filing_with(db, parent_id, id, NULL, first_filing, p) != 0 ||
+        earliest_decision(db, parent_id, first_decision, p) != 0)
+        return -1;
+    if (first_filing[0] && first_decision[0] && strcmp(first_decision, first_filing) < 0)
+        return problem_set(p, PROBLEM_CONFLICT,
+                           "deleting this filing would leave the decision of %s before the "
+                           "request's first filing (%s)",
+                           first_decision, first_filing);
+    return 0;
 }
 
 /* Add `warnings`: things worth a second look that are not errors (an unknown receipt prefix). */
@@ -102,5 +141,6 @@ const struct resource_spec filings_resource = {
     .sql_update = SQL_FILING_UPDATE,
     .sql_delete = SQL_FILING_DELETE,
     .before_write = filing_before_write,
+    .before_delete = filing_before_delete,
     .decorate = filing_decorate,
 };

@@ -19,13 +19,12 @@ static const char *const interview_read_only[] = {RECORD_READ_ONLY, "parole_requ
 static int interview_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
                                   const struct clock_now *clock, struct problem *p)
 {
+    const char *scheduled_at = json_string_value(json_object_get(record, "scheduled_at"));
     char utc[TIMESTAMP_LEN];
 
-    (void)db, (void)parent_id, (void)id, (void)clock;
-    if (dates_parse_timestamp(json_string_value(json_object_get(record, "scheduled_at")), utc,
-                              NULL) != 0)
-        return problem_set(p, PROBLEM_INTERNAL, "a checked timestamp did not parse");
-    json_object_set_new(record, "scheduled_at_utc", json_string(utc));
+    (void)db, (void)parent_id, (void)id, (void)clock, (void)p;
+    if (scheduled_at != NULL && dates_parse_timestamp(scheduled_at, utc, NULL) == 0)
+        json_object_set_new(record, "scheduled_at_utc", json_string(utc));
     return 0;
 }
 

@@ -50,20 +50,23 @@ static const char *const request_bool_columns[] = {"expedite", NULL};
 static int request_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
                                 const struct clock_now *clock, struct problem *p)
 {
-    json_t *binds = json_pack("{s:O}", "id", json_object_get(record, "client_id"));
+    json_t *client_id = json_object_get(record, "client_id");
     const char *sponsor = json_string_value(json_object_get(record, "sponsor_name"));
-    int64_t found = 0;
-    int rc;
 
     (void)parent_id, (void)id, (void)clock;
-    rc = resource_scalar_int(db, SQL_CLIENT_EXISTS, binds, &found, p);
-    json_decref(binds);
-    if (rc != 0)
-        return -1;
-    if (!found)
-        problem_add_field(p, "client_id", "no client has this id");
+    if (client_id != NULL) {
+        json_t *binds = json_pack("{s:O}", "id", client_id);
+        int64_t found = 0;
+        int rc = resource_scalar_int(db, SQL_CLIENT_EXISTS, binds, &found, p);
+
+        json_decref(binds);
+        if (rc != 0)
+            return -1;
+        if (!found)
+            problem_add_field(p, "client_id", "no client has this id");
+    }
     json_object_set_new(record, "search_key", resource_search_key(&sponsor, 1));
-    return resources_finish_checks(p);
+    return 0;
 }
 
 const struct resource_spec parole_requests_resource = {

@@ -151,6 +151,26 @@ out:
     return record;
 }
 
+int resource_finish_checks(struct problem *p)
+{
+    if (!problem_has_field_errors(p))
+        return 0;
+    return problem_set(p, PROBLEM_VALIDATION, "%zu field(s) are invalid; nothing was changed",
+                       json_array_size(p->errors));
+}
+
+/* Run the resource's cross-field and cross-record rules on a checked record (even one with bad
+ * fields, so every problem is reported at once), then turn any field error into one 422.
+ * Returns 0 when the record may be written. */
+static int check_rules(struct db *db, const struct resource_spec *spec, json_t *record,
+                       int64_t parent_id, int64_t id, const struct clock_now *clock,
+                       struct problem *p)
+{
+    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, clock, p) != 0)
+        return -1;
+    return resource_finish_checks(p);
+}
+
 /* Read the record just written and commit. Returns the record (caller owns) or NULL with *p
  * set, in which case the caller rolls back. */
 static json_t *read_and_commit(struct db *db, const struct resource_spec *spec, int64_t parent_id,
@@ -204,14 +224,12 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
 {
     json_t *record = NULL, *binds = NULL, *stored = NULL;
 
-    record = fields_check_create(&spec->table, body, clock->today, p);
-    if (record == NULL)
-        return NULL;
     if (db_begin_write(db, p) != 0)
-        goto out;
+        return NULL;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, 0, clock, p) != 0)
+    record = fields_check_create(&spec->table, body, clock->today, p);
+    if (record == NULL || check_rules(db, spec, record, parent_id, 0, clock, p) != 0)
         goto out;
     binds = binds_new(clock, parent_id, 0);
     if (write_record(db, spec, spec->sql_insert, binds, record, p) != 0)
@@ -264,9 +282,7 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
     if (current == NULL || check_version(current, if_match, p) != 0)
         goto out;
     record = fields_check_patch(&spec->table, current, patch, clock->today, p);
-    if (record == NULL)
-        goto out;
-    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, clock, p) != 0)
+    if (record == NULL || check_rules(db, spec, record, parent_id, id, clock, p) != 0)
         goto out;
     binds = binds_new(clock, parent_id, id);
     json_object_set(binds, "version", json_object_get(current, "version"));
@@ -312,6 +328,8 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
             goto out;
         }
     }
+    if (spec->before_delete != NULL && spec->before_delete(db, parent_id, id, p) != 0)
+        goto out;
     stmt = db_prepare(db, spec->sql_delete, p);
     if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
         goto out;

@@ -49,8 +49,10 @@ struct resource_spec {
     enum sql_id sql_get, sql_list, sql_insert, sql_update, sql_delete;
 
     /* Inside the write transaction, after the field checks: cross-field and cross-record rules
-     * and derived values (search keys, UTC copies) added to `record`. Returns 0, or -1 with the
-     * problem in *p. May be NULL. */
+     * and derived values (search keys, UTC copies) added to `record`. It runs even when some
+     * fields were bad (those are absent from `record` and already in p->errors), so it must
+     * skip a rule whose inputs are missing; it adds its own field errors to *p. Returns 0, or -1
+     * with another problem (409, 500) in *p. May be NULL. */
     int (*before_write)(struct db *db, json_t *record, int64_t parent_id, int64_t id,
                         const struct clock_now *clock, struct problem *p);
     /* Legal records never cascade away: when sql_dependents (given :id) counts more than zero
@@ -59,9 +61,15 @@ struct resource_spec {
     int has_dependents;
     enum sql_id sql_dependents;
     const char *dependents_message;
+    /* Inside the delete transaction, after the dependents rule: other reasons to refuse (409)
+     * the delete. May be NULL. */
+    int (*before_delete)(struct db *db, int64_t parent_id, int64_t id, struct problem *p);
     /* Add read-only computed members to a record read from the store. May be NULL. */
     void (*decorate)(json_t *record);
 };
+
+/* Turn the field errors collected in *p (if any) into one 422. Returns 0 when there are none. */
+int resource_finish_checks(struct problem *p);
 
 /* Fill a clock with the current firm-local date and UTC instant. */
 void resource_clock(struct clock_now *clock);

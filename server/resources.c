@@ -12,11 +12,3 @@ void resources_check_order(const json_t *record, const char *earlier_field, cons
     if (earlier != NULL && later != NULL && strcmp(later, earlier) < 0)
         problem_add_field(p, later_field, "%s (%s is %s)", message, earlier_field, earlier);
 }
-
-int resources_finish_checks(struct problem *p)
-{
-    if (!problem_has_field_errors(p))
-        return 0;
-    return problem_set(p, PROBLEM_VALIDATION, "%zu field(s) are invalid; nothing was changed",
-                       json_array_size(p->errors));
-}

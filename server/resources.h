@@ -24,7 +24,4 @@ extern const char *const parole_request_stages[];
 void resources_check_order(const json_t *record, const char *earlier_field, const char *later_field,
                            const char *message, struct problem *p);
 
-/* Finish a before_write hook: when field errors were added, turn them into one 422. */
-int resources_finish_checks(struct problem *p);
-
 #endif

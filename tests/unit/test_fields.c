@@ -68,8 +68,10 @@ static void test_create_errors_all_listed(void)
 
     problem_init(&p);
     record = fields_check_create(&table, body, "2026-11-24", &p);
-    CHECK(record == NULL);
-    CHECK(p.kind == PROBLEM_VALIDATION);
+    /* The record keeps the valid fields; every bad one is named (nothing is 422 yet: the
+     * caller runs its cross-field rules first). */
+    CHECK(record != NULL && json_object_get(record, "colour") == NULL);
+    CHECK(problem_has_field_errors(&p));
     CHECK(names_field(&p, "name"));
     CHECK(names_field(&p, "born_on"));
     CHECK(names_field(&p, "colour"));
@@ -81,6 +83,7 @@ static void test_create_errors_all_listed(void)
     CHECK(names_field(&p, "extra"));
     CHECK(names_field(&p, "id"));
     CHECK(json_array_size(p.errors) == 10);
+    json_decref(record);
     json_decref(body);
     problem_clear(&p);
 }
@@ -95,17 +98,34 @@ static void test_limits(void)
     body = json_loads("{\"name\":\"Олена\",\"born_on\":\"2026-11-25\"}", 0, NULL);
     problem_init(&p);
     record = fields_check_create(&table, body, "2026-11-24", &p);
-    CHECK(record == NULL && names_field(&p, "born_on") && !names_field(&p, "name"));
+    CHECK(names_field(&p, "born_on") && !names_field(&p, "name"));
+    json_decref(record);
     json_decref(body);
     problem_clear(&p);
     body = json_loads("{\"name\":\"a\\nb\"}", 0, NULL);
     record = fields_check_create(&table, body, "2026-11-24", &p);
-    CHECK(record == NULL && names_field(&p, "name"));
+    CHECK(names_field(&p, "name"));
+    json_decref(record);
     json_decref(body);
     problem_clear(&p);
     body = json_loads("{\"name\":\"   \"}", 0, NULL);
     record = fields_check_create(&table, body, "2026-11-24", &p);
-    CHECK(record == NULL && names_field(&p, "name"));
+    CHECK(names_field(&p, "name"));
+    json_decref(record);
+    json_decref(body);
+    problem_clear(&p);
+    body = json_loads("{\"name\":\"ok\",\"colour\":\"red\\u0000x\",\"born_on\":"
+                      "\"2020-01-01\\u0000\",\"aliases\":[\"a\\u0000\"]}",
+                      JSON_ALLOW_NUL, NULL);
+    record = fields_check_create(&table, body, "2026-11-24", &p);
+    CHECK(names_field(&p, "colour") && names_field(&p, "born_on") && names_field(&p, "aliases[0]"));
+    json_decref(record);
+    json_decref(body);
+    problem_clear(&p);
+    body = json_loads("{\"name\":\"a\\u2028b\"}", 0, NULL);
+    record = fields_check_create(&table, body, "2026-11-24", &p);
+    CHECK(names_field(&p, "name"));
+    json_decref(record);
     json_decref(body);
     problem_clear(&p);
     body = json_loads("[1]", 0, NULL);
@@ -145,7 +165,8 @@ static void test_patch(void)
     json_decref(patch);
     patch = json_loads("{\"name\":null,\"version\":9}", 0, NULL);
     record = fields_check_patch(&table, current, patch, "2026-11-24", &p);
-    CHECK(record == NULL && names_field(&p, "name") && names_field(&p, "version"));
+    CHECK(names_field(&p, "name") && names_field(&p, "version"));
+    json_decref(record);
     json_decref(patch);
     json_decref(current);
     problem_clear(&p);
