@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_config config;
+    atomic_int in_flight; /* requests begun and not yet completed */
 };
 
 /* Everything one request needs between the access handler's calls. */
@@ -32,12 +34,13 @@ struct request_state {
     char request_id[65];
     char *body;
     size_t body_len, body_cap;
+    size_t received; /* body bytes that arrived, kept or not */
     int too_large;
     int status;
     size_t bytes;
     const char *route;  /* static pattern or "-" */
     const char *method; /* static label for the log */
-    const struct http_config *config;
+    struct http_server *server;
 };
 
 /* The method as a static label for the access log (never echo arbitrary client text). */
@@ -199,11 +202,11 @@ static int begin_request(struct MHD_Connection *connection, struct request_state
     }
     length =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (length != NULL && strtoull(length, &end, 10) > state->config->max_body) {
+    if (length != NULL && strtoull(length, &end, 10) > state->server->config.max_body) {
         char detail[96];
 
         snprintf(detail, sizeof(detail), "the body must be at most %zu bytes",
-                 state->config->max_body);
+                 state->server->config.max_body);
         *result = send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
         return 1;
     }
@@ -215,7 +218,7 @@ static void take_upload(struct request_state *state, const char *data, size_t si
 {
     if (state->too_large)
         return;
-    if (state->body_len + size > state->config->max_body) {
+    if (state->body_len + size > state->server->config.max_body) {
         state->too_large = 1;
         free(state->body);
         state->body = NULL;
@@ -282,7 +285,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         if (state == NULL)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &state->started);
-        state->config = cls;
+        state->server = cls;
+        atomic_fetch_add(&state->server->in_flight, 1);
         state->route = "-";
         state->method = method_label(method);
         *req_cls = state;
@@ -291,16 +295,23 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
+        /* A chunked body has no length up front. libmicrohttpd 0.9.75 cannot queue a response
+         * while a body is still arriving, so past the limit the rest is discarded (never
+         * stored) and the 413 goes out when it ends; a body that goes on past eight times the
+         * limit has the connection dropped. */
+        state->received += *upload_data_size;
         take_upload(state, upload_data, *upload_data_size);
-        if (state->too_large) {
-            char detail[96];
-
-            snprintf(detail, sizeof(detail), "the body must be at most %zu bytes",
-                     state->config->max_body);
-            return send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
-        }
         *upload_data_size = 0;
+        if (state->too_large && state->received > 8 * state->server->config.max_body)
+            return MHD_NO;
         return MHD_YES;
+    }
+    if (state->too_large) {
+        char detail[96];
+
+        snprintf(detail, sizeof(detail), "the body must be at most %zu bytes",
+                 state->server->config.max_body);
+        return send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
     }
     if (state->status != 0)
         return MHD_YES; /* a response is already queued */
@@ -313,6 +324,7 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
                               enum MHD_RequestTerminationCode code)
 {
     struct request_state *state = *req_cls;
+    struct http_server *server = cls;
     struct timespec ended;
     char when[TIMESTAMP_LEN];
     double ms;
@@ -330,6 +342,7 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
     free(state->body);
     free(state);
     *req_cls = NULL;
+    atomic_fetch_sub(&server->in_flight, 1);
 }
 
 /* Resolve "HOST:PORT" / "[V6]:PORT" into a socket address. Returns 0 or -1. */
@@ -403,6 +416,7 @@ struct http_server *http_start(const struct http_config *config)
     if (server == NULL)
         return NULL;
     server->config = *config;
+    atomic_init(&server->in_flight, 0);
     if (parse_listen(config->listen, &address, &address_length) != 0) {
         fprintf(stderr, "paroletrack: cannot use listen address \"%s\" (want HOST:PORT)\n",
                 config->listen);
@@ -411,13 +425,13 @@ struct http_server *http_start(const struct http_config *config)
     }
     if (address.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    server->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, access_handler, &server->config, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, config->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->per_ip_connections,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->connection_memory, MHD_OPTION_NOTIFY_COMPLETED,
-        request_completed, NULL, MHD_OPTION_END);
+    server->daemon =
+        MHD_start_daemon(flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_SOCK_ADDR,
+                         (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, config->threads,
+                         MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->per_ip_connections,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->connection_memory,
+                         MHD_OPTION_NOTIFY_COMPLETED, request_completed, server, MHD_OPTION_END);
     if (server->daemon == NULL) {
         fprintf(stderr, "paroletrack: cannot listen on %s (in use, or not an address here?)\n",
                 config->listen);
@@ -430,17 +444,21 @@ struct http_server *http_start(const struct http_config *config)
 
 void http_stop(struct http_server *server, unsigned grace_seconds)
 {
+    MHD_socket listener;
+
     if (server == NULL)
         return;
-    MHD_quiesce_daemon(server->daemon);
-    for (unsigned waited = 0; waited < grace_seconds * 10; waited++) {
-        const union MHD_DaemonInfo *info =
-            MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-
-        if (info == NULL || info->num_connections == 0)
+    /* Stop accepting, wait for the requests under way (idle keep-alive connections do not
+     * count), then stop: the daemon closes what is left. The quiesced listening socket is ours
+     * to close, but only after the daemon's threads are gone. */
+    listener = MHD_quiesce_daemon(server->daemon);
+    for (unsigned waited = 0; waited < grace_seconds * 100; waited++) {
+        if (atomic_load(&server->in_flight) == 0)
             break;
-        usleep(100 * 1000);
+        usleep(10 * 1000);
     }
     MHD_stop_daemon(server->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
     free(server);
 }

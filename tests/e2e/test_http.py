@@ -170,6 +170,41 @@ class Http(ApiTestCase):
         r = self.raw(req)
         self.assertEqual(r.status, 201, r.raw[:300])
 
+    def _send_chunked(self, chunks):
+        """Send a chunked POST of the given chunk sizes; returns the status answered (or None)."""
+        s = socket.create_connection((self.server.host, self.server.port), timeout=10)
+        try:
+            s.sendall(b"POST /api/v1/clients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                      b"Connection: close\r\n\r\n")
+            try:
+                for size in chunks:
+                    s.sendall(b"%x\r\n%s\r\n" % (size, b" " * size))
+                s.sendall(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            data = b""
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except (ConnectionResetError, socket.timeout):
+                    break
+                if not chunk:
+                    break
+                data += chunk
+            m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+            return int(m.group(1)) if m else None
+        finally:
+            s.close()
+
+    def test_chunked_body_over_the_limit_413(self):
+        before = self.count_clients()
+        self.assertEqual(self._send_chunked([600 * 1024] * 2), 413)
+        self.assertEqual(self.count_clients(), before)
+        # A chunked body that never ends is cut off rather than read for ever.
+        self.assertIn(self._send_chunked([MIB] * 12), (None, 413))
+        self.assertEqual(self.get("/healthz").status, 200)
+
     def test_garbage_request_line(self):
         # A request the HTTP library refuses before the application sees it: only the status
         # and the server's survival are checked here.
