@@ -123,7 +123,24 @@ void api_reply_problem(struct api_reply *reply, const struct problem *p)
 {
     json_decref(reply->body);
     reply->status = problem_status(p->kind);
-    reply->body = problem_to_json(p);
+    if (reply->status >= 500) {
+        /* The cause goes to the operator's log (it names statements and SQLite errors, never
+         * values); the client gets a plain message and the request id to quote. */
+        struct problem generic;
+
+        fprintf(stderr, "paroletrack: request_id=%s error: %s\n",
+                reply->request_id ? reply->request_id : "-", p->detail);
+        problem_init(&generic);
+        problem_set(&generic, p->kind, "%s",
+                    p->kind == PROBLEM_UNAVAILABLE
+                        ? "the service cannot reach its database; try again shortly"
+                        : "something went wrong on the server; quote the X-Request-Id to "
+                          "your administrator");
+        reply->body = problem_to_json(&generic);
+        problem_clear(&generic);
+    } else {
+        reply->body = problem_to_json(p);
+    }
     reply->is_problem = 1;
     reply->location[0] = '\0';
     reply->etag[0] = '\0';
@@ -195,30 +212,59 @@ static json_t *parse_body(const struct api_request *request, int allow_merge_pat
     return body;
 }
 
-/* Parse If-Match: "*" -> -1 (any), "\"N\"" (or a list of them: the first) -> N, absent -> -1.
- * Returns 0, or -1 with a 400 in *p for a header that is not an entity tag this server gives. */
-static int parse_if_match(const char *header, int64_t *version, struct problem *p)
+/* Parse If-Match (RFC 9110): "*" or a comma-separated list of entity tags. Our tags are strong
+ * and hold the version ("3"); a weak tag (W/"3") or another server's opaque tag can never match
+ * with the strong comparison If-Match uses, so it is parsed and left out. Returns 0, or -1 with
+ * a 400 in *p for a header that is not a list of entity tags. */
+static int parse_if_match(const char *header, struct if_match *cond, struct problem *p)
 {
     const char *c = header;
-    char *end = NULL;
 
-    *version = -1;
+    memset(cond, 0, sizeof(*cond));
     if (header == NULL)
         return 0;
-    while (*c == ' ')
+    cond->present = 1;
+    while (*c == ' ' || *c == '\t')
         c++;
-    if (strcmp(c, "*") == 0)
+    if (*c == '*') {
+        cond->any = 1;
+        c++;
+        while (*c == ' ' || *c == '\t')
+            c++;
+        if (*c != '\0')
+            goto bad;
         return 0;
-    if (*c != '"' || c[1] < '0' || c[1] > '9')
-        goto bad;
-    errno = 0;
-    *version = strtoll(c + 1, &end, 10);
-    if (errno != 0 || *end != '"')
-        goto bad;
-    return 0;
+    }
+    for (;;) {
+        const char *tag, *close;
+        int weak = 0;
+
+        while (*c == ' ' || *c == '\t')
+            c++;
+        if (c[0] == 'W' && c[1] == '/') {
+            weak = 1;
+            c += 2;
+        }
+        if (*c != '"')
+            goto bad;
+        tag = c + 1;
+        close = strchr(tag, '"');
+        if (close == NULL)
+            goto bad;
+        if (!weak && close > tag && (size_t)(close - tag) <= 18 &&
+            strspn(tag, "0123456789") == (size_t)(close - tag) && cond->count < IF_MATCH_MAX_TAGS)
+            cond->versions[cond->count++] = strtoll(tag, NULL, 10);
+        c = close + 1;
+        while (*c == ' ' || *c == '\t')
+            c++;
+        if (*c == '\0')
+            return 0;
+        if (*c++ != ',')
+            goto bad;
+    }
 bad:
-    problem_add_field(p, "If-Match", "must be an ETag from this server, like \"3\"");
-    return problem_set(p, PROBLEM_BAD_REQUEST, "the If-Match header is not a valid ETag");
+    problem_add_field(p, "If-Match", "must be \"*\" or entity tags from this server, like \"3\"");
+    return problem_set(p, PROBLEM_BAD_REQUEST, "the If-Match header is not a list of entity tags");
 }
 
 /* Run the matched route. */
@@ -230,7 +276,8 @@ static void run_route(const struct route *route, const struct api_request *reque
     struct clock_now clock;
     struct db *db;
     json_t *body = NULL, *result = NULL;
-    int64_t parent = 0, target = id, if_match = -1;
+    int64_t parent = 0, target = id;
+    struct if_match if_match;
     char collection[160];
 
     problem_init(&p);
@@ -293,7 +340,7 @@ static void run_route(const struct route *route, const struct api_request *reque
         body = parse_body(request, 1, &p);
         if (body == NULL)
             goto out;
-        result = resource_patch(db, spec, parent, target, body, if_match, &clock, &p);
+        result = resource_patch(db, spec, parent, target, body, &if_match, &clock, &p);
         if (result == NULL)
             goto out;
         reply_record(reply, 200, result, NULL);
@@ -301,7 +348,7 @@ static void run_route(const struct route *route, const struct api_request *reque
     case ACTION_DELETE:
         if (parse_if_match(request->if_match, &if_match, &p) != 0)
             goto out;
-        if (resource_delete(db, spec, parent, target, if_match, &clock, &p) != 0)
+        if (resource_delete(db, spec, parent, target, &if_match, &clock, &p) != 0)
             goto out;
         reply->status = 204;
         break;
@@ -322,18 +369,23 @@ void api_handle(const struct api_request *request, struct api_reply *reply)
 
     memset(reply, 0, sizeof(*reply));
     reply->route = "-";
+    reply->request_id = request->request_id;
     problem_init(&p);
     for (size_t i = 0; i < ROUTE_COUNT; i++) {
         if (!route_matches(routes[i].pattern, request->path, &id, &child_id))
             continue;
         reply->route = routes[i].pattern;
-        if (strcmp(routes[i].method, request->method) == 0) {
+        /* HEAD is GET without the body (the HTTP layer leaves the body out). */
+        if (strcmp(routes[i].method, request->method) == 0 ||
+            (strcmp(request->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
             run_route(&routes[i], request, id, child_id, reply);
             return;
         }
         if (path_known++)
             strncat(allow, ", ", sizeof(allow) - strlen(allow) - 1);
         strncat(allow, routes[i].method, sizeof(allow) - strlen(allow) - 1);
+        if (strcmp(routes[i].method, "GET") == 0)
+            strncat(allow, ", HEAD", sizeof(allow) - strlen(allow) - 1);
     }
     if (path_known) {
         memcpy(reply->allow, allow, sizeof(allow));

@@ -20,16 +20,18 @@ struct api_request {
     size_t body_len;
     const char *content_type; /* Content-Type header or NULL */
     const char *if_match;     /* If-Match header or NULL */
+    const char *request_id;   /* the request's id for the log, or NULL */
 };
 
 struct api_reply {
     int status;
-    json_t *body;       /* owned; NULL for an empty body (204) */
-    int is_problem;     /* body is application/problem+json */
-    char location[224]; /* Location header, empty when none */
-    char etag[32];      /* ETag header, empty when none */
-    char allow[64];     /* Allow header (405), empty when none */
-    const char *route;  /* the matched route's pattern for the access log (static), or "-" */
+    json_t *body;           /* owned; NULL for an empty body (204) */
+    int is_problem;         /* body is application/problem+json */
+    char location[224];     /* Location header, empty when none */
+    char etag[32];          /* ETag header, empty when none */
+    char allow[64];         /* Allow header (405), empty when none */
+    const char *route;      /* the matched route's pattern for the access log (static), or "-" */
+    const char *request_id; /* borrowed from the request, for error logging */
 };
 
 /* Handle one request: route it, run it against the calling thread's database connection and

@@ -169,6 +169,7 @@ static enum MHD_Result send_problem(struct MHD_Connection *connection, struct re
 
     memset(&reply, 0, sizeof(reply));
     reply.route = state->route;
+    reply.request_id = state->request_id;
     problem_init(&p);
     problem_set(&p, kind, "%s", detail);
     api_reply_problem(&reply, &p);
@@ -263,6 +264,7 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
     request.body_len = state->body_len;
     request.content_type =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    request.request_id = state->request_id;
     request.if_match =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
     api_handle(&request, &reply);

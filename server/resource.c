@@ -252,20 +252,23 @@ json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t pa
 }
 
 /* Refuse a stale If-Match: 412 when the client's version is not the stored one. */
-static int check_version(const json_t *current, int64_t if_match, struct problem *p)
+static int check_version(const json_t *current, const struct if_match *if_match, struct problem *p)
 {
     int64_t version = json_integer_value(json_object_get(current, "version"));
 
-    if (if_match >= 0 && if_match != version)
-        return problem_set(p, PROBLEM_PRECONDITION_FAILED,
-                           "the record is at version %lld, not %lld: reload it and apply your "
-                           "change again",
-                           (long long)version, (long long)if_match);
-    return 0;
+    if (if_match == NULL || !if_match->present || if_match->any)
+        return 0;
+    for (size_t i = 0; i < if_match->count; i++)
+        if (if_match->versions[i] == version)
+            return 0;
+    return problem_set(p, PROBLEM_PRECONDITION_FAILED,
+                       "the record is at version %lld, not the one you edited: reload it and "
+                       "apply your change again",
+                       (long long)version);
 }
 
 json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                       int64_t id, const json_t *patch, int64_t if_match,
+                       int64_t id, const json_t *patch, const struct if_match *if_match,
                        const struct clock_now *clock, struct problem *p)
 {
     json_t *current = NULL, *record = NULL, *binds = NULL, *stored = NULL;
@@ -303,7 +306,8 @@ out:
 }
 
 int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
-                    int64_t if_match, const struct clock_now *clock, struct problem *p)
+                    const struct if_match *if_match, const struct clock_now *clock,
+                    struct problem *p)
 {
     json_t *current = NULL, *binds = NULL;
     db_stmt *stmt = NULL;

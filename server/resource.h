@@ -33,6 +33,16 @@ struct filter_spec {
     identifier_normalizer normalize; /* FILTER_CODE */
 };
 
+/* An If-Match precondition (RFC 9110, strong comparison): absent, "*", or a list of the
+ * versions the client accepts (weak or foreign entity tags never match and are not listed). */
+#define IF_MATCH_MAX_TAGS 16
+struct if_match {
+    int present;
+    int any;
+    size_t count;
+    int64_t versions[IF_MATCH_MAX_TAGS];
+};
+
 struct query_param {
     const char *name;
     const char *value;
@@ -83,16 +93,17 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
 json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
                      const struct clock_now *clock, struct problem *p);
 
-/* Apply a JSON merge patch. if_match is the version the client last saw, or -1 for none; a
+/* Apply a JSON merge patch. if_match (NULL for none) names the versions the client accepts; a
  * stale version is a 412 that changes nothing. Returns the updated record (caller owns) or
  * NULL with the problem in *p. */
 json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                       int64_t id, const json_t *patch, int64_t if_match,
+                       int64_t id, const json_t *patch, const struct if_match *if_match,
                        const struct clock_now *clock, struct problem *p);
 
 /* Delete a record (if_match as for resource_patch). Returns 0, or -1 with the problem in *p. */
 int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
-                    int64_t if_match, const struct clock_now *clock, struct problem *p);
+                    const struct if_match *if_match, const struct clock_now *clock,
+                    struct problem *p);
 
 /* One page of the collection: {"items": [...], "next_cursor": "..." | null}, filtered by the
  * query parameters (limit, cursor and the resource's filters; anything else is a 400).

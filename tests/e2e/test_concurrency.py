@@ -98,6 +98,26 @@ class Concurrency(ApiTestCase):
                 after = self.get(path)
                 self.assertEqual(after.raw, before.raw)
 
+    def test_if_match_lists_and_weak_tags(self):
+        cl = self.make_client()
+        path = "/api/v1/clients/%d" % cl["id"]
+        before = self.get(path)
+        # Weak tags never match with the strong comparison If-Match uses: 412, nothing changes.
+        for tag in ('W/"1"', '"7", W/"1"', '"abc"'):
+            with self.subTest(tag=tag):
+                self.assertProblem(self.patch(path, {"notes": "x"}, headers={"If-Match": tag}),
+                                   412, "precondition-failed")
+                self.assertEqual(self.get(path).raw, before.raw)
+        # Any tag of a list may match.
+        r = self.patch(path, {"notes": "y"}, headers={"If-Match": '"5", "1"'})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["version"], 2)
+        for bad in ("1", '"1', '"1" "2"', "*, \"1\""):
+            with self.subTest(bad=bad):
+                self.assertProblem(self.patch(path, {"notes": "z"}, headers={"If-Match": bad}),
+                                   400, field="If-Match")
+        self.assertEqual(self.get(path).json["version"], 2)
+
     def test_if_match_star(self):
         for path, patch in self.resources():
             with self.subTest(path=path):

@@ -376,6 +376,23 @@ class Http(ApiTestCase):
 
     # ---- healthz -------------------------------------------------------------------------------
 
+    def test_head_is_get_without_a_body(self):
+        cl = self.make_client()
+        path = "/api/v1/clients/%d" % cl["id"]
+        for p in (path, "/api/v1/clients", "/healthz"):
+            with self.subTest(path=p):
+                r = self.raw(("HEAD %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                              % p).encode(), read_body=False)
+                self.assertEqual(r.status, 200, r.raw[:200])
+                self.assertEqual(r.raw, b"")
+                self.assertTrue(r.header("X-Request-Id"))
+        r = self.raw(("HEAD %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                      % path).encode(), read_body=False)
+        self.assertEqual(r.header("ETag"), '"1"')
+        r = self.request("PUT", path, {})
+        self.assertEqual(r.status, 405)
+        self.assertIn("HEAD", [m.strip() for m in r.header("Allow").split(",")])
+
     def test_healthz(self):
         r = self.get("/healthz")
         self.assertStatus(r, 200)

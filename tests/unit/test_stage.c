@@ -43,7 +43,7 @@ static int patch(const struct resource_spec *spec, int64_t parent, int64_t id, c
     json_t *body = json_loads(json, 0, NULL), *record;
 
     problem_init(&p);
-    record = resource_patch(db, spec, parent, id, body, -1, &clock_at, &p);
+    record = resource_patch(db, spec, parent, id, body, NULL, &clock_at, &p);
     if (record == NULL)
         fprintf(stderr, "  patch %s failed: %s\n", spec->noun, p.detail);
     json_decref(body);
