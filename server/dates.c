@@ -158,9 +158,12 @@ int dates_set_timezone(const char *name)
     struct stat st;
 
     if (name == NULL || name[0] == '\0') {
-        unsetenv("TZ");
+        /* The system's zone: TZ from the environment when set (containers), else
+         * /etc/localtime. */
+        const char *env = getenv("TZ");
+
         tzset();
-        snprintf(timezone_name, sizeof(timezone_name), "system");
+        snprintf(timezone_name, sizeof(timezone_name), "%s", env && env[0] ? env : "system");
         return 0;
     }
     /* An IANA name is letters, digits, '/', '_', '-', '+'; never a path that climbs out. */

@@ -24,6 +24,13 @@ static int migrate_verify(struct db *db, int *latest, struct problem *p)
         const char *checksum = db_column_text(stmt, 2);
         char expected[65];
 
+        if (number < 1) {
+            problem_set(p, PROBLEM_UNAVAILABLE,
+                        "schema_migrations holds a migration numbered %d; it has been tampered "
+                        "with",
+                        number);
+            goto out;
+        }
         if (number > migration_source_count) {
             problem_set(p, PROBLEM_UNAVAILABLE,
                         "the database is newer than this binary: it has migration %d (%s) but "

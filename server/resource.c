@@ -114,7 +114,9 @@ json_t *resource_search_key(const char *const *texts, size_t count)
         folded = textfold_fold(texts[i]);
         if (folded == NULL)
             continue;
-        len += (size_t)snprintf(key + len, cap - len, "%s%s", len ? " | " : "", folded);
+        /* Fields are joined by U+001F, which no folded query can contain (textfold drops
+         * control characters), so a word never matches the separator. */
+        len += (size_t)snprintf(key + len, cap - len, "%s%s", len ? "\x1f" : "", folded);
         free(folded);
         if (len >= cap)
             break;

@@ -121,7 +121,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " AND (:client_id IS NULL OR p.client_id = :client_id)"
          " AND (:parole_type IS NULL OR p.parole_type = :parole_type)"
          " AND (:program IS NULL OR p.program = :program)"
-         " AND (:q IS NULL OR search_match(p.search_key || ' | ' || (SELECT c.search_key"
+         " AND (:q IS NULL OR search_match(p.search_key || char(31) || (SELECT c.search_key"
          " FROM clients c WHERE c.id = p.client_id), :q)))"
          " WHERE (:stage IS NULL OR stage = :stage) ORDER BY id LIMIT :limit"},
     [SQL_REQUEST_INSERT] =

@@ -39,6 +39,8 @@ char *textfold_fold(const char *text)
             if (!last_space)
                 out[out_len++] = ' ';
             last_space = 1;
+        } else if (uc < 0x20 || (uc >= 0x7f && uc < 0xa0)) {
+            /* other control characters never take part in matching */
         } else {
             memcpy(out + out_len, cursor, (size_t)n);
             out_len += (size_t)n;

@@ -200,6 +200,15 @@ class Search(ApiTestCase):
                     else:
                         self.assertEqual(self.found(path, q + t), [want])
 
+    def test_separator_and_controls_match_nothing_extra(self):
+        a = self.make_client(family_name="Separator" + token(), other_names=["Alias" + token()])
+        self.make_request(a["id"], sponsor_name="Sponsor" + token())
+        for q in ("|", " | ", "\x1f"):
+            with self.subTest(q=q):
+                self.assertNotIn(a["id"], self.found("/api/v1/clients", q))
+        # A control character in q is ignored, not matched.
+        self.assertEqual(self.found("/api/v1/clients", a["family_name"] + "\x1f"), [a["id"]])
+
     def test_latin_accents(self):
         self.check("José", ["jose", "JOSE", "José", "JOSÉ", "josé", "~OSÉ", "~ose"])
         self.check("Jose", ["josé", "JOSÉ"])

@@ -108,6 +108,14 @@ static void test_timezone(void)
     CHECK(dates_set_timezone("Not/AZone") != 0);
     CHECK(dates_set_timezone("../../etc/passwd") != 0);
     CHECK(dates_set_timezone("/etc/localtime") != 0);
+    /* No zone named: TZ from the environment when set, else the system's. */
+    setenv("TZ", "Europe/Kyiv", 1);
+    CHECK(dates_set_timezone(NULL) == 0);
+    CHECK_STR(dates_timezone_name(), "Europe/Kyiv");
+    dates_parse("2026-07-01", &d);
+    dates_local_date_of(dates_to_days(d) * 86400 - 3 * 3600, out); /* 00:00 EEST (+3) */
+    CHECK_STR(out, "2026-07-01");
+    unsetenv("TZ");
     CHECK(dates_set_timezone(NULL) == 0);
     CHECK_STR(dates_timezone_name(), "system");
 }
