@@ -203,7 +203,7 @@ class Search(ApiTestCase):
     def test_separator_and_controls_match_nothing_extra(self):
         a = self.make_client(family_name="Separator" + token(), other_names=["Alias" + token()])
         self.make_request(a["id"], sponsor_name="Sponsor" + token())
-        for q in ("|", " | ", "\x1f"):
+        for q in ("|", " | "):
             with self.subTest(q=q):
                 self.assertNotIn(a["id"], self.found("/api/v1/clients", q))
         # A control character in q is ignored, not matched.
