@@ -8,7 +8,10 @@
     "preferred_language, notes, created_at, updated_at, version"
 
 /* The derived stage of the parole request `p`, for :today (firm-local date) and :now (UTC).
- * The precedence is documented in README.md and docs/api-contract.md. */
+ * The precedence is documented in README.md and docs/api-contract.md. A recorded parole or
+ * I-94 date is the parole end; without one, an approval inside the US (parole in place,
+ * re-parole) runs until its valid_until, while an approval abroad only authorises travel:
+ * parole starts at entry, with the I-94, so it stays `approved` until that date is recorded. */
 #define STAGE_EXPRESSION                                                                           \
     "CASE (SELECT d.outcome FROM decisions d WHERE d.parole_request_id = p.id"                     \
     "      ORDER BY d.decided_on DESC, d.id DESC LIMIT 1)"                                         \
@@ -17,7 +20,12 @@
     "                AND e.kind IN ('parole', 'i94') AND e.expires_on >= :today) THEN 'paroled'"   \
     "   WHEN EXISTS (SELECT 1 FROM expirations e WHERE e.parole_request_id = p.id"                 \
     "                AND e.kind IN ('parole', 'i94')) THEN 'expired'"                              \
-    "   ELSE 'approved' END"                                                                       \
+    "   WHEN p.location IS NOT 'inside_us' THEN 'approved'"                                        \
+    "   ELSE CASE WHEN (SELECT d.valid_until FROM decisions d WHERE d.parole_request_id = p.id"    \
+    "                   ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) >= :today THEN 'paroled'"   \
+    "             WHEN (SELECT d.valid_until FROM decisions d WHERE d.parole_request_id = p.id"    \
+    "                   ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) < :today THEN 'expired'"    \
+    "             ELSE 'approved' END END"                                                         \
     " WHEN 'denied' THEN 'denied'"                                                                 \
     " WHEN 'withdrawn' THEN 'withdrawn'"                                                           \
     " WHEN 'administratively_closed' THEN 'closed'"                                                \
@@ -26,7 +34,8 @@
     "   WHEN EXISTS (SELECT 1 FROM rfes r WHERE r.parole_request_id = p.id"                        \
     "                AND r.responded_on IS NULL) THEN 'rfe_open'"                                  \
     "   WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.parole_request_id = p.id"                  \
-    "                AND i.outcome = 'scheduled' AND i.scheduled_at_utc > :now)"                   \
+    "                AND i.outcome IN ('scheduled', 'rescheduled')"                                \
+    "                AND i.scheduled_at_utc > :now)"                                               \
     "        THEN 'interview_scheduled'"                                                           \
     "   WHEN EXISTS (SELECT 1 FROM filings f WHERE f.parole_request_id = p.id"                     \
     "                AND f.receipt_number IS NOT NULL) THEN 'receipted'"                           \

@@ -101,7 +101,7 @@ static int list_has(const char *stage, int64_t id)
 int main(void)
 {
     struct problem p;
-    int64_t client, request, filing, interview, rfe, expiry;
+    int64_t client, request, filing, interview, rfe, expiry, approval;
 
     crypto_init();
     dates_set_timezone("America/New_York");
@@ -150,14 +150,32 @@ int main(void)
     CHECK_STAGE(request, "interview_scheduled");
 
     /* A decision outranks everything before it. */
-    create(&decisions_resource, request,
-           "{\"decided_on\":\"2026-06-16\",\"outcome\":\"approved\",\"valid_from\":"
-           "\"2026-06-16\",\"valid_until\":\"2027-06-15\"}");
+    approval = create(&decisions_resource, request,
+                      "{\"decided_on\":\"2026-06-16\",\"outcome\":\"approved\"}");
     CHECK_STAGE(request, "approved");
     /* An EAD end date is not a parole end date. */
     create(&expirations_resource, request, "{\"kind\":\"ead\",\"expires_on\":\"2027-06-15\"}");
     CHECK_STAGE(request, "approved");
-    /* An I-94 that ends today: paroled today, expired tomorrow with no write. */
+    /* With no parole or I-94 date recorded, an approval abroad only authorises travel (parole
+     * starts at entry), but inside the US its validity period is the parole. */
+    CHECK(patch(&decisions_resource, request, approval,
+                "{\"valid_from\":\"2026-06-16\",\"valid_until\":\"2026-06-20\"}") == 0);
+    CHECK(patch(&parole_requests_resource, 0, request, "{\"location\":\"outside_us\"}") == 0);
+    CHECK_STAGE(request, "approved");
+    CHECK(patch(&parole_requests_resource, 0, request, "{\"location\":\"inside_us\"}") == 0);
+    CHECK_STAGE(request, "paroled");
+    set_clock("2026-06-21", "2026-06-21T16:00:00Z");
+    CHECK_STAGE(request, "expired");
+    set_clock("2026-06-16", "2026-06-16T12:59:59Z");
+    /* Without the decision, a rescheduled appointment still lies ahead. */
+    CHECK(db_exec(db, "DELETE FROM decisions", &p) == 0);
+    CHECK(patch(&interviews_resource, request, interview, "{\"outcome\":\"rescheduled\"}") == 0);
+    CHECK_STAGE(request, "interview_scheduled");
+    approval = create(&decisions_resource, request,
+                      "{\"decided_on\":\"2026-06-16\",\"outcome\":\"approved\","
+                      "\"valid_from\":\"2026-06-16\",\"valid_until\":\"2026-06-20\"}");
+    /* An I-94 that ends today: paroled today, expired tomorrow with no write (a recorded I-94
+     * or parole date is THE parole end; the approval's later valid_until no longer counts). */
     expiry =
         create(&expirations_resource, request, "{\"kind\":\"i94\",\"expires_on\":\"2026-06-16\"}");
     CHECK_STAGE(request, "paroled");
