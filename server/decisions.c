@@ -7,7 +7,7 @@ static const char *const decision_outcomes[] = {
     "approved", "denied", "withdrawn", "administratively_closed", "terminated", NULL};
 
 static const struct field_spec decision_fields[] = {
-    {.name = "decided_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
+    {.name = "decided_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED | FIELD_NOT_FUTURE},
     {.name = "outcome", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = decision_outcomes},
     {.name = "valid_from", .type = FIELD_DATE},
     {.name = "valid_until", .type = FIELD_DATE},

@@ -1,5 +1,8 @@
 /* expirations: the end dates that matter to a paroled client: parole, I-94, work permit (EAD),
  * travel document and passport. */
+#include <ctype.h>
+#include <string.h>
+
 #include "resources.h"
 
 static const char *const expiration_kinds[] = {"parole",   "i94",   "ead", "travel_document",
@@ -17,6 +20,47 @@ static const struct field_spec expiration_fields[] = {
 
 static const char *const expiration_read_only[] = {RECORD_READ_ONLY, "parole_request_id", NULL};
 
+/* True when text is `letters` upper-case letters followed by `digits` digits, or (letters < 0)
+ * exactly `digits` letters and digits. */
+static int shaped_like(const char *text, int letters, size_t digits)
+{
+    size_t len = strlen(text);
+
+    if (letters < 0) {
+        for (size_t i = 0; i < len; i++)
+            if (!isalnum((unsigned char)text[i]))
+                return 0;
+        return len == digits;
+    }
+    if (len != (size_t)letters + digits)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((i < (size_t)letters) ? !isupper((unsigned char)text[i])
+                                  : !isdigit((unsigned char)text[i]))
+            return 0;
+    return 1;
+}
+
+/* The document number must have the shape of its kind: an EAD card number is 3 letters and 10
+ * digits, an I-94 number 11 letters and digits (../shared/DOMAIN.md). */
+static int expiration_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
+                                   const struct clock_now *clock, struct problem *p)
+{
+    const char *kind = json_string_value(json_object_get(record, "kind"));
+    const char *number = json_string_value(json_object_get(record, "document_number"));
+
+    (void)db, (void)parent_id, (void)id, (void)clock;
+    if (kind == NULL || number == NULL)
+        return 0;
+    if (strcmp(kind, "ead") == 0 && !shaped_like(number, 3, 10))
+        problem_add_field(p, "document_number",
+                          "an EAD card number is 3 letters and 10 digits, like SRC1234567890");
+    else if (strcmp(kind, "i94") == 0 && !shaped_like(number, -1, 11))
+        problem_add_field(p, "document_number",
+                          "an I-94 number is 11 letters and digits, like 12345678901");
+    return 0;
+}
+
 const struct resource_spec expirations_resource = {
     .collection = "expirations",
     .noun = "expiration",
@@ -28,4 +72,5 @@ const struct resource_spec expirations_resource = {
     .sql_insert = SQL_EXPIRATION_INSERT,
     .sql_update = SQL_EXPIRATION_UPDATE,
     .sql_delete = SQL_EXPIRATION_DELETE,
+    .before_write = expiration_before_write,
 };

@@ -12,13 +12,13 @@ static const char *const methods[] = {"mail", "online", NULL};
 
 static const struct field_spec filing_fields[] = {
     {.name = "form", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = forms},
-    {.name = "filed_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
+    {.name = "filed_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED | FIELD_NOT_FUTURE},
     {.name = "kind", .type = FIELD_ENUM, .choices = filing_kinds, .default_choice = "initial"},
     {.name = "receipt_number",
      .type = FIELD_TEXT,
      .max_chars = 40,
      .normalize = identifiers_receipt_number},
-    {.name = "receipt_notice_on", .type = FIELD_DATE},
+    {.name = "receipt_notice_on", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
     {.name = "fee_cents", .type = FIELD_INT, .min = 0, .max = 100000000},
     {.name = "method", .type = FIELD_ENUM, .choices = methods},
     {.name = "notes", .type = FIELD_TEXT, .max_chars = 10000},

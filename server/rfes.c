@@ -4,11 +4,11 @@
 static const char *const rfe_kinds[] = {"rfe", "noid", NULL};
 
 static const struct field_spec rfe_fields[] = {
-    {.name = "issued_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
+    {.name = "issued_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED | FIELD_NOT_FUTURE},
     {.name = "kind", .type = FIELD_ENUM, .choices = rfe_kinds, .default_choice = "rfe"},
     {.name = "response_due_on", .type = FIELD_DATE},
     {.name = "mailed", .type = FIELD_BOOL},
-    {.name = "responded_on", .type = FIELD_DATE},
+    {.name = "responded_on", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
     {.name = "summary", .type = FIELD_TEXT, .max_chars = 10000},
 };
 

@@ -44,7 +44,7 @@ SPECS = {
         {"document_number": None, "notes": None},
         {"kind": "i94", "expires_on": "2027-06-14", "document_number": "12345678901",
          "notes": "Admit-until date on the I-94."},
-        {"expires_on": "2027-12-31", "document_number": "EAC9876543210", "notes": None},
+        {"expires_on": "2027-12-31", "document_number": "98765432A01", "notes": None},
     ),
 }
 
@@ -274,6 +274,27 @@ class Filings(ChildMixin, ApiTestCase):
         rec = self.make_child(pr["id"], "filings", filed_on="2025-03-03",
                               receipt_notice_on="2025-03-03")
         self.assertEqual(rec["receipt_notice_on"], "2025-03-03")
+
+
+class FilingDeletesKeepDecisionOrder(ApiTestCase):
+    """Deleting a filing must not leave a decision before the request's first filing."""
+
+    def test_delete_that_would_leave_a_decision_first_is_409(self):
+        pr = self.make_request()
+        base = "/api/v1/parole-requests/%d" % pr["id"]
+        first = self.make_child(pr["id"], "filings", filed_on="2025-01-10", receipt_number=None)
+        later = self.make_child(pr["id"], "filings", filed_on="2025-03-01", receipt_number=None)
+        self.make_child(pr["id"], "decisions", decided_on="2025-02-01", outcome="denied")
+        before = self.get(base + "/filings").raw
+        r = self.delete(base + "/filings/%d" % first["id"])
+        self.assertProblem(r, 409, "conflict")
+        self.assertEqual(self.get(base + "/filings").raw, before)
+        # The later filing can go; so can the first once the decision is gone.
+        self.assertStatus(self.delete(base + "/filings/%d" % later["id"]), 204)
+
+    def test_create_in_missing_request_is_404_before_validation(self):
+        r = self.post("/api/v1/parole-requests/999999/filings", {"form": "nope"})
+        self.assertProblem(r, 404, "not-found")
 
 
 class Rfes(ChildMixin, ApiTestCase):
