@@ -5,9 +5,9 @@
 #define PAROLETRACK_TEXTFOLD_H
 
 /* Fold UTF-8 text for matching: Unicode case fold, canonical decomposition, combining marks
- * (U+0300..U+036F) and Arabic harakat removed, control characters dropped, runs of white space collapsed to one space. Returns
- * a new NUL-terminated string that the caller frees, or NULL when the input is not valid UTF-8 or
- * memory runs out. */
+ * (U+0300..U+036F) and Arabic harakat removed, control characters dropped, runs of white space
+ * collapsed to one space. Returns a new NUL-terminated string that the caller frees, or NULL when
+ * the input is not valid UTF-8 or memory runs out. */
 char *textfold_fold(const char *text);
 
 #endif

@@ -25,7 +25,11 @@ int main(void)
     check_fold("محمد", "محمد");
     check_fold("राम", "राम");
     check_fold("Zoë 🙂", "zoe 🙂");
-    check_fold("a\x01" "b\x1f" "\x7f" "c", "abc"); /* control characters dropped */
+    check_fold("a\x01"
+               "b\x1f"
+               "\x7f"
+               "c",
+               "abc"); /* control characters dropped */
     {
         char *bad = textfold_fold("\xff\xfe");
 
