@@ -2,53 +2,119 @@
 #include "api.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "accounts.h"
+#include "apikeys.h"
+#include "audit.h"
+#include "auth.h"
 #include "resources.h"
+#include "sessions.h"
+#include "settings.h"
 #include "timeline.h"
 
-enum route_action {
-    ACTION_HEALTH,
-    ACTION_LIST,
-    ACTION_CREATE,
-    ACTION_GET,
-    ACTION_PATCH,
-    ACTION_DELETE,
-    ACTION_TIMELINE,
-};
+struct route;
+typedef void (*route_handler)(struct api_call *call, const struct route *route,
+                              struct api_reply *reply);
 
 struct route {
     const char *method;
     const char *pattern; /* segments; "{id}" and "{child_id}" are positive integers */
-    enum route_action action;
-    const struct resource_spec *resource;
+    enum permission permission;
+    route_handler handler;
+    const struct resource_spec *resource; /* for the generic resource handlers */
+    int enrolment_ok; /* open to a session that still has to enrol a second factor */
 };
 
-#define REQUESTS "/api/v1/parole-requests/{id}/"
-#define CHILD_ROUTES(name, spec)                                                                   \
-    {"GET", REQUESTS name, ACTION_LIST, &spec}, {"POST", REQUESTS name, ACTION_CREATE, &spec},     \
-        {"GET", REQUESTS name "/{child_id}", ACTION_GET, &spec},                                   \
-        {"PATCH", REQUESTS name "/{child_id}", ACTION_PATCH, &spec},                               \
+static void handle_health(struct api_call *call, const struct route *route,
+                          struct api_reply *reply);
+static void handle_list(struct api_call *call, const struct route *route, struct api_reply *reply);
+static void handle_create(struct api_call *call, const struct route *route,
+                          struct api_reply *reply);
+static void handle_get(struct api_call *call, const struct route *route, struct api_reply *reply);
+static void handle_patch(struct api_call *call, const struct route *route, struct api_reply *reply);
+static void handle_delete(struct api_call *call, const struct route *route,
+                          struct api_reply *reply);
+static void handle_timeline(struct api_call *call, const struct route *route,
+                            struct api_reply *reply);
+static void handle_history(struct api_call *call, const struct route *route,
+                           struct api_reply *reply);
+static void handle_audit_list(struct api_call *call, const struct route *route,
+                              struct api_reply *reply);
+static void handle_settings_get(struct api_call *call, const struct route *route,
+                                struct api_reply *reply);
+static void handle_settings_patch(struct api_call *call, const struct route *route,
+                                  struct api_reply *reply);
+
+/* Adapts a handler of the accounts modules (which need no route) to the table. */
+#define PLAIN(fn)                                                                                  \
+    static void plain_##fn(struct api_call *call, const struct route *route,                       \
+                           struct api_reply *reply)                                                \
     {                                                                                              \
-        "DELETE", REQUESTS name "/{child_id}", ACTION_DELETE, &spec                                \
+        (void)route;                                                                               \
+        fn(call, reply);                                                                           \
+    }
+PLAIN(sessions_sign_in)
+PLAIN(sessions_get)
+PLAIN(sessions_sign_out)
+PLAIN(sessions_totp_begin)
+PLAIN(sessions_totp_confirm)
+PLAIN(accounts_change_own_password)
+PLAIN(accounts_list)
+PLAIN(accounts_post)
+PLAIN(accounts_get)
+PLAIN(accounts_patch)
+PLAIN(apikeys_list)
+PLAIN(apikeys_post)
+PLAIN(apikeys_delete)
+#undef PLAIN
+
+#define REQUESTS "/api/v1/parole-requests/{id}/"
+#define RESOURCE_ROUTES(base, spec, delete_permission)                                             \
+    {"GET", base, PERM_READ, handle_list, &spec, 0},                                               \
+        {"POST", base, PERM_WRITE, handle_create, &spec, 0},                                       \
+        {"GET", base "/{id}", PERM_READ, handle_get, &spec, 0},                                    \
+        {"PATCH", base "/{id}", PERM_WRITE, handle_patch, &spec, 0},                               \
+    {                                                                                              \
+        "DELETE", base "/{id}", delete_permission, handle_delete, &spec, 0                         \
+    }
+#define CHILD_ROUTES(name, spec)                                                                   \
+    {"GET", REQUESTS name, PERM_READ, handle_list, &spec, 0},                                      \
+        {"POST", REQUESTS name, PERM_WRITE, handle_create, &spec, 0},                              \
+        {"GET", REQUESTS name "/{child_id}", PERM_READ, handle_get, &spec, 0},                     \
+        {"PATCH", REQUESTS name "/{child_id}", PERM_WRITE, handle_patch, &spec, 0},                \
+    {                                                                                              \
+        "DELETE", REQUESTS name "/{child_id}", PERM_WRITE, handle_delete, &spec, 0                 \
     }
 
-/* Every route of the service. tests/spec/check_spec.py checks it against api-spec/openapi.yaml. */
+/* Every route of the service, with the permission it needs (deny by default: a route is only
+ * reachable as declared here). tests/spec/check_spec.py checks it against
+ * api-spec/openapi.yaml; tests/e2e/test_permissions.py walks it for every role and key. */
 static const struct route routes[] = {
-    {"GET", "/healthz", ACTION_HEALTH, NULL},
-    {"GET", "/api/v1/clients", ACTION_LIST, &clients_resource},
-    {"POST", "/api/v1/clients", ACTION_CREATE, &clients_resource},
-    {"GET", "/api/v1/clients/{id}", ACTION_GET, &clients_resource},
-    {"PATCH", "/api/v1/clients/{id}", ACTION_PATCH, &clients_resource},
-    {"DELETE", "/api/v1/clients/{id}", ACTION_DELETE, &clients_resource},
-    {"GET", "/api/v1/parole-requests", ACTION_LIST, &parole_requests_resource},
-    {"POST", "/api/v1/parole-requests", ACTION_CREATE, &parole_requests_resource},
-    {"GET", "/api/v1/parole-requests/{id}", ACTION_GET, &parole_requests_resource},
-    {"PATCH", "/api/v1/parole-requests/{id}", ACTION_PATCH, &parole_requests_resource},
-    {"DELETE", "/api/v1/parole-requests/{id}", ACTION_DELETE, &parole_requests_resource},
-    {"GET", REQUESTS "timeline", ACTION_TIMELINE, &parole_requests_resource},
+    {"GET", "/healthz", PERM_PUBLIC, handle_health, NULL, 1},
+    {"POST", "/api/v1/session", PERM_PUBLIC, plain_sessions_sign_in, NULL, 1},
+    {"GET", "/api/v1/session", PERM_SIGNED_IN, plain_sessions_get, NULL, 1},
+    {"DELETE", "/api/v1/session", PERM_SIGNED_IN, plain_sessions_sign_out, NULL, 1},
+    {"POST", "/api/v1/me/password", PERM_SIGNED_IN, plain_accounts_change_own_password, NULL, 1},
+    {"POST", "/api/v1/me/totp", PERM_SIGNED_IN, plain_sessions_totp_begin, NULL, 1},
+    {"POST", "/api/v1/me/totp/confirm", PERM_SIGNED_IN, plain_sessions_totp_confirm, NULL, 1},
+    {"GET", "/api/v1/users", PERM_ADMIN, plain_accounts_list, NULL, 0},
+    {"POST", "/api/v1/users", PERM_ADMIN, plain_accounts_post, NULL, 0},
+    {"GET", "/api/v1/users/{id}", PERM_ADMIN, plain_accounts_get, NULL, 0},
+    {"PATCH", "/api/v1/users/{id}", PERM_ADMIN, plain_accounts_patch, NULL, 0},
+    {"GET", "/api/v1/api-keys", PERM_ADMIN, plain_apikeys_list, NULL, 0},
+    {"POST", "/api/v1/api-keys", PERM_ADMIN, plain_apikeys_post, NULL, 0},
+    {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, plain_apikeys_delete, NULL, 0},
+    {"GET", "/api/v1/settings", PERM_ADMIN, handle_settings_get, NULL, 0},
+    {"PATCH", "/api/v1/settings", PERM_ADMIN, handle_settings_patch, NULL, 0},
+    {"GET", "/api/v1/audit-events", PERM_ADMIN, handle_audit_list, NULL, 0},
+    RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
+    RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
+    {"GET", REQUESTS "timeline", PERM_READ, handle_timeline, &parole_requests_resource, 0},
+    {"GET", REQUESTS "history", PERM_READ, handle_history, &parole_requests_resource, 0},
     CHILD_ROUTES("filings", filings_resource),
     CHILD_ROUTES("rfes", rfes_resource),
     CHILD_ROUTES("interviews", interviews_resource),
@@ -61,7 +127,8 @@ static const struct route routes[] = {
 void api_print_routes(FILE *out)
 {
     for (size_t i = 0; i < ROUTE_COUNT; i++)
-        fprintf(out, "%s %s\n", routes[i].method, routes[i].pattern);
+        fprintf(out, "%s %s %s\n", routes[i].method, routes[i].pattern,
+                auth_permission_name(routes[i].permission));
 }
 
 /* Parse a path segment as a positive id. Returns 0 and *out, or -1. */
@@ -147,7 +214,7 @@ void api_reply_problem(struct api_reply *reply, const struct problem *p)
 }
 
 /* Reply with a record: status, body, its ETag and, for a create, its Location. */
-static void reply_record(struct api_reply *reply, int status, json_t *record, const char *location)
+void api_reply_record(struct api_reply *reply, int status, json_t *record, const char *location)
 {
     reply->status = status;
     reply->body = record;
@@ -188,8 +255,7 @@ static int is_json_media_type(const char *content_type, int allow_merge_patch)
 
 /* Parse the body of a POST/PATCH as JSON. Returns the value (caller owns) or NULL with 415/400
  * in *p. */
-static json_t *parse_body(const struct api_request *request, int allow_merge_patch,
-                          struct problem *p)
+json_t *api_parse_body(const struct api_request *request, int allow_merge_patch, struct problem *p)
 {
     json_error_t error;
     json_t *body;
@@ -216,7 +282,7 @@ static json_t *parse_body(const struct api_request *request, int allow_merge_pat
  * and hold the version ("3"); a weak tag (W/"3") or another server's opaque tag can never match
  * with the strong comparison If-Match uses, so it is parsed and left out. Returns 0, or -1 with
  * a 400 in *p for a header that is not a list of entity tags. */
-static int parse_if_match(const char *header, struct if_match *cond, struct problem *p)
+int api_parse_if_match(const char *header, struct if_match *cond, struct problem *p)
 {
     const char *c = header;
 
@@ -267,97 +333,198 @@ bad:
     return problem_set(p, PROBLEM_BAD_REQUEST, "the If-Match header is not a list of entity tags");
 }
 
-/* Run the matched route. */
+void api_reply_json(struct api_reply *reply, int status, json_t *body)
+{
+    json_decref(reply->body);
+    reply->status = status;
+    reply->body = body;
+}
+
+/* The collection path of a resource for Location headers. */
+static void collection_path(const struct api_call *call, const struct resource_spec *spec,
+                            char *out, size_t size)
+{
+    if (spec->is_child)
+        snprintf(out, size, "/api/v1/parole-requests/%lld/%s", (long long)call->id,
+                 spec->collection);
+    else
+        snprintf(out, size, "/api/v1/%s", spec->collection);
+}
+
+static void handle_health(struct api_call *call, const struct route *route, struct api_reply *reply)
+{
+    int64_t count = 0;
+
+    (void)route;
+    if (resource_scalar_int(call->db, SQL_HEALTH, NULL, &count, &call->p) != 0) {
+        problem_set(&call->p, PROBLEM_UNAVAILABLE, "the database does not answer");
+        return;
+    }
+    api_reply_json(reply, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+/* The parent request and target record ids of a resource route. */
+static int64_t parent_of(const struct api_call *call, const struct resource_spec *spec)
+{
+    return spec->is_child ? call->id : 0;
+}
+
+static int64_t target_of(const struct api_call *call, const struct resource_spec *spec)
+{
+    return spec->is_child ? call->child_id : call->id;
+}
+
+static void handle_list(struct api_call *call, const struct route *route, struct api_reply *reply)
+{
+    json_t *page =
+        resource_list(call->db, route->resource, parent_of(call, route->resource),
+                      call->request->query, call->request->query_count, &call->ctx, &call->p);
+
+    if (page != NULL)
+        api_reply_json(reply, 200, page);
+}
+
+static void handle_create(struct api_call *call, const struct route *route, struct api_reply *reply)
+{
+    json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL;
+    char collection[160];
+
+    if (body != NULL)
+        record = resource_create(call->db, route->resource, parent_of(call, route->resource), body,
+                                 &call->ctx, &call->p);
+    json_decref(body);
+    if (record == NULL)
+        return;
+    collection_path(call, route->resource, collection, sizeof(collection));
+    api_reply_record(reply, 201, record, collection);
+}
+
+static void handle_get(struct api_call *call, const struct route *route, struct api_reply *reply)
+{
+    json_t *record = resource_get(call->db, route->resource, parent_of(call, route->resource),
+                                  target_of(call, route->resource), &call->ctx, &call->p);
+
+    if (record != NULL)
+        api_reply_record(reply, 200, record, NULL);
+}
+
+static void handle_patch(struct api_call *call, const struct route *route, struct api_reply *reply)
+{
+    struct if_match if_match;
+    json_t *body, *record = NULL;
+
+    if (api_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
+        return;
+    body = api_parse_body(call->request, 1, &call->p);
+    if (body != NULL)
+        record =
+            resource_patch(call->db, route->resource, parent_of(call, route->resource),
+                           target_of(call, route->resource), body, &if_match, &call->ctx, &call->p);
+    json_decref(body);
+    if (record != NULL)
+        api_reply_record(reply, 200, record, NULL);
+}
+
+static void handle_delete(struct api_call *call, const struct route *route, struct api_reply *reply)
+{
+    struct if_match if_match;
+
+    if (api_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
+        return;
+    if (resource_delete(call->db, route->resource, parent_of(call, route->resource),
+                        target_of(call, route->resource), &if_match, &call->ctx, &call->p) == 0)
+        reply->status = 204;
+}
+
+static void handle_timeline(struct api_call *call, const struct route *route,
+                            struct api_reply *reply)
+{
+    json_t *timeline = timeline_of_request(call->db, call->id, &call->ctx, &call->p);
+
+    (void)route;
+    if (timeline != NULL)
+        api_reply_json(reply, 200, timeline);
+}
+
+static void handle_history(struct api_call *call, const struct route *route,
+                           struct api_reply *reply)
+{
+    json_t *page = audit_history(call->db, call->id, call->request->query,
+                                 call->request->query_count, &call->p);
+
+    (void)route;
+    if (page != NULL)
+        api_reply_json(reply, 200, page);
+}
+
+static void handle_audit_list(struct api_call *call, const struct route *route,
+                              struct api_reply *reply)
+{
+    json_t *page = audit_list(call->db, call->request->query, call->request->query_count, &call->p);
+
+    (void)route;
+    if (page != NULL)
+        api_reply_json(reply, 200, page);
+}
+
+static void handle_settings_get(struct api_call *call, const struct route *route,
+                                struct api_reply *reply)
+{
+    struct settings settings;
+
+    (void)route;
+    if (db_begin_read(call->db, &call->p) == 0) {
+        if (settings_read(call->db, &settings, &call->p) == 0)
+            api_reply_json(reply, 200, settings_to_json(&settings));
+        db_rollback(call->db);
+    }
+}
+
+static void handle_settings_patch(struct api_call *call, const struct route *route,
+                                  struct api_reply *reply)
+{
+    json_t *body = api_parse_body(call->request, 1, &call->p), *settings = NULL;
+
+    (void)route;
+    if (body != NULL && !json_is_object(body))
+        problem_set(&call->p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
+    else if (body != NULL)
+        settings = settings_patch(call->db, body, &call->ctx, &call->p);
+    json_decref(body);
+    if (settings != NULL)
+        api_reply_json(reply, 200, settings);
+}
+
+/* Run the matched route: identify the caller, check the permission, then the handler. */
 static void run_route(const struct route *route, const struct api_request *request, int64_t id,
                       int64_t child_id, struct api_reply *reply)
 {
-    const struct resource_spec *spec = route->resource;
-    struct problem p;
-    struct clock_now clock;
-    struct db *db;
-    json_t *body = NULL, *result = NULL;
-    int64_t parent = 0, target = id;
-    struct if_match if_match;
-    char collection[160];
+    struct principal principal;
+    struct api_call call;
 
-    problem_init(&p);
-    resource_clock(&clock);
-    db = db_thread(&p);
-    if (db == NULL)
+    memset(&call, 0, sizeof(call));
+    problem_init(&call.p);
+    resource_context_init(&call.ctx);
+    call.ctx.request_id = request->request_id;
+    call.request = request;
+    call.principal = &principal;
+    call.id = id;
+    call.child_id = child_id;
+    call.db = db_thread(&call.p);
+    if (call.db == NULL)
         goto out;
-    if (spec != NULL && spec->is_child) {
-        parent = id;
-        target = child_id;
-        snprintf(collection, sizeof(collection), "/api/v1/parole-requests/%lld/%s",
-                 (long long)parent, spec->collection);
-    } else if (spec != NULL) {
-        snprintf(collection, sizeof(collection), "/api/v1/%s", spec->collection);
-    }
-    switch (route->action) {
-    case ACTION_HEALTH: {
-        int64_t count = 0;
-
-        if (resource_scalar_int(db, SQL_HEALTH, NULL, &count, &p) != 0) {
-            problem_set(&p, PROBLEM_UNAVAILABLE, "the database does not answer");
-            goto out;
-        }
-        reply->status = 200;
-        reply->body = json_pack("{s:s}", "status", "ok");
-        break;
-    }
-    case ACTION_LIST:
-        result = resource_list(db, spec, parent, request->query, request->query_count, &clock, &p);
-        if (result == NULL)
-            goto out;
-        reply->status = 200;
-        reply->body = result;
-        break;
-    case ACTION_TIMELINE:
-        result = timeline_of_request(db, id, &clock, &p);
-        if (result == NULL)
-            goto out;
-        reply->status = 200;
-        reply->body = result;
-        break;
-    case ACTION_CREATE:
-        body = parse_body(request, 0, &p);
-        if (body == NULL)
-            goto out;
-        result = resource_create(db, spec, parent, body, &clock, &p);
-        if (result == NULL)
-            goto out;
-        reply_record(reply, 201, result, collection);
-        break;
-    case ACTION_GET:
-        result = resource_get(db, spec, parent, target, &clock, &p);
-        if (result == NULL)
-            goto out;
-        reply_record(reply, 200, result, NULL);
-        break;
-    case ACTION_PATCH:
-        if (parse_if_match(request->if_match, &if_match, &p) != 0)
-            goto out;
-        body = parse_body(request, 1, &p);
-        if (body == NULL)
-            goto out;
-        result = resource_patch(db, spec, parent, target, body, &if_match, &clock, &p);
-        if (result == NULL)
-            goto out;
-        reply_record(reply, 200, result, NULL);
-        break;
-    case ACTION_DELETE:
-        if (parse_if_match(request->if_match, &if_match, &p) != 0)
-            goto out;
-        if (resource_delete(db, spec, parent, target, &if_match, &clock, &p) != 0)
-            goto out;
-        reply->status = 204;
-        break;
-    }
+    memset(&principal, 0, sizeof(principal));
+    if (route->permission != PERM_PUBLIC &&
+        auth_identify(call.db, request, call.ctx.now, &principal, &call.p) != 0)
+        goto out;
+    if (auth_allow(&principal, route->permission, route->enrolment_ok, request, &call.p) != 0)
+        goto out;
+    auth_set_actor(&principal, &call.ctx);
+    route->handler(&call, route, reply);
 out:
-    if (p.kind != PROBLEM_NONE)
-        api_reply_problem(reply, &p);
-    json_decref(body);
-    problem_clear(&p);
+    if (call.p.kind != PROBLEM_NONE)
+        api_reply_problem(reply, &call.p);
+    problem_clear(&call.p);
 }
 
 void api_handle(const struct api_request *request, struct api_reply *reply)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "context.h"
 #include "resource.h"
 
 struct api_request {
@@ -18,9 +19,13 @@ struct api_request {
     size_t query_count;
     const char *body; /* the body as received (not NUL-terminated), may be NULL */
     size_t body_len;
-    const char *content_type; /* Content-Type header or NULL */
-    const char *if_match;     /* If-Match header or NULL */
-    const char *request_id;   /* the request's id for the log, or NULL */
+    const char *content_type;   /* Content-Type header or NULL */
+    const char *if_match;       /* If-Match header or NULL */
+    const char *request_id;     /* the request's id for the log, or NULL */
+    const char *cookie;         /* Cookie header or NULL */
+    const char *authorization;  /* Authorization header or NULL */
+    const char *csrf_token;     /* X-CSRF-Token header or NULL */
+    const char *client_address; /* the peer's address as text ("-" when unknown) */
 };
 
 struct api_reply {
@@ -32,7 +37,38 @@ struct api_reply {
     char allow[64];         /* Allow header (405), empty when none */
     const char *route;      /* the matched route's pattern for the access log (static), or "-" */
     const char *request_id; /* borrowed from the request, for error logging */
+    char set_cookie[256];   /* Set-Cookie header, empty when none */
+    int retry_after;        /* Retry-After seconds (429), 0 when none */
 };
+
+struct principal;
+
+/* What a handler works with: the thread's database connection, the operation's context (time,
+ * actor, request id), who is calling, the ids from the path, and the problem to fill when it
+ * fails (the dispatcher turns it into the reply). */
+struct api_call {
+    struct db *db;
+    struct op_context ctx;
+    const struct api_request *request;
+    struct principal *principal;
+    int64_t id, child_id;
+    struct problem p;
+};
+
+/* Parse the body of a POST/PATCH as JSON (415 for another media type, 400 for malformed
+ * JSON). Returns the value (caller owns) or NULL with *p set. */
+json_t *api_parse_body(const struct api_request *request, int allow_merge_patch, struct problem *p);
+
+/* Parse an If-Match header ("*" or a list of entity tags; NULL: absent) into *cond. Returns 0,
+ * or -1 with a 400 naming If-Match in *p. */
+int api_parse_if_match(const char *header, struct if_match *cond, struct problem *p);
+
+/* Reply with a JSON body (the reply takes the reference). */
+void api_reply_json(struct api_reply *reply, int status, json_t *body);
+
+/* Reply with a record: its ETag (from "version") and, when location is not NULL, a Location of
+ * location + "/" + its id. The reply takes the reference. */
+void api_reply_record(struct api_reply *reply, int status, json_t *record, const char *location);
 
 /* Handle one request: route it, run it against the calling thread's database connection and
  * fill *reply. The caller releases the reply with api_reply_clear(). */

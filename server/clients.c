@@ -1,5 +1,8 @@
 /* clients: the people a firm represents. */
+#include <stdio.h>
 #include <string.h>
+
+#include "crypto.h"
 
 #include "resources.h"
 
@@ -47,20 +50,26 @@ static const char *const client_read_only[] = {RECORD_READ_ONLY, NULL};
 
 static const struct filter_spec client_filters[] = {
     {.name = "q", .kind = FILTER_SEARCH},
+    {.name = "a_number", .kind = FILTER_BLIND, .normalize = identifiers_a_number},
+    {.name = "passport_number", .kind = FILTER_BLIND, .normalize = identifiers_passport_number},
     {.name = NULL},
 };
 
 static const char *const client_json_columns[] = {"other_names", NULL};
+static const char *const client_encrypted[] = {"a_number", "passport_number", "date_of_birth",
+                                               "notes", NULL};
+static const char *const client_identifiers[] = {"a_number", "passport_number", "date_of_birth",
+                                                 NULL};
 
 /* Derive the folded search key from every name of the client. */
 static int client_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                               const struct clock_now *clock, struct problem *p)
+                               const struct op_context *ctx, struct problem *p)
 {
     const char *names[22] = {0};
     size_t count = 0, i;
     json_t *other;
 
-    (void)db, (void)parent_id, (void)id, (void)clock, (void)p;
+    (void)db, (void)parent_id, (void)id, (void)ctx, (void)p;
     names[count++] = json_string_value(json_object_get(record, "family_name"));
     names[count++] = json_string_value(json_object_get(record, "given_name"));
     json_array_foreach(json_object_get(record, "other_names"), i, other)
@@ -69,12 +78,58 @@ static int client_before_write(struct db *db, json_t *record, int64_t parent_id,
             names[count++] = json_string_value(other);
     }
     json_object_set_new(record, "search_key", resource_search_key(names, count));
+    for (size_t k = 0; k < 2; k++) {
+        static const char *const identifiers[] = {"a_number", "passport_number"};
+        static const char *const index_columns[] = {"a_number_index", "passport_number_index"};
+        const char *value = json_string_value(json_object_get(record, identifiers[k]));
+        char index[65];
+
+        if (value == NULL) {
+            json_object_set_new(record, index_columns[k], json_null());
+            continue;
+        }
+        crypto_blind_index(identifiers[k], value, index);
+        json_object_set_new(record, index_columns[k], json_string(index));
+    }
     return 0;
+}
+
+/* Show the last four characters of an identifier, the rest as asterisks. Returns a new JSON
+ * string, or null for null. */
+static json_t *masked(const json_t *value)
+{
+    const char *text = json_string_value(value);
+    char out[48];
+    size_t len, i;
+
+    if (text == NULL)
+        return json_null();
+    len = strlen(text);
+    for (i = 0; i + 4 < len && i < sizeof(out) - 5; i++)
+        out[i] = '*';
+    snprintf(out + i, sizeof(out) - i, "%s", len > 4 ? text + len - 4 : text);
+    return json_string(out);
+}
+
+/* In lists, identifiers are masked and the date of birth left out: reading them in full is an
+ * audited GET of the one client. */
+static void client_present_in_list(json_t *record)
+{
+    json_object_set_new(record, "a_number", masked(json_object_get(record, "a_number")));
+    json_object_set_new(record, "passport_number",
+                        masked(json_object_get(record, "passport_number")));
+    json_object_set_new(record, "date_of_birth", json_null());
 }
 
 const struct resource_spec clients_resource = {
     .collection = "clients",
     .noun = "client",
+    .entity = "client",
+    .sql_table = "clients",
+    .encrypted = client_encrypted,
+    .audited_reads = client_identifiers,
+    .sql_next_id = SQL_NEXT_ID_CLIENTS,
+    .present_in_list = client_present_in_list,
     .table = {client_fields, sizeof(client_fields) / sizeof(client_fields[0]), client_read_only},
     .filters = client_filters,
     .json_columns = client_json_columns,

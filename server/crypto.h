@@ -1,18 +1,74 @@
-/* crypto: the only module that includes libsodium. Hashing and random identifiers now;
- * password hashing and field encryption arrive with the accounts issue. */
+/* crypto: the only module that includes libsodium. Random bytes and tokens, hashes, password
+ * hashing (argon2id, at most one hash per core at a time), the field-encryption key and the
+ * encryption of identifiers and narratives (XChaCha20-Poly1305 bound to table, column and row),
+ * and keyed blind indexes for exact-match lookup of encrypted identifiers. */
 #ifndef PAROLETRACK_CRYPTO_H
 #define PAROLETRACK_CRYPTO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* Initialise libsodium once per process. Returns 0, or -1 when it cannot start. */
+#define CRYPTO_KEY_BYTES         32
+#define CRYPTO_TOKEN_LEN         43 /* 32 random bytes, base64url without padding */
+#define CRYPTO_PASSWORD_HASH_LEN 128
+#define CRYPTO_FIELD_PREFIX      "enc1:"
+
+/* Initialise libsodium and the password-hashing limiter once per process. Returns 0 or -1. */
 int crypto_init(void);
+
+/* Fill buf with n random bytes. */
+void crypto_random_bytes(void *buf, size_t n);
 
 /* SHA-256 of data as 64 lower-case hex digits plus NUL, written into out. */
 void crypto_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* nbytes random bytes as 2*nbytes lower-case hex digits plus NUL, written into out (which must
- * hold 2*nbytes+1 bytes). */
+ * hold 2*nbytes+1 bytes; nbytes at most 64). */
 void crypto_random_hex(char *out, size_t nbytes);
+
+/* A new random token (32 bytes) as base64url without padding, written into out. */
+void crypto_token(char out[CRYPTO_TOKEN_LEN + 1]);
+
+/* Constant-time comparison of two NUL-terminated strings; 1 when equal. */
+int crypto_equal(const char *a, const char *b);
+
+/* Hash a password with argon2id (the interactive limits). Waits while as many hashes as there
+ * are cores are running. Returns 0, or -1 when out of memory. */
+int crypto_password_hash(const char *password, char out[CRYPTO_PASSWORD_HASH_LEN]);
+
+/* Check a password against a stored hash, or (hash NULL) against a dummy hash, so that an
+ * unknown account takes the same time. Returns 1 on a match, 0 otherwise. */
+int crypto_password_verify(const char *hash, const char *password);
+
+/* True when a stored hash was made with other parameters than today's (rehash on sign-in). */
+int crypto_password_needs_rehash(const char *hash);
+
+/* Read the 32-byte master key from hex text (64 hex digits, surrounding white space allowed).
+ * Returns 0 or -1. */
+int crypto_key_from_hex(const char *hex, unsigned char key[CRYPTO_KEY_BYTES]);
+
+/* Write a new random key as 64 hex digits and a newline to path, created with mode 0600 (fails
+ * when the file exists). Returns 0 and the key, or -1 with errno set. */
+int crypto_key_create_file(const char *path, unsigned char key[CRYPTO_KEY_BYTES]);
+
+/* Read a key file written by crypto_key_create_file. Refuses a file that others may read.
+ * Returns 0, or -1 with a reason in why (static text). */
+int crypto_key_read_file(const char *path, unsigned char key[CRYPTO_KEY_BYTES], const char **why);
+
+/* Make `key` the process's field key (derives the encryption and blind-index subkeys). */
+void crypto_use_key(const unsigned char key[CRYPTO_KEY_BYTES]);
+
+/* Encrypt a value of table.column in row `row_id`. Returns a new string "enc1:<base64>" the
+ * caller frees, or NULL when out of memory. */
+char *crypto_field_encrypt(const char *table, const char *column, int64_t row_id,
+                           const char *plaintext);
+
+/* Decrypt a value made by crypto_field_encrypt for the same table, column and row. Returns the
+ * plaintext (caller frees) or NULL when it was not made with this key for this place. */
+char *crypto_field_decrypt(const char *table, const char *column, int64_t row_id,
+                           const char *stored);
+
+/* The keyed blind index of a normalised identifier value of a column, as 64 hex digits. */
+void crypto_blind_index(const char *column, const char *value, char out[65]);
 
 #endif

@@ -20,7 +20,7 @@ static const char *const decision_bool_columns[] = {"mailed", NULL};
 
 /* The validity period runs forwards, and no decision comes before the request's first filing. */
 static int decision_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                 const struct clock_now *clock, struct problem *p)
+                                 const struct op_context *ctx, struct problem *p)
 {
     const char *decided_on = json_string_value(json_object_get(record, "decided_on"));
     json_t *binds =
@@ -28,7 +28,7 @@ static int decision_before_write(struct db *db, json_t *record, int64_t parent_i
     char earliest_filing[DATE_LEN];
     int rc;
 
-    (void)id, (void)clock;
+    (void)id, (void)ctx;
     resources_check_order(record, "valid_from", "valid_until", "must not be before valid_from", p);
     rc = resource_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing,
                               sizeof(earliest_filing), p);
@@ -42,8 +42,14 @@ static int decision_before_write(struct db *db, json_t *record, int64_t parent_i
     return 0;
 }
 
+static const char *const decision_encrypted[] = {"notes", NULL};
+
 const struct resource_spec decisions_resource = {
     .collection = "decisions",
+    .entity = "decision",
+    .sql_table = "decisions",
+    .encrypted = decision_encrypted,
+    .sql_next_id = SQL_NEXT_ID_DECISIONS,
     .noun = "decision",
     .is_child = 1,
     .table = {decision_fields, sizeof(decision_fields) / sizeof(decision_fields[0]),

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "accounts.h"
+#include "passwords.h"
 #include "resources.h"
 
 extern const char demo_data_json[];
@@ -108,14 +110,14 @@ void demo_resolve_dates(json_t *value, const char *today_text)
 
 /* Create every record of `items` (an array, may be NULL) under parent_id. */
 static int load_children(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                         json_t *items, const struct clock_now *clock, struct problem *p)
+                         json_t *items, const struct op_context *ctx, struct problem *p)
 {
     json_t *item;
     size_t i;
 
     json_array_foreach(items, i, item)
     {
-        json_t *stored = resource_create(db, spec, parent_id, item, clock, p);
+        json_t *stored = resource_create(db, spec, parent_id, item, ctx, p);
 
         if (stored == NULL)
             return -1;
@@ -126,7 +128,7 @@ static int load_children(struct db *db, const struct resource_spec *spec, int64_
 
 /* Create one parole request of client_id with all its events. */
 static int load_request(struct db *db, int64_t client_id, json_t *request,
-                        const struct clock_now *clock, struct problem *p)
+                        const struct op_context *ctx, struct problem *p)
 {
     static const struct {
         const char *key;
@@ -143,14 +145,14 @@ static int load_request(struct db *db, int64_t client_id, json_t *request,
     for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
         json_object_del(body, children[i].key);
     json_object_set_new(body, "client_id", json_integer(client_id));
-    stored = resource_create(db, &parole_requests_resource, 0, body, clock, p);
+    stored = resource_create(db, &parole_requests_resource, 0, body, ctx, p);
     if (stored == NULL)
         goto out;
     id = json_integer_value(json_object_get(stored, "id"));
     json_decref(stored);
     for (size_t i = 0; i < sizeof(children) / sizeof(children[0]); i++)
-        if (load_children(db, children[i].spec, id, json_object_get(request, children[i].key),
-                          clock, p) != 0)
+        if (load_children(db, children[i].spec, id, json_object_get(request, children[i].key), ctx,
+                          p) != 0)
             goto out;
     rc = 0;
 out:
@@ -160,7 +162,7 @@ out:
 
 int demo_load(struct db *db, struct problem *p)
 {
-    struct clock_now clock;
+    struct op_context ctx;
     json_error_t error;
     json_t *data = json_loads(demo_data_json, 0, &error), *client;
     size_t i;
@@ -168,8 +170,8 @@ int demo_load(struct db *db, struct problem *p)
 
     if (data == NULL)
         return problem_set(p, PROBLEM_INTERNAL, "demo data: %s", error.text);
-    resource_clock(&clock);
-    demo_resolve_dates(data, clock.today);
+    resource_context_init(&ctx);
+    demo_resolve_dates(data, ctx.today);
     json_array_foreach(json_object_get(data, "clients"), i, client)
     {
         json_t *body = json_deep_copy(client), *stored, *request;
@@ -177,7 +179,7 @@ int demo_load(struct db *db, struct problem *p)
         int64_t client_id;
 
         json_object_del(body, "requests");
-        stored = resource_create(db, &clients_resource, 0, body, &clock, p);
+        stored = resource_create(db, &clients_resource, 0, body, &ctx, p);
         json_decref(body);
         if (stored == NULL)
             goto out;
@@ -185,7 +187,7 @@ int demo_load(struct db *db, struct problem *p)
         json_decref(stored);
         json_array_foreach(json_object_get(client, "requests"), j, request)
         {
-            if (load_request(db, client_id, request, &clock, p) != 0)
+            if (load_request(db, client_id, request, &ctx, p) != 0)
                 goto out;
         }
     }
@@ -193,4 +195,34 @@ int demo_load(struct db *db, struct problem *p)
 out:
     json_decref(data);
     return rc;
+}
+
+int demo_create_users(struct db *db, struct problem *p)
+{
+    static const struct {
+        const char *email, *name, *role;
+    } people[] = {
+        {"paralegal@demo.paroletrack.invalid", "Dana Paralegal", "paralegal"},
+        {"admin@demo.paroletrack.invalid", "Avery Admin", "admin"},
+    };
+    struct op_context ctx;
+
+    resource_context_init(&ctx);
+    for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+        char password[64];
+        json_t *body, *user;
+
+        if (passwords_generate(password, sizeof(password)) != 0)
+            return problem_set(p, PROBLEM_INTERNAL, "cannot generate a demo password");
+        body = json_pack("{s:s, s:s, s:s, s:s}", "email", people[i].email, "name", people[i].name,
+                         "role", people[i].role, "password", password);
+        user = accounts_create(db, body, &ctx, p);
+        json_decref(body);
+        if (user == NULL)
+            return -1;
+        json_decref(user);
+        fprintf(stderr, "paroletrack: demo login (%s): %s / %s\n", people[i].role, people[i].email,
+                password);
+    }
+    return 0;
 }

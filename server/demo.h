@@ -17,6 +17,11 @@ int demo_make_path(char *out, size_t out_size);
  * the API. Returns 0, or -1 with the first problem in *p. */
 int demo_load(struct db *db, struct problem *p);
 
+/* Create the demo's staff accounts with generated passwords and print their logins on
+ * standard error (a paralegal, who needs no second factor, and an admin, who enrols one at first
+ * sign-in). Returns 0 or -1 with *p set. */
+int demo_create_users(struct db *db, struct problem *p);
+
 /* Replace every "@D" / "@DTHH:MM" string inside value (recursively) with the date D days from
  * today / that local time in the firm's zone with its offset. Exposed for tests. */
 void demo_resolve_dates(json_t *value, const char *today);

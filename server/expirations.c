@@ -44,12 +44,12 @@ static int shaped_like(const char *text, int letters, size_t digits)
 /* The document number must have the shape of its kind: an EAD card number is 3 letters and 10
  * digits, an I-94 number 11 letters and digits (../shared/DOMAIN.md). */
 static int expiration_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                   const struct clock_now *clock, struct problem *p)
+                                   const struct op_context *ctx, struct problem *p)
 {
     const char *kind = json_string_value(json_object_get(record, "kind"));
     const char *number = json_string_value(json_object_get(record, "document_number"));
 
-    (void)db, (void)parent_id, (void)id, (void)clock;
+    (void)db, (void)parent_id, (void)id, (void)ctx;
     if (kind == NULL || number == NULL)
         return 0;
     if (strcmp(kind, "ead") == 0 && !shaped_like(number, 3, 10))
@@ -61,8 +61,14 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
     return 0;
 }
 
+static const char *const expiration_encrypted[] = {"notes", NULL};
+
 const struct resource_spec expirations_resource = {
     .collection = "expirations",
+    .entity = "expiration",
+    .sql_table = "expirations",
+    .encrypted = expiration_encrypted,
+    .sql_next_id = SQL_NEXT_ID_EXPIRATIONS,
     .noun = "expiration",
     .is_child = 1,
     .table = {expiration_fields, sizeof(expiration_fields) / sizeof(expiration_fields[0]),

@@ -56,14 +56,14 @@ static int earliest_decision(struct db *db, int64_t parent_id, char out[DATE_LEN
 /* A receipt number belongs to one filing; the receipt notice comes after the filing; and no
  * decision of the request may come before its first filing. */
 static int filing_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                               const struct clock_now *clock, struct problem *p)
+                               const struct op_context *ctx, struct problem *p)
 {
     const char *filed_on = json_string_value(json_object_get(record, "filed_on"));
     const char *receipt = json_string_value(json_object_get(record, "receipt_number"));
     char first_filing[DATE_LEN], first_decision[DATE_LEN];
     int64_t owner = 0;
 
-    (void)clock;
+    (void)ctx;
     resources_check_order(record, "filed_on", "receipt_notice_on",
                           "must not be before the filing date", p);
     if (filed_on != NULL) {
@@ -130,8 +130,14 @@ static void filing_decorate(json_t *record)
     json_object_set_new(record, "warnings", warnings);
 }
 
+static const char *const filing_encrypted[] = {"notes", NULL};
+
 const struct resource_spec filings_resource = {
     .collection = "filings",
+    .entity = "filing",
+    .sql_table = "filings",
+    .encrypted = filing_encrypted,
+    .sql_next_id = SQL_NEXT_ID_FILINGS,
     .noun = "filing",
     .is_child = 1,
     .table = {filing_fields, sizeof(filing_fields) / sizeof(filing_fields[0]), filing_read_only},

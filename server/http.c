@@ -151,6 +151,17 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         MHD_add_response_header(response, MHD_HTTP_HEADER_ETAG, reply->etag);
     if (reply->allow[0])
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, reply->allow);
+    if (reply->set_cookie[0])
+        MHD_add_response_header(response, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie);
+    if (reply->retry_after > 0) {
+        char seconds[16];
+
+        snprintf(seconds, sizeof(seconds), "%d", reply->retry_after);
+        MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
+    }
+    if (reply->status == 401)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"paroletrack\"");
     state->status = reply->status;
     state->bytes = len;
     state->route = reply->route;
@@ -244,12 +255,29 @@ static void take_upload(struct request_state *state, const char *data, size_t si
     state->body_len += size;
 }
 
+/* The peer's address as text (for sign-in throttling; never logged). */
+static void client_address(struct MHD_Connection *connection, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+    snprintf(out, size, "-");
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
 /* Run the API for a request whose body has fully arrived and queue its reply. */
 static enum MHD_Result finish_request(struct MHD_Connection *connection, const char *url,
                                       const char *method, struct request_state *state)
 {
     struct query_collector query = {.count = 0, .overflow = 0};
     struct api_request request;
+    char address[INET6_ADDRSTRLEN];
     struct api_reply reply;
     enum MHD_Result result;
 
@@ -265,6 +293,13 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
     request.content_type =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     request.request_id = state->request_id;
+    request.cookie =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+    request.authorization =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    request.csrf_token = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-CSRF-Token");
+    client_address(connection, address, sizeof(address));
+    request.client_address = address;
     request.if_match =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
     api_handle(&request, &reply);

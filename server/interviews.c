@@ -17,19 +17,25 @@ static const char *const interview_read_only[] = {RECORD_READ_ONLY, "parole_requ
 
 /* Store the appointment's instant in UTC too, so instants compare as text in SQL. */
 static int interview_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                  const struct clock_now *clock, struct problem *p)
+                                  const struct op_context *ctx, struct problem *p)
 {
     const char *scheduled_at = json_string_value(json_object_get(record, "scheduled_at"));
     char utc[TIMESTAMP_LEN];
 
-    (void)db, (void)parent_id, (void)id, (void)clock, (void)p;
+    (void)db, (void)parent_id, (void)id, (void)ctx, (void)p;
     if (scheduled_at != NULL && dates_parse_timestamp(scheduled_at, utc, NULL) == 0)
         json_object_set_new(record, "scheduled_at_utc", json_string(utc));
     return 0;
 }
 
+static const char *const interview_encrypted[] = {"notes", NULL};
+
 const struct resource_spec interviews_resource = {
     .collection = "interviews",
+    .entity = "interview",
+    .sql_table = "interviews",
+    .encrypted = interview_encrypted,
+    .sql_next_id = SQL_NEXT_ID_INTERVIEWS,
     .noun = "interview",
     .is_child = 1,
     .table = {interview_fields, sizeof(interview_fields) / sizeof(interview_fields[0]),

@@ -7,27 +7,19 @@
 #include <string.h>
 
 #include "api.h"
+#include "cli.h"
 #include "crypto.h"
 #include "dates.h"
 #include "db.h"
 #include "demo.h"
 #include "http.h"
+#include "keys.h"
 #include "migrate.h"
 #include "probe.h"
+#include "sessions.h"
 
 #define DEFAULT_LISTEN   "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
-
-struct options {
-    const char *db;
-    const char *listen;
-    const char *timezone;
-    size_t max_body;
-    unsigned threads;
-    unsigned per_ip_connections;
-    int migrate_to;
-    int help;
-};
 
 static void usage(FILE *out)
 {
@@ -42,6 +34,11 @@ static void usage(FILE *out)
             "  demo       create a fresh demo database with fictional clients and serve it\n"
             "  routes     print the route table, one \"METHOD PATH\" per line\n"
             "  healthcheck  exit 0 when the server at --listen answers GET /healthz with 200\n"
+            "  user add|disable|reset-password   manage staff accounts (password on standard\n"
+            "             input, or --generate-password prints a new one once)\n"
+            "  api-key add  create an integration key (printed once)\n"
+            "  audit verify check the audit trail's hash chain\n"
+            "  rekey        move every encrypted value to a new key file\n"
             "  version    print the version\n"
             "\n"
             "Options (serve, migrate, demo, healthcheck):\n"
@@ -58,12 +55,21 @@ static void usage(FILE *out)
             "  --per-ip-connections N  simultaneous connections from one address (default\n"
             "                       256; behind a reverse proxy every client shares one)\n"
             "  --to N               migrate: stop after migration N (default: all)\n"
+            "  --key-file FILE      the encryption key file (env PAROLETRACK_KEY_FILE; default\n"
+            "                       <db>.key, created 0600 at first start); or the key itself\n"
+            "                       as 64 hex digits in PAROLETRACK_KEY\n"
+            "  --new-key-file FILE  rekey: the new key file to create\n"
+            "  --secure-cookies     mark session cookies Secure (TLS in front of the server)\n"
+            "  --email E --name N --role R   user add (role: admin, attorney, paralegal,\n"
+            "                       viewer)\n"
+            "  --scopes read[,write] api-key add\n"
+            "  --generate-password  user add / reset-password: generate and print one\n"
             "  --help               this text\n");
 }
 
 /* Parse "--name value" / "--name=value" options into *o. Returns 0, or -1 after printing what
  * was wrong. */
-static int parse_options(int argc, char **argv, struct options *o)
+static int parse_options(int argc, char **argv, struct cli_options *o)
 {
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i], *value = NULL, *eq;
@@ -72,6 +78,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             o->help = 1;
+            continue;
+        }
+        if (strcmp(arg, "--secure-cookies") == 0) {
+            o->secure_cookies = 1;
+            continue;
+        }
+        if (strcmp(arg, "--generate-password") == 0) {
+            o->generate_password = 1;
             continue;
         }
         if (strncmp(arg, "--", 2) != 0) {
@@ -100,6 +114,18 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->listen = value;
         } else if (strcmp(name, "--timezone") == 0) {
             o->timezone = value;
+        } else if (strcmp(name, "--key-file") == 0) {
+            o->key_file = value;
+        } else if (strcmp(name, "--new-key-file") == 0) {
+            o->new_key_file = value;
+        } else if (strcmp(name, "--email") == 0) {
+            o->email = value;
+        } else if (strcmp(name, "--name") == 0) {
+            o->name = value;
+        } else if (strcmp(name, "--role") == 0) {
+            o->role = value;
+        } else if (strcmp(name, "--scopes") == 0) {
+            o->scopes = value;
         } else if (strcmp(name, "--max-body") == 0 || strcmp(name, "--threads") == 0 ||
                    strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0) {
             char *end = NULL;
@@ -129,7 +155,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 }
 
 /* Options from the environment first, then the command line on top. */
-static int load_options(int argc, char **argv, struct options *o)
+static int load_options(int argc, char **argv, struct cli_options *o)
 {
     memset(o, 0, sizeof(*o));
     o->db = getenv("PAROLETRACK_DB");
@@ -152,30 +178,8 @@ static int load_options(int argc, char **argv, struct options *o)
     return 0;
 }
 
-/* Open the database at path and bring its schema up to date. Returns the connection (caller
- * closes) or NULL after printing why. */
-static struct db *open_migrated(const char *path, int up_to)
-{
-    struct problem p;
-    struct db *db;
-    int applied = 0;
-
-    problem_init(&p);
-    db = db_open(path, &p);
-    if (db == NULL || migrate_apply(db, up_to, &applied, &p) != 0) {
-        fprintf(stderr, "paroletrack: %s\n", p.detail);
-        db_close(db);
-        problem_clear(&p);
-        return NULL;
-    }
-    if (applied > 0)
-        fprintf(stderr, "paroletrack: applied %d migration(s) to %s\n", applied, path);
-    problem_clear(&p);
-    return db;
-}
-
 /* Serve the database at path until SIGINT/SIGTERM. Returns the process exit code. */
-static int serve_database(const char *path, const struct options *o)
+static int serve_database(const char *path, const struct cli_options *o)
 {
     struct http_config config = {
         .listen = o->listen,
@@ -190,11 +194,12 @@ static int serve_database(const char *path, const struct options *o)
     sigset_t signals;
     int signal_number = 0;
 
-    db = open_migrated(path, 0);
+    db = cli_open_database(path, o, 1);
     if (db == NULL)
         return 1;
     db_close(db);
     db_pool_configure(path);
+    sessions_configure(o->secure_cookies);
     /* Block the stop signals before the daemon's threads start (they inherit the mask), so
      * sigwait() below is the one place they arrive. */
     sigemptyset(&signals);
@@ -216,7 +221,7 @@ static int serve_database(const char *path, const struct options *o)
     return 0;
 }
 
-static int command_serve(const struct options *o)
+static int command_serve(const struct cli_options *o)
 {
     if (o->db == NULL || o->db[0] == '\0') {
         fprintf(stderr, "paroletrack: serve needs --db FILE (or PAROLETRACK_DB); for a demo "
@@ -226,7 +231,7 @@ static int command_serve(const struct options *o)
     return serve_database(o->db, o);
 }
 
-static int command_migrate(const struct options *o)
+static int command_migrate(const struct cli_options *o)
 {
     struct db *db;
 
@@ -234,7 +239,7 @@ static int command_migrate(const struct options *o)
         fprintf(stderr, "paroletrack: migrate needs --db FILE (or PAROLETRACK_DB)\n");
         return 2;
     }
-    db = open_migrated(o->db, o->migrate_to);
+    db = cli_open_database(o->db, o, 0);
     if (db == NULL)
         return 1;
     db_close(db);
@@ -242,7 +247,7 @@ static int command_migrate(const struct options *o)
     return 0;
 }
 
-static int command_demo(struct options *o)
+static int command_demo(struct cli_options *o)
 {
     char path[512];
     struct db *db;
@@ -257,11 +262,13 @@ static int command_demo(struct options *o)
         fprintf(stderr, "paroletrack: cannot create a directory for the demo database\n");
         return 1;
     }
-    db = open_migrated(path, 0);
+    db = cli_open_database(path, o, 1);
     if (db == NULL)
         return 1;
     problem_init(&p);
     rc = demo_load(db, &p);
+    if (rc == 0)
+        rc = demo_create_users(db, &p);
     db_close(db);
     if (rc != 0) {
         fprintf(stderr, "paroletrack: loading the demo data failed: %s\n", p.detail);
@@ -275,7 +282,7 @@ static int command_demo(struct options *o)
 
 int main(int argc, char **argv)
 {
-    struct options options;
+    struct cli_options options;
     const char *command = argc > 1 ? argv[1] : "help";
 
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
@@ -291,8 +298,23 @@ int main(int argc, char **argv)
         api_print_routes(stdout);
         return 0;
     }
+    if (strcmp(command, "user") == 0 || strcmp(command, "api-key") == 0 ||
+        strcmp(command, "audit") == 0) {
+        const char *verb = argc > 2 ? argv[2] : NULL;
+
+        if (load_options(argc > 3 ? argc - 3 : 0, argv + 3, &options) != 0)
+            return 2;
+        if (crypto_init() != 0)
+            return 1;
+        if (strcmp(command, "user") == 0)
+            return cli_user(verb, &options);
+        if (strcmp(command, "api-key") == 0)
+            return cli_api_key(verb, &options);
+        return cli_audit(verb, &options);
+    }
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
-        strcmp(command, "demo") != 0 && strcmp(command, "healthcheck") != 0) {
+        strcmp(command, "demo") != 0 && strcmp(command, "healthcheck") != 0 &&
+        strcmp(command, "rekey") != 0) {
         fprintf(stderr, "paroletrack: unknown command \"%s\"\n\n", command);
         usage(stderr);
         return 2;
@@ -309,6 +331,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "healthcheck") == 0)
         return probe_health(options.listen, 5);
+    if (strcmp(command, "rekey") == 0)
+        return cli_rekey(&options);
     if (strcmp(command, "serve") == 0)
         return command_serve(&options);
     if (strcmp(command, "migrate") == 0)

@@ -1,5 +1,7 @@
 /* parole_requests: a request for parole filed (or to be filed) for a client. Its `stage` is
  * derived in SQL from its events and today's date (sql.c, STAGE_EXPRESSION). */
+#include <string.h>
+
 #include "resources.h"
 
 static const char *const parole_types[] = {"humanitarian",
@@ -31,6 +33,8 @@ static const struct field_spec request_fields[] = {
      .max_chars = 100},
     {.name = "sponsor_status", .type = FIELD_ENUM, .choices = sponsor_statuses},
     {.name = "expedite", .type = FIELD_BOOL},
+    {.name = "assigned_attorney_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX},
+    {.name = "assigned_paralegal_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX},
 };
 
 static const char *const request_read_only[] = {RECORD_READ_ONLY, "stage", NULL};
@@ -41,19 +45,61 @@ static const struct filter_spec request_filters[] = {
     {.name = "parole_type", .kind = FILTER_CHOICE, .choices = parole_types},
     {.name = "program", .kind = FILTER_CODE, .normalize = identifiers_program},
     {.name = "q", .kind = FILTER_SEARCH},
+    {.name = "assigned_to", .kind = FILTER_ASSIGNEE},
     {.name = NULL},
 };
 
 static const char *const request_bool_columns[] = {"expedite", NULL};
+static const char *const request_encrypted[] = {"summary", NULL};
+
+/* An assignee must be an active user whose role fits: an attorney (or an admin) for the
+ * attorney, anyone who may write for the paralegal. */
+static void check_assignee(struct db *db, const json_t *record, const char *field,
+                           const char *const *roles, struct problem *p)
+{
+    json_t *id = json_object_get(record, field);
+    char role[32];
+    json_t *binds;
+    int rc;
+
+    if (id == NULL || json_is_null(id))
+        return;
+    binds = json_pack("{s:O}", "id", id);
+    rc = resource_scalar_text(db, SQL_USER_ROLE, binds, role, sizeof(role), p);
+    json_decref(binds);
+    if (rc != 0)
+        return;
+    for (const char *const *r = roles; *r; r++)
+        if (strcmp(role, *r) == 0)
+            return;
+    problem_add_field(p, field,
+                      role[0] ? "this user's role cannot take this assignment"
+                              : "no active user has this id");
+}
+
+/* assigned_to=me means the signed-in user. */
+static int request_bind_list(json_t *binds, const struct op_context *ctx, struct problem *p)
+{
+    const char *assignee = json_string_value(json_object_get(binds, "assigned_to"));
+
+    if (assignee == NULL)
+        return 0;
+    if (ctx->actor.type != ACTOR_USER) {
+        problem_add_field(p, "assigned_to", "me needs a signed-in user; an API key is no one");
+        return problem_set(p, PROBLEM_INVALID_QUERY, "1 query parameter(s) are invalid");
+    }
+    json_object_set_new(binds, "assigned_to", json_integer(ctx->actor.id));
+    return 0;
+}
 
 /* The client must exist; the sponsor's name is searchable like a client's. */
 static int request_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                const struct clock_now *clock, struct problem *p)
+                                const struct op_context *ctx, struct problem *p)
 {
     json_t *client_id = json_object_get(record, "client_id");
     const char *sponsor = json_string_value(json_object_get(record, "sponsor_name"));
 
-    (void)parent_id, (void)id, (void)clock;
+    (void)parent_id, (void)id, (void)ctx;
     if (client_id != NULL) {
         json_t *binds = json_pack("{s:O}", "id", client_id);
         int64_t found = 0;
@@ -65,13 +111,28 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
         if (!found)
             problem_add_field(p, "client_id", "no client has this id");
     }
+    {
+        static const char *const attorneys[] = {"attorney", "admin", NULL};
+        static const char *const paralegals[] = {"paralegal", "attorney", "admin", NULL};
+
+        if (p->kind != PROBLEM_INTERNAL) {
+            check_assignee(db, record, "assigned_attorney_id", attorneys, p);
+            check_assignee(db, record, "assigned_paralegal_id", paralegals, p);
+        }
+    }
     json_object_set_new(record, "search_key", resource_search_key(&sponsor, 1));
-    return 0;
+    return p->kind == PROBLEM_INTERNAL ? -1 : 0;
 }
 
 const struct resource_spec parole_requests_resource = {
     .collection = "parole-requests",
     .noun = "parole request",
+    .entity = "parole_request",
+    .sql_table = "parole_requests",
+    .is_parole_request = 1,
+    .encrypted = request_encrypted,
+    .sql_next_id = SQL_NEXT_ID_PAROLE_REQUESTS,
+    .bind_list = request_bind_list,
     .table = {request_fields, sizeof(request_fields) / sizeof(request_fields[0]),
               request_read_only},
     .filters = request_filters,

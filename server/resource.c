@@ -7,23 +7,43 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
+#include "crypto.h"
 #include "textfold.h"
 
 #define LIST_DEFAULT_LIMIT 50
 #define LIST_MAX_LIMIT     200
 
-void resource_clock(struct clock_now *clock)
+void resource_context_init(struct op_context *ctx)
 {
     time_t now = time(NULL);
 
-    dates_today(now, clock->today);
-    dates_format_utc(now, clock->now);
+    memset(ctx, 0, sizeof(*ctx));
+    dates_today(now, ctx->today);
+    dates_format_utc(now, ctx->now);
+    ctx->actor.type = ACTOR_SYSTEM;
+    snprintf(ctx->actor.label, sizeof(ctx->actor.label), "system");
+}
+
+const char *context_actor_type_name(enum actor_type type)
+{
+    switch (type) {
+    case ACTOR_USER:
+        return "user";
+    case ACTOR_API_KEY:
+        return "api_key";
+    case ACTOR_CLI:
+        return "cli";
+    case ACTOR_SYSTEM:
+        break;
+    }
+    return "system";
 }
 
 /* A new bind set holding the clock and the ids every statement may name. */
-static json_t *binds_new(const struct clock_now *clock, int64_t parent_id, int64_t id)
+static json_t *binds_new(const struct op_context *ctx, int64_t parent_id, int64_t id)
 {
-    return json_pack("{s:s, s:s, s:I, s:I}", "now", clock->now, "today", clock->today, "parent_id",
+    return json_pack("{s:s, s:s, s:I, s:I}", "now", ctx->now, "today", ctx->today, "parent_id",
                      (json_int_t)parent_id, "id", (json_int_t)id);
 }
 
@@ -126,12 +146,94 @@ json_t *resource_search_key(const char *const *texts, size_t count)
     return result;
 }
 
+/* The record in the current row of one of the resource's statements: columns to JSON, the
+ * encrypted fields decrypted, computed members added. Returns a new object or NULL (500: a
+ * value that does not decrypt, which means a wrong key or a value moved between rows). */
+static json_t *record_from_row(const struct resource_spec *spec, db_stmt *stmt, struct problem *p)
+{
+    json_t *record = db_row_to_json(stmt, spec->bool_columns, spec->json_columns);
+    int64_t id = json_integer_value(json_object_get(record, "id"));
+
+    for (const char *const *f = spec->encrypted; f && *f; f++) {
+        const char *stored = json_string_value(json_object_get(record, *f));
+        char *plain;
+
+        if (stored == NULL || strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)))
+            continue; /* null, or written before encryption (encrypted at the next start) */
+        plain = crypto_field_decrypt(spec->sql_table, *f, id, stored);
+        if (plain == NULL) {
+            problem_set(p, PROBLEM_INTERNAL, "%s.%s of row %lld does not decrypt with this key",
+                        spec->sql_table, *f, (long long)id);
+            json_decref(record);
+            return NULL;
+        }
+        json_object_set_new(record, *f, json_string(plain));
+        free(plain);
+    }
+    if (spec->decorate != NULL)
+        spec->decorate(record);
+    return record;
+}
+
+/* A copy of the values to store for row `id`: the encrypted fields sealed to their place.
+ * Returns a new object or NULL (500). */
+static json_t *values_to_store(const struct resource_spec *spec, const json_t *record, int64_t id,
+                               struct problem *p)
+{
+    json_t *values = json_deep_copy(record);
+
+    for (const char *const *f = spec->encrypted; f && *f; f++) {
+        const char *plain = json_string_value(json_object_get(values, *f));
+        char *sealed;
+
+        if (plain == NULL)
+            continue;
+        sealed = crypto_field_encrypt(spec->sql_table, *f, id, plain);
+        if (sealed == NULL) {
+            problem_set(p, PROBLEM_INTERNAL, "cannot encrypt %s.%s", spec->sql_table, *f);
+            json_decref(values);
+            return NULL;
+        }
+        json_object_set_new(values, *f, json_string(sealed));
+        free(sealed);
+    }
+    return values;
+}
+
+/* The names of a resource's fields, for audit diffs (static, NULL-terminated; the table sizes
+ * are small and fixed). */
+static void field_names(const struct resource_spec *spec, const char *names[32])
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < spec->table.count && n < 31; i++)
+        names[n++] = spec->table.fields[i].name;
+    names[n] = NULL;
+}
+
+/* Append the audit event of a change to a record (before and after may be NULL). */
+static int audit_record_change(struct db *db, const struct resource_spec *spec, const char *action,
+                               int64_t parent_id, int64_t id, const json_t *before,
+                               const json_t *after, const struct op_context *ctx, struct problem *p)
+{
+    const char *names[32];
+    json_t *changes;
+    int rc;
+
+    field_names(spec, names);
+    changes = audit_changes(before, after, names, spec->encrypted);
+    rc = audit_append(db, ctx, action, spec->entity, id,
+                      spec->is_child ? parent_id : (spec->is_parole_request ? id : 0), changes, p);
+    json_decref(changes);
+    return rc;
+}
+
 /* Read one record inside the caller's transaction (or none). Returns the record or NULL with
  * 404 / internal in *p. */
 static json_t *read_record(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                           int64_t id, const struct clock_now *clock, struct problem *p)
+                           int64_t id, const struct op_context *ctx, struct problem *p)
 {
-    json_t *binds = binds_new(clock, parent_id, id), *record = NULL;
+    json_t *binds = binds_new(ctx, parent_id, id), *record = NULL;
     db_stmt *stmt = db_prepare(db, spec->sql_get, p);
     enum db_step step;
 
@@ -139,9 +241,7 @@ static json_t *read_record(struct db *db, const struct resource_spec *spec, int6
         goto out;
     step = db_step(stmt);
     if (step == DB_ROW) {
-        record = db_row_to_json(stmt, spec->bool_columns, spec->json_columns);
-        if (spec->decorate != NULL)
-            spec->decorate(record);
+        record = record_from_row(spec, stmt, p);
     } else if (step == DB_DONE) {
         not_found(spec, id, p);
     } else {
@@ -165,22 +265,26 @@ int resource_finish_checks(struct problem *p)
  * fields, so every problem is reported at once), then turn any field error into one 422.
  * Returns 0 when the record may be written. */
 static int check_rules(struct db *db, const struct resource_spec *spec, json_t *record,
-                       int64_t parent_id, int64_t id, const struct clock_now *clock,
+                       int64_t parent_id, int64_t id, const struct op_context *ctx,
                        struct problem *p)
 {
-    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, clock, p) != 0)
+    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, ctx, p) != 0)
         return -1;
     return resource_finish_checks(p);
 }
 
-/* Read the record just written and commit. Returns the record (caller owns) or NULL with *p
- * set, in which case the caller rolls back. */
-static json_t *read_and_commit(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                               int64_t id, const struct clock_now *clock, struct problem *p)
+/* Read the record just written, append its audit event (a diff against `before`, NULL for a
+ * create) and commit. Returns the record (caller owns) or NULL with *p set, in which case the
+ * caller rolls back. */
+static json_t *audit_and_commit(struct db *db, const struct resource_spec *spec, const char *action,
+                                int64_t parent_id, int64_t id, const json_t *before,
+                                const struct op_context *ctx, struct problem *p)
 {
-    json_t *stored = read_record(db, spec, parent_id, id, clock, p);
+    json_t *stored = read_record(db, spec, parent_id, id, ctx, p);
 
-    if (stored != NULL && db_commit(db, p) != 0) {
+    if (stored != NULL &&
+        (audit_record_change(db, spec, action, parent_id, id, before, stored, ctx, p) != 0 ||
+         db_commit(db, p) != 0)) {
         json_decref(stored);
         stored = NULL;
     }
@@ -222,35 +326,86 @@ out:
 }
 
 json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                        const json_t *body, const struct clock_now *clock, struct problem *p)
+                        const json_t *body, const struct op_context *ctx, struct problem *p)
 {
-    json_t *record = NULL, *binds = NULL, *stored = NULL;
+    json_t *record = NULL, *values = NULL, *binds = NULL, *stored = NULL;
+    int64_t id = 0;
 
     if (db_begin_write(db, p) != 0)
         return NULL;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    record = fields_check_create(&spec->table, body, clock->today, p);
-    if (record == NULL || check_rules(db, spec, record, parent_id, 0, clock, p) != 0)
+    record = fields_check_create(&spec->table, body, ctx->today, p);
+    if (record == NULL || check_rules(db, spec, record, parent_id, 0, ctx, p) != 0)
         goto out;
-    binds = binds_new(clock, parent_id, 0);
-    if (write_record(db, spec, spec->sql_insert, binds, record, p) != 0)
+    /* The new row's id is known before the insert (writers are serialised), so the encrypted
+     * values can be bound to it. */
+    if (resource_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
         goto out;
-    stored = read_and_commit(db, spec, parent_id, db_last_insert_id(db), clock, p);
+    values = values_to_store(spec, record, id, p);
+    if (values == NULL)
+        goto out;
+    binds = binds_new(ctx, parent_id, id);
+    if (write_record(db, spec, spec->sql_insert, binds, values, p) != 0)
+        goto out;
+    stored = audit_and_commit(db, spec, "create", parent_id, id, NULL, ctx, p);
 out:
     if (stored == NULL)
         db_rollback(db);
     json_decref(binds);
+    json_decref(values);
     json_decref(record);
     return stored;
 }
 
-json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
-                     const struct clock_now *clock, struct problem *p)
+/* True when the record holds a value in one of the fields whose reading is audited. */
+static int holds_audited_value(const struct resource_spec *spec, const json_t *record)
 {
-    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+    for (const char *const *f = spec->audited_reads; f && *f; f++) {
+        json_t *value = json_object_get(record, *f);
+
+        if (value != NULL && !json_is_null(value))
+            return 1;
+    }
+    return 0;
+}
+
+json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
+                     const struct op_context *ctx, struct problem *p)
+{
+    json_t *record;
+
+    if (spec->audited_reads == NULL) {
+        if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+            return NULL;
+        return read_record(db, spec, parent_id, id, ctx, p);
+    }
+    /* A read of decrypted identifiers is itself an audited event, recorded in the same
+     * transaction as the read. */
+    if (db_begin_write(db, p) != 0)
         return NULL;
-    return read_record(db, spec, parent_id, id, clock, p);
+    record = read_record(db, spec, parent_id, id, ctx, p);
+    if (record != NULL && holds_audited_value(spec, record)) {
+        json_t *changes = json_object();
+        int rc;
+
+        for (const char *const *f = spec->audited_reads; *f; f++)
+            if (!json_is_null(json_object_get(record, *f)))
+                json_object_set_new(changes, *f,
+                                    json_pack("{s:n, s:s}", "before", "after", AUDIT_REDACTED));
+        rc = audit_append(db, ctx, "read_identifiers", spec->entity, id, 0, changes, p);
+        json_decref(changes);
+        if (rc != 0) {
+            json_decref(record);
+            record = NULL;
+        }
+    }
+    if (record == NULL || db_commit(db, p) != 0) {
+        json_decref(record);
+        db_rollback(db);
+        return NULL;
+    }
+    return record;
 }
 
 /* Refuse a stale If-Match: 412 when the client's version is not the stored one. */
@@ -271,9 +426,9 @@ static int check_version(const json_t *current, const struct if_match *if_match,
 
 json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                        int64_t id, const json_t *patch, const struct if_match *if_match,
-                       const struct clock_now *clock, struct problem *p)
+                       const struct op_context *ctx, struct problem *p)
 {
-    json_t *current = NULL, *record = NULL, *binds = NULL, *stored = NULL;
+    json_t *current = NULL, *record = NULL, *values = NULL, *binds = NULL, *stored = NULL;
 
     if (!json_is_object(patch)) {
         problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
@@ -283,32 +438,36 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
         return NULL;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    current = read_record(db, spec, parent_id, id, clock, p);
+    current = read_record(db, spec, parent_id, id, ctx, p);
     if (current == NULL || check_version(current, if_match, p) != 0)
         goto out;
-    record = fields_check_patch(&spec->table, current, patch, clock->today, p);
-    if (record == NULL || check_rules(db, spec, record, parent_id, id, clock, p) != 0)
+    record = fields_check_patch(&spec->table, current, patch, ctx->today, p);
+    if (record == NULL || check_rules(db, spec, record, parent_id, id, ctx, p) != 0)
         goto out;
-    binds = binds_new(clock, parent_id, id);
+    values = values_to_store(spec, record, id, p);
+    if (values == NULL)
+        goto out;
+    binds = binds_new(ctx, parent_id, id);
     json_object_set(binds, "version", json_object_get(current, "version"));
-    if (write_record(db, spec, spec->sql_update, binds, record, p) != 0)
+    if (write_record(db, spec, spec->sql_update, binds, values, p) != 0)
         goto out;
     if (db_changes(db) != 1) {
         problem_set(p, PROBLEM_PRECONDITION_FAILED, "the record changed while it was updated");
         goto out;
     }
-    stored = read_and_commit(db, spec, parent_id, id, clock, p);
+    stored = audit_and_commit(db, spec, "update", parent_id, id, current, ctx, p);
 out:
     if (stored == NULL)
         db_rollback(db);
     json_decref(binds);
+    json_decref(values);
     json_decref(record);
     json_decref(current);
     return stored;
 }
 
 int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
-                    const struct if_match *if_match, const struct clock_now *clock,
+                    const struct if_match *if_match, const struct op_context *ctx,
                     struct problem *p)
 {
     json_t *current = NULL, *binds = NULL;
@@ -319,10 +478,10 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
         return -1;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    current = read_record(db, spec, parent_id, id, clock, p);
+    current = read_record(db, spec, parent_id, id, ctx, p);
     if (current == NULL || check_version(current, if_match, p) != 0)
         goto out;
-    binds = binds_new(clock, parent_id, id);
+    binds = binds_new(ctx, parent_id, id);
     if (spec->has_dependents) {
         int64_t dependents = 0;
 
@@ -351,6 +510,8 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
     }
     db_finish(stmt);
     stmt = NULL;
+    if (audit_record_change(db, spec, "delete", parent_id, id, current, NULL, ctx, p) != 0)
+        goto out;
     rc = db_commit(db, p);
 out:
     db_finish(stmt);
@@ -409,6 +570,38 @@ static void bind_filter(const struct filter_spec *f, const char *value, json_t *
         }
         json_object_set_new(binds, f->name, json_string(normalized));
         return;
+    case FILTER_ASSIGNEE:
+        if (strcmp(value, "me") == 0) {
+            json_object_set_new(binds, f->name, json_string("me"));
+            return;
+        }
+        if (parse_positive(value, &id) != 0) {
+            problem_add_field(p, f->name, "must be a user id or me");
+            return;
+        }
+        json_object_set_new(binds, f->name, json_integer(id));
+        return;
+    case FILTER_BLIND: {
+        char index[65];
+
+        if (f->normalize(value, normalized, sizeof(normalized), &message) != 0) {
+            problem_add_field(p, f->name, "%s", message);
+            return;
+        }
+        crypto_blind_index(f->name, normalized, index);
+        json_object_set_new(binds, f->name, json_string(index));
+        return;
+    }
+    case FILTER_TIMESTAMP: {
+        char utc[TIMESTAMP_LEN];
+
+        if (dates_parse_timestamp(value, utc, NULL) != 0) {
+            problem_add_field(p, f->name, "must be an RFC 3339 timestamp with an offset");
+            return;
+        }
+        json_object_set_new(binds, f->name, json_string(utc));
+        return;
+    }
     case FILTER_SEARCH: {
         char *folded;
 
@@ -429,14 +622,13 @@ static void bind_filter(const struct filter_spec *f, const char *value, json_t *
     }
 }
 
-/* Check the query parameters of a list request and fill binds (limit, after, filters). */
-static int parse_list_query(const struct resource_spec *spec, const struct query_param *query,
-                            size_t query_count, json_t *binds, int64_t *limit, struct problem *p)
+int resource_parse_list_query(const struct filter_spec *filters, const struct query_param *query,
+                              size_t query_count, json_t *binds, int64_t *limit, struct problem *p)
 {
     int64_t after = 0;
 
     *limit = LIST_DEFAULT_LIMIT;
-    for (const struct filter_spec *f = spec->filters; f && f->name; f++)
+    for (const struct filter_spec *f = filters; f && f->name; f++)
         json_object_set_new(binds, f->name, json_null());
     for (size_t i = 0; i < query_count; i++) {
         const char *name = query[i].name, *value = query[i].value ? query[i].value : "";
@@ -460,7 +652,7 @@ static int parse_list_query(const struct resource_spec *spec, const struct query
                 problem_add_field(p, "cursor", "is not a cursor this server returned");
             continue;
         }
-        for (const struct filter_spec *f = spec->filters; f && f->name; f++)
+        for (const struct filter_spec *f = filters; f && f->name; f++)
             if (strcmp(f->name, name) == 0)
                 filter = f;
         if (filter == NULL) {
@@ -477,45 +669,35 @@ static int parse_list_query(const struct resource_spec *spec, const struct query
     return 0;
 }
 
-json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                      const struct query_param *query, size_t query_count,
-                      const struct clock_now *clock, struct problem *p)
+json_t *resource_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
+                      resource_row_fn convert, const void *arg, struct problem *p)
 {
-    json_t *binds = binds_new(clock, parent_id, 0), *items = NULL, *page = NULL;
-    db_stmt *stmt = NULL;
-    enum db_step step;
-    int64_t limit, last_id = 0;
+    json_t *items = json_array(), *page = NULL;
+    db_stmt *stmt = db_prepare(db, sql, p);
+    enum db_step step = DB_ERROR;
+    int64_t last_id = 0;
     int more = 0;
 
-    if (parse_list_query(spec, query, query_count, binds, &limit, p) != 0)
-        goto out;
-    if (db_begin_read(db, p) != 0)
-        goto out;
-    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
-        goto out;
-    stmt = db_prepare(db, spec->sql_list, p);
     if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
         goto out;
-    items = json_array();
     while ((step = db_step(stmt)) == DB_ROW) {
-        json_t *record;
+        json_t *item;
 
         if ((int64_t)json_array_size(items) == limit) {
             more = 1;
             break;
         }
-        record = db_row_to_json(stmt, spec->bool_columns, spec->json_columns);
-        if (spec->decorate != NULL)
-            spec->decorate(record);
-        last_id = json_integer_value(json_object_get(record, "id"));
-        json_array_append_new(items, record);
+        last_id = db_column_int(stmt, 0);
+        item = convert(stmt, arg, p);
+        if (item == NULL)
+            goto out;
+        json_array_append_new(items, item);
     }
     if (step != DB_ROW && step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(spec->sql_list), db_errmsg(db));
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
         goto out;
     }
-    page = json_object();
-    json_object_set(page, "items", items);
+    page = json_pack("{s:O}", "items", items);
     if (more) {
         char cursor[32];
 
@@ -526,8 +708,39 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
     }
 out:
     db_finish(stmt);
-    db_rollback(db); /* ends the read snapshot */
     json_decref(items);
+    return page;
+}
+
+/* A list item of a resource: its record as read, then the list's own presentation. */
+static json_t *list_item(db_stmt *stmt, const void *arg, struct problem *p)
+{
+    const struct resource_spec *spec = arg;
+    json_t *record = record_from_row(spec, stmt, p);
+
+    if (record != NULL && spec->present_in_list != NULL)
+        spec->present_in_list(record);
+    return record;
+}
+
+json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                      const struct query_param *query, size_t query_count,
+                      const struct op_context *ctx, struct problem *p)
+{
+    json_t *binds = binds_new(ctx, parent_id, 0), *page = NULL;
+    int64_t limit;
+
+    if (resource_parse_list_query(spec->filters, query, query_count, binds, &limit, p) != 0)
+        goto out;
+    if (spec->bind_list != NULL && spec->bind_list(binds, ctx, p) != 0)
+        goto out;
+    if (db_begin_read(db, p) != 0)
+        goto out;
+    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+        goto out;
+    page = resource_page(db, spec->sql_list, binds, limit, list_item, spec, p);
+out:
+    db_rollback(db); /* ends the read snapshot */
     json_decref(binds);
     return page;
 }

@@ -9,21 +9,19 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "context.h"
 #include "db.h"
 #include "fields.h"
 #include "problem.h"
 
-/* The clock a request sees: the firm-local date and the UTC instant, fixed once per request. */
-struct clock_now {
-    char today[DATE_LEN];
-    char now[TIMESTAMP_LEN];
-};
-
 enum filter_kind {
-    FILTER_ID,     /* a positive integer */
-    FILTER_CHOICE, /* one of choices */
-    FILTER_CODE,   /* a code checked by normalize */
-    FILTER_SEARCH, /* free text, folded; every word must occur in the search key */
+    FILTER_ID,        /* a positive integer */
+    FILTER_CHOICE,    /* one of choices */
+    FILTER_CODE,      /* a code checked by normalize */
+    FILTER_SEARCH,    /* free text, folded; every word must occur in the search key */
+    FILTER_TIMESTAMP, /* an RFC 3339 instant, bound as UTC text */
+    FILTER_BLIND,     /* an identifier checked by normalize, bound as its blind index */
+    FILTER_ASSIGNEE,  /* a user id, or "me" (resolved by the resource's bind_list) */
 };
 
 struct filter_spec {
@@ -48,10 +46,20 @@ struct query_param {
     const char *value;
 };
 
+/* Converts the current row of a list statement into an item (new reference), or NULL with *p
+ * set. */
+typedef json_t *(*resource_row_fn)(db_stmt *stmt, const void *arg, struct problem *p);
+
 struct resource_spec {
-    const char *collection; /* path segment: "clients", "filings", ... */
-    const char *noun;       /* "client", "filing", ... for messages */
-    int is_child;           /* lives under /api/v1/parole-requests/{id}/ */
+    const char *collection;       /* path segment: "clients", "filings", ... */
+    const char *noun;             /* "client", "filing", ... for messages */
+    const char *entity;           /* "client", "parole_request", ... in the audit trail */
+    const char *sql_table;        /* SQL table, part of each encrypted value's associated data */
+    int is_child;                 /* lives under /api/v1/parole-requests/{id}/ */
+    int is_parole_request;        /* its own events belong to its history */
+    const char *const *encrypted; /* fields stored encrypted, NULL-terminated */
+    const char *const *audited_reads; /* fields whose reading by id appends an audit event */
+    enum sql_id sql_next_id;          /* the id the next insert takes */
     struct field_table table;
     const struct filter_spec *filters; /* list filters, NULL-terminated by name */
     const char *const *bool_columns;   /* columns returned as true/false */
@@ -64,7 +72,7 @@ struct resource_spec {
      * skip a rule whose inputs are missing; it adds its own field errors to *p. Returns 0, or -1
      * with another problem (409, 500) in *p. May be NULL. */
     int (*before_write)(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                        const struct clock_now *clock, struct problem *p);
+                        const struct op_context *ctx, struct problem *p);
     /* Legal records never cascade away: when sql_dependents (given :id) counts more than zero
      * rows, a delete is refused with 409 and dependents_message. has_dependents says whether
      * the resource has such a rule. */
@@ -76,33 +84,38 @@ struct resource_spec {
     int (*before_delete)(struct db *db, int64_t parent_id, int64_t id, struct problem *p);
     /* Add read-only computed members to a record read from the store. May be NULL. */
     void (*decorate)(json_t *record);
+    /* How a record shows in a list (e.g. identifiers masked). May be NULL. */
+    void (*present_in_list)(json_t *record);
+    /* Add list binds that depend on the caller (e.g. assigned_to=me). May be NULL. */
+    int (*bind_list)(json_t *binds, const struct op_context *ctx, struct problem *p);
 };
 
 /* Turn the field errors collected in *p (if any) into one 422. Returns 0 when there are none. */
 int resource_finish_checks(struct problem *p);
 
-/* Fill a clock with the current firm-local date and UTC instant. */
-void resource_clock(struct clock_now *clock);
+/* Fill a context with the current firm-local date and UTC instant, acting as `type` (the
+ * system, the command line; the HTTP layer sets users and keys afterwards). */
+void resource_context_init(struct op_context *ctx);
 
 /* Create a record under parent_id (ignored for top-level resources) from a JSON body.
  * Returns the stored record (new reference, caller owns) or NULL with the problem in *p. */
 json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                        const json_t *body, const struct clock_now *clock, struct problem *p);
+                        const json_t *body, const struct op_context *ctx, struct problem *p);
 
 /* Read one record. Returns it (caller owns) or NULL with 404 (or another problem) in *p. */
 json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
-                     const struct clock_now *clock, struct problem *p);
+                     const struct op_context *ctx, struct problem *p);
 
 /* Apply a JSON merge patch. if_match (NULL for none) names the versions the client accepts; a
  * stale version is a 412 that changes nothing. Returns the updated record (caller owns) or
  * NULL with the problem in *p. */
 json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                        int64_t id, const json_t *patch, const struct if_match *if_match,
-                       const struct clock_now *clock, struct problem *p);
+                       const struct op_context *ctx, struct problem *p);
 
 /* Delete a record (if_match as for resource_patch). Returns 0, or -1 with the problem in *p. */
 int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
-                    const struct if_match *if_match, const struct clock_now *clock,
+                    const struct if_match *if_match, const struct op_context *ctx,
                     struct problem *p);
 
 /* One page of the collection: {"items": [...], "next_cursor": "..." | null}, filtered by the
@@ -110,7 +123,20 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
  * Returns a new object the caller owns, or NULL with the problem in *p. */
 json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                       const struct query_param *query, size_t query_count,
-                      const struct clock_now *clock, struct problem *p);
+                      const struct op_context *ctx, struct problem *p);
+
+/* Check the query parameters of a list request against `filters` (NULL-terminated by name) and
+ * fill binds: `limit` (asked + 1, to see whether a next page exists), `after` (from the
+ * cursor) and each filter (null when absent). *limit gets the page size asked for. Anything
+ * else, or a repeated parameter, is a 400 naming it. Returns 0 or -1. */
+int resource_parse_list_query(const struct filter_spec *filters, const struct query_param *query,
+                              size_t query_count, json_t *binds, int64_t *limit, struct problem *p);
+
+/* Run a list statement (inside the caller's transaction) with binds holding `limit` (asked + 1)
+ * and build {"items": [...], "next_cursor": ...}; the statement's first column is the id the
+ * cursor continues from. Returns a new object or NULL with *p set. */
+json_t *resource_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
+                      resource_row_fn convert, const void *arg, struct problem *p);
 
 /* True when the parent parole request exists; otherwise sets a 404 in *p. */
 int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p);

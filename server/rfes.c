@@ -17,9 +17,9 @@ static const char *const rfe_bool_columns[] = {"mailed", NULL};
 
 /* The response is due, and sent, on or after the day the notice was issued. */
 static int rfe_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                            const struct clock_now *clock, struct problem *p)
+                            const struct op_context *ctx, struct problem *p)
 {
-    (void)db, (void)parent_id, (void)id, (void)clock;
+    (void)db, (void)parent_id, (void)id, (void)ctx;
     resources_check_order(record, "issued_on", "response_due_on",
                           "must not be before the notice was issued", p);
     resources_check_order(record, "issued_on", "responded_on",
@@ -27,8 +27,14 @@ static int rfe_before_write(struct db *db, json_t *record, int64_t parent_id, in
     return 0;
 }
 
+static const char *const rfe_encrypted[] = {"summary", NULL};
+
 const struct resource_spec rfes_resource = {
     .collection = "rfes",
+    .entity = "rfe",
+    .sql_table = "rfes",
+    .encrypted = rfe_encrypted,
+    .sql_next_id = SQL_NEXT_ID_RFES,
     .noun = "RFE",
     .is_child = 1,
     .table = {rfe_fields, sizeof(rfe_fields) / sizeof(rfe_fields[0]), rfe_read_only},

@@ -47,7 +47,9 @@
     "p.id AS id, p.client_id AS client_id, p.parole_type AS parole_type, p.program AS program, "   \
     "p.location AS location, p.summary AS summary, p.sponsor_name AS sponsor_name, "               \
     "p.sponsor_relationship AS sponsor_relationship, p.sponsor_status AS sponsor_status, "         \
-    "p.expedite AS expedite, p.created_at AS created_at, p.updated_at AS updated_at, "             \
+    "p.expedite AS expedite, p.assigned_attorney_id AS assigned_attorney_id, "                     \
+    "p.assigned_paralegal_id AS assigned_paralegal_id, p.created_at AS created_at, "               \
+    "p.updated_at AS updated_at, "                                                                 \
     "p.version AS version, " STAGE_EXPRESSION " AS stage"
 
 #define FILING_COLUMNS                                                                             \
@@ -75,6 +77,14 @@
 #define CHILD_DELETE(table)                                                                        \
     "DELETE FROM " table " WHERE id = :id AND parole_request_id = :parent_id"
 
+#define NEXT_ID(table) "SELECT coalesce(max(id), 0) + 1 FROM " table
+#define USER_COLUMNS                                                                               \
+    "id, email, name, role, disabled, totp_enabled, created_at, updated_at, version"
+#define AUDIT_COLUMNS                                                                              \
+    "id, at, actor_type, actor_id, actor_label, action, entity, entity_id, parole_request_id, "    \
+    "request_id, changes, prev_hash, hash"
+#define KEY_COLUMNS "id, name, scopes, prefix, created_at, last_used_at"
+
 struct sql_entry {
     const char *name;
     const char *text;
@@ -95,16 +105,20 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_CLIENT_GET] = {"client_get", "SELECT " CLIENT_COLUMNS " FROM clients WHERE id = :id"},
     [SQL_CLIENT_LIST] = {"client_list", "SELECT " CLIENT_COLUMNS " FROM clients WHERE id > :after"
                                         " AND (:q IS NULL OR search_match(search_key, :q))"
+                                        " AND (:a_number IS NULL OR a_number_index = :a_number)"
+                                        " AND (:passport_number IS NULL"
+                                        "      OR passport_number_index = :passport_number)"
                                         " ORDER BY id LIMIT :limit"},
     [SQL_CLIENT_INSERT] =
         {"client_insert",
-         "INSERT INTO clients (family_name, given_name, other_names, date_of_birth,"
+         "INSERT INTO clients (id, family_name, given_name, other_names, date_of_birth,"
          " country_of_birth, citizenship, a_number, passport_number, passport_country,"
          " passport_expires_on, email, phone, address, preferred_language, notes, search_key,"
-         " created_at, updated_at, version)"
-         " VALUES (:family_name, :given_name, :other_names, :date_of_birth, :country_of_birth,"
+         " a_number_index, passport_number_index, created_at, updated_at, version)"
+         " VALUES (:id, :family_name, :given_name, :other_names, :date_of_birth, :country_of_birth,"
          " :citizenship, :a_number, :passport_number, :passport_country, :passport_expires_on,"
-         " :email, :phone, :address, :preferred_language, :notes, :search_key, :now, :now, 1)"},
+         " :email, :phone, :address, :preferred_language, :notes, :search_key, :a_number_index,"
+         " :passport_number_index, :now, :now, 1)"},
     [SQL_CLIENT_UPDATE] =
         {"client_update",
          "UPDATE clients SET family_name = :family_name, given_name = :given_name,"
@@ -114,6 +128,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " passport_country = :passport_country, passport_expires_on = :passport_expires_on,"
          " email = :email, phone = :phone, address = :address,"
          " preferred_language = :preferred_language, notes = :notes, search_key = :search_key,"
+         " a_number_index = :a_number_index, passport_number_index = :passport_number_index,"
          " updated_at = :now, version = version + 1 WHERE id = :id AND version = :version"},
     [SQL_CLIENT_DELETE] = {"client_delete", "DELETE FROM clients WHERE id = :id"},
     [SQL_CLIENT_DEPENDENTS] = {"client_dependents",
@@ -130,22 +145,27 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " AND (:client_id IS NULL OR p.client_id = :client_id)"
          " AND (:parole_type IS NULL OR p.parole_type = :parole_type)"
          " AND (:program IS NULL OR p.program = :program)"
+         " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"
+         "      OR p.assigned_paralegal_id = :assigned_to)"
          " AND (:q IS NULL OR search_match(p.search_key || char(31) || (SELECT c.search_key"
          " FROM clients c WHERE c.id = p.client_id), :q)))"
          " WHERE (:stage IS NULL OR stage = :stage) ORDER BY id LIMIT :limit"},
     [SQL_REQUEST_INSERT] =
         {"request_insert",
-         "INSERT INTO parole_requests (client_id, parole_type, program, location, summary,"
-         " sponsor_name, sponsor_relationship, sponsor_status, expedite, search_key, created_at,"
-         " updated_at, version) VALUES (:client_id, :parole_type, :program, :location, :summary,"
-         " :sponsor_name, :sponsor_relationship, :sponsor_status, :expedite, :search_key, :now,"
-         " :now, 1)"},
+         "INSERT INTO parole_requests (id, client_id, parole_type, program, location, summary,"
+         " sponsor_name, sponsor_relationship, sponsor_status, expedite, assigned_attorney_id,"
+         " assigned_paralegal_id, search_key, created_at, updated_at, version)"
+         " VALUES (:id, :client_id, :parole_type, :program, :location, :summary,"
+         " :sponsor_name, :sponsor_relationship, :sponsor_status, :expedite,"
+         " :assigned_attorney_id, :assigned_paralegal_id, :search_key, :now, :now, 1)"},
     [SQL_REQUEST_UPDATE] =
         {"request_update",
          "UPDATE parole_requests SET client_id = :client_id, parole_type = :parole_type,"
          " program = :program, location = :location, summary = :summary,"
          " sponsor_name = :sponsor_name, sponsor_relationship = :sponsor_relationship,"
-         " sponsor_status = :sponsor_status, expedite = :expedite, search_key = :search_key,"
+         " sponsor_status = :sponsor_status, expedite = :expedite,"
+         " assigned_attorney_id = :assigned_attorney_id,"
+         " assigned_paralegal_id = :assigned_paralegal_id, search_key = :search_key,"
          " updated_at = :now, version = version + 1 WHERE id = :id AND version = :version"},
     [SQL_REQUEST_DELETE] = {"request_delete", "DELETE FROM parole_requests WHERE id = :id"},
     [SQL_REQUEST_DEPENDENTS] =
@@ -188,9 +208,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FILING_LIST] = {"filing_list", CHILD_LIST("filings", FILING_COLUMNS)},
     [SQL_FILING_INSERT] =
         {"filing_insert",
-         "INSERT INTO filings (parole_request_id, form, filed_on, kind, receipt_number,"
+         "INSERT INTO filings (id, parole_request_id, form, filed_on, kind, receipt_number,"
          " receipt_notice_on, fee_cents, method, notes, created_at, updated_at, version)"
-         " VALUES (:parent_id, :form, :filed_on, :kind, :receipt_number, :receipt_notice_on,"
+         " VALUES (:id, :parent_id, :form, :filed_on, :kind, :receipt_number, :receipt_notice_on,"
          " :fee_cents, :method, :notes, :now, :now, 1)"},
     [SQL_FILING_UPDATE] =
         {"filing_update",
@@ -210,9 +230,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_RFE_GET] = {"rfe_get", CHILD_GET("rfes", RFE_COLUMNS)},
     [SQL_RFE_LIST] = {"rfe_list", CHILD_LIST("rfes", RFE_COLUMNS)},
     [SQL_RFE_INSERT] = {"rfe_insert",
-                        "INSERT INTO rfes (parole_request_id, issued_on, kind, response_due_on,"
+                        "INSERT INTO rfes (id, parole_request_id, issued_on, kind, response_due_on,"
                         " mailed, responded_on, summary, created_at, updated_at, version)"
-                        " VALUES (:parent_id, :issued_on, :kind, :response_due_on, :mailed,"
+                        " VALUES (:id, :parent_id, :issued_on, :kind, :response_due_on, :mailed,"
                         " :responded_on, :summary, :now, :now, 1)"},
     [SQL_RFE_UPDATE] =
         {"rfe_update", "UPDATE rfes SET issued_on = :issued_on, kind = :kind,"
@@ -226,9 +246,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_INTERVIEW_LIST] = {"interview_list", CHILD_LIST("interviews", INTERVIEW_COLUMNS)},
     [SQL_INTERVIEW_INSERT] =
         {"interview_insert",
-         "INSERT INTO interviews (parole_request_id, kind, scheduled_at, scheduled_at_utc,"
+         "INSERT INTO interviews (id, parole_request_id, kind, scheduled_at, scheduled_at_utc,"
          " location, outcome, notes, created_at, updated_at, version)"
-         " VALUES (:parent_id, :kind, :scheduled_at, :scheduled_at_utc, :location, :outcome,"
+         " VALUES (:id, :parent_id, :kind, :scheduled_at, :scheduled_at_utc, :location, :outcome,"
          " :notes, :now, :now, 1)"},
     [SQL_INTERVIEW_UPDATE] =
         {"interview_update",
@@ -242,9 +262,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DECISION_LIST] = {"decision_list", CHILD_LIST("decisions", DECISION_COLUMNS)},
     [SQL_DECISION_INSERT] =
         {"decision_insert",
-         "INSERT INTO decisions (parole_request_id, decided_on, outcome, valid_from,"
+         "INSERT INTO decisions (id, parole_request_id, decided_on, outcome, valid_from,"
          " valid_until, mailed, notes, created_at, updated_at, version)"
-         " VALUES (:parent_id, :decided_on, :outcome, :valid_from, :valid_until, :mailed,"
+         " VALUES (:id, :parent_id, :decided_on, :outcome, :valid_from, :valid_until, :mailed,"
          " :notes, :now, :now, 1)"},
     [SQL_DECISION_UPDATE] =
         {"decision_update",
@@ -261,9 +281,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_EXPIRATION_LIST] = {"expiration_list", CHILD_LIST("expirations", EXPIRATION_COLUMNS)},
     [SQL_EXPIRATION_INSERT] =
         {"expiration_insert",
-         "INSERT INTO expirations (parole_request_id, kind, expires_on, document_number, notes,"
+         "INSERT INTO expirations (id, parole_request_id, kind, expires_on, document_number, notes,"
          " created_at, updated_at, version)"
-         " VALUES (:parent_id, :kind, :expires_on, :document_number, :notes, :now, :now, 1)"},
+         " VALUES (:id, :parent_id, :kind, :expires_on, :document_number, :notes, :now, :now, 1)"},
     [SQL_EXPIRATION_UPDATE] =
         {"expiration_update",
          "UPDATE expirations SET kind = :kind, expires_on = :expires_on,"
@@ -271,6 +291,135 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " version = version + 1"
          " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
     [SQL_EXPIRATION_DELETE] = {"expiration_delete", CHILD_DELETE("expirations")},
+
+    [SQL_NEXT_ID_CLIENTS] = {"next_id_clients", NEXT_ID("clients")},
+    [SQL_NEXT_ID_PAROLE_REQUESTS] = {"next_id_parole_requests", NEXT_ID("parole_requests")},
+    [SQL_NEXT_ID_FILINGS] = {"next_id_filings", NEXT_ID("filings")},
+    [SQL_NEXT_ID_RFES] = {"next_id_rfes", NEXT_ID("rfes")},
+    [SQL_NEXT_ID_INTERVIEWS] = {"next_id_interviews", NEXT_ID("interviews")},
+    [SQL_NEXT_ID_DECISIONS] = {"next_id_decisions", NEXT_ID("decisions")},
+    [SQL_NEXT_ID_EXPIRATIONS] = {"next_id_expirations", NEXT_ID("expirations")},
+
+    [SQL_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"},
+    [SQL_AUDIT_INSERT] =
+        {"audit_insert",
+         "INSERT INTO audit_events (" AUDIT_COLUMNS ") VALUES (:id, :at, :actor_type, :actor_id,"
+         " :actor_label, :action, :entity, :entity_id, :parole_request_id, :request_id, :changes,"
+         " :prev_hash, :hash)"},
+    [SQL_AUDIT_LIST] = {"audit_list",
+                        "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after"
+                        " AND (:entity IS NULL OR entity = :entity)"
+                        " AND (:entity_id IS NULL OR entity_id = :entity_id)"
+                        " AND (:actor_type IS NULL OR actor_type = :actor_type)"
+                        " AND (:actor_id IS NULL OR actor_id = :actor_id)"
+                        " AND (:from IS NULL OR at >= :from) AND (:to IS NULL OR at <= :to)"
+                        " ORDER BY id LIMIT :limit"},
+    [SQL_AUDIT_HISTORY] = {"audit_history",
+                           "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after"
+                           " AND parole_request_id = :parent_id ORDER BY id LIMIT :limit"},
+    [SQL_AUDIT_ALL] = {"audit_all", "SELECT " AUDIT_COLUMNS " FROM audit_events ORDER BY id"},
+
+    [SQL_USER_GET] = {"user_get", "SELECT " USER_COLUMNS " FROM users WHERE id = :id"},
+    [SQL_USER_LIST] = {"user_list", "SELECT " USER_COLUMNS " FROM users WHERE id > :after"
+                                    " ORDER BY id LIMIT :limit"},
+    [SQL_USER_INSERT] = {"user_insert",
+                         "INSERT INTO users (email, name, role, disabled, password_hash,"
+                         " created_at, updated_at, version)"
+                         " VALUES (:email, :name, :role, 0, :password_hash, :now, :now, 1)"},
+    [SQL_USER_UPDATE] = {"user_update",
+                         "UPDATE users SET name = :name, role = :role, disabled = :disabled,"
+                         " updated_at = :now, version = version + 1"
+                         " WHERE id = :id AND version = :version"},
+    [SQL_USER_BY_EMAIL] = {"user_by_email", "SELECT id FROM users WHERE email = :email"},
+    [SQL_USER_ROLE] = {"user_role", "SELECT role FROM users WHERE id = :id AND disabled = 0"},
+    [SQL_USER_SET_PASSWORD] = {"user_set_password",
+                               "UPDATE users SET password_hash = :password_hash,"
+                               " updated_at = :now, version = version + 1 WHERE id = :id"},
+    [SQL_USER_SET_TOTP_PENDING] = {"user_set_totp_pending",
+                                   "UPDATE users SET totp_pending_secret = :secret WHERE id = :id"},
+    [SQL_USER_ENABLE_TOTP] = {"user_enable_totp", "UPDATE users SET totp_secret = :secret,"
+                                                  " totp_pending_secret = NULL, totp_enabled = 1,"
+                                                  " totp_last_step = :step, updated_at = :now,"
+                                                  " version = version + 1 WHERE id = :id"},
+    [SQL_USER_SET_TOTP_STEP] = {"user_set_totp_step",
+                                "UPDATE users SET totp_last_step = :step WHERE id = :id"},
+    [SQL_USER_SECRETS] = {"user_secrets",
+                          "SELECT id, email, name, role, disabled, password_hash, totp_enabled,"
+                          " totp_secret, totp_pending_secret, totp_last_step FROM users"
+                          " WHERE id = :id"},
+
+    [SQL_RECOVERY_INSERT] = {"recovery_insert", "INSERT INTO recovery_codes (user_id, code_hash)"
+                                                " VALUES (:user_id, :code_hash)"},
+    [SQL_RECOVERY_UNUSED] = {"recovery_unused",
+                             "SELECT id, code_hash FROM recovery_codes WHERE user_id = :user_id"
+                             " AND used_at IS NULL"},
+    [SQL_RECOVERY_USE] = {"recovery_use", "UPDATE recovery_codes SET used_at = :now WHERE id = :id"
+                                          " AND used_at IS NULL"},
+    [SQL_RECOVERY_DELETE_ALL] = {"recovery_delete_all",
+                                 "DELETE FROM recovery_codes WHERE user_id = :user_id"},
+
+    [SQL_SESSION_INSERT] = {"session_insert",
+                            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor,"
+                            " created_at, last_seen_at, expires_at) VALUES (:token_hash,"
+                            " :user_id, :csrf_token, :second_factor, :now, :now, :expires_at)"},
+    [SQL_SESSION_LOOKUP] = {"session_lookup",
+                            "SELECT s.id, s.user_id, s.csrf_token, s.second_factor,"
+                            " s.last_seen_at, s.expires_at, u.email, u.role, u.disabled"
+                            " FROM sessions s JOIN users u ON u.id = s.user_id"
+                            " WHERE s.token_hash = :token_hash"},
+    [SQL_SESSION_TOUCH] = {"session_touch",
+                           "UPDATE sessions SET last_seen_at = :now WHERE id = :id"},
+    [SQL_SESSION_DELETE] = {"session_delete", "DELETE FROM sessions WHERE id = :id"},
+    [SQL_SESSION_DELETE_USER] = {"session_delete_user",
+                                 "DELETE FROM sessions WHERE user_id = :user_id"},
+
+    [SQL_KEY_INSERT] = {"key_insert",
+                        "INSERT INTO api_keys (name, scopes, prefix, secret_hash, created_by,"
+                        " created_at) VALUES (:name, :scopes, :prefix, :secret_hash,"
+                        " :created_by, :now)"},
+    [SQL_KEY_LIST] = {"key_list", "SELECT " KEY_COLUMNS " FROM api_keys WHERE revoked_at IS NULL"
+                                  " AND id > :after ORDER BY id LIMIT :limit"},
+    [SQL_KEY_GET] = {"key_get", "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = :id"
+                                " AND revoked_at IS NULL"},
+    [SQL_KEY_BY_PREFIX] = {"key_by_prefix",
+                           "SELECT id, name, scopes, secret_hash, last_used_at FROM api_keys"
+                           " WHERE prefix = :prefix AND revoked_at IS NULL"},
+    [SQL_KEY_TOUCH] = {"key_touch", "UPDATE api_keys SET last_used_at = :now WHERE id = :id"},
+    [SQL_KEY_REVOKE] = {"key_revoke", "UPDATE api_keys SET revoked_at = :now WHERE id = :id"
+                                      " AND revoked_at IS NULL"},
+
+    [SQL_FAILURE_INSERT] = {"failure_insert",
+                            "INSERT INTO sign_in_failures (email_key, address, at)"
+                            " VALUES (:email_key, :address, :now)"},
+    [SQL_FAILURE_BY_EMAIL] = {"failure_by_email", "SELECT count(*), min(at) FROM sign_in_failures"
+                                                  " WHERE email_key = :email_key AND at > :since"},
+    [SQL_FAILURE_BY_ADDRESS] = {"failure_by_address",
+                                "SELECT count(*), min(at) FROM sign_in_failures"
+                                " WHERE address = :address AND at > :since"},
+    [SQL_FAILURE_PRUNE] = {"failure_prune", "DELETE FROM sign_in_failures WHERE at <= :since"},
+
+    [SQL_SETTING_GET] = {"setting_get", "SELECT value FROM settings WHERE key = :key"},
+    [SQL_CLIENT_SET_INDEXES] = {"client_set_indexes",
+                                "UPDATE clients SET a_number_index = :a_number_index,"
+                                " passport_number_index = :passport_number_index WHERE id = :id"},
+#define SEALED_ENTRIES(name, table, column)                                                        \
+    [SQL_SEALED_SELECT_##name] = {"sealed_select_" column,                                         \
+                                  "SELECT id, " column " FROM " table " WHERE " column             \
+                                  " IS NOT NULL ORDER BY id"},                                     \
+    [SQL_SEALED_UPDATE_##name] = {"sealed_update_" column,                                         \
+                                  "UPDATE " table " SET " column " = :value WHERE id = :id"},
+    SEALED_COLUMNS(SEALED_ENTRIES)
+#undef SEALED_ENTRIES
+        [SQL_FAILURE_CLEAR_EMAIL] = {"failure_clear_email",
+                                     "DELETE FROM sign_in_failures WHERE email_key = :email_key"},
+    [SQL_SESSION_SET_FACTOR] = {"session_set_factor",
+                                "UPDATE sessions SET second_factor = :second_factor"
+                                " WHERE id = :id"},
+    [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
+    [SQL_SETTING_PUT] = {"setting_put",
+                         "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"
+                         " :now) ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                         " updated_at = excluded.updated_at"},
 };
 
 const char *sql_text(enum sql_id id)

@@ -3,6 +3,23 @@
 #ifndef PAROLETRACK_SQL_H
 #define PAROLETRACK_SQL_H
 
+/* Every column stored encrypted, for the key check and rekey: X(NAME, table, column). */
+#define SEALED_COLUMNS(X)                                                                          \
+    X(CLIENT_A_NUMBER, "clients", "a_number")                                                      \
+    X(CLIENT_PASSPORT_NUMBER, "clients", "passport_number")                                        \
+    X(CLIENT_DATE_OF_BIRTH, "clients", "date_of_birth")                                            \
+    X(CLIENT_NOTES, "clients", "notes")                                                            \
+    X(REQUEST_SUMMARY, "parole_requests", "summary")                                               \
+    X(FILING_NOTES, "filings", "notes")                                                            \
+    X(RFE_SUMMARY, "rfes", "summary")                                                              \
+    X(INTERVIEW_NOTES, "interviews", "notes")                                                      \
+    X(DECISION_NOTES, "decisions", "notes")                                                        \
+    X(EXPIRATION_NOTES, "expirations", "notes")                                                    \
+    X(USER_TOTP_SECRET, "users", "totp_secret")                                                    \
+    X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")
+
+#define SEALED_ENUM(name, table, column) SQL_SEALED_SELECT_##name, SQL_SEALED_UPDATE_##name,
+
 enum sql_id {
     SQL_HEALTH,
     SQL_MIGRATIONS_CREATE,
@@ -58,6 +75,62 @@ enum sql_id {
     SQL_EXPIRATION_INSERT,
     SQL_EXPIRATION_UPDATE,
     SQL_EXPIRATION_DELETE,
+
+    SQL_NEXT_ID_CLIENTS,
+    SQL_NEXT_ID_PAROLE_REQUESTS,
+    SQL_NEXT_ID_FILINGS,
+    SQL_NEXT_ID_RFES,
+    SQL_NEXT_ID_INTERVIEWS,
+    SQL_NEXT_ID_DECISIONS,
+    SQL_NEXT_ID_EXPIRATIONS,
+
+    SQL_AUDIT_LAST,
+    SQL_AUDIT_INSERT,
+    SQL_AUDIT_LIST,
+    SQL_AUDIT_HISTORY,
+    SQL_AUDIT_ALL,
+
+    SQL_USER_GET,
+    SQL_USER_LIST,
+    SQL_USER_INSERT,
+    SQL_USER_UPDATE,
+    SQL_USER_BY_EMAIL,
+    SQL_USER_ROLE,
+    SQL_USER_SET_PASSWORD,
+    SQL_USER_SET_TOTP_PENDING,
+    SQL_USER_ENABLE_TOTP,
+    SQL_USER_SET_TOTP_STEP,
+    SQL_USER_SECRETS,
+
+    SQL_RECOVERY_INSERT,
+    SQL_RECOVERY_UNUSED,
+    SQL_RECOVERY_USE,
+    SQL_RECOVERY_DELETE_ALL,
+
+    SQL_SESSION_INSERT,
+    SQL_SESSION_LOOKUP,
+    SQL_SESSION_TOUCH,
+    SQL_SESSION_DELETE,
+    SQL_SESSION_DELETE_USER,
+
+    SQL_KEY_INSERT,
+    SQL_KEY_LIST,
+    SQL_KEY_GET,
+    SQL_KEY_BY_PREFIX,
+    SQL_KEY_TOUCH,
+    SQL_KEY_REVOKE,
+
+    SQL_FAILURE_INSERT,
+    SQL_FAILURE_BY_EMAIL,
+    SQL_FAILURE_BY_ADDRESS,
+    SQL_FAILURE_PRUNE,
+    SQL_FAILURE_CLEAR_EMAIL,
+    SQL_SESSION_SET_FACTOR,
+
+    SQL_SETTINGS_ALL,
+    SQL_SETTING_GET,
+    SQL_CLIENT_SET_INDEXES,
+    SEALED_COLUMNS(SEALED_ENUM) SQL_SETTING_PUT,
 
     SQL__MAX
 };

@@ -1,14 +1,14 @@
 /* timeline: one UNION query over the event tables (sql.c, SQL_REQUEST_TIMELINE). */
 #include "timeline.h"
 
-json_t *timeline_of_request(struct db *db, int64_t id, const struct clock_now *clock,
+json_t *timeline_of_request(struct db *db, int64_t id, const struct op_context *ctx,
                             struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *items = NULL, *result = NULL;
     db_stmt *stmt = NULL;
     enum db_step step;
 
-    (void)clock;
+    (void)ctx;
     if (db_begin_read(db, p) != 0)
         goto out;
     if (!resource_parent_exists(db, id, p))

@@ -7,7 +7,7 @@
 
 /* The timeline of parole request `id` as {"items": [...]}. Returns a new object the caller owns,
  * or NULL with a 404 (unknown request) or another problem in *p. */
-json_t *timeline_of_request(struct db *db, int64_t id, const struct clock_now *clock,
+json_t *timeline_of_request(struct db *db, int64_t id, const struct op_context *ctx,
                             struct problem *p);
 
 #endif

@@ -1,7 +1,11 @@
 """End-to-end test harness for paroletrack.
 
 Starts the real binary on 127.0.0.1 with a free port and a fresh database (one server per test
-class), talks HTTP to it, and validates every JSON response against api-spec/openapi.yaml.
+class), bootstraps an admin the real way (`paroletrack user add`, sign-in, TOTP enrolment, sign-in
+with a TOTP code), talks HTTP to it as that admin by default, and validates every JSON response
+against api-spec/openapi.yaml and the hardening headers every response must carry. When a test
+class's server stops, its captured log is searched for every password, session token, API key,
+TOTP secret, A-number, passport number and narrative sent to it or received from it.
 
 Environment:
   PAROLETRACK_BIN   path of the binary (default: <repo>/build/paroletrack)
@@ -9,16 +13,21 @@ Environment:
 Python 3 standard library plus Debian's python3-jsonschema (4.10) and python3-yaml.
 """
 
+import base64
 import datetime
+import hashlib
+import hmac
 import http.client
 import json
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import socket
 import string
+import struct
 import subprocess
 import tempfile
 import threading
@@ -254,112 +263,19 @@ def validator():
 
 
 # --------------------------------------------------------------------------------------------
-# The server
-
-
-class Server:
-    """One paroletrack process with its own fresh database directory."""
-
-    def __init__(self, timezone=FIRM_TZ, extra_args=(), db_dir=None):
-        self.timezone = timezone
-        self.extra_args = list(extra_args)
-        self.own_dir = db_dir is None
-        self.dir = db_dir or tempfile.mkdtemp(prefix="paroletrack-e2e-")
-        self.db = os.path.join(self.dir, "test.db")
-        self.proc = None
-        self.host = None
-        self.port = None
-        self._buf = []
-        self._buf_lock = threading.Lock()
-        self._reader = None
-
-    def start(self):
-        if not os.path.exists(BIN):
-            raise RuntimeError("paroletrack binary not found at %s (set PAROLETRACK_BIN)" % BIN)
-        args = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
-                "--timezone", self.timezone] + self.extra_args
-        env = dict(os.environ)
-        for k in ("PAROLETRACK_DB", "PAROLETRACK_LISTEN", "PAROLETRACK_TZ"):
-            env.pop(k, None)
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, env=env)
-        ready = threading.Event()
-        found = {}
-
-        def reader():
-            for line in iter(self.proc.stderr.readline, b""):
-                text = line.decode("utf-8", "replace")
-                with self._buf_lock:
-                    self._buf.append(text)
-                if not ready.is_set():
-                    m = LISTEN_RE.search(text)
-                    if m:
-                        found["host"] = m.group(1).strip("[]")
-                        found["port"] = int(m.group(2))
-                        ready.set()
-            ready.set()
-
-        self._reader = threading.Thread(target=reader, daemon=True)
-        self._reader.start()
-        if not ready.wait(START_TIMEOUT) or "port" not in found:
-            self.kill()
-            raise RuntimeError("server did not report 'paroletrack: listening on ...' within "
-                               "%.0fs; stderr:\n%s" % (START_TIMEOUT, self.log_text()[-4000:]))
-        self.host, self.port = found["host"], found["port"]
-        if self.host != "127.0.0.1":
-            self.kill()
-            raise RuntimeError("server listens on %s, expected 127.0.0.1" % self.host)
-        return self
-
-    def log_text(self):
-        with self._buf_lock:
-            return "".join(self._buf)
-
-    def log_len(self):
-        with self._buf_lock:
-            return len(self._buf)
-
-    def log_since(self, n):
-        with self._buf_lock:
-            return "".join(self._buf[n:])
-
-    def stop(self):
-        """SIGTERM, wait; returns the exit code (None when it had to be killed)."""
-        if self.proc is None:
-            return 0
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.kill()
-                return None
-        if self._reader:
-            self._reader.join(5)
-        return self.proc.returncode
-
-    def kill(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-
-    def cleanup(self):
-        if self.own_dir:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
-# --------------------------------------------------------------------------------------------
 # HTTP
 
 
 class Response:
-    def __init__(self, method, path, status, headers, body, raw):
+    def __init__(self, method, path, status, headers, body, raw, json_error=None):
         self.method = method
         self.path = path
         self.status = status
         self.headers = headers  # http.client.HTTPMessage (case-insensitive .get)
         self.json = body
         self.raw = raw
+        self.json_error = json_error  # why a JSON-typed body did not parse, or None
+        self.session = None  # set by sign-in helpers on a 201 with a session cookie
 
     def __iter__(self):  # (status, headers, json, raw)
         return iter((self.status, self.headers, self.json, self.raw))
@@ -376,9 +292,43 @@ class Response:
             return []
         return [e.get("field") for e in self.json.get("errors") or [] if isinstance(e, dict)]
 
+    def cookies(self):
+        """Set-Cookie headers parsed: list of Cookie."""
+        return [parse_set_cookie(v) for v in self.header_all("Set-Cookie")]
+
+    def cookie(self, name=None):
+        """The Set-Cookie of `name` (the session cookie by default), or None."""
+        name = name or SESSION_COOKIE
+        for c in self.cookies():
+            if c.name == name:
+                return c
+        return None
+
     def __repr__(self):
         return "<%s %s -> %d %s>" % (self.method, self.path, self.status,
                                       self.raw[:600].decode("utf-8", "replace"))
+
+
+class Cookie:
+    def __init__(self, name, value, attrs, raw):
+        self.name = name
+        self.value = value
+        self.attrs = attrs  # lower-case attribute name -> value (True for flags)
+        self.raw = raw
+
+    def __repr__(self):
+        return "Cookie(%r)" % self.raw
+
+
+def parse_set_cookie(header):
+    parts = header.split(";")
+    name, _, value = parts[0].partition("=")
+    attrs = {}
+    for p in parts[1:]:
+        k, eq, v = p.strip().partition("=")
+        if k:
+            attrs[k.strip().lower()] = v.strip() if eq else True
+    return Cookie(name.strip(), value.strip(), attrs, header)
 
 
 class RawResponse:
@@ -459,15 +409,555 @@ def raw_exchange(host, port, data, timeout=10.0, read_body=True, half_close=Fals
         s.close()
 
 
+def inject_headers(data, headers):
+    """Raw request bytes with header lines added right after the request line."""
+    i = data.find(b"\r\n")
+    if i < 0 or not headers:
+        return data
+    extra = b"".join(("%s: %s\r\n" % (k, v)).encode("latin-1") for k, v in headers.items())
+    return data[:i + 2] + extra + data[i + 2:]
+
+
+def http_call(host, port, method, path, body=None, headers=None,
+              content_type="application/json", conn=None, source=None, timeout=HTTP_TIMEOUT):
+    """One HTTP exchange; returns Response. `source` binds the client end to that local address
+    (any 127.x.y.z works on Linux), so per-address limits can be exercised from many addresses."""
+    hdrs = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = body.data if isinstance(body, Raw) else dumps(body)
+        if content_type is not None:
+            hdrs["Content-Type"] = content_type
+    if headers:
+        hdrs.update(headers)
+    own = conn is None
+    if own:
+        conn = http.client.HTTPConnection(host, port, timeout=timeout,
+                                          source_address=(source, 0) if source else None)
+    try:
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        raw = resp.read()
+        status, msg = resp.status, resp.msg
+    finally:
+        if own:
+            conn.close()
+    ctype = msg.get("Content-Type") or ""
+    parsed, err = None, None
+    media = ctype.split(";")[0].strip().lower()
+    if raw and (media == "application/json" or media.endswith("+json")):
+        try:
+            parsed = json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            err = str(e)
+    return Response(method, path, status, msg, parsed, raw, err)
+
+
+# --------------------------------------------------------------------------------------------
+# Accounts: passwords, TOTP, sessions, API keys
+
+SESSION_COOKIE = "pt_session"
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_NAME = "Admin"
+ROLES = ("viewer", "paralegal", "attorney", "admin")
+TOTP_ROLES = ("admin", "attorney")
+UNSAFE_METHODS = ("POST", "PATCH", "DELETE", "PUT")
+TOTP_PERIOD = 30
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+RECOVERY_RE = re.compile(r"^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
+KEY_RE = re.compile(r"^pt_([^_]+)_(.+)$")
+
+
+def strong_password():
+    """A random password no dictionary check can object to."""
+    return "Pt-%s-%s" % (secrets.token_urlsafe(15), secrets.token_hex(3))
+
+
+def unique_email(tag="user"):
+    return "%s-%s@example.org" % (tag, token(10))
+
+
+def totp_step(t=None):
+    return int((time.time() if t is None else t) // TOTP_PERIOD)
+
+
+def totp_code(secret, step):
+    """RFC 6238 (RFC 4226 with a time counter): HMAC-SHA-1, 6 digits, 30-s steps."""
+    s = re.sub(r"[\s=]", "", secret).upper()
+    key = base64.b32decode(s + "=" * (-len(s) % 8))
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    off = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[off:off + 4])[0] & 0x7FFFFFFF
+    return "%06d" % (value % 1000000)
+
+
+_source_counter = [1]
+_source_lock = threading.Lock()
+
+
+def fresh_source():
+    """A loopback address not handed out before in this process (127.0.0.2, 127.0.0.3, ...):
+    requests sent from it start with a clean per-address sign-in throttle."""
+    with _source_lock:
+        _source_counter[0] += 1
+        n = _source_counter[0]
+    return "127.%d.%d.%d" % ((n >> 16) & 255, (n >> 8) & 255, max(n & 255, 1))
+
+
+def clean_env(extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAROLETRACK_")}
+    env.update(extra or {})
+    return env
+
+
+def run_cli(*args, input=None, env_extra=None, timeout=60):
+    """Run the binary to completion without any PAROLETRACK_* variable (unless given);
+    returns (exit code, stdout, stderr)."""
+    kw = {}
+    if input is None:
+        kw["stdin"] = subprocess.DEVNULL
+    else:
+        kw["input"] = input.encode("utf-8") if isinstance(input, str) else input
+    p = subprocess.run([BIN, *args], capture_output=True, timeout=timeout,
+                       env=clean_env(env_extra), **kw)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+class Account:
+    """A user as the tests know it: credentials, TOTP secret, recovery codes."""
+
+    def __init__(self, email, password, role=None, name=None, user=None):
+        self.email = email
+        self.password = password
+        self.role = role
+        self.name = name
+        self.user = user
+        self.id = user["id"] if user else None
+        self.totp_secret = None
+        self.last_step = None  # the last TOTP step this account sent
+        self.recovery_codes = []
+        self._lock = threading.Lock()
+
+    def totp(self, wait=True):
+        """A TOTP code the server has not seen yet for this account: the current step's, or the
+        next step's when the current one was used (the server accepts one step either side);
+        waits for the next 30-s step only when even that is spent."""
+        if not self.totp_secret:
+            raise ValueError("%s has no TOTP secret" % self.email)
+        with self._lock:
+            now = totp_step()
+            step = now if self.last_step is None else max(now, self.last_step + 1)
+            while step > totp_step() + 1:
+                if not wait:
+                    raise RuntimeError("no fresh TOTP step for %s without waiting" % self.email)
+                time.sleep(0.25)
+            self.last_step = step
+            return totp_code(self.totp_secret, step)
+
+    def __repr__(self):
+        return "Account(%s, %s)" % (self.email, self.role)
+
+
+class Session:
+    """A signed-in browser session: the cookie's token and the CSRF token."""
+
+    kind = "session"
+
+    def __init__(self, account, token_value, body):
+        self.account = account
+        self.token = token_value
+        self.body = body if isinstance(body, dict) else {}
+        self.csrf = self.body.get("csrf_token")
+        self.second_factor = self.body.get("second_factor")
+        self.user = self.body.get("user")
+
+    def headers(self, method, csrf=True):
+        h = {"Cookie": "%s=%s" % (SESSION_COOKIE, self.token)}
+        if csrf and method.upper() in UNSAFE_METHODS and self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        return h
+
+    def __repr__(self):
+        return "Session(%s, %s)" % (self.account.email if self.account else "?",
+                                    self.second_factor)
+
+
+class ApiKey:
+    """An integration key (sent as a Bearer token, no CSRF)."""
+
+    kind = "key"
+
+    def __init__(self, key, record):
+        self.key = key
+        self.record = record
+        self.id = record.get("id") if isinstance(record, dict) else None
+        self.scopes = record.get("scopes") if isinstance(record, dict) else None
+
+    def headers(self, method, csrf=True):
+        return {"Authorization": "Bearer " + self.key}
+
+    def __repr__(self):
+        return "ApiKey(%s, %s)" % (self.id, self.scopes)
+
+
+def auth_headers(auth, method, csrf=True):
+    """Headers for an identity: None (no credentials), a Session or ApiKey, or a key string."""
+    if auth is None:
+        return {}
+    if isinstance(auth, str):
+        return {"Authorization": "Bearer " + auth}
+    return auth.headers(method, csrf)
+
+
+class BootstrapError(RuntimeError):
+    pass
+
+
+class _Sentinel:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+AUTO = _Sentinel("AUTO")  # sign-in: send a fresh TOTP code when the account has a secret
+ADMIN = _Sentinel("ADMIN")  # request(): act as the server's bootstrapped admin (the default)
+
+
+# --------------------------------------------------------------------------------------------
+# Hardening headers every response carries
+
+
+def parse_csp(value):
+    out = {}
+    for part in (value or "").split(";"):
+        words = part.split()
+        if words:
+            out.setdefault(words[0].lower(), [w for w in words[1:]])
+    return out
+
+
+def hardening_problems(path, get):
+    """What a response lacks of the headers of the issue's "response hardening"."""
+    out = []
+    csp = get("Content-Security-Policy")
+    if not csp:
+        out.append("no Content-Security-Policy")
+    else:
+        d = parse_csp(csp)
+        if d.get("default-src") != ["'self'"]:
+            out.append("CSP default-src is not 'self': %r" % csp)
+        if d.get("frame-ancestors") != ["'none'"]:
+            out.append("CSP frame-ancestors is not 'none': %r" % csp)
+        for directive in ("default-src", "script-src"):
+            if any(s.lower() == "'unsafe-inline'" for s in d.get(directive, [])):
+                out.append("CSP allows inline script (%s): %r" % (directive, csp))
+    if (get("X-Content-Type-Options") or "").strip().lower() != "nosniff":
+        out.append("X-Content-Type-Options is %r, not nosniff" % get("X-Content-Type-Options"))
+    if (get("Referrer-Policy") or "").strip().lower() != "no-referrer":
+        out.append("Referrer-Policy is %r, not no-referrer" % get("Referrer-Policy"))
+    if urllib.parse.urlsplit(path).path.startswith("/api/"):
+        cc = [d.strip().lower() for d in (get("Cache-Control") or "").split(",")]
+        if "no-store" not in cc:
+            out.append("API response without Cache-Control: no-store (got %r)"
+                       % get("Cache-Control"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The server
+
+# Admins the harness created, by database path, so that a server restarted on the same database
+# signs in as the same admin (with a recovery code: no waiting for a fresh TOTP step).
+_ADMINS = {}
+_ADMINS_LOCK = threading.Lock()
+
+
+def remember_admin(db_path, account):
+    with _ADMINS_LOCK:
+        _ADMINS[os.path.realpath(db_path)] = account
+
+
+def known_admin(db_path):
+    with _ADMINS_LOCK:
+        return _ADMINS.get(os.path.realpath(db_path))
+
+
+SECRET_FIELDS = {
+    "password": "password", "new_password": "password", "old_password": "password",
+    "recovery_code": "recovery code",
+    "a_number": "A-number", "passport_number": "passport number",
+    "notes": "narrative", "summary": "narrative",
+}
+
+
+class Server:
+    """One paroletrack process with its own fresh database directory. After start() (unless
+    bootstrap=False) `admin` is a verified admin Session and `admin_account` its Account."""
+
+    def __init__(self, timezone=FIRM_TZ, extra_args=(), db_dir=None, env_extra=None,
+                 cli_args=()):
+        self.timezone = timezone
+        self.extra_args = list(extra_args)
+        self.env_extra = dict(env_extra or {})
+        self.cli_args = list(cli_args)  # added to every CLI call (e.g. --key-file)
+        self.own_dir = db_dir is None
+        self.dir = db_dir or tempfile.mkdtemp(prefix="paroletrack-e2e-")
+        self.db = os.path.join(self.dir, "test.db")
+        self.proc = None
+        self.host = None
+        self.port = None
+        self.admin = None
+        self.admin_account = None
+        self.secrets = {}  # value -> kind: never to be found in the log
+        self._secrets_lock = threading.Lock()
+        self._buf = []
+        self._buf_lock = threading.Lock()
+        self._reader = None
+
+    @classmethod
+    def attach(cls, host, port):
+        """A Server object for a process started elsewhere (e.g. the demo): call(), sign_in()
+        and enrol_totp() work; start() and stop() do not."""
+        s = cls.__new__(cls)
+        s.__init__(db_dir=os.devnull)
+        s.own_dir = False
+        s.host, s.port = host, port
+        return s
+
+    def start(self, bootstrap=True):
+        if not os.path.exists(BIN):
+            raise RuntimeError("paroletrack binary not found at %s (set PAROLETRACK_BIN)" % BIN)
+        args = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
+                "--timezone", self.timezone] + self.extra_args
+        env = clean_env(self.env_extra)
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, env=env)
+        ready = threading.Event()
+        found = {}
+
+        def reader():
+            for line in iter(self.proc.stderr.readline, b""):
+                text = line.decode("utf-8", "replace")
+                with self._buf_lock:
+                    self._buf.append(text)
+                if not ready.is_set():
+                    m = LISTEN_RE.search(text)
+                    if m:
+                        found["host"] = m.group(1).strip("[]")
+                        found["port"] = int(m.group(2))
+                        ready.set()
+            ready.set()
+
+        self._reader = threading.Thread(target=reader, daemon=True)
+        self._reader.start()
+        if not ready.wait(START_TIMEOUT) or "port" not in found:
+            self.kill()
+            raise RuntimeError("server did not report 'paroletrack: listening on ...' within "
+                               "%.0fs; stderr:\n%s" % (START_TIMEOUT, self.log_text()[-4000:]))
+        self.host, self.port = found["host"], found["port"]
+        if self.host != "127.0.0.1":
+            self.kill()
+            raise RuntimeError("server listens on %s, expected 127.0.0.1" % self.host)
+        if bootstrap:
+            try:
+                self.bootstrap()
+            except BaseException:
+                self.kill()
+                raise
+        return self
+
+    # ---- secrets that must never reach the log ----------------------------------------------
+
+    def note_secret(self, kind, value):
+        if not isinstance(value, str):
+            return
+        value = value.strip()
+        if len(value) < 8 or not re.search(r"[A-Za-z0-9]", value):
+            return
+        with self._secrets_lock:
+            self.secrets.setdefault(value, kind)
+
+    def note_request(self, body):
+        if not isinstance(body, dict):
+            return
+        for k, v in body.items():
+            kind = SECRET_FIELDS.get(k)
+            if kind is None or not isinstance(v, str):
+                continue
+            self.note_secret(kind, v)
+            if k == "a_number":
+                digits = re.sub(r"[^0-9]", "", v)
+                if re.match(r"^\s*[Aa]", v) and 7 <= len(digits) <= 9:
+                    self.note_secret(kind, digits.zfill(9))
+                    self.note_secret(kind, "A" + digits.zfill(9))
+            elif k == "passport_number":
+                self.note_secret(kind, re.sub(r"\s", "", v).upper())
+
+    def note_response(self, r):
+        c = r.cookie()
+        if c is not None and c.value:
+            self.note_secret("session token", c.value)
+        if isinstance(r.json, dict):
+            if isinstance(r.json.get("key"), str):
+                self.note_secret("API key", r.json["key"])
+            if isinstance(r.json.get("secret"), str):
+                self.note_secret("TOTP secret", r.json["secret"])
+            for code in r.json.get("recovery_codes") or []:
+                self.note_secret("recovery code", code)
+
+    def leaks(self):
+        """[(kind, value)] of the noted secrets found in the captured log."""
+        log = self.log_text()
+        with self._secrets_lock:
+            items = list(self.secrets.items())
+        return [(kind, value) for value, kind in items if value in log]
+
+    # ---- HTTP and CLI -----------------------------------------------------------------------
+
+    def call(self, method, path, body=None, headers=None, content_type="application/json",
+             auth=None, csrf=True, conn=None, source=None):
+        """One request with the given identity (no credentials by default); notes secrets."""
+        hdrs = auth_headers(auth, method, csrf)
+        if headers:
+            hdrs.update(headers)
+        self.note_request(body)
+        r = http_call(self.host, self.port, method, path, body, hdrs, content_type, conn, source)
+        self.note_response(r)
+        return r
+
+    def cli(self, *args, input=None, env_extra=None, timeout=60):
+        """Run `paroletrack ARGS --db <this db>` (plus cli_args); (code, stdout, stderr)."""
+        return run_cli(*args, "--db", self.db, *self.cli_args, input=input,
+                       env_extra=env_extra, timeout=timeout)
+
+    def add_user_cli(self, account):
+        """`paroletrack user add` with the password on standard input."""
+        self.note_secret("password", account.password)
+        return self.cli("user", "add", "--email", account.email, "--name",
+                        account.name or account.email, "--role", account.role,
+                        input=account.password + "\n")
+
+    def sign_in(self, account, totp=AUTO, recovery_code=None, source=None, headers=None):
+        """POST /api/v1/session for an Account; returns the Response, with .session set (a
+        Session) when it succeeded. totp: AUTO (a fresh code when the account has a secret and
+        no recovery code is sent), None (no code) or the code to send."""
+        body = {"email": account.email, "password": account.password}
+        if totp is AUTO:
+            totp = account.totp() if (account.totp_secret and recovery_code is None) else None
+        if totp is not None:
+            body["totp_code"] = totp
+        if recovery_code is not None:
+            body["recovery_code"] = recovery_code
+        r = self.call("POST", "/api/v1/session", body, headers=headers, source=source)
+        c = r.cookie()
+        if r.status == 201 and c is not None:
+            r.session = Session(account, c.value, r.json)
+            if account.id is None and isinstance(r.json, dict) and r.json.get("user"):
+                account.user = r.json["user"]
+                account.id = r.json["user"].get("id")
+        return r
+
+    def enrol_totp(self, session):
+        """POST /api/v1/me/totp, then confirm with a code: the account gets its secret and
+        recovery codes and the session becomes verified. Returns the confirm Response."""
+        account = session.account
+        r = self.call("POST", "/api/v1/me/totp", None, auth=session)
+        if r.status != 201 or not isinstance(r.json, dict) or "secret" not in r.json:
+            raise BootstrapError("POST /api/v1/me/totp: %r" % r)
+        account.totp_secret = r.json["secret"]
+        account.last_step = None
+        r = self.call("POST", "/api/v1/me/totp/confirm", {"code": account.totp()}, auth=session)
+        if r.status != 200 or not isinstance(r.json, dict):
+            raise BootstrapError("POST /api/v1/me/totp/confirm: %r" % r)
+        account.recovery_codes = list(r.json.get("recovery_codes") or [])
+        session.second_factor = "verified"
+        return r
+
+    def bootstrap(self):
+        """Create (or, on a database the harness set up before, reuse) the admin and sign in
+        with a second factor."""
+        account = known_admin(self.db)
+        if account is not None:
+            self.note_secret("password", account.password)
+            if account.recovery_codes:
+                r = self.sign_in(account, totp=None, recovery_code=account.recovery_codes.pop(0))
+            else:
+                r = self.sign_in(account)
+            if r.session is None:
+                raise BootstrapError("admin sign-in on a restarted server: %r" % r)
+            self.admin, self.admin_account = r.session, account
+            return
+        account = Account(ADMIN_EMAIL, strong_password(), role="admin", name=ADMIN_NAME)
+        code, out, err = self.add_user_cli(account)
+        if code != 0:
+            raise BootstrapError("paroletrack user add (admin) exited %d: %s%s" % (code, out, err))
+        r = self.sign_in(account, totp=None)
+        if r.session is None:
+            raise BootstrapError("first admin sign-in: %r (Set-Cookie %r)"
+                                 % (r, r.header_all("Set-Cookie")))
+        if r.session.second_factor != "not_enrolled":
+            raise BootstrapError("first admin sign-in: second_factor %r, expected not_enrolled"
+                                 % r.session.second_factor)
+        self.enrol_totp(r.session)
+        # Sign in again the way an admin does every morning: password and a TOTP code (the next
+        # step's: the confirmation used the current one and a code is accepted once).
+        r = self.sign_in(account)
+        if r.session is None or r.session.second_factor != "verified":
+            raise BootstrapError("admin sign-in with a TOTP code: %r" % r)
+        remember_admin(self.db, account)
+        self.admin, self.admin_account = r.session, account
+
+    # ---- log and process ----------------------------------------------------------------------
+
+    def log_text(self):
+        with self._buf_lock:
+            return "".join(self._buf)
+
+    def log_len(self):
+        with self._buf_lock:
+            return len(self._buf)
+
+    def log_since(self, n):
+        with self._buf_lock:
+            return "".join(self._buf[n:])
+
+    def stop(self):
+        """SIGTERM, wait; returns the exit code (None when it had to be killed)."""
+        if self.proc is None:
+            return 0
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                return None
+        if self._reader:
+            self._reader.join(5)
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    def cleanup(self):
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------------------------
 # Test case base
 
 
 class ApiTestCase(unittest.TestCase):
-    """Base class: one fresh server + database per test class."""
+    """Base class: one fresh server + database per test class, requests made as its admin."""
 
     timezone = FIRM_TZ
     server_args = ()
+    check_hardening = True
     maxDiff = 4000
 
     @classmethod
@@ -495,52 +985,40 @@ class ApiTestCase(unittest.TestCase):
                           "w") as f:
                     f.write(server.log_text())
                     f.write("\n[exit code %r]\n" % code)
+            leaks = server.leaks()
             server.cleanup()
             cls.server = None
             if code != 0:
                 raise AssertionError("server did not exit cleanly on SIGTERM (exit code %r); "
                                      "stderr tail:\n%s" % (code, server.log_text()[-3000:]))
+            if leaks:
+                raise AssertionError(
+                    "the server log holds secrets sent during this class's tests: %s" %
+                    "; ".join("%s %s..." % (kind, value[:6]) for kind, value in leaks[:10]))
         super().tearDownClass()
 
     # ---- HTTP --------------------------------------------------------------------------------
 
     def request(self, method, path, body=None, headers=None, content_type="application/json",
-                conn=None, validate=True):
+                conn=None, validate=True, auth=ADMIN, csrf=True, source=None):
         """Send one request; returns Response (iterable as (status, headers, json, raw)).
 
+        auth: ADMIN (the default: the bootstrapped admin's session), None (no credentials), a
+        Session (another user's), an ApiKey, or a key string (sent as a Bearer token). With a
+        session, unsafe methods carry X-CSRF-Token unless csrf=False. Explicit headers win.
+        source: the local address to send from (see fresh_source()).
+
         Every response is checked: JSON bodies parse, the body matches the spec's schema for the
-        operation and status, and every error response with a body is application/problem+json.
+        operation and status, every error response with a body is application/problem+json, and
+        the hardening headers are present.
         """
-        hdrs = {"Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = body.data if isinstance(body, Raw) else dumps(body)
-            if content_type is not None:
-                hdrs["Content-Type"] = content_type
-        if headers:
-            hdrs.update(headers)
-        own = conn is None
-        if own:
-            conn = http.client.HTTPConnection(self.server.host, self.server.port,
-                                              timeout=HTTP_TIMEOUT)
-        try:
-            conn.request(method, path, body=data, headers=hdrs)
-            resp = conn.getresponse()
-            raw = resp.read()
-            status, msg = resp.status, resp.msg
-        finally:
-            if own:
-                conn.close()
-        ctype = msg.get("Content-Type") or ""
-        parsed = None
-        media = ctype.split(";")[0].strip().lower()
-        if raw and (media == "application/json" or media.endswith("+json")):
-            try:
-                parsed = json.loads(raw.decode("utf-8"))
-            except (ValueError, UnicodeDecodeError) as e:
-                self.fail("%s %s -> %d: body is not valid UTF-8 JSON (%s): %r"
-                          % (method, path, status, e, raw[:300]))
-        r = Response(method, path, status, msg, parsed, raw)
+        if auth is ADMIN:
+            auth = self.server.admin
+        r = self.server.call(method, path, body, headers=headers, content_type=content_type,
+                             auth=auth, csrf=csrf, conn=conn, source=source)
+        if r.json_error:
+            self.fail("%s %s -> %d: body is not valid UTF-8 JSON (%s): %r"
+                      % (method, path, r.status, r.json_error, r.raw[:300]))
         if validate:
             self.check_response(r)
         return r
@@ -557,6 +1035,11 @@ class ApiTestCase(unittest.TestCase):
         if r.status == 204 or r.method == "HEAD":
             self.assertEqual(r.raw, b"", "%s %s -> %d must have an empty body" %
                              (r.method, r.path, r.status))
+        if self.check_hardening:
+            problems = hardening_problems(r.path, r.header)
+            if problems:
+                self.fail("%s %s -> %d lacks hardening headers: %s"
+                          % (r.method, r.path, r.status, "; ".join(problems)))
         problems = validator().check(r.method, r.path, r.status, r.header("Content-Type"),
                                      r.json, r.raw)
         if problems:
@@ -575,8 +1058,20 @@ class ApiTestCase(unittest.TestCase):
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
 
-    def raw(self, data, **kw):
-        """Raw socket exchange; error responses are checked for problem+json like the rest."""
+    def auth_header_lines(self, method="POST", auth=ADMIN):
+        """The credential header lines (CRLF-terminated bytes) for hand-written requests."""
+        if auth is ADMIN:
+            auth = self.server.admin
+        return b"".join(("%s: %s\r\n" % kv).encode("latin-1")
+                        for kv in auth_headers(auth, method).items())
+
+    def raw(self, data, auth=ADMIN, **kw):
+        """Raw socket exchange, sent with the admin's credentials (added after the request line)
+        unless auth=None; error responses are checked for problem+json like the rest."""
+        if auth is ADMIN:
+            auth = self.server.admin
+        method = data.split(b" ", 1)[0].decode("latin-1", "replace")
+        data = inject_headers(data, auth_headers(auth, method))
         r = raw_exchange(self.server.host, self.server.port, data, **kw)
         if r.status is not None and r.status >= 400 and r.raw:
             ctype = (r.header("Content-Type") or "").split(";")[0].strip().lower()
@@ -589,6 +1084,12 @@ class ApiTestCase(unittest.TestCase):
             if v.spec is not None and v.problem_schema is not None:
                 errs = v._schema_errors(v.problem_schema, body)
                 self.assertFalse(errs, "problem body does not match the spec: %s" % errs)
+        if r.status is not None and self.check_hardening:
+            path = data.split(b" ", 2)[1].decode("latin-1", "replace") if data.count(b" ") >= 2 \
+                else "/"
+            problems = hardening_problems(path, r.header)
+            self.assertFalse(problems, "raw request -> %s lacks hardening headers: %s"
+                             % (r.status, "; ".join(problems)))
         return r
 
     # ---- assertions --------------------------------------------------------------------------
@@ -612,10 +1113,76 @@ class ApiTestCase(unittest.TestCase):
                 self.assertIsInstance(e.get("message"), str, repr(r))
                 self.assertTrue(e["message"], repr(r))
 
+    # ---- accounts ----------------------------------------------------------------------------
+
+    def make_user(self, role="viewer", email=None, password=None, name=None, auth=ADMIN):
+        """Create a user through POST /api/v1/users (as the admin); returns its Account."""
+        account = Account(email or unique_email(role), password or strong_password(), role=role,
+                          name=name or "Test %s %s" % (role.title(), token(5)))
+        r = self.post("/api/v1/users", {"email": account.email, "name": account.name,
+                                        "role": role, "password": account.password}, auth=auth)
+        self.assertStatus(r, 201, "creating a %s user" % role)
+        account.user = r.json
+        account.id = r.json["id"]
+        return account
+
+    def sign_in_response(self, who, password=None, totp=AUTO, recovery_code=None, source=None,
+                         headers=None, validate=True):
+        """POST /api/v1/session; returns the Response (with .session when it succeeded).
+        who: an Account, or an email (with password)."""
+        if isinstance(who, Account):
+            account = who if password is None else Account(who.email, password, who.role)
+            if password is not None:
+                account.totp_secret, account.last_step = who.totp_secret, who.last_step
+        else:
+            account = Account(who, password)
+        r = self.server.sign_in(account, totp=totp, recovery_code=recovery_code, source=source,
+                                headers=headers)
+        if isinstance(who, Account) and account is not who:
+            who.last_step = account.last_step
+        if r.json_error:
+            self.fail("POST /api/v1/session -> %d: body is not JSON: %r" % (r.status, r.raw[:300]))
+        if validate:
+            self.check_response(r)
+        return r
+
+    def sign_in(self, who, password=None, totp=AUTO, recovery_code=None, source=None,
+                enrol=False):
+        """Sign in (asserting 201 and a session cookie); returns the Session. With enrol=True a
+        session that must enrol a second factor enrols it (and is then verified)."""
+        r = self.sign_in_response(who, password, totp=totp, recovery_code=recovery_code,
+                                  source=source)
+        self.assertStatus(r, 201, "signing in as %s" % getattr(who, "email", who))
+        self.assertIsNotNone(r.session, "sign-in without a %s cookie: %r"
+                             % (SESSION_COOKIE, r.header_all("Set-Cookie")))
+        if enrol and r.session.second_factor == "not_enrolled":
+            self.enrol_totp(r.session)
+        return r.session
+
+    def enrol_totp(self, session):
+        """Enrol TOTP for the session's user; returns the recovery codes."""
+        try:
+            self.server.enrol_totp(session)
+        except BootstrapError as e:
+            self.fail("TOTP enrolment failed: %s" % e)
+        return session.account.recovery_codes
+
+    def session_as(self, role, **kw):
+        """A new user of the role, signed in (and enrolled in TOTP where the role needs it)."""
+        account = self.make_user(role, **kw)
+        return self.sign_in(account, enrol=True)
+
+    def make_key(self, scopes=("read",), name=None):
+        """Create an API key as the admin; returns an ApiKey."""
+        r = self.post("/api/v1/api-keys", {"name": name or "Integration " + token(6),
+                                           "scopes": list(scopes)})
+        self.assertStatus(r, 201, "creating an API key")
+        return ApiKey(r.json["key"], r.json)
+
     # ---- fixtures ----------------------------------------------------------------------------
 
-    def create(self, path, body):
-        r = self.post(path, body)
+    def create(self, path, body, **kw):
+        r = self.post(path, body, **kw)
         self.assertStatus(r, 201, "creating %s" % path)
         return r.json
 
@@ -638,7 +1205,7 @@ class ApiTestCase(unittest.TestCase):
             del body[k]
         return self.create("/api/v1/parole-requests/%d/%s" % (pr_id, child), body)
 
-    def list_all(self, path, limit=200):
+    def list_all(self, path, limit=200, **kw):
         """Walk every page of a list; returns items."""
         items, cursor, pages = [], None, 0
         sep = "&" if "?" in path else "?"
@@ -646,7 +1213,7 @@ class ApiTestCase(unittest.TestCase):
             url = path + sep + "limit=%d" % limit
             if cursor is not None:
                 url += "&cursor=" + urllib.parse.quote(cursor, safe="")
-            r = self.get(url)
+            r = self.get(url, **kw)
             self.assertStatus(r, 200)
             items.extend(r.json["items"])
             cursor = r.json["next_cursor"]
@@ -685,7 +1252,7 @@ FIELDS = {
                 "notes"],
     "parole-requests": ["client_id", "parole_type", "program", "location", "summary",
                         "sponsor_name", "sponsor_relationship", "sponsor_status", "expedite",
-                        "stage"],
+                        "assigned_attorney_id", "assigned_paralegal_id", "stage"],
     "filings": ["parole_request_id", "form", "filed_on", "kind", "receipt_number",
                 "receipt_notice_on", "fee_cents", "method", "notes", "warnings"],
     "rfes": ["parole_request_id", "issued_on", "kind", "response_due_on", "mailed",

@@ -10,9 +10,11 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
-from harness import BIN, Server
+from harness import BIN, Account, Server
 
 
 def run(*args, env_extra=None, timeout=30):
@@ -56,12 +58,12 @@ class Cli(unittest.TestCase):
         s = Server(db_dir=self.dir).start()
         try:
             c = http.client.HTTPConnection(s.host, s.port, timeout=10)
-            c.request("GET", "/api/v1/clients/1")
+            c.request("GET", "/api/v1/clients/1", headers=s.admin.headers("GET"))
             r = c.getresponse()
             body = json.loads(r.read())
             self.assertEqual(r.status, 200)
             self.assertEqual(body["family_name"], "Шевченко")
-            c.request("GET", "/api/v1/parole-requests/1/filings")
+            c.request("GET", "/api/v1/parole-requests/1/filings", headers=s.admin.headers("GET"))
             self.assertEqual(c.getresponse().status, 404)  # the table exists; no such request
             c.close()
         finally:
@@ -121,7 +123,9 @@ class Cli(unittest.TestCase):
         self.assertEqual(code, 0)
         for word in ("serve", "migrate", "demo", "routes", "healthcheck", "--db", "--listen",
                      "--timezone", "--max-body", "--threads", "--to", "--per-ip-connections", "PAROLETRACK_DB",
-                     "PAROLETRACK_LISTEN", "PAROLETRACK_TZ"):
+                     "PAROLETRACK_LISTEN", "PAROLETRACK_TZ", "user", "api-key", "audit", "rekey",
+                     "--key-file", "--new-key-file", "--secure-cookies", "--generate-password",
+                     "--email", "--role", "--scopes", "PAROLETRACK_KEY_FILE", "PAROLETRACK_KEY"):
             self.assertIn(word, out)
         self.assertEqual(run("serve", "--help")[1], out)
         code, out, _ = run("version")
@@ -184,7 +188,8 @@ class ConnectionLimit(unittest.TestCase):
 
 
 class Demo(unittest.TestCase):
-    """The quick start's demo server: every stage present, names in several scripts."""
+    """The quick start's demo server: every stage present, names in several scripts, and the
+    demo login it prints (there is no default account) works."""
 
     def test_demo_serves_every_stage(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAROLETRACK_")}
@@ -192,22 +197,57 @@ class Demo(unittest.TestCase):
         env["TMPDIR"] = tmp
         proc = subprocess.Popen([BIN, "demo", "--listen", "127.0.0.1:0", "--timezone",
                                  "America/New_York"], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        lines = []
+        lock = threading.Lock()
+
+        def reader(stream):
+            for raw in iter(stream.readline, b""):
+                with lock:
+                    lines.append(raw.decode("utf-8", "replace"))
+
+        readers = [threading.Thread(target=reader, args=(st,), daemon=True)
+                   for st in (proc.stdout, proc.stderr)]
+        for t in readers:
+            t.start()
+
+        def output():
+            with lock:
+                return "".join(lines)
+
         try:
             port = None
-            lines = []
-            for raw in iter(proc.stderr.readline, b""):
-                line = raw.decode("utf-8", "replace")
-                lines.append(line)
-                m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            deadline = time.monotonic() + 20
+            while port is None and time.monotonic() < deadline and proc.poll() is None:
+                m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", output())
                 if m:
                     port = int(m.group(1))
-                    break
-            self.assertIsNotNone(port, "".join(lines))
-            self.assertTrue(any(tmp in l for l in lines), "demo database is under TMPDIR")
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            c.request("GET", "/api/v1/parole-requests?limit=200")
-            items = json.loads(c.getresponse().read())["items"]
+                else:
+                    time.sleep(0.05)
+            self.assertIsNotNone(port, output())
+            self.assertIn(tmp, output(), "demo database is under TMPDIR")
+            # The demo login it printed (no default account exists).
+            login = None
+            deadline = time.monotonic() + 3
+            while login is None and time.monotonic() < deadline:
+                login = demo_login(output())
+                if login is None:
+                    time.sleep(0.1)
+            self.assertIsNotNone(login, "the demo prints the login it created:\n" + output())
+            email, password = login
+            c = Server.attach("127.0.0.1", port)
+            account = Account(email, password)
+            r = c.sign_in(account)
+            self.assertEqual(r.status, 201, "signing in with the demo login %r: %r"
+                             % (login, r))
+            session = r.session
+            if session.second_factor == "not_enrolled":
+                c.enrol_totp(session)
+            # Without it: 401.
+            self.assertEqual(c.call("GET", "/api/v1/parole-requests").status, 401)
+            r = c.call("GET", "/api/v1/parole-requests?limit=200", auth=session)
+            self.assertEqual(r.status, 200, repr(r))
+            items = r.json["items"]
             stages = {i["stage"] for i in items}
             self.assertEqual(stages, {"draft", "filed", "receipted", "interview_scheduled",
                                       "rfe_open", "approved", "denied", "withdrawn", "closed",
@@ -216,18 +256,42 @@ class Demo(unittest.TestCase):
                              {"humanitarian", "significant_public_benefit", "medical",
                               "family_reunification", "military_parole_in_place",
                               "re_parole", "program"})
-            c.request("GET", "/api/v1/clients?limit=200")
-            clients = json.loads(c.getresponse().read())["items"]
+            r = c.call("GET", "/api/v1/clients?limit=200", auth=session)
+            self.assertEqual(r.status, 200, repr(r))
+            clients = r.json["items"]
             self.assertGreaterEqual(len(clients), 24)
             names = " ".join(x["family_name"] + x["given_name"] for x in clients)
             for script in (r"[\u0400-\u04FF]", r"[\u0600-\u06FF]", r"[\u0900-\u097F]",
                            r"[À-ÿ]"):
                 self.assertRegex(names, script)
-            c.close()
         finally:
             proc.terminate()
             self.assertEqual(proc.wait(15), 0)
+            for t in readers:
+                t.join(5)
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def demo_login(text):
+    """(email, password) from the demo's output: a line naming an email and one giving the
+    password ("password: X", "password X", "password=X", quoted or not)."""
+    email = password = None
+    for line in text.splitlines():
+        if "listening on" in line or "database" in line.lower() and "@" not in line:
+            continue
+        if email is None:
+            m = EMAIL_RE.search(line)
+            if m:
+                email = m.group(0).rstrip(".")
+        m = re.search(r"password\W{0,3}?(?:\s+is)?\s*[:=]?\s*(\S+)", line, re.I)
+        if password is None and m:
+            candidate = m.group(1).strip("\"'`,;()[]")
+            if len(candidate) >= 8:
+                password = candidate
+    return (email, password) if email and password else None
 
 
 if __name__ == "__main__":

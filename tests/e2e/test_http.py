@@ -108,7 +108,8 @@ class Http(ApiTestCase):
         try:
             s.sendall(("POST /api/v1/clients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                        "Content-Type: application/json\r\nContent-Length: %d\r\n"
-                       "Connection: close\r\n\r\n" % size).encode())
+                       "Connection: close\r\n" % size).encode() + self.auth_header_lines()
+                      + b"\r\n")
             try:
                 s.sendall(body)
             except (BrokenPipeError, ConnectionResetError):
@@ -176,7 +177,7 @@ class Http(ApiTestCase):
         try:
             s.sendall(b"POST /api/v1/clients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                       b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                      b"Connection: close\r\n\r\n")
+                      b"Connection: close\r\n" + self.auth_header_lines() + b"\r\n")
             try:
                 for size in chunks:
                     s.sendall(b"%x\r\n%s\r\n" % (size, b" " * size))
@@ -501,8 +502,9 @@ class Shutdown(unittest.TestCase):
     def post(self, s, path, body):
         conn = http.client.HTTPConnection(s.host, s.port, timeout=HTTP_TIMEOUT)
         try:
-            conn.request("POST", path, body=dumps(body),
-                         headers={"Content-Type": "application/json"})
+            headers = {"Content-Type": "application/json"}
+            headers.update(s.admin.headers("POST"))
+            conn.request("POST", path, body=dumps(body), headers=headers)
             r = conn.getresponse()
             return r.status, json.loads(r.read() or b"null")
         finally:
@@ -511,7 +513,7 @@ class Shutdown(unittest.TestCase):
     def get(self, s, path):
         conn = http.client.HTTPConnection(s.host, s.port, timeout=HTTP_TIMEOUT)
         try:
-            conn.request("GET", path)
+            conn.request("GET", path, headers=s.admin.headers("GET"))
             r = conn.getresponse()
             return r.status, json.loads(r.read() or b"null")
         finally:
@@ -595,7 +597,7 @@ class Routes(unittest.TestCase):
         routes = set()
         for line in out.stdout.decode().splitlines():
             if line.strip():
-                method, path = line.split()
+                method, path, _permission = line.split()
                 routes.add((method, path))
         spec = validator().spec
         self.assertIsNotNone(spec, "api-spec/openapi.yaml is missing")

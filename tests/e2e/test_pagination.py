@@ -17,8 +17,9 @@ def bulk_post(server, path, bodies):
     out = []
     try:
         for body in bodies:
-            conn.request("POST", path, body=dumps(body),
-                         headers={"Content-Type": "application/json"})
+            headers = {"Content-Type": "application/json"}
+            headers.update(server.admin.headers("POST"))
+            conn.request("POST", path, body=dumps(body), headers=headers)
             r = conn.getresponse()
             data = r.read()
             if r.status != 201:

@@ -1,0 +1,395 @@
+/* accounts: users, their passwords and their API. */
+#include "accounts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "crypto.h"
+#include "fields.h"
+#include "passwords.h"
+#include "resource.h"
+
+static const char *const roles[] = {"admin", "attorney", "paralegal", "viewer", NULL};
+static const char *const user_fields_audited[] = {"email", "name", "role", "disabled", NULL};
+static const char *const user_bool_columns[] = {"disabled", "totp_enabled", NULL};
+
+static const struct field_spec create_fields[] = {
+    {.name = "email",
+     .type = FIELD_TEXT,
+     .flags = FIELD_REQUIRED,
+     .max_chars = 254,
+     .normalize = identifiers_email},
+    {.name = "name",
+     .type = FIELD_TEXT,
+     .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
+     .max_chars = 200},
+    {.name = "role", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = roles},
+    {.name = "password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
+};
+static const char *const create_read_only[] = {"id",       "created_at",   "updated_at", "version",
+                                               "disabled", "totp_enabled", NULL};
+static const struct field_table create_table = {
+    create_fields, sizeof(create_fields) / sizeof(create_fields[0]), create_read_only};
+
+static const struct field_spec patch_fields[] = {
+    {.name = "name",
+     .type = FIELD_TEXT,
+     .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
+     .max_chars = 200},
+    {.name = "role", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = roles},
+    {.name = "disabled", .type = FIELD_BOOL},
+};
+static const char *const patch_read_only[] = {"id",      "email",        "created_at", "updated_at",
+                                              "version", "totp_enabled", NULL};
+static const struct field_table patch_table = {
+    patch_fields, sizeof(patch_fields) / sizeof(patch_fields[0]), patch_read_only};
+
+/* Run one statement with binds to completion (inside the caller's transaction). */
+static int run(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, sql, p);
+    enum db_step step;
+
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
+        db_finish(stmt);
+        return -1;
+    }
+    step = db_step(stmt);
+    db_finish(stmt);
+    if (step == DB_CONSTRAINT_UNIQUE)
+        return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sql_name(sql));
+    if (step != DB_DONE)
+        return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return 0;
+}
+
+/* A user as the API shows it (never a hash or a secret). NULL with 404 when there is none. */
+static json_t *read_user(struct db *db, int64_t id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *user = NULL;
+    db_stmt *stmt = db_prepare(db, SQL_USER_GET, p);
+    enum db_step step;
+
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW)
+        user = db_row_to_json(stmt, user_bool_columns, NULL);
+    else if (step == DB_DONE)
+        problem_set(p, PROBLEM_NOT_FOUND, "no user with id %lld", (long long)id);
+    else
+        problem_set(p, PROBLEM_INTERNAL, "user_get: %s", db_errmsg(db));
+out:
+    db_finish(stmt);
+    json_decref(binds);
+    return user;
+}
+
+int accounts_find(struct db *db, const char *email, int64_t *id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:s}", "email", email);
+    int rc = resource_scalar_int(db, SQL_USER_BY_EMAIL, binds, id, p);
+
+    json_decref(binds);
+    return rc;
+}
+
+json_t *accounts_create(struct db *db, const json_t *body, const struct op_context *ctx,
+                        struct problem *p)
+{
+    json_t *record = fields_check_create(&create_table, body, ctx->today, p), *binds = NULL;
+    json_t *user = NULL, *changes = NULL;
+    char hash[CRYPTO_PASSWORD_HASH_LEN];
+    const char *password, *message = NULL;
+    int64_t existing = 0, id;
+
+    if (record == NULL)
+        return NULL;
+    password = json_string_value(json_object_get(record, "password"));
+    if (password != NULL &&
+        passwords_check_policy(password, json_string_value(json_object_get(record, "email")),
+                               json_string_value(json_object_get(record, "name")), &message) != 0)
+        problem_add_field(p, "password", "%s", message);
+    if (resource_finish_checks(p) != 0)
+        goto out;
+    /* Hash before taking the write lock: it takes a while and a lot of memory. */
+    if (crypto_password_hash(password, hash) != 0) {
+        problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
+        goto out;
+    }
+    if (db_begin_write(db, p) != 0)
+        goto out;
+    if (accounts_find(db, json_string_value(json_object_get(record, "email")), &existing, p) != 0)
+        goto fail;
+    if (existing != 0) {
+        problem_add_field(p, "email", "another user has this e-mail address");
+        problem_set(p, PROBLEM_CONFLICT, "another user has this e-mail address");
+        goto fail;
+    }
+    binds = json_pack("{s:O, s:O, s:O, s:s, s:s}", "email", json_object_get(record, "email"),
+                      "name", json_object_get(record, "name"), "role",
+                      json_object_get(record, "role"), "password_hash", hash, "now", ctx->now);
+    if (run(db, SQL_USER_INSERT, binds, p) != 0)
+        goto fail;
+    id = db_last_insert_id(db);
+    user = read_user(db, id, p);
+    if (user == NULL)
+        goto fail;
+    changes = audit_changes(NULL, user, user_fields_audited, NULL);
+    if (audit_append(db, ctx, "user_create", "user", id, 0, changes, p) != 0 ||
+        db_commit(db, p) != 0) {
+        json_decref(user);
+        user = NULL;
+        goto fail;
+    }
+    goto out;
+fail:
+    db_rollback(db);
+out:
+    memset(hash, 0, sizeof(hash));
+    json_decref(changes);
+    json_decref(binds);
+    json_decref(record);
+    return user;
+}
+
+/* End every session of a user (inside the caller's transaction). */
+static int end_sessions(struct db *db, int64_t user_id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)user_id);
+    int rc = run(db, SQL_SESSION_DELETE_USER, binds, p);
+
+    json_decref(binds);
+    return rc;
+}
+
+int accounts_set_password(struct db *db, int64_t user_id, const char *password,
+                          const struct op_context *ctx, struct problem *p)
+{
+    char hash[CRYPTO_PASSWORD_HASH_LEN];
+    const char *message = NULL;
+    json_t *user = NULL, *binds = NULL;
+    int rc = -1;
+
+    if (db_begin_read(db, p) != 0)
+        return -1;
+    user = read_user(db, user_id, p);
+    db_rollback(db);
+    if (user == NULL)
+        return -1;
+    if (passwords_check_policy(password, json_string_value(json_object_get(user, "email")),
+                               json_string_value(json_object_get(user, "name")), &message) != 0) {
+        problem_add_field(p, "password", "%s", message);
+        resource_finish_checks(p);
+        goto out;
+    }
+    if (crypto_password_hash(password, hash) != 0) {
+        problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
+        goto out;
+    }
+    binds = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)user_id, "password_hash", hash, "now",
+                      ctx->now);
+    if (db_begin_write(db, p) != 0)
+        goto out;
+    if (run(db, SQL_USER_SET_PASSWORD, binds, p) != 0 || end_sessions(db, user_id, p) != 0 ||
+        audit_append(db, ctx, "password_change", "user", user_id, 0, NULL, p) != 0 ||
+        db_commit(db, p) != 0) {
+        db_rollback(db);
+        goto out;
+    }
+    rc = 0;
+out:
+    memset(hash, 0, sizeof(hash));
+    json_decref(binds);
+    json_decref(user);
+    return rc;
+}
+
+/* Apply a checked patch (name, role, disabled) to a user, audited; disabling ends sessions. */
+static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
+                           const struct if_match *if_match, const struct op_context *ctx,
+                           struct problem *p)
+{
+    json_t *current = NULL, *record = NULL, *binds = NULL, *user = NULL, *changes = NULL;
+
+    if (db_begin_write(db, p) != 0)
+        return NULL;
+    current = read_user(db, id, p);
+    if (current == NULL)
+        goto fail;
+    if (if_match != NULL && if_match->present && !if_match->any) {
+        int64_t version = json_integer_value(json_object_get(current, "version"));
+        int matched = 0;
+
+        for (size_t i = 0; i < if_match->count; i++)
+            matched |= if_match->versions[i] == version;
+        if (!matched) {
+            problem_set(p, PROBLEM_PRECONDITION_FAILED,
+                        "the user is at version %lld: reload and apply your change again",
+                        (long long)version);
+            goto fail;
+        }
+    }
+    record = fields_check_patch(&patch_table, current, patch, ctx->today, p);
+    if (record == NULL || resource_finish_checks(p) != 0)
+        goto fail;
+    binds = json_pack("{s:I, s:O, s:O, s:O, s:O, s:s}", "id", (json_int_t)id, "name",
+                      json_object_get(record, "name"), "role", json_object_get(record, "role"),
+                      "disabled", json_object_get(record, "disabled"), "version",
+                      json_object_get(current, "version"), "now", ctx->now);
+    if (run(db, SQL_USER_UPDATE, binds, p) != 0)
+        goto fail;
+    if (json_is_true(json_object_get(record, "disabled")) && end_sessions(db, id, p) != 0)
+        goto fail;
+    user = read_user(db, id, p);
+    if (user == NULL)
+        goto fail;
+    changes = audit_changes(current, user, user_fields_audited, NULL);
+    if (audit_append(db, ctx, "user_update", "user", id, 0, changes, p) != 0 ||
+        db_commit(db, p) != 0) {
+        json_decref(user);
+        user = NULL;
+        goto fail;
+    }
+    goto out;
+fail:
+    db_rollback(db);
+out:
+    json_decref(changes);
+    json_decref(binds);
+    json_decref(record);
+    json_decref(current);
+    return user;
+}
+
+int accounts_disable(struct db *db, int64_t user_id, const struct op_context *ctx,
+                     struct problem *p)
+{
+    json_t *patch = json_pack("{s:b}", "disabled", 1);
+    json_t *user = update_user(db, user_id, patch, NULL, ctx, p);
+
+    json_decref(patch);
+    if (user == NULL)
+        return -1;
+    json_decref(user);
+    return 0;
+}
+
+/* A list row of users. */
+static json_t *user_row(db_stmt *stmt, const void *arg, struct problem *p)
+{
+    (void)arg, (void)p;
+    return db_row_to_json(stmt, user_bool_columns, NULL);
+}
+
+void accounts_list(struct api_call *call, struct api_reply *reply)
+{
+    static const struct filter_spec none[] = {{.name = NULL}};
+    json_t *binds = json_object(), *page = NULL;
+    int64_t limit;
+
+    if (resource_parse_list_query(none, call->request->query, call->request->query_count, binds,
+                                  &limit, &call->p) == 0 &&
+        db_begin_read(call->db, &call->p) == 0) {
+        page = resource_page(call->db, SQL_USER_LIST, binds, limit, user_row, NULL, &call->p);
+        db_rollback(call->db);
+    }
+    json_decref(binds);
+    if (page != NULL)
+        api_reply_json(reply, 200, page);
+}
+
+void accounts_post(struct api_call *call, struct api_reply *reply)
+{
+    json_t *body = api_parse_body(call->request, 0, &call->p), *user = NULL;
+
+    if (body != NULL)
+        user = accounts_create(call->db, body, &call->ctx, &call->p);
+    json_decref(body);
+    if (user != NULL)
+        api_reply_record(reply, 201, user, "/api/v1/users");
+}
+
+void accounts_get(struct api_call *call, struct api_reply *reply)
+{
+    json_t *user = NULL;
+
+    if (db_begin_read(call->db, &call->p) == 0) {
+        user = read_user(call->db, call->id, &call->p);
+        db_rollback(call->db);
+    }
+    if (user != NULL)
+        api_reply_record(reply, 200, user, NULL);
+}
+
+void accounts_patch(struct api_call *call, struct api_reply *reply)
+{
+    struct if_match if_match;
+    json_t *body = NULL, *user = NULL;
+
+    if (api_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
+        return;
+    body = api_parse_body(call->request, 1, &call->p);
+    if (body != NULL && !json_is_object(body))
+        problem_set(&call->p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
+    else if (body != NULL)
+        user = update_user(call->db, call->id, body, &if_match, &call->ctx, &call->p);
+    json_decref(body);
+    if (user != NULL)
+        api_reply_record(reply, 200, user, NULL);
+}
+
+void accounts_change_own_password(struct api_call *call, struct api_reply *reply)
+{
+    static const struct field_spec fields[] = {
+        {.name = "old_password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
+        {.name = "new_password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
+    };
+    static const struct field_table table = {fields, 2, NULL};
+    json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL;
+    json_t *binds = NULL;
+    char hash[CRYPTO_PASSWORD_HASH_LEN] = "";
+    db_stmt *stmt = NULL;
+
+    if (body == NULL)
+        return;
+    record = fields_check_create(&table, body, call->ctx.today, &call->p);
+    if (record == NULL || resource_finish_checks(&call->p) != 0)
+        goto out;
+    binds = json_pack("{s:I}", "id", (json_int_t)call->principal->user_id);
+    if (db_begin_read(call->db, &call->p) != 0)
+        goto out;
+    stmt = db_prepare(call->db, SQL_USER_SECRETS, &call->p);
+    if (stmt != NULL && db_bind_json(stmt, binds, &call->p) == 0 && db_step(stmt) == DB_ROW)
+        snprintf(hash, sizeof(hash), "%s", db_column_text(stmt, 5));
+    db_finish(stmt);
+    db_rollback(call->db);
+    if (!crypto_password_verify(hash[0] ? hash : NULL,
+                                json_string_value(json_object_get(record, "old_password")))) {
+        problem_add_field(&call->p, "old_password", "is not your current password");
+        resource_finish_checks(&call->p);
+        goto out;
+    }
+    if (accounts_set_password(call->db, call->principal->user_id,
+                              json_string_value(json_object_get(record, "new_password")),
+                              &call->ctx, &call->p) != 0) {
+        /* the policy names "password"; here the field is new_password */
+        json_t *e;
+        size_t i;
+
+        json_array_foreach(call->p.errors, i, e)
+        {
+            if (strcmp(json_string_value(json_object_get(e, "field")), "password") == 0)
+                json_object_set_new(e, "field", json_string("new_password"));
+        }
+        goto out;
+    }
+    reply->status = 204;
+out:
+    memset(hash, 0, sizeof(hash));
+    json_decref(binds);
+    json_decref(record);
+    json_decref(body);
+}

@@ -1,0 +1,56 @@
+/* auth: who is calling. Turns the session cookie or the API key of a request into a principal,
+ * and decides whether a principal may use a route of a given permission (deny by default). */
+#ifndef PAROLETRACK_AUTH_H
+#define PAROLETRACK_AUTH_H
+
+#include <stdint.h>
+
+#include "api.h"
+#include "dates.h"
+
+enum permission {
+    PERM_PUBLIC,    /* anyone */
+    PERM_SIGNED_IN, /* any user with a session, even one still to enrol a second factor */
+    PERM_READ,      /* every role, read and read/write keys */
+    PERM_WRITE,     /* paralegal, attorney, admin, read/write keys */
+    PERM_ADMIN,     /* admin only, never a key */
+    PERM__MAX
+};
+
+enum principal_kind { PRINCIPAL_NONE, PRINCIPAL_SESSION, PRINCIPAL_KEY };
+
+struct principal {
+    enum principal_kind kind;
+    int64_t user_id; /* sessions */
+    char email[256];
+    char role[16];
+    int64_t session_id;
+    char csrf_token[64];
+    char second_factor[16]; /* "verified", "not_enrolled", "not_required" */
+    char expires_at[TIMESTAMP_LEN];
+    int64_t key_id; /* keys */
+    char key_name[201];
+    int key_can_write;
+};
+
+#define SESSION_COOKIE "pt_session"
+
+/* The name of a permission as the route table prints it ("public", "read", ...). */
+const char *auth_permission_name(enum permission permission);
+
+/* Identify the caller of a request from its cookie or bearer key (refreshing the session's
+ * last use and the key's last_used_at). *principal is PRINCIPAL_NONE when it carries neither
+ * or they are not valid. Returns 0, or -1 with a database problem in *p. */
+int auth_identify(struct db *db, const struct api_request *request, const char *now,
+                  struct principal *principal, struct problem *p);
+
+/* Check that the principal may use a route of `permission` with `method` (CSRF for unsafe
+ * cookie requests; a session still to enrol a second factor only where enrolment_ok). Returns 0,
+ * or -1 with 401/403 in *p. */
+int auth_allow(const struct principal *principal, enum permission permission, int enrolment_ok,
+               const struct api_request *request, struct problem *p);
+
+/* Set the context's actor from the principal (users by e-mail, keys by name). */
+void auth_set_actor(const struct principal *principal, struct op_context *ctx);
+
+#endif

@@ -1,0 +1,293 @@
+/* cli: administrative subcommands. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "accounts.h"
+#include "apikeys.h"
+#include "audit.h"
+#include "crypto.h"
+#include "keys.h"
+#include "migrate.h"
+#include "passwords.h"
+#include "resource.h"
+
+void cli_key_file(const struct cli_options *o, char *out, size_t out_size)
+{
+    const char *env = getenv("PAROLETRACK_KEY_FILE");
+
+    if (o->key_file != NULL && o->key_file[0])
+        snprintf(out, out_size, "%s", o->key_file);
+    else if (env != NULL && env[0])
+        snprintf(out, out_size, "%s", env);
+    else
+        keys_default_path(o->db, out, out_size);
+}
+
+struct db *cli_open_database(const char *path, const struct cli_options *o, int with_key)
+{
+    struct problem p;
+    struct db *db;
+    int applied = 0;
+    char key_file[1024];
+
+    problem_init(&p);
+    db = db_open(path, &p);
+    if (db == NULL || migrate_apply(db, o->migrate_to, &applied, &p) != 0)
+        goto fail;
+    if (applied > 0)
+        fprintf(stderr, "paroletrack: applied %d migration(s) to %s\n", applied, path);
+    if (with_key) {
+        struct cli_options for_path = *o;
+
+        for_path.db = path;
+        cli_key_file(&for_path, key_file, sizeof(key_file));
+        if (keys_open(db, key_file, getenv("PAROLETRACK_KEY"), &p) != 0)
+            goto fail;
+    }
+    problem_clear(&p);
+    return db;
+fail:
+    fprintf(stderr, "paroletrack: %s\n", p.detail);
+    db_close(db);
+    problem_clear(&p);
+    return NULL;
+}
+
+/* A context acting as the command line. */
+static void cli_context(struct op_context *ctx)
+{
+    resource_context_init(ctx);
+    ctx->actor.type = ACTOR_CLI;
+    snprintf(ctx->actor.label, sizeof(ctx->actor.label), "cli");
+}
+
+/* Print a problem with every field error. */
+static void print_problem(const struct problem *p)
+{
+    size_t i;
+    json_t *e;
+
+    fprintf(stderr, "paroletrack: %s\n", p->detail);
+    json_array_foreach(p->errors, i, e)
+    {
+        fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
+                json_string_value(json_object_get(e, "message")));
+    }
+}
+
+/* The password for a new account or a reset: generated and printed once, or one line read
+ * from standard input. Returns 0 and fills out, or -1. */
+static int obtain_password(const struct cli_options *o, char *out, size_t size)
+{
+    size_t len;
+
+    if (o->generate_password) {
+        if (passwords_generate(out, size) != 0)
+            return -1;
+        printf("%s\n", out);
+        fflush(stdout);
+        return 0;
+    }
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr, "password (at least 12 characters): ");
+    if (fgets(out, (int)size, stdin) == NULL)
+        return -1;
+    len = strcspn(out, "\r\n");
+    out[len] = '\0';
+    return len > 0 ? 0 : -1;
+}
+
+int cli_user(const char *verb, const struct cli_options *o)
+{
+    struct op_context ctx;
+    struct problem p;
+    struct db *db = NULL;
+    char password[1100];
+    int64_t id = 0;
+    int rc = 1;
+
+    problem_init(&p);
+    cli_context(&ctx);
+    if (verb == NULL || o->db == NULL || o->email == NULL) {
+        fprintf(stderr, "usage: paroletrack user add|disable|reset-password --db FILE --email E "
+                        "[--name N --role R] [--generate-password]\n");
+        return 2;
+    }
+    db = cli_open_database(o->db, o, 0);
+    if (db == NULL)
+        return 1;
+    if (strcmp(verb, "add") == 0) {
+        json_t *body, *user;
+
+        if (o->name == NULL || o->role == NULL) {
+            fprintf(stderr, "paroletrack: user add needs --name and --role "
+                            "(admin, attorney, paralegal, viewer)\n");
+            rc = 2;
+            goto out;
+        }
+        if (obtain_password(o, password, sizeof(password)) != 0) {
+            fprintf(stderr, "paroletrack: no password on standard input\n");
+            goto out;
+        }
+        body = json_pack("{s:s, s:s, s:s, s:s}", "email", o->email, "name", o->name, "role",
+                         o->role, "password", password);
+        user = accounts_create(db, body, &ctx, &p);
+        json_decref(body);
+        if (user == NULL)
+            goto out;
+        fprintf(stderr, "paroletrack: user %s (%s) created with id %lld\n", o->email, o->role,
+                (long long)json_integer_value(json_object_get(user, "id")));
+        json_decref(user);
+        rc = 0;
+        goto out;
+    }
+    if (accounts_find(db, o->email, &id, &p) != 0)
+        goto out;
+    if (id == 0) {
+        fprintf(stderr, "paroletrack: no user has the e-mail %s\n", o->email);
+        goto out;
+    }
+    if (strcmp(verb, "disable") == 0) {
+        if (accounts_disable(db, id, &ctx, &p) == 0) {
+            fprintf(stderr, "paroletrack: %s disabled; their sessions ended\n", o->email);
+            rc = 0;
+        }
+    } else if (strcmp(verb, "reset-password") == 0) {
+        if (obtain_password(o, password, sizeof(password)) != 0) {
+            fprintf(stderr, "paroletrack: no password on standard input\n");
+            goto out;
+        }
+        if (accounts_set_password(db, id, password, &ctx, &p) == 0) {
+            fprintf(stderr, "paroletrack: password of %s reset; their sessions ended\n", o->email);
+            rc = 0;
+        }
+    } else {
+        fprintf(stderr, "paroletrack: unknown user command \"%s\"\n", verb);
+        rc = 2;
+    }
+out:
+    if (rc == 1 && p.kind != PROBLEM_NONE)
+        print_problem(&p);
+    memset(password, 0, sizeof(password));
+    problem_clear(&p);
+    db_close(db);
+    return rc;
+}
+
+int cli_api_key(const char *verb, const struct cli_options *o)
+{
+    struct op_context ctx;
+    struct problem p;
+    struct db *db;
+    json_t *body, *key, *scopes = json_array();
+    char buffer[64];
+    int rc = 1;
+
+    if (verb == NULL || strcmp(verb, "add") != 0 || o->db == NULL || o->name == NULL ||
+        o->scopes == NULL) {
+        fprintf(stderr,
+                "usage: paroletrack api-key add --db FILE --name N --scopes read[,write]\n");
+        json_decref(scopes);
+        return 2;
+    }
+    snprintf(buffer, sizeof(buffer), "%s", o->scopes);
+    for (char *save = NULL, *s = strtok_r(buffer, ",", &save); s; s = strtok_r(NULL, ",", &save))
+        json_array_append_new(scopes, json_string(s));
+    db = cli_open_database(o->db, o, 0);
+    if (db == NULL) {
+        json_decref(scopes);
+        return 1;
+    }
+    problem_init(&p);
+    cli_context(&ctx);
+    body = json_pack("{s:s, s:o}", "name", o->name, "scopes", scopes);
+    key = apikeys_create(db, body, 0, &ctx, &p);
+    if (key != NULL) {
+        printf("%s\n", json_string_value(json_object_get(key, "key")));
+        fprintf(stderr, "paroletrack: API key %s created; it is shown only this once\n", o->name);
+        rc = 0;
+    } else {
+        print_problem(&p);
+    }
+    json_decref(key);
+    json_decref(body);
+    problem_clear(&p);
+    db_close(db);
+    return rc;
+}
+
+int cli_audit(const char *verb, const struct cli_options *o)
+{
+    struct problem p;
+    struct db *db;
+    int64_t events = 0, broken = 0;
+    char why[256] = "";
+    int rc;
+
+    if (verb == NULL || strcmp(verb, "verify") != 0 || o->db == NULL) {
+        fprintf(stderr, "usage: paroletrack audit verify --db FILE\n");
+        return 2;
+    }
+    db = cli_open_database(o->db, o, 0);
+    if (db == NULL)
+        return 1;
+    problem_init(&p);
+    rc = audit_verify(db, &events, &broken, why, sizeof(why), &p);
+    if (rc == 0)
+        printf("audit trail intact: %lld events\n", (long long)events);
+    else if (rc == 1)
+        printf("audit trail broken at event %lld: %s\n", (long long)broken, why);
+    else
+        fprintf(stderr, "paroletrack: %s\n", p.detail);
+    problem_clear(&p);
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
+int cli_rekey(const struct cli_options *o)
+{
+    unsigned char old_key[CRYPTO_KEY_BYTES], new_key[CRYPTO_KEY_BYTES];
+    char key_file[1024];
+    const char *why = NULL;
+    struct problem p;
+    struct db *db = NULL;
+    int rc = 1;
+
+    if (o->db == NULL || o->new_key_file == NULL) {
+        fprintf(stderr, "usage: paroletrack rekey --db FILE [--key-file OLD] --new-key-file NEW\n");
+        return 2;
+    }
+    problem_init(&p);
+    cli_key_file(o, key_file, sizeof(key_file));
+    if (crypto_key_read_file(key_file, old_key, &why) != 0) {
+        fprintf(stderr, "paroletrack: the key file %s %s\n", key_file, why);
+        return 1;
+    }
+    db = cli_open_database(o->db, o, 1);
+    if (db == NULL)
+        goto out;
+    if (crypto_key_create_file(o->new_key_file, new_key) != 0) {
+        fprintf(stderr, "paroletrack: cannot create %s (it must not exist yet)\n", o->new_key_file);
+        goto out;
+    }
+    if (keys_rekey(db, old_key, new_key, &p) != 0) {
+        fprintf(stderr, "paroletrack: rekey failed, nothing changed: %s\n", p.detail);
+        unlink(o->new_key_file);
+        goto out;
+    }
+    fprintf(stderr,
+            "paroletrack: every sealed value now uses %s; keep %s until you have a "
+            "backup made with the new key, then destroy it\n",
+            o->new_key_file, key_file);
+    rc = 0;
+out:
+    memset(old_key, 0, sizeof(old_key));
+    memset(new_key, 0, sizeof(new_key));
+    problem_clear(&p);
+    db_close(db);
+    return rc;
+}

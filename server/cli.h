@@ -1,0 +1,45 @@
+/* cli: the command-line options every subcommand shares, and the administrative subcommands
+ * (user, api-key, audit, rekey). Each is audited with actor "cli". */
+#ifndef PAROLETRACK_CLI_H
+#define PAROLETRACK_CLI_H
+
+#include <stddef.h>
+
+struct cli_options {
+    const char *db;
+    const char *listen;
+    const char *timezone;
+    const char *key_file;     /* NULL: <db>.key */
+    const char *new_key_file; /* rekey */
+    const char *email, *name, *role, *scopes;
+    size_t max_body;
+    unsigned threads;
+    unsigned per_ip_connections;
+    int migrate_to;
+    int secure_cookies;
+    int generate_password;
+    int help;
+};
+
+/* `paroletrack user add|disable|reset-password`: verb is argv's first word after "user".
+ * Returns the process exit code. */
+int cli_user(const char *verb, const struct cli_options *o);
+
+/* `paroletrack api-key add --name N --scopes read[,write]`: prints the key once. */
+int cli_api_key(const char *verb, const struct cli_options *o);
+
+/* `paroletrack audit verify`: exit 0 when the chain is intact, 1 when broken. */
+int cli_audit(const char *verb, const struct cli_options *o);
+
+/* `paroletrack rekey --key-file OLD --new-key-file NEW`: a new key file is written (0600, it
+ * must not exist) and every sealed value moves to it in one transaction. */
+int cli_rekey(const struct cli_options *o);
+
+/* The key file of the options (--key-file, PAROLETRACK_KEY_FILE or <db>.key) into out. */
+void cli_key_file(const struct cli_options *o, char *out, size_t out_size);
+
+/* Open the database at path, bring its schema up to date and (when with_key) load its key.
+ * Returns the connection (caller closes) or NULL after printing why. */
+struct db *cli_open_database(const char *path, const struct cli_options *o, int with_key);
+
+#endif

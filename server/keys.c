@@ -1,0 +1,278 @@
+/* keys: key check value, key file creation and rekeying. */
+#include "keys.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dates.h"
+
+#define KEY_CHECK_PLAINTEXT "paroletrack key check"
+
+struct sealed_column {
+    enum sql_id select, update;
+    const char *table, *column;
+};
+
+#define SEALED_ROW(name, table, column)                                                            \
+    {SQL_SEALED_SELECT_##name, SQL_SEALED_UPDATE_##name, table, column},
+static const struct sealed_column sealed_columns[] = {SEALED_COLUMNS(SEALED_ROW)};
+#undef SEALED_ROW
+
+void keys_default_path(const char *db_path, char *out, size_t out_size)
+{
+    snprintf(out, out_size, "%s.key", db_path);
+}
+
+/* The key check value stored in the database into out ("" when none). */
+static int stored_check(struct db *db, char *out, size_t out_size, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, SQL_SETTING_GET, p);
+    json_t *binds = json_pack("{s:s}", "key", "key_check");
+    enum db_step step;
+    int rc = -1;
+
+    out[0] = '\0';
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW)
+        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
+    else if (step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "reading the key check: %s", db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finish(stmt);
+    json_decref(binds);
+    return rc;
+}
+
+/* Store a new key check value sealed with the current key (inside the caller's transaction). */
+static int put_check(struct db *db, struct problem *p)
+{
+    char *sealed = crypto_field_encrypt("settings", "key_check", 0, KEY_CHECK_PLAINTEXT);
+    char now[TIMESTAMP_LEN];
+    json_t *binds;
+    db_stmt *stmt;
+    int rc = -1;
+
+    if (sealed == NULL)
+        return problem_set(p, PROBLEM_INTERNAL, "cannot seal the key check");
+    dates_format_utc(time(NULL), now);
+    binds = json_pack("{s:s, s:s, s:s}", "key", "key_check", "value", sealed, "now", now);
+    stmt = db_prepare(db, SQL_SETTING_PUT, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
+        if (db_step(stmt) == DB_DONE)
+            rc = 0;
+        else
+            problem_set(p, PROBLEM_INTERNAL, "storing the key check: %s", db_errmsg(db));
+    }
+    db_finish(stmt);
+    json_decref(binds);
+    free(sealed);
+    return rc;
+}
+
+/* True when the current key opens the stored check value. */
+static int check_matches(const char *check)
+{
+    char *plain = crypto_field_decrypt("settings", "key_check", 0, check);
+    int ok = plain != NULL && strcmp(plain, KEY_CHECK_PLAINTEXT) == 0;
+
+    free(plain);
+    return ok;
+}
+
+int keys_open(struct db *db, const char *key_file, const char *key_hex, struct problem *p)
+{
+    unsigned char key[CRYPTO_KEY_BYTES];
+    char check[512];
+    const char *why = NULL;
+    int rc = -1;
+
+    if (stored_check(db, check, sizeof(check), p) != 0)
+        return -1;
+    if (key_hex != NULL && key_hex[0] != '\0') {
+        if (crypto_key_from_hex(key_hex, key) != 0)
+            return problem_set(p, PROBLEM_UNAVAILABLE,
+                               "PAROLETRACK_KEY must be 64 hex digits (a 32-byte key)");
+    } else if (access(key_file, F_OK) == 0) {
+        if (crypto_key_read_file(key_file, key, &why) != 0)
+            return problem_set(p, PROBLEM_UNAVAILABLE, "the key file %s %s", key_file, why);
+    } else if (check[0] != '\0') {
+        return problem_set(p, PROBLEM_UNAVAILABLE,
+                           "the key file %s is missing, and this database holds data sealed "
+                           "with a key; give its key with --key-file or PAROLETRACK_KEY",
+                           key_file);
+    } else if (crypto_key_create_file(key_file, key) != 0) {
+        return problem_set(p, PROBLEM_UNAVAILABLE, "cannot create the key file %s: %s", key_file,
+                           strerror(errno));
+    }
+    crypto_use_key(key);
+    if (check[0] == '\0') {
+        if (db_begin_write(db, p) != 0)
+            goto out;
+        if (put_check(db, p) != 0 || db_commit(db, p) != 0) {
+            db_rollback(db);
+            goto out;
+        }
+    } else if (!check_matches(check)) {
+        problem_set(p, PROBLEM_UNAVAILABLE,
+                    "the key does not open this database (wrong key file or PAROLETRACK_KEY)");
+        goto out;
+    }
+    rc = 0;
+out:
+    memset(key, 0, sizeof(key));
+    return rc;
+}
+
+/* Read every sealed value with the current key into an array of [column index, id, plaintext]
+ * (legacy plain values are taken as they are). Returns the array or NULL with *p set. */
+static json_t *unseal_all(struct db *db, struct problem *p)
+{
+    json_t *all = json_array();
+
+    for (size_t i = 0; i < sizeof(sealed_columns) / sizeof(sealed_columns[0]); i++) {
+        const struct sealed_column *c = &sealed_columns[i];
+        db_stmt *stmt = db_prepare(db, c->select, p);
+        enum db_step step;
+
+        if (stmt == NULL)
+            goto fail;
+        while ((step = db_step(stmt)) == DB_ROW) {
+            int64_t id = db_column_int(stmt, 0);
+            const char *stored = db_column_text(stmt, 1);
+            char *plain = strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)) == 0
+                              ? crypto_field_decrypt(c->table, c->column, id, stored)
+                              : strdup(stored);
+
+            if (plain == NULL) {
+                db_finish(stmt);
+                problem_set(p, PROBLEM_UNAVAILABLE,
+                            "%s.%s of row %lld does not open with the old key", c->table, c->column,
+                            (long long)id);
+                goto fail;
+            }
+            json_array_append_new(all,
+                                  json_pack("[I, I, s]", (json_int_t)i, (json_int_t)id, plain));
+            free(plain);
+        }
+        db_finish(stmt);
+        if (step != DB_DONE) {
+            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(c->select), db_errmsg(db));
+            goto fail;
+        }
+    }
+    return all;
+fail:
+    json_decref(all);
+    return NULL;
+}
+
+/* Seal every value of `all` with the current key, and recompute the clients' blind indexes. */
+static int reseal_all(struct db *db, const json_t *all, struct problem *p)
+{
+    size_t i;
+    json_t *entry, *indexes = json_object();
+    int rc = -1;
+
+    json_array_foreach(all, i, entry)
+    {
+        const struct sealed_column *c =
+            &sealed_columns[json_integer_value(json_array_get(entry, 0))];
+        int64_t id = json_integer_value(json_array_get(entry, 1));
+        const char *plain = json_string_value(json_array_get(entry, 2));
+        char *sealed = crypto_field_encrypt(c->table, c->column, id, plain);
+        json_t *binds =
+            json_pack("{s:s, s:I}", "value", sealed ? sealed : "", "id", (json_int_t)id);
+        db_stmt *stmt = db_prepare(db, c->update, p);
+        int ok = sealed != NULL && stmt != NULL && db_bind_json(stmt, binds, p) == 0 &&
+                 db_step(stmt) == DB_DONE;
+
+        db_finish(stmt);
+        json_decref(binds);
+        free(sealed);
+        if (!ok) {
+            if (p->kind == PROBLEM_NONE)
+                problem_set(p, PROBLEM_INTERNAL, "re-sealing %s.%s: %s", c->table, c->column,
+                            db_errmsg(db));
+            goto out;
+        }
+        if (strcmp(c->table, "clients") == 0 &&
+            (strcmp(c->column, "a_number") == 0 || strcmp(c->column, "passport_number") == 0)) {
+            char key[32], index[65], column[40];
+            json_t *row;
+
+            snprintf(key, sizeof(key), "%lld", (long long)id);
+            row = json_object_get(indexes, key);
+            if (row == NULL) {
+                row = json_pack("{s:I, s:n, s:n}", "id", (json_int_t)id, "a_number_index",
+                                "passport_number_index");
+                json_object_set_new(indexes, key, row);
+            }
+            crypto_blind_index(c->column, plain, index);
+            snprintf(column, sizeof(column), "%s_index", c->column);
+            json_object_set_new(row, column, json_string(index));
+        }
+    }
+    {
+        const char *key;
+        json_t *row;
+
+        json_object_foreach(indexes, key, row)
+        {
+            db_stmt *stmt = db_prepare(db, SQL_CLIENT_SET_INDEXES, p);
+            int ok = stmt != NULL && db_bind_json(stmt, row, p) == 0 && db_step(stmt) == DB_DONE;
+
+            db_finish(stmt);
+            if (!ok) {
+                if (p->kind == PROBLEM_NONE)
+                    problem_set(p, PROBLEM_INTERNAL, "blind indexes: %s", db_errmsg(db));
+                goto out;
+            }
+        }
+    }
+    rc = put_check(db, p);
+out:
+    json_decref(indexes);
+    return rc;
+}
+
+int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
+               const unsigned char new_key[CRYPTO_KEY_BYTES], struct problem *p)
+{
+    char check[512];
+    json_t *all = NULL;
+    int rc = -1;
+
+    crypto_use_key(old_key);
+    if (db_begin_write(db, p) != 0)
+        return -1;
+    if (stored_check(db, check, sizeof(check), p) != 0)
+        goto out;
+    if (check[0] != '\0' && !check_matches(check)) {
+        problem_set(p, PROBLEM_UNAVAILABLE, "the old key does not open this database");
+        goto out;
+    }
+    all = unseal_all(db, p);
+    if (all == NULL)
+        goto out;
+    crypto_use_key(new_key);
+    if (reseal_all(db, all, p) != 0)
+        goto out;
+    rc = db_commit(db, p);
+out:
+    if (rc != 0) {
+        db_rollback(db);
+        crypto_use_key(old_key);
+    }
+    json_decref(all);
+    return rc;
+}

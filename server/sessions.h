@@ -1,0 +1,18 @@
+/* sessions: browser sign-in and sign-out, sign-in throttling, and enrolment of the second
+ * factor (TOTP and recovery codes). Session tokens are 256-bit random values sent only in an
+ * HttpOnly cookie and stored only as a SHA-256 hash. */
+#ifndef PAROLETRACK_SESSIONS_H
+#define PAROLETRACK_SESSIONS_H
+
+#include "api.h"
+
+/* Whether session cookies carry the Secure attribute (TLS in front of the server). */
+void sessions_configure(int secure_cookies);
+
+void sessions_sign_in(struct api_call *call, struct api_reply *reply);
+void sessions_get(struct api_call *call, struct api_reply *reply);
+void sessions_sign_out(struct api_call *call, struct api_reply *reply);
+void sessions_totp_begin(struct api_call *call, struct api_reply *reply);
+void sessions_totp_confirm(struct api_call *call, struct api_reply *reply);
+
+#endif

@@ -1,0 +1,292 @@
+"""Access control: every route of the server's route table (`paroletrack routes`, lines
+`METHOD PATH PERMISSION`), for every role, for a read key, a read/write key, a session that still
+has to enrol its second factor, and for no credentials, against the one permission table below.
+
+The check is about 401/403 versus anything else: requests use real ids of existing records, but
+bodies are empty (`{}`) and writes carry a stale `If-Match`, so an allowed identity typically gets
+a 422 or 412 and nothing changes. Expected:
+  - no credentials: 401 `unauthenticated`, except on `public` routes;
+  - an identity the permission does not cover: 403 (`forbidden`, or
+    `second-factor-enrolment-required` for the session that has not enrolled yet);
+  - an identity it covers: anything but 401 and 403.
+"""
+
+import unittest
+
+from harness import ApiTestCase, fresh_source, run_cli, validator
+
+# ---- The declared permission table ---------------------------------------------------------
+
+# Who may use each permission.
+IDENTITIES = ("none", "viewer", "paralegal", "attorney", "admin", "read key", "read/write key",
+              "not enrolled")
+WHO_MAY = {
+    "public": set(IDENTITIES),
+    "signed_in": {"viewer", "paralegal", "attorney", "admin", "not enrolled"},
+    "read": {"viewer", "paralegal", "attorney", "admin", "read key", "read/write key"},
+    "write": {"paralegal", "attorney", "admin", "read/write key"},
+    "admin": {"admin"},
+}
+
+CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations")
+PR = "/api/v1/parole-requests/{id}"
+
+# The permission of every route.
+ROUTES = {
+    ("GET", "/healthz"): "public",
+    ("POST", "/api/v1/session"): "public",
+    ("GET", "/api/v1/session"): "signed_in",
+    ("DELETE", "/api/v1/session"): "signed_in",
+    ("POST", "/api/v1/me/password"): "signed_in",
+    ("POST", "/api/v1/me/totp"): "signed_in",
+    ("POST", "/api/v1/me/totp/confirm"): "signed_in",
+    ("GET", "/api/v1/users"): "admin",
+    ("POST", "/api/v1/users"): "admin",
+    ("GET", "/api/v1/users/{id}"): "admin",
+    ("PATCH", "/api/v1/users/{id}"): "admin",
+    ("GET", "/api/v1/api-keys"): "admin",
+    ("POST", "/api/v1/api-keys"): "admin",
+    ("DELETE", "/api/v1/api-keys/{id}"): "admin",
+    ("GET", "/api/v1/settings"): "admin",
+    ("PATCH", "/api/v1/settings"): "admin",
+    ("GET", "/api/v1/audit-events"): "admin",
+    ("GET", "/api/v1/clients"): "read",
+    ("POST", "/api/v1/clients"): "write",
+    ("GET", "/api/v1/clients/{id}"): "read",
+    ("PATCH", "/api/v1/clients/{id}"): "write",
+    ("DELETE", "/api/v1/clients/{id}"): "admin",
+    ("GET", "/api/v1/parole-requests"): "read",
+    ("POST", "/api/v1/parole-requests"): "write",
+    ("GET", PR): "read",
+    ("PATCH", PR): "write",
+    ("DELETE", PR): "admin",
+    ("GET", PR + "/timeline"): "read",
+    ("GET", PR + "/history"): "read",
+}
+for _child in CHILDREN:
+    ROUTES[("GET", "%s/%s" % (PR, _child))] = "read"
+    ROUTES[("POST", "%s/%s" % (PR, _child))] = "write"
+    ROUTES[("GET", "%s/%s/{child_id}" % (PR, _child))] = "read"
+    ROUTES[("PATCH", "%s/%s/{child_id}" % (PR, _child))] = "write"
+    ROUTES[("DELETE", "%s/%s/{child_id}" % (PR, _child))] = "write"
+
+STALE = '"999999"'
+
+
+def server_routes():
+    """[(method, path, permission)] from `paroletrack routes`."""
+    code, out, err = run_cli("routes")
+    if code != 0:
+        raise AssertionError("paroletrack routes exited %d: %s" % (code, err))
+    rows = []
+    for line in out.splitlines():
+        if line.strip():
+            parts = line.split()
+            if len(parts) != 3:
+                raise AssertionError("a routes line is not 'METHOD PATH PERMISSION': %r" % line)
+            rows.append(tuple(parts))
+    return rows
+
+
+class Permissions(ApiTestCase):
+
+    _fx = None
+
+    def fixtures(self):
+        """Users, sessions, keys and records, built once per class."""
+        cls = type(self)
+        if cls._fx is not None:
+            return cls._fx
+        fx = {}
+        ids = {}
+        cl = self.make_client(notes="permissions")
+        pr = self.make_request(cl["id"], summary="permissions")
+        ids["client"] = cl["id"]
+        ids["pr"] = pr["id"]
+        for child in CHILDREN:
+            ids[child] = self.make_child(pr["id"], child)["id"]
+        ids["user"] = self.make_user("viewer").id
+        fx["ids"] = ids
+        who, spare = {"none": None}, {}
+        for role in ("viewer", "paralegal", "attorney", "admin"):
+            account = self.make_user(role)
+            who[role] = self.sign_in(account, enrol=True)
+            # A second session for the sign-out route (a recovery code: no TOTP step to wait).
+            if account.recovery_codes:
+                spare[role] = self.sign_in(account, totp=None,
+                                           recovery_code=account.recovery_codes.pop(0))
+            else:
+                spare[role] = self.sign_in(account)
+        pending = self.make_user("attorney")
+        who["not enrolled"] = self.sign_in(pending)
+        spare["not enrolled"] = self.sign_in(pending)
+        for s in (who["not enrolled"], spare["not enrolled"]):
+            self.assertEqual(s.second_factor, "not_enrolled")
+        who["read key"] = self.make_key(["read"])
+        who["read/write key"] = self.make_key(["read", "write"])
+        fx["who"], fx["spare"] = who, spare
+        fx["walker"] = self.make_user("viewer")
+        cls._fx = fx
+        return fx
+
+    def concrete(self, path, ids):
+        if path.startswith("/api/v1/clients/"):
+            path = path.replace("{id}", str(ids["client"]))
+        elif path.startswith("/api/v1/parole-requests/"):
+            path = path.replace("{id}", str(ids["pr"]))
+            for child in CHILDREN:
+                if "/%s/{child_id}" % child in path:
+                    path = path.replace("{child_id}", str(ids[child]))
+        elif path.startswith("/api/v1/users/"):
+            path = path.replace("{id}", str(ids["user"]))
+        return path.replace("{id}", "1").replace("{child_id}", "1")
+
+    def expect(self, permission, identity):
+        if identity in WHO_MAY.get(permission, ()):
+            return "allowed"
+        if identity == "none":
+            return 401
+        return 403
+
+    def check(self, method, template, permission, identity, r, problems):
+        want = self.expect(permission, identity)
+        got = r.status
+        slug = (r.json or {}).get("type", "") if isinstance(r.json, dict) else ""
+        slug = slug.rsplit(":", 1)[-1]
+        where = "%-6s %-52s %-9s as %-14s" % (method, template, permission, identity)
+        if want == "allowed":
+            if got in (401, 403):
+                problems.append("%s -> %d %s (should be allowed)" % (where, got, slug))
+            elif got >= 500:
+                problems.append("%s -> %d (server error)" % (where, got))
+            return
+        if got != want:
+            problems.append("%s -> %d %s (expected %d)" % (where, got, slug, want))
+            return
+        ctype = (r.header("Content-Type") or "").split(";")[0].strip()
+        if ctype != "application/problem+json":
+            problems.append("%s -> %d with Content-Type %r" % (where, got, ctype))
+        expected_slug = {401: "unauthenticated", 403: "forbidden"}[want]
+        if identity == "not enrolled" and want == 403:
+            expected_slug = "second-factor-enrolment-required"
+        if slug != expected_slug:
+            problems.append("%s -> %d %s (expected type %s)" % (where, got, slug, expected_slug))
+
+    # ---- the table itself --------------------------------------------------------------------
+
+    def test_table_agrees_with_the_route_table(self):
+        declared = {(m, p): perm for m, p, perm in server_routes()}
+        self.assertEqual(sorted(set(declared) - set(ROUTES)), [],
+                         "routes the test's permission table does not declare")
+        self.assertEqual(sorted(set(ROUTES) - set(declared)), [],
+                         "routes of the test's table that the server lacks")
+        differ = sorted("%s %s: server %s, test %s" % (m, p, declared[(m, p)], ROUTES[(m, p)])
+                        for (m, p) in set(declared) & set(ROUTES)
+                        if declared[(m, p)] != ROUTES[(m, p)])
+        self.assertEqual(differ, [], "permissions that differ")
+        self.assertEqual(sorted(set(declared.values()) - set(WHO_MAY)), [],
+                         "permissions the table does not know")
+
+    def test_table_agrees_with_the_spec(self):
+        spec = validator().spec
+        self.assertIsNotNone(spec, "api-spec/openapi.yaml is missing")
+        differ = []
+        for path, item in spec["paths"].items():
+            for method, op in item.items():
+                if method not in ("get", "post", "patch", "delete", "put"):
+                    continue
+                key = (method.upper(), path)
+                got = op.get("x-permission")
+                if key not in ROUTES:
+                    differ.append("%s %s is in the spec, not in the table" % key)
+                elif got != ROUTES[key]:
+                    differ.append("%s %s: spec x-permission %r, table %r"
+                                  % (key + (got, ROUTES[key])))
+                if got == "public" and op.get("security") != []:
+                    differ.append("%s %s is public but the spec requires security" % key)
+        self.assertEqual(differ, [])
+
+    # ---- the walk ----------------------------------------------------------------------------
+
+    def test_every_route_for_every_identity(self):
+        fx = self.fixtures()
+        ids, who = fx["ids"], fx["who"]
+        routes = server_routes()
+        problems = []
+        last = []
+        for method, template, declared in routes:
+            permission = ROUTES.get((method, template), declared)
+            if (method, template) in (("POST", "/api/v1/session"),
+                                      ("DELETE", "/api/v1/session")):
+                last.append((method, template, permission))
+                continue
+            for identity in IDENTITIES:
+                path = self.concrete(template, ids)
+                if template == "/api/v1/api-keys/{id}":
+                    path = template.replace("{id}", str(self.make_key(["read"]).id))
+                headers = {}
+                body = None
+                if method in ("POST", "PATCH"):
+                    body = {}
+                if method in ("PATCH", "DELETE") and not template.startswith(
+                        ("/api/v1/api-keys", "/api/v1/settings")):
+                    headers["If-Match"] = STALE
+                r = self.request(method, path, body, auth=who[identity], headers=headers,
+                                 validate=False)
+                self.check(method, template, permission, identity, r, problems)
+        # Signing out: each session identity signs out a spare session of its own.
+        for method, template, permission in last:
+            for identity in IDENTITIES:
+                if method == "DELETE":
+                    auth = fx["spare"].get(identity, who[identity])
+                    r = self.request(method, template, auth=auth, validate=False)
+                else:
+                    # Signing in with a cookie or key already present is allowed for anyone.
+                    walker = fx["walker"]
+                    r = self.request(method, template, {"email": walker.email,
+                                                        "password": walker.password},
+                                     auth=who[identity], source=fresh_source(), validate=False)
+                    if r.status not in (201, 401, 403):
+                        problems.append("POST /api/v1/session as %s -> %d (expected 201)"
+                                        % (identity, r.status))
+                self.check(method, template, permission, identity, r, problems)
+        self.assertFalse(problems, "%d of %d checks failed:\n  %s"
+                         % (len(problems), len(routes) * len(IDENTITIES),
+                            "\n  ".join(problems)))
+
+    def test_head_needs_credentials_too(self):
+        ids = self.fixtures()["ids"]
+        problems = []
+        for method, template, declared in server_routes():
+            if method != "GET" or ROUTES.get((method, template), declared) == "public":
+                continue
+            path = self.concrete(template, ids)
+            r = self.request("HEAD", path, auth=None, validate=False)
+            if r.status != 401:
+                problems.append("HEAD %s without credentials -> %d" % (template, r.status))
+            r = self.request("HEAD", path, auth=self.fixtures()["who"]["admin"], validate=False)
+            if r.status in (401, 403):
+                problems.append("HEAD %s as admin -> %d" % (template, r.status))
+        self.assertFalse(problems, "\n".join(problems))
+
+    def test_sessions_survive_the_walk(self):
+        """The walk's requests changed nothing they should not have: every identity still
+        works and the records are untouched."""
+        fx = self.fixtures()
+        for identity, auth in fx["who"].items():
+            if identity in ("none", "not enrolled"):
+                continue
+            with self.subTest(identity=identity):
+                self.assertStatus(self.get("/api/v1/clients/%d" % fx["ids"]["client"],
+                                           auth=auth), 200)
+
+    def test_unknown_routes_without_credentials_do_not_leak(self):
+        """Without credentials an unknown path is a 401 or a 404, never data or a 5xx."""
+        for path in ("/api/v1/nope", "/api/v1/clients/1/extra", "/api/v1/users/1/tokens"):
+            with self.subTest(path=path):
+                r = self.get(path, auth=None, validate=False)
+                self.assertIn(r.status, (401, 404), repr(r))
+
+
+if __name__ == "__main__":
+    unittest.main()
