@@ -6,6 +6,7 @@ FROM debian:12-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential meson ninja-build pkg-config \
       python3 libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libunistring-dev \
+      liboath-dev libcrack2-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY meson.build ./
@@ -21,7 +22,7 @@ RUN meson setup /build --buildtype=release \
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libsqlite3-0 libjansson4 \
-      libsodium23 libunistring2 tzdata \
+      libsodium23 libunistring2 liboath0 libcrack2 cracklib-runtime tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system paroletrack \
  && useradd --system --gid paroletrack --home-dir /var/lib/paroletrack --shell /usr/sbin/nologin paroletrack \
@@ -31,6 +32,7 @@ COPY --from=build /build/server/paroletrack /usr/local/bin/paroletrack
 USER paroletrack
 VOLUME /var/lib/paroletrack
 ENV PAROLETRACK_DB=/var/lib/paroletrack/paroletrack.db \
+    PAROLETRACK_KEY_FILE=/var/lib/paroletrack/paroletrack.key \
     PAROLETRACK_LISTEN=0.0.0.0:8080
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \

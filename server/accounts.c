@@ -65,6 +65,25 @@ static int run(struct db *db, enum sql_id sql, const json_t *binds, struct probl
     return 0;
 }
 
+/* Check a password against the policy: a refusal is a field error on "password"; a dictionary
+ * that cannot be read is a 503 (the password is refused, never let through). Returns -1 only
+ * for the 503. */
+static int check_policy(const char *password, const char *email, const char *name,
+                        struct problem *p)
+{
+    const char *message = NULL;
+    int rc = passwords_check_policy(password, email, name, &message);
+
+    if (rc == -2) {
+        fprintf(stderr, "paroletrack: the password dictionary cannot be read: %s\n",
+                message ? message : "?");
+        return problem_set(p, PROBLEM_UNAVAILABLE, "passwords cannot be checked right now");
+    }
+    if (rc != 0)
+        problem_add_field(p, "password", "%s", message ? message : "is too weak");
+    return 0;
+}
+
 /* A user as the API shows it (never a hash or a secret). NULL with 404 when there is none. */
 static json_t *read_user(struct db *db, int64_t id, struct problem *p)
 {
@@ -102,16 +121,16 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
     json_t *record = fields_check_create(&create_table, body, ctx->today, p), *binds = NULL;
     json_t *user = NULL, *changes = NULL;
     char hash[CRYPTO_PASSWORD_HASH_LEN];
-    const char *password, *message = NULL;
+    const char *password;
     int64_t existing = 0, id;
 
     if (record == NULL)
         return NULL;
     password = json_string_value(json_object_get(record, "password"));
     if (password != NULL &&
-        passwords_check_policy(password, json_string_value(json_object_get(record, "email")),
-                               json_string_value(json_object_get(record, "name")), &message) != 0)
-        problem_add_field(p, "password", "%s", message);
+        check_policy(password, json_string_value(json_object_get(record, "email")),
+                     json_string_value(json_object_get(record, "name")), p) != 0)
+        goto out;
     if (resource_finish_checks(p) != 0)
         goto out;
     /* Hash before taking the write lock: it takes a while and a lot of memory. */
@@ -169,7 +188,6 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
                           const struct op_context *ctx, struct problem *p)
 {
     char hash[CRYPTO_PASSWORD_HASH_LEN];
-    const char *message = NULL;
     json_t *user = NULL, *binds = NULL;
     int rc = -1;
 
@@ -179,12 +197,10 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
     db_rollback(db);
     if (user == NULL)
         return -1;
-    if (passwords_check_policy(password, json_string_value(json_object_get(user, "email")),
-                               json_string_value(json_object_get(user, "name")), &message) != 0) {
-        problem_add_field(p, "password", "%s", message);
-        resource_finish_checks(p);
+    if (check_policy(password, json_string_value(json_object_get(user, "email")),
+                     json_string_value(json_object_get(user, "name")), p) != 0 ||
+        resource_finish_checks(p) != 0)
         goto out;
-    }
     if (crypto_password_hash(password, hash) != 0) {
         problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
         goto out;
