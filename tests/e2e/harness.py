@@ -697,11 +697,12 @@ class Server:
     bootstrap=False) `admin` is a verified admin Session and `admin_account` its Account."""
 
     def __init__(self, timezone=FIRM_TZ, extra_args=(), db_dir=None, env_extra=None,
-                 cli_args=()):
+                 cli_args=(), cli_env=None):
         self.timezone = timezone
         self.extra_args = list(extra_args)
         self.env_extra = dict(env_extra or {})
         self.cli_args = list(cli_args)  # added to every CLI call (e.g. --key-file)
+        self.cli_env = dict(cli_env or {})  # environment of CLI calls (none by default)
         self.own_dir = db_dir is None
         self.dir = db_dir or tempfile.mkdtemp(prefix="paroletrack-e2e-")
         self.db = os.path.join(self.dir, "test.db")
@@ -829,8 +830,10 @@ class Server:
 
     def cli(self, *args, input=None, env_extra=None, timeout=60):
         """Run `paroletrack ARGS --db <this db>` (plus cli_args); (code, stdout, stderr)."""
-        return run_cli(*args, "--db", self.db, *self.cli_args, input=input,
-                       env_extra=env_extra, timeout=timeout)
+        env = dict(self.cli_env)
+        env.update(env_extra or {})
+        return run_cli(*args, "--db", self.db, *self.cli_args, input=input, env_extra=env,
+                       timeout=timeout)
 
     def add_user_cli(self, account):
         """`paroletrack user add` with the password on standard input."""
