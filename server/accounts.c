@@ -10,6 +10,7 @@
 #include "fields.h"
 #include "passwords.h"
 #include "resource.h"
+#include "sessions.h"
 
 static const char *const roles[] = {"admin", "attorney", "paralegal", "viewer", NULL};
 static const char *const user_fields_audited[] = {"email", "name", "role", "disabled", NULL};
@@ -257,7 +258,9 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
                       json_object_get(current, "version"), "now", ctx->now);
     if (run(db, SQL_USER_UPDATE, binds, p) != 0)
         goto fail;
-    if (json_is_true(json_object_get(record, "disabled")) && end_sessions(db, id, p) != 0)
+    if ((json_is_true(json_object_get(record, "disabled")) ||
+         !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&
+        end_sessions(db, id, p) != 0)
         goto fail;
     user = read_user(db, id, p);
     if (user == NULL)
@@ -368,12 +371,23 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
     json_t *binds = NULL;
     char hash[CRYPTO_PASSWORD_HASH_LEN] = "";
     db_stmt *stmt = NULL;
+    int wait = 0;
 
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
     if (record == NULL || resource_finish_checks(&call->p) != 0)
         goto out;
+    /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle). */
+    if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
+                               &call->ctx, &wait, &call->p) != 0)
+        goto out;
+    if (wait > 0) {
+        reply->retry_after = wait;
+        problem_set(&call->p, PROBLEM_TOO_MANY_ATTEMPTS,
+                    "too many wrong passwords; try again in %d seconds", wait);
+        goto out;
+    }
     binds = json_pack("{s:I}", "id", (json_int_t)call->principal->user_id);
     if (db_begin_read(call->db, &call->p) != 0)
         goto out;
@@ -402,6 +416,12 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
         }
         goto out;
     }
+    if (db_begin_write(call->db, &call->p) == 0) {
+        if (sessions_clear_attempts(call->db, call->principal->email, &call->p) == 0)
+            db_commit(call->db, &call->p);
+        db_rollback(call->db);
+    }
+    problem_clear(&call->p);
     reply->status = 204;
 out:
     memset(hash, 0, sizeof(hash));

@@ -23,13 +23,14 @@ static const struct filter_spec audit_filters[] = {
     {.name = NULL},
 };
 
-/* The hash of an event: SHA-256 of its canonical JSON (sorted keys, compact), which includes
- * the previous event's hash. */
+/* The hash of an event: HMAC-SHA-256 (under a subkey of the database's key) of its canonical
+ * JSON (sorted keys, compact), which includes the previous event's hash. Without the key
+ * nobody can recompute the chain after changing it. */
 static void event_hash(const json_t *event, char out[65])
 {
     char *canonical = json_dumps(event, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
 
-    crypto_sha256_hex(canonical ? canonical : "", canonical ? strlen(canonical) : 0, out);
+    crypto_audit_mac(canonical ? canonical : "", canonical ? strlen(canonical) : 0, out);
     free(canonical);
 }
 
@@ -37,6 +38,28 @@ static void event_hash(const json_t *event, char out[65])
 static json_t *id_or_null(int64_t id)
 {
     return id > 0 ? json_integer(id) : json_null();
+}
+
+/* Record the newest event's id and hash (the chain's head) in the same transaction, so that
+ * removing the newest events is seen by verify. */
+static int put_head(struct db *db, int64_t id, const char *hash, const char *now, struct problem *p)
+{
+    char value[96];
+    json_t *binds;
+    db_stmt *stmt = db_prepare(db, SQL_SETTING_PUT, p);
+    int rc = -1;
+
+    snprintf(value, sizeof(value), "%lld %s", (long long)id, hash);
+    binds = json_pack("{s:s, s:s, s:s}", "key", "audit_head", "value", value, "now", now);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
+        if (db_step(stmt) == DB_DONE)
+            rc = 0;
+        else
+            problem_set(p, PROBLEM_INTERNAL, "audit head: %s", db_errmsg(db));
+    }
+    db_finish(stmt);
+    json_decref(binds);
+    return rc;
 }
 
 int audit_append(struct db *db, const struct op_context *ctx, const char *action,
@@ -53,6 +76,10 @@ int audit_append(struct db *db, const struct op_context *ctx, const char *action
 
     if (stmt == NULL)
         return -1;
+    if (!crypto_has_key()) {
+        db_finish(stmt);
+        return problem_set(p, PROBLEM_INTERNAL, "the audit trail needs the database's key");
+    }
     step = db_step(stmt);
     if (step == DB_ROW) {
         id = db_column_int(stmt, 0) + 1;
@@ -87,7 +114,9 @@ int audit_append(struct db *db, const struct op_context *ctx, const char *action
         problem_set(p, PROBLEM_INTERNAL, "audit_insert: %s", db_errmsg(db));
         goto out;
     }
-    rc = 0;
+    db_finish(stmt);
+    stmt = NULL;
+    rc = put_head(db, id, hash, ctx->now, p);
 out:
     db_finish(stmt);
     json_decref(event);
@@ -243,6 +272,30 @@ int audit_verify(struct db *db, int64_t *events, int64_t *broken_at, char *why, 
     if (rc == 0 && step != DB_DONE) {
         problem_set(p, PROBLEM_INTERNAL, "audit_all: %s", db_errmsg(db));
         rc = -1;
+    }
+    db_finish(stmt);
+    stmt = NULL;
+    if (rc == 0) {
+        /* The chain must end where the recorded head says: else the newest events are gone. */
+        json_t *binds = json_pack("{s:s}", "key", "audit_head");
+        db_stmt *head = db_prepare(db, SQL_SETTING_GET, p);
+        char expected[96] = "", actual[96];
+
+        if (head != NULL && db_bind_json(head, binds, p) == 0 && db_step(head) == DB_ROW)
+            snprintf(expected, sizeof(expected), "%s", db_column_text(head, 0));
+        db_finish(head);
+        json_decref(binds);
+        snprintf(actual, sizeof(actual), "%lld %s", (long long)*broken_at, prev_hash);
+        if (expected[0] != '\0' && strcmp(expected, actual) != 0) {
+            snprintf(why, why_size,
+                     "the trail ends at event %lld but its recorded head is event %.20s: the "
+                     "newest events were removed",
+                     (long long)*broken_at, expected);
+            rc = 1;
+        } else if (expected[0] == '\0' && *events > 0) {
+            snprintf(why, why_size, "the record of the trail's head is missing");
+            rc = 1;
+        }
     }
     if (rc == 0)
         *broken_at = 0;

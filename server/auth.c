@@ -164,6 +164,13 @@ static int identify_session(struct db *db, const char *token, const char *now,
                      db_column_text(stmt, 5));
             snprintf(principal->email, sizeof(principal->email), "%s", db_column_text(stmt, 6));
             snprintf(principal->role, sizeof(principal->role), "%s", db_column_text(stmt, 7));
+            /* The second factor a session needs follows the user's role and the firm's setting
+             * now, not at sign-in: a promoted user or a newly strict firm must enrol first. */
+            if (strcmp(principal->second_factor, "verified") != 0 &&
+                (strcmp(principal->role, "admin") == 0 ||
+                 strcmp(principal->role, "attorney") == 0 || settings.require_totp_for_all))
+                snprintf(principal->second_factor, sizeof(principal->second_factor),
+                         "not_enrolled");
         }
     }
     db_finish(stmt);

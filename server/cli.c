@@ -117,7 +117,7 @@ int cli_user(const char *verb, const struct cli_options *o)
                         "[--name N --role R] [--generate-password]\n");
         return 2;
     }
-    db = cli_open_database(o->db, o, 0);
+    db = cli_open_database(o->db, o, 1);
     if (db == NULL)
         return 1;
     if (strcmp(verb, "add") == 0) {
@@ -197,7 +197,7 @@ int cli_api_key(const char *verb, const struct cli_options *o)
     snprintf(buffer, sizeof(buffer), "%s", o->scopes);
     for (char *save = NULL, *s = strtok_r(buffer, ",", &save); s; s = strtok_r(NULL, ",", &save))
         json_array_append_new(scopes, json_string(s));
-    db = cli_open_database(o->db, o, 0);
+    db = cli_open_database(o->db, o, 1);
     if (db == NULL) {
         json_decref(scopes);
         return 1;
@@ -232,7 +232,7 @@ int cli_audit(const char *verb, const struct cli_options *o)
         fprintf(stderr, "usage: paroletrack audit verify --db FILE\n");
         return 2;
     }
-    db = cli_open_database(o->db, o, 0);
+    db = cli_open_database(o->db, o, 1);
     if (db == NULL)
         return 1;
     problem_init(&p);

@@ -15,7 +15,9 @@
 /* The process's field keys (set once at start, read-only afterwards). */
 static unsigned char field_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 static unsigned char index_key[crypto_auth_hmacsha256_KEYBYTES];
+static unsigned char audit_key[crypto_auth_hmacsha256_KEYBYTES];
 static int have_key;
+static int have_audit_key;
 
 /* At most one argon2id hash per core at a time: each takes 64 MiB. */
 static sem_t password_slots;
@@ -287,6 +289,25 @@ fail:
     free(plain);
     free(sealed);
     return NULL;
+}
+
+int crypto_has_key(void)
+{
+    return have_audit_key;
+}
+
+void crypto_use_audit_key(const unsigned char key[CRYPTO_KEY_BYTES])
+{
+    memcpy(audit_key, key, sizeof(audit_key));
+    have_audit_key = 1;
+}
+
+void crypto_audit_mac(const void *data, size_t len, char out[65])
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+    crypto_auth_hmacsha256(mac, data, len, audit_key);
+    sodium_bin2hex(out, 65, mac, sizeof(mac));
 }
 
 void crypto_blind_index(const char *column, const char *value, char out[65])

@@ -68,6 +68,17 @@ char *crypto_field_encrypt(const char *table, const char *column, int64_t row_id
 char *crypto_field_decrypt(const char *table, const char *column, int64_t row_id,
                            const char *stored);
 
+/* Make `key` the audit chain's MAC key. It is a random key of its own, kept in the database
+ * sealed with the field key (keys.c), so a rekey does not touch the chain. */
+void crypto_use_audit_key(const unsigned char key[CRYPTO_KEY_BYTES]);
+
+/* True once the audit chain's key is in use. */
+int crypto_has_key(void);
+
+/* The keyed MAC (HMAC-SHA-256 under the audit key) of data as 64 hex digits: the
+ * audit trail's chain, which nobody without the key can recompute. */
+void crypto_audit_mac(const void *data, size_t len, char out[65]);
+
 /* The keyed blind index of a normalised identifier value of a column, as 64 hex digits. */
 void crypto_blind_index(const char *column, const char *value, char out[65]);
 

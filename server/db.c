@@ -62,6 +62,7 @@ static int db_configure(struct db *db, struct problem *p)
     static const char *const setup = "PRAGMA journal_mode = WAL;"
                                      "PRAGMA synchronous = FULL;"
                                      "PRAGMA foreign_keys = ON;"
+                                     "PRAGMA secure_delete = ON;"
                                      "PRAGMA temp_store = MEMORY;";
 
     if (sqlite3_create_function(db->handle, "search_match", 2,

@@ -9,9 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "dates.h"
+#include "resource.h"
 
 #define KEY_CHECK_PLAINTEXT "paroletrack key check"
+
+static int reseal_all(struct db *db, const json_t *all, struct problem *p);
 
 struct sealed_column {
     enum sql_id select, update;
@@ -89,9 +93,119 @@ static int check_matches(const char *check)
     return ok;
 }
 
+/* Store the audit chain's key sealed with the current field key (inside the caller's
+ * transaction) and use it. */
+static int put_audit_key(struct db *db, const unsigned char key[CRYPTO_KEY_BYTES],
+                         struct problem *p)
+{
+    char hex[CRYPTO_KEY_BYTES * 2 + 1], now[TIMESTAMP_LEN], *sealed;
+    json_t *binds;
+    db_stmt *stmt;
+    int rc = -1;
+
+    for (int i = 0; i < CRYPTO_KEY_BYTES; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    sealed = crypto_field_encrypt("settings", "audit_key", 0, hex);
+    memset(hex, 0, sizeof(hex));
+    if (sealed == NULL)
+        return problem_set(p, PROBLEM_INTERNAL, "cannot seal the audit key");
+    dates_format_utc(time(NULL), now);
+    binds = json_pack("{s:s, s:s, s:s}", "key", "audit_key", "value", sealed, "now", now);
+    stmt = db_prepare(db, SQL_SETTING_PUT, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_DONE)
+        rc = 0;
+    else if (p->kind == PROBLEM_NONE)
+        problem_set(p, PROBLEM_INTERNAL, "storing the audit key: %s", db_errmsg(db));
+    db_finish(stmt);
+    json_decref(binds);
+    free(sealed);
+    if (rc == 0)
+        crypto_use_audit_key(key);
+    return rc;
+}
+
+/* Open the audit chain's key with the current field key into key; a database without one gets
+ * a new random key (stored). Uses it. Returns 0 or -1. */
+static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], struct problem *p)
+{
+    json_t *binds = json_pack("{s:s}", "key", "audit_key");
+    db_stmt *stmt = db_prepare(db, SQL_SETTING_GET, p);
+    char *hex = NULL;
+    int found = 0, rc = -1;
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW) {
+        found = 1;
+        hex = crypto_field_decrypt("settings", "audit_key", 0, db_column_text(stmt, 0));
+    }
+    db_finish(stmt);
+    json_decref(binds);
+    if (p->kind != PROBLEM_NONE)
+        goto out;
+    if (!found) {
+        crypto_random_bytes(key, CRYPTO_KEY_BYTES);
+        rc = put_audit_key(db, key, p);
+        goto out;
+    }
+    if (hex == NULL || crypto_key_from_hex(hex, key) != 0) {
+        problem_set(p, PROBLEM_UNAVAILABLE, "the audit trail's key does not open with this key");
+        goto out;
+    }
+    crypto_use_audit_key(key);
+    rc = 0;
+out:
+    if (hex != NULL) {
+        memset(hex, 0, strlen(hex));
+        free(hex);
+    }
+    return rc;
+}
+
+/* Seal every value still stored in plain text (written before encryption existed, by
+ * migrations 1 and 2) and fill in the clients' blind indexes, in one transaction. Returns the
+ * number of values sealed, or -1 with *p set. */
+static int seal_plaintext(struct db *db, struct problem *p)
+{
+    json_t *pending = json_array(), *entry;
+    size_t i;
+    int sealed = -1;
+
+    if (db_begin_write(db, p) != 0) {
+        json_decref(pending);
+        return -1;
+    }
+    for (i = 0; i < sizeof(sealed_columns) / sizeof(sealed_columns[0]); i++) {
+        db_stmt *stmt = db_prepare(db, sealed_columns[i].select, p);
+
+        if (stmt == NULL)
+            goto out;
+        while (db_step(stmt) == DB_ROW) {
+            const char *stored = db_column_text(stmt, 1);
+
+            if (strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)) != 0)
+                json_array_append_new(pending,
+                                      json_pack("[I, I, s]", (json_int_t)i,
+                                                (json_int_t)db_column_int(stmt, 0), stored));
+        }
+        db_finish(stmt);
+    }
+    if (json_array_size(pending) > 0) {
+        if (reseal_all(db, pending, p) != 0)
+            goto out;
+    }
+    if (db_commit(db, p) != 0)
+        goto out;
+    sealed = (int)json_array_size(pending);
+out:
+    if (sealed < 0)
+        db_rollback(db);
+    (void)entry;
+    json_decref(pending);
+    return sealed;
+}
+
 int keys_open(struct db *db, const char *key_file, const char *key_hex, struct problem *p)
 {
-    unsigned char key[CRYPTO_KEY_BYTES];
+    unsigned char key[CRYPTO_KEY_BYTES], audit_key[CRYPTO_KEY_BYTES];
     char check[512];
     const char *why = NULL;
     int rc = -1;
@@ -127,9 +241,24 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
                     "the key does not open this database (wrong key file or PAROLETRACK_KEY)");
         goto out;
     }
+    {
+        int sealed = seal_plaintext(db, p);
+
+        if (sealed < 0)
+            goto out;
+        if (sealed > 0)
+            fprintf(stderr, "paroletrack: sealed %d value(s) stored before encryption\n", sealed);
+    }
+    if (db_begin_write(db, p) != 0)
+        goto out;
+    if (load_audit_key(db, audit_key, p) != 0 || db_commit(db, p) != 0) {
+        db_rollback(db);
+        goto out;
+    }
     rc = 0;
 out:
     memset(key, 0, sizeof(key));
+    memset(audit_key, 0, sizeof(audit_key));
     return rc;
 }
 
@@ -249,6 +378,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
                const unsigned char new_key[CRYPTO_KEY_BYTES], struct problem *p)
 {
     char check[512];
+    unsigned char audit_key[CRYPTO_KEY_BYTES];
     json_t *all = NULL;
     int rc = -1;
 
@@ -262,17 +392,30 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
         goto out;
     }
     all = unseal_all(db, p);
-    if (all == NULL)
+    if (all == NULL || load_audit_key(db, audit_key, p) != 0)
         goto out;
     crypto_use_key(new_key);
     if (reseal_all(db, all, p) != 0)
         goto out;
+    {
+        /* The audit chain's own key moves to the new key like every sealed value (the chain
+         * itself stays as it is), then the rekey is recorded. */
+        struct op_context ctx;
+
+        resource_context_init(&ctx);
+        ctx.actor.type = ACTOR_CLI;
+        snprintf(ctx.actor.label, sizeof(ctx.actor.label), "cli");
+        if (put_audit_key(db, audit_key, p) != 0 ||
+            audit_append(db, &ctx, "rekey", "settings", 0, 0, NULL, p) != 0)
+            goto out;
+    }
     rc = db_commit(db, p);
 out:
     if (rc != 0) {
         db_rollback(db);
         crypto_use_key(old_key);
     }
+    memset(audit_key, 0, sizeof(audit_key));
     json_decref(all);
     return rc;
 }

@@ -158,8 +158,10 @@ static json_t *record_from_row(const struct resource_spec *spec, db_stmt *stmt, 
         const char *stored = json_string_value(json_object_get(record, *f));
         char *plain;
 
-        if (stored == NULL || strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)))
-            continue; /* null, or written before encryption (encrypted at the next start) */
+        if (stored == NULL)
+            continue;
+        /* A value that is not sealed was put there behind the application's back (values
+         * written before encryption are sealed at start): refuse it like a forged seal. */
         plain = crypto_field_decrypt(spec->sql_table, *f, id, stored);
         if (plain == NULL) {
             problem_set(p, PROBLEM_INTERNAL, "%s.%s of row %lld does not decrypt with this key",

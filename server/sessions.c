@@ -126,19 +126,64 @@ static int throttle_wait(struct db *db, const char *key, const char *address, ti
     return wait;
 }
 
-/* Record a failed sign-in (and its audit event) in one transaction. */
+int sessions_claim_attempt(struct db *db, const char *email, const char *address,
+                           const struct op_context *ctx, int *wait, struct problem *p)
+{
+    char key[256], since[TIMESTAMP_LEN];
+    json_t *binds;
+    time_t now = time(NULL);
+    int rc = -1;
+
+    email_key(email, key);
+    dates_format_utc(now - FAILURE_WINDOW_SECONDS, since);
+    binds = json_pack("{s:s, s:s, s:s, s:s}", "email_key", key, "address", address, "now", ctx->now,
+                      "since", since);
+    if (db_begin_write(db, p) != 0)
+        goto out;
+    if (run(db, SQL_FAILURE_PRUNE, binds, p) != 0)
+        goto fail;
+    *wait = throttle_wait(db, key, address, now, p);
+    if (*wait < 0)
+        goto fail;
+    /* Counted as a failure until it succeeds: parallel attempts all see each other. */
+    if (*wait == 0 && run(db, SQL_FAILURE_INSERT, binds, p) != 0)
+        goto fail;
+    if (db_commit(db, p) != 0)
+        goto fail;
+    rc = 0;
+    goto out;
+fail:
+    db_rollback(db);
+out:
+    json_decref(binds);
+    return rc;
+}
+
+int sessions_clear_attempts(struct db *db, const char *email, struct problem *p)
+{
+    char key[256];
+    json_t *binds;
+    int rc;
+
+    email_key(email, key);
+    binds = json_pack("{s:s}", "email_key", key);
+    rc = run(db, SQL_FAILURE_CLEAR_EMAIL, binds, p);
+    json_decref(binds);
+    return rc;
+}
+
+/* Audit a failed sign-in (the attempt was counted when it was claimed). */
 static void record_failure(struct db *db, const char *key, const char *address, int64_t user_id,
                            const char *reason, const struct op_context *ctx)
 {
     struct problem p;
-    json_t *binds =
-        json_pack("{s:s, s:s, s:s}", "email_key", key, "address", address, "now", ctx->now);
+    json_t *binds = NULL;
     json_t *changes = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
 
+    (void)key, (void)address;
     problem_init(&p);
     if (db_begin_write(db, &p) == 0) {
-        if (run(db, SQL_FAILURE_INSERT, binds, &p) == 0 &&
-            audit_append(db, ctx, "sign_in_failed", "user", user_id, 0, changes, &p) == 0)
+        if (audit_append(db, ctx, "sign_in_failed", "user", user_id, 0, changes, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
     }
@@ -257,7 +302,9 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     json_t *body = api_parse_body(call->request, 0, p), *record = NULL, *binds = NULL;
     json_t *session = NULL;
     char key[256], token[CRYPTO_TOKEN_LEN + 1], token_hash[65], csrf[CRYPTO_TOKEN_LEN + 1];
-    char expires_at[TIMESTAMP_LEN];
+    char expires_at[TIMESTAMP_LEN], new_hash[CRYPTO_PASSWORD_HASH_LEN] = "";
+    json_t *recovery_note = NULL;
+    int used_recovery = 0;
     const char *email, *password, *address = call->request->client_address;
     const char *second_factor;
     int64_t user_id = 0;
@@ -273,13 +320,14 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     email = json_string_value(json_object_get(record, "email"));
     password = json_string_value(json_object_get(record, "password"));
     email_key(email, key);
-    if (db_begin_read(call->db, p) != 0)
+    if (sessions_claim_attempt(call->db, email, address, &call->ctx, &wait, p) != 0)
         goto out;
-    wait = throttle_wait(call->db, key, address, now, p);
-    if (wait == 0 && settings_read(call->db, &settings, p) == 0 &&
-        accounts_find(call->db, email, &user_id, p) == 0 && user_id != 0)
-        found = load_user(call->db, user_id, &u, p);
-    db_rollback(call->db);
+    if (wait == 0 && db_begin_read(call->db, p) == 0) {
+        if (settings_read(call->db, &settings, p) == 0 &&
+            accounts_find(call->db, email, &user_id, p) == 0 && user_id != 0)
+            found = load_user(call->db, user_id, &u, p);
+        db_rollback(call->db);
+    }
     if (wait < 0 || found < 0 || p->kind != PROBLEM_NONE)
         goto out;
     if (wait > 0) {
@@ -307,6 +355,11 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     call->ctx.actor.type = ACTOR_USER;
     call->ctx.actor.id = u.id;
     snprintf(call->ctx.actor.label, sizeof(call->ctx.actor.label), "%s", u.email);
+    /* A hash made with older parameters is replaced now that the password is known (made
+     * before taking the write lock; stored in the sign-in's transaction). */
+    if (crypto_password_needs_rehash(u.password_hash) &&
+        crypto_password_hash(password, new_hash) != 0)
+        new_hash[0] = '\0';
     if (db_begin_write(call->db, p) != 0)
         goto out;
     if (u.totp_enabled) {
@@ -331,6 +384,11 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
             goto out;
         }
         second_factor = "verified";
+        used_recovery = json_object_get(record, "totp_code") == NULL ||
+                        json_is_null(json_object_get(record, "totp_code"));
+        if (used_recovery)
+            recovery_note =
+                json_pack("{s:{s:n, s:s}}", "second_factor", "before", "after", "recovery_code");
     } else if (strcmp(u.role, "admin") == 0 || strcmp(u.role, "attorney") == 0 ||
                settings.require_totp_for_all) {
         second_factor = "not_enrolled";
@@ -343,9 +401,11 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     if (run(call->db, SQL_SESSION_INSERT, binds, p) != 0)
         goto fail;
     json_decref(binds);
-    binds = json_pack("{s:s}", "email_key", key);
-    if (run(call->db, SQL_FAILURE_CLEAR_EMAIL, binds, p) != 0 ||
-        audit_append(call->db, &call->ctx, "sign_in", "user", u.id, 0, NULL, p) != 0)
+    binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);
+    if ((new_hash[0] && run(call->db, SQL_USER_REHASH, binds, p) != 0) ||
+        sessions_clear_attempts(call->db, email, p) != 0 ||
+        audit_append(call->db, &call->ctx, "sign_in", "user", u.id, 0,
+                     used_recovery ? recovery_note : NULL, p) != 0)
         goto fail;
     session = session_json(call->db, u.id, csrf, second_factor, expires_at, p);
     if (session == NULL || db_commit(call->db, p) != 0)
@@ -355,20 +415,14 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
              secure_cookies ? "; Secure" : "");
     api_reply_json(reply, 201, session);
     session = NULL;
-    /* A hash made with older parameters is replaced now that the password is known. */
-    if (crypto_password_needs_rehash(u.password_hash)) {
-        struct problem ignored;
-
-        problem_init(&ignored);
-        accounts_set_password(call->db, u.id, password, &call->ctx, &ignored);
-        problem_clear(&ignored);
-    }
     goto out;
 fail:
     db_rollback(call->db);
 out:
     memset(&u, 0, sizeof(u));
     memset(token, 0, sizeof(token));
+    memset(new_hash, 0, sizeof(new_hash));
+    json_decref(recovery_note);
     json_decref(session);
     json_decref(binds);
     json_decref(record);
@@ -411,7 +465,7 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
 void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
 {
     unsigned char raw[TOTP_SECRET_BYTES];
-    char base32[TOTP_BASE32_SIZE], hex[TOTP_SECRET_BYTES * 2 + 1], uri[512];
+    char base32[TOTP_BASE32_SIZE], hex[TOTP_SECRET_BYTES * 2 + 1], uri[1024];
     struct sign_in_user u;
     json_t *binds = NULL;
     char *sealed = NULL;

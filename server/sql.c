@@ -348,6 +348,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                           " totp_secret, totp_pending_secret, totp_last_step FROM users"
                           " WHERE id = :id"},
 
+    [SQL_USER_REHASH] = {"user_rehash",
+                         "UPDATE users SET password_hash = :password_hash WHERE id = :id"},
     [SQL_RECOVERY_INSERT] = {"recovery_insert", "INSERT INTO recovery_codes (user_id, code_hash)"
                                                 " VALUES (:user_id, :code_hash)"},
     [SQL_RECOVERY_UNUSED] = {"recovery_unused",

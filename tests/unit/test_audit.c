@@ -81,6 +81,11 @@ int main(void)
     int64_t events = 0, broken = 0;
 
     crypto_init();
+    {
+        unsigned char key[CRYPTO_KEY_BYTES] = {5};
+
+        crypto_use_audit_key(key);
+    }
     problem_init(&p);
     db = db_open(":memory:", &p);
     if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0)
@@ -92,6 +97,14 @@ int main(void)
     CHECK(append("read_identifiers", 1, NULL) == 0);
     CHECK(append("delete", 1, NULL) == 0);
     CHECK(verify(&events, &broken) == 0 && events == 4);
+    /* Another key cannot have made this chain. */
+    {
+        unsigned char other[CRYPTO_KEY_BYTES] = {6}, key[CRYPTO_KEY_BYTES] = {5};
+
+        crypto_use_audit_key(other);
+        CHECK(verify(&events, &broken) == 1 && broken == 1);
+        crypto_use_audit_key(key);
+    }
 
     /* The database refuses to change or remove an event. */
     CHECK(db_exec(db, "UPDATE audit_events SET action = 'x' WHERE id = 2", &p) != 0);
@@ -99,11 +112,14 @@ int main(void)
     CHECK(db_exec(db, "DELETE FROM audit_events WHERE id = 2", &p) != 0);
     problem_clear(&p);
 
-    /* Behind the triggers' back: an altered event is caught... */
+    /* Behind the triggers' back: removing the newest event is caught by the recorded head... */
     CHECK(db_exec(db,
                   "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;"
-                  "UPDATE audit_events SET changes = '{}' WHERE id = 1",
+                  "DELETE FROM audit_events WHERE id = 4",
                   &p) == 0);
+    CHECK(verify(&events, &broken) == 1 && broken == 3);
+    /* ...an altered event by its hash... */
+    CHECK(db_exec(db, "UPDATE audit_events SET changes = '{}' WHERE id = 1", &p) == 0);
     CHECK(verify(&events, &broken) == 1 && broken == 1);
     /* ...and so is a removed one (the next no longer follows its predecessor). */
     CHECK(db_exec(db, "DELETE FROM audit_events WHERE id = 1", &p) == 0);

@@ -108,6 +108,7 @@ int main(void)
         unsigned char key[CRYPTO_KEY_BYTES] = {7};
 
         crypto_use_key(key);
+        crypto_use_audit_key(key);
     }
     dates_set_timezone("America/New_York");
     problem_init(&p);
