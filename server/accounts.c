@@ -158,7 +158,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
     if (user == NULL)
         goto fail;
     changes = audit_changes(NULL, user, user_fields_audited, NULL);
-    if (audit_append(db, ctx, "user_create", "user", id, 0, changes, p) != 0 ||
+    if (audit_append(db, ctx, "user_create", "users", id, 0, changes, p) != 0 ||
         db_commit(db, p) != 0) {
         json_decref(user);
         user = NULL;
@@ -211,7 +211,7 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
     if (db_begin_write(db, p) != 0)
         goto out;
     if (run(db, SQL_USER_SET_PASSWORD, binds, p) != 0 || end_sessions(db, user_id, p) != 0 ||
-        audit_append(db, ctx, "password_change", "user", user_id, 0, NULL, p) != 0 ||
+        audit_append(db, ctx, "password_change", "users", user_id, 0, NULL, p) != 0 ||
         db_commit(db, p) != 0) {
         db_rollback(db);
         goto out;
@@ -266,7 +266,7 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
     if (user == NULL)
         goto fail;
     changes = audit_changes(current, user, user_fields_audited, NULL);
-    if (audit_append(db, ctx, "user_update", "user", id, 0, changes, p) != 0 ||
+    if (audit_append(db, ctx, "user_update", "users", id, 0, changes, p) != 0 ||
         db_commit(db, p) != 0) {
         json_decref(user);
         user = NULL;

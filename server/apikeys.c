@@ -107,7 +107,7 @@ json_t *apikeys_create(struct db *db, const json_t *body, int64_t created_by,
         goto fail;
     changes = json_pack("{s:{s:n, s:O}, s:{s:n, s:O}}", "name", "before", "after",
                         json_object_get(result, "name"), "scopes", "before", "after", scopes);
-    if (audit_append(db, ctx, "api_key_create", "api_key", id, 0, changes, p) != 0 ||
+    if (audit_append(db, ctx, "api_key_create", "api_keys", id, 0, changes, p) != 0 ||
         db_commit(db, p) != 0) {
         json_decref(result);
         result = NULL;
@@ -180,7 +180,7 @@ void apikeys_delete(struct api_call *call, struct api_reply *reply)
         problem_set(&call->p, PROBLEM_NOT_FOUND, "no API key with id %lld", (long long)call->id);
         goto fail;
     }
-    if (audit_append(call->db, &call->ctx, "api_key_revoke", "api_key", call->id, 0, NULL,
+    if (audit_append(call->db, &call->ctx, "api_key_revoke", "api_keys", call->id, 0, NULL,
                      &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;

@@ -8,9 +8,9 @@
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
-static const char *const audit_entities[] = {"client",    "parole_request", "filing",     "rfe",
-                                             "interview", "decision",       "expiration", "user",
-                                             "api_key",   "session",        "settings",   NULL};
+static const char *const audit_entities[] = {
+    "clients",     "parole_requests", "filings",  "rfes",     "interviews", "decisions",
+    "expirations", "users",           "api_keys", "settings", NULL};
 static const char *const audit_actor_types[] = {"user", "api_key", "cli", "system", NULL};
 
 static const struct filter_spec audit_filters[] = {

@@ -124,7 +124,7 @@ static void client_present_in_list(json_t *record)
 const struct resource_spec clients_resource = {
     .collection = "clients",
     .noun = "client",
-    .entity = "client",
+    .entity = "clients",
     .sql_table = "clients",
     .encrypted = client_encrypted,
     .audited_reads = client_identifiers,

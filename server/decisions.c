@@ -46,7 +46,7 @@ static const char *const decision_encrypted[] = {"notes", NULL};
 
 const struct resource_spec decisions_resource = {
     .collection = "decisions",
-    .entity = "decision",
+    .entity = "decisions",
     .sql_table = "decisions",
     .encrypted = decision_encrypted,
     .sql_next_id = SQL_NEXT_ID_DECISIONS,

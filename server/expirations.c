@@ -65,7 +65,7 @@ static const char *const expiration_encrypted[] = {"notes", NULL};
 
 const struct resource_spec expirations_resource = {
     .collection = "expirations",
-    .entity = "expiration",
+    .entity = "expirations",
     .sql_table = "expirations",
     .encrypted = expiration_encrypted,
     .sql_next_id = SQL_NEXT_ID_EXPIRATIONS,

@@ -134,7 +134,7 @@ static const char *const filing_encrypted[] = {"notes", NULL};
 
 const struct resource_spec filings_resource = {
     .collection = "filings",
-    .entity = "filing",
+    .entity = "filings",
     .sql_table = "filings",
     .encrypted = filing_encrypted,
     .sql_next_id = SQL_NEXT_ID_FILINGS,

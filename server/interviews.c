@@ -32,7 +32,7 @@ static const char *const interview_encrypted[] = {"notes", NULL};
 
 const struct resource_spec interviews_resource = {
     .collection = "interviews",
-    .entity = "interview",
+    .entity = "interviews",
     .sql_table = "interviews",
     .encrypted = interview_encrypted,
     .sql_next_id = SQL_NEXT_ID_INTERVIEWS,

@@ -127,7 +127,7 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
 const struct resource_spec parole_requests_resource = {
     .collection = "parole-requests",
     .noun = "parole request",
-    .entity = "parole_request",
+    .entity = "parole_requests",
     .sql_table = "parole_requests",
     .is_parole_request = 1,
     .encrypted = request_encrypted,

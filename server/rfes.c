@@ -31,7 +31,7 @@ static const char *const rfe_encrypted[] = {"summary", NULL};
 
 const struct resource_spec rfes_resource = {
     .collection = "rfes",
-    .entity = "rfe",
+    .entity = "rfes",
     .sql_table = "rfes",
     .encrypted = rfe_encrypted,
     .sql_next_id = SQL_NEXT_ID_RFES,

@@ -183,7 +183,7 @@ static void record_failure(struct db *db, const char *key, const char *address, 
     (void)key, (void)address;
     problem_init(&p);
     if (db_begin_write(db, &p) == 0) {
-        if (audit_append(db, ctx, "sign_in_failed", "user", user_id, 0, changes, &p) == 0)
+        if (audit_append(db, ctx, "sign_in_failed", "users", user_id, 0, changes, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
     }
@@ -404,7 +404,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);
     if ((new_hash[0] && run(call->db, SQL_USER_REHASH, binds, p) != 0) ||
         sessions_clear_attempts(call->db, email, p) != 0 ||
-        audit_append(call->db, &call->ctx, "sign_in", "user", u.id, 0,
+        audit_append(call->db, &call->ctx, "sign_in", "users", u.id, 0,
                      used_recovery ? recovery_note : NULL, p) != 0)
         goto fail;
     session = session_json(call->db, u.id, csrf, second_factor, expires_at, p);
@@ -449,7 +449,7 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
 
     if (db_begin_write(call->db, &call->p) == 0) {
         if (run(call->db, SQL_SESSION_DELETE, binds, &call->p) == 0 &&
-            audit_append(call->db, &call->ctx, "sign_out", "user", call->principal->user_id, 0,
+            audit_append(call->db, &call->ctx, "sign_out", "users", call->principal->user_id, 0,
                          NULL, &call->p) == 0 &&
             db_commit(call->db, &call->p) == 0) {
             reply->status = 204;
@@ -577,7 +577,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)call->principal->session_id, "second_factor",
                       "verified");
     if (run(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
-        audit_append(call->db, &call->ctx, "totp_enable", "user", u.id, 0, NULL, &call->p) != 0 ||
+        audit_append(call->db, &call->ctx, "totp_enable", "users", u.id, 0, NULL, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;
     api_reply_json(reply, 200, json_pack("{s:O}", "recovery_codes", list));
