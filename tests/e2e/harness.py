@@ -468,9 +468,18 @@ RECOVERY_RE = re.compile(r"^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
 KEY_RE = re.compile(r"^pt_([^_]+)_(.+)$")
 
 
-def strong_password():
-    """A random password no dictionary check can object to."""
-    return "Pt-%s-%s" % (secrets.token_urlsafe(15), secrets.token_hex(3))
+def strong_password(length=24):
+    """A random password no dictionary check can object to: random letters, digits and a few
+    signs, never two neighbours that are consecutive characters (cracklib calls a password with
+    more than four such steps "too simplistic/systematic")."""
+    alphabet = string.ascii_letters + string.digits + "-_.!#"
+    out = ["P", "t", "-"]
+    while len(out) < length:
+        c = secrets.choice(alphabet)
+        if abs(ord(c.lower()) - ord(out[-1].lower())) <= 1:
+            continue
+        out.append(c)
+    return "".join(out)
 
 
 def unique_email(tag="user"):

@@ -13,8 +13,8 @@ import sqlite3
 import unittest
 import urllib.parse
 
-from harness import (CHILDREN, RFC3339_UTC_RE, Account, ApiTestCase, fresh_source, run_cli,
-                     strong_password, token, unique_email)
+from harness import (CHILDREN, KEY_RE, RFC3339_UTC_RE, Account, ApiTestCase, fresh_source,
+                     run_cli, strong_password, token, unique_email)
 
 ENTITY = {"clients": "clients", "parole-requests": "parole_requests", "filings": "filings",
           "rfes": "rfes", "interviews": "interviews", "decisions": "decisions",
@@ -265,7 +265,7 @@ class Trail(AuditCase):
         for e in events:
             self.assertEventShape(e)
             self.assertNotInEvent(e, account.password, wrong, key, account.totp_secret,
-                                  key.split("_")[-1])
+                                  KEY_RE.match(key).group(2))
         e = self.one(events, rids["user_create"], "user_create")
         self.assertAdminActor(e)
         self.assertEqual((e["entity"], e["entity_id"]), ("users", account.id))
@@ -459,14 +459,16 @@ class Tamper(AuditCase):
             self.assertEqual(c.execute("SELECT count(*) FROM audit_events").fetchone()[0], n)
         code, out, err = self.server.cli("audit", "verify")
         self.assertEqual(code, 0, out + err)
-        # A copy for the second kind of tampering (deleting a row).
+        # Copies for the other kinds of tampering (deleting a row, cutting off the newest).
         copy_dir = os.path.join(self.server.dir, "copy")
         os.mkdir(copy_dir)
         copy = os.path.join(copy_dir, "test.db")
-        with self.sqlite() as src, self.sqlite(copy) as dst:
-            src.backup(dst)
-        if os.path.exists(db + ".key"):
-            shutil.copy(db + ".key", copy + ".key")
+        copy2 = os.path.join(copy_dir, "tail.db")
+        for path in (copy, copy2):
+            with self.sqlite() as src, self.sqlite(path) as dst:
+                src.backup(dst)
+            if os.path.exists(db + ".key"):
+                shutil.copy(db + ".key", path + ".key")
         # Drop the triggers and change one event's recorded changes.
         with self.sqlite() as c:
             for t in triggers:
@@ -489,6 +491,14 @@ class Tamper(AuditCase):
         m = re.search(r"audit trail broken at event (\d+)", out + err)
         self.assertIsNotNone(m, out + err)
         self.assertGreaterEqual(int(m.group(1)), target)
+        # Cutting off the newest event is noticed too (the server records the chain's head).
+        with self.sqlite(copy2) as c:
+            for t in triggers:
+                c.execute('DROP TRIGGER "%s"' % t)
+            last = c.execute("SELECT max(id) FROM audit_events").fetchone()[0]
+            c.execute("DELETE FROM audit_events WHERE id = ?", (last,))
+        code, out, err = run_cli("audit", "verify", "--db", copy2)
+        self.assertEqual(code, 1, "deleting the newest event went unnoticed: " + out + err)
 
 
 if __name__ == "__main__":

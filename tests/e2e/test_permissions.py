@@ -250,9 +250,9 @@ class Permissions(ApiTestCase):
                         problems.append("POST /api/v1/session as %s -> %d (expected 201)"
                                         % (identity, r.status))
                 self.check(method, template, permission, identity, r, problems)
-        self.assertFalse(problems, "%d of %d checks failed:\n  %s"
-                         % (len(problems), len(routes) * len(IDENTITIES),
-                            "\n  ".join(problems)))
+        if problems:
+            self.fail("%d of %d checks failed:\n  %s"
+                      % (len(problems), len(routes) * len(IDENTITIES), "\n  ".join(problems)))
 
     def test_head_needs_credentials_too(self):
         ids = self.fixtures()["ids"]
@@ -267,7 +267,8 @@ class Permissions(ApiTestCase):
             r = self.request("HEAD", path, auth=self.fixtures()["who"]["admin"], validate=False)
             if r.status in (401, 403):
                 problems.append("HEAD %s as admin -> %d" % (template, r.status))
-        self.assertFalse(problems, "\n".join(problems))
+        if problems:
+            self.fail("\n".join(problems))
 
     def test_sessions_survive_the_walk(self):
         """The walk's requests changed nothing they should not have: every identity still
