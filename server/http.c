@@ -255,7 +255,8 @@ static void take_upload(struct request_state *state, const char *data, size_t si
     state->body_len += size;
 }
 
-/* The peer's address as text (for sign-in throttling; never logged). */
+/* The peer's address as text, IPv6 reduced to its /64 (for sign-in throttling; never
+ * logged). */
 static void client_address(struct MHD_Connection *connection, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *info =
@@ -266,9 +267,13 @@ static void client_address(struct MHD_Connection *connection, char *out, size_t 
     if (sa != NULL && sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
                   (socklen_t)size);
-    else if (sa != NULL && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)size);
+    else if (sa != NULL && sa->sa_family == AF_INET6) {
+        /* One IPv6 subscriber holds a whole /64: throttle by it, not by each address. */
+        struct in6_addr network = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+
+        memset(network.s6_addr + 8, 0, 8);
+        inet_ntop(AF_INET6, &network, out, (socklen_t)size);
+    }
 }
 
 /* Run the API for a request whose body has fully arrived and queue its reply. */

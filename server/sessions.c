@@ -398,7 +398,8 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     binds = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "token_hash", token_hash, "user_id",
                       (json_int_t)u.id, "csrf_token", csrf, "second_factor", second_factor, "now",
                       call->ctx.now, "expires_at", expires_at);
-    if (run(call->db, SQL_SESSION_INSERT, binds, p) != 0)
+    if (run(call->db, SQL_SESSION_INSERT, binds, p) != 0 ||
+        run(call->db, SQL_SESSION_PRUNE, binds, p) != 0) /* sessions past their absolute end */
         goto fail;
     json_decref(binds);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);

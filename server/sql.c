@@ -375,6 +375,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_SESSION_DELETE_USER] = {"session_delete_user",
                                  "DELETE FROM sessions WHERE user_id = :user_id"},
 
+    [SQL_SESSION_PRUNE] = {"session_prune", "DELETE FROM sessions WHERE expires_at <= :now"},
     [SQL_KEY_INSERT] = {"key_insert",
                         "INSERT INTO api_keys (name, scopes, prefix, secret_hash, created_by,"
                         " created_at) VALUES (:name, :scopes, :prefix, :secret_hash,"
