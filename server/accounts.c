@@ -47,25 +47,6 @@ static const char *const patch_read_only[] = {"id",      "email",        "create
 static const struct field_table patch_table = {
     patch_fields, sizeof(patch_fields) / sizeof(patch_fields[0]), patch_read_only};
 
-/* Run one statement with binds to completion (inside the caller's transaction). */
-static int run(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, sql, p);
-    enum db_step step;
-
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
-        db_finish(stmt);
-        return -1;
-    }
-    step = db_step(stmt);
-    db_finish(stmt);
-    if (step == DB_CONSTRAINT_UNIQUE)
-        return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sql_name(sql));
-    if (step != DB_DONE)
-        return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    return 0;
-}
-
 /* Check a password against the policy: a refusal is a field error on "password"; a dictionary
  * that cannot be read is a 503 (the password is refused, never let through). Returns -1 only
  * for the 503. */
@@ -151,7 +132,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
     binds = json_pack("{s:O, s:O, s:O, s:s, s:s}", "email", json_object_get(record, "email"),
                       "name", json_object_get(record, "name"), "role",
                       json_object_get(record, "role"), "password_hash", hash, "now", ctx->now);
-    if (run(db, SQL_USER_INSERT, binds, p) != 0)
+    if (resource_exec(db, SQL_USER_INSERT, binds, p) != 0)
         goto fail;
     id = db_last_insert_id(db);
     user = read_user(db, id, p);
@@ -179,7 +160,7 @@ out:
 static int end_sessions(struct db *db, int64_t user_id, struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)user_id);
-    int rc = run(db, SQL_SESSION_DELETE_USER, binds, p);
+    int rc = resource_exec(db, SQL_SESSION_DELETE_USER, binds, p);
 
     json_decref(binds);
     return rc;
@@ -210,7 +191,8 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
                       ctx->now);
     if (db_begin_write(db, p) != 0)
         goto out;
-    if (run(db, SQL_USER_SET_PASSWORD, binds, p) != 0 || end_sessions(db, user_id, p) != 0 ||
+    if (resource_exec(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
+        end_sessions(db, user_id, p) != 0 ||
         audit_append(db, ctx, "password_change", "users", user_id, 0, NULL, p) != 0 ||
         db_commit(db, p) != 0) {
         db_rollback(db);
@@ -256,7 +238,7 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
                       json_object_get(record, "name"), "role", json_object_get(record, "role"),
                       "disabled", json_object_get(record, "disabled"), "version",
                       json_object_get(current, "version"), "now", ctx->now);
-    if (run(db, SQL_USER_UPDATE, binds, p) != 0)
+    if (resource_exec(db, SQL_USER_UPDATE, binds, p) != 0)
         goto fail;
     if ((json_is_true(json_object_get(record, "disabled")) ||
          !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&
@@ -305,19 +287,7 @@ static json_t *user_row(db_stmt *stmt, const void *arg, struct problem *p)
 
 void accounts_list(struct api_call *call, struct api_reply *reply)
 {
-    static const struct filter_spec none[] = {{.name = NULL}};
-    json_t *binds = json_object(), *page = NULL;
-    int64_t limit;
-
-    if (resource_parse_list_query(none, call->request->query, call->request->query_count, binds,
-                                  &limit, &call->p) == 0 &&
-        db_begin_read(call->db, &call->p) == 0) {
-        page = resource_page(call->db, SQL_USER_LIST, binds, limit, user_row, NULL, &call->p);
-        db_rollback(call->db);
-    }
-    json_decref(binds);
-    if (page != NULL)
-        api_reply_json(reply, 200, page);
+    api_reply_simple_list(call, SQL_USER_LIST, user_row, reply);
 }
 
 void accounts_post(struct api_call *call, struct api_reply *reply)

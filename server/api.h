@@ -63,6 +63,11 @@ json_t *api_parse_body(const struct api_request *request, int allow_merge_patch,
  * or -1 with a 400 naming If-Match in *p. */
 int api_parse_if_match(const char *header, struct if_match *cond, struct problem *p);
 
+/* Reply with one page of a list statement that takes only limit/cursor (users, API keys),
+ * each row turned into an item by convert. */
+void api_reply_simple_list(struct api_call *call, enum sql_id sql, resource_row_fn convert,
+                           struct api_reply *reply);
+
 /* Reply with a JSON body (the reply takes the reference). */
 void api_reply_json(struct api_reply *reply, int status, json_t *body);
 

@@ -129,19 +129,7 @@ out:
 
 void apikeys_list(struct api_call *call, struct api_reply *reply)
 {
-    static const struct filter_spec none[] = {{.name = NULL}};
-    json_t *binds = json_object(), *page = NULL;
-    int64_t limit;
-
-    if (resource_parse_list_query(none, call->request->query, call->request->query_count, binds,
-                                  &limit, &call->p) == 0 &&
-        db_begin_read(call->db, &call->p) == 0) {
-        page = resource_page(call->db, SQL_KEY_LIST, binds, limit, key_row, NULL, &call->p);
-        db_rollback(call->db);
-    }
-    json_decref(binds);
-    if (page != NULL)
-        api_reply_json(reply, 200, page);
+    api_reply_simple_list(call, SQL_KEY_LIST, key_row, reply);
 }
 
 void apikeys_post(struct api_call *call, struct api_reply *reply)

@@ -53,6 +53,24 @@ static int not_found(const struct resource_spec *spec, int64_t id, struct proble
     return problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %lld", spec->noun, (long long)id);
 }
 
+int resource_exec(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, sql, p);
+    enum db_step step;
+
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
+        db_finish(stmt);
+        return -1;
+    }
+    step = db_step(stmt);
+    db_finish(stmt);
+    if (step == DB_CONSTRAINT_UNIQUE)
+        return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sql_name(sql));
+    if (step != DB_DONE)
+        return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return 0;
+}
+
 int resource_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
                         struct problem *p)
 {

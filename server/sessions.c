@@ -38,22 +38,6 @@ struct sign_in_user {
     int64_t totp_last_step;
 };
 
-/* Run one statement with binds to completion (inside the caller's transaction). */
-static int run(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, sql, p);
-    int rc = -1;
-
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
-        if (db_step(stmt) == DB_DONE)
-            rc = 0;
-        else
-            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    }
-    db_finish(stmt);
-    return rc;
-}
-
 /* Load a user's sign-in data. Returns 1 when found, 0 when not, -1 on error. */
 static int load_user(struct db *db, int64_t id, struct sign_in_user *u, struct problem *p)
 {
@@ -140,13 +124,13 @@ int sessions_claim_attempt(struct db *db, const char *email, const char *address
                       "since", since);
     if (db_begin_write(db, p) != 0)
         goto out;
-    if (run(db, SQL_FAILURE_PRUNE, binds, p) != 0)
+    if (resource_exec(db, SQL_FAILURE_PRUNE, binds, p) != 0)
         goto fail;
     *wait = throttle_wait(db, key, address, now, p);
     if (*wait < 0)
         goto fail;
     /* Counted as a failure until it succeeds: parallel attempts all see each other. */
-    if (*wait == 0 && run(db, SQL_FAILURE_INSERT, binds, p) != 0)
+    if (*wait == 0 && resource_exec(db, SQL_FAILURE_INSERT, binds, p) != 0)
         goto fail;
     if (db_commit(db, p) != 0)
         goto fail;
@@ -167,7 +151,7 @@ int sessions_clear_attempts(struct db *db, const char *email, struct problem *p)
 
     email_key(email, key);
     binds = json_pack("{s:s}", "email_key", key);
-    rc = run(db, SQL_FAILURE_CLEAR_EMAIL, binds, p);
+    rc = resource_exec(db, SQL_FAILURE_CLEAR_EMAIL, binds, p);
     json_decref(binds);
     return rc;
 }
@@ -235,7 +219,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
             json_t *binds =
                 json_pack("{s:I, s:I}", "id", (json_int_t)u->id, "step", (json_int_t)step);
 
-            ok = run(db, SQL_USER_SET_TOTP_STEP, binds, p) == 0 ? 1 : -1;
+            ok = resource_exec(db, SQL_USER_SET_TOTP_STEP, binds, p) == 0 ? 1 : -1;
             json_decref(binds);
         }
         memset(raw, 0, sizeof(raw));
@@ -259,7 +243,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
         json_decref(binds);
         if (match != 0) {
             binds = json_pack("{s:I, s:s}", "id", (json_int_t)match, "now", ctx->now);
-            ok = run(db, SQL_RECOVERY_USE, binds, p) == 0 ? 1 : -1;
+            ok = resource_exec(db, SQL_RECOVERY_USE, binds, p) == 0 ? 1 : -1;
             json_decref(binds);
         }
     }
@@ -398,12 +382,13 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     binds = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "token_hash", token_hash, "user_id",
                       (json_int_t)u.id, "csrf_token", csrf, "second_factor", second_factor, "now",
                       call->ctx.now, "expires_at", expires_at);
-    if (run(call->db, SQL_SESSION_INSERT, binds, p) != 0 ||
-        run(call->db, SQL_SESSION_PRUNE, binds, p) != 0) /* sessions past their absolute end */
+    if (resource_exec(call->db, SQL_SESSION_INSERT, binds, p) != 0 ||
+        resource_exec(call->db, SQL_SESSION_PRUNE, binds, p) !=
+            0) /* sessions past their absolute end */
         goto fail;
     json_decref(binds);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);
-    if ((new_hash[0] && run(call->db, SQL_USER_REHASH, binds, p) != 0) ||
+    if ((new_hash[0] && resource_exec(call->db, SQL_USER_REHASH, binds, p) != 0) ||
         sessions_clear_attempts(call->db, email, p) != 0 ||
         audit_append(call->db, &call->ctx, "sign_in", "users", u.id, 0,
                      used_recovery ? recovery_note : NULL, p) != 0)
@@ -449,7 +434,7 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
     json_t *binds = json_pack("{s:I}", "id", (json_int_t)call->principal->session_id);
 
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (run(call->db, SQL_SESSION_DELETE, binds, &call->p) == 0 &&
+        if (resource_exec(call->db, SQL_SESSION_DELETE, binds, &call->p) == 0 &&
             audit_append(call->db, &call->ctx, "sign_out", "users", call->principal->user_id, 0,
                          NULL, &call->p) == 0 &&
             db_commit(call->db, &call->p) == 0) {
@@ -487,7 +472,8 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
         snprintf(hex + 2 * i, 3, "%02x", raw[i]);
     sealed = crypto_field_encrypt("users", "totp_pending_secret", u.id, hex);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "secret", sealed ? sealed : "");
-    if (sealed == NULL || run(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
+    if (sealed == NULL ||
+        resource_exec(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;
     api_reply_json(reply, 201, json_pack("{s:s, s:s}", "secret", base32, "otpauth_uri", uri));
@@ -556,11 +542,11 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     sealed = crypto_field_encrypt("users", "totp_secret", u.id, hex);
     binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)u.id, "step", (json_int_t)step,
                       "secret", sealed ? sealed : "", "now", call->ctx.now);
-    if (sealed == NULL || run(call->db, SQL_USER_ENABLE_TOTP, binds, &call->p) != 0)
+    if (sealed == NULL || resource_exec(call->db, SQL_USER_ENABLE_TOTP, binds, &call->p) != 0)
         goto fail;
     json_decref(binds);
     binds = json_pack("{s:I}", "user_id", (json_int_t)u.id);
-    if (run(call->db, SQL_RECOVERY_DELETE_ALL, binds, &call->p) != 0)
+    if (resource_exec(call->db, SQL_RECOVERY_DELETE_ALL, binds, &call->p) != 0)
         goto fail;
     recovery_codes_new(codes, RECOVERY_CODE_COUNT);
     list = json_array();
@@ -570,14 +556,14 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
         crypto_sha256_hex(codes[i], strlen(codes[i]), hash);
         json_decref(binds);
         binds = json_pack("{s:I, s:s}", "user_id", (json_int_t)u.id, "code_hash", hash);
-        if (run(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)
+        if (resource_exec(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)
             goto fail;
         json_array_append_new(list, json_string(codes[i]));
     }
     json_decref(binds);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)call->principal->session_id, "second_factor",
                       "verified");
-    if (run(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
+    if (resource_exec(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
         audit_append(call->db, &call->ctx, "totp_enable", "users", u.id, 0, NULL, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;

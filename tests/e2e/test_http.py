@@ -22,6 +22,21 @@ def allow_set(r):
     return {m.strip().upper() for m in (r.header("Allow") or "").split(",") if m.strip()}
 
 
+def _read_status(s):
+    """Read what the server sends until it closes; the status of its answer, or None."""
+    data = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not chunk:
+            break
+        data += chunk
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+    return int(m.group(1)) if m else None
+
+
 class Http(ApiTestCase):
 
     def count_clients(self):
@@ -114,17 +129,7 @@ class Http(ApiTestCase):
                 s.sendall(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            data = b""
-            while True:
-                try:
-                    chunk = s.recv(65536)
-                except (ConnectionResetError, socket.timeout):
-                    break
-                if not chunk:
-                    break
-                data += chunk
-            m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
-            return int(m.group(1)) if m else None
+            return _read_status(s)
         finally:
             s.close()
 
@@ -184,17 +189,7 @@ class Http(ApiTestCase):
                 s.sendall(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            data = b""
-            while True:
-                try:
-                    chunk = s.recv(65536)
-                except (ConnectionResetError, socket.timeout):
-                    break
-                if not chunk:
-                    break
-                data += chunk
-            m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
-            return int(m.group(1)) if m else None
+            return _read_status(s)
         finally:
             s.close()
 
