@@ -11,6 +11,7 @@
 #include "apikeys.h"
 #include "audit.h"
 #include "auth.h"
+#include "deadlines.h"
 #include "resources.h"
 #include "sessions.h"
 #include "settings.h"
@@ -70,6 +71,11 @@ PLAIN(accounts_patch)
 PLAIN(apikeys_list)
 PLAIN(apikeys_post)
 PLAIN(apikeys_delete)
+PLAIN(deadlines_list)
+PLAIN(deadlines_of_request)
+PLAIN(deadline_rules_list)
+PLAIN(deadline_rules_get)
+PLAIN(deadline_rules_patch)
 #undef PLAIN
 
 #define REQUESTS "/api/v1/parole-requests/{id}/"
@@ -111,10 +117,15 @@ static const struct route routes[] = {
     {"GET", "/api/v1/settings", PERM_ADMIN, handle_settings_get, NULL, 0},
     {"PATCH", "/api/v1/settings", PERM_ADMIN, handle_settings_patch, NULL, 0},
     {"GET", "/api/v1/audit-events", PERM_ADMIN, handle_audit_list, NULL, 0},
+    {"GET", "/api/v1/deadline-rules", PERM_ADMIN, plain_deadline_rules_list, NULL, 0},
+    {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, plain_deadline_rules_get, NULL, 0},
+    {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, plain_deadline_rules_patch, NULL, 0},
+    {"GET", "/api/v1/deadlines", PERM_READ, plain_deadlines_list, NULL, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
     {"GET", REQUESTS "timeline", PERM_READ, handle_timeline, &parole_requests_resource, 0},
     {"GET", REQUESTS "history", PERM_READ, handle_history, &parole_requests_resource, 0},
+    {"GET", REQUESTS "deadlines", PERM_READ, plain_deadlines_of_request, NULL, 0},
     CHILD_ROUTES("filings", filings_resource),
     CHILD_ROUTES("rfes", rfes_resource),
     CHILD_ROUTES("interviews", interviews_resource),

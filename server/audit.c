@@ -9,8 +9,8 @@
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 static const char *const audit_entities[] = {
-    "clients",     "parole_requests", "filings",  "rfes",     "interviews", "decisions",
-    "expirations", "users",           "api_keys", "settings", NULL};
+    "clients",     "parole_requests", "filings",  "rfes",     "interviews",     "decisions",
+    "expirations", "users",           "api_keys", "settings", "deadline_rules", NULL};
 static const char *const audit_actor_types[] = {"user", "api_key", "cli", "system", NULL};
 
 static const struct filter_spec audit_filters[] = {

@@ -168,6 +168,30 @@ static json_t *check_value(const struct field_spec *f, const json_t *value, cons
             return NULL;
         }
         return json_incref((json_t *)value);
+    case FIELD_INT_ARRAY: {
+        json_t *item;
+        size_t i, j;
+
+        if (!json_is_array(value) || json_array_size(value) > f->max_items) {
+            problem_add_field(p, f->name, "must be an array of at most %zu integers", f->max_items);
+            return NULL;
+        }
+        json_array_foreach(value, i, item)
+        {
+            if (!json_is_integer(item) || json_integer_value(item) < f->min ||
+                json_integer_value(item) > f->max) {
+                problem_add_field(p, f->name, "entries must be integers from %lld to %lld",
+                                  (long long)f->min, (long long)f->max);
+                return NULL;
+            }
+            for (j = 0; j < i; j++)
+                if (json_equal(item, json_array_get(value, j))) {
+                    problem_add_field(p, f->name, "entries must not repeat");
+                    return NULL;
+                }
+        }
+        return json_incref((json_t *)value);
+    }
     case FIELD_TEXT_ARRAY: {
         json_t *out, *item;
         size_t i;

@@ -21,6 +21,7 @@ enum field_type {
     FIELD_BOOL,       /* true / false, default false */
     FIELD_INT,        /* an integer in min..max */
     FIELD_TEXT_ARRAY, /* an array of at most max_items strings, default [] */
+    FIELD_INT_ARRAY,  /* an array of at most max_items distinct integers in min..max */
 };
 
 enum field_flags {

@@ -612,6 +612,16 @@ static void bind_filter(const struct filter_spec *f, const char *value, json_t *
         json_object_set_new(binds, f->name, json_string(index));
         return;
     }
+    case FILTER_DATE: {
+        struct civil_date date;
+
+        if (dates_parse(value, &date) != 0) {
+            problem_add_field(p, f->name, "must be a real calendar date YYYY-MM-DD");
+            return;
+        }
+        json_object_set_new(binds, f->name, json_string(value));
+        return;
+    }
     case FILTER_TIMESTAMP: {
         char utc[TIMESTAMP_LEN];
 

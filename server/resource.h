@@ -20,6 +20,7 @@ enum filter_kind {
     FILTER_CODE,      /* a code checked by normalize */
     FILTER_SEARCH,    /* free text, folded; every word must occur in the search key */
     FILTER_TIMESTAMP, /* an RFC 3339 instant, bound as UTC text */
+    FILTER_DATE,      /* a calendar date YYYY-MM-DD */
     FILTER_BLIND,     /* an identifier checked by normalize, bound as its blind index */
     FILTER_ASSIGNEE,  /* a user id, or "me" (resolved by the resource's bind_list) */
 };

@@ -85,6 +85,11 @@
     "request_id, changes, prev_hash, hash"
 #define KEY_COLUMNS "id, name, scopes, prefix, created_at, last_used_at"
 
+#define RULE_COLUMNS                                                                               \
+    "id, code, kind, description, program, days, mailed_extra_days, opens_days_before, "           \
+    "lead_times, enabled, effective_from, effective_to, citation_source, citation_date, "          \
+    "created_at, updated_at, version"
+
 struct sql_entry {
     const char *name;
     const char *text;
@@ -418,6 +423,40 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_SESSION_SET_FACTOR] = {"session_set_factor",
                                 "UPDATE sessions SET second_factor = :second_factor"
                                 " WHERE id = :id"},
+    [SQL_RULES_ALL] = {"rules_all", "SELECT " RULE_COLUMNS " FROM deadline_rules ORDER BY id"},
+    [SQL_RULE_GET] = {"rule_get", "SELECT " RULE_COLUMNS " FROM deadline_rules WHERE id = :id"},
+    [SQL_RULE_LIST] = {"rule_list", "SELECT " RULE_COLUMNS " FROM deadline_rules WHERE id > :after"
+                                    " ORDER BY id LIMIT :limit"},
+    [SQL_RULE_UPDATE] =
+        {"rule_update",
+         "UPDATE deadline_rules SET description = :description, days = :days,"
+         " mailed_extra_days = :mailed_extra_days, opens_days_before = :opens_days_before,"
+         " lead_times = :lead_times, enabled = :enabled, effective_from = :effective_from,"
+         " effective_to = :effective_to, citation_source = :citation_source,"
+         " citation_date = :citation_date, updated_at = :now, version = version + 1"
+         " WHERE id = :id AND version = :version"},
+    [SQL_DEADLINE_REQUESTS] =
+        {"deadline_requests",
+         "SELECT p.id, p.client_id, p.program, p.location, " STAGE_EXPRESSION " AS stage"
+         " FROM parole_requests p WHERE (:request_id IS NULL OR p.id = :request_id)"
+         " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"
+         "      OR p.assigned_paralegal_id = :assigned_to) ORDER BY p.id"},
+    [SQL_DEADLINE_RFES] = {"deadline_rfes",
+                           "SELECT id, issued_on, kind, response_due_on, mailed, responded_on"
+                           " FROM rfes WHERE parole_request_id = :id ORDER BY id"},
+    [SQL_DEADLINE_INTERVIEWS] = {"deadline_interviews",
+                                 "SELECT id, kind, scheduled_at, scheduled_at_utc, outcome,"
+                                 " date(scheduled_at_utc, 'localtime') FROM interviews"
+                                 " WHERE parole_request_id = :id ORDER BY id"},
+    [SQL_DEADLINE_DECISIONS] = {"deadline_decisions",
+                                "SELECT id, decided_on, outcome, valid_until, mailed FROM decisions"
+                                " WHERE parole_request_id = :id ORDER BY decided_on, id"},
+    [SQL_DEADLINE_EXPIRATIONS] = {"deadline_expirations",
+                                  "SELECT id, kind, expires_on FROM expirations"
+                                  " WHERE parole_request_id = :id ORDER BY expires_on, id"},
+    [SQL_DEADLINE_FILINGS] = {"deadline_filings",
+                              "SELECT id, kind, filed_on, receipt_number FROM filings"
+                              " WHERE parole_request_id = :id ORDER BY filed_on, id"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
     [SQL_SETTING_PUT] = {"setting_put",
                          "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"

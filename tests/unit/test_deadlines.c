@@ -1,0 +1,245 @@
+/* Unit tests of the deadline engine: every rule, month ends and leap days, the rule in force on
+ * the event's date, program-specific rules, met transitions and statuses, with the clock held
+ * still, against the real migrations and SQL. */
+#include <string.h>
+
+#include "check.h"
+#include "crypto.h"
+#include "deadlines.h"
+#include "migrate.h"
+#include "resources.h"
+
+static struct db *db;
+static struct op_context ctx;
+
+/* Create a record from JSON text; returns its id (0 on failure, reported). */
+static int64_t create(const struct resource_spec *spec, int64_t parent, const char *json)
+{
+    struct problem p;
+    json_t *body = json_loads(json, 0, NULL), *record;
+    int64_t id = 0;
+
+    problem_init(&p);
+    record = resource_create(db, spec, parent, body, &ctx, &p);
+    if (record == NULL)
+        fprintf(stderr, "  create %s failed: %s\n", spec->noun, p.detail);
+    else
+        id = json_integer_value(json_object_get(record, "id"));
+    json_decref(record);
+    json_decref(body);
+    problem_clear(&p);
+    return id;
+}
+
+/* The deadline of request `request` whose id is `id` (borrowed from *all, which the caller
+ * frees), or NULL. */
+static json_t *find(json_t **all, int64_t request, const char *id)
+{
+    struct problem p;
+    json_t *d;
+    size_t i;
+
+    problem_init(&p);
+    json_decref(*all);
+    *all = deadlines_compute(db, request, 0, &ctx, &p);
+    problem_clear(&p);
+    json_array_foreach(*all, i, d)
+    {
+        if (strcmp(json_string_value(json_object_get(d, "id")), id) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+static const char *field(json_t *d, const char *name)
+{
+    return d ? json_string_value(json_object_get(d, name)) : "(missing)";
+}
+
+/* A new request (program may be NULL) of a fresh client, inside or outside the US. */
+static int64_t new_request(const char *program, const char *location)
+{
+    char body[160];
+    int64_t client = create(&clients_resource, 0, "{\"family_name\":\"T\",\"given_name\":\"U\"}");
+
+    snprintf(body, sizeof(body),
+             "{\"client_id\":%lld,\"parole_type\":\"program\",\"program\":%s%s%s,"
+             "\"location\":\"%s\"}",
+             (long long)client, program ? "\"" : "", program ? program : "null",
+             program ? "\"" : "", location);
+    return create(&parole_requests_resource, 0, body);
+}
+
+static void set_today(const char *today, const char *now)
+{
+    snprintf(ctx.today, sizeof(ctx.today), "%s", today);
+    snprintf(ctx.now, sizeof(ctx.now), "%s", now);
+}
+
+int main(void)
+{
+    unsigned char key[CRYPTO_KEY_BYTES] = {3};
+    struct problem p;
+    json_t *all = NULL, *d;
+    int64_t r, rfe, id;
+    char name[64];
+
+    crypto_init();
+    crypto_use_key(key);
+    crypto_use_audit_key(key);
+    dates_set_timezone("America/New_York");
+    problem_init(&p);
+    db = db_open(":memory:", &p);
+    if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0)
+        return 1;
+    resource_context_init(&ctx);
+    set_today("2024-06-01", "2024-06-01T16:00:00Z");
+
+    /* RFE: 84 days from issue, +3 when mailed; across a leap day and month ends. */
+    r = new_request(NULL, "outside_us");
+    create(&filings_resource, r, "{\"form\":\"I-131\",\"filed_on\":\"2023-11-01\"}");
+    rfe = create(&rfes_resource, r, "{\"issued_on\":\"2024-01-31\"}");
+    snprintf(name, sizeof(name), "rfes/%lld/rfe_response", (long long)rfe);
+    d = find(&all, r, name);
+    CHECK_STR(field(d, "due_on"), "2024-04-24");
+    CHECK_STR(field(d, "status"), "overdue");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
+              "rfe_response");
+    rfe = create(&rfes_resource, r, "{\"issued_on\":\"2023-12-08\",\"mailed\":true}");
+    snprintf(name, sizeof(name), "rfes/%lld/rfe_response", (long long)rfe);
+    CHECK_STR(field(find(&all, r, name), "due_on"), "2024-03-04"); /* 87 days, Feb 29 counted */
+    /* The date printed on the notice wins; a response makes it met. */
+    rfe = create(&rfes_resource, r,
+                 "{\"issued_on\":\"2024-05-20\",\"response_due_on\":\"2024-06-01\"}");
+    snprintf(name, sizeof(name), "rfes/%lld/rfe_response", (long long)rfe);
+    CHECK_STR(field(find(&all, r, name), "status"), "due_today");
+    CHECK_STR(field(find(&all, r, name), "due_on"), "2024-06-01");
+    /* NOID: 30 days, 33 when mailed. */
+    rfe = create(&rfes_resource, r,
+                 "{\"issued_on\":\"2024-05-30\",\"kind\":\"noid\",\"mailed\":true}");
+    snprintf(name, sizeof(name), "rfes/%lld/noid_response", (long long)rfe);
+    d = find(&all, r, name);
+    CHECK_STR(field(d, "due_on"), "2024-07-02");
+    CHECK_STR(field(d, "status"), "upcoming");
+    {
+        json_t *patch = json_pack("{s:s}", "responded_on", "2024-05-31"), *rec;
+
+        rec = resource_patch(db, &rfes_resource, r, rfe, patch, NULL, &ctx, &p);
+        json_decref(rec);
+        json_decref(patch);
+        CHECK_STR(field(find(&all, r, name), "status"), "met");
+    }
+
+    /* A rule change applies from its effective date: older events keep the old rule. */
+    CHECK(db_exec(db,
+                  "UPDATE deadline_rules SET effective_to = '2024-05-01' WHERE code = "
+                  "'rfe_response';"
+                  "INSERT INTO deadline_rules (code, kind, description, days, mailed_extra_days,"
+                  " effective_from, citation_source, citation_date, created_at, updated_at)"
+                  " VALUES ('rfe_response', 'rfe_response', 'shorter', 60, 3, '2024-05-01',"
+                  " 'test', '2024-05-01', '2024-05-01T00:00:00Z', '2024-05-01T00:00:00Z')",
+                  &p) == 0);
+    rfe = create(&rfes_resource, r, "{\"issued_on\":\"2024-05-02\"}");
+    snprintf(name, sizeof(name), "rfes/%lld/rfe_response", (long long)rfe);
+    CHECK_STR(field(find(&all, r, name), "due_on"), "2024-07-01"); /* 60 days */
+    rfe = create(&rfes_resource, r, "{\"issued_on\":\"2024-04-30\"}");
+    snprintf(name, sizeof(name), "rfes/%lld/rfe_response", (long long)rfe);
+    CHECK_STR(field(find(&all, r, name), "due_on"), "2024-07-23"); /* 84 days, the old rule */
+
+    /* Appointments: the instant's firm-local date; met once completed; past without an
+     * outcome is overdue; cancelled makes none. */
+    id = create(&interviews_resource, r,
+                "{\"kind\":\"biometrics\",\"scheduled_at\":\"2024-06-02T03:30:00Z\"}");
+    snprintf(name, sizeof(name), "interviews/%lld/biometrics", (long long)id);
+    d = find(&all, r, name);
+    CHECK_STR(field(d, "due_on"), "2024-06-01"); /* 23:30 EDT on June 1st */
+    CHECK_STR(field(d, "due_at"), "2024-06-02T03:30:00Z");
+    CHECK_STR(field(d, "status"), "due_today");
+    id = create(&interviews_resource, r,
+                "{\"kind\":\"interview\",\"scheduled_at\":\"2024-05-31T10:00:00-04:00\"}");
+    snprintf(name, sizeof(name), "interviews/%lld/interview", (long long)id);
+    CHECK_STR(field(find(&all, r, name), "status"), "overdue");
+    id = create(&interviews_resource, r,
+                "{\"kind\":\"interview\",\"scheduled_at\":\"2024-07-01T10:00:00-04:00\","
+                "\"outcome\":\"cancelled\"}");
+    snprintf(name, sizeof(name), "interviews/%lld/interview", (long long)id);
+    CHECK(find(&all, r, name) == NULL);
+
+    /* Approved, U4U: parole end, the re-parole window (opens 180 days before, due 90 before),
+     * the EAD capped at the parole end, met once a later I-94 and a re-parole filing exist. */
+    r = new_request("u4u", "inside_us");
+    create(&filings_resource, r, "{\"form\":\"I-131\",\"filed_on\":\"2023-01-10\"}");
+    id = create(&decisions_resource, r, "{\"decided_on\":\"2023-03-01\",\"outcome\":\"approved\"}");
+    create(&expirations_resource, r, "{\"kind\":\"i94\",\"expires_on\":\"2025-02-28\"}");
+    create(&expirations_resource, r, "{\"kind\":\"ead\",\"expires_on\":\"2025-06-30\"}");
+    snprintf(name, sizeof(name), "decisions/%lld/reparole_filing", (long long)id);
+    d = find(&all, r, name);
+    CHECK_STR(field(d, "due_on"), "2024-11-30");
+    CHECK_STR(field(d, "opens_on"), "2024-09-01");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
+              "reparole_u4u");
+    CHECK_STR(field(d, "status"), "upcoming");
+    {
+        json_t *e;
+        size_t i;
+        int ead_capped = 0;
+
+        json_array_foreach(all, i, e)
+        {
+            if (strcmp(field(e, "kind"), "ead_end") == 0)
+                ead_capped = strcmp(field(e, "due_on"), "2025-02-28") == 0;
+        }
+        CHECK(ead_capped);
+    }
+    create(&filings_resource, r,
+           "{\"form\":\"I-131\",\"filed_on\":\"2024-05-01\",\"kind\":\"re_parole\"}");
+    CHECK_STR(field(find(&all, r, name), "status"), "met");
+    /* The same window for a request of no program: the general rule, no opening date. */
+    r = new_request(NULL, "inside_us");
+    create(&filings_resource, r, "{\"form\":\"I-131\",\"filed_on\":\"2023-01-10\"}");
+    id = create(&decisions_resource, r,
+                "{\"decided_on\":\"2023-03-01\",\"outcome\":\"approved\",\"valid_until\":"
+                "\"2024-12-31\"}");
+    snprintf(name, sizeof(name), "decisions/%lld/reparole_filing", (long long)id);
+    d = find(&all, r, name);
+    CHECK_STR(field(d, "due_on"), "2024-10-02");
+    CHECK(json_is_null(json_object_get(d, "opens_on")));
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
+              "reparole_general");
+    /* A later I-94 makes the earlier parole end met. */
+    id = create(&expirations_resource, r, "{\"kind\":\"i94\",\"expires_on\":\"2024-05-31\"}");
+    snprintf(name, sizeof(name), "expirations/%lld/parole_end", (long long)id);
+    CHECK_STR(field(find(&all, r, name), "status"), "overdue");
+    create(&expirations_resource, r, "{\"kind\":\"i94\",\"expires_on\":\"2025-05-31\"}");
+    CHECK_STR(field(find(&all, r, name), "status"), "met");
+
+    /* A denial makes no motion deadline while that rule is disabled, one when enabled. */
+    r = new_request(NULL, "outside_us");
+    create(&filings_resource, r, "{\"form\":\"I-131\",\"filed_on\":\"2024-01-10\"}");
+    id = create(&decisions_resource, r,
+                "{\"decided_on\":\"2024-05-15\",\"outcome\":\"denied\",\"mailed\":true}");
+    snprintf(name, sizeof(name), "decisions/%lld/motion", (long long)id);
+    CHECK(find(&all, r, name) == NULL);
+    CHECK(db_exec(db, "UPDATE deadline_rules SET enabled = 1 WHERE code = 'motion_i290b'", &p) ==
+          0);
+    CHECK_STR(field(find(&all, r, name), "due_on"), "2024-06-17"); /* 33 days */
+    /* Closed requests are left out of the firm-wide list. */
+    json_decref(all);
+    all = deadlines_compute(db, 0, 0, &ctx, &p);
+    {
+        json_t *e;
+        size_t i;
+        int denied_listed = 0;
+
+        json_array_foreach(all, i, e)
+        {
+            if (json_integer_value(json_object_get(e, "parole_request_id")) == r)
+                denied_listed = 1;
+        }
+        CHECK(!denied_listed);
+    }
+    json_decref(all);
+    db_close(db);
+    problem_clear(&p);
+    return CHECK_DONE();
+}
