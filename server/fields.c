@@ -178,15 +178,18 @@ static json_t *check_value(const struct field_spec *f, const json_t *value, cons
         }
         json_array_foreach(value, i, item)
         {
+            char label[96];
+
+            snprintf(label, sizeof(label), "%s[%zu]", f->name, i);
             if (!json_is_integer(item) || json_integer_value(item) < f->min ||
                 json_integer_value(item) > f->max) {
-                problem_add_field(p, f->name, "entries must be integers from %lld to %lld",
+                problem_add_field(p, label, "must be an integer from %lld to %lld",
                                   (long long)f->min, (long long)f->max);
                 return NULL;
             }
             for (j = 0; j < i; j++)
                 if (json_equal(item, json_array_get(value, j))) {
-                    problem_add_field(p, f->name, "entries must not repeat");
+                    problem_add_field(p, label, "repeats an earlier entry");
                     return NULL;
                 }
         }

@@ -2,6 +2,7 @@
  * derived in SQL from its events and today's date (sql.c, STAGE_EXPRESSION). */
 #include <string.h>
 
+#include "deadlines.h"
 #include "resources.h"
 
 static const char *const parole_types[] = {"humanitarian",
@@ -37,6 +38,8 @@ static const struct field_spec request_fields[] = {
     {.name = "assigned_paralegal_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX},
 };
 
+static const char *const booleans[] = {"true", "false", NULL};
+
 static const char *const request_read_only[] = {RECORD_READ_ONLY, "stage", NULL};
 
 static const struct filter_spec request_filters[] = {
@@ -46,6 +49,7 @@ static const struct filter_spec request_filters[] = {
     {.name = "program", .kind = FILTER_CODE, .normalize = identifiers_program},
     {.name = "q", .kind = FILTER_SEARCH},
     {.name = "assigned_to", .kind = FILTER_ASSIGNEE},
+    {.name = "unguarded", .kind = FILTER_CHOICE, .choices = booleans},
     {.name = NULL},
 };
 
@@ -75,6 +79,56 @@ static void check_assignee(struct db *db, const json_t *record, const char *fiel
     problem_add_field(p, field,
                       role[0] ? "this user's role cannot take this assignment"
                               : "no active user has this id");
+}
+
+/* unguarded=true keeps the open requests that nothing protects: no deadline still ahead
+ * (upcoming or due today), approved with no parole end recorded, or filed 30 or more days ago
+ * with no receipt number yet. */
+static int request_keep_in_list(struct db *db, const json_t *record, const json_t *binds,
+                                const struct op_context *ctx, struct problem *p)
+{
+    const char *unguarded = json_string_value(json_object_get(binds, "unguarded"));
+    const char *stage = json_string_value(json_object_get(record, "stage"));
+    int64_t id = json_integer_value(json_object_get(record, "id"));
+    json_t *deadlines, *d;
+    size_t i;
+    int ahead = 0;
+
+    if (unguarded == NULL || strcmp(unguarded, "true") != 0)
+        return 1;
+    if (strcmp(stage, "denied") == 0 || strcmp(stage, "withdrawn") == 0 ||
+        strcmp(stage, "closed") == 0 || strcmp(stage, "terminated") == 0)
+        return 0;
+    if (strcmp(stage, "approved") == 0)
+        return 1; /* approved, and no parole or I-94 end date recorded */
+    if (strcmp(stage, "filed") == 0) {
+        json_t *b = json_pack("{s:I}", "parent_id", (json_int_t)id);
+        char first[DATE_LEN] = "", cutoff[DATE_LEN];
+        struct civil_date today;
+        int rc;
+
+        json_object_set_new(b, "id", json_integer(0));
+        rc = resource_scalar_text(db, SQL_FILING_EARLIEST, b, first, sizeof(first), p);
+        json_decref(b);
+        if (rc != 0)
+            return 0;
+        dates_parse(ctx->today, &today);
+        dates_format(dates_add_days(today, -30), cutoff);
+        if (first[0] && strcmp(first, cutoff) <= 0)
+            return 1; /* filed 30+ days ago, still no receipt number */
+    }
+    deadlines = deadlines_compute(db, id, 0, ctx, p);
+    if (deadlines == NULL)
+        return 0;
+    json_array_foreach(deadlines, i, d)
+    {
+        const char *status = json_string_value(json_object_get(d, "status"));
+
+        if (strcmp(status, "upcoming") == 0 || strcmp(status, "due_today") == 0)
+            ahead = 1;
+    }
+    json_decref(deadlines);
+    return !ahead;
 }
 
 /* assigned_to=me means the signed-in user. */
@@ -133,6 +187,7 @@ const struct resource_spec parole_requests_resource = {
     .encrypted = request_encrypted,
     .sql_next_id = SQL_NEXT_ID_PAROLE_REQUESTS,
     .bind_list = request_bind_list,
+    .keep_in_list = request_keep_in_list,
     .table = {request_fields, sizeof(request_fields) / sizeof(request_fields[0]),
               request_read_only},
     .filters = request_filters,

@@ -721,6 +721,8 @@ json_t *resource_page(struct db *db, enum sql_id sql, const json_t *binds, int64
         item = convert(stmt, arg, p);
         if (item == NULL)
             goto out;
+        if (json_is_null(item)) /* the converter left this row out */
+            continue;
         json_array_append_new(items, item);
     }
     if (step != DB_ROW && step != DB_DONE) {
@@ -743,13 +745,26 @@ out:
 }
 
 /* A list item of a resource: its record as read, then the list's own presentation. */
+/* What a list's rows are read with. */
+struct list_call {
+    const struct resource_spec *spec;
+    struct db *db;
+    const json_t *binds;
+    const struct op_context *ctx;
+};
+
 static json_t *list_item(db_stmt *stmt, const void *arg, struct problem *p)
 {
-    const struct resource_spec *spec = arg;
-    json_t *record = record_from_row(spec, stmt, p);
+    const struct list_call *call = arg;
+    json_t *record = record_from_row(call->spec, stmt, p);
 
-    if (record != NULL && spec->present_in_list != NULL)
-        spec->present_in_list(record);
+    if (record != NULL && call->spec->keep_in_list != NULL &&
+        !call->spec->keep_in_list(call->db, record, call->binds, call->ctx, p)) {
+        json_decref(record);
+        return p->kind == PROBLEM_NONE ? json_null() : NULL; /* null: left out */
+    }
+    if (record != NULL && call->spec->present_in_list != NULL)
+        call->spec->present_in_list(record);
     return record;
 }
 
@@ -768,7 +783,11 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
         goto out;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    page = resource_page(db, spec->sql_list, binds, limit, list_item, spec, p);
+    {
+        struct list_call call = {spec, db, binds, ctx};
+
+        page = resource_page(db, spec->sql_list, binds, limit, list_item, &call, p);
+    }
 out:
     db_rollback(db); /* ends the read snapshot */
     json_decref(binds);

@@ -62,6 +62,11 @@ ROUTES = {
     ("DELETE", PR): "admin",
     ("GET", PR + "/timeline"): "read",
     ("GET", PR + "/history"): "read",
+    ("GET", PR + "/deadlines"): "read",
+    ("GET", "/api/v1/deadlines"): "read",
+    ("GET", "/api/v1/deadline-rules"): "admin",
+    ("GET", "/api/v1/deadline-rules/{id}"): "admin",
+    ("PATCH", "/api/v1/deadline-rules/{id}"): "admin",
 }
 for _child in CHILDREN:
     ROUTES[("GET", "%s/%s" % (PR, _child))] = "read"
