@@ -605,7 +605,7 @@ void deadline_rules_get(struct api_call *call, struct api_reply *reply)
 static const struct field_spec rule_fields[] = {
     {.name = "description", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 2000},
     {.name = "days", .type = FIELD_INT, .min = 0, .max = 3650},
-    {.name = "mailed_extra_days", .type = FIELD_INT, .flags = FIELD_REQUIRED, .min = 0, .max = 30},
+    {.name = "mailed_extra_days", .type = FIELD_INT, .min = 0, .max = 30, .default_json = "0"},
     {.name = "opens_days_before", .type = FIELD_INT, .min = 0, .max = 3650},
     {.name = "lead_times",
      .type = FIELD_INT_ARRAY,

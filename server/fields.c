@@ -234,6 +234,8 @@ static json_t *check_value(const struct field_spec *f, const json_t *value, cons
 /* The value a field takes on create when the body leaves it out (new reference). */
 static json_t *default_value(const struct field_spec *f)
 {
+    if (f->default_json != NULL)
+        return json_loads(f->default_json, JSON_DECODE_ANY, NULL);
     if (f->type == FIELD_BOOL)
         return json_false();
     if (f->type == FIELD_TEXT_ARRAY)
@@ -246,7 +248,7 @@ static json_t *default_value(const struct field_spec *f)
 /* True when the field takes a default value on create (and so is never null). */
 static int has_default(const struct field_spec *f)
 {
-    return f->type == FIELD_BOOL || f->type == FIELD_TEXT_ARRAY ||
+    return f->default_json != NULL || f->type == FIELD_BOOL || f->type == FIELD_TEXT_ARRAY ||
            (f->type == FIELD_ENUM && f->default_choice != NULL);
 }
 

@@ -40,6 +40,7 @@ struct field_spec {
     identifier_normalizer normalize; /* FIELD_TEXT identifiers and codes, may be NULL */
     int64_t min, max;                /* FIELD_INT */
     const char *default_choice;      /* FIELD_ENUM default on create, may be NULL */
+    const char *default_json;        /* any other default, as JSON text, may be NULL */
 };
 
 struct field_table {
