@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libunistring-dev
-  liboath-dev libcrack2-dev cracklib-runtime
+  liboath-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev
   tzdata ca-certificates curl sqlite3
   python3-jsonschema python3-yaml clang-format
 )

@@ -12,7 +12,9 @@
 #include "crypto.h"
 #include "keys.h"
 #include "migrate.h"
+#include "notify.h"
 #include "passwords.h"
+#include "remind.h"
 #include "resource.h"
 
 void cli_key_file(const struct cli_options *o, char *out, size_t out_size)
@@ -246,6 +248,39 @@ int cli_audit(const char *verb, const struct cli_options *o)
     problem_clear(&p);
     db_close(db);
     return rc == 0 ? 0 : 1;
+}
+
+int cli_remind(const struct cli_options *o)
+{
+    struct remind_config config = {
+        .as_of = o->as_of,
+        .dry_run = o->dry_run,
+        .smtp_url = o->smtp_url,
+        .smtp_from = o->smtp_from,
+        .firm_email = o->firm_email,
+        .webhook_url = o->webhook_url,
+        .webhook_secret = o->webhook_secret,
+        .base_url = o->base_url,
+    };
+    struct db *db;
+    int rc;
+
+    if (o->db == NULL) {
+        fprintf(stderr, "usage: paroletrack remind --db FILE [--as-of YYYY-MM-DD] [--dry-run] "
+                        "[--smtp-url URL --smtp-from ADDRESS] [--firm-email ADDRESS] "
+                        "[--webhook-url URL --webhook-secret whsec_...] [--base-url URL]\n");
+        return 2;
+    }
+    if (notify_init() != 0) {
+        fprintf(stderr, "paroletrack: libcurl failed to start\n");
+        return 1;
+    }
+    db = cli_open_database(o->db, o, 1);
+    if (db == NULL)
+        return 1;
+    rc = remind_run(db, &config);
+    db_close(db);
+    return rc;
 }
 
 int cli_rekey(const struct cli_options *o)

@@ -12,6 +12,9 @@ struct cli_options {
     const char *key_file;     /* NULL: <db>.key */
     const char *new_key_file; /* rekey */
     const char *email, *name, *role, *scopes;
+    const char *as_of, *smtp_url, *smtp_from, *firm_email, *webhook_url, *webhook_secret,
+        *base_url; /* remind */
+    int dry_run;
     size_t max_body;
     unsigned threads;
     unsigned per_ip_connections;
@@ -34,6 +37,9 @@ int cli_audit(const char *verb, const struct cli_options *o);
 /* `paroletrack rekey --key-file OLD --new-key-file NEW`: a new key file is written (0600, it
  * must not exist) and every sealed value moves to it in one transaction. */
 int cli_rekey(const struct cli_options *o);
+
+/* `paroletrack remind`: the nightly reminder job (see remind.h). */
+int cli_remind(const struct cli_options *o);
 
 /* The key file of the options (--key-file, PAROLETRACK_KEY_FILE or <db>.key) into out. */
 void cli_key_file(const struct cli_options *o, char *out, size_t out_size);

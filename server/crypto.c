@@ -310,6 +310,30 @@ void crypto_audit_mac(const void *data, size_t len, char out[65])
     sodium_bin2hex(out, 65, mac, sizeof(mac));
 }
 
+int crypto_webhook_signature(const char *secret, const char *msg_id, int64_t timestamp,
+                             const char *body, char out[128])
+{
+    unsigned char key[256], mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state state;
+    size_t key_len = 0;
+    char stamp[32];
+
+    if (strncmp(secret, "whsec_", 6) != 0 ||
+        sodium_base642bin(key, sizeof(key), secret + 6, strlen(secret + 6), NULL, &key_len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        key_len == 0)
+        return -1;
+    snprintf(stamp, sizeof(stamp), ".%lld.", (long long)timestamp);
+    crypto_auth_hmacsha256_init(&state, key, key_len);
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)msg_id, strlen(msg_id));
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)stamp, strlen(stamp));
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)body, strlen(body));
+    crypto_auth_hmacsha256_final(&state, mac);
+    sodium_bin2base64(out, 128, mac, sizeof(mac), sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(key, sizeof(key));
+    return 0;
+}
+
 void crypto_blind_index(const char *column, const char *value, char out[65])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];

@@ -79,6 +79,12 @@ int crypto_has_key(void);
  * audit trail's chain, which nobody without the key can recompute. */
 void crypto_audit_mac(const void *data, size_t len, char out[65]);
 
+/* The Standard Webhooks signature of a message: base64 of HMAC-SHA256, keyed with the base64
+ * secret after "whsec_", over "<msg_id>.<timestamp>.<body>". Writes it into out. Returns 0, or
+ * -1 when the secret is not "whsec_<base64>". */
+int crypto_webhook_signature(const char *secret, const char *msg_id, int64_t timestamp,
+                             const char *body, char out[128]);
+
 /* The keyed blind index of a normalised identifier value of a column, as 64 hex digits. */
 void crypto_blind_index(const char *column, const char *value, char out[65]);
 

@@ -39,6 +39,7 @@ static void usage(FILE *out)
             "  api-key add  create an integration key (printed once)\n"
             "  audit verify check the audit trail's hash chain\n"
             "  rekey        move every encrypted value to a new key file\n"
+            "  remind       the nightly reminder job (cron or a systemd timer)\n"
             "  version    print the version\n"
             "\n"
             "Options (serve, migrate, demo, healthcheck):\n"
@@ -64,6 +65,11 @@ static void usage(FILE *out)
             "                       viewer)\n"
             "  --scopes read[,write] api-key add\n"
             "  --generate-password  user add / reset-password: generate and print one\n"
+            "  remind: --as-of YYYY-MM-DD (default today), --dry-run, --smtp-url URL\n"
+            "          (env PAROLETRACK_SMTP_URL) --smtp-from ADDRESS (PAROLETRACK_SMTP_FROM),\n"
+            "          --firm-email ADDRESS (PAROLETRACK_FIRM_EMAIL), --webhook-url URL\n"
+            "          (PAROLETRACK_WEBHOOK_URL) --webhook-secret whsec_... \n"
+            "          (PAROLETRACK_WEBHOOK_SECRET), --base-url URL (PAROLETRACK_BASE_URL)\n"
             "  --help               this text\n");
 }
 
@@ -86,6 +92,10 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         }
         if (strcmp(arg, "--generate-password") == 0) {
             o->generate_password = 1;
+            continue;
+        }
+        if (strcmp(arg, "--dry-run") == 0) {
+            o->dry_run = 1;
             continue;
         }
         if (strncmp(arg, "--", 2) != 0) {
@@ -126,6 +136,20 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->role = value;
         } else if (strcmp(name, "--scopes") == 0) {
             o->scopes = value;
+        } else if (strcmp(name, "--as-of") == 0) {
+            o->as_of = value;
+        } else if (strcmp(name, "--smtp-url") == 0) {
+            o->smtp_url = value;
+        } else if (strcmp(name, "--smtp-from") == 0) {
+            o->smtp_from = value;
+        } else if (strcmp(name, "--firm-email") == 0) {
+            o->firm_email = value;
+        } else if (strcmp(name, "--webhook-url") == 0) {
+            o->webhook_url = value;
+        } else if (strcmp(name, "--webhook-secret") == 0) {
+            o->webhook_secret = value;
+        } else if (strcmp(name, "--base-url") == 0) {
+            o->base_url = value;
         } else if (strcmp(name, "--max-body") == 0 || strcmp(name, "--threads") == 0 ||
                    strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0) {
             char *end = NULL;
@@ -159,6 +183,12 @@ static int load_options(int argc, char **argv, struct cli_options *o)
 {
     memset(o, 0, sizeof(*o));
     o->db = getenv("PAROLETRACK_DB");
+    o->smtp_url = getenv("PAROLETRACK_SMTP_URL");
+    o->smtp_from = getenv("PAROLETRACK_SMTP_FROM");
+    o->firm_email = getenv("PAROLETRACK_FIRM_EMAIL");
+    o->webhook_url = getenv("PAROLETRACK_WEBHOOK_URL");
+    o->webhook_secret = getenv("PAROLETRACK_WEBHOOK_SECRET");
+    o->base_url = getenv("PAROLETRACK_BASE_URL");
     o->listen = getenv("PAROLETRACK_LISTEN");
     o->timezone = getenv("PAROLETRACK_TZ");
     o->max_body = DEFAULT_MAX_BODY;
@@ -314,7 +344,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
         strcmp(command, "demo") != 0 && strcmp(command, "healthcheck") != 0 &&
-        strcmp(command, "rekey") != 0) {
+        strcmp(command, "rekey") != 0 && strcmp(command, "remind") != 0) {
         fprintf(stderr, "paroletrack: unknown command \"%s\"\n\n", command);
         usage(stderr);
         return 2;
@@ -333,6 +363,8 @@ int main(int argc, char **argv)
         return probe_health(options.listen, 5);
     if (strcmp(command, "rekey") == 0)
         return cli_rekey(&options);
+    if (strcmp(command, "remind") == 0)
+        return cli_remind(&options);
     if (strcmp(command, "serve") == 0)
         return command_serve(&options);
     if (strcmp(command, "migrate") == 0)

@@ -457,6 +457,27 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DEADLINE_FILINGS] = {"deadline_filings",
                               "SELECT id, kind, filed_on, receipt_number FROM filings"
                               " WHERE parole_request_id = :id ORDER BY filed_on, id"},
+    [SQL_LEDGER_STATUS] = {"ledger_status",
+                           "SELECT status FROM reminder_ledger WHERE deadline_id = :deadline_id"
+                           " AND due_on = :due_on AND lead_time = :lead_time"
+                           " AND channel = :channel AND recipient = :recipient"},
+    [SQL_LEDGER_RECORD] =
+        {"ledger_record",
+         "INSERT INTO reminder_ledger (deadline_id, due_on, lead_time, channel, recipient, status,"
+         " attempts, last_error, first_at, sent_at) VALUES (:deadline_id, :due_on, :lead_time,"
+         " :channel, :recipient, :status, 1, :last_error, :now,"
+         " CASE WHEN :status = 'sent' THEN :now END)"
+         " ON CONFLICT (deadline_id, due_on, lead_time, channel, recipient) DO UPDATE SET"
+         " status = excluded.status, attempts = attempts + 1, last_error = excluded.last_error,"
+         " sent_at = excluded.sent_at"},
+    [SQL_REMIND_ASSIGNEES] = {"remind_assignees",
+                              "SELECT u.email, CASE WHEN u.id = p.assigned_attorney_id"
+                              " THEN 'attorney' ELSE 'paralegal' END FROM parole_requests p"
+                              " JOIN users u ON u.id IN (p.assigned_attorney_id,"
+                              " p.assigned_paralegal_id) WHERE p.id = :id AND u.disabled = 0"
+                              " ORDER BY 2, 1"},
+    [SQL_REMIND_ADMINS] = {"remind_admins", "SELECT email FROM users WHERE role = 'admin'"
+                                            " AND disabled = 0 ORDER BY email"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
     [SQL_SETTING_PUT] = {"setting_put",
                          "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"
