@@ -212,7 +212,8 @@ static void digest(char **text, size_t *len, const struct reminder *list, size_t
                 list[i].days_left < 0 ? "late" : "left",
                 json_string_value(json_object_get(rule, "code")),
                 json_string_value(json_object_get(rule, "citation_source")),
-                json_string_value(json_object_get(rule, "citation_date")), base_url ? base_url : "",
+                json_string_value(json_object_get(rule, "citation_date")),
+                base_url ? base_url : "http://127.0.0.1:8080",
                 (long long)json_integer_value(json_object_get(d, "parole_request_id")));
             if (n > 0)
                 append_text(text, len, line, strlen(line));

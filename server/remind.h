@@ -17,7 +17,7 @@ struct remind_config {
     const char *firm_email;     /* recipient when a request has no one assigned */
     const char *webhook_url;    /* NULL: no webhook */
     const char *webhook_secret; /* "whsec_<base64>" */
-    const char *base_url;       /* the dashboard's address for links */
+    const char *base_url;       /* the dashboard's address (default http://127.0.0.1:8080) */
 };
 
 /* Run the job on db. Returns the process exit code: 0 when everything due went out, 1 when a
