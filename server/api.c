@@ -11,6 +11,7 @@
 #include "apikeys.h"
 #include "audit.h"
 #include "auth.h"
+#include "calendar.h"
 #include "deadlines.h"
 #include "resources.h"
 #include "sessions.h"
@@ -72,6 +73,9 @@ PLAIN(apikeys_list)
 PLAIN(apikeys_post)
 PLAIN(apikeys_delete)
 PLAIN(deadlines_list)
+PLAIN(calendar_feed_create)
+PLAIN(calendar_feed_revoke)
+PLAIN(calendar_feed_get)
 PLAIN(deadlines_of_request)
 PLAIN(deadline_rules_list)
 PLAIN(deadline_rules_get)
@@ -107,6 +111,9 @@ static const struct route routes[] = {
     {"POST", "/api/v1/me/password", PERM_SIGNED_IN, plain_accounts_change_own_password, NULL, 1},
     {"POST", "/api/v1/me/totp", PERM_SIGNED_IN, plain_sessions_totp_begin, NULL, 1},
     {"POST", "/api/v1/me/totp/confirm", PERM_SIGNED_IN, plain_sessions_totp_confirm, NULL, 1},
+    {"POST", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, plain_calendar_feed_create, NULL, 0},
+    {"DELETE", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, plain_calendar_feed_revoke, NULL, 0},
+    {"GET", "/api/v1/calendar.ics", PERM_PUBLIC, plain_calendar_feed_get, NULL, 0},
     {"GET", "/api/v1/users", PERM_ADMIN, plain_accounts_list, NULL, 0},
     {"POST", "/api/v1/users", PERM_ADMIN, plain_accounts_post, NULL, 0},
     {"GET", "/api/v1/users/{id}", PERM_ADMIN, plain_accounts_get, NULL, 0},
@@ -195,10 +202,14 @@ void api_reply_clear(struct api_reply *reply)
 {
     json_decref(reply->body);
     reply->body = NULL;
+    free(reply->raw_body);
+    reply->raw_body = NULL;
 }
 
 void api_reply_problem(struct api_reply *reply, const struct problem *p)
 {
+    free(reply->raw_body);
+    reply->raw_body = NULL;
     json_decref(reply->body);
     reply->status = problem_status(p->kind);
     if (reply->status >= 500) {

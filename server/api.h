@@ -38,7 +38,9 @@ struct api_reply {
     const char *route;      /* the matched route's pattern for the access log (static), or "-" */
     const char *request_id; /* borrowed from the request, for error logging */
     char set_cookie[256];   /* Set-Cookie header, empty when none */
-    int retry_after;        /* Retry-After seconds (429), 0 when none */
+    char *raw_body;         /* owned; a non-JSON body (e.g. text/calendar), else NULL */
+    const char *raw_content_type; /* its Content-Type (static) */
+    int retry_after;              /* Retry-After seconds (429), 0 when none */
 };
 
 struct principal;

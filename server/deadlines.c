@@ -234,6 +234,24 @@ static int later_expiry(const json_t *expirations, const char *const *kinds, con
     return 0;
 }
 
+/* True when a parole or I-94 expiry was recorded after the expiration `id` (the client
+ * travelled and was admitted). */
+static int entered_after(const json_t *expirations, int64_t id)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(expirations, i, row)
+    {
+        const char *kind = text(row, "kind");
+
+        if ((strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) &&
+            json_integer_value(json_object_get(row, "id")) > id)
+            return 1;
+    }
+    return 0;
+}
+
 /* Deadlines from expiry dates: parole end, EAD end (capped), travel-by, passport. */
 static void expiry_deadlines(const struct request_facts *r, const json_t *expirations,
                              const json_t *decisions, const json_t *rules, const char *today,
@@ -247,6 +265,16 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
     size_t i;
 
     parole_end_of(r, expirations, decisions, parole_end);
+    if (parole_end[0] && !later_expiry(expirations, parole_kinds, "")) {
+        /* No parole or I-94 date recorded: the end is an inside-US approval's valid_until. */
+        const json_t *decision = latest_decision(decisions);
+        const json_t *rule = rule_for(rules, "parole_end", r->program, parole_end);
+
+        if (rule != NULL && decision != NULL)
+            add(out, r, rule, "parole_end", "decisions",
+                json_integer_value(json_object_get(decision, "id")), parole_end, NULL, NULL,
+                status_of(0, parole_end, today), "Parole ends");
+    }
     json_array_foreach(expirations, i, row)
     {
         const char *kind = text(row, "kind"), *expires_on = text(row, "expires_on");
@@ -276,9 +304,7 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
             rule = rule_for(rules, "travel_by", r->program, expires_on);
             if (rule != NULL)
                 add(out, r, rule, "travel_by", "expirations", id, expires_on, NULL, NULL,
-                    status_of(parole_end[0] && later_expiry(expirations, parole_kinds, ""),
-                              expires_on, today),
-                    "Travel by");
+                    status_of(entered_after(expirations, id), expires_on, today), "Travel by");
         } else if (strcmp(kind, "passport") == 0) {
             rule = rule_for(rules, "passport_expiry", r->program, expires_on);
             if (rule != NULL)
@@ -613,7 +639,7 @@ static const struct field_spec rule_fields[] = {
      .max = 730,
      .max_items = 16,
      .default_json = "[180, 90, 60, 30, 14, 7, 1, 0]"},
-    {.name = "enabled", .type = FIELD_BOOL},
+    {.name = "enabled", .type = FIELD_BOOL, .flags = FIELD_REQUIRED},
     {.name = "effective_from", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
     {.name = "effective_to", .type = FIELD_DATE},
     {.name = "citation_source", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 500},

@@ -129,7 +129,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
     char *text = NULL;
     size_t len = 0;
 
-    if (reply->body != NULL) {
+    if (reply->raw_body != NULL) {
+        text = strdup(reply->raw_body);
+        if (text != NULL)
+            len = strlen(text);
+    } else if (reply->body != NULL) {
         text = json_dumps(reply->body, JSON_COMPACT);
         if (text != NULL)
             len = strlen(text);
@@ -141,7 +145,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         return MHD_NO;
     }
     add_common_headers(response, state);
-    if (reply->body != NULL)
+    if (reply->raw_body != NULL)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply->raw_content_type);
+    else if (reply->body != NULL)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 reply->is_problem ? "application/problem+json"
                                                   : "application/json");

@@ -478,6 +478,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                               " ORDER BY 2, 1"},
     [SQL_REMIND_ADMINS] = {"remind_admins", "SELECT email FROM users WHERE role = 'admin'"
                                             " AND disabled = 0 ORDER BY email"},
+    [SQL_FEED_PUT] = {"feed_put",
+                      "INSERT INTO calendar_feeds (user_id, token_hash, created_at)"
+                      " VALUES (:user_id, :token_hash, :now) ON CONFLICT (user_id) DO UPDATE"
+                      " SET token_hash = excluded.token_hash, created_at = excluded.created_at"},
+    [SQL_FEED_DELETE] = {"feed_delete", "DELETE FROM calendar_feeds WHERE user_id = :user_id"},
+    [SQL_FEED_LOOKUP] = {"feed_lookup",
+                         "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
+                         " WHERE f.token_hash = :token_hash AND u.disabled = 0"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
     [SQL_SETTING_PUT] = {"setting_put",
                          "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"

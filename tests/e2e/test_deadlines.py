@@ -759,6 +759,25 @@ class Rules(DeadlineCase):
         self.assertNamesField(r, "days", "lead_times")
         self.assertEqual(self.rule("rfe_response"), rule, "a refused PATCH changes nothing")
 
+    def test_null_resets_defaults_or_is_refused(self):
+        rule = self.rule("travel_document")
+        path = "/api/v1/deadline-rules/%d" % rule["id"]
+        self.patch_rule("travel_document", {"lead_times": [5, 2], "mailed_extra_days": 4})
+        r = self.patch(path, {"lead_times": None, "mailed_extra_days": None})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["lead_times"], [180, 90, 60, 30, 14, 7, 1, 0])
+        self.assertEqual(r.json["mailed_extra_days"], 0)
+        for field in ("description", "enabled", "effective_from", "citation_source",
+                      "citation_date"):
+            with self.subTest(field=field):
+                bad = self.patch(path, {field: None})
+                self.assertProblem(bad, 422, "validation", field=field)
+        # Clearing effective_to keeps the rule in force.
+        self.patch_rule("travel_document", {"effective_to": "2100-01-01"})
+        r = self.patch(path, {"effective_to": None})
+        self.assertStatus(r, 200)
+        self.assertIsNone(r.json["effective_to"])
+
     def test_patch_is_audited(self):
         rule = self.rule("noid_response")
         query = "/api/v1/audit-events?entity=deadline_rules&entity_id=%d" % rule["id"]

@@ -67,6 +67,9 @@ ROUTES = {
     ("GET", "/api/v1/deadline-rules"): "admin",
     ("GET", "/api/v1/deadline-rules/{id}"): "admin",
     ("PATCH", "/api/v1/deadline-rules/{id}"): "admin",
+    ("POST", "/api/v1/me/calendar-feed"): "signed_in",
+    ("DELETE", "/api/v1/me/calendar-feed"): "signed_in",
+    ("GET", "/api/v1/calendar.ics"): "public",
 }
 for _child in CHILDREN:
     ROUTES[("GET", "%s/%s" % (PR, _child))] = "read"

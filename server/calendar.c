@@ -1,0 +1,247 @@
+/* calendar: feed tokens and RFC 5545 rendering. */
+#include "calendar.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "crypto.h"
+#include "deadlines.h"
+#include "resource.h"
+
+/* A growing text buffer. */
+struct text {
+    char *data;
+    size_t len, cap;
+    int failed;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+    if (t->failed)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 4096;
+        char *grown;
+
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        grown = realloc(t->data, cap);
+        if (grown == NULL) {
+            t->failed = 1;
+            return;
+        }
+        t->data = grown;
+        t->cap = cap;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = '\0';
+}
+
+/* Add one content line: escaped value when `escape`, folded at 75 octets (never inside a UTF-8
+ * character), ended by CRLF. */
+static void add_line(struct text *t, const char *name, const char *value, int escape)
+{
+    char line[4096];
+    size_t n = (size_t)snprintf(line, sizeof(line), "%s:", name), octets = 0;
+
+    for (const char *c = value; *c && n + 4 < sizeof(line); c++) {
+        if (escape && (*c == '\\' || *c == ';' || *c == ',')) {
+            line[n++] = '\\';
+            line[n++] = *c;
+        } else if (escape && *c == '\n') {
+            line[n++] = '\\';
+            line[n++] = 'n';
+        } else if ((unsigned char)*c >= 0x20 || *c == '\t') {
+            line[n++] = *c;
+        }
+    }
+    line[n] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t width = 1;
+        unsigned char b = (unsigned char)line[i];
+
+        if (b >= 0xF0)
+            width = 4;
+        else if (b >= 0xE0)
+            width = 3;
+        else if (b >= 0xC0)
+            width = 2;
+        if (octets + width > 75) {
+            text_add(t, "\r\n ", 3); /* a fold: the space counts on the next line */
+            octets = 1;
+        }
+        text_add(t, line + i, width);
+        octets += width;
+        i += width - 1;
+    }
+    text_add(t, "\r\n", 2);
+}
+
+/* "YYYY-MM-DD" -> "YYYYMMDD"; "YYYY-MM-DDTHH:MM:SSZ" -> "YYYYMMDDTHHMMSSZ". */
+static void compact(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (; *in && n + 1 < size; in++)
+        if (*in != '-' && *in != ':')
+            out[n++] = *in;
+    out[n] = '\0';
+}
+
+char *calendar_render(const json_t *deadlines, const char *now_utc)
+{
+    struct text t = {0};
+    json_t *d;
+    size_t i;
+    char stamp[32];
+
+    compact(now_utc, stamp, sizeof(stamp));
+    add_line(&t, "BEGIN", "VCALENDAR", 0);
+    add_line(&t, "VERSION", "2.0", 0);
+    add_line(&t, "PRODID", "-//paroletrack//deadlines//EN", 0);
+    add_line(&t, "CALSCALE", "GREGORIAN", 0);
+    add_line(&t, "METHOD", "PUBLISH", 0);
+    add_line(&t, "X-WR-CALNAME", "paroletrack deadlines", 1);
+    json_array_foreach(deadlines, i, d)
+    {
+        const json_t *rule = json_object_get(d, "rule");
+        const char *due_at = json_string_value(json_object_get(d, "due_at"));
+        char uid[160], summary[256], description[1024], start[32], end[32], utc[TIMESTAMP_LEN];
+
+        if (strcmp(json_string_value(json_object_get(d, "status")), "met") == 0)
+            continue;
+        snprintf(uid, sizeof(uid), "%s@paroletrack", json_string_value(json_object_get(d, "id")));
+        snprintf(summary, sizeof(summary), "PR-%lld: %s",
+                 (long long)json_integer_value(json_object_get(d, "parole_request_id")),
+                 json_string_value(json_object_get(d, "title")));
+        snprintf(description, sizeof(description),
+                 "Parole request PR-%lld\nDeadline: %s (%s)\nRule: %s\nSource: %s, %s",
+                 (long long)json_integer_value(json_object_get(d, "parole_request_id")),
+                 json_string_value(json_object_get(d, "kind")),
+                 json_string_value(json_object_get(d, "status")),
+                 json_string_value(json_object_get(rule, "code")),
+                 json_string_value(json_object_get(rule, "citation_source")),
+                 json_string_value(json_object_get(rule, "citation_date")));
+        add_line(&t, "BEGIN", "VEVENT", 0);
+        add_line(&t, "UID", uid, 0);
+        add_line(&t, "DTSTAMP", stamp, 0);
+        if (due_at != NULL && dates_parse_timestamp(due_at, utc, NULL) == 0) {
+            int64_t epoch = 0;
+
+            compact(utc, start, sizeof(start));
+            dates_parse_timestamp(due_at, NULL, &epoch);
+            dates_format_utc((time_t)(epoch + 3600), utc); /* an hour by default */
+            compact(utc, end, sizeof(end));
+            add_line(&t, "DTSTART", start, 0);
+            add_line(&t, "DTEND", end, 0);
+        } else {
+            struct civil_date day;
+            char next[DATE_LEN];
+
+            dates_parse(json_string_value(json_object_get(d, "due_on")), &day);
+            compact(json_string_value(json_object_get(d, "due_on")), start, sizeof(start));
+            dates_format(dates_add_days(day, 1), next);
+            compact(next, end, sizeof(end));
+            add_line(&t, "DTSTART;VALUE=DATE", start, 0);
+            add_line(&t, "DTEND;VALUE=DATE", end, 0);
+        }
+        add_line(&t, "SUMMARY", summary, 1);
+        add_line(&t, "DESCRIPTION", description, 1);
+        add_line(&t, "CATEGORIES", json_string_value(json_object_get(d, "kind")), 1);
+        add_line(&t, "TRANSP", "TRANSPARENT", 0);
+        add_line(&t, "END", "VEVENT", 0);
+    }
+    add_line(&t, "END", "VCALENDAR", 0);
+    if (t.failed) {
+        free(t.data);
+        return NULL;
+    }
+    return t.data;
+}
+
+void calendar_feed_create(struct api_call *call, struct api_reply *reply)
+{
+    char token[CRYPTO_TOKEN_LEN + 1], hash[65], url[160];
+    json_t *binds;
+
+    crypto_token(token);
+    crypto_sha256_hex(token, strlen(token), hash);
+    binds = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)call->principal->user_id,
+                      "token_hash", hash, "now", call->ctx.now);
+    if (db_begin_write(call->db, &call->p) == 0) {
+        if (resource_exec(call->db, SQL_FEED_PUT, binds, &call->p) == 0 &&
+            audit_append(call->db, &call->ctx, "calendar_feed_create", "users",
+                         call->principal->user_id, 0, NULL, &call->p) == 0 &&
+            db_commit(call->db, &call->p) == 0) {
+            snprintf(url, sizeof(url), "/api/v1/calendar.ics?token=%s", token);
+            api_reply_json(reply, 201, json_pack("{s:s, s:s}", "token", token, "url", url));
+        }
+        db_rollback(call->db);
+    }
+    memset(token, 0, sizeof(token));
+    json_decref(binds);
+}
+
+void calendar_feed_revoke(struct api_call *call, struct api_reply *reply)
+{
+    json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)call->principal->user_id);
+
+    if (db_begin_write(call->db, &call->p) == 0) {
+        if (resource_exec(call->db, SQL_FEED_DELETE, binds, &call->p) == 0 &&
+            audit_append(call->db, &call->ctx, "calendar_feed_revoke", "users",
+                         call->principal->user_id, 0, NULL, &call->p) == 0 &&
+            db_commit(call->db, &call->p) == 0)
+            reply->status = 204;
+        db_rollback(call->db);
+    }
+    json_decref(binds);
+}
+
+void calendar_feed_get(struct api_call *call, struct api_reply *reply)
+{
+    const char *token = NULL;
+    char hash[65];
+    json_t *binds = NULL, *deadlines = NULL;
+    int64_t user_id = 0;
+
+    for (size_t i = 0; i < call->request->query_count; i++) {
+        if (strcmp(call->request->query[i].name, "token") != 0 || token != NULL) {
+            problem_add_field(&call->p, call->request->query[i].name,
+                              "only one token parameter is expected");
+            problem_set(&call->p, PROBLEM_INVALID_QUERY, "1 query parameter(s) are invalid");
+            return;
+        }
+        token = call->request->query[i].value;
+    }
+    if (token == NULL || token[0] == '\0') {
+        problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "add the feed's token: ?token=...");
+        return;
+    }
+    crypto_sha256_hex(token, strlen(token), hash);
+    binds = json_pack("{s:s}", "token_hash", hash);
+    if (db_begin_read(call->db, &call->p) != 0)
+        goto out;
+    if (resource_scalar_int(call->db, SQL_FEED_LOOKUP, binds, &user_id, &call->p) == 0) {
+        if (user_id == 0)
+            problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "this feed token is not valid");
+        else
+            deadlines = deadlines_compute(call->db, 0, user_id, &call->ctx, &call->p);
+    }
+    db_rollback(call->db);
+    if (deadlines != NULL) {
+        reply->raw_body = calendar_render(deadlines, call->ctx.now);
+        if (reply->raw_body == NULL) {
+            problem_set(&call->p, PROBLEM_INTERNAL, "out of memory rendering a feed");
+            goto out;
+        }
+        reply->raw_content_type = "text/calendar; charset=utf-8";
+        reply->status = 200;
+    }
+out:
+    json_decref(deadlines);
+    json_decref(binds);
+}
