@@ -8,7 +8,7 @@ packages=(
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libunistring-dev
   liboath-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev
   tzdata ca-certificates curl sqlite3
-  python3-jsonschema python3-yaml clang-format
+  python3-jsonschema python3-yaml python3-icalendar clang-format wrk
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,107 @@
+"""The personal calendar feed: created and revoked by its user, valid RFC 5545 parsed by a real
+iCalendar parser (Debian's python3-icalendar), stable UIDs, all-day events for dates and timed
+events for appointments, and never a client's name, A-number or narrative."""
+
+import datetime
+import http.client
+
+import icalendar
+
+from harness import ApiTestCase, day, token
+
+
+class CalendarFeed(ApiTestCase):
+
+    def setUp(self):
+        self.me = self.session_as("paralegal")
+        name = "Календар" + token(5)
+        self.secret_bits = [name, "A012345678", "narrative-" + token(8)]
+        cl = self.make_client(family_name=name, a_number="A12345678",
+                              notes=self.secret_bits[2])
+        self.pr = self.make_request(cl["id"], assigned_paralegal_id=self.me.user["id"],
+                                    summary=self.secret_bits[2])
+        self.make_child(self.pr["id"], "filings", filed_on=day(-40), receipt_number=None)
+        self.rfe = self.make_child(self.pr["id"], "rfes", issued_on=day(-10), mailed=True,
+                                   summary=self.secret_bits[2])
+        self.appointment = self.make_child(self.pr["id"], "interviews", kind="biometrics",
+                                           scheduled_at=day(5) + "T09:30:00-05:00")
+
+    def fetch(self, url):
+        """GET the feed without any session or key, as a calendar application would."""
+        c = http.client.HTTPConnection(self.server.host, self.server.port, timeout=10)
+        c.request("GET", url)
+        r = c.getresponse()
+        body = r.read()
+        headers = dict((k.lower(), v) for k, v in r.getheaders())
+        c.close()
+        return r.status, headers, body
+
+    def create_feed(self):
+        r = self.post("/api/v1/me/calendar-feed", None, auth=self.me)
+        self.assertStatus(r, 201)
+        return r.json["url"]
+
+    def test_feed_is_valid_icalendar_with_the_deadlines(self):
+        url = self.create_feed()
+        status, headers, body = self.fetch(url)
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["content-type"].startswith("text/calendar"))
+        cal = icalendar.Calendar.from_ical(body)
+        events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+        rfe_uid = "rfes/%d/rfe_response@paroletrack" % self.rfe["id"]
+        appt_uid = "interviews/%d/biometrics@paroletrack" % self.appointment["id"]
+        self.assertIn(rfe_uid, events)
+        self.assertIn(appt_uid, events)
+        # A date deadline is an all-day event; 84 + 3 days after the mailed notice.
+        rfe = events[rfe_uid]
+        self.assertIsInstance(rfe["DTSTART"].dt, datetime.date)
+        self.assertNotIsInstance(rfe["DTSTART"].dt, datetime.datetime)
+        self.assertEqual(rfe["DTSTART"].dt.isoformat(), day(77))
+        self.assertIn("PR-%d" % self.pr["id"], str(rfe["SUMMARY"]))
+        self.assertIn("rfe_response", str(rfe["DESCRIPTION"]))
+        # An appointment is a timed event at its instant.
+        appt = events[appt_uid]
+        self.assertIsInstance(appt["DTSTART"].dt, datetime.datetime)
+        want = datetime.datetime.fromisoformat(day(5) + "T09:30:00-05:00")
+        self.assertEqual(appt["DTSTART"].dt, want)
+        for e in events.values():
+            self.assertIn("DTSTAMP", e)
+
+    def test_format_crlf_folding_and_stable_uids(self):
+        url = self.create_feed()
+        _, _, first = self.fetch(url)
+        _, _, second = self.fetch(url)
+        self.assertTrue(first.endswith(b"\r\n"))
+        for line in first.split(b"\r\n"):
+            self.assertNotIn(b"\n", line)
+            self.assertLessEqual(len(line), 75, line)
+        uids = lambda b: sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(b).walk("VEVENT"))
+        self.assertEqual(uids(first), uids(second))
+
+    def test_no_personal_data_in_the_feed(self):
+        _, _, body = self.fetch(self.create_feed())
+        unfolded = body.replace(b"\r\n ", b"")
+        for secret in self.secret_bits + ["12345678"]:
+            self.assertNotIn(secret.encode(), unfolded)
+
+    def test_revoke_and_replace(self):
+        first = self.create_feed()
+        second = self.create_feed()
+        self.assertEqual(self.fetch(first)[0], 401)  # replaced
+        self.assertEqual(self.fetch(second)[0], 200)
+        self.assertStatus(self.delete("/api/v1/me/calendar-feed", auth=self.me), 204)
+        self.assertEqual(self.fetch(second)[0], 401)
+
+    def test_bad_tokens(self):
+        self.assertEqual(self.fetch("/api/v1/calendar.ics")[0], 401)
+        self.assertEqual(self.fetch("/api/v1/calendar.ics?token=" + "x" * 43)[0], 401)
+        self.assertEqual(self.fetch("/api/v1/calendar.ics?token=a&token=b")[0], 400)
+        self.assertEqual(self.fetch("/api/v1/calendar.ics?token=a&other=b")[0], 400)
+
+    def test_a_disabled_user_s_feed_stops(self):
+        other = self.session_as("paralegal")
+        r = self.post("/api/v1/me/calendar-feed", None, auth=other)
+        self.assertStatus(r, 201)
+        self.assertEqual(self.fetch(r.json["url"])[0], 200)
+        self.assertStatus(self.patch("/api/v1/users/%d" % other.user["id"], {"disabled": True}), 200)
+        self.assertEqual(self.fetch(r.json["url"])[0], 401)
