@@ -54,15 +54,30 @@ int notify_email(const char *url, const char *from, const char *to, const char *
     gmtime_r(&now, &tm);
     strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
     crypto_random_hex(id, 16);
-    size = strlen(body) + strlen(subject) + strlen(from) + strlen(to) + 512;
+    size = 2 * strlen(body) + strlen(subject) + strlen(from) + strlen(to) + 512;
     message = malloc(size);
     if (message == NULL)
         goto out;
-    snprintf(message, size,
-             "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@paroletrack>\r\n"
-             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-             "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
-             date, from, to, subject, id, body);
+    {
+        /* SMTP lines end in CRLF, never a bare LF (RFC 5321 2.3.8). */
+        size_t n = (size_t)snprintf(message, size,
+                                    "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
+                                    "Message-ID: <%s@paroletrack>\r\nMIME-Version: 1.0\r\n"
+                                    "Content-Type: text/plain; charset=utf-8\r\n"
+                                    "Content-Transfer-Encoding: 8bit\r\n\r\n",
+                                    date, from, to, subject, id);
+
+        for (const char *c = body; *c && n + 3 < size; c++) {
+            if (*c == '\n' && (c == body || c[-1] != '\r'))
+                message[n++] = '\r';
+            message[n++] = *c;
+        }
+        if (n >= 1 && message[n - 1] != '\n') {
+            message[n++] = '\r';
+            message[n++] = '\n';
+        }
+        message[n] = '\0';
+    }
     upload.data = message;
     upload.len = strlen(message);
     recipients = curl_slist_append(NULL, to);

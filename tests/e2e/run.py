@@ -22,7 +22,8 @@ sys.path.insert(0, HERE)
 MODULES = ["test_http", "test_clients", "test_parole_requests", "test_children", "test_stage",
            "test_pagination", "test_text", "test_concurrency", "test_timeline",
            "test_bad_requests", "test_cli", "test_auth", "test_permissions", "test_audit",
-           "test_encryption", "test_hardening", "test_assignments", "test_deadlines", "test_calendar"]
+           "test_encryption", "test_hardening", "test_assignments", "test_deadlines", "test_calendar",
+           "test_remind"]
 
 
 def iter_tests(suite):
