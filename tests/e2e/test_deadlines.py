@@ -890,3 +890,52 @@ class Rules(DeadlineCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Unguarded(ApiTestCase):
+    """GET /api/v1/parole-requests?unguarded=true: open requests that nothing protects."""
+
+    def unguarded_ids(self, limit=200):
+        return {x["id"] for x in self.list_all("/api/v1/parole-requests?unguarded=true",
+                                               limit=limit)}
+
+    def test_which_requests_are_unguarded(self):
+        draft = self.make_request()
+        stale_filing = self.make_request()
+        self.make_child(stale_filing["id"], "filings", filed_on=day(-40), receipt_number=None)
+        fresh_filing = self.make_request()
+        self.make_child(fresh_filing["id"], "filings", filed_on=day(-5), receipt_number=None)
+        guarded = self.make_request()
+        self.make_child(guarded["id"], "filings", filed_on=day(-60))
+        self.make_child(guarded["id"], "rfes", issued_on=day(-3))
+        approved_no_end = self.make_request(location="outside_us")
+        self.make_child(approved_no_end["id"], "filings", filed_on=day(-100))
+        self.make_child(approved_no_end["id"], "decisions", decided_on=day(-10),
+                        outcome="approved")
+        paroled = self.make_request()
+        self.make_child(paroled["id"], "filings", filed_on=day(-200))
+        self.make_child(paroled["id"], "decisions", decided_on=day(-150), outcome="approved")
+        self.make_child(paroled["id"], "expirations", kind="i94", expires_on=day(300))
+        denied = self.make_request()
+        self.make_child(denied["id"], "filings", filed_on=day(-90))
+        self.make_child(denied["id"], "decisions", decided_on=day(-1), outcome="denied")
+
+        ids = self.unguarded_ids()
+        self.assertIn(draft["id"], ids, "no deadline at all")
+        self.assertIn(stale_filing["id"], ids, "filed 40 days ago, no receipt number")
+        self.assertIn(approved_no_end["id"], ids, "approved with no parole or I-94 end")
+        self.assertNotIn(guarded["id"], ids, "an RFE response is due ahead")
+        self.assertNotIn(paroled["id"], ids, "the parole end lies ahead")
+        self.assertNotIn(denied["id"], ids, "not open")
+        # Small pages walk to the same set.
+        self.assertEqual(self.unguarded_ids(limit=1), ids)
+        # An RFE response due ahead protects it.
+        self.make_child(stale_filing["id"], "rfes", issued_on=day(-1))
+        self.assertNotIn(stale_filing["id"], self.unguarded_ids())
+
+    def test_unguarded_values(self):
+        r = self.get("/api/v1/parole-requests?unguarded=maybe")
+        self.assertProblem(r, 400, "invalid-query", field="unguarded")
+        everyone = {x["id"] for x in self.list_all("/api/v1/parole-requests")}
+        self.assertEqual({x["id"] for x in self.list_all(
+            "/api/v1/parole-requests?unguarded=false")}, everyone)

@@ -155,6 +155,26 @@ int main(void)
     CHECK_STR(field(d, "due_on"), "2024-06-01"); /* 23:30 EDT on June 1st */
     CHECK_STR(field(d, "due_at"), "2024-06-02T03:30:00Z");
     CHECK_STR(field(d, "status"), "due_today");
+    /* Around the autumn DST change (2024-11-03 02:00 EDT -> 01:00 EST) the local date follows
+     * the zone: 03:59Z is still Nov 2nd (23:59 EDT), 05:30Z is 01:30 EDT and 06:30Z 01:30 EST,
+     * both Nov 3rd. */
+    {
+        static const char *const cases[][2] = {{"2024-11-03T03:59:00Z", "2024-11-02"},
+                                               {"2024-11-03T05:30:00Z", "2024-11-03"},
+                                               {"2024-11-03T06:30:00Z", "2024-11-03"},
+                                               {"2024-03-10T07:30:00Z", "2024-03-10"},
+                                               {"2024-03-10T04:59:00Z", "2024-03-09"}};
+
+        for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+            char body[128];
+
+            snprintf(body, sizeof(body), "{\"kind\":\"interview\",\"scheduled_at\":\"%s\"}",
+                     cases[k][0]);
+            id = create(&interviews_resource, r, body);
+            snprintf(name, sizeof(name), "interviews/%lld/interview", (long long)id);
+            CHECK_STR(field(find(&all, r, name), "due_on"), cases[k][1]);
+        }
+    }
     id = create(&interviews_resource, r,
                 "{\"kind\":\"interview\",\"scheduled_at\":\"2024-05-31T10:00:00-04:00\"}");
     snprintf(name, sizeof(name), "interviews/%lld/interview", (long long)id);
