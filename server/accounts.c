@@ -88,6 +88,27 @@ out:
     return user;
 }
 
+/* Read the user just written, append its audit event (a diff against before, NULL for a
+ * create) and commit. Returns the user (caller owns) or NULL with *p set; the caller rolls
+ * back. */
+static json_t *audit_and_commit(struct db *db, const char *action, int64_t id, const json_t *before,
+                                const struct op_context *ctx, struct problem *p)
+{
+    json_t *user = read_user(db, id, p), *changes;
+    int rc;
+
+    if (user == NULL)
+        return NULL;
+    changes = audit_changes(before, user, user_fields_audited, NULL);
+    rc = audit_append(db, ctx, action, "users", id, 0, changes, p);
+    json_decref(changes);
+    if (rc != 0 || db_commit(db, p) != 0) {
+        json_decref(user);
+        return NULL;
+    }
+    return user;
+}
+
 int accounts_find(struct db *db, const char *email, int64_t *id, struct problem *p)
 {
     json_t *binds = json_pack("{s:s}", "email", email);
@@ -101,7 +122,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
                         struct problem *p)
 {
     json_t *record = fields_check_create(&create_table, body, ctx->today, p), *binds = NULL;
-    json_t *user = NULL, *changes = NULL;
+    json_t *user = NULL;
     char hash[CRYPTO_PASSWORD_HASH_LEN];
     const char *password;
     int64_t existing = 0, id;
@@ -135,22 +156,14 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
     if (resource_exec(db, SQL_USER_INSERT, binds, p) != 0)
         goto fail;
     id = db_last_insert_id(db);
-    user = read_user(db, id, p);
+    user = audit_and_commit(db, "user_create", id, NULL, ctx, p);
     if (user == NULL)
         goto fail;
-    changes = audit_changes(NULL, user, user_fields_audited, NULL);
-    if (audit_append(db, ctx, "user_create", "users", id, 0, changes, p) != 0 ||
-        db_commit(db, p) != 0) {
-        json_decref(user);
-        user = NULL;
-        goto fail;
-    }
     goto out;
 fail:
     db_rollback(db);
 out:
     memset(hash, 0, sizeof(hash));
-    json_decref(changes);
     json_decref(binds);
     json_decref(record);
     return user;
@@ -211,7 +224,7 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
                            const struct if_match *if_match, const struct op_context *ctx,
                            struct problem *p)
 {
-    json_t *current = NULL, *record = NULL, *binds = NULL, *user = NULL, *changes = NULL;
+    json_t *current = NULL, *record = NULL, *binds = NULL, *user = NULL;
 
     if (db_begin_write(db, p) != 0)
         return NULL;
@@ -244,21 +257,13 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
          !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&
         end_sessions(db, id, p) != 0)
         goto fail;
-    user = read_user(db, id, p);
+    user = audit_and_commit(db, "user_update", id, current, ctx, p);
     if (user == NULL)
         goto fail;
-    changes = audit_changes(current, user, user_fields_audited, NULL);
-    if (audit_append(db, ctx, "user_update", "users", id, 0, changes, p) != 0 ||
-        db_commit(db, p) != 0) {
-        json_decref(user);
-        user = NULL;
-        goto fail;
-    }
     goto out;
 fail:
     db_rollback(db);
 out:
-    json_decref(changes);
     json_decref(binds);
     json_decref(record);
     json_decref(current);

@@ -48,6 +48,25 @@ void crypto_random_bytes(void *buf, size_t n)
     randombytes_buf(buf, n);
 }
 
+void crypto_random_chars(const char *alphabet, char *out, size_t n)
+{
+    size_t alphabet_len = strlen(alphabet), used, i = 0;
+    const size_t limit = 256 - 256 % alphabet_len;
+    unsigned char pool[64];
+
+    used = sizeof(pool);
+    while (i < n) {
+        if (used == sizeof(pool)) {
+            randombytes_buf(pool, sizeof(pool));
+            used = 0;
+        }
+        if (pool[used] < limit) /* bytes past the last whole alphabet would favour early chars */
+            out[i++] = alphabet[pool[used] % alphabet_len];
+        used++;
+    }
+    sodium_memzero(pool, sizeof(pool));
+}
+
 void crypto_sha256_hex(const void *data, size_t len, char out[65])
 {
     unsigned char digest[crypto_hash_sha256_BYTES];

@@ -19,6 +19,10 @@ int crypto_init(void);
 /* Fill buf with n random bytes. */
 void crypto_random_bytes(void *buf, size_t n);
 
+/* Fill out with n characters drawn uniformly (no modulo bias) from the NUL-terminated alphabet
+ * (at most 256 characters). out is not NUL-terminated. */
+void crypto_random_chars(const char *alphabet, char *out, size_t n);
+
 /* SHA-256 of data as 64 lower-case hex digits plus NUL, written into out. */
 void crypto_sha256_hex(const void *data, size_t len, char out[65]);
 

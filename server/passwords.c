@@ -370,27 +370,6 @@ static const char *const generated_kinds[] = {
 
 #define GENERATE_ATTEMPTS 32
 
-/* Fill out with n characters drawn uniformly from alphabet (alphabet_len of them, at most 256)
- * by rejection sampling: a random byte at or above the largest multiple of alphabet_len is drawn
- * again. */
-static void random_chars(const char *alphabet, size_t alphabet_len, char *out, size_t n)
-{
-    const size_t limit = 256 - 256 % alphabet_len;
-    unsigned char pool[64];
-    size_t used = sizeof(pool), i = 0;
-
-    while (i < n) {
-        if (used == sizeof(pool)) {
-            crypto_random_bytes(pool, sizeof(pool));
-            used = 0;
-        }
-        if (pool[used] < limit)
-            out[i++] = alphabet[pool[used] % alphabet_len];
-        used++;
-    }
-    memset(pool, 0, sizeof(pool));
-}
-
 /* True when the password holds at least one character of every kind. */
 static int has_every_kind(const char *password)
 {
@@ -411,7 +390,7 @@ int passwords_generate(char *out, size_t out_size)
     for (size_t k = 0; k < sizeof(generated_kinds) / sizeof(generated_kinds[0]); k++)
         strcat(alphabet, generated_kinds[k]);
     for (int attempt = 0; attempt < GENERATE_ATTEMPTS && rc != 0; attempt++) {
-        random_chars(alphabet, strlen(alphabet), out, PASSWORD_GENERATED_LEN);
+        crypto_random_chars(alphabet, out, PASSWORD_GENERATED_LEN);
         out[PASSWORD_GENERATED_LEN] = '\0';
         if (has_every_kind(out) && passwords_check_policy(out, NULL, NULL, &message) == 0)
             rc = 0;

@@ -184,26 +184,6 @@ out:
     return rc;
 }
 
-/* Fill out with n characters drawn uniformly from the recovery alphabet (rejection sampling:
- * bytes at or above the largest multiple of the alphabet size are drawn again). */
-static void random_recovery_chars(char *out, size_t n)
-{
-    const unsigned limit = 256 - 256 % RECOVERY_ALPHABET_LEN;
-    unsigned char pool[32];
-    size_t used = sizeof(pool), i = 0;
-
-    while (i < n) {
-        if (used == sizeof(pool)) {
-            crypto_random_bytes(pool, sizeof(pool));
-            used = 0;
-        }
-        if (pool[used] < limit)
-            out[i++] = recovery_alphabet[pool[used] % RECOVERY_ALPHABET_LEN];
-        used++;
-    }
-    memset(pool, 0, sizeof(pool));
-}
-
 /* Write the 12 characters of chars as "xxxx-xxxx-xxxx" plus NUL into out. */
 static void format_recovery_code(const char chars[RECOVERY_CHARS], char out[RECOVERY_CODE_SIZE])
 {
@@ -220,7 +200,7 @@ int recovery_codes_new(char codes[][RECOVERY_CODE_SIZE], size_t count)
     char chars[RECOVERY_CHARS];
 
     for (size_t i = 0; i < count; i++) {
-        random_recovery_chars(chars, sizeof(chars));
+        crypto_random_chars(recovery_alphabet, chars, sizeof(chars));
         format_recovery_code(chars, codes[i]);
     }
     memset(chars, 0, sizeof(chars));
