@@ -455,6 +455,17 @@ json_t *deadlines_compute(struct db *db, int64_t request_id, int64_t assigned_to
         expirations = events_of(db, SQL_DEADLINE_EXPIRATIONS, r.id, NULL, p);
         filings = events_of(db, SQL_DEADLINE_FILINGS, r.id, NULL, p);
         if (rfes && interviews && decisions && expirations && filings) {
+            static const char *const passport_kinds[] = {"passport", NULL};
+            const char *passport = text(row, "passport_expires_on");
+            const json_t *rule =
+                passport ? rule_for(rules, "passport_expiry", r.program, passport) : NULL;
+
+            /* The passport date on the client's record (besides passport expirations). */
+            if (rule != NULL)
+                add(out, &r, rule, "passport_expiry", "clients", r.client_id, passport, NULL, NULL,
+                    status_of(later_expiry(expirations, passport_kinds, passport), passport,
+                              ctx->today),
+                    "Passport expires (client record)");
             rfe_deadlines(&r, rfes, rules, ctx->today, out);
             appointment_deadlines(&r, interviews, rules, ctx, out);
             expiry_deadlines(&r, expirations, decisions, rules, ctx->today, out);
@@ -479,8 +490,17 @@ json_t *deadlines_compute(struct db *db, int64_t request_id, int64_t assigned_to
             items[i] = json_incref(json_array_get(out, i));
         qsort(items, n, sizeof(*items), compare_deadlines);
         json_array_clear(out);
-        for (i = 0; i < n; i++)
+        for (i = 0; i < n; i++) {
+            json_t *kept =
+                json_array_size(out) ? json_array_get(out, json_array_size(out) - 1) : NULL;
+
+            /* A client's own passport date shows once, whichever requests it has. */
+            if (kept != NULL && strcmp(text(items[i], "id"), text(kept, "id")) == 0) {
+                json_decref(items[i]);
+                continue;
+            }
             json_array_append_new(out, items[i]);
+        }
         free(items);
     }
 out:

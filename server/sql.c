@@ -437,7 +437,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " WHERE id = :id AND version = :version"},
     [SQL_DEADLINE_REQUESTS] =
         {"deadline_requests",
-         "SELECT p.id, p.client_id, p.program, p.location, " STAGE_EXPRESSION " AS stage"
+         "SELECT p.id, p.client_id, p.program, p.location, " STAGE_EXPRESSION " AS stage,"
+         " (SELECT c.passport_expires_on FROM clients c WHERE c.id = p.client_id)"
+         " AS passport_expires_on"
          " FROM parole_requests p WHERE (:request_id IS NULL OR p.id = :request_id)"
          " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"
          "      OR p.assigned_paralegal_id = :assigned_to) ORDER BY p.id"},

@@ -243,6 +243,36 @@ int main(void)
     CHECK(db_exec(db, "UPDATE deadline_rules SET enabled = 1 WHERE code = 'motion_i290b'", &p) ==
           0);
     CHECK_STR(field(find(&all, r, name), "due_on"), "2024-06-17"); /* 33 days */
+    /* The passport date on the client's record is a deadline, shown once for a client with two
+     * open requests, and met by a later passport expiry. */
+    {
+        int64_t client = create(&clients_resource, 0,
+                                "{\"family_name\":\"P\",\"given_name\":\"Q\","
+                                "\"passport_expires_on\":\"2024-09-30\"}");
+        char body[96], pid[64];
+        int64_t a, b;
+        json_t *e;
+        size_t k;
+        int seen = 0;
+
+        snprintf(body, sizeof(body), "{\"client_id\":%lld,\"parole_type\":\"medical\"}",
+                 (long long)client);
+        a = create(&parole_requests_resource, 0, body);
+        b = create(&parole_requests_resource, 0, body);
+        snprintf(pid, sizeof(pid), "clients/%lld/passport_expiry", (long long)client);
+        CHECK_STR(field(find(&all, a, pid), "due_on"), "2024-09-30");
+        CHECK_STR(field(find(&all, a, pid), "status"), "upcoming");
+        json_decref(all);
+        all = deadlines_compute(db, 0, 0, &ctx, &p);
+        json_array_foreach(all, k, e)
+        {
+            seen += strcmp(field(e, "id"), pid) == 0;
+        }
+        CHECK(seen == 1);
+        create(&expirations_resource, b, "{\"kind\":\"passport\",\"expires_on\":\"2034-09-30\"}");
+        CHECK_STR(field(find(&all, b, pid), "status"), "met");
+    }
+
     /* Closed requests are left out of the firm-wide list. */
     json_decref(all);
     all = deadlines_compute(db, 0, 0, &ctx, &p);
