@@ -294,12 +294,27 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
             rule = rule_for(rules, "ead_end", r->program, expires_on);
             if (rule == NULL)
                 continue;
-            snprintf(due, sizeof(due), "%s",
-                     parole_end[0] && strcmp(parole_end, expires_on) < 0 ? parole_end : expires_on);
+            /* The earliest of the card's date, the parole end, and the rule's days (one year)
+             * from the card's issue date when it is known. */
+            const char *title = "Work permit (EAD) ends";
+
+            snprintf(due, sizeof(due), "%s", expires_on);
+            if (parole_end[0] && strcmp(parole_end, due) < 0) {
+                snprintf(due, sizeof(due), "%s", parole_end);
+                title = "Work permit ends with the parole";
+            }
+            if (text(row, "issued_on") != NULL && !json_is_null(json_object_get(rule, "days"))) {
+                char cap[DATE_LEN];
+
+                shift(text(row, "issued_on"), json_integer_value(json_object_get(rule, "days")),
+                      cap);
+                if (strcmp(cap, due) < 0) {
+                    snprintf(due, sizeof(due), "%s", cap);
+                    title = "Work permit ends a year after issue";
+                }
+            }
             add(out, r, rule, "ead_end", "expirations", id, due, NULL, NULL,
-                status_of(later_expiry(expirations, ead_kinds, expires_on), due, today),
-                strcmp(due, expires_on) != 0 ? "Work permit ends with the parole"
-                                             : "Work permit (EAD) ends");
+                status_of(later_expiry(expirations, ead_kinds, expires_on), due, today), title);
         } else if (strcmp(kind, "travel_document") == 0) {
             rule = rule_for(rules, "travel_by", r->program, expires_on);
             if (rule != NULL)

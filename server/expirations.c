@@ -10,6 +10,7 @@ static const char *const expiration_kinds[] = {"parole",   "i94",   "ead", "trav
 
 static const struct field_spec expiration_fields[] = {
     {.name = "kind", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = expiration_kinds},
+    {.name = "issued_on", .type = FIELD_DATE},
     {.name = "expires_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
     {.name = "document_number",
      .type = FIELD_TEXT,
@@ -50,6 +51,8 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
     const char *number = json_string_value(json_object_get(record, "document_number"));
 
     (void)db, (void)parent_id, (void)id, (void)ctx;
+    resources_check_order(record, "issued_on", "expires_on", "must not be before the issue date",
+                          p);
     if (kind == NULL || number == NULL)
         return 0;
     if (strcmp(kind, "ead") == 0 && !shaped_like(number, 3, 10))

@@ -26,6 +26,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     struct http_config config;
     atomic_int in_flight; /* requests begun and not yet completed */
+    atomic_int stopping;  /* set by http_stop: new requests get 503 */
 };
 
 /* Everything one request needs between the access handler's calls. */
@@ -338,6 +339,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         state->route = "-";
         state->method = method_label(method);
         *req_cls = state;
+        if (atomic_load(&state->server->stopping))
+            return send_problem(connection, state, PROBLEM_UNAVAILABLE,
+                                "the server is stopping; try again in a moment");
         if (begin_request(connection, state, &result))
             return result;
         return MHD_YES;
@@ -465,6 +469,7 @@ struct http_server *http_start(const struct http_config *config)
         return NULL;
     server->config = *config;
     atomic_init(&server->in_flight, 0);
+    atomic_init(&server->stopping, 0);
     if (parse_listen(config->listen, &address, &address_length) != 0) {
         fprintf(stderr, "paroletrack: cannot use listen address \"%s\" (want HOST:PORT)\n",
                 config->listen);
@@ -492,21 +497,18 @@ struct http_server *http_start(const struct http_config *config)
 
 void http_stop(struct http_server *server, unsigned grace_seconds)
 {
-    MHD_socket listener;
-
     if (server == NULL)
         return;
-    /* Stop accepting, wait for the requests under way (idle keep-alive connections do not
-     * count), then stop: the daemon closes what is left. The quiesced listening socket is ours
-     * to close, but only after the daemon's threads are gone. */
-    listener = MHD_quiesce_daemon(server->daemon);
+    /* Refuse new requests (503), let the ones under way finish (idle keep-alive connections do
+     * not count), then stop: the daemon closes what is left. MHD_quiesce_daemon is not used: with
+     * an epoll thread pool, libmicrohttpd 0.9.75 sometimes aborts in it ("Failed to remove
+     * listen FD from epoll set"). */
+    atomic_store(&server->stopping, 1);
     for (unsigned waited = 0; waited < grace_seconds * 100; waited++) {
         if (atomic_load(&server->in_flight) == 0)
             break;
         usleep(10 * 1000);
     }
     MHD_stop_daemon(server->daemon);
-    if (listener != MHD_INVALID_SOCKET)
-        close(listener);
     free(server);
 }

@@ -65,8 +65,8 @@
     "id, parole_request_id, decided_on, outcome, valid_from, valid_until, mailed, notes, "         \
     "created_at, updated_at, version"
 #define EXPIRATION_COLUMNS                                                                         \
-    "id, parole_request_id, kind, expires_on, document_number, notes, created_at, updated_at, "    \
-    "version"
+    "id, parole_request_id, kind, issued_on, expires_on, document_number, notes, created_at, "     \
+    "updated_at, version"
 
 /* The five statements every child resource of a parole request has. */
 #define CHILD_GET(table, columns)                                                                  \
@@ -286,12 +286,13 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_EXPIRATION_LIST] = {"expiration_list", CHILD_LIST("expirations", EXPIRATION_COLUMNS)},
     [SQL_EXPIRATION_INSERT] =
         {"expiration_insert",
-         "INSERT INTO expirations (id, parole_request_id, kind, expires_on, document_number, notes,"
-         " created_at, updated_at, version)"
-         " VALUES (:id, :parent_id, :kind, :expires_on, :document_number, :notes, :now, :now, 1)"},
+         "INSERT INTO expirations (id, parole_request_id, kind, issued_on, expires_on,"
+         " document_number, notes, created_at, updated_at, version)"
+         " VALUES (:id, :parent_id, :kind, :issued_on, :expires_on, :document_number, :notes,"
+         " :now, :now, 1)"},
     [SQL_EXPIRATION_UPDATE] =
         {"expiration_update",
-         "UPDATE expirations SET kind = :kind, expires_on = :expires_on,"
+         "UPDATE expirations SET kind = :kind, issued_on = :issued_on, expires_on = :expires_on,"
          " document_number = :document_number, notes = :notes, updated_at = :now,"
          " version = version + 1"
          " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
@@ -454,7 +455,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                 "SELECT id, decided_on, outcome, valid_until, mailed FROM decisions"
                                 " WHERE parole_request_id = :id ORDER BY decided_on, id"},
     [SQL_DEADLINE_EXPIRATIONS] = {"deadline_expirations",
-                                  "SELECT id, kind, expires_on FROM expirations"
+                                  "SELECT id, kind, issued_on, expires_on FROM expirations"
                                   " WHERE parole_request_id = :id ORDER BY expires_on, id"},
     [SQL_DEADLINE_FILINGS] = {"deadline_filings",
                               "SELECT id, kind, filed_on, receipt_number FROM filings"

@@ -1272,7 +1272,8 @@ FIELDS = {
     "interviews": ["parole_request_id", "kind", "scheduled_at", "location", "outcome", "notes"],
     "decisions": ["parole_request_id", "decided_on", "outcome", "valid_from", "valid_until",
                   "mailed", "notes"],
-    "expirations": ["parole_request_id", "kind", "expires_on", "document_number", "notes"],
+    "expirations": ["parole_request_id", "kind", "issued_on", "expires_on", "document_number",
+                    "notes"],
 }
 
 

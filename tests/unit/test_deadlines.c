@@ -211,6 +211,16 @@ int main(void)
         }
         CHECK(ead_capped);
     }
+    /* With its issue date known, a card also ends a year after issue when that comes first. */
+    {
+        char ead[64];
+        int64_t card = create(&expirations_resource, r,
+                              "{\"kind\":\"ead\",\"issued_on\":\"2023-06-01\","
+                              "\"expires_on\":\"2025-06-30\"}");
+
+        snprintf(ead, sizeof(ead), "expirations/%lld/ead_end", (long long)card);
+        CHECK_STR(field(find(&all, r, ead), "due_on"), "2024-05-31"); /* 365 days, a leap year */
+    }
     create(&filings_resource, r,
            "{\"form\":\"I-131\",\"filed_on\":\"2024-05-01\",\"kind\":\"re_parole\"}");
     CHECK_STR(field(find(&all, r, name), "status"), "met");
