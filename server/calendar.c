@@ -92,6 +92,81 @@ static void compact(const char *in, char *out, size_t size)
     out[n] = '\0';
 }
 
+/* The local wall-clock time of an instant in the firm's zone as "YYYYMMDDTHHMMSS", and its
+ * offset from UTC in seconds. */
+static long local_of(time_t instant, char out[20])
+{
+    struct tm local;
+
+    localtime_r(&instant, &local);
+    strftime(out, 20, "%Y%m%dT%H%M%S", &local);
+    return local.tm_gmtoff;
+}
+
+/* "+HHMM" / "-HHMM" of an offset in seconds. */
+static void offset_text(long offset, char out[8])
+{
+    long minutes = (offset < 0 ? -offset : offset) / 60;
+
+    snprintf(out, 8, "%c%02ld%02ld", offset < 0 ? '-' : '+', minutes / 60 % 100, minutes % 60);
+}
+
+/* One STANDARD/DAYLIGHT component: the zone's rules from `onset` (local time before it, in the
+ * offset `from`) on. */
+static void add_observance(struct text *t, time_t onset, long from)
+{
+    struct tm after, wall;
+    char start[20], from_text[8], to_text[8];
+    time_t shifted = onset + from; /* the onset as wall-clock time in the old offset */
+
+    localtime_r(&onset, &after);
+    gmtime_r(&shifted, &wall);
+    strftime(start, sizeof(start), "%Y%m%dT%H%M%S", &wall);
+    offset_text(from, from_text);
+    offset_text(after.tm_gmtoff, to_text);
+    add_line(t, "BEGIN", after.tm_isdst > 0 ? "DAYLIGHT" : "STANDARD", 0);
+    add_line(t, "DTSTART", start, 0);
+    add_line(t, "TZOFFSETFROM", from_text, 0);
+    add_line(t, "TZOFFSETTO", to_text, 0);
+    add_line(t, "TZNAME", after.tm_zone, 1);
+    add_line(t, "END", after.tm_isdst > 0 ? "DAYLIGHT" : "STANDARD", 0);
+}
+
+/* A VTIMEZONE for the firm's zone covering [first, last] (epoch seconds): its offset at the
+ * start, then every change of offset found day by day and pinned to the second. */
+static void add_vtimezone(struct text *t, const char *zone, time_t first, time_t last)
+{
+    time_t day, start = first - 86400 * 366;
+    struct tm probe;
+    long offset;
+
+    add_line(t, "BEGIN", "VTIMEZONE", 0);
+    add_line(t, "TZID", zone, 1);
+    localtime_r(&start, &probe);
+    offset = probe.tm_gmtoff;
+    add_observance(t, start, offset);
+    for (day = start; day <= last + 86400 * 366; day += 86400) {
+        time_t next = day + 86400, low = day, high = next;
+
+        localtime_r(&next, &probe);
+        if (probe.tm_gmtoff == offset)
+            continue;
+        while (high - low > 1) { /* the first second of the new offset */
+            time_t mid = low + (high - low) / 2;
+
+            localtime_r(&mid, &probe);
+            if (probe.tm_gmtoff == offset)
+                low = mid;
+            else
+                high = mid;
+        }
+        add_observance(t, high, offset);
+        localtime_r(&high, &probe);
+        offset = probe.tm_gmtoff;
+    }
+    add_line(t, "END", "VTIMEZONE", 0);
+}
+
 char *calendar_render(const json_t *deadlines, const char *now_utc)
 {
     struct text t = {0};
@@ -106,6 +181,24 @@ char *calendar_render(const json_t *deadlines, const char *now_utc)
     add_line(&t, "CALSCALE", "GREGORIAN", 0);
     add_line(&t, "METHOD", "PUBLISH", 0);
     add_line(&t, "X-WR-CALNAME", "paroletrack deadlines", 1);
+    {
+        /* Appointments are written in the firm's zone (a named IANA zone): describe it. */
+        int64_t first = 0, last = 0, epoch;
+
+        json_array_foreach(deadlines, i, d)
+        {
+            const char *at = json_string_value(json_object_get(d, "due_at"));
+
+            if (at != NULL && dates_parse_timestamp(at, NULL, &epoch) == 0) {
+                if (first == 0 || epoch < first)
+                    first = epoch;
+                if (epoch > last)
+                    last = epoch;
+            }
+        }
+        if (first != 0 && strcmp(dates_timezone_name(), "system") != 0)
+            add_vtimezone(&t, dates_timezone_name(), (time_t)first, (time_t)last);
+    }
     json_array_foreach(deadlines, i, d)
     {
         const json_t *rule = json_object_get(d, "rule");
@@ -132,12 +225,24 @@ char *calendar_render(const json_t *deadlines, const char *now_utc)
         if (due_at != NULL && dates_parse_timestamp(due_at, utc, NULL) == 0) {
             int64_t epoch = 0;
 
-            compact(utc, start, sizeof(start));
             dates_parse_timestamp(due_at, NULL, &epoch);
-            dates_format_utc((time_t)(epoch + 3600), utc); /* an hour by default */
-            compact(utc, end, sizeof(end));
-            add_line(&t, "DTSTART", start, 0);
-            add_line(&t, "DTEND", end, 0);
+            if (strcmp(dates_timezone_name(), "system") != 0) {
+                /* Local time in the firm's zone, which the VTIMEZONE above describes. */
+                char property[160];
+
+                snprintf(property, sizeof(property), "DTSTART;TZID=%s", dates_timezone_name());
+                local_of((time_t)epoch, start);
+                add_line(&t, property, start, 0);
+                snprintf(property, sizeof(property), "DTEND;TZID=%s", dates_timezone_name());
+                local_of((time_t)(epoch + 3600), end); /* an hour by default */
+                add_line(&t, property, end, 0);
+            } else {
+                compact(utc, start, sizeof(start));
+                dates_format_utc((time_t)(epoch + 3600), utc); /* an hour by default */
+                compact(utc, end, sizeof(end));
+                add_line(&t, "DTSTART", start, 0);
+                add_line(&t, "DTEND", end, 0);
+            }
         } else {
             struct civil_date day;
             char next[DATE_LEN];

@@ -64,6 +64,17 @@ class CalendarFeed(ApiTestCase):
         self.assertIsInstance(appt["DTSTART"].dt, datetime.datetime)
         want = datetime.datetime.fromisoformat(day(5) + "T09:30:00-05:00")
         self.assertEqual(appt["DTSTART"].dt, want)
+        # ...written in the firm's zone, which a VTIMEZONE of the feed describes.
+        self.assertEqual(appt["DTSTART"].params.get("TZID"), "America/New_York")
+        zones = [str(z["TZID"]) for z in cal.walk("VTIMEZONE")]
+        self.assertEqual(zones, ["America/New_York"])
+        summer = datetime.datetime.fromisoformat("2027-07-01T10:00:00-04:00")
+        self.make_child(self.pr["id"], "interviews", kind="interview",
+                        scheduled_at=summer.isoformat())
+        cal = icalendar.Calendar.from_ical(self.fetch(url)[2])
+        starts = [e["DTSTART"].dt for e in cal.walk("VEVENT") if "interview" in str(e["UID"])]
+        self.assertIn(summer, starts)
+        self.assertIn(summer.utcoffset(), [s.utcoffset() for s in starts])
         for e in events.values():
             self.assertIn("DTSTAMP", e)
 
