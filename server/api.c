@@ -16,6 +16,7 @@
 #include "resources.h"
 #include "sessions.h"
 #include "settings.h"
+#include "static_files.h"
 #include "timeline.h"
 
 struct route;
@@ -567,6 +568,32 @@ out:
     problem_clear(&call.p);
 }
 
+/* Serve an embedded dashboard file for GET/HEAD outside /api/ (public: the sign-in page and its
+ * assets must load before anyone signs in). Returns 1 when the request was a file request. */
+static int serve_static(const struct api_request *request, struct api_reply *reply)
+{
+    const struct static_file *file;
+
+    if ((strcmp(request->method, "GET") != 0 && strcmp(request->method, "HEAD") != 0) ||
+        strncmp(request->path, "/api/", 5) == 0 || strcmp(request->path, "/healthz") == 0)
+        return 0;
+    file = static_file_find(request->path);
+    if (file == NULL)
+        return 0;
+    reply->route = "/{static}";
+    snprintf(reply->etag, sizeof(reply->etag), "%s", file->etag);
+    reply->cache_control = "no-cache"; /* revalidate with the ETag: a new build shows at once */
+    if (request->if_none_match != NULL && strstr(request->if_none_match, file->etag) != NULL) {
+        reply->status = 304;
+        return 1;
+    }
+    reply->status = 200;
+    reply->static_body = file->data;
+    reply->static_size = file->size;
+    reply->raw_content_type = file->content_type;
+    return 1;
+}
+
 void api_handle(const struct api_request *request, struct api_reply *reply)
 {
     struct problem p;
@@ -578,6 +605,8 @@ void api_handle(const struct api_request *request, struct api_reply *reply)
     reply->route = "-";
     reply->request_id = request->request_id;
     problem_init(&p);
+    if (serve_static(request, reply))
+        return;
     for (size_t i = 0; i < ROUTE_COUNT; i++) {
         if (!route_matches(routes[i].pattern, request->path, &id, &child_id))
             continue;

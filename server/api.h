@@ -25,6 +25,7 @@ struct api_request {
     const char *cookie;         /* Cookie header or NULL */
     const char *authorization;  /* Authorization header or NULL */
     const char *csrf_token;     /* X-CSRF-Token header or NULL */
+    const char *if_none_match;  /* If-None-Match header or NULL */
     const char *client_address; /* the peer's address as text ("-" when unknown) */
 };
 
@@ -39,6 +40,9 @@ struct api_reply {
     const char *request_id; /* borrowed from the request, for error logging */
     char set_cookie[256];   /* Set-Cookie header, empty when none */
     char *raw_body;         /* owned; a non-JSON body (e.g. text/calendar), else NULL */
+    const unsigned char *static_body; /* borrowed: an embedded file, else NULL */
+    size_t static_size;
+    const char *cache_control;    /* static; NULL: no-store */
     const char *raw_content_type; /* its Content-Type (static) */
     int retry_after;              /* Retry-After seconds (429), 0 when none */
 };

@@ -110,10 +110,11 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 }
 
 /* Add the headers every response carries. */
-static void add_common_headers(struct MHD_Response *response, const struct request_state *state)
+static void add_common_headers(struct MHD_Response *response, const struct request_state *state,
+                               const char *cache_control)
 {
     MHD_add_response_header(response, "X-Request-Id", state->request_id);
-    MHD_add_response_header(response, "Cache-Control", "no-store");
+    MHD_add_response_header(response, "Cache-Control", cache_control ? cache_control : "no-store");
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(response, "Content-Security-Policy",
@@ -130,7 +131,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
     char *text = NULL;
     size_t len = 0;
 
-    if (reply->raw_body != NULL) {
+    if (reply->static_body != NULL) {
+        text = malloc(reply->static_size ? reply->static_size : 1);
+        if (text != NULL) {
+            memcpy(text, reply->static_body, reply->static_size);
+            len = reply->static_size;
+        }
+    } else if (reply->raw_body != NULL) {
         text = strdup(reply->raw_body);
         if (text != NULL)
             len = strlen(text);
@@ -145,8 +152,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         free(text);
         return MHD_NO;
     }
-    add_common_headers(response, state);
-    if (reply->raw_body != NULL)
+    add_common_headers(response, state, reply->cache_control);
+    if (reply->raw_body != NULL || reply->static_body != NULL)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply->raw_content_type);
     else if (reply->body != NULL)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -310,6 +317,8 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
     request.authorization =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     request.csrf_token = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-CSRF-Token");
+    request.if_none_match =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     client_address(connection, address, sizeof(address));
     request.client_address = address;
     request.if_match =
