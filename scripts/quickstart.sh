@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-[ -d build ] || meson setup build --buildtype=release >/dev/null
+# --reconfigure picks up new migrations and dashboard files in an existing build directory.
+if [ -d build ]; then meson setup --reconfigure build >/dev/null; else meson setup build --buildtype=release >/dev/null; fi
 ninja -C build >/dev/null
 exec ./build/server/paroletrack demo --listen "${PAROLETRACK_LISTEN:-127.0.0.1:8080}" "$@"
