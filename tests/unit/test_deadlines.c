@@ -4,32 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "crypto.h"
 #include "deadlines.h"
-#include "migrate.h"
-#include "resources.h"
-
-static struct db *db;
-static struct op_context ctx;
-
-/* Create a record from JSON text; returns its id (0 on failure, reported). */
-static int64_t create(const struct resource_spec *spec, int64_t parent, const char *json)
-{
-    struct problem p;
-    json_t *body = json_loads(json, 0, NULL), *record;
-    int64_t id = 0;
-
-    problem_init(&p);
-    record = resource_create(db, spec, parent, body, &ctx, &p);
-    if (record == NULL)
-        fprintf(stderr, "  create %s failed: %s\n", spec->noun, p.detail);
-    else
-        id = json_integer_value(json_object_get(record, "id"));
-    json_decref(record);
-    json_decref(body);
-    problem_clear(&p);
-    return id;
-}
+#include "store_fixture.h"
 
 /* The deadline of request `request` whose id is `id` (borrowed from *all, which the caller
  * frees), or NULL. */
@@ -70,30 +46,17 @@ static int64_t new_request(const char *program, const char *location)
     return create(&parole_requests_resource, 0, body);
 }
 
-static void set_today(const char *today, const char *now)
-{
-    snprintf(ctx.today, sizeof(ctx.today), "%s", today);
-    snprintf(ctx.now, sizeof(ctx.now), "%s", now);
-}
-
 int main(void)
 {
-    unsigned char key[CRYPTO_KEY_BYTES] = {3};
     struct problem p;
     json_t *all = NULL, *d;
     int64_t r, rfe, id;
     char name[64];
 
-    crypto_init();
-    crypto_use_key(key);
-    crypto_use_audit_key(key);
-    dates_set_timezone("America/New_York");
     problem_init(&p);
-    db = db_open(":memory:", &p);
-    if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0)
+    if (fixture_open() != 0)
         return 1;
-    resource_context_init(&ctx);
-    set_today("2024-06-01", "2024-06-01T16:00:00Z");
+    set_clock("2024-06-01", "2024-06-01T16:00:00Z");
 
     /* RFE: 84 days from issue, +3 when mailed; across a leap day and month ends. */
     r = new_request(NULL, "outside_us");

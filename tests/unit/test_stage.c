@@ -3,38 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "crypto.h"
-#include "migrate.h"
-#include "resources.h"
-
-static struct db *db;
-static struct op_context clock_at;
-
-/* Move the clock: firm-local date and UTC instant. */
-static void set_clock(const char *today, const char *now)
-{
-    snprintf(clock_at.today, sizeof(clock_at.today), "%s", today);
-    snprintf(clock_at.now, sizeof(clock_at.now), "%s", now);
-}
-
-/* Create a record from JSON text; returns its id (0 on failure, reported). */
-static int64_t create(const struct resource_spec *spec, int64_t parent, const char *json)
-{
-    struct problem p;
-    json_t *body = json_loads(json, 0, NULL), *record;
-    int64_t id = 0;
-
-    problem_init(&p);
-    record = resource_create(db, spec, parent, body, &clock_at, &p);
-    if (record == NULL)
-        fprintf(stderr, "  create %s failed: %s\n", spec->noun, p.detail);
-    else
-        id = json_integer_value(json_object_get(record, "id"));
-    json_decref(record);
-    json_decref(body);
-    problem_clear(&p);
-    return id;
-}
+#include "store_fixture.h"
 
 /* Patch a record; returns 0 on success. */
 static int patch(const struct resource_spec *spec, int64_t parent, int64_t id, const char *json)
@@ -43,7 +12,7 @@ static int patch(const struct resource_spec *spec, int64_t parent, int64_t id, c
     json_t *body = json_loads(json, 0, NULL), *record;
 
     problem_init(&p);
-    record = resource_patch(db, spec, parent, id, body, NULL, &clock_at, &p);
+    record = resource_patch(db, spec, parent, id, body, NULL, &ctx, &p);
     if (record == NULL)
         fprintf(stderr, "  patch %s failed: %s\n", spec->noun, p.detail);
     json_decref(body);
@@ -63,7 +32,7 @@ static const char *stage_of(int64_t id)
     json_t *record;
 
     problem_init(&p);
-    record = resource_get(db, &parole_requests_resource, 0, id, &clock_at, &p);
+    record = resource_get(db, &parole_requests_resource, 0, id, &ctx, &p);
     snprintf(stage_buf, sizeof(stage_buf), "%s",
              record ? json_string_value(json_object_get(record, "stage")) : "(error)");
     json_decref(record);
@@ -81,7 +50,7 @@ static int list_has(const char *stage, int64_t id)
     int found = 0;
 
     problem_init(&p);
-    page = resource_list(db, &parole_requests_resource, 0, q, 2, &clock_at, &p);
+    page = resource_list(db, &parole_requests_resource, 0, q, 2, &ctx, &p);
     json_array_foreach(json_object_get(page, "items"), i, item)
     {
         if (json_integer_value(json_object_get(item, "id")) == id)
@@ -103,20 +72,9 @@ int main(void)
     struct problem p;
     int64_t client, request, filing, interview, rfe, expiry, approval;
 
-    crypto_init();
-    {
-        unsigned char key[CRYPTO_KEY_BYTES] = {7};
-
-        crypto_use_key(key);
-        crypto_use_audit_key(key);
-    }
-    dates_set_timezone("America/New_York");
     problem_init(&p);
-    db = db_open(":memory:", &p);
-    if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0) {
-        fprintf(stderr, "setup: %s\n", p.detail);
+    if (fixture_open() != 0)
         return 1;
-    }
     set_clock("2026-06-15", "2026-06-15T16:00:00Z");
     client =
         create(&clients_resource, 0, "{\"family_name\":\"Kovalenko\",\"given_name\":\"Olena\"}");
