@@ -295,6 +295,18 @@ void accounts_list(struct api_call *call, struct api_reply *reply)
     api_reply_simple_list(call, SQL_USER_LIST, user_row, reply);
 }
 
+/* An assignee row: id, name, role. */
+static json_t *assignee_row(db_stmt *stmt, const void *arg, struct problem *p)
+{
+    (void)arg, (void)p;
+    return db_row_to_json(stmt, NULL, NULL);
+}
+
+void accounts_assignees(struct api_call *call, struct api_reply *reply)
+{
+    api_reply_simple_list(call, SQL_ASSIGNEE_LIST, assignee_row, reply);
+}
+
 void accounts_post(struct api_call *call, struct api_reply *reply)
 {
     json_t *body = api_parse_body(call->request, 0, &call->p), *user = NULL;

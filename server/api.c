@@ -17,6 +17,7 @@
 #include "sessions.h"
 #include "settings.h"
 #include "static_files.h"
+#include "stats.h"
 #include "timeline.h"
 
 struct route;
@@ -61,6 +62,9 @@ static void handle_settings_patch(struct api_call *call, const struct route *rou
         fn(call, reply);                                                                           \
     }
 PLAIN(sessions_sign_in)
+PLAIN(stats_get)
+PLAIN(accounts_assignees)
+PLAIN(stats_fields)
 PLAIN(sessions_get)
 PLAIN(sessions_sign_out)
 PLAIN(sessions_totp_begin)
@@ -129,6 +133,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, plain_deadline_rules_get, NULL, 0},
     {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, plain_deadline_rules_patch, NULL, 0},
     {"GET", "/api/v1/deadlines", PERM_READ, plain_deadlines_list, NULL, 0},
+    {"GET", "/api/v1/stats", PERM_READ, plain_stats_get, NULL, 0},
+    {"GET", "/api/v1/assignees", PERM_READ, plain_accounts_assignees, NULL, 0},
+    {"GET", "/api/v1/fields", PERM_READ, plain_stats_fields, NULL, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
     {"GET", REQUESTS "timeline", PERM_READ, handle_timeline, &parole_requests_resource, 0},

@@ -9,6 +9,7 @@ struct cli_options {
     const char *db;
     const char *listen;
     const char *timezone;
+    const char *locale;       /* the firm's display locale (BCP 47) */
     const char *key_file;     /* NULL: <db>.key */
     const char *new_key_file; /* rekey */
     const char *email, *name, *role, *scopes;

@@ -1,5 +1,6 @@
 /* dates: strict date and timestamp parsing, civil-day arithmetic and the firm's time zone. */
 #include "dates.h"
+#include "identifiers.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 
 static char timezone_name[128] = "system";
+static char locale_name[64] = "en-US";
 
 int dates_is_leap_year(int year)
 {
@@ -179,6 +181,24 @@ int dates_set_timezone(const char *name)
     tzset();
     snprintf(timezone_name, sizeof(timezone_name), "%s", name);
     return 0;
+}
+
+int dates_set_locale(const char *tag)
+{
+    char normalized[sizeof(locale_name)];
+    const char *message = NULL;
+
+    if (tag == NULL || tag[0] == '\0')
+        return 0;
+    if (identifiers_language_tag(tag, normalized, sizeof(normalized), &message) != 0)
+        return -1;
+    snprintf(locale_name, sizeof(locale_name), "%s", normalized);
+    return 0;
+}
+
+const char *dates_locale_name(void)
+{
+    return locale_name;
 }
 
 const char *dates_timezone_name(void)

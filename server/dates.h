@@ -51,6 +51,14 @@ int dates_set_timezone(const char *name);
  * The returned string is static. */
 const char *dates_timezone_name(void);
 
+/* Use the BCP 47 tag `tag` (e.g. "en-US", "es-US") as the firm's locale for how the dashboard
+ * shows dates and numbers; NULL or empty keeps "en-US". Returns 0, or -1 when it is not a
+ * well-formed tag. */
+int dates_set_locale(const char *tag);
+
+/* The firm's locale (static string). */
+const char *dates_locale_name(void);
+
 /* Today's date in the firm's time zone, as "YYYY-MM-DD", for the instant `now`. */
 void dates_today(time_t now, char out[DATE_LEN]);
 

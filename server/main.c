@@ -51,6 +51,9 @@ static void usage(FILE *out)
             "IPv6)\n"
             "  --timezone NAME      the firm's IANA time zone, e.g. America/New_York (env\n"
             "                       PAROLETRACK_TZ; default: the system's zone)\n"
+            "  --locale TAG         the firm's locale for dates in the dashboard, a BCP 47 tag\n"
+            "                       such as en-US or es-US (env PAROLETRACK_LOCALE; default\n"
+            "                       en-US)\n"
             "  --max-body BYTES     largest accepted request body (default 1048576)\n"
             "  --threads N          worker threads (default 4)\n"
             "  --per-ip-connections N  simultaneous connections from one address (default\n"
@@ -124,6 +127,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->listen = value;
         } else if (strcmp(name, "--timezone") == 0) {
             o->timezone = value;
+        } else if (strcmp(name, "--locale") == 0) {
+            o->locale = value;
         } else if (strcmp(name, "--key-file") == 0) {
             o->key_file = value;
         } else if (strcmp(name, "--new-key-file") == 0) {
@@ -191,6 +196,7 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     o->base_url = getenv("PAROLETRACK_BASE_URL");
     o->listen = getenv("PAROLETRACK_LISTEN");
     o->timezone = getenv("PAROLETRACK_TZ");
+    o->locale = getenv("PAROLETRACK_LOCALE");
     o->max_body = DEFAULT_MAX_BODY;
     o->threads = 4;
     o->per_ip_connections = 256;
@@ -203,6 +209,11 @@ static int load_options(int argc, char **argv, struct cli_options *o)
                 "paroletrack: unknown time zone \"%s\" (want an IANA name such as "
                 "America/New_York)\n",
                 o->timezone);
+        return -1;
+    }
+    if (dates_set_locale(o->locale) != 0) {
+        fprintf(stderr, "paroletrack: \"%s\" is not a locale tag (want one such as en-US)\n",
+                o->locale);
         return -1;
     }
     return 0;

@@ -1,5 +1,6 @@
 /* sessions: sign-in, sessions, throttling and TOTP enrolment. */
 #include "sessions.h"
+#include "dates.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -267,8 +268,12 @@ static json_t *session_json(struct db *db, int64_t user_id, const char *csrf,
             problem_set(p, PROBLEM_INTERNAL, "the session's user is gone");
         return NULL;
     }
-    return json_pack("{s:o, s:s, s:s, s:s}", "user", user, "csrf_token", csrf, "second_factor",
-                     second_factor, "expires_at", expires_at);
+    /* The firm's zone ("system": the server's own, which the browser may not share) and locale,
+     * so the dashboard shows dates as the firm reads them. */
+    return json_pack("{s:o, s:s, s:s, s:s, s:{s:s?, s:s}}", "user", user, "csrf_token", csrf,
+                     "second_factor", second_factor, "expires_at", expires_at, "firm", "time_zone",
+                     strcmp(dates_timezone_name(), "system") == 0 ? NULL : dates_timezone_name(),
+                     "locale", dates_locale_name());
 }
 
 void sessions_sign_in(struct api_call *call, struct api_reply *reply)

@@ -489,6 +489,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FEED_LOOKUP] = {"feed_lookup",
                          "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
                          " WHERE f.token_hash = :token_hash AND u.disabled = 0"},
+    [SQL_ASSIGNEE_LIST] = {"assignee_list",
+                           "SELECT id, name, role FROM users WHERE id > :after AND disabled = 0"
+                           " AND role <> 'viewer' ORDER BY id LIMIT :limit"},
+    [SQL_STAGE_COUNTS] = {"stage_counts", "SELECT stage, count(*) FROM (SELECT " STAGE_EXPRESSION
+                                          " AS stage FROM parole_requests p) GROUP BY stage"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
     [SQL_SETTING_PUT] = {"setting_put",
                          "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"

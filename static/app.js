@@ -1,96 +1,167 @@
-// paroletrack dashboard: sign-in and the Today page. Every value from the server is inserted as
-// text (textContent), never as markup.
+// paroletrack dashboard: session, navigation and the page router. Pages live one per module
+// (today.js, clients.js, request.js, calendar.js, admin.js, account.js); each renders into a
+// fresh container, so a slow answer for a page the user already left lands nowhere.
+import { api, setCsrf, onSignedOut } from "./api.js";
+import { h, fill, statusLine } from "./dom.js";
+import { setFirm } from "./format.js";
+import { resetFormCaches } from "./forms.js";
+import * as today from "./today.js";
+import * as clients from "./clients.js";
+import * as request from "./request.js";
+import * as calendar from "./calendar.js";
+import * as admin from "./admin.js";
+import * as account from "./account.js";
 
 const $ = (id) => document.getElementById(id);
-let csrf = null;
+let session = null;
+let pausedBySessionEnd = false;
 
-async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
-  const response = await fetch(path, {
-    method, headers, credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  return { status: response.status, data };
+// The routes: a hash pattern and the page that renders it.
+const ROUTES = [
+  [/^#\/today$/, today.render, "today"],
+  [/^#\/clients$/, clients.renderList, "clients"],
+  [/^#\/clients\/new$/, clients.renderNew, "clients"],
+  [/^#\/clients\/(\d+)$/, clients.renderClient, "clients"],
+  [/^#\/requests\/(\d+)$/, request.render, "clients"],
+  [/^#\/calendar(?:\/(\d{4}-\d{2}))?$/, calendar.render, "calendar"],
+  [/^#\/admin\/(users|keys|rules|audit)$/, admin.render, "admin"],
+  [/^#\/account$/, account.render, "account"],
+];
+
+// What the signed-in user may do (the server enforces the same).
+function abilities() {
+  const role = session.user.role;
+  return {
+    session,
+    role,
+    canWrite: ["paralegal", "attorney", "admin"].includes(role),
+    isAdmin: role === "admin",
+    enrolling: session.second_factor === "not_enrolled",
+    refreshSession: loadSession,
+  };
 }
 
-function show(section) {
-  for (const id of ["sign-in", "today"]) $(id).hidden = id !== section;
-  $("sign-out").hidden = section === "sign-in";
-}
-
-function isoDay(offset) {
-  const d = new Date();
-  d.setDate(d.getDate() + offset);
-  return d.toISOString().slice(0, 10);
-}
-
-async function loadToday(session) {
-  show("today");
-  $("who").textContent = `${session.user.name} (${session.user.role})`;
-  const { status, data } = await api("GET", `/api/v1/deadlines?to=${isoDay(14)}&limit=200`);
-  const body = $("due").querySelector("tbody");
-  body.replaceChildren();
-  if (status !== 200) {
-    $("today-status").textContent = "The deadlines could not be loaded.";
+// Show the page for the current hash.
+function route() {
+  if (!session || pausedBySessionEnd) return;
+  let hash = location.hash || "#/today";
+  if (abilities().enrolling) hash = "#/account";
+  const match = ROUTES.find(([pattern]) => pattern.test(hash));
+  const view = $("view");
+  for (const a of $("nav").querySelectorAll("a")) {
+    if (match && a.dataset.page === match[2]) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  const container = h("div", { class: "page" });
+  fill(view, container);
+  if (!match) {
+    container.append(h("h1", { text: "Page not found" }), h("p", {}, "Go to ", h("a", { href: "#/today", text: "Today" }), "."));
     return;
   }
-  const open = data.items.filter((d) => d.status !== "met");
-  $("today-status").textContent = open.length ? `${open.length} deadline(s)` : "Nothing due in the next 14 days.";
-  for (const d of open) {
-    const row = body.insertRow();
-    const due = row.insertCell();
-    due.textContent = d.due_at ? new Date(d.due_at).toLocaleString() : d.due_on;
-    if (d.status === "overdue") due.className = "overdue";
-    row.insertCell().textContent = `PR-${d.parole_request_id}`;
-    row.insertCell().textContent = d.title;
-    row.insertCell().textContent = d.status.replace("_", " ");
-    const rule = row.insertCell();
-    rule.className = "rule";
-    rule.textContent = `${d.rule.code}: ${d.rule.citation_source}`;
+  const params = hash.match(match[0]).slice(1);
+  match[1](container, params, abilities()).catch((error) => {
+    console.error(error);
+    container.append(statusLine("error", "This page failed to load. Reload the page; if it happens again, tell your administrator."));
+  });
+  view.focus({ preventScroll: true });
+}
+
+// Enter the signed-in state with a session object from the server.
+function enter(data) {
+  const sameUser = session && session.user.id === data.user.id;
+  session = data;
+  setCsrf(data.csrf_token);
+  setFirm(data);
+  $("who").textContent = `${data.user.name} (${data.user.role})`;
+  $("sign-in").hidden = true;
+  $("sign-out").hidden = false;
+  $("nav").hidden = data.second_factor === "not_enrolled";
+  $("nav").querySelector("[data-admin]").hidden = data.user.role !== "admin";
+  $("view").hidden = false;
+  if (pausedBySessionEnd && sameUser && $("view").querySelector("form.record-form")) {
+    pausedBySessionEnd = false; // back where the user was, with everything they typed
+    sessionStorage.removeItem("pt-return-to");
+    return;
   }
+  pausedBySessionEnd = false;
+  const back = sessionStorage.getItem("pt-return-to");
+  sessionStorage.removeItem("pt-return-to");
+  if (back && back !== location.hash) location.hash = back;
+  else route();
+}
+
+// Ask for a sign-in; reason explains why (session ended) or is empty.
+function showSignIn(reason) {
+  $("sign-in").hidden = false;
+  $("sign-in-reason").textContent = reason || "";
+  $("nav").hidden = true;
+  $("sign-out").hidden = true;
+  $("totp").hidden = true;
+  $("totp-label").hidden = true;
+  $("totp").value = "";
+  $("password").value = "";
+  $("email").focus();
+}
+
+// The session ended while a page was open: keep the page (hidden) and ask for a new sign-in.
+onSignedOut(() => {
+  if (!session || pausedBySessionEnd) return;
+  pausedBySessionEnd = true;
+  sessionStorage.setItem("pt-return-to", location.hash || "#/today");
+  $("view").hidden = true;
+  $("email").value = session.user.email || "";
+  showSignIn("Your session has ended. Sign in again to carry on where you were; nothing you typed is lost.");
+});
+
+// Fetch the current session (after sign-in, second-factor enrolment or a role change).
+async function loadSession() {
+  const r = await api("GET", "/api/v1/session");
+  if (r.ok) enter(r.data);
+  return r;
 }
 
 async function start() {
-  const { status, data } = await api("GET", "/api/v1/session");
-  if (status === 200 && data.second_factor !== "not_enrolled") {
-    csrf = data.csrf_token;
-    await loadToday(data);
-  } else {
-    show("sign-in");
+  const r = await api("GET", "/api/v1/session");
+  if (r.ok) enter(r.data);
+  else {
+    if (location.hash && location.hash !== "#/today") sessionStorage.setItem("pt-return-to", location.hash);
+    showSignIn("");
   }
 }
 
 $("sign-in-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("sign-in-error").textContent = "";
-  const body = { email: $("email").value, password: $("password").value };
-  if (!$("totp").hidden && $("totp").value) body.totp_code = $("totp").value;
-  const { status, data } = await api("POST", "/api/v1/session", body);
-  if (status === 201) {
-    csrf = data.csrf_token;
-    if (data.second_factor === "not_enrolled") {
-      $("sign-in-error").textContent = "Your role needs an authenticator app; set it up first.";
-      return;
-    }
-    await loadToday(data);
-  } else if (data && data.type && data.type.endsWith("second-factor-required")) {
+  const body = { email: $("email").value.trim(), password: $("password").value };
+  const code = $("totp").value.trim();
+  if (!$("totp").hidden && code) {
+    if (/^\d{6}$/.test(code)) body.totp_code = code; else body.recovery_code = code;
+  }
+  const r = await api("POST", "/api/v1/session", { body });
+  if (r.status === 201) {
+    if (session && session.user.id !== r.data.user.id) pausedBySessionEnd = false; // someone else: start afresh
+    enter(r.data);
+  } else if (r.problem && String(r.problem.type).endsWith("second-factor-required")) {
     $("totp").hidden = false;
     $("totp-label").hidden = false;
     $("totp").focus();
-    $("sign-in-error").textContent = "Enter the code from your authenticator app.";
+    $("sign-in-error").textContent = code ? "That code was not accepted. Try the current one." : "Enter the code from your authenticator app.";
   } else {
-    $("sign-in-error").textContent = (data && data.detail) || "Sign-in failed.";
+    $("sign-in-error").textContent = (r.problem && r.problem.detail) || "Sign-in failed.";
   }
 });
 
 $("sign-out").addEventListener("click", async () => {
   await api("DELETE", "/api/v1/session");
-  csrf = null;
+  session = null;
+  setCsrf(null);
+  resetFormCaches();
   $("who").textContent = "";
-  show("sign-in");
+  fill($("view"));
+  $("view").hidden = true;
+  history.replaceState(null, "", "#/today");
+  showSignIn("You have signed out.");
 });
 
+window.addEventListener("hashchange", route);
 start();

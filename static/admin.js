@@ -1,0 +1,140 @@
+// admin: users, API keys (the secret shown once), deadline rules and the audit trail. Only an
+// admin sees these pages; the server refuses everyone else (403) whatever the page shows.
+import { api, problemText } from "./api.js";
+import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { formatDate, formatInstant } from "./format.js";
+import { recordForm } from "./forms.js";
+import { fieldLabel } from "./labels.js";
+
+const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"]];
+
+// Field descriptions of the admin forms (the catalogue covers case records only).
+const USER_FIELDS = [
+  { name: "email", type: "text", required: true, single_line: true, max_length: 254 },
+  { name: "name", type: "text", required: true, single_line: true, max_length: 200 },
+  { name: "role", type: "enum", required: true, choices: ["paralegal", "attorney", "viewer", "admin"], default: "paralegal" },
+  { name: "password", type: "text", required: true, single_line: true, max_length: 1024 },
+];
+const USER_EDIT_FIELDS = [USER_FIELDS[1], USER_FIELDS[2], { name: "disabled", type: "boolean", required: false }];
+const KEY_FIELDS = [
+  { name: "name", type: "text", required: true, single_line: true, max_length: 200 },
+  { name: "scopes", type: "enum", required: true, choices: ["read", "read_write"], default: "read" },
+];
+const RULE_FIELDS = [
+  { name: "description", type: "text", required: true, max_length: 2000 },
+  { name: "days", type: "integer", required: false, minimum: 0, maximum: 3650 },
+  { name: "mailed_extra_days", type: "integer", required: false, minimum: 0, maximum: 30 },
+  { name: "opens_days_before", type: "integer", required: false, minimum: 0, maximum: 3650 },
+  { name: "lead_times", type: "integer_array", required: false },
+  { name: "enabled", type: "boolean", required: true },
+  { name: "effective_from", type: "date", required: true },
+  { name: "effective_to", type: "date", required: false },
+  { name: "citation_source", type: "text", required: true, single_line: true, max_length: 500 },
+  { name: "citation_date", type: "date", required: true },
+];
+
+export async function render(page, [tab], ctx) {
+  page.append(h("h1", { text: "Administration" }),
+    h("nav", { class: "tabs", "aria-label": "Administration" }, TABS.map(([id, label]) => h("a", { href: `#/admin/${id}`, "aria-current": id === tab ? "page" : null, text: label }))));
+  const body = h("div");
+  page.append(body);
+  if (!ctx.isAdmin) { body.append(statusLine("error", "Only an administrator can open these pages.")); return; }
+  await ({ users, keys, rules, audit })[tab](body);
+}
+
+// A simple paged list: load(cursor) -> rows.
+async function pagedTable(body, path, headers, toRow, tableId) {
+  const cursors = [null];
+  const out = h("div");
+  body.append(out);
+  async function load() {
+    fill(out, statusLine("loading", "Loading…"));
+    const cursor = cursors[cursors.length - 1];
+    const r = await api("GET", `${path}${path.includes("?") ? "&" : "?"}limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    if (!r.ok) { fill(out, statusLine("error", problemText(r))); return; }
+    if (r.data.items.length === 0) { fill(out, statusLine("empty", "Nothing here yet.")); return; }
+    fill(out, table(null, headers, r.data.items.map(toRow), { id: tableId }), h("div", { class: "pager" },
+      h("button", { type: "button", text: "Previous page", disabled: cursors.length <= 1, onclick: () => { cursors.pop(); load(); } }),
+      h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { cursors.push(r.data.next_cursor); load(); } })));
+  }
+  await load();
+  return load;
+}
+
+async function users(body) {
+  const slot = h("div");
+  let reload = null;
+  const add = h("button", { type: "button", class: "primary", text: "Add user", onclick: () => fill(slot, recordForm({
+    fields: USER_FIELDS, title: "New user", submitLabel: "Create user",
+    save: (b) => api("POST", "/api/v1/users", { body: b }),
+    onSaved: () => { fill(slot, statusLine("status", "User created. Attorneys and admins set up an authenticator app at first sign-in.")); reload(); },
+    onCancel: () => fill(slot) })) });
+  body.append(add, slot);
+  reload = await pagedTable(body, "/api/v1/users", ["Name", "E-mail", "Role", "Authenticator", "Status", ""], (u) => [
+    u.name, u.email, humanize(u.role), u.totp_enabled ? "Set up" : "Not set up", u.disabled ? "Disabled" : "Active",
+    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${u.name}`, onclick: () => fill(slot, recordForm({
+      fields: USER_EDIT_FIELDS, record: u, title: `Edit ${u.name}`,
+      save: (patch, version) => api("PATCH", `/api/v1/users/${u.id}`, { body: patch, ifMatch: version }),
+      onSaved: () => { fill(slot); reload(); }, onCancel: () => fill(slot) })) })], "user-table");
+}
+
+async function keys(body) {
+  const slot = h("div", { "aria-live": "polite" });
+  let reload = null;
+  const add = h("button", { type: "button", class: "primary", text: "Create API key", onclick: () => fill(slot, recordForm({
+    fields: KEY_FIELDS, title: "New API key", submitLabel: "Create key",
+    save: (b) => api("POST", "/api/v1/api-keys", { body: { name: b.name, scopes: b.scopes === "read_write" ? ["read", "write"] : ["read"] } }),
+    onSaved: (k) => {
+      const field = h("input", { id: "new-key", type: "text", readonly: true, value: k.key, "aria-label": "The new API key" });
+      fill(slot, h("div", { class: "card secret" }, h("p", { text: "Copy this key now: it is shown only once and cannot be recovered." }), field,
+        h("button", { type: "button", text: "Copy", onclick: async () => { field.select(); try { await navigator.clipboard.writeText(k.key); } catch { document.execCommand("copy"); } } }),
+        h("button", { type: "button", text: "Done", onclick: () => fill(slot) })));
+      reload();
+    },
+    onCancel: () => fill(slot) })) });
+  body.append(add, slot);
+  reload = await pagedTable(body, "/api/v1/api-keys", ["Name", "Prefix", "Scopes", "Created", "Last used", ""], (k) => [
+    k.name, k.prefix, k.scopes.join(", "), formatInstant(k.created_at), k.last_used_at ? formatInstant(k.last_used_at) : "never",
+    h("button", { type: "button", class: "small danger", text: "Revoke", "aria-label": `Revoke ${k.name}`, onclick: async () => {
+      if (!confirm(`Revoke the key "${k.name}"? Systems using it stop working at once.`)) return;
+      const r = await api("DELETE", `/api/v1/api-keys/${k.id}`);
+      if (r.ok) reload(); else fill(slot, statusLine("error", problemText(r)));
+    } })], "key-table");
+}
+
+async function rules(body) {
+  const slot = h("div");
+  body.append(h("p", { class: "muted", text: "Each deadline is computed from the rule in force on the date of its event. Change a rule's dates rather than its numbers when the law changes, so past deadlines keep their basis." }), slot);
+  let reload = null;
+  reload = await pagedTable(body, "/api/v1/deadline-rules", ["Code", "Kind", "Program", "Days", "In force", "Citation", ""], (r) => [
+    r.code, humanize(r.kind), r.program || "all", r.days === null ? "—" : String(r.days),
+    `${r.enabled ? "" : "(disabled) "}${formatDate(r.effective_from)} – ${r.effective_to ? formatDate(r.effective_to) : "now"}`,
+    `${r.citation_source} (${formatDate(r.citation_date)})`,
+    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit rule ${r.code}`, onclick: () => {
+      fill(slot, recordForm({ fields: RULE_FIELDS, record: r, title: `Edit rule ${r.code}`,
+        save: (patch, version) => api("PATCH", `/api/v1/deadline-rules/${r.id}`, { body: patch, ifMatch: version }),
+        onSaved: async (saved, opts) => { fill(slot); reload(); }, onCancel: () => fill(slot) }));
+      slot.scrollIntoView();
+    } })], "rule-table");
+}
+
+async function audit(body) {
+  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "users", "api_keys", "settings", "deadline_rules"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
+  const from = h("input", { id: "audit-from", type: "date" });
+  const to = h("input", { id: "audit-to", type: "date" });
+  const out = h("div");
+  const form = h("form", { class: "search" }, h("label", { for: "audit-entity", text: "Record type" }), entity, h("label", { for: "audit-from", text: "From" }), from, h("label", { for: "audit-to", text: "To" }), to, h("button", { type: "submit", text: "Show" }));
+  body.append(form, out);
+  async function show() {
+    const q = new URLSearchParams();
+    if (entity.value) q.set("entity", entity.value);
+    if (from.value) q.set("from", from.value);
+    if (to.value) q.set("to", to.value);
+    fill(out);
+    await pagedTable(out, `/api/v1/audit-events${q.toString() ? `?${q}` : ""}`, ["When", "Who", "Action", "Record", "Changed fields"], (e) => [
+      formatInstant(e.at), e.actor.label || e.actor.type, humanize(e.action), `${humanize(e.entity)} ${e.entity_id ?? ""}`,
+      e.changes ? Object.keys(e.changes).map(fieldLabel).join(", ") : ""], "audit-table");
+  }
+  form.addEventListener("submit", (e) => { e.preventDefault(); show(); });
+  await show();
+}

@@ -1,0 +1,138 @@
+// clients: the client list (search in any script, identifier look-up, paging), a client's page
+// (profile and parole requests) and the create/edit forms.
+import { api, listAll, problemText } from "./api.js";
+import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { formatDate } from "./format.js";
+import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
+import { fieldLabel } from "./labels.js";
+import { forgetClientNames, displayName } from "./names.js";
+
+// The list: query state lives in the hash's companion sessionStorage so "back" returns to it.
+export async function renderList(page, params, ctx) {
+  const state = JSON.parse(sessionStorage.getItem("pt-clients") || '{"q":"","field":"q","cursors":[null]}');
+  page.append(h("div", { class: "page-head" }, h("h1", { text: "Clients" }),
+    ctx.canWrite ? h("a", { class: "button primary", href: "#/clients/new", text: "New client" }) : null));
+  const fieldSelect = h("select", { id: "client-search-field", "aria-label": "Search by" },
+    h("option", { value: "q", text: "Name (any script)" }), h("option", { value: "a_number", text: "A-number (exact)" }), h("option", { value: "passport_number", text: "Passport number (exact)" }));
+  fieldSelect.value = state.field;
+  const input = h("input", { id: "client-search", type: "search", value: state.q, placeholder: "Search clients", "aria-label": "Search text" });
+  const form = h("form", { class: "search", role: "search" }, fieldSelect, input, h("button", { type: "submit", text: "Search" }));
+  const results = h("div", { "aria-live": "polite" });
+  page.append(form, results);
+
+  async function load() {
+    sessionStorage.setItem("pt-clients", JSON.stringify(state));
+    fill(results, statusLine("loading", "Loading…"));
+    const cursor = state.cursors[state.cursors.length - 1];
+    const query = new URLSearchParams({ limit: "25" });
+    if (state.q.trim()) query.set(state.field, state.q.trim());
+    if (cursor) query.set("cursor", cursor);
+    const r = await api("GET", `/api/v1/clients?${query}`);
+    if (!r.ok) {
+      const named = r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ");
+      fill(results, statusLine("error", named || problemText(r)));
+      return;
+    }
+    const items = r.data.items;
+    if (items.length === 0) { fill(results, statusLine("empty", state.q ? "No client matches." : "No clients yet.")); return; }
+    const pager = h("div", { class: "pager" },
+      h("button", { type: "button", text: "Previous page", disabled: state.cursors.length <= 1, onclick: () => { state.cursors.pop(); load(); } }),
+      h("span", { class: "muted", text: `Page ${state.cursors.length}` }),
+      h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { state.cursors.push(r.data.next_cursor); load(); } }));
+    fill(results, table(null, ["Name", "Other names", "Born in", "Citizenship", "A-number"], items.map((c) => [
+      link(`#/clients/${c.id}`, displayName(c)), (c.other_names || []).join(", "), c.country_of_birth || "", c.citizenship || "", c.a_number || ""]), { id: "client-table" }), pager);
+  }
+  form.addEventListener("submit", (e) => { e.preventDefault(); state.q = input.value; state.field = fieldSelect.value; state.cursors = [null]; load(); });
+  await load();
+}
+
+// The create form.
+export async function renderNew(page, params, ctx) {
+  page.append(h("h1", { text: "New client" }));
+  if (!ctx.canWrite) { page.append(statusLine("error", "Your role can read clients but not add them.")); return; }
+  const catalogue = await fieldCatalogue();
+  if (!catalogue) { page.append(statusLine("error", "The form could not be loaded.")); return; }
+  page.append(recordForm({
+    fields: catalogue.clients, submitLabel: "Create client",
+    save: (body) => api("POST", "/api/v1/clients", { body }),
+    onSaved: (client) => { forgetClientNames(); location.hash = `#/clients/${client.id}`; },
+    onCancel: () => history.back(),
+  }));
+}
+
+// A definition list of a record's fields in catalogue order.
+export function profile(fields, record, formatters = {}) {
+  const dl = h("dl", { class: "profile" });
+  for (const f of fields) {
+    let v = record[f.name];
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) v = "—";
+    else if (formatters[f.name]) v = formatters[f.name](v);
+    else if (f.type === "date") v = formatDate(v);
+    else if (f.type === "boolean") v = v ? "Yes" : "No";
+    else if (f.type === "enum") v = humanize(v);
+    else if (Array.isArray(v)) v = v.join(", ");
+    dl.append(h("dt", { text: fieldLabel(f.name) }), h("dd", { class: f.name === "notes" || f.name === "address" ? "prewrap" : "", text: v }));
+  }
+  return dl;
+}
+
+// A client's page.
+export async function renderClient(page, [id], ctx) {
+  page.append(statusLine("loading", "Loading…"));
+  const [catalogue, r, requests, people] = await Promise.all([fieldCatalogue(), api("GET", `/api/v1/clients/${id}`), listAll(`/api/v1/parole-requests?client_id=${id}`), assigneeList()]);
+  if (!r.ok) { fill(page, h("h1", { text: "Client" }), statusLine("error", r.status === 404 ? "There is no such client." : problemText(r))); return; }
+  const client = r.data;
+  fill(page);
+  const head = h("div", { class: "page-head" }, h("h1", { text: displayName(client) }));
+  const body = h("div");
+  page.append(h("p", {}, link("#/clients", "← All clients")), head, body);
+
+  function showProfile(record) {
+    const actions = h("div", { class: "actions" });
+    if (ctx.canWrite) actions.append(h("button", { type: "button", id: "edit-client", text: "Edit client", onclick: () => showEdit(record) }));
+    if (ctx.isAdmin) actions.append(h("button", { type: "button", class: "danger", text: "Delete client", onclick: () => remove(record) }));
+    fill(body, actions, profile(catalogue.clients, record), requestSection());
+  }
+  function showEdit(record) {
+    fill(body, recordForm({
+      fields: catalogue.clients, record, title: "Edit client",
+      save: (patch, version) => api("PATCH", `/api/v1/clients/${id}`, { body: patch, ifMatch: version }),
+      onSaved: async (saved, opts) => {
+        if (opts && opts.reload) { const again = await api("GET", `/api/v1/clients/${id}`); if (again.ok) showEdit(again.data); return; }
+        forgetClientNames();
+        fill(head, h("h1", { text: displayName(saved) }));
+        showProfile(saved);
+      },
+      onCancel: () => showProfile(record),
+    }), requestSection());
+  }
+  async function remove(record) {
+    if (!confirm(`Delete ${displayName(record)}? This cannot be undone.`)) return;
+    const d = await api("DELETE", `/api/v1/clients/${id}`, { ifMatch: record.version });
+    if (d.ok) { forgetClientNames(); location.hash = "#/clients"; } else body.prepend(statusLine("error", problemText(d)));
+  }
+  function requestSection() {
+    const who = (uid) => (people.find((p) => p.id === uid) || {}).name || (uid ? `User ${uid}` : "—");
+    const sectionBody = h("div");
+    const sec = h("section", { class: "card", "aria-labelledby": "requests-title" }, h("h2", { id: "requests-title", text: "Parole requests" }), sectionBody);
+    if (!requests.ok) fill(sectionBody, statusLine("error", problemText(requests)));
+    else if (requests.data.items.length === 0) fill(sectionBody, statusLine("empty", "No parole request yet."));
+    else fill(sectionBody, table(null, ["Request", "Stage", "Type", "Program", "Attorney", "Paralegal"], requests.data.items.map((p) => [
+      link(`#/requests/${p.id}`, `Request ${p.id}`), h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), humanize(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)])));
+    if (ctx.canWrite) {
+      const slot = h("div");
+      const open = h("button", { type: "button", id: "new-request", text: "New parole request", onclick: () => {
+        open.hidden = true;
+        fill(slot, recordForm({
+          fields: catalogue["parole-requests"], fixed: { client_id: Number(id) }, title: "New parole request", submitLabel: "Create request",
+          save: (b) => api("POST", "/api/v1/parole-requests", { body: b }),
+          onSaved: (pr) => { location.hash = `#/requests/${pr.id}`; },
+          onCancel: () => { fill(slot); open.hidden = false; },
+        }));
+      } });
+      sec.append(open, slot);
+    }
+    return sec;
+  }
+  showProfile(client);
+}

@@ -1,0 +1,71 @@
+// dom: building the page. Every value from the server goes in as text (textContent or a text
+// node), never as markup, so a name like <img src=x onerror=alert(1)> shows those characters.
+
+// Create an element. attrs: attributes (class, for, href, ...), "on<event>" handlers, and
+// "text" for the text content; children: nodes or strings (added as text nodes), null skipped.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") el.textContent = String(value);
+    else if (name.startsWith("on") && typeof value === "function") el.addEventListener(name.slice(2), value);
+    else if (name === "hidden" || name === "disabled" || name === "required" || name === "checked" || name === "selected" || name === "multiple") el[name] = Boolean(value);
+    else if (name === "value") el.value = value;
+    else el.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+// Append children (nodes, strings as text, arrays flattened, null/undefined/false skipped).
+export function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+// Replace everything inside parent with children.
+export function fill(parent, ...children) {
+  parent.replaceChildren();
+  return append(parent, children);
+}
+
+// An SVG element (charts): attributes only, children appended.
+export function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === "text") el.textContent = String(value);
+    else el.setAttribute(name, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+// A loading / empty / error line with the right live-region role.
+export function statusLine(kind, text) {
+  return h("p", { class: `state state-${kind}`, role: kind === "error" ? "alert" : "status", text });
+}
+
+// A link inside the single-page app.
+export function link(hash, text, attrs = {}) {
+  return h("a", { href: hash, ...attrs, text });
+}
+
+// A table from column headers and rows of cells (each cell a node or text).
+export function table(caption, headers, rows, attrs = {}) {
+  return h("table", attrs,
+    caption ? h("caption", { text: caption }) : null,
+    h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col", text: t })))),
+    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))));
+}
+
+// Title-case a snake_case code for display ("rfe_open" -> "RFE open").
+export function humanize(code) {
+  if (code === null || code === undefined) return "";
+  const words = String(code).split("_").map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w));
+  const text = words.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+const ACRONYMS = new Set(["rfe", "noid", "ead", "i94", "us", "u4u", "oaw", "frp", "chnv", "id", "a", "api", "ups", "mpip"]);

@@ -1,0 +1,176 @@
+// forms: a form built from the server's field catalogue (GET /api/v1/fields), so every input
+// matches the validation the server does. Server errors are shown next to the field they name;
+// a failed save leaves every typed value in place; a stale edit (412) is explained with a way
+// to reload.
+import { h, append, fill } from "./dom.js";
+import { api, problemText } from "./api.js";
+import { fieldLabel, choiceLabel } from "./labels.js";
+import { localInputToInstant, instantToLocalInput } from "./format.js";
+
+let catalogue = null;
+let assignees = null;
+let formCounter = 0;
+
+// The field catalogue, fetched once per session. Returns {collection: [field...]} or null.
+export async function fieldCatalogue() {
+  if (!catalogue) {
+    const r = await api("GET", "/api/v1/fields");
+    if (r.ok) catalogue = r.data;
+  }
+  return catalogue;
+}
+
+// The users a request can be assigned to (id, name, role), fetched once per session.
+export async function assigneeList() {
+  if (!assignees) {
+    const r = await api("GET", "/api/v1/assignees?limit=200");
+    assignees = r.ok ? r.data.items : [];
+  }
+  return assignees;
+}
+
+// Forget cached catalogue and assignees (sign-out).
+export function resetFormCaches() { catalogue = null; assignees = null; }
+
+// The input element for one field, filled from value.
+function inputFor(field, id, value) {
+  const common = { id, name: field.name, required: field.required, "aria-describedby": `${id}-error` };
+  if (field.type === "enum" || field.name.startsWith("assigned_")) {
+    const select = h("select", common);
+    if (!field.required || field.name.startsWith("assigned_")) select.append(h("option", { value: "", text: "—" }));
+    if (field.name.startsWith("assigned_")) {
+      const wanted = field.name === "assigned_attorney_id" ? ["attorney", "admin"] : ["paralegal", "attorney", "admin"];
+      for (const u of assignees || []) if (wanted.includes(u.role)) select.append(h("option", { value: String(u.id), text: `${u.name} (${u.role})` }));
+      if (value !== null && value !== undefined && ![...select.options].some((o) => o.value === String(value))) select.append(h("option", { value: String(value), text: `User ${value}` }));
+    } else {
+      for (const c of field.choices || []) select.append(h("option", { value: c, text: choiceLabel(c) }));
+    }
+    select.value = value === null || value === undefined ? (field.default && !field.name.startsWith("assigned_") ? field.default : "") : String(value);
+    return select;
+  }
+  if (field.type === "boolean") {
+    const box = h("input", { ...common, type: "checkbox", required: false });
+    box.checked = value === undefined || value === null ? Boolean(field.default) : Boolean(value);
+    return box;
+  }
+  if (field.type === "date") return h("input", { ...common, type: "date", min: "1900-01-01", max: "2199-12-31", value: value || "" });
+  if (field.type === "timestamp") return h("input", { ...common, type: "datetime-local", value: instantToLocalInput(value) });
+  if (field.type === "integer") return h("input", { ...common, type: "number", step: "1", min: field.minimum, max: field.maximum, value: value === null || value === undefined ? "" : String(value) });
+  if (field.type === "text_array") return h("textarea", { ...common, rows: 3, value: (value || []).join("\n") });
+  if (field.type === "integer_array") return h("input", { ...common, type: "text", inputmode: "numeric", value: (value || []).join(", ") });
+  const long = !field.single_line && field.max_length > 200;
+  if (long) return h("textarea", { ...common, rows: 4, maxlength: field.max_length, value: value || "" });
+  return h("input", { ...common, type: field.name === "email" ? "email" : "text", maxlength: field.max_length, value: value === null || value === undefined ? "" : String(value), autocomplete: "off" });
+}
+
+// The JSON value of an input (null when empty), or {invalid: message}.
+function valueOf(field, input) {
+  if (field.type === "boolean") return input.checked;
+  const raw = input.value;
+  if (field.type === "text_array") return raw.split("\n").map((s) => s.trim()).filter(Boolean);
+  if (raw.trim() === "") return field.type === "integer_array" ? [] : null;
+  if (field.type === "integer" || field.name.startsWith("assigned_")) {
+    const n = Number(raw);
+    return Number.isInteger(n) ? n : { invalid: "must be a whole number" };
+  }
+  if (field.type === "integer_array") {
+    const items = raw.split(/[,\s]+/).filter(Boolean).map(Number);
+    return items.every(Number.isInteger) ? items : { invalid: "must be whole numbers separated by commas" };
+  }
+  if (field.type === "timestamp") return localInputToInstant(raw);
+  return raw;
+}
+
+const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+// Build a record form.
+//   fields: catalogue entries; record: the stored record (edit) or null (create);
+//   omit: field names not shown; fixed: values always sent on create (e.g. client_id);
+//   save(body, version) -> api result; onSaved(record); onCancel(); submitLabel; title.
+// Returns the <form>. On edit only changed fields are sent (a JSON merge patch) with If-Match.
+export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title }) {
+  const formId = `f${++formCounter}`;
+  const inputs = new Map();
+  const errorSlots = new Map();
+  const banner = h("div", { class: "form-banner", role: "alert" });
+  const form = h("form", { class: "record-form", novalidate: true, "aria-label": title || submitLabel });
+  if (title) form.append(h("h3", { text: title }));
+  form.append(banner);
+  const grid = h("div", { class: "form-grid" });
+  for (const field of fields) {
+    if (omit.includes(field.name) || field.name in fixed) continue;
+    const id = `${formId}-${field.name}`;
+    const input = inputFor(field, id, record ? record[field.name] : undefined);
+    const error = h("p", { class: "field-error", id: `${id}-error` });
+    inputs.set(field.name, input);
+    errorSlots.set(field.name, error);
+    const label = h("label", { for: id, text: fieldLabel(field.name) + (field.required ? " *" : "") });
+    const wrap = h("div", { class: `field field-${field.type}${input.tagName === "TEXTAREA" ? " field-wide" : ""}` });
+    if (field.type === "boolean") append(wrap, [h("span", { class: "check" }, input, label), error]);
+    else append(wrap, [label, input, error]);
+    grid.append(wrap);
+  }
+  form.append(grid);
+  const submit = h("button", { type: "submit", class: "primary", text: submitLabel });
+  const actions = h("div", { class: "form-actions" }, submit);
+  if (onCancel) actions.append(h("button", { type: "button", text: "Cancel", onclick: onCancel }));
+  form.append(actions);
+
+  function clearErrors() {
+    fill(banner);
+    banner.className = "form-banner";
+    for (const [name, slot] of errorSlots) { slot.textContent = ""; inputs.get(name).removeAttribute("aria-invalid"); }
+  }
+
+  function showErrors(errors) {
+    const unplaced = [];
+    let first = null;
+    for (const e of errors) {
+      const base = String(e.field || "").split(/[[.]/)[0];
+      const slot = errorSlots.get(base);
+      if (slot) {
+        slot.textContent = slot.textContent ? `${slot.textContent}; ${e.message}` : `${e.field === base ? "" : `${e.field}: `}${e.message}`;
+        inputs.get(base).setAttribute("aria-invalid", "true");
+        first = first || inputs.get(base);
+      } else {
+        unplaced.push(`${e.field}: ${e.message}`);
+      }
+    }
+    return { first, unplaced };
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors();
+    const body = record ? {} : { ...fixed };
+    const local = [];
+    for (const field of fields) {
+      const input = inputs.get(field.name);
+      if (!input) continue;
+      const value = valueOf(field, input);
+      if (value && typeof value === "object" && "invalid" in value) { local.push({ field: field.name, message: value.invalid }); continue; }
+      if (record) { if (!same(value, record[field.name])) body[field.name] = value; }
+      else if (value !== null && !(Array.isArray(value) && value.length === 0 && field.required === false)) body[field.name] = value;
+    }
+    if (local.length) { const { first } = showErrors(local); banner.textContent = "Please correct the marked fields."; banner.className = "form-banner error"; if (first) first.focus(); return; }
+    if (record && Object.keys(body).length === 0) { banner.textContent = "Nothing has changed."; banner.className = "form-banner info"; return; }
+    submit.disabled = true;
+    submit.textContent = "Saving…";
+    const result = await save(body, record ? record.version : undefined);
+    submit.disabled = false;
+    submit.textContent = submitLabel;
+    if (result.ok) { onSaved(result.data); return; }
+    banner.className = "form-banner error";
+    if (result.status === 412) {
+      fill(banner, h("p", { text: "Someone else changed this record after you opened it, so your changes were not saved. Your edits are still in the form: copy what you need, then reload to see the current version." }),
+        h("button", { type: "button", text: "Reload the current version", onclick: () => onSaved(null, { reload: true }) }));
+      return;
+    }
+    if (result.status === 401) { banner.textContent = "Your session has ended. Sign in again, then save: your edits are still here."; return; }
+    const { first, unplaced } = showErrors(result.problem.errors || []);
+    fill(banner, h("p", { text: result.status === 422 ? "The record was not saved: please correct the marked fields." : `The record was not saved: ${problemText(result)}` }),
+      unplaced.length ? h("ul", {}, unplaced.map((t) => h("li", { text: t }))) : null);
+    if (first) first.focus(); else banner.focus?.();
+  });
+  return form;
+}

@@ -1,0 +1,38 @@
+// labels: how field names and codes read to a paralegal. A name not listed here is shown
+// humanised ("receipt_notice_on" -> "Receipt notice on").
+import { humanize } from "./dom.js";
+
+const FIELD_LABELS = {
+  family_name: "Family name", given_name: "Given name(s)", other_names: "Other names (one per line)",
+  date_of_birth: "Date of birth", country_of_birth: "Country of birth (2 letters)", citizenship: "Citizenship (2 letters)",
+  a_number: "A-number", passport_number: "Passport number", passport_country: "Passport country (2 letters)",
+  passport_expires_on: "Passport expires on", email: "E-mail", phone: "Phone", address: "Address",
+  preferred_language: "Preferred language (e.g. uk, es, ar)", notes: "Notes",
+  parole_type: "Parole type", program: "Program (code, e.g. u4u)", location: "Where the client is",
+  summary: "Summary", sponsor_name: "Sponsor name", sponsor_relationship: "Sponsor relationship",
+  sponsor_status: "Sponsor status", expedite: "Expedite requested",
+  assigned_attorney_id: "Assigned attorney", assigned_paralegal_id: "Assigned paralegal",
+  form: "Form (e.g. I-131)", filed_on: "Filed on", kind: "Kind", receipt_number: "Receipt number",
+  receipt_notice_on: "Receipt notice date", fee_cents: "Fee (cents)", method: "Filing method",
+  issued_on: "Issued on", response_due_on: "Response due on", mailed: "Notice was mailed",
+  responded_on: "Responded on", scheduled_at: "Scheduled at (firm time)", outcome: "Outcome",
+  decided_on: "Decided on", valid_from: "Valid from", valid_until: "Valid until",
+  expires_on: "Expires on", document_number: "Document number",
+  description: "Description", days: "Days", mailed_extra_days: "Extra days when mailed",
+  opens_days_before: "Window opens (days before)", lead_times: "Reminder lead times (days, comma-separated)",
+  enabled: "Enabled", effective_from: "Effective from", effective_to: "Effective to",
+  citation_source: "Citation", citation_date: "Citation date",
+};
+
+const CHOICE_LABELS = {
+  outside_us: "Outside the US", inside_us: "Inside the US", us_citizen: "US citizen", lpr: "Permanent resident (LPR)",
+  significant_public_benefit: "Significant public benefit", military_parole_in_place: "Military parole in place",
+  re_parole: "Re-parole", i94: "I-94", ead: "EAD (work permit)", administratively_closed: "Administratively closed",
+  noid: "NOID", rfe: "RFE", program: "Program parole",
+};
+
+export function fieldLabel(name) { return FIELD_LABELS[name] || humanize(name); }
+
+// A short label for a table header (the form label without its hint in parentheses).
+export function columnLabel(name) { return fieldLabel(name).replace(/ \(.*\)$/, ""); }
+export function choiceLabel(value) { return CHOICE_LABELS[value] || humanize(value); }

@@ -1,0 +1,167 @@
+// request: one parole request. Header (stage, type, program, assignees), the timeline of its
+// events, a section per kind of event with forms to add and edit, its deadlines with the rule
+// and citation behind each date, and its history (audit events).
+import { api, listAll, problemText } from "./api.js";
+import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { formatDate, formatInstant, formatCents } from "./format.js";
+import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
+import { fieldLabel, columnLabel, choiceLabel } from "./labels.js";
+import { clientNames } from "./names.js";
+import { profile } from "./clients.js";
+
+// The kinds of event, their titles and the columns their tables show.
+const CHILDREN = [
+  { collection: "filings", title: "Filings", noun: "filing", columns: ["form", "kind", "filed_on", "receipt_number", "receipt_notice_on", "method", "fee_cents"] },
+  { collection: "rfes", title: "RFEs and NOIDs", noun: "RFE or NOID", columns: ["kind", "issued_on", "response_due_on", "mailed", "responded_on"] },
+  { collection: "interviews", title: "Interviews and biometrics", noun: "appointment", columns: ["kind", "scheduled_at", "location", "outcome"] },
+  { collection: "decisions", title: "Decisions", noun: "decision", columns: ["outcome", "decided_on", "valid_from", "valid_until"] },
+  { collection: "expirations", title: "Expiry dates", noun: "expiry date", columns: ["kind", "issued_on", "expires_on", "document_number"] },
+];
+
+// One cell of a child table.
+function cell(field, value) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (!field) return String(value);
+  if (field.type === "date") return formatDate(value);
+  if (field.type === "timestamp") return formatInstant(value);
+  if (field.type === "boolean") return value ? "Yes" : "No";
+  if (field.type === "enum") return choiceLabel(value);
+  if (field.name === "fee_cents") return formatCents(value);
+  return String(value);
+}
+
+// A titled card with a body to fill.
+function card(parent, title, id) {
+  const body = h("div", {}, statusLine("loading", "Loading…"));
+  const sec = h("section", { class: "card", id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title`, text: title }), body);
+  parent.append(sec);
+  return { sec, body };
+}
+
+export async function render(page, [id], ctx) {
+  page.append(statusLine("loading", "Loading…"));
+  const base = `/api/v1/parole-requests/${id}`;
+  const [catalogue, people, names, r] = await Promise.all([fieldCatalogue(), assigneeList(), clientNames(), api("GET", base)]);
+  if (!r.ok) { fill(page, h("h1", { text: "Parole request" }), statusLine("error", r.status === 404 ? "There is no such parole request." : problemText(r))); return; }
+  if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
+  const request = r.data;
+  const reload = () => render(fill(page), [id], ctx);
+  const person = (uid) => (uid ? (people.find((p) => p.id === uid) || {}).name || `User ${uid}` : "unassigned");
+  const clientName = names.get(request.client_id) || `Client ${request.client_id}`;
+  fill(page);
+
+  // Header.
+  const header = h("div", { class: "request-head" },
+    h("p", {}, link(`#/clients/${request.client_id}`, `← ${clientName}`)),
+    h("h1", {}, `${clientName} — parole request ${request.id}`),
+    h("p", { class: "facts" },
+      h("span", { class: `badge stage-${request.stage}`, id: "request-stage", text: humanize(request.stage) }),
+      h("span", { text: choiceLabel(request.parole_type) }),
+      h("span", { text: request.program ? `Program ${request.program.toUpperCase()}` : "No program" }),
+      h("span", { text: choiceLabel(request.location) }),
+      request.expedite ? h("span", { class: "badge", text: "Expedite" }) : null),
+    h("p", { class: "muted" }, `Attorney: ${person(request.assigned_attorney_id)} · Paralegal: ${person(request.assigned_paralegal_id)}`));
+  const details = h("div");
+  page.append(header, details);
+  function showDetails() {
+    fill(details, ctx.canWrite ? h("button", { type: "button", id: "edit-request", text: "Edit request", onclick: showEdit }) : null,
+      ctx.isAdmin ? h("button", { type: "button", class: "danger", text: "Delete request", onclick: removeRequest }) : null,
+      h("details", {}, h("summary", { text: "Request details" }), profile(catalogue["parole-requests"], request, {
+        assigned_attorney_id: person, assigned_paralegal_id: person, client_id: () => clientName })));
+  }
+  function showEdit() {
+    fill(details, recordForm({
+      fields: catalogue["parole-requests"], record: request, omit: ["client_id"], title: "Edit parole request",
+      save: (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
+      onSaved: () => reload(), onCancel: showDetails,
+    }));
+  }
+  async function removeRequest() {
+    if (!confirm("Delete this parole request? Only a request with no events can be deleted.")) return;
+    const d = await api("DELETE", base, { ifMatch: request.version });
+    if (d.ok) location.hash = `#/clients/${request.client_id}`; else details.prepend(statusLine("error", problemText(d)));
+  }
+  showDetails();
+
+  const columns = h("div", { class: "request-grid" });
+  page.append(columns);
+  const timeline = card(columns, "Timeline", "timeline");
+  const deadlines = card(columns, "Deadlines", "deadlines");
+  const childCards = CHILDREN.map((c) => ({ spec: c, ...card(columns, c.title, `section-${c.collection}`) }));
+  const history = card(columns, "History", "history");
+
+  const [timelineR, deadlinesR, historyR, ...childR] = await Promise.all([
+    api("GET", `${base}/timeline`), listAll(`${base}/deadlines`), listAll(`${base}/history`),
+    ...CHILDREN.map((c) => listAll(`${base}/${c.collection}`)),
+  ]);
+
+  if (!timelineR.ok) fill(timeline.body, statusLine("error", problemText(timelineR)));
+  else if (timelineR.data.items.length === 0) fill(timeline.body, statusLine("empty", "Nothing has happened yet: add a filing below."));
+  else fill(timeline.body, h("ol", { class: "timeline", id: "timeline-list" }, timelineR.data.items.map((e) =>
+    h("li", { class: `event event-${e.type}` }, h("time", { datetime: e.date, text: e.at ? formatInstant(e.at) : formatDate(e.date) }), h("span", { class: "event-title", text: e.title })))));
+
+  if (!deadlinesR.ok) fill(deadlines.body, statusLine("error", problemText(deadlinesR)));
+  else if (deadlinesR.data.items.length === 0) fill(deadlines.body, statusLine("empty", "No deadline follows from the events so far."));
+  else fill(deadlines.body, table(null, ["Due", "What", "Status", "Rule and citation"], deadlinesR.data.items.map((d) => [
+    d.due_at ? formatInstant(d.due_at) : formatDate(d.due_on),
+    h("span", {}, d.title, d.opens_on ? h("span", { class: "muted", text: ` (window opens ${formatDate(d.opens_on)})` }) : null),
+    h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
+    h("span", { class: "rule" }, h("strong", { text: d.rule.code }), ` — ${d.rule.citation_source} (${formatDate(d.rule.citation_date)})`)]), { id: "deadline-table" }));
+
+  childCards.forEach((c, i) => renderChild(c, childR[i], catalogue[c.spec.collection], base, ctx, reload));
+
+  if (!historyR.ok) fill(history.body, statusLine("error", problemText(historyR)));
+  else fill(history.body, h("ol", { class: "history" }, historyR.data.items.slice().reverse().map((e) => h("li", {},
+    h("time", { datetime: e.at, text: formatInstant(e.at) }), " ", h("strong", { text: e.actor.label || e.actor.type }), ` ${humanize(e.action).toLowerCase()} ${humanize(e.entity).toLowerCase()} ${e.entity_id || ""}`,
+    e.changes && Object.keys(e.changes).length ? h("span", { class: "muted", text: ` (${Object.keys(e.changes).map(fieldLabel).join(", ")})` }) : null))));
+}
+
+// One event section: table, add form, edit and delete per row.
+function renderChild(c, result, fields, base, ctx, reload) {
+  const { spec, body, sec } = c;
+  if (!result.ok) { fill(body, statusLine("error", problemText(result))); return; }
+  const items = result.data.items;
+  const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
+  const url = `${base}/${spec.collection}`;
+  const slot = h("div", { class: "form-slot" });
+  const rows = items.map((item) => {
+    const cells = spec.columns.map((name) => cell(byName[name], item[name]));
+    const actions = h("span", { class: "row-actions" });
+    if (ctx.canWrite) {
+      actions.append(h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${spec.noun} ${item.id}`, onclick: () => edit(item) }),
+        h("button", { type: "button", class: "small danger", text: "Delete", "aria-label": `Delete ${spec.noun} ${item.id}`, onclick: () => remove(item) }));
+    }
+    if (item.warnings && item.warnings.length) cells.push(h("span", { class: "warning", text: item.warnings.map((w) => w.message).join("; ") }));
+    else if (spec.collection === "filings") cells.push("");
+    cells.push(actions);
+    return cells;
+  });
+  const headers = spec.columns.map(columnLabel);
+  if (spec.collection === "filings") headers.push("Warnings");
+  headers.push("");
+  fill(body, items.length ? table(null, headers, rows, { class: "child-table" }) : statusLine("empty", `No ${spec.noun} recorded.`), slot);
+  if (ctx.canWrite) {
+    const add = h("button", { type: "button", class: "add", id: `add-${spec.collection}`, text: `Add ${spec.noun}`, onclick: () => {
+      add.hidden = true;
+      fill(slot, recordForm({ fields, title: `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`,
+        save: (b) => api("POST", url, { body: b }), onSaved: reload, onCancel: () => { fill(slot); add.hidden = false; } }));
+      slot.querySelector("input, select, textarea")?.focus();
+    } });
+    sec.querySelector("h2").after(add);
+  }
+  function edit(item) {
+    fill(slot, recordForm({ fields, record: item, title: `Edit ${spec.noun} ${item.id}`,
+      save: (patch, version) => api("PATCH", `${url}/${item.id}`, { body: patch, ifMatch: version }),
+      onSaved: async (saved, opts) => {
+        if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data); return; }
+        reload();
+      },
+      onCancel: () => fill(slot) }));
+    slot.querySelector("input, select, textarea")?.focus();
+  }
+  async function remove(item) {
+    if (!confirm(`Delete this ${spec.noun}?`)) return;
+    const d = await api("DELETE", `${url}/${item.id}`, { ifMatch: item.version });
+    if (d.ok) reload(); else slot.replaceChildren(statusLine("error", problemText(d)));
+  }
+}

@@ -1,0 +1,375 @@
+// The dashboard's end-to-end tests in a real browser: Debian's Chromium headless driven by
+// playwright-core against the real server on a free loopback port with a fresh database. Each
+// test leaves a screenshot in the artifacts directory. Prints one line per test and, last,
+// "N passed, M failed"; exits non-zero on any failure.
+import { join } from "node:path";
+import { startServer, addUser, apiSession, totp, launchBrowser, artifactsDir, firmDay } from "./harness.mjs";
+
+const PARALEGAL = { email: "pat@firm.test", name: "Pat Paralegal", role: "paralegal", password: "vT9#qLx2!mWz8Rk-harbour" };
+const VIEWER = { email: "vic@firm.test", name: "Vic Viewer", role: "viewer", password: "Jq7$wEr4!uPz9Lm-lantern" };
+const ADMIN = { email: "ada@firm.test", name: "Ada Admin", role: "admin", password: "Hk3%zXc8!bNm2Qw-meadow" };
+const XSS = "<img src=x onerror=alert(1)>";
+const RECEIPT = "IOE0912345678";
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+function assert(condition, message) { if (!condition) throw new Error(message); }
+
+let server, browser, shots, api, shared = {};
+
+// A signed-in page in a fresh browser context (its own cookies).
+async function signedInPage(user, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
+  page.on("pageerror", (e) => { shared.pageErrors = (shared.pageErrors || []).concat(e.message); });
+  await page.goto(server.base + "/");
+  await signIn(page, user);
+  return page;
+}
+
+async function signIn(page, user) {
+  await page.locator("#email").waitFor();
+  await page.fill("#email", user.email);
+  await page.fill("#password", user.password);
+  await page.click("#sign-in-form button[type=submit]");
+  await page.locator("#sign-in").waitFor({ state: "hidden" });
+}
+
+// Wait until the locator's text contains `text`.
+async function waitText(locator, text, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let seen = "";
+  while (Date.now() < deadline) {
+    seen = (await locator.count()) ? await locator.first().innerText() : "";
+    if (seen.includes(text)) return seen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected ${JSON.stringify(text)} in ${locator}, saw ${JSON.stringify(seen.slice(0, 400))}`);
+}
+
+const field = (page, name) => page.locator(`form.record-form [name="${name}"]`);
+
+// Fill a record form: values by field name (select options by value, checkboxes by boolean).
+async function fillForm(page, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const input = field(page, name);
+    const tag = await input.evaluate((el) => el.tagName + (el.type ? `:${el.type}` : ""));
+    if (tag.startsWith("SELECT")) await input.selectOption(String(value));
+    else if (tag.endsWith(":checkbox")) await input.setChecked(Boolean(value));
+    else await input.fill(String(value));
+  }
+}
+
+async function submitForm(page) { await page.locator("form.record-form button[type=submit]").click(); }
+
+async function gotoHash(page, hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+// --- the tests --------------------------------------------------------------------------------
+
+test("a paralegal signs in with the keyboard alone and lands on Today", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
+  await page.goto(server.base + "/");
+  await page.locator("#email").waitFor();
+  assert(await page.evaluate(() => document.activeElement.id) === "email", "the e-mail field has focus");
+  await page.keyboard.type(PARALEGAL.email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(PARALEGAL.password);
+  await page.keyboard.press("Enter");
+  await waitText(page.locator("#view h1"), "Today");
+  await waitText(page.locator("#who"), "Pat Paralegal (paralegal)");
+  assert(await page.locator("[data-admin]").isHidden(), "no Admin link for a paralegal");
+  shared.page = page;
+  return page;
+});
+
+test("create a client with every field through the form, names in Cyrillic", async () => {
+  const page = shared.page;
+  await gotoHash(page, "#/clients");
+  await page.getByRole("link", { name: "New client" }).click();
+  await field(page, "family_name").waitFor();
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll("form.record-form input, form.record-form select, form.record-form textarea")].filter((el) => el.labels.length === 0).map((el) => el.name));
+  assert(unlabelled.length === 0, `every control has a label (unlabelled: ${unlabelled})`);
+  await fillForm(page, {
+    family_name: "Шевченко", given_name: "Олена", other_names: "Olena Shevchenko\nОлена Шевчeнко", date_of_birth: "1988-03-14",
+    country_of_birth: "ua", citizenship: "UA", a_number: "A-123-456-789", passport_number: "FA 123456", passport_country: "UA",
+    passport_expires_on: "2031-05-01", email: "olena@example.org", phone: "+1 (555) 010-0100", address: "12 Main St\nAnytown",
+    preferred_language: "uk", notes: "Fled Kharkiv in 2022.",
+  });
+  await submitForm(page);
+  await waitText(page.locator("#view h1"), "Шевченко, Олена");
+  const profile = await page.locator("dl.profile").innerText();
+  assert(profile.includes("A123456789"), "A-number stored normalised and shown in full on the client page");
+  assert(profile.includes("Mar 14, 1988"), "date of birth shown in the firm's locale");
+  shared.clientId = Number(page.url().split("/").pop());
+});
+
+test("create a parole request from the client page", async () => {
+  const page = shared.page;
+  await page.click("#new-request");
+  await fillForm(page, { parole_type: "humanitarian", location: "outside_us", sponsor_name: "Ірина Коваль", summary: "Medical treatment unavailable at home." });
+  const pat = await field(page, "assigned_paralegal_id").locator("option", { hasText: "Pat Paralegal" }).getAttribute("value");
+  await fillForm(page, { assigned_paralegal_id: pat });
+  await submitForm(page);
+  await waitText(page.locator("#request-stage"), "Draft");
+  shared.requestId = Number(page.url().split("/").pop());
+  assert(shared.requestId > 0, "landed on the new request");
+  await waitText(page.locator(".request-head"), "Paralegal: Pat Paralegal");
+});
+
+test("add a filing with a receipt number: stage and timeline follow", async () => {
+  const page = shared.page;
+  await page.click("#add-filings");
+  await fillForm(page, { form: "I-131", filed_on: firmDay(-20), kind: "initial", receipt_number: "ioe-0912345678", receipt_notice_on: firmDay(-18), fee_cents: "63000", method: "online" });
+  await submitForm(page);
+  await waitText(page.locator("#request-stage"), "Receipted");
+  await waitText(page.locator("#timeline-list"), RECEIPT);
+  await waitText(page.locator("#section-filings"), "$630.00");
+});
+
+test("add an RFE: the response deadline shows with its rule and citation", async () => {
+  const page = shared.page;
+  await page.click("#add-rfes");
+  await fillForm(page, { issued_on: firmDay(-5), kind: "rfe", response_due_on: firmDay(10), summary: "Evidence of sponsor income." });
+  await submitForm(page);
+  await waitText(page.locator("#request-stage"), "RFE open");
+  const deadlines = await waitText(page.locator("#deadline-table"), "rfe_response");
+  assert(/8 CFR/.test(deadlines), "the citation is shown beside the deadline");
+});
+
+test("add an interview at 10:30 firm time: stored with the firm's offset, shown in its zone", async () => {
+  const page = shared.page;
+  shared.interviewDay = firmDay(3);
+  await page.click("#add-interviews");
+  await fillForm(page, { kind: "interview", scheduled_at: `${shared.interviewDay}T10:30`, location: "USCIS Field Office", outcome: "scheduled" });
+  await submitForm(page);
+  await waitText(page.locator("#timeline-list"), "10:30");
+  const list = await api("GET", `/api/v1/parole-requests/${shared.requestId}/interviews`);
+  const at = list.data.items[0].scheduled_at;
+  const expected = new Date(`${shared.interviewDay}T10:30:00`); // compare as firm wall time
+  const wall = new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(at));
+  assert(wall === "10:30", `stored ${at} is 10:30 in New York (got ${wall}; ${expected})`);
+});
+
+test("Today shows the RFE with its days left and the interview among what is due", async () => {
+  const page = shared.page;
+  await gotoHash(page, "#/today");
+  const due = await waitText(page.locator("#due-table"), "Interview");
+  assert(due.includes("Шевченко, Олена"), "the client's name is on the due list");
+  const rfes = await waitText(page.locator("#rfe-table"), "RFE response due");
+  assert(/\b10\b/.test(rfes), `ten days left on the RFE (${rfes})`);
+  await page.screenshot({ path: join(shots, "today.png"), fullPage: true });
+});
+
+test("the calendar shows the interview and the RFE due date on their days", async () => {
+  const page = shared.page;
+  for (const [day, text] of [[shared.interviewDay, "Interview"], [firmDay(10), "RFE response due"]]) {
+    await gotoHash(page, `#/calendar/${day.slice(0, 7)}`);
+    await waitText(page.locator(`td[data-date="${day}"]`), text);
+  }
+  await page.click("#feed-create");
+  const url = await page.locator("#feed-url").inputValue();
+  assert(url.startsWith(`${server.base}/api/v1/calendar.ics?token=`), `a feed link to copy (${url})`);
+  const ics = await (await fetch(url)).text();
+  assert(ics.includes("BEGIN:VCALENDAR") && ics.includes("Interview"), "the feed link serves the calendar");
+});
+
+test("record an approval and an I-94 date: the expiry and parole end appear", async () => {
+  const page = shared.page;
+  await gotoHash(page, `#/requests/${shared.requestId}`);
+  // Answer the RFE first, through its edit form.
+  await page.getByRole("button", { name: /^Edit RFE or NOID/ }).click();
+  await fillForm(page, { responded_on: firmDay(0) });
+  await submitForm(page);
+  await waitText(page.locator("#request-stage"), "Interview scheduled");
+  await page.click("#add-decisions");
+  await fillForm(page, { outcome: "approved", decided_on: firmDay(0), valid_from: firmDay(0), valid_until: firmDay(365) });
+  await submitForm(page);
+  await waitText(page.locator("#request-stage"), "Approved");
+  await page.click("#add-expirations");
+  shared.i94 = firmDay(200);
+  await fillForm(page, { kind: "i94", expires_on: shared.i94, document_number: "12345678901" });
+  await submitForm(page);
+  await waitText(page.locator("#request-stage"), "Paroled");
+  await waitText(page.locator("#timeline-list"), "i94");
+  await waitText(page.locator("#deadline-table"), "parole_end");
+  await page.screenshot({ path: join(shots, "request.png"), fullPage: true });
+});
+
+test("a stale edit (412) is explained, keeps the typed value and offers a reload", async () => {
+  const page = shared.page;
+  await gotoHash(page, `#/clients/${shared.clientId}`);
+  await page.click("#edit-client");
+  await fillForm(page, { phone: "+1 555 010 0111" });
+  const changed = await api("PATCH", `/api/v1/clients/${shared.clientId}`, { notes: "Changed by a colleague." });
+  assert(changed.status === 200, "the colleague's edit went in");
+  await submitForm(page);
+  await waitText(page.locator(".form-banner"), "Someone else changed this record");
+  assert(await field(page, "phone").inputValue() === "+1 555 010 0111", "the typed phone is still in the form");
+  await page.getByRole("button", { name: "Reload the current version" }).click();
+  await page.waitForFunction(() => document.querySelector('form.record-form [name="notes"]')?.value === "Changed by a colleague.");
+  const stored = await api("GET", `/api/v1/clients/${shared.clientId}`);
+  assert(stored.data.phone !== "+1 555 010 0111", "the stale save changed nothing");
+});
+
+test("a failed save names the bad fields and keeps everything typed", async () => {
+  const page = shared.page;
+  await gotoHash(page, "#/clients/new");
+  await fillForm(page, { family_name: "Keepme", given_name: "Typed", a_number: "A12", email: "not-an-email", date_of_birth: firmDay(30) });
+  await submitForm(page);
+  await waitText(page.locator(".form-banner"), "not saved");
+  for (const name of ["a_number", "email", "date_of_birth"]) {
+    assert(await field(page, name).getAttribute("aria-invalid") === "true", `${name} is marked invalid`);
+    const describedBy = await field(page, name).getAttribute("aria-describedby");
+    const message = await page.locator(`[id="${describedBy}"]`).innerText();
+    assert(message.length > 0, `an error message beside ${name}`);
+  }
+  assert(await field(page, "family_name").inputValue() === "Keepme", "typed family name kept");
+  assert(await field(page, "a_number").inputValue() === "A12", "typed A-number kept");
+  const list = await api("GET", "/api/v1/clients?q=Keepme");
+  assert(list.data.items.length === 0, "nothing was stored");
+  await page.screenshot({ path: join(shots, "failed-save.png"), fullPage: true });
+});
+
+test("a client named like markup shows those characters and runs nothing", async () => {
+  const created = await api("POST", "/api/v1/clients", { family_name: XSS, given_name: "<b>bold</b>" });
+  assert(created.status === 201, "created");
+  const page = shared.page;
+  await gotoHash(page, "#/clients");
+  await page.fill("#client-search", "");
+  await page.locator("form.search button[type=submit]").click();
+  await waitText(page.locator("#client-table"), XSS);
+  assert(await page.locator("#client-table img, #client-table b").count() === 0, "no element was made from the name");
+  await gotoHash(page, `#/clients/${created.data.id}`);
+  await waitText(page.locator("#view h1"), `${XSS}, <b>bold</b>`);
+  assert(await page.locator("main img").count() === 0, "no image element on the client page");
+  await page.waitForTimeout(300);
+  assert(!shared.alerted, "no script ran");
+});
+
+test("a viewer is offered no edit controls, and the server refuses the write anyway", async () => {
+  const page = await signedInPage(VIEWER);
+  await gotoHash(page, `#/clients/${shared.clientId}`);
+  await waitText(page.locator("#view h1"), "Шевченко, Олена");
+  await waitText(page.locator("#requests-title"), "Parole requests");
+  assert(await page.locator("#edit-client, #new-request").count() === 0, "no edit or create buttons on the client page");
+  await gotoHash(page, `#/requests/${shared.requestId}`);
+  await waitText(page.locator("#timeline-list"), RECEIPT);
+  assert(await page.locator("#edit-request, button.add, .row-actions button").count() === 0, "no edit, add or delete buttons on the request page");
+  const status = await page.evaluate(async (id) => {
+    const s = await (await fetch("/api/v1/session")).json();
+    const r = await fetch(`/api/v1/clients/${id}`, { method: "PATCH", headers: { "Content-Type": "application/json", "X-CSRF-Token": s.csrf_token }, body: JSON.stringify({ notes: "viewer" }) });
+    return r.status;
+  }, shared.clientId);
+  assert(status === 403, `the server refused the viewer's write (${status})`);
+  await page.screenshot({ path: join(shots, "viewer.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("an expired session asks for sign-in and returns to the page with the typed data", async () => {
+  const page = await signedInPage(PARALEGAL);
+  await gotoHash(page, `#/clients/${shared.clientId}`);
+  await page.click("#edit-client");
+  await fillForm(page, { phone: "+1 555 010 0199" });
+  await page.context().clearCookies();
+  await submitForm(page);
+  await waitText(page.locator("#sign-in-reason"), "session has ended");
+  await page.fill("#password", PARALEGAL.password);
+  await page.click("#sign-in-form button[type=submit]");
+  await page.locator("#view").waitFor({ state: "visible" });
+  assert(await field(page, "phone").inputValue() === "+1 555 010 0199", "the typed phone survived the new sign-in");
+  await submitForm(page);
+  await waitText(page.locator("dl.profile"), "+1 555 010 0199");
+  // A reload while signed out comes back to the same page after sign-in.
+  await page.context().clearCookies();
+  await page.goto(`${server.base}/#/requests/${shared.requestId}`);
+  await signIn(page, PARALEGAL);
+  await waitText(page.locator("#view h1"), `parole request ${shared.requestId}`);
+  await page.context().close();
+});
+
+test("an admin sets up the authenticator, then creates an API key that is shown once", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(server.base + "/");
+  await signIn(page, ADMIN);
+  await page.click("#totp-begin");
+  const secret = await page.locator("#totp-secret").innerText();
+  await page.fill("#totp-code", totp(secret));
+  await page.locator("#totp-code").press("Enter");
+  await page.locator("#recovery-codes li").nth(9).waitFor();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.locator("#nav").waitFor({ state: "visible" });
+  assert(await page.locator("[data-admin]").isVisible(), "the Admin link shows for an admin");
+  await gotoHash(page, "#/admin/keys");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await fillForm(page, { name: "Case management sync", scopes: "read" });
+  await submitForm(page);
+  const key = await page.locator("#new-key").inputValue();
+  assert(/^pt_/.test(key), `the key is shown (${key.slice(0, 6)}…)`);
+  const table = await waitText(page.locator("#key-table"), "Case management sync");
+  assert(!table.includes(key), "the list never shows the secret");
+  const used = await fetch(`${server.base}/api/v1/clients`, { headers: { Authorization: `Bearer ${key}` } });
+  assert(used.status === 200, "the new key works");
+  await gotoHash(page, "#/admin/users");
+  await waitText(page.locator("#user-table"), "vic@firm.test");
+  await gotoHash(page, "#/admin/rules");
+  await waitText(page.locator("#rule-table"), "rfe_response");
+  await gotoHash(page, "#/admin/audit");
+  await waitText(page.locator("#audit-table"), "API key create");
+  await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
+  await context.close();
+});
+
+test("Today is readable on a tablet: no sideways scrolling", async () => {
+  const page = await signedInPage(PARALEGAL, { width: 820, height: 1180 });
+  await waitText(page.locator("#due-table"), "Interview");
+  await waitText(page.locator("#chart-title"), "Parole and EAD");
+  await page.waitForTimeout(300);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert(overflow <= 1, `page is ${overflow}px wider than the tablet screen`);
+  await page.screenshot({ path: join(shots, "today-tablet.png"), fullPage: true });
+  assert(!(shared.pageErrors || []).length, `no script errors (${shared.pageErrors})`);
+  await page.context().close();
+});
+
+// --- the runner -------------------------------------------------------------------------------
+
+async function main() {
+  let passed = 0, failed = 0;
+  shots = artifactsDir();
+  try {
+    server = await startServer();
+    for (const user of [PARALEGAL, VIEWER, ADMIN]) addUser(server, user);
+    api = await apiSession(server, PARALEGAL.email, PARALEGAL.password);
+    browser = await launchBrowser();
+  } catch (error) {
+    console.log(`not ok - setup: ${error.stack || error}`);
+    console.log(`0 passed, ${tests.length} failed`);
+    if (server) await server.stop();
+    process.exit(1);
+  }
+  for (const [i, t] of tests.entries()) {
+    const slug = `${String(i + 1).padStart(2, "0")}-${t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60).toLowerCase()}`;
+    try {
+      await Promise.race([t.fn(), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 60 s")), 60000))]);
+      passed++;
+      console.log(`ok ${i + 1} - ${t.name}`);
+    } catch (error) {
+      failed++;
+      console.log(`not ok ${i + 1} - ${t.name}\n  ${String(error.stack || error).split("\n").slice(0, 4).join("\n  ")}`);
+    }
+    if (shared.page) await shared.page.screenshot({ path: join(shots, `${slug}.png`), fullPage: true }).catch(() => {});
+  }
+  await browser.close();
+  await server.stop();
+  console.log(`screenshots in ${shots}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
