@@ -8,6 +8,7 @@ import { resetFormCaches } from "./forms.js";
 import * as today from "./today.js";
 import * as clients from "./clients.js";
 import * as request from "./request.js";
+import * as cases from "./cases.js";
 import * as calendar from "./calendar.js";
 import * as admin from "./admin.js";
 import * as account from "./account.js";
@@ -22,7 +23,8 @@ const ROUTES = [
   [/^#\/clients$/, clients.renderList, "clients"],
   [/^#\/clients\/new$/, clients.renderNew, "clients"],
   [/^#\/clients\/(\d+)$/, clients.renderClient, "clients"],
-  [/^#\/requests\/(\d+)$/, request.render, "clients"],
+  [/^#\/requests(?:\?(.*))?$/, cases.render, "requests"],
+  [/^#\/requests\/(\d+)$/, request.render, "requests"],
   [/^#\/calendar(?:\/(\d{4}-\d{2}))?$/, calendar.render, "calendar"],
   [/^#\/admin\/(users|keys|rules|audit)$/, admin.render, "admin"],
   [/^#\/account$/, account.render, "account"],

@@ -58,7 +58,7 @@ function inputFor(field, id, value) {
   if (field.type === "integer") return h("input", { ...common, type: "number", step: "1", min: field.minimum, max: field.maximum, value: value === null || value === undefined ? "" : String(value) });
   if (field.type === "text_array") return h("textarea", { ...common, rows: 3, value: (value || []).join("\n") });
   if (field.type === "integer_array") return h("input", { ...common, type: "text", inputmode: "numeric", value: (value || []).join(", ") });
-  const long = !field.single_line && field.max_length > 200;
+  const long = !field.single_line && field.max_length >= 1000;
   if (long) return h("textarea", { ...common, rows: 4, maxlength: field.max_length, value: value || "" });
   return h("input", { ...common, type: field.name === "email" ? "email" : "text", maxlength: field.max_length, value: value === null || value === undefined ? "" : String(value), autocomplete: "off" });
 }

@@ -9,7 +9,7 @@ const FIELD_LABELS = {
   passport_expires_on: "Passport expires on", email: "E-mail", phone: "Phone", address: "Address",
   preferred_language: "Preferred language (e.g. uk, es, ar)", notes: "Notes",
   parole_type: "Parole type", program: "Program (code, e.g. u4u)", location: "Where the client is",
-  summary: "Summary", sponsor_name: "Sponsor name", sponsor_relationship: "Sponsor relationship",
+  location: "Location", summary: "Summary", sponsor_name: "Sponsor name", sponsor_relationship: "Sponsor relationship",
   sponsor_status: "Sponsor status", expedite: "Expedite requested",
   assigned_attorney_id: "Assigned attorney", assigned_paralegal_id: "Assigned paralegal",
   form: "Form (e.g. I-131)", filed_on: "Filed on", kind: "Kind", receipt_number: "Receipt number",
@@ -32,6 +32,15 @@ const CHOICE_LABELS = {
 };
 
 export function fieldLabel(name) { return FIELD_LABELS[name] || humanize(name); }
+
+const ENTITY_LABELS = {
+  clients: "client", parole_requests: "parole request", filings: "filing", rfes: "RFE", interviews: "appointment",
+  decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
+  deadline_rules: "deadline rule",
+};
+
+// The singular name of an audited table ("parole_requests" -> "parole request").
+export function entityLabel(entity) { return ENTITY_LABELS[entity] || humanize(entity).toLowerCase(); }
 
 // A short label for a table header (the form label without its hint in parentheses).
 export function columnLabel(name) { return fieldLabel(name).replace(/ \(.*\)$/, ""); }

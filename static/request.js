@@ -5,7 +5,7 @@ import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize } from "./dom.js";
 import { formatDate, formatInstant, formatCents } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
-import { fieldLabel, columnLabel, choiceLabel } from "./labels.js";
+import { fieldLabel, columnLabel, choiceLabel, entityLabel } from "./labels.js";
 import { clientNames } from "./names.js";
 import { profile } from "./clients.js";
 
@@ -112,7 +112,7 @@ export async function render(page, [id], ctx) {
 
   if (!historyR.ok) fill(history.body, statusLine("error", problemText(historyR)));
   else fill(history.body, h("ol", { class: "history" }, historyR.data.items.slice().reverse().map((e) => h("li", {},
-    h("time", { datetime: e.at, text: formatInstant(e.at) }), " ", h("strong", { text: e.actor.label || e.actor.type }), ` ${humanize(e.action).toLowerCase()} ${humanize(e.entity).toLowerCase()} ${e.entity_id || ""}`,
+    h("time", { datetime: e.at, text: formatInstant(e.at) }), " ", h("strong", { text: e.actor.label || e.actor.type }), ` ${humanize(e.action).toLowerCase()} ${entityLabel(e.entity)} ${e.entity_id || ""}`,
     e.changes && Object.keys(e.changes).length ? h("span", { class: "muted", text: ` (${Object.keys(e.changes).map(fieldLabel).join(", ")})` }) : null))));
 }
 
@@ -124,6 +124,7 @@ function renderChild(c, result, fields, base, ctx, reload) {
   const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
   const url = `${base}/${spec.collection}`;
   const slot = h("div", { class: "form-slot" });
+  const anyWarnings = items.some((item) => item.warnings && item.warnings.length);
   const rows = items.map((item) => {
     const cells = spec.columns.map((name) => cell(byName[name], item[name]));
     const actions = h("span", { class: "row-actions" });
@@ -131,13 +132,12 @@ function renderChild(c, result, fields, base, ctx, reload) {
       actions.append(h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${spec.noun} ${item.id}`, onclick: () => edit(item) }),
         h("button", { type: "button", class: "small danger", text: "Delete", "aria-label": `Delete ${spec.noun} ${item.id}`, onclick: () => remove(item) }));
     }
-    if (item.warnings && item.warnings.length) cells.push(h("span", { class: "warning", text: item.warnings.map((w) => w.message).join("; ") }));
-    else if (spec.collection === "filings") cells.push("");
+    if (anyWarnings) cells.push(h("span", { class: "warning", text: (item.warnings || []).map((w) => w.message).join("; ") }));
     cells.push(actions);
     return cells;
   });
   const headers = spec.columns.map(columnLabel);
-  if (spec.collection === "filings") headers.push("Warnings");
+  if (anyWarnings) headers.push("Warnings");
   headers.push("");
   fill(body, items.length ? table(null, headers, rows, { class: "child-table" }) : statusLine("empty", `No ${spec.noun} recorded.`), slot);
   if (ctx.canWrite) {

@@ -102,7 +102,7 @@ export async function render(page, params, ctx) {
   // Stage counts and charts (firm-wide).
   if (!statsR.ok) { fill(stages, statusLine("error", "Case counts could not be loaded.")); fill(charts, statusLine("error", "The chart could not be loaded.")); return; }
   const s = statsR.data;
-  const rows = STAGE_ORDER.filter((k) => k in s.stages).map((k) => ({ label: humanize(k), value: s.stages[k] }));
+  const rows = STAGE_ORDER.filter((k) => k in s.stages).map((k) => ({ label: humanize(k), value: s.stages[k], href: `#/requests?stage=${k}` }));
   fill(stages, h("p", { class: "muted", text: `${formatNumber(s.total)} parole requests in all (firm-wide).` }),
     s.total === 0 ? statusLine("empty", "No parole requests yet.") : horizontalBars("Caseload by stage", rows.filter((r) => r.value > 0)));
   fill(charts, groupedBars("Parole and EAD ends per month", s.expirations_by_month.map((m) => ({ label: formatMonth(m.month), values: [m.parole_end, m.ead_end] })),

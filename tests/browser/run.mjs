@@ -23,6 +23,7 @@ async function signedInPage(user, viewport = { width: 1280, height: 900 }) {
   const page = await context.newPage();
   page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
   page.on("pageerror", (e) => { shared.pageErrors = (shared.pageErrors || []).concat(e.message); });
+  shared.current = page;
   await page.goto(server.base + "/");
   await signIn(page, user);
   return page;
@@ -73,6 +74,8 @@ test("a paralegal signs in with the keyboard alone and lands on Today", async ()
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
+  page.on("pageerror", (e) => { shared.pageErrors = (shared.pageErrors || []).concat(e.message); });
+  shared.current = page;
   await page.goto(server.base + "/");
   await page.locator("#email").waitFor();
   assert(await page.evaluate(() => document.activeElement.id) === "email", "the e-mail field has focus");
@@ -200,6 +203,21 @@ test("record an approval and an I-94 date: the expiry and parole end appear", as
   await page.screenshot({ path: join(shots, "request.png"), fullPage: true });
 });
 
+test("Today's stage counts lead to the filtered list of parole requests", async () => {
+  const page = shared.page;
+  await gotoHash(page, "#/today");
+  await page.locator("ul.hbars").getByRole("link", { name: "Paroled" }).click();
+  await waitText(page.locator("#case-table"), "Шевченко, Олена");
+  assert(await page.locator("#stage").inputValue() === "paroled", "the stage filter is set");
+  await page.selectOption("#stage", "denied");
+  await page.locator("form.filters button[type=submit]").click();
+  await waitText(page.locator("#view"), "No parole request matches");
+  await page.selectOption("#stage", "");
+  await page.check("#mine");
+  await page.locator("form.filters button[type=submit]").click();
+  await waitText(page.locator("#case-table"), "Pat Paralegal");
+});
+
 test("a stale edit (412) is explained, keeps the typed value and offers a reload", async () => {
   const page = shared.page;
   await gotoHash(page, `#/clients/${shared.clientId}`);
@@ -267,7 +285,6 @@ test("a viewer is offered no edit controls, and the server refuses the write any
   }, shared.clientId);
   assert(status === 403, `the server refused the viewer's write (${status})`);
   await page.screenshot({ path: join(shots, "viewer.png"), fullPage: true });
-  await page.context().close();
 });
 
 test("an expired session asks for sign-in and returns to the page with the typed data", async () => {
@@ -289,12 +306,12 @@ test("an expired session asks for sign-in and returns to the page with the typed
   await page.goto(`${server.base}/#/requests/${shared.requestId}`);
   await signIn(page, PARALEGAL);
   await waitText(page.locator("#view h1"), `parole request ${shared.requestId}`);
-  await page.context().close();
 });
 
 test("an admin sets up the authenticator, then creates an API key that is shown once", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  shared.current = page;
   await page.goto(server.base + "/");
   await signIn(page, ADMIN);
   await page.click("#totp-begin");
@@ -322,7 +339,6 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await gotoHash(page, "#/admin/audit");
   await waitText(page.locator("#audit-table"), "API key create");
   await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
-  await context.close();
 });
 
 test("Today is readable on a tablet: no sideways scrolling", async () => {
@@ -334,7 +350,6 @@ test("Today is readable on a tablet: no sideways scrolling", async () => {
   assert(overflow <= 1, `page is ${overflow}px wider than the tablet screen`);
   await page.screenshot({ path: join(shots, "today-tablet.png"), fullPage: true });
   assert(!(shared.pageErrors || []).length, `no script errors (${shared.pageErrors})`);
-  await page.context().close();
 });
 
 // --- the runner -------------------------------------------------------------------------------
@@ -363,7 +378,10 @@ async function main() {
       failed++;
       console.log(`not ok ${i + 1} - ${t.name}\n  ${String(error.stack || error).split("\n").slice(0, 4).join("\n  ")}`);
     }
-    if (shared.page) await shared.page.screenshot({ path: join(shots, `${slug}.png`), fullPage: true }).catch(() => {});
+    const shown = shared.current || shared.page;
+    if (shown) await shown.screenshot({ path: join(shots, `${slug}.png`), fullPage: true }).catch(() => {});
+    if (shown && shared.page && shown !== shared.page) await shown.context().close().catch(() => {});
+    shared.current = shared.page;
   }
   await browser.close();
   await server.stop();

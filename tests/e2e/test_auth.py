@@ -67,7 +67,7 @@ class SignIn(AuthCase):
         r = self.sign_in_response(account)
         self.assertStatus(r, 201)
         body = r.json
-        self.assertEqual(set(body), {"user", "csrf_token", "second_factor", "expires_at"})
+        self.assertEqual(set(body), {"user", "csrf_token", "second_factor", "expires_at", "firm"})
         self.assertUserRecord(body["user"], account)
         self.assertEqual(body["user"]["id"], account.id)
         self.assertEqual(body["second_factor"], "not_required")

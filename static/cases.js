@@ -1,0 +1,53 @@
+// cases: every parole request with filters (stage, parole type, program, assignee, unguarded,
+// client or sponsor name) and paging. The filters live in the address (#/requests?stage=...) so
+// Today's stage counts can link here and a filtered view can be bookmarked.
+import { api, problemText } from "./api.js";
+import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { fieldCatalogue, assigneeList } from "./forms.js";
+import { choiceLabel, fieldLabel } from "./labels.js";
+import { clientNames } from "./names.js";
+
+const STAGES = ["draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "paroled", "expired", "denied", "withdrawn", "closed", "terminated"];
+
+export async function render(page, [query], ctx) {
+  const params = new URLSearchParams(query || "");
+  const [catalogue, people, names] = await Promise.all([fieldCatalogue(), assigneeList(), clientNames()]);
+  const types = ((catalogue && catalogue["parole-requests"]) || []).find((f) => f.name === "parole_type")?.choices || [];
+  const select = (id, label, options, value) => [h("label", { for: id, text: label }),
+    h("select", { id, name: id }, h("option", { value: "", text: "Any" }), options.map((o) => h("option", { value: o, text: choiceLabel(o), selected: o === value })))];
+  const form = h("form", { class: "search filters", role: "search", "aria-label": "Filter parole requests" },
+    h("label", { for: "q", text: "Client or sponsor" }), h("input", { id: "q", name: "q", type: "search", value: params.get("q") || "" }),
+    select("stage", "Stage", STAGES, params.get("stage")),
+    select("parole_type", "Type", types, params.get("parole_type")),
+    h("label", { for: "program", text: "Program" }), h("input", { id: "program", name: "program", size: 8, value: params.get("program") || "" }),
+    h("span", { class: "check" }, h("input", { id: "mine", name: "assigned_to", type: "checkbox", value: "me", checked: params.get("assigned_to") === "me" }), h("label", { for: "mine", text: "Mine only" })),
+    h("span", { class: "check" }, h("input", { id: "unguarded", name: "unguarded", type: "checkbox", value: "true", checked: params.get("unguarded") === "true" }), h("label", { for: "unguarded", text: "Unguarded only" })),
+    h("button", { type: "submit", text: "Filter" }));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const next = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (String(v).trim()) next.set(k, String(v).trim());
+    location.hash = `#/requests${next.toString() ? `?${next}` : ""}`;
+  });
+  const results = h("div", { "aria-live": "polite" }, statusLine("loading", "Loading…"));
+  page.append(h("h1", { text: "Parole requests" }), form, results);
+  const who = (uid) => (uid ? (people.find((p) => p.id === uid) || {}).name || `User ${uid}` : "—");
+  const cursors = [null];
+  async function load() {
+    const q = new URLSearchParams(params);
+    q.set("limit", "50");
+    const cursor = cursors[cursors.length - 1];
+    if (cursor) q.set("cursor", cursor);
+    fill(results, statusLine("loading", "Loading…"));
+    const r = await api("GET", `/api/v1/parole-requests?${q}`);
+    if (!r.ok) { fill(results, statusLine("error", r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(r))); return; }
+    if (r.data.items.length === 0) { fill(results, statusLine("empty", "No parole request matches these filters.")); return; }
+    fill(results, table(null, ["Request", "Client", "Stage", "Type", "Program", "Attorney", "Paralegal"], r.data.items.map((p) => [
+      link(`#/requests/${p.id}`, `Request ${p.id}`), link(`#/clients/${p.client_id}`, names.get(p.client_id) || `Client ${p.client_id}`),
+      h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), choiceLabel(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)]), { id: "case-table" }),
+    h("div", { class: "pager" },
+      h("button", { type: "button", text: "Previous page", disabled: cursors.length <= 1, onclick: () => { cursors.pop(); load(); } }),
+      h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { cursors.push(r.data.next_cursor); load(); } })));
+  }
+  await load();
+}
