@@ -12,6 +12,7 @@ WORKDIR /src
 COPY meson.build ./
 COPY server ./server
 COPY migrations ./migrations
+COPY static ./static
 COPY scripts ./scripts
 COPY demo ./demo
 COPY tests ./tests

@@ -43,7 +43,7 @@ export async function render(page, [query], ctx) {
     if (!r.ok) { fill(results, statusLine("error", r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(r))); return; }
     if (r.data.items.length === 0) { fill(results, statusLine("empty", "No parole request matches these filters.")); return; }
     fill(results, table(null, ["Request", "Client", "Stage", "Type", "Program", "Attorney", "Paralegal"], r.data.items.map((p) => [
-      link(`#/requests/${p.id}`, `Request ${p.id}`), link(`#/clients/${p.client_id}`, names.get(p.client_id) || `Client ${p.client_id}`),
+      link(`#/requests/${p.id}`, `Request ${p.id}`), h("a", { href: `#/clients/${p.client_id}` }, h("bdi", { text: names.get(p.client_id) || `Client ${p.client_id}` })),
       h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), choiceLabel(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)]), { id: "case-table" }),
     h("div", { class: "pager" },
       h("button", { type: "button", text: "Previous page", disabled: cursors.length <= 1, onclick: () => { cursors.pop(); load(); } }),

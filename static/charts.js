@@ -11,8 +11,7 @@ export function groupedBars(title, groups, series) {
   const bar = Math.max(4, (slot - 8) / series.length);
   const scale = (v) => ((height - bottom - top) * v) / max;
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" });
-  for (let t = 0; t <= 4; t++) {
-    const value = Math.round((max * t) / 4);
+  for (const value of [...new Set([0, 1, 2, 3, 4].map((t) => Math.round((max * t) / 4)))]) {
     const y = height - bottom - scale(value);
     root.append(svg("line", { x1: left, x2: width, y1: y, y2: y, class: "grid" }), svg("text", { x: left - 4, y: y + 4, class: "axis", "text-anchor": "end", text: value }));
   }
@@ -30,7 +29,7 @@ export function groupedBars(title, groups, series) {
   const fallback = h("table", { class: "visually-hidden" }, h("caption", { text: title }),
     h("tr", {}, h("th", { text: "" }), series.map((s) => h("th", { scope: "col", text: s.name }))),
     groups.map((g) => h("tr", {}, h("th", { scope: "row", text: g.label }), g.values.map((v) => h("td", { text: v })))));
-  return h("figure", { class: "chart-figure" }, h("figcaption", { text: title }), root, legend, fallback);
+  return h("figure", { class: "chart-figure" }, h("figcaption", { class: "visually-hidden", text: title }), root, legend, fallback);
 }
 
 // A horizontal bar chart: rows [{label, value, href}].
@@ -43,5 +42,5 @@ export function horizontalBars(title, rows) {
     const label = r.href ? h("a", { href: r.href, text: r.label }) : h("span", { text: r.label });
     list.append(h("li", {}, h("span", { class: "hbar-label" }, label), h("span", { class: "hbar-track" }, fill), h("span", { class: "hbar-value", text: r.value })));
   }
-  return h("figure", { class: "chart-figure" }, h("figcaption", { text: title }), list);
+  return h("figure", { class: "chart-figure" }, h("figcaption", { class: "visually-hidden", text: title }), list);
 }

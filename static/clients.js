@@ -1,7 +1,7 @@
 // clients: the client list (search in any script, identifier look-up, paging), a client's page
 // (profile and parole requests) and the create/edit forms.
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { h, fill, statusLine, link, table, humanize, nameText } from "./dom.js";
 import { formatDate } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
 import { fieldLabel } from "./labels.js";
@@ -40,7 +40,7 @@ export async function renderList(page, params, ctx) {
       h("span", { class: "muted", text: `Page ${state.cursors.length}` }),
       h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { state.cursors.push(r.data.next_cursor); load(); } }));
     fill(results, table(null, ["Name", "Other names", "Born in", "Citizenship", "A-number"], items.map((c) => [
-      link(`#/clients/${c.id}`, displayName(c)), (c.other_names || []).join(", "), c.country_of_birth || "", c.citizenship || "", c.a_number || ""]), { id: "client-table" }), pager);
+      h("a", { href: `#/clients/${c.id}` }, nameText(displayName(c))), h("bdi", { text: (c.other_names || []).join(", ") }), c.country_of_birth || "", c.citizenship || "", c.a_number || ""]), { id: "client-table" }), pager);
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); state.q = input.value; state.field = fieldSelect.value; state.cursors = [null]; load(); });
   await load();
@@ -83,7 +83,7 @@ export async function renderClient(page, [id], ctx) {
   if (!r.ok) { fill(page, h("h1", { text: "Client" }), statusLine("error", r.status === 404 ? "There is no such client." : problemText(r))); return; }
   const client = r.data;
   fill(page);
-  const head = h("div", { class: "page-head" }, h("h1", { text: displayName(client) }));
+  const head = h("div", { class: "page-head" }, h("h1", {}, nameText(displayName(client))));
   const body = h("div");
   page.append(h("p", {}, link("#/clients", "← All clients")), head, body);
 
@@ -100,7 +100,7 @@ export async function renderClient(page, [id], ctx) {
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", `/api/v1/clients/${id}`); if (again.ok) showEdit(again.data); return; }
         forgetClientNames();
-        fill(head, h("h1", { text: displayName(saved) }));
+        fill(head, h("h1", {}, nameText(displayName(saved))));
         showProfile(saved);
       },
       onCancel: () => showProfile(record),

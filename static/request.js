@@ -52,8 +52,8 @@ export async function render(page, [id], ctx) {
 
   // Header.
   const header = h("div", { class: "request-head" },
-    h("p", {}, link(`#/clients/${request.client_id}`, `← ${clientName}`)),
-    h("h1", {}, `${clientName} — parole request ${request.id}`),
+    h("p", {}, h("a", { href: `#/clients/${request.client_id}` }, "← ", h("bdi", { text: clientName }))),
+    h("h1", {}, h("bdi", { text: clientName }), ` — parole request ${request.id}`),
     h("p", { class: "facts" },
       h("span", { class: `badge stage-${request.stage}`, id: "request-stage", text: humanize(request.stage) }),
       h("span", { text: choiceLabel(request.parole_type) }),

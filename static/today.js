@@ -1,7 +1,7 @@
 // today: what is due. Overdue and due-in-14-days deadlines (mine or everyone's), open RFEs with
 // days left, paroles ending in 30/60/90 days, unguarded cases, counts by stage and two charts.
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { h, fill, statusLine, link, table, humanize, nameText } from "./dom.js";
 import { formatDate, formatInstant, formatMonth, firmToday, addDays, daysBetween, formatNumber } from "./format.js";
 import { clientNames } from "./names.js";
 import { groupedBars, horizontalBars } from "./charts.js";
@@ -10,7 +10,7 @@ const STAGE_ORDER = ["draft", "filed", "receipted", "interview_scheduled", "rfe_
 
 // A case cell: the client's name linking to the request.
 function caseCell(names, d) {
-  return link(`#/requests/${d.parole_request_id}`, `${names.get(d.client_id) || `Client ${d.client_id}`} · request ${d.parole_request_id}`);
+  return h("a", { href: `#/requests/${d.parole_request_id}` }, nameText(names.get(d.client_id) || `Client ${d.client_id}`), ` · request ${d.parole_request_id}`);
 }
 
 function dueText(d) {
@@ -39,7 +39,7 @@ export async function render(page, params, ctx) {
   const rfes = section(grid, "Open RFEs and NOIDs", "rfe-title");
   const ending = section(grid, "Paroles ending in the next 90 days", "ending-title");
   const unguarded = section(grid, "Unguarded cases", "unguarded-title");
-  const stages = section(grid, "Cases by stage", "stages-title");
+  const stages = section(grid, "Caseload by stage", "stages-title");
   const charts = section(grid, "Parole and EAD ends, next 12 months", "chart-title");
 
   const who = mine ? "&assigned_to=me" : "";
@@ -53,15 +53,20 @@ export async function render(page, params, ctx) {
     api("GET", "/api/v1/stats"),
   ]);
 
-  // Due list.
+  // Overdue, then due in the next 14 days.
+  const dueTable = (items, id) => table(null, ["Due", "Case", "What", "Status", "Rule"], items.map((d) => [
+    h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), caseCell(names, d), d.title,
+    h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
+    h("span", { class: "rule", text: `${d.rule.code} — ${d.rule.citation_source}` })]), { id });
   if (!dueR.ok) fill(due, statusLine("error", `Deadlines could not be loaded: ${problemText(dueR)}`));
   else {
-    const open = dueR.data.items.filter((d) => d.status !== "met");
-    fill(due, open.length === 0 ? statusLine("empty", "Nothing overdue or due in the next 14 days.")
-      : table(null, ["Due", "Case", "What", "Status", "Rule"], open.map((d) => [
-        h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), caseCell(names, d), d.title,
-        h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
-        h("span", { class: "rule", text: `${d.rule.code} — ${d.rule.citation_source}` })]), { id: "due-table" }));
+    const overdue = dueR.data.items.filter((d) => d.status === "overdue");
+    const soon = dueR.data.items.filter((d) => d.status === "due_today" || d.status === "upcoming");
+    fill(due,
+      h("h3", { text: `Overdue (${overdue.length})` }),
+      overdue.length ? dueTable(overdue, "overdue-table") : statusLine("empty", "Nothing is overdue."),
+      h("h3", { text: `Due today and in the next 14 days (${soon.length})` }),
+      soon.length ? dueTable(soon, "due-table") : statusLine("empty", "Nothing is due in the next 14 days."));
   }
 
   // Open RFEs with days left.
@@ -96,7 +101,7 @@ export async function render(page, params, ctx) {
     const items = unguardedR.data.items;
     fill(unguarded, h("p", { class: "muted", text: "Open cases with no deadline ahead, approved with no parole end recorded, or filed 30+ days ago with no receipt." }),
       items.length === 0 ? statusLine("empty", "Every open case has something ahead of it.")
-        : h("ul", { class: "plain", id: "unguarded-list" }, items.map((r) => h("li", {}, link(`#/requests/${r.id}`, `${names.get(r.client_id) || `Client ${r.client_id}`} · request ${r.id}`), ` — ${humanize(r.stage)}, ${humanize(r.parole_type)}`))));
+        : h("ul", { class: "plain", id: "unguarded-list" }, items.map((r) => h("li", {}, h("a", { href: `#/requests/${r.id}` }, nameText(names.get(r.client_id) || `Client ${r.client_id}`), ` · request ${r.id}`), ` — ${humanize(r.stage)}, ${humanize(r.parole_type)}`))));
   }
 
   // Stage counts and charts (firm-wide).
