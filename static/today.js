@@ -5,7 +5,9 @@ import { h, fill, statusLine, link, table, humanize, nameText } from "./dom.js";
 import { formatDate, formatInstant, formatMonth, firmToday, addDays, daysBetween, formatNumber } from "./format.js";
 import { clientNames } from "./names.js";
 import { groupedBars, horizontalBars } from "./charts.js";
+import { choiceLabel } from "./labels.js";
 
+const OVERDUE_SHOWN = 8;
 const STAGE_ORDER = ["draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "paroled", "expired", "denied", "withdrawn", "closed", "terminated"];
 
 // A case cell: the client's name linking to the request.
@@ -65,8 +67,14 @@ export async function render(page, params, ctx) {
     fill(due,
       h("h3", { text: `Overdue (${overdue.length})` }),
       overdue.length ? dueTable(overdue, "overdue-table") : statusLine("empty", "Nothing is overdue."),
+      overdue.length > OVERDUE_SHOWN ? h("button", { type: "button", id: "overdue-all", text: `Show all ${overdue.length} overdue`, onclick: (e) => {
+        for (const row of due.querySelectorAll("#overdue-table tbody tr")) row.hidden = false;
+        e.target.remove();
+      } }) : null,
       h("h3", { text: `Due today and in the next 14 days (${soon.length})` }),
       soon.length ? dueTable(soon, "due-table") : statusLine("empty", "Nothing is due in the next 14 days."));
+    // The oldest overdue items first; beyond a screenful they wait behind a button.
+    due.querySelectorAll("#overdue-table tbody tr").forEach((row, i) => { row.hidden = i >= OVERDUE_SHOWN; });
   }
 
   // Open RFEs with days left.
@@ -101,7 +109,7 @@ export async function render(page, params, ctx) {
     const items = unguardedR.data.items;
     fill(unguarded, h("p", { class: "muted", text: "Open cases with no deadline ahead, approved with no parole end recorded, or filed 30+ days ago with no receipt." }),
       items.length === 0 ? statusLine("empty", "Every open case has something ahead of it.")
-        : h("ul", { class: "plain", id: "unguarded-list" }, items.map((r) => h("li", {}, h("a", { href: `#/requests/${r.id}` }, nameText(names.get(r.client_id) || `Client ${r.client_id}`), ` · request ${r.id}`), ` — ${humanize(r.stage)}, ${humanize(r.parole_type)}`))));
+        : h("ul", { class: "plain", id: "unguarded-list" }, items.map((r) => h("li", {}, h("a", { href: `#/requests/${r.id}` }, nameText(names.get(r.client_id) || `Client ${r.client_id}`), ` · request ${r.id}`), ` — ${humanize(r.stage)}, ${choiceLabel(r.parole_type)}`))));
   }
 
   // Stage counts and charts (firm-wide).

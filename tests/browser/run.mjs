@@ -166,6 +166,12 @@ test("Today shows the RFE with its days left and the interview among what is due
   const rfes = await waitText(page.locator("#rfe-table"), "RFE response due");
   assert(/\b10\b/.test(rfes), `ten days left on the RFE (${rfes})`);
   await page.screenshot({ path: join(shots, "today.png"), fullPage: true });
+  // "Mine": the request is assigned to Pat, so the interview stays on her list.
+  await page.getByRole("button", { name: "Mine", exact: true }).click();
+  await waitText(page.locator("#due-table"), "Interview");
+  assert(await page.getByRole("button", { name: "Mine", exact: true }).getAttribute("aria-pressed") === "true", "Mine is pressed");
+  await page.getByRole("button", { name: "Everyone's" }).click();
+  await waitText(page.locator("#due-table"), "Interview");
 });
 
 test("the calendar shows the interview and the RFE due date on their days", async () => {
@@ -271,6 +277,13 @@ test("a client named like markup shows those characters and runs nothing", async
 
 test("a viewer is offered no edit controls, and the server refuses the write anyway", async () => {
   const page = await signedInPage(VIEWER);
+  await page.getByRole("button", { name: "Mine", exact: true }).click();
+  await waitText(page.locator("#view"), "Nothing is due in the next 14 days.");
+  await page.getByRole("button", { name: "Everyone's" }).click();
+  await waitText(page.locator("#due-table"), "Interview");
+  await gotoHash(page, "#/clients");
+  await waitText(page.locator("#client-table"), "Шевченко");
+  assert(await page.getByRole("link", { name: "New client" }).count() === 0, "no New client button for a viewer");
   await gotoHash(page, `#/clients/${shared.clientId}`);
   await waitText(page.locator("#view h1"), "Шевченко, Олена");
   await waitText(page.locator("#requests-title"), "Parole requests");
