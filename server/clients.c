@@ -52,6 +52,7 @@ static const struct filter_spec client_filters[] = {
     {.name = "q", .kind = FILTER_SEARCH},
     {.name = "a_number", .kind = FILTER_BLIND, .normalize = identifiers_a_number},
     {.name = "passport_number", .kind = FILTER_BLIND, .normalize = identifiers_passport_number},
+    {.name = "citizenship", .kind = FILTER_CODE, .normalize = identifiers_country},
     {.name = NULL},
 };
 

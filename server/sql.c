@@ -113,6 +113,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                         " AND (:a_number IS NULL OR a_number_index = :a_number)"
                                         " AND (:passport_number IS NULL"
                                         "      OR passport_number_index = :passport_number)"
+                                        " AND (:citizenship IS NULL OR citizenship = :citizenship)"
                                         " ORDER BY id LIMIT :limit"},
     [SQL_CLIENT_INSERT] =
         {"client_insert",

@@ -19,7 +19,7 @@ export async function render(page, params, ctx) {
   const form = recordForm({
     fields: PASSWORD_FIELDS, submitLabel: "Change password",
     save: (b) => api("POST", "/api/v1/me/password", { body: b }),
-    onSaved: () => fill(pw, statusLine("status", "Your password has been changed. Other sessions of yours have been signed out; sign in again here.")),
+    onSaved: () => ctx.signInAgain("Your password has been changed and every session of yours has ended. Sign in with the new password."),
   });
   for (const input of form.querySelectorAll("input")) { input.type = "password"; input.autocomplete = input.name === "old_password" ? "current-password" : "new-password"; }
   pw.append(h("p", { class: "muted", text: "At least 12 characters, not a common or dictionary-based password." }), form);

@@ -40,6 +40,7 @@ function abilities() {
     isAdmin: role === "admin",
     enrolling: session.second_factor === "not_enrolled",
     refreshSession: loadSession,
+    signInAgain,
   };
 }
 
@@ -103,6 +104,21 @@ function showSignIn(reason) {
   $("totp").value = "";
   $("password").value = "";
   $("email").focus();
+}
+
+// The server ended every session of the user (a password change): start afresh at sign-in and
+// come back to the current page afterwards.
+function signInAgain(reason) {
+  const email = session ? session.user.email : "";
+  session = null;
+  setCsrf(null);
+  resetFormCaches();
+  $("who").textContent = "";
+  fill($("view"));
+  $("view").hidden = true;
+  $("email").value = email;
+  showSignIn(reason);
+  if (email) $("password").focus();
 }
 
 // The session ended while a page was open: keep the page (hidden) and ask for a new sign-in.

@@ -16,7 +16,9 @@ export async function renderList(page, params, ctx) {
     h("option", { value: "q", text: "Name (any script)" }), h("option", { value: "a_number", text: "A-number (exact)" }), h("option", { value: "passport_number", text: "Passport number (exact)" }));
   fieldSelect.value = state.field;
   const input = h("input", { id: "client-search", type: "search", value: state.q, placeholder: "Search clients", "aria-label": "Search text" });
-  const form = h("form", { class: "search", role: "search" }, fieldSelect, input, h("button", { type: "submit", text: "Search" }));
+  const citizenship = h("input", { id: "client-citizenship", size: 3, maxlength: 2, value: state.citizenship || "", autocomplete: "off" });
+  const form = h("form", { class: "search", role: "search" }, fieldSelect, input,
+    h("label", { for: "client-citizenship", text: "Citizenship" }), citizenship, h("button", { type: "submit", text: "Search" }));
   const results = h("div", { "aria-live": "polite" });
   page.append(form, results);
 
@@ -26,6 +28,7 @@ export async function renderList(page, params, ctx) {
     const cursor = state.cursors[state.cursors.length - 1];
     const query = new URLSearchParams({ limit: "25" });
     if (state.q.trim()) query.set(state.field, state.q.trim());
+    if ((state.citizenship || "").trim()) query.set("citizenship", state.citizenship.trim());
     if (cursor) query.set("cursor", cursor);
     const r = await api("GET", `/api/v1/clients?${query}`);
     if (!r.ok) {
@@ -34,7 +37,7 @@ export async function renderList(page, params, ctx) {
       return;
     }
     const items = r.data.items;
-    if (items.length === 0) { fill(results, statusLine("empty", state.q ? "No client matches." : "No clients yet.")); return; }
+    if (items.length === 0) { fill(results, statusLine("empty", state.q || state.citizenship ? "No client matches." : "No clients yet.")); return; }
     const pager = h("div", { class: "pager" },
       h("button", { type: "button", text: "Previous page", disabled: state.cursors.length <= 1, onclick: () => { state.cursors.pop(); load(); } }),
       h("span", { class: "muted", text: `Page ${state.cursors.length}` }),
@@ -42,7 +45,7 @@ export async function renderList(page, params, ctx) {
     fill(results, table(null, ["Name", "Other names", "Born in", "Citizenship", "A-number"], items.map((c) => [
       h("a", { href: `#/clients/${c.id}` }, nameText(displayName(c))), h("bdi", { text: (c.other_names || []).join(", ") }), c.country_of_birth || "", c.citizenship || "", c.a_number || ""]), { id: "client-table" }), pager);
   }
-  form.addEventListener("submit", (e) => { e.preventDefault(); state.q = input.value; state.field = fieldSelect.value; state.cursors = [null]; load(); });
+  form.addEventListener("submit", (e) => { e.preventDefault(); state.q = input.value; state.field = fieldSelect.value; state.citizenship = citizenship.value; state.cursors = [null]; load(); });
   await load();
 }
 

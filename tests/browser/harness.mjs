@@ -13,12 +13,13 @@ export const FIRM_TZ = "America/New_York";
 const BIN = process.env.PAROLETRACK_BIN;
 const CHROMIUM = process.env.PAROLETRACK_CHROMIUM || "/usr/bin/chromium";
 
-// Start the server; resolves to {base, dir, db, stop()}.
-export async function startServer() {
+// Start the server (extraArgs after the defaults, so a later --timezone wins); resolves to
+// {base, dir, db, log(), stop()}.
+export async function startServer(extraArgs = []) {
   if (!BIN) throw new Error("PAROLETRACK_BIN is not set");
   const dir = mkdtempSync(join(tmpdir(), "paroletrack-browser-"));
   const db = join(dir, "test.db");
-  const child = spawn(BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--timezone", FIRM_TZ], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--timezone", FIRM_TZ, ...extraArgs], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   const base = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30000);

@@ -8,6 +8,7 @@ import { startServer, addUser, apiSession, totp, launchBrowser, artifactsDir, fi
 const PARALEGAL = { email: "pat@firm.test", name: "Pat Paralegal", role: "paralegal", password: "vT9#qLx2!mWz8Rk-harbour" };
 const VIEWER = { email: "vic@firm.test", name: "Vic Viewer", role: "viewer", password: "Jq7$wEr4!uPz9Lm-lantern" };
 const ADMIN = { email: "ada@firm.test", name: "Ada Admin", role: "admin", password: "Hk3%zXc8!bNm2Qw-meadow" };
+const RAE = { email: "rae@firm.test", name: "Rae Paralegal", role: "paralegal", password: "Wp4&nTy7!cVb3Xs-orchard" };
 const XSS = "<img src=x onerror=alert(1)>";
 const RECEIPT = "IOE0912345678";
 
@@ -17,12 +18,18 @@ function assert(condition, message) { if (!condition) throw new Error(message); 
 
 let server, browser, shots, api, shared = {};
 
+// Record script errors and Content-Security-Policy violations of a page (checked at the end).
+function watch(page) {
+  page.on("pageerror", (e) => { shared.pageErrors = (shared.pageErrors || []).concat(e.message); });
+  page.on("console", (m) => { if (m.type() === "error" && /Content Security Policy|Refused to/.test(m.text())) shared.pageErrors = (shared.pageErrors || []).concat(m.text()); });
+  page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
+}
+
 // A signed-in page in a fresh browser context (its own cookies).
 async function signedInPage(user, viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
-  page.on("pageerror", (e) => { shared.pageErrors = (shared.pageErrors || []).concat(e.message); });
+  watch(page);
   shared.current = page;
   await page.goto(server.base + "/");
   await signIn(page, user);
@@ -73,8 +80,7 @@ async function gotoHash(page, hash) {
 test("a paralegal signs in with the keyboard alone and lands on Today", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
-  page.on("pageerror", (e) => { shared.pageErrors = (shared.pageErrors || []).concat(e.message); });
+  watch(page);
   shared.current = page;
   await page.goto(server.base + "/");
   await page.locator("#email").waitFor();
@@ -273,6 +279,15 @@ test("a client named like markup shows those characters and runs nothing", async
   assert(await page.locator("main img").count() === 0, "no image element on the client page");
   await page.waitForTimeout(300);
   assert(!shared.alerted, "no script ran");
+  // The citizenship filter leaves out the client without one.
+  await gotoHash(page, "#/clients");
+  await page.fill("#client-citizenship", "ua");
+  await page.locator("form.search button[type=submit]").click();
+  await waitText(page.locator("#client-table"), "Шевченко");
+  assert(!(await page.locator("#client-table").innerText()).includes(XSS), "filtered out");
+  await page.fill("#client-citizenship", "");
+  await page.locator("form.search button[type=submit]").click();
+  await waitText(page.locator("#client-table"), XSS);
 });
 
 test("a viewer is offered no edit controls, and the server refuses the write anyway", async () => {
@@ -324,6 +339,7 @@ test("an expired session asks for sign-in and returns to the page with the typed
 test("an admin sets up the authenticator, then creates an API key that is shown once", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  watch(page);
   shared.current = page;
   await page.goto(server.base + "/");
   await signIn(page, ADMIN);
@@ -354,6 +370,43 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
 });
 
+test("a password change refuses a weak password beside the field, then asks for a new sign-in", async () => {
+  const page = await signedInPage(RAE);
+  await gotoHash(page, "#/account");
+  await fillForm(page, { old_password: RAE.password, new_password: "password1234" });
+  await submitForm(page);
+  await page.locator('form.record-form [name="new_password"][aria-invalid="true"]').waitFor();
+  const describedBy = await field(page, "new_password").getAttribute("aria-describedby");
+  assert((await page.locator(`[id="${describedBy}"]`).innerText()).length > 0, "the policy's reason is beside the field");
+  const stronger = "Zr8^mQp2!kLd5Hv-quarry";
+  await fillForm(page, { old_password: RAE.password, new_password: stronger });
+  await submitForm(page);
+  await waitText(page.locator("#sign-in-reason"), "password has been changed");
+  await page.fill("#password", stronger);
+  await page.click("#sign-in-form button[type=submit]");
+  await waitText(page.locator("#view h1"), "My account");
+});
+
+test("dates follow the firm's locale and zone, not the browser's", async () => {
+  const other = await startServer(["--locale", "en-GB", "--timezone", "Asia/Kabul"]);
+  try {
+    addUser(other, RAE);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "America/Los_Angeles" });
+    const page = await context.newPage();
+    watch(page);
+    shared.current = page;
+    await page.goto(other.base + "/");
+    await signIn(page, RAE);
+    const kabulToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Kabul" }).format(new Date());
+    const [y, m, d] = kabulToday.split("-").map(Number);
+    const expected = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+    await waitText(page.locator(".page-head .muted"), expected);
+    await page.screenshot({ path: join(shots, "locale-en-GB.png") });
+  } finally {
+    await other.stop();
+  }
+});
+
 test("Today is readable on a tablet: no sideways scrolling", async () => {
   const page = await signedInPage(PARALEGAL, { width: 820, height: 1180 });
   await waitText(page.locator("#due-table"), "Interview");
@@ -362,7 +415,10 @@ test("Today is readable on a tablet: no sideways scrolling", async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert(overflow <= 1, `page is ${overflow}px wider than the tablet screen`);
   await page.screenshot({ path: join(shots, "today-tablet.png"), fullPage: true });
-  assert(!(shared.pageErrors || []).length, `no script errors (${shared.pageErrors})`);
+});
+
+test("no page raised a script error or a Content-Security-Policy violation", async () => {
+  assert(!(shared.pageErrors || []).length, `errors: ${(shared.pageErrors || []).join(" | ")}`);
 });
 
 // --- the runner -------------------------------------------------------------------------------
@@ -372,7 +428,7 @@ async function main() {
   shots = artifactsDir();
   try {
     server = await startServer();
-    for (const user of [PARALEGAL, VIEWER, ADMIN]) addUser(server, user);
+    for (const user of [PARALEGAL, VIEWER, ADMIN, RAE]) addUser(server, user);
     api = await apiSession(server, PARALEGAL.email, PARALEGAL.password);
     browser = await launchBrowser();
   } catch (error) {

@@ -237,6 +237,24 @@ class Clients(ApiTestCase):
                 self.assertStatus(r, 200)
                 self.assertEqual([c["id"] for c in r.json["items"]], [jose["id"]])
 
+    def test_filter_by_citizenship_combines_with_search(self):
+        t = token()
+        ua = self.make_client(family_name="Cit" + t, citizenship="UA")
+        ve = self.make_client(family_name="Cit" + t, citizenship="ve")
+        self.make_client(family_name="Cit" + t)
+        for value in ("UA", "ua"):
+            with self.subTest(citizenship=value):
+                r = self.get("/api/v1/clients?citizenship=%s&q=Cit%s" % (value, t))
+                self.assertStatus(r, 200)
+                self.assertEqual([c["id"] for c in r.json["items"]], [ua["id"]])
+        r = self.get("/api/v1/clients?citizenship=VE&q=Cit" + t)
+        self.assertEqual([c["id"] for c in r.json["items"]], [ve["id"]])
+        for bad in ("UKR", "U1", ""):
+            with self.subTest(bad=bad):
+                r = self.get("/api/v1/clients?citizenship=" + bad)
+                self.assertStatus(r, 400)
+                self.assertEqual([e["field"] for e in r.json["errors"]], ["citizenship"])
+
     def test_search_no_match(self):
         r = self.get("/api/v1/clients?q=" + token(16))
         self.assertStatus(r, 200)
