@@ -30,6 +30,8 @@ const ROUTES = [
   [/^#\/account$/, account.render, "account"],
 ];
 
+const PAGE_TITLES = { today: "Today", clients: "Clients", requests: "Parole requests", calendar: "Calendar", admin: "Administration", account: "My account" };
+
 // What the signed-in user may do (the server enforces the same).
 function abilities() {
   const role = session.user.role;
@@ -62,10 +64,14 @@ function route() {
     return;
   }
   const params = hash.match(match[0]).slice(1);
-  match[1](container, params, abilities()).catch((error) => {
+  const rendering = match[1](container, params, abilities()).catch((error) => {
     console.error(error);
     container.append(statusLine("error", "This page failed to load. Reload the page; if it happens again, tell your administrator."));
   });
+  // The tab's title names the page but never a client (titles end up in browser history).
+  const detail = /^#\/(clients|requests)\/(\d+)$/.exec(hash);
+  document.title = `${detail ? `${detail[1] === "clients" ? "Client" : "Parole request"} ${detail[2]}` : PAGE_TITLES[match[2]]} — paroletrack`;
+  return rendering;
   view.focus({ preventScroll: true });
 }
 

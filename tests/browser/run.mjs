@@ -115,6 +115,7 @@ test("create a client with every field through the form, names in Cyrillic", asy
   assert(profile.includes("A123456789"), "A-number stored normalised and shown in full on the client page");
   assert(profile.includes("Mar 14, 1988"), "date of birth shown in the firm's locale");
   shared.clientId = Number(page.url().split("/").pop());
+  assert(await page.title() === `Client ${shared.clientId} — paroletrack`, `the tab title names no client (${await page.title()})`);
 });
 
 test("create a parole request from the client page", async () => {
