@@ -369,6 +369,16 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await gotoHash(page, "#/admin/audit");
   await waitText(page.locator("#audit-table"), "API key create");
   await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
+  // Signing in again asks for the authenticator code after the password.
+  await page.click("#sign-out");
+  await page.fill("#email", ADMIN.email);
+  await page.fill("#password", ADMIN.password);
+  await page.click("#sign-in-form button[type=submit]");
+  await page.locator("#totp").waitFor();
+  await page.fill("#totp", totp(secret, 1)); // the next step: the enrolment's code is used up
+  await page.click("#sign-in-form button[type=submit]");
+  await page.locator("#sign-in").waitFor({ state: "hidden" });
+  await waitText(page.locator("#who"), "Ada Admin (admin)");
 });
 
 test("a password change refuses a weak password beside the field, then asks for a new sign-in", async () => {
