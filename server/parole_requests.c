@@ -57,9 +57,11 @@ static const char *const request_bool_columns[] = {"expedite", NULL};
 static const char *const request_encrypted[] = {"summary", NULL};
 
 /* An assignee must be an active user whose role fits: an attorney (or an admin) for the
- * attorney, anyone who may write for the paralegal. */
-static void check_assignee(struct db *db, const json_t *record, const char *field,
-                           const char *const *roles, struct problem *p)
+ * attorney, anyone who may write for the paralegal. Checked when the assignment is made or
+ * changed: an existing assignment to a user since disabled or re-roled does not block other
+ * edits of the request (request_id 0: a create). */
+static void check_assignee(struct db *db, const json_t *record, int64_t request_id,
+                           const char *field, const char *const *roles, struct problem *p)
 {
     json_t *id = json_object_get(record, field);
     char role[32];
@@ -68,6 +70,16 @@ static void check_assignee(struct db *db, const json_t *record, const char *fiel
 
     if (id == NULL || json_is_null(id))
         return;
+    if (request_id != 0) {
+        int64_t kept = 0;
+
+        binds =
+            json_pack("{s:I, s:s, s:O}", "id", (json_int_t)request_id, "field", field, "value", id);
+        rc = resource_scalar_int(db, SQL_REQUEST_ASSIGNEE_KEPT, binds, &kept, p);
+        json_decref(binds);
+        if (rc != 0 || kept)
+            return;
+    }
     binds = json_pack("{s:O}", "id", id);
     rc = resource_scalar_text(db, SQL_USER_ROLE, binds, role, sizeof(role), p);
     json_decref(binds);
@@ -153,7 +165,7 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
     json_t *client_id = json_object_get(record, "client_id");
     const char *sponsor = json_string_value(json_object_get(record, "sponsor_name"));
 
-    (void)parent_id, (void)id, (void)ctx;
+    (void)parent_id, (void)ctx;
     if (client_id != NULL) {
         json_t *binds = json_pack("{s:O}", "id", client_id);
         int64_t found = 0;
@@ -170,8 +182,8 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
         static const char *const paralegals[] = {"paralegal", "attorney", "admin", NULL};
 
         if (p->kind != PROBLEM_INTERNAL) {
-            check_assignee(db, record, "assigned_attorney_id", attorneys, p);
-            check_assignee(db, record, "assigned_paralegal_id", paralegals, p);
+            check_assignee(db, record, id, "assigned_attorney_id", attorneys, p);
+            check_assignee(db, record, id, "assigned_paralegal_id", paralegals, p);
         }
     }
     json_object_set_new(record, "search_key", resource_search_key(&sponsor, 1));

@@ -493,6 +493,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_ASSIGNEE_LIST] = {"assignee_list",
                            "SELECT id, name, role FROM users WHERE id > :after AND disabled = 0"
                            " AND role <> 'viewer' ORDER BY id LIMIT :limit"},
+    [SQL_REQUEST_ASSIGNEE_KEPT] =
+        {"request_assignee_kept",
+         "SELECT count(*) FROM parole_requests WHERE id = :id AND CASE :field"
+         " WHEN 'assigned_attorney_id' THEN assigned_attorney_id IS :value"
+         " WHEN 'assigned_paralegal_id' THEN assigned_paralegal_id IS :value ELSE 0 END"},
     [SQL_STAGE_COUNTS] = {"stage_counts", "SELECT stage, count(*) FROM (SELECT " STAGE_EXPRESSION
                                           " AS stage FROM parole_requests p) GROUP BY stage"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},

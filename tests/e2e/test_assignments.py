@@ -42,6 +42,32 @@ class Assignments(ApiTestCase):
         self.assertStatus(r, 200)
         self.assertIsNone(r.json["assigned_attorney_id"])
 
+    def test_disabled_assignee_does_not_block_other_edits(self):
+        """An assignment is checked when made or changed: once the assigned attorney is
+        disabled, the request can still be edited, but nobody can newly assign them."""
+        attorney = self.make_user("attorney")
+        other = self.make_user("attorney")
+        cl = self.make_client()
+        pr = self.make_request(cl["id"], assigned_attorney_id=attorney.id)
+        other_pr = self.make_request(cl["id"])
+        r = self.patch("/api/v1/users/%d" % attorney.id, {"disabled": True})
+        self.assertStatus(r, 200)
+        r = self.patch("/api/v1/parole-requests/%d" % pr["id"], {"sponsor_name": "Kept Sponsor"})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["assigned_attorney_id"], attorney.id)
+        r = self.patch("/api/v1/parole-requests/%d" % pr["id"],
+                       {"assigned_attorney_id": attorney.id})
+        self.assertStatus(r, 200)
+        r = self.patch("/api/v1/parole-requests/%d" % other_pr["id"],
+                       {"assigned_attorney_id": attorney.id})
+        self.assertProblem(r, 422, "validation", field="assigned_attorney_id")
+        r = self.patch("/api/v1/parole-requests/%d" % pr["id"],
+                       {"assigned_attorney_id": other.id})
+        self.assertStatus(r, 200)
+        r = self.patch("/api/v1/parole-requests/%d" % pr["id"],
+                       {"assigned_attorney_id": attorney.id})
+        self.assertProblem(r, 422, "validation", field="assigned_attorney_id")
+
     def test_wrong_user_or_role_is_422(self):
         """An attorney slot takes an attorney (or admin); a paralegal slot a paralegal (or a
         higher role: the spec leaves "a role that fits" to the server); never a viewer."""
