@@ -23,7 +23,7 @@ export async function render(page, params, ctx) {
   });
   for (const input of form.querySelectorAll("input")) { input.type = "password"; input.autocomplete = input.name === "old_password" ? "current-password" : "new-password"; }
   pw.append(h("p", { class: "muted", text: "At least 12 characters, not a common or dictionary-based password." }), form);
-  if (!ctx.enrolling) page.append(feedSection());
+  if (!ctx.enrolling && ctx.canWrite) page.append(feedSection()); // viewers are assigned no cases
 }
 
 // Set up an authenticator app: ask for a secret, show it, confirm a code, show recovery codes.

@@ -2,7 +2,7 @@
 // admin sees these pages; the server refuses everyone else (403) whatever the page shows.
 import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize } from "./dom.js";
-import { formatDate, formatInstant } from "./format.js";
+import { formatDate, formatInstant, firmToday, addDays, localInputToInstant } from "./format.js";
 import { recordForm } from "./forms.js";
 import { fieldLabel, entityLabel } from "./labels.js";
 
@@ -15,6 +15,8 @@ const USER_FIELDS = [
   { name: "role", type: "enum", required: true, choices: ["paralegal", "attorney", "viewer", "admin"], default: "paralegal" },
   { name: "password", type: "text", required: true, single_line: true, max_length: 1024 },
 ];
+// Fields typed as secrets (not shown on screen, not remembered by the browser as text).
+const SECRET_FIELDS = ["password"];
 const USER_EDIT_FIELDS = [USER_FIELDS[1], USER_FIELDS[2], { name: "disabled", type: "boolean", required: false }];
 const KEY_FIELDS = [
   { name: "name", type: "text", required: true, single_line: true, max_length: 200 },
@@ -51,8 +53,8 @@ async function pagedTable(body, path, headers, toRow, tableId) {
     fill(out, statusLine("loading", "Loading…"));
     const cursor = cursors[cursors.length - 1];
     const r = await api("GET", `${path}${path.includes("?") ? "&" : "?"}limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-    if (!r.ok) { fill(out, statusLine("error", problemText(r))); return; }
-    if (r.data.items.length === 0) { fill(out, statusLine("empty", "Nothing here yet.")); return; }
+    if (!r.ok) { fill(out, statusLine("error", r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(r))); return; }
+    if (r.data.items.length === 0) { fill(out, statusLine("empty", "Nothing here.")); return; }
     fill(out, table(null, headers, r.data.items.map(toRow), { id: tableId }), h("div", { class: "pager" },
       h("button", { type: "button", text: "Previous page", disabled: cursors.length <= 1, onclick: () => { cursors.pop(); load(); } }),
       h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { cursors.push(r.data.next_cursor); load(); } })));
@@ -64,18 +66,29 @@ async function pagedTable(body, path, headers, toRow, tableId) {
 async function users(body) {
   const slot = h("div");
   let reload = null;
-  const add = h("button", { type: "button", class: "primary", text: "Add user", onclick: () => fill(slot, recordForm({
-    fields: USER_FIELDS, title: "New user", submitLabel: "Create user",
-    save: (b) => api("POST", "/api/v1/users", { body: b }),
-    onSaved: () => { fill(slot, statusLine("status", "User created. Attorneys and admins set up an authenticator app at first sign-in.")); reload(); },
-    onCancel: () => fill(slot) })) });
+  const add = h("button", { type: "button", class: "primary", text: "Add user", onclick: () => {
+    fill(slot, recordForm({
+      fields: USER_FIELDS, title: "New user", submitLabel: "Create user",
+      save: (b) => api("POST", "/api/v1/users", { body: b }),
+      onSaved: () => { fill(slot, statusLine("status", "User created. Attorneys and admins set up an authenticator app at first sign-in.")); reload(); },
+      onCancel: () => fill(slot) }));
+    for (const name of SECRET_FIELDS) { const input = slot.querySelector(`[name="${name}"]`); input.type = "password"; input.autocomplete = "new-password"; }
+  } });
   body.append(add, slot);
   reload = await pagedTable(body, "/api/v1/users", ["Name", "E-mail", "Role", "Authenticator", "Status", ""], (u) => [
     u.name, u.email, humanize(u.role), u.totp_enabled ? "Set up" : "Not set up", u.disabled ? "Disabled" : "Active",
-    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${u.name}`, onclick: () => fill(slot, recordForm({
+    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${u.name}`, onclick: () => editUser(u) })], "user-table");
+  function editUser(u) {
+    fill(slot, recordForm({
       fields: USER_EDIT_FIELDS, record: u, title: `Edit ${u.name}`,
       save: (patch, version) => api("PATCH", `/api/v1/users/${u.id}`, { body: patch, ifMatch: version }),
-      onSaved: () => { fill(slot); reload(); }, onCancel: () => fill(slot) })) })], "user-table");
+      onSaved: async (saved, opts) => {
+        if (opts && opts.reload) { const again = await api("GET", `/api/v1/users/${u.id}`); if (again.ok) editUser(again.data); return; }
+        fill(slot); reload();
+      },
+      onCancel: () => fill(slot) }));
+    slot.querySelector("input, select")?.focus();
+  }
 }
 
 async function keys(body) {
@@ -110,17 +123,23 @@ async function rules(body) {
     r.code, humanize(r.kind), r.program || "all", r.days === null ? "—" : String(r.days),
     `${r.enabled ? "" : "(disabled) "}${formatDate(r.effective_from)} – ${r.effective_to ? formatDate(r.effective_to) : "now"}`,
     `${r.citation_source} (${formatDate(r.citation_date)})`,
-    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit rule ${r.code}`, onclick: () => {
-      fill(slot, recordForm({ fields: RULE_FIELDS, record: r, title: `Edit rule ${r.code}`,
-        save: (patch, version) => api("PATCH", `/api/v1/deadline-rules/${r.id}`, { body: patch, ifMatch: version }),
-        onSaved: async (saved, opts) => { fill(slot); reload(); }, onCancel: () => fill(slot) }));
-      slot.scrollIntoView();
-    } })], "rule-table");
+    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit rule ${r.code}`, onclick: () => editRule(r) })], "rule-table");
+  function editRule(r) {
+    fill(slot, recordForm({ fields: RULE_FIELDS, record: r, title: `Edit rule ${r.code}`,
+      save: (patch, version) => api("PATCH", `/api/v1/deadline-rules/${r.id}`, { body: patch, ifMatch: version }),
+      onSaved: async (saved, opts) => {
+        if (opts && opts.reload) { const again = await api("GET", `/api/v1/deadline-rules/${r.id}`); if (again.ok) editRule(again.data); return; }
+        fill(slot); reload();
+      },
+      onCancel: () => fill(slot) }));
+    slot.scrollIntoView();
+    slot.querySelector("input, select, textarea")?.focus();
+  }
 }
 
 async function audit(body) {
   const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "users", "api_keys", "settings", "deadline_rules"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
-  const from = h("input", { id: "audit-from", type: "date" });
+  const from = h("input", { id: "audit-from", type: "date", value: addDays(firmToday(), -7) });
   const to = h("input", { id: "audit-to", type: "date" });
   const out = h("div");
   const form = h("form", { class: "search" }, h("label", { for: "audit-entity", text: "Record type" }), entity, h("label", { for: "audit-from", text: "From" }), from, h("label", { for: "audit-to", text: "To" }), to, h("button", { type: "submit", text: "Show" }));
@@ -128,8 +147,9 @@ async function audit(body) {
   async function show() {
     const q = new URLSearchParams();
     if (entity.value) q.set("entity", entity.value);
-    if (from.value) q.set("from", from.value);
-    if (to.value) q.set("to", to.value);
+    // The API takes instants: the start of the From day and the end of the To day, firm time.
+    if (from.value) q.set("from", localInputToInstant(`${from.value}T00:00`));
+    if (to.value) q.set("to", localInputToInstant(`${to.value}T23:59`).replace("T23:59:00", "T23:59:59"));
     fill(out);
     await pagedTable(out, `/api/v1/audit-events${q.toString() ? `?${q}` : ""}`, ["When", "Who", "Action", "Record", "Changed fields"], (e) => [
       formatInstant(e.at), e.actor.label || e.actor.type, humanize(e.action), `${entityLabel(e.entity)} ${e.entity_id ?? ""}`,

@@ -3,9 +3,11 @@
 // page can ask for a new sign-in without losing what is on screen.
 
 let csrfToken = null;
+let sessionUserId = null;
 let signedOutHandler = null;
 
-export function setCsrf(token) { csrfToken = token; }
+// The signed-in session's CSRF token and user (null when signed out).
+export function setCsrf(token, userId = null) { csrfToken = token; sessionUserId = userId; }
 
 // Register the function called when the server answers 401 to a signed-in call.
 export function onSignedOut(handler) { signedOutHandler = handler; }
@@ -28,6 +30,16 @@ export async function api(method, path, options = {}) {
   }
   let data = null;
   if (response.status !== 204) data = await response.json().catch(() => null);
+  // Another tab signed in again: this tab's CSRF token is stale. Take the session's current one
+  // (same cookie) and try once more.
+  if (response.status === 403 && method !== "GET" && !options.retried && data && String(data.type).endsWith(":csrf")) {
+    const current = await api("GET", "/api/v1/session");
+    if (current.ok && (!sessionUserId || current.data.user.id === sessionUserId)) {
+      csrfToken = current.data.csrf_token;
+      return api(method, path, { ...options, retried: true });
+    }
+    if (!current.ok && signedOutHandler) signedOutHandler();
+  }
   const result = { ok: response.ok, status: response.status, data, etag: response.headers.get("ETag"), problem: null };
   if (!response.ok) {
     result.problem = data && typeof data === "object" ? data : { title: `Error ${response.status}`, detail: "The server gave an unexpected answer." };
@@ -37,7 +49,8 @@ export async function api(method, path, options = {}) {
   return result;
 }
 
-// Every item of a list endpoint, following next_cursor (at most maxPages pages of 200).
+// Every item of a list endpoint, following next_cursor (at most maxPages pages of 200);
+// data.truncated says when the cap cut the list short.
 export async function listAll(path, maxPages = 25) {
   const items = [];
   let cursor = null;
@@ -50,7 +63,7 @@ export async function listAll(path, maxPages = 25) {
     cursor = r.data.next_cursor;
     if (!cursor) break;
   }
-  return { ok: true, status: 200, data: { items } };
+  return { ok: true, status: 200, data: { items, truncated: Boolean(cursor) } };
 }
 
 // A short sentence for a failed call (the problem's detail, else its title).

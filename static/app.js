@@ -5,6 +5,7 @@ import { api, setCsrf, onSignedOut } from "./api.js";
 import { h, fill, statusLine } from "./dom.js";
 import { setFirm } from "./format.js";
 import { resetFormCaches } from "./forms.js";
+import { forgetClientNames } from "./names.js";
 import * as today from "./today.js";
 import * as clients from "./clients.js";
 import * as request from "./request.js";
@@ -25,7 +26,7 @@ const ROUTES = [
   [/^#\/clients\/(\d+)$/, clients.renderClient, "clients"],
   [/^#\/requests(?:\?(.*))?$/, cases.render, "requests"],
   [/^#\/requests\/(\d+)$/, request.render, "requests"],
-  [/^#\/calendar(?:\/(\d{4}-\d{2}))?$/, calendar.render, "calendar"],
+  [/^#\/calendar(?:\/(\d{4}-(?:0[1-9]|1[0-2])))?$/, calendar.render, "calendar"],
   [/^#\/admin\/(users|keys|rules|audit)$/, admin.render, "admin"],
   [/^#\/account$/, account.render, "account"],
 ];
@@ -50,6 +51,7 @@ function abilities() {
 function route() {
   if (!session || pausedBySessionEnd) return;
   let hash = location.hash || "#/today";
+  if (!hash.startsWith("#/")) return; // an in-page anchor, not a page
   if (abilities().enrolling) hash = "#/account";
   const match = ROUTES.find(([pattern]) => pattern.test(hash));
   const view = $("view");
@@ -64,7 +66,11 @@ function route() {
     return;
   }
   const params = hash.match(match[0]).slice(1);
-  const rendering = match[1](container, params, abilities()).catch((error) => {
+  const rendering = match[1](container, params, abilities()).then(() => {
+    // Move focus to the new page's heading, so keyboard and screen-reader users start there.
+    const heading = container.isConnected && container.querySelector("h1");
+    if (heading && document.activeElement === view) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  }).catch((error) => {
     console.error(error);
     container.append(statusLine("error", "This page failed to load. Reload the page; if it happens again, tell your administrator."));
   });
@@ -78,8 +84,11 @@ function route() {
 // Enter the signed-in state with a session object from the server.
 function enter(data) {
   const sameUser = session && session.user.id === data.user.id;
+  if (session && !sameUser) forgetPerUserState();
   session = data;
-  setCsrf(data.csrf_token);
+  setCsrf(data.csrf_token, data.user.id);
+  resetFormCaches(); // names and roles may have changed while signed out
+  forgetClientNames();
   setFirm(data);
   $("who").textContent = `${data.user.name} (${data.user.role})`;
   $("sign-in").hidden = true;
@@ -99,6 +108,11 @@ function enter(data) {
   else route();
 }
 
+// Forget what one user left in this tab (searches, Today's scope) before another signs in.
+function forgetPerUserState() {
+  for (const key of ["pt-clients", "pt-today-scope"]) sessionStorage.removeItem(key);
+}
+
 // Ask for a sign-in; reason explains why (session ended) or is empty.
 function showSignIn(reason) {
   $("sign-in").hidden = false;
@@ -109,7 +123,7 @@ function showSignIn(reason) {
   $("totp-label").hidden = true;
   $("totp").value = "";
   $("password").value = "";
-  $("email").focus();
+  if ($("email").value) $("password").focus(); else $("email").focus();
 }
 
 // The server ended every session of the user (a password change): start afresh at sign-in and
@@ -117,6 +131,7 @@ function showSignIn(reason) {
 function signInAgain(reason) {
   const email = session ? session.user.email : "";
   session = null;
+  forgetPerUserState();
   setCsrf(null);
   resetFormCaches();
   $("who").textContent = "";
@@ -157,9 +172,9 @@ $("sign-in-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("sign-in-error").textContent = "";
   const body = { email: $("email").value.trim(), password: $("password").value };
-  const code = $("totp").value.trim();
+  const code = $("totp").value.replace(/\s+/g, "");
   if (!$("totp").hidden && code) {
-    if (/^\d{6}$/.test(code)) body.totp_code = code; else body.recovery_code = code;
+    if (/^\d{6}$/.test(code)) body.totp_code = code; else body.recovery_code = $("totp").value.trim();
   }
   const r = await api("POST", "/api/v1/session", { body });
   if (r.status === 201) {
@@ -179,12 +194,19 @@ $("sign-out").addEventListener("click", async () => {
   await api("DELETE", "/api/v1/session");
   session = null;
   setCsrf(null);
+  forgetPerUserState();
   resetFormCaches();
   $("who").textContent = "";
   fill($("view"));
   $("view").hidden = true;
   history.replaceState(null, "", "#/today");
   showSignIn("You have signed out.");
+});
+
+// The skip link moves focus without touching the address (which would leave the page).
+document.querySelector(".skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  $("view").focus();
 });
 
 window.addEventListener("hashchange", route);

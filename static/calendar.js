@@ -18,9 +18,9 @@ export async function render(page, [month], ctx) {
   const title = new Intl.DateTimeFormat(firmLocale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(first);
   page.append(h("div", { class: "page-head" }, h("h1", { id: "calendar-title", text: title }),
     h("nav", { class: "pager", "aria-label": "Months" }, link(`#/calendar/${prev}`, "← Previous month"), link("#/calendar", "This month"), link(`#/calendar/${next}`, "Next month →"))));
-  const grid = h("div", { "aria-live": "polite" }, statusLine("loading", "Loading…"));
+  const grid = h("div", {}, statusLine("loading", "Loading…"));
   page.append(grid);
-  page.append(feedSection());
+  if (ctx.canWrite) page.append(feedSection()); // a feed lists the user's assigned cases: viewers have none
 
   const [names, r] = await Promise.all([clientNames(), listAll(`/api/v1/deadlines?from=${ym}-01&to=${ym}-${pad(days)}`)]);
   if (!r.ok) { fill(grid, statusLine("error", problemText(r))); return; }
@@ -46,7 +46,7 @@ export async function render(page, [month], ctx) {
     const cell = h("td", { class: iso === today ? "today" : "", "data-date": iso },
       h("div", { class: "day-number", text: String(day) }),
       items.length ? h("ul", { class: "day-items" }, items.map((d) => h("li", { class: `kind-${d.kind} status-${d.status}` },
-        link(`#/requests/${d.parole_request_id}`, `${d.due_at ? new Intl.DateTimeFormat(firmLocale(), { timeStyle: "short", timeZone: firmZone() }).format(new Date(d.due_at)) + " " : ""}${d.title}`,
+        link(`#/requests/${d.parole_request_id}`, `${d.due_at ? new Intl.DateTimeFormat(firmLocale(), { timeStyle: "short", timeZone: firmZone() }).format(new Date(d.due_at)) + " " : ""}${d.title}${d.status === "overdue" ? " (overdue)" : d.status === "met" ? " (done)" : ""}`,
           { title: `${names.get(d.client_id) || ""} — ${humanize(d.status)}${d.due_at ? ` — ${formatInstant(d.due_at)}` : ""}` }),
         h("bdi", { class: "who", text: names.get(d.client_id) || "" })))) : null);
     row.append(cell);

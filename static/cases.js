@@ -20,16 +20,18 @@ export async function render(page, [query], ctx) {
     select("stage", "Stage", STAGES, params.get("stage")),
     select("parole_type", "Type", types, params.get("parole_type")),
     h("label", { for: "program", text: "Program" }), h("input", { id: "program", name: "program", size: 8, value: params.get("program") || "" }),
-    h("span", { class: "check" }, h("input", { id: "mine", name: "assigned_to", type: "checkbox", value: "me", checked: params.get("assigned_to") === "me" }), h("label", { for: "mine", text: "Mine only" })),
+    ctx.canWrite ? h("span", { class: "check" }, h("input", { id: "mine", name: "assigned_to", type: "checkbox", value: "me", checked: params.get("assigned_to") === "me" }), h("label", { for: "mine", text: "Mine only" })) : null,
     h("span", { class: "check" }, h("input", { id: "unguarded", name: "unguarded", type: "checkbox", value: "true", checked: params.get("unguarded") === "true" }), h("label", { for: "unguarded", text: "Unguarded only" })),
     h("button", { type: "submit", text: "Filter" }));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (String(v).trim()) next.set(k, String(v).trim());
-    location.hash = `#/requests${next.toString() ? `?${next}` : ""}`;
+    const target = `#/requests${next.toString() ? `?${next}` : ""}`;
+    if (location.hash === target) render(fill(page), [query], ctx); // same filters: load afresh
+    else location.hash = target;
   });
-  const results = h("div", { "aria-live": "polite" }, statusLine("loading", "Loading…"));
+  const results = h("div", {}, statusLine("loading", "Loading…"));
   page.append(h("h1", { text: "Parole requests" }), form, results);
   const who = (uid) => (uid ? (people.find((p) => p.id === uid) || {}).name || `User ${uid}` : "—");
   const cursors = [null];

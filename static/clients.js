@@ -4,7 +4,7 @@ import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, nameText } from "./dom.js";
 import { formatDate } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
-import { fieldLabel } from "./labels.js";
+import { fieldLabel, choiceLabel } from "./labels.js";
 import { forgetClientNames, displayName } from "./names.js";
 
 // The list: query state lives in the hash's companion sessionStorage so "back" returns to it.
@@ -19,11 +19,12 @@ export async function renderList(page, params, ctx) {
   const citizenship = h("input", { id: "client-citizenship", size: 3, maxlength: 2, value: state.citizenship || "", autocomplete: "off" });
   const form = h("form", { class: "search", role: "search" }, fieldSelect, input,
     h("label", { for: "client-citizenship", text: "Citizenship" }), citizenship, h("button", { type: "submit", text: "Search" }));
-  const results = h("div", { "aria-live": "polite" });
+  const results = h("div");
   page.append(form, results);
 
   async function load() {
-    sessionStorage.setItem("pt-clients", JSON.stringify(state));
+    // Remember a name search for "back"; never an A-number or passport number.
+    sessionStorage.setItem("pt-clients", JSON.stringify(state.field === "q" ? state : { ...state, q: "", field: "q", cursors: [null] }));
     fill(results, statusLine("loading", "Loading…"));
     const cursor = state.cursors[state.cursors.length - 1];
     const query = new URLSearchParams({ limit: "25" });
@@ -72,7 +73,7 @@ export function profile(fields, record, formatters = {}) {
     else if (formatters[f.name]) v = formatters[f.name](v);
     else if (f.type === "date") v = formatDate(v);
     else if (f.type === "boolean") v = v ? "Yes" : "No";
-    else if (f.type === "enum") v = humanize(v);
+    else if (f.type === "enum") v = choiceLabel(v);
     else if (Array.isArray(v)) v = v.join(", ");
     dl.append(h("dt", { text: fieldLabel(f.name) }), h("dd", { class: f.name === "notes" || f.name === "address" ? "prewrap" : "", text: v }));
   }

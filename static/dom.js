@@ -75,3 +75,10 @@ const ACRONYMS = new Set(["rfe", "noid", "ead", "i94", "us", "u4u", "oaw", "frp"
 export function nameText(text) {
   return h("bdi", { text });
 }
+
+// Say something to screen-reader users without moving focus ("Saved.").
+export function announce(text) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  setTimeout(() => { region.textContent = text; }, 50);
+}

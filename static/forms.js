@@ -3,7 +3,7 @@
 // a failed save leaves every typed value in place; a stale edit (412) is explained with a way
 // to reload.
 import { h, append, fill } from "./dom.js";
-import { api, problemText } from "./api.js";
+import { api, listAll, problemText } from "./api.js";
 import { fieldLabel, choiceLabel } from "./labels.js";
 import { localInputToInstant, instantToLocalInput } from "./format.js";
 
@@ -20,11 +20,13 @@ export async function fieldCatalogue() {
   return catalogue;
 }
 
-// The users a request can be assigned to (id, name, role), fetched once per session.
+// The users a request can be assigned to (id, name, role), fetched once per session (a failed
+// fetch is not kept, so the next page asks again). Returns [] when it could not be read.
 export async function assigneeList() {
   if (!assignees) {
-    const r = await api("GET", "/api/v1/assignees?limit=200");
-    assignees = r.ok ? r.data.items : [];
+    const r = await listAll("/api/v1/assignees");
+    if (!r.ok) return [];
+    assignees = r.data.items;
   }
   return assignees;
 }
@@ -55,6 +57,7 @@ function inputFor(field, id, value) {
   }
   if (field.type === "date") return h("input", { ...common, type: "date", min: "1900-01-01", max: "2199-12-31", value: value || "" });
   if (field.type === "timestamp") return h("input", { ...common, type: "datetime-local", value: instantToLocalInput(value) });
+  if (isMoney(field)) return h("input", { ...common, type: "number", step: "0.01", min: field.minimum / 100, max: field.maximum / 100, inputmode: "decimal", value: value === null || value === undefined ? "" : (value / 100).toFixed(2) });
   if (field.type === "integer") return h("input", { ...common, type: "number", step: "1", min: field.minimum, max: field.maximum, value: value === null || value === undefined ? "" : String(value) });
   if (field.type === "text_array") return h("textarea", { ...common, rows: 3, value: (value || []).join("\n") });
   if (field.type === "integer_array") return h("input", { ...common, type: "text", inputmode: "numeric", value: (value || []).join(", ") });
@@ -63,12 +66,22 @@ function inputFor(field, id, value) {
   return h("input", { ...common, type: field.name === "email" ? "email" : "text", maxlength: field.max_length, value: value === null || value === undefined ? "" : String(value), autocomplete: "off" });
 }
 
-// The JSON value of an input (null when empty), or {invalid: message}.
-function valueOf(field, input) {
+// Amounts stored in cents are typed in dollars.
+const isMoney = (field) => field.type === "integer" && field.name.endsWith("_cents");
+
+// The JSON value of an input (null when empty), or {invalid: message}. `stored` is the record's
+// current value (edit forms), so an untouched appointment time is not re-sent in another form.
+function valueOf(field, input, stored) {
   if (field.type === "boolean") return input.checked;
+  // A half-typed number or date reads as "" in the DOM: never let it clear the stored value.
+  if (input.validity && input.validity.badInput) return { invalid: field.type === "date" ? "is not a complete date" : "is not a number" };
   const raw = input.value;
   if (field.type === "text_array") return raw.split("\n").map((s) => s.trim()).filter(Boolean);
   if (raw.trim() === "") return field.type === "integer_array" ? [] : null;
+  if (isMoney(field)) {
+    const cents = Math.round(Number(raw) * 100);
+    return Number.isFinite(cents) ? cents : { invalid: "must be an amount in dollars, such as 630.00" };
+  }
   if (field.type === "integer" || field.name.startsWith("assigned_")) {
     const n = Number(raw);
     return Number.isInteger(n) ? n : { invalid: "must be a whole number" };
@@ -77,7 +90,12 @@ function valueOf(field, input) {
     const items = raw.split(/[,\s]+/).filter(Boolean).map(Number);
     return items.every(Number.isInteger) ? items : { invalid: "must be whole numbers separated by commas" };
   }
-  if (field.type === "timestamp") return localInputToInstant(raw);
+  if (field.type === "timestamp") {
+    if (stored && raw === instantToLocalInput(stored)) return stored; // unchanged: keep it as stored
+    const instant = localInputToInstant(raw);
+    if (instantToLocalInput(instant) !== raw) return { invalid: "does not exist in the firm's time zone (the clocks change at that hour)" };
+    return instant;
+  }
   return raw;
 }
 
@@ -147,7 +165,7 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     for (const field of fields) {
       const input = inputs.get(field.name);
       if (!input) continue;
-      const value = valueOf(field, input);
+      const value = valueOf(field, input, record ? record[field.name] : undefined);
       if (value && typeof value === "object" && "invalid" in value) { local.push({ field: field.name, message: value.invalid }); continue; }
       if (record) { if (!same(value, record[field.name])) body[field.name] = value; }
       else if (value !== null && !(Array.isArray(value) && value.length === 0 && field.required === false)) body[field.name] = value;

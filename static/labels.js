@@ -13,7 +13,7 @@ const FIELD_LABELS = {
   sponsor_status: "Sponsor status", expedite: "Expedite requested",
   assigned_attorney_id: "Assigned attorney", assigned_paralegal_id: "Assigned paralegal",
   form: "Form (e.g. I-131)", filed_on: "Filed on", kind: "Kind", receipt_number: "Receipt number",
-  receipt_notice_on: "Receipt notice date", fee_cents: "Fee (cents)", method: "Filing method",
+  receipt_notice_on: "Receipt notice date", fee_cents: "Fee (US$)", method: "Filing method",
   issued_on: "Issued on", response_due_on: "Response due on", mailed: "Notice was mailed",
   responded_on: "Responded on", scheduled_at: "Scheduled at (firm time)", outcome: "Outcome",
   decided_on: "Decided on", valid_from: "Valid from", valid_until: "Valid until",

@@ -10,8 +10,10 @@ let fetchedAt = 0;
 export async function clientNames() {
   if (cache && Date.now() - fetchedAt < 60000) return cache;
   const r = await listAll("/api/v1/clients");
-  cache = new Map();
-  if (r.ok) for (const c of r.data.items) cache.set(c.id, displayName(c));
+  const names = new Map();
+  if (!r.ok) return names; // not kept: the next page asks again
+  for (const c of r.data.items) names.set(c.id, displayName(c));
+  cache = names;
   fetchedAt = Date.now();
   return cache;
 }

@@ -2,7 +2,7 @@
 // events, a section per kind of event with forms to add and edit, its deadlines with the rule
 // and citation behind each date, and its history (audit events).
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { h, fill, statusLine, link, table, humanize, announce } from "./dom.js";
 import { formatDate, formatInstant, formatCents } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
 import { fieldLabel, columnLabel, choiceLabel, entityLabel } from "./labels.js";
@@ -45,7 +45,17 @@ export async function render(page, [id], ctx) {
   if (!r.ok) { fill(page, h("h1", { text: "Parole request" }), statusLine("error", r.status === 404 ? "There is no such parole request." : problemText(r))); return; }
   if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
   const request = r.data;
-  const reload = () => render(fill(page), [id], ctx);
+  // After a save: draw the page again with fresh data, keep the scroll position, and put focus
+  // on the section that changed.
+  const reload = (sectionId) => {
+    const y = window.scrollY;
+    return render(fill(page), [id], ctx).then(() => {
+      window.scrollTo(0, y);
+      const heading = sectionId && document.getElementById(`${sectionId}-title`);
+      if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+      announce("Saved.");
+    });
+  };
   const person = (uid) => (uid ? (people.find((p) => p.id === uid) || {}).name || `User ${uid}` : "unassigned");
   const clientName = names.get(request.client_id) || `Client ${request.client_id}`;
   fill(page);
@@ -73,7 +83,11 @@ export async function render(page, [id], ctx) {
     fill(details, recordForm({
       fields: catalogue["parole-requests"], record: request, omit: ["client_id"], title: "Edit parole request",
       save: (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
-      onSaved: () => reload(), onCancel: showDetails,
+      onSaved: async (saved, opts) => {
+        if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) { Object.assign(request, again.data); showEdit(); } return; }
+        reload("timeline");
+      },
+      onCancel: showDetails,
     }));
   }
   async function removeRequest() {
@@ -144,7 +158,7 @@ function renderChild(c, result, fields, base, ctx, reload) {
     const add = h("button", { type: "button", class: "add", id: `add-${spec.collection}`, text: `Add ${spec.noun}`, onclick: () => {
       add.hidden = true;
       fill(slot, recordForm({ fields, title: `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`,
-        save: (b) => api("POST", url, { body: b }), onSaved: reload, onCancel: () => { fill(slot); add.hidden = false; } }));
+        save: (b) => api("POST", url, { body: b }), onSaved: () => reload(sec.id), onCancel: () => { fill(slot); add.hidden = false; } }));
       slot.querySelector("input, select, textarea")?.focus();
     } });
     sec.querySelector("h2").after(add);
@@ -154,7 +168,7 @@ function renderChild(c, result, fields, base, ctx, reload) {
       save: (patch, version) => api("PATCH", `${url}/${item.id}`, { body: patch, ifMatch: version }),
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data); return; }
-        reload();
+        reload(sec.id);
       },
       onCancel: () => fill(slot) }));
     slot.querySelector("input, select, textarea")?.focus();
@@ -162,6 +176,6 @@ function renderChild(c, result, fields, base, ctx, reload) {
   async function remove(item) {
     if (!confirm(`Delete this ${spec.noun}?`)) return;
     const d = await api("DELETE", `${url}/${item.id}`, { ifMatch: item.version });
-    if (d.ok) reload(); else slot.replaceChildren(statusLine("error", problemText(d)));
+    if (d.ok) reload(sec.id); else slot.replaceChildren(statusLine("error", problemText(d)));
   }
 }

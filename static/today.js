@@ -28,11 +28,17 @@ function section(parent, title, id) {
 
 export async function render(page, params, ctx) {
   const scope = sessionStorage.getItem("pt-today-scope") || "everyone";
-  const mine = scope === "mine";
+  const mine = scope === "mine" && ctx.canWrite;
   const today = firmToday();
-  const toggle = h("div", { class: "segmented", role: "group", "aria-label": "Whose deadlines" },
-    h("button", { type: "button", "aria-pressed": String(mine), text: "Mine", onclick: () => { sessionStorage.setItem("pt-today-scope", "mine"); render(fill(page), params, ctx); } }),
-    h("button", { type: "button", "aria-pressed": String(!mine), text: "Everyone's", onclick: () => { sessionStorage.setItem("pt-today-scope", "everyone"); render(fill(page), params, ctx); } }));
+  // Switch scope, then give focus back to the pressed button (the page is drawn anew).
+  const setScope = (value) => {
+    sessionStorage.setItem("pt-today-scope", value);
+    render(fill(page), params, ctx).then(() => page.querySelector('.segmented [aria-pressed="true"]')?.focus());
+  };
+  // Viewers are never assigned a case, so "mine" would always be empty for them.
+  const toggle = ctx.canWrite ? h("div", { class: "segmented", role: "group", "aria-label": "Whose deadlines" },
+    h("button", { type: "button", "aria-pressed": String(mine), text: "Mine", onclick: () => setScope("mine") }),
+    h("button", { type: "button", "aria-pressed": String(!mine), text: "Everyone's", onclick: () => setScope("everyone") })) : null;
   page.append(h("div", { class: "page-head" }, h("h1", { text: "Today" }), h("p", { class: "muted", text: formatDate(today) }), toggle));
   const grid = h("div", { class: "today-grid" });
   page.append(grid);
@@ -45,9 +51,10 @@ export async function render(page, params, ctx) {
   const charts = section(grid, "Parole and EAD ends, next 12 months", "chart-title");
 
   const who = mine ? "&assigned_to=me" : "";
-  const [names, dueR, rfeR, noidR, endR, unguardedR, statsR] = await Promise.all([
+  const [names, overdueR, soonR, rfeR, noidR, endR, unguardedR, statsR] = await Promise.all([
     clientNames(),
-    listAll(`/api/v1/deadlines?to=${addDays(today, 14)}${who}`),
+    listAll(`/api/v1/deadlines?status=overdue${who}`),
+    listAll(`/api/v1/deadlines?from=${today}&to=${addDays(today, 14)}${who}`),
     listAll(`/api/v1/deadlines?kind=rfe_response${who}`),
     listAll(`/api/v1/deadlines?kind=noid_response${who}`),
     listAll(`/api/v1/deadlines?kind=parole_end&from=${today}&to=${addDays(today, 90)}${who}`),
@@ -60,10 +67,10 @@ export async function render(page, params, ctx) {
     h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), caseCell(names, d), d.title,
     h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
     h("span", { class: "rule", text: `${d.rule.code} — ${d.rule.citation_source}` })]), { id });
-  if (!dueR.ok) fill(due, statusLine("error", `Deadlines could not be loaded: ${problemText(dueR)}`));
+  if (!overdueR.ok || !soonR.ok) fill(due, statusLine("error", `Deadlines could not be loaded: ${problemText(overdueR.ok ? soonR : overdueR)}`));
   else {
-    const overdue = dueR.data.items.filter((d) => d.status === "overdue");
-    const soon = dueR.data.items.filter((d) => d.status === "due_today" || d.status === "upcoming");
+    const overdue = overdueR.data.items;
+    const soon = soonR.data.items.filter((d) => d.status === "due_today" || d.status === "upcoming");
     fill(due,
       h("h3", { text: `Overdue (${overdue.length})` }),
       overdue.length ? dueTable(overdue, "overdue-table") : statusLine("empty", "Nothing is overdue."),
@@ -73,6 +80,7 @@ export async function render(page, params, ctx) {
       } }) : null,
       h("h3", { text: `Due today and in the next 14 days (${soon.length})` }),
       soon.length ? dueTable(soon, "due-table") : statusLine("empty", "Nothing is due in the next 14 days."));
+    if (overdueR.data.truncated || soonR.data.truncated) due.prepend(statusLine("error", "Only the first 5,000 deadlines are shown here; use the Parole requests page filters to see the rest."));
     // The oldest overdue items first; beyond a screenful they wait behind a button.
     due.querySelectorAll("#overdue-table tbody tr").forEach((row, i) => { row.hidden = i >= OVERDUE_SHOWN; });
   }

@@ -92,6 +92,16 @@ test("a paralegal signs in with the keyboard alone and lands on Today", async ()
   await waitText(page.locator("#view h1"), "Today");
   await waitText(page.locator("#who"), "Pat Paralegal (paralegal)");
   assert(await page.locator("[data-admin]").isHidden(), "no Admin link for a paralegal");
+  assert(await page.title() === "Today — paroletrack", "the tab title names the page");
+  // The skip link moves focus to the page without leaving it.
+  await page.evaluate(() => { const b = document.body; b.tabIndex = -1; b.focus(); b.removeAttribute("tabindex"); });
+  await page.keyboard.press("Tab");
+  assert(await page.evaluate(() => document.activeElement.className) === "skip", "the skip link comes first");
+  const hashBefore = await page.evaluate(() => location.hash);
+  await page.keyboard.press("Enter");
+  assert(await page.evaluate(() => location.hash) === hashBefore, "the address did not change");
+  await waitText(page.locator("#view h1"), "Today");
+  assert(await page.evaluate(() => document.activeElement.id) === "view", "focus is on the page content");
   shared.page = page;
   return page;
 });
@@ -134,11 +144,13 @@ test("create a parole request from the client page", async () => {
 test("add a filing with a receipt number: stage and timeline follow", async () => {
   const page = shared.page;
   await page.click("#add-filings");
-  await fillForm(page, { form: "I-131", filed_on: firmDay(-20), kind: "initial", receipt_number: "ioe-0912345678", receipt_notice_on: firmDay(-18), fee_cents: "63000", method: "online" });
+  await fillForm(page, { form: "I-131", filed_on: firmDay(-20), kind: "initial", receipt_number: "ioe-0912345678", receipt_notice_on: firmDay(-18), fee_cents: "630", method: "online" });
   await submitForm(page);
   await waitText(page.locator("#request-stage"), "Receipted");
   await waitText(page.locator("#timeline-list"), RECEIPT);
   await waitText(page.locator("#section-filings"), "$630.00");
+  const stored = await api("GET", `/api/v1/parole-requests/${shared.requestId}/filings`);
+  assert(stored.data.items[0].fee_cents === 63000, "the fee typed in dollars is stored in cents");
 });
 
 test("add an RFE: the response deadline shows with its rule and citation", async () => {
@@ -214,6 +226,31 @@ test("record an approval and an I-94 date: the expiry and parole end appear", as
   await waitText(page.locator("#timeline-list"), "i94");
   await waitText(page.locator("#deadline-table"), "parole_end");
   await page.screenshot({ path: join(shots, "request.png"), fullPage: true });
+});
+
+test("editing one field never rewrites another: a half-typed fee and an untouched appointment time", async () => {
+  const page = shared.page;
+  const base = `/api/v1/parole-requests/${shared.requestId}`;
+  const made = await api("POST", `${base}/interviews`, { kind: "biometrics", scheduled_at: `${firmDay(20)}T15:30:00Z`, outcome: "scheduled" });
+  assert(made.status === 201, "an appointment made through the API, in UTC");
+  await gotoHash(page, "#/today");
+  await gotoHash(page, `#/requests/${shared.requestId}`);
+  await page.getByRole("button", { name: `Edit appointment ${made.data.id}` }).click();
+  await fillForm(page, { location: "Application Support Center" });
+  await submitForm(page);
+  await waitText(page.locator("#section-interviews"), "Application Support Center");
+  const after = await api("GET", `${base}/interviews/${made.data.id}`);
+  assert(after.data.scheduled_at === `${firmDay(20)}T15:30:00Z`, `the time is kept as stored (${after.data.scheduled_at})`);
+  assert(await page.evaluate(() => document.activeElement.id) === "section-interviews-title", "focus returns to the section that changed");
+  const filing = (await api("GET", `${base}/filings`)).data.items[0];
+  await page.getByRole("button", { name: `Edit filing ${filing.id}` }).click();
+  await field(page, "fee_cents").fill("");
+  await field(page, "fee_cents").pressSequentially("6e");
+  await submitForm(page);
+  await page.locator('form.record-form [name="fee_cents"][aria-invalid="true"]').waitFor();
+  const kept = await api("GET", `${base}/filings/${filing.id}`);
+  assert(kept.data.fee_cents === 63000 && kept.data.version === filing.version, "nothing was sent");
+  await page.getByRole("button", { name: "Cancel" }).click();
 });
 
 test("Today's stage counts lead to the filtered list of parole requests", async () => {
@@ -293,10 +330,8 @@ test("a client named like markup shows those characters and runs nothing", async
 
 test("a viewer is offered no edit controls, and the server refuses the write anyway", async () => {
   const page = await signedInPage(VIEWER);
-  await page.getByRole("button", { name: "Mine", exact: true }).click();
-  await waitText(page.locator("#view"), "Nothing is due in the next 14 days.");
-  await page.getByRole("button", { name: "Everyone's" }).click();
   await waitText(page.locator("#due-table"), "Interview");
+  assert(await page.getByRole("button", { name: "Mine", exact: true }).count() === 0, "no Mine scope for a viewer (never assigned)");
   await gotoHash(page, "#/clients");
   await waitText(page.locator("#client-table"), "Шевченко");
   assert(await page.getByRole("link", { name: "New client" }).count() === 0, "no New client button for a viewer");
@@ -331,6 +366,16 @@ test("an expired session asks for sign-in and returns to the page with the typed
   await submitForm(page);
   await waitText(page.locator("dl.profile"), "+1 555 010 0199");
   // A reload while signed out comes back to the same page after sign-in.
+  // Another tab signs in again (a new session and CSRF token): this tab's next save still works.
+  const other = await page.context().newPage();
+  await other.goto(server.base + "/");
+  const status = await other.evaluate(async (user) => (await fetch("/api/v1/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(user) })).status, { email: PARALEGAL.email, password: PARALEGAL.password });
+  assert(status === 201, "signed in again in the other tab");
+  await other.close();
+  await page.click("#edit-client");
+  await fillForm(page, { phone: "+1 555 010 0177" });
+  await submitForm(page);
+  await waitText(page.locator("dl.profile"), "+1 555 010 0177");
   await page.context().clearCookies();
   await page.goto(`${server.base}/#/requests/${shared.requestId}`);
   await signIn(page, PARALEGAL);
@@ -368,6 +413,12 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await waitText(page.locator("#rule-table"), "rfe_response");
   await gotoHash(page, "#/admin/audit");
   await waitText(page.locator("#audit-table"), "API key create");
+  await page.fill("#audit-from", firmDay(0));
+  await page.fill("#audit-to", firmDay(0));
+  await page.selectOption("#audit-entity", "api_keys");
+  await page.getByRole("button", { name: "Show" }).click();
+  await waitText(page.locator("#audit-table"), "API key create");
+  assert(!(await page.locator("#audit-table").innerText()).includes("Create"), "only API key events");
   await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
   // Signing in again asks for the authenticator code after the password.
   await page.click("#sign-out");
