@@ -96,7 +96,8 @@ function enter(data) {
   $("nav").hidden = data.second_factor === "not_enrolled";
   $("nav").querySelector("[data-admin]").hidden = data.user.role !== "admin";
   $("view").hidden = false;
-  if (pausedBySessionEnd && sameUser && $("view").querySelector("form.record-form")) {
+  const keptPage = sessionStorage.getItem("pt-return-to") === (location.hash || "#/today");
+  if (pausedBySessionEnd && sameUser && keptPage && $("view").querySelector("form.record-form")) {
     pausedBySessionEnd = false; // back where the user was, with everything they typed
     sessionStorage.removeItem("pt-return-to");
     return;

@@ -11,6 +11,9 @@ export function groupedBars(title, groups, series) {
   const bar = Math.max(4, (slot - 8) / series.length);
   const scale = (v) => ((height - bottom - top) * v) / max;
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" });
+  // The second series is hatched as well as coloured, so the two differ without colour.
+  root.append(svg("defs", {}, svg("pattern", { id: "hatch", patternUnits: "userSpaceOnUse", width: 6, height: 6, patternTransform: "rotate(45)" },
+    svg("rect", { width: 3, height: 6, class: "hatch-line" }))));
   for (const value of [...new Set([0, 1, 2, 3, 4].map((t) => Math.round((max * t) / 4)))]) {
     const y = height - bottom - scale(value);
     root.append(svg("line", { x1: left, x2: width, y1: y, y2: y, class: "grid" }), svg("text", { x: left - 4, y: y + 4, class: "axis", "text-anchor": "end", text: value }));
@@ -22,6 +25,7 @@ export function groupedBars(title, groups, series) {
       const rect = svg("rect", { x: x0 + s * bar, y: height - bottom - hgt, width: bar - 1, height: hgt, class: `bar ${series[s].cls}` });
       rect.append(svg("title", { text: `${g.label}: ${v} ${series[s].name}` }));
       root.append(rect);
+      if (s === 1 && hgt > 0) root.append(svg("rect", { x: x0 + s * bar, y: height - bottom - hgt, width: bar - 1, height: hgt, fill: "url(#hatch)", "pointer-events": "none" }));
     });
     root.append(svg("text", { x: x0 + (slot - 8) / 2, y: height - bottom + 16, class: "axis", "text-anchor": "middle", text: g.label }));
   });
