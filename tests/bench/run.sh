@@ -69,4 +69,16 @@ PATH_TEMPLATE=/api/v1/parole-requests/%d MAX_ID=2000 bench "GET parole request b
 bench "GET client list page (50)" "$base/api/v1/clients?limit=50"
 bench "GET search q=коваленко199 (2,000 clients)" "$base/api/v1/clients?q=%D0%BA%D0%BE%D0%B2%D0%B0%D0%BB%D0%B5%D0%BD%D0%BA%D0%BE199"
 bench "GET /healthz" "$base/healthz"
+today=$(TZ=America/New_York date +%F)
+soon=$(TZ=America/New_York date -d "+14 days" +%F)
+bench "GET /api/v1/stats (Today's counts and chart)" "$base/api/v1/stats"
+bench "GET deadlines, next 14 days (all open requests computed)" "$base/api/v1/deadlines?from=$today&to=$soon"
+bench "GET /api/v1/fields (the form catalogue)" "$base/api/v1/fields"
+# The Today page as a whole, before the write benchmark adds thousands of clients.
+today_row=$(/usr/bin/python3 "$here/today_load.py" "$base" "$key")
 bench "POST client (durable write, fsync per commit)" -s "$here/create_client.lua" "$base/api/v1/clients"
+
+echo
+echo "| dashboard (2,000 clients and requests) | median | p95 |"
+echo "|---|---:|---:|"
+echo "$today_row"

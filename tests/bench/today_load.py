@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""Time what the dashboard's Today page asks of the server, the way the browser asks it: the
+client-name pages one after another, and the seven other calls side by side (six connections,
+as a browser opens). Prints one Markdown table row (median and p95 wall time of 20 loads).
+
+usage: today_load.py BASE_URL API_KEY
+"""
+import concurrent.futures
+import datetime
+import http.client
+import json
+import statistics
+import sys
+import time
+import zoneinfo
+
+base, key = sys.argv[1], sys.argv[2]
+host, port = base.replace("http://", "").split(":")
+
+
+def get_all(path):
+    """Every page of a list endpoint; returns the number of items."""
+    conn = http.client.HTTPConnection(host, int(port))
+    cursor, count = None, 0
+    while True:
+        sep = "&" if "?" in path else "?"
+        url = path + sep + "limit=200" + ("&cursor=" + cursor if cursor else "")
+        conn.request("GET", url, headers={"Authorization": "Bearer " + key})
+        r = conn.getresponse()
+        body = json.loads(r.read())
+        assert r.status == 200, (r.status, body)
+        count += len(body.get("items", []))
+        cursor = body.get("next_cursor")
+        if not cursor:
+            conn.close()
+            return count
+
+
+def today_page():
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("America/New_York")).date()
+    soon, ninety = today + datetime.timedelta(days=14), today + datetime.timedelta(days=90)
+    calls = ["/api/v1/clients",
+             "/api/v1/deadlines?status=overdue",
+             "/api/v1/deadlines?from=%s&to=%s" % (today, soon),
+             "/api/v1/deadlines?kind=rfe_response",
+             "/api/v1/deadlines?kind=noid_response",
+             "/api/v1/deadlines?kind=parole_end&from=%s&to=%s" % (today, ninety),
+             "/api/v1/parole-requests?unguarded=true",
+             "/api/v1/stats"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(get_all_or_stats, calls))
+
+
+def get_all_or_stats(path):
+    if path == "/api/v1/stats":
+        conn = http.client.HTTPConnection(host, int(port))
+        conn.request("GET", path, headers={"Authorization": "Bearer " + key})
+        r = conn.getresponse()
+        r.read()
+        assert r.status == 200
+        conn.close()
+        return 1
+    return get_all(path)
+
+
+today_page()  # warm the server's statement caches
+times = []
+for _ in range(20):
+    start = time.perf_counter()
+    today_page()
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print("| Today page: all its API calls, as the browser makes them | %.0f ms | %.0f ms |"
+      % (statistics.median(times), times[int(len(times) * 0.95) - 1]))
