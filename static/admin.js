@@ -6,7 +6,7 @@ import { formatDate, formatInstant, firmToday, addDays, localInputToInstant } fr
 import { recordForm } from "./forms.js";
 import { fieldLabel, entityLabel } from "./labels.js";
 
-const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"]];
+const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"], ["settings", "Settings"]];
 
 // Field descriptions of the admin forms (the catalogue covers case records only).
 const USER_FIELDS = [
@@ -21,6 +21,11 @@ const USER_EDIT_FIELDS = [USER_FIELDS[1], USER_FIELDS[2], { name: "disabled", ty
 const KEY_FIELDS = [
   { name: "name", type: "text", required: true, single_line: true, max_length: 200 },
   { name: "scopes", type: "enum", required: true, choices: ["read", "read_write"], default: "read" },
+];
+const SETTINGS_FIELDS = [
+  { name: "require_totp_for_all", type: "boolean", required: false },
+  { name: "session_idle_minutes", type: "integer", required: false, minimum: 5, maximum: 480 },
+  { name: "session_absolute_hours", type: "integer", required: false, minimum: 1, maximum: 72 },
 ];
 const RULE_FIELDS = [
   { name: "description", type: "text", required: true, max_length: 2000 },
@@ -41,7 +46,7 @@ export async function render(page, [tab], ctx) {
   const body = h("div");
   page.append(body);
   if (!ctx.isAdmin) { body.append(statusLine("error", "Only an administrator can open these pages.")); return; }
-  await ({ users, keys, rules, audit })[tab](body);
+  await ({ users, keys, rules, audit, settings })[tab](body);
 }
 
 // A simple paged list: load(cursor) -> rows.
@@ -157,4 +162,18 @@ async function audit(body) {
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); show(); });
   await show();
+}
+
+// Firm-wide sign-in settings: who needs an authenticator, and how long sessions last.
+async function settings(body) {
+  const r = await api("GET", "/api/v1/settings");
+  if (!r.ok) { body.append(statusLine("error", problemText(r))); return; }
+  const slot = h("div");
+  body.append(h("p", { class: "muted", text: "Attorneys and admins always need an authenticator app; this can require it of everyone. Sessions end after the idle time, and in any case after the absolute limit." }), slot);
+  const show = (current) => fill(slot, recordForm({
+    fields: SETTINGS_FIELDS, record: current, title: "Sign-in settings", submitLabel: "Save settings",
+    save: (patch) => api("PATCH", "/api/v1/settings", { body: patch }),
+    onSaved: (saved) => { show(saved); slot.prepend(statusLine("status", "Settings saved.")); },
+  }));
+  show(r.data);
 }

@@ -22,6 +22,8 @@ const FIELD_LABELS = {
   opens_days_before: "Window opens (days before)", lead_times: "Reminder lead times (days, comma-separated)",
   enabled: "Enabled", effective_from: "Effective from", effective_to: "Effective to",
   citation_source: "Citation", citation_date: "Citation date",
+  require_totp_for_all: "Require an authenticator app of every user", session_idle_minutes: "Sign out after idle (minutes)",
+  session_absolute_hours: "Longest session (hours)", old_password: "Current password", new_password: "New password",
 };
 
 const CHOICE_LABELS = {

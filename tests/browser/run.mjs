@@ -420,6 +420,21 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await waitText(page.locator("#audit-table"), "API key create");
   assert(!(await page.locator("#audit-table").innerText()).includes("Create"), "only API key events");
   await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
+  // Settings: a value out of range is refused beside its field; a good one is saved.
+  await gotoHash(page, "#/admin/settings");
+  await fillForm(page, { session_idle_minutes: "2" });
+  await submitForm(page);
+  await page.locator('form.record-form [name="session_idle_minutes"][aria-invalid="true"]').waitFor();
+  await fillForm(page, { session_idle_minutes: "45" });
+  await submitForm(page);
+  await waitText(page.locator("#view"), "Settings saved.");
+  assert(await field(page, "session_idle_minutes").inputValue() === "45", "the saved value is shown");
+  // An admin may delete a client who has no parole request (after confirming).
+  const doomed = await api("POST", "/api/v1/clients", { family_name: "Deleteme", given_name: "Admin" });
+  await gotoHash(page, `#/clients/${doomed.data.id}`);
+  await page.getByRole("button", { name: "Delete client" }).click();
+  await page.waitForFunction(() => location.hash === "#/clients");
+  assert((await api("GET", `/api/v1/clients/${doomed.data.id}`)).status === 404, "the client is gone");
   // Signing in again asks for the authenticator code after the password.
   await page.click("#sign-out");
   await page.fill("#email", ADMIN.email);
