@@ -53,6 +53,7 @@ static const struct filter_spec client_filters[] = {
     {.name = "a_number", .kind = FILTER_BLIND, .normalize = identifiers_a_number},
     {.name = "passport_number", .kind = FILTER_BLIND, .normalize = identifiers_passport_number},
     {.name = "citizenship", .kind = FILTER_CODE, .normalize = identifiers_country},
+    {.name = "id", .kind = FILTER_ID_LIST},
     {.name = NULL},
 };
 

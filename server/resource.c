@@ -590,6 +590,46 @@ static void bind_filter(const struct filter_spec *f, const char *value, json_t *
         }
         json_object_set_new(binds, f->name, json_string(normalized));
         return;
+    case FILTER_ID_LIST: {
+        json_t *ids = json_array();
+        const char *start = value;
+        char *text;
+
+        for (;;) {
+            const char *comma = strchr(start, ',');
+            size_t length = comma ? (size_t)(comma - start) : strlen(start);
+            char one[24];
+
+            if (length == 0 || length >= sizeof(one) ||
+                json_array_size(ids) >= FILTER_ID_LIST_MAX) {
+                problem_add_field(p, f->name, "must be 1 to %d ids separated by commas",
+                                  FILTER_ID_LIST_MAX);
+                json_decref(ids);
+                return;
+            }
+            memcpy(one, start, length);
+            one[length] = '\0';
+            if (parse_positive(one, &id) != 0) {
+                problem_add_field(p, f->name, "must be 1 to %d ids separated by commas",
+                                  FILTER_ID_LIST_MAX);
+                json_decref(ids);
+                return;
+            }
+            json_array_append_new(ids, json_integer(id));
+            if (comma == NULL)
+                break;
+            start = comma + 1;
+        }
+        text = json_dumps(ids, JSON_COMPACT);
+        json_decref(ids);
+        if (text == NULL) {
+            problem_set(p, PROBLEM_INTERNAL, "out of memory");
+            return;
+        }
+        json_object_set_new(binds, f->name, json_string(text));
+        free(text);
+        return;
+    }
     case FILTER_ASSIGNEE:
         if (strcmp(value, "me") == 0) {
             json_object_set_new(binds, f->name, json_string("me"));

@@ -23,7 +23,10 @@ enum filter_kind {
     FILTER_DATE,      /* a calendar date YYYY-MM-DD */
     FILTER_BLIND,     /* an identifier checked by normalize, bound as its blind index */
     FILTER_ASSIGNEE,  /* a user id, or "me" (resolved by the resource's bind_list) */
+    FILTER_ID_LIST,   /* up to FILTER_ID_LIST_MAX comma-separated ids, bound as a JSON array */
 };
+
+#define FILTER_ID_LIST_MAX 200
 
 struct filter_spec {
     const char *name;

@@ -114,6 +114,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                         " AND (:passport_number IS NULL"
                                         "      OR passport_number_index = :passport_number)"
                                         " AND (:citizenship IS NULL OR citizenship = :citizenship)"
+                                        " AND (:id IS NULL OR id IN (SELECT value FROM"
+                                        "      json_each(:id)))"
                                         " ORDER BY id LIMIT :limit"},
     [SQL_CLIENT_INSERT] =
         {"client_insert",

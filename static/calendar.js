@@ -22,8 +22,9 @@ export async function render(page, [month], ctx) {
   page.append(grid);
   if (ctx.canWrite) page.append(feedSection()); // a feed lists the user's assigned cases: viewers have none
 
-  const [names, r] = await Promise.all([clientNames(), listAll(`/api/v1/deadlines?from=${ym}-01&to=${ym}-${pad(days)}`)]);
+  const r = await listAll(`/api/v1/deadlines?from=${ym}-01&to=${ym}-${pad(days)}`);
   if (!r.ok) { fill(grid, statusLine("error", problemText(r))); return; }
+  const names = await clientNames(r.data.items.map((d) => d.client_id));
   const byDay = new Map();
   for (const d of r.data.items) {
     const list = byDay.get(d.due_on) || [];

@@ -11,7 +11,7 @@ const STAGES = ["draft", "filed", "receipted", "interview_scheduled", "rfe_open"
 
 export async function render(page, [query], ctx) {
   const params = new URLSearchParams(query || "");
-  const [catalogue, people, names] = await Promise.all([fieldCatalogue(), assigneeList(), clientNames()]);
+  const [catalogue, people] = await Promise.all([fieldCatalogue(), assigneeList()]);
   const types = ((catalogue && catalogue["parole-requests"]) || []).find((f) => f.name === "parole_type")?.choices || [];
   const select = (id, label, options, value) => [h("label", { for: id, text: label }),
     h("select", { id, name: id }, h("option", { value: "", text: "Any" }), options.map((o) => h("option", { value: o, text: choiceLabel(o), selected: o === value })))];
@@ -44,6 +44,7 @@ export async function render(page, [query], ctx) {
     const r = await api("GET", `/api/v1/parole-requests?${q}`);
     if (!r.ok) { fill(results, statusLine("error", r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(r))); return; }
     if (r.data.items.length === 0) { fill(results, statusLine("empty", "No parole request matches these filters.")); return; }
+    const names = await clientNames(r.data.items.map((p) => p.client_id));
     fill(results, table(null, ["Request", "Client", "Stage", "Type", "Program", "Attorney", "Paralegal"], r.data.items.map((p) => [
       link(`#/requests/${p.id}`, `Request ${p.id}`), h("a", { href: `#/clients/${p.client_id}` }, h("bdi", { text: names.get(p.client_id) || `Client ${p.client_id}` })),
       h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), choiceLabel(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)]), { id: "case-table" }),

@@ -1,25 +1,25 @@
-// names: client names by id for pages that show cases (deadlines carry only ids). Taken from the
-// client list, which never returns identifiers in full and is not an audited read; kept for a
-// minute so moving between pages does not refetch.
-import { listAll } from "./api.js";
+// names: client names by id for pages that show cases (deadlines and requests carry only ids).
+// Read through the client list filtered by id (GET /api/v1/clients?id=1,2,...), which never
+// returns identifiers in full and is not an audited read, and kept for the session.
+import { api } from "./api.js";
 
-let cache = null;
-let fetchedAt = 0;
+const cache = new Map();
+const CHUNK = 200; // the most ids the list filter takes
 
-// A Map of client id -> "Family, Given" (empty when the list could not be read).
-export async function clientNames() {
-  if (cache && Date.now() - fetchedAt < 60000) return cache;
-  const r = await listAll("/api/v1/clients");
-  const names = new Map();
-  if (!r.ok) return names; // not kept: the next page asks again
-  for (const c of r.data.items) names.set(c.id, displayName(c));
-  cache = names;
-  fetchedAt = Date.now();
-  return cache;
+// A Map of client id -> "Family, Given" for the given ids (any iterable; duplicates and
+// nullish values ignored). An id the server could not answer for is absent from the map.
+export async function clientNames(ids) {
+  const wanted = [...new Set([...ids].filter((id) => Number.isInteger(id) && id > 0))];
+  const missing = wanted.filter((id) => !cache.has(id));
+  const chunks = [];
+  for (let i = 0; i < missing.length; i += CHUNK) chunks.push(missing.slice(i, i + CHUNK));
+  const answers = await Promise.all(chunks.map((chunk) => api("GET", `/api/v1/clients?limit=${CHUNK}&id=${chunk.join(",")}`)));
+  for (const r of answers) if (r.ok) for (const c of r.data.items) cache.set(c.id, displayName(c)); // a failure is not kept
+  return new Map(wanted.filter((id) => cache.has(id)).map((id) => [id, cache.get(id)]));
 }
 
-// Forget the cache (after a client is created or renamed).
-export function forgetClientNames() { cache = null; }
+// Forget the names (after a client is created, renamed or deleted, and at sign-in).
+export function forgetClientNames() { cache.clear(); }
 
 // "Family, Given" for a client record.
 export function displayName(client) {

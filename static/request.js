@@ -41,10 +41,11 @@ function card(parent, title, id) {
 export async function render(page, [id], ctx) {
   page.append(statusLine("loading", "Loading…"));
   const base = `/api/v1/parole-requests/${id}`;
-  const [catalogue, people, names, r] = await Promise.all([fieldCatalogue(), assigneeList(), clientNames(), api("GET", base)]);
+  const [catalogue, people, r] = await Promise.all([fieldCatalogue(), assigneeList(), api("GET", base)]);
   if (!r.ok) { fill(page, h("h1", { text: "Parole request" }), statusLine("error", r.status === 404 ? "There is no such parole request." : problemText(r))); return; }
   if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
   const request = r.data;
+  const names = await clientNames([request.client_id]);
   // After a save: draw the page again with fresh data, keep the scroll position, and put focus
   // on the section that changed.
   const reload = (sectionId) => {

@@ -51,8 +51,7 @@ export async function render(page, params, ctx) {
   const charts = section(grid, "Parole and EAD ends, next 12 months", "chart-title");
 
   const who = mine ? "&assigned_to=me" : "";
-  const [names, overdueR, soonR, rfeR, noidR, endR, unguardedR, statsR] = await Promise.all([
-    clientNames(),
+  const [overdueR, soonR, rfeR, noidR, endR, unguardedR, statsR] = await Promise.all([
     listAll(`/api/v1/deadlines?status=overdue${who}`),
     listAll(`/api/v1/deadlines?from=${today}&to=${addDays(today, 14)}${who}`),
     listAll(`/api/v1/deadlines?kind=rfe_response${who}`),
@@ -61,6 +60,8 @@ export async function render(page, params, ctx) {
     listAll(`/api/v1/parole-requests?unguarded=true${who}`),
     api("GET", "/api/v1/stats"),
   ]);
+  const names = await clientNames([overdueR, soonR, rfeR, noidR, endR, unguardedR]
+    .flatMap((r) => (r.ok ? r.data.items.map((item) => item.client_id) : [])));
 
   // Overdue, then due in the next 14 days.
   const dueTable = (items, id) => table(null, ["Due", "Case", "What", "Status", "Rule"], items.map((d) => [

@@ -255,6 +255,26 @@ class Clients(ApiTestCase):
                 self.assertStatus(r, 400)
                 self.assertEqual([e["field"] for e in r.json["errors"]], ["citizenship"])
 
+    def test_filter_by_ids(self):
+        made = [self.make_client(family_name="Ids" + token()) for _ in range(3)]
+        wanted = [made[2]["id"], made[0]["id"]]
+        r = self.get("/api/v1/clients?id=%d,%d" % tuple(wanted))
+        self.assertStatus(r, 200)
+        self.assertEqual([c["id"] for c in r.json["items"]], sorted(wanted))
+        r = self.get("/api/v1/clients?id=%d,987654321" % made[1]["id"])
+        self.assertEqual([c["id"] for c in r.json["items"]], [made[1]["id"]])
+        r = self.get("/api/v1/clients?limit=1&id=%d,%d" % tuple(wanted))
+        self.assertEqual(len(r.json["items"]), 1)
+        self.assertIsNotNone(r.json["next_cursor"])
+        many = ",".join(str(i) for i in range(1, 202))
+        for bad in ("", "1,,2", "1,x", "0", "-1", "1,", many, "1%202"):
+            with self.subTest(bad=bad[:20]):
+                r = self.get("/api/v1/clients?id=" + bad)
+                self.assertStatus(r, 400)
+                self.assertEqual([e["field"] for e in r.json["errors"]], ["id"])
+        r = self.get("/api/v1/clients?id=" + ",".join(str(i) for i in range(1, 201)))
+        self.assertStatus(r, 200)
+
     def test_search_no_match(self):
         r = self.get("/api/v1/clients?q=" + token(16))
         self.assertStatus(r, 200)
