@@ -4,7 +4,7 @@ import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize } from "./dom.js";
 import { formatDate, formatInstant, firmToday, addDays, localInputToInstant } from "./format.js";
 import { recordForm } from "./forms.js";
-import { fieldLabel, entityLabel } from "./labels.js";
+import { fieldLabel, columnLabel, entityLabel } from "./labels.js";
 
 const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"], ["settings", "Settings"]];
 
@@ -158,7 +158,7 @@ async function audit(body) {
     fill(out);
     await pagedTable(out, `/api/v1/audit-events${q.toString() ? `?${q}` : ""}`, ["When", "Who", "Action", "Record", "Changed fields"], (e) => [
       formatInstant(e.at), e.actor.label || e.actor.type, humanize(e.action), `${entityLabel(e.entity)} ${e.entity_id ?? ""}`,
-      e.changes ? Object.keys(e.changes).map(fieldLabel).join(", ") : ""], "audit-table");
+      e.changes ? Object.keys(e.changes).map(columnLabel).join(", ") : ""], "audit-table");
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); show(); });
   await show();

@@ -128,7 +128,7 @@ export async function render(page, [id], ctx) {
   if (!historyR.ok) fill(history.body, statusLine("error", problemText(historyR)));
   else fill(history.body, h("ol", { class: "history" }, historyR.data.items.slice().reverse().map((e) => h("li", {},
     h("time", { datetime: e.at, text: formatInstant(e.at) }), " ", h("strong", { text: e.actor.label || e.actor.type }), ` ${humanize(e.action).toLowerCase()} ${entityLabel(e.entity)} ${e.entity_id || ""}`,
-    e.changes && Object.keys(e.changes).length ? h("span", { class: "muted", text: ` (${Object.keys(e.changes).map(fieldLabel).join(", ")})` }) : null))));
+    e.changes && Object.keys(e.changes).length ? h("span", { class: "muted", text: ` (${Object.keys(e.changes).map(columnLabel).join(", ")})` }) : null))));
 }
 
 // One event section: table, add form, edit and delete per row.
