@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install what paroletrack needs to build, run and test on Debian 12, skipping what is there.
-# Run as root (or with sudo). Safe to run again.
+# Install what paroletrack needs to build and run on Debian 12 (and, with --tests, to run the
+# whole test suite), skipping what is there. Run as root (or with sudo). Safe to run again.
+#
+# usage: install-deps.sh [--tests]
 set -euo pipefail
 
 packages=(
@@ -8,16 +10,25 @@ packages=(
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libunistring-dev
   liboath-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev
   tzdata ca-certificates curl sqlite3
+)
+# Only the tests need these: the e2e harness's JSON Schema validator and iCalendar parser, the
+# format check, the benchmarks' load generator, and Debian's Chromium with fonts for every
+# script for the browser tests.
+test_packages=(
   python3-jsonschema python3-yaml python3-icalendar clang-format wrk
   chromium fonts-noto-core fonts-noto-cjk
 )
+[ "${1:-}" = "--tests" ] && packages+=("${test_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# Node.js and npm (for the OpenAPI linter and the browser tests): Debian's packages unless a node is already there
-# (a machine may carry its own Node.js build, which conflicts with Debian's npm package).
-command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# Node.js and npm (tests: the OpenAPI linter and playwright-core): Debian's packages unless a
+# node is already there (a machine may carry its own Node.js build, which conflicts with
+# Debian's npm package).
+if [ "${1:-}" = "--tests" ]; then
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
