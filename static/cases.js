@@ -13,13 +13,13 @@ export async function render(page, [query], ctx) {
   const params = new URLSearchParams(query || "");
   const [catalogue, people] = await Promise.all([fieldCatalogue(), assigneeList()]);
   const types = ((catalogue && catalogue["parole-requests"]) || []).find((f) => f.name === "parole_type")?.choices || [];
-  const select = (id, label, options, value) => [h("label", { for: id, text: label }),
-    h("select", { id, name: id }, h("option", { value: "", text: "Any" }), options.map((o) => h("option", { value: o, text: choiceLabel(o), selected: o === value })))];
+  const select = (id, label, options, value) => h("span", { class: "filter" }, h("label", { for: id, text: label }),
+    h("select", { id, name: id }, h("option", { value: "", text: "Any" }), options.map((o) => h("option", { value: o, text: choiceLabel(o), selected: o === value }))));
   const form = h("form", { class: "search filters", role: "search", "aria-label": "Filter parole requests" },
-    h("label", { for: "q", text: "Client or sponsor" }), h("input", { id: "q", name: "q", type: "search", value: params.get("q") || "" }),
+    h("span", { class: "filter" }, h("label", { for: "q", text: "Client or sponsor" }), h("input", { id: "q", name: "q", type: "search", value: params.get("q") || "" })),
     select("stage", "Stage", STAGES, params.get("stage")),
     select("parole_type", "Type", types, params.get("parole_type")),
-    h("label", { for: "program", text: "Program" }), h("input", { id: "program", name: "program", size: 8, value: params.get("program") || "" }),
+    h("span", { class: "filter" }, h("label", { for: "program", text: "Program" }), h("input", { id: "program", name: "program", size: 8, value: params.get("program") || "" })),
     ctx.canWrite ? h("span", { class: "check" }, h("input", { id: "mine", name: "assigned_to", type: "checkbox", value: "me", checked: params.get("assigned_to") === "me" }), h("label", { for: "mine", text: "Mine only" })) : null,
     h("span", { class: "check" }, h("input", { id: "unguarded", name: "unguarded", type: "checkbox", value: "true", checked: params.get("unguarded") === "true" }), h("label", { for: "unguarded", text: "Unguarded only" })),
     h("button", { type: "submit", text: "Filter" }));

@@ -12,13 +12,16 @@ export async function renderList(page, params, ctx) {
   const state = JSON.parse(sessionStorage.getItem("pt-clients") || '{"q":"","field":"q","cursors":[null]}');
   page.append(h("div", { class: "page-head" }, h("h1", { text: "Clients" }),
     ctx.canWrite ? h("a", { class: "button primary", href: "#/clients/new", text: "New client" }) : null));
-  const fieldSelect = h("select", { id: "client-search-field", "aria-label": "Search by" },
+  const fieldSelect = h("select", { id: "client-search-field" },
     h("option", { value: "q", text: "Name (any script)" }), h("option", { value: "a_number", text: "A-number (exact)" }), h("option", { value: "passport_number", text: "Passport number (exact)" }));
   fieldSelect.value = state.field;
-  const input = h("input", { id: "client-search", type: "search", value: state.q, placeholder: "Search clients", "aria-label": "Search text" });
+  const input = h("input", { id: "client-search", type: "search", value: state.q, placeholder: "e.g. Шевченко or garcia" });
   const citizenship = h("input", { id: "client-citizenship", size: 3, maxlength: 2, value: state.citizenship || "", autocomplete: "off" });
-  const form = h("form", { class: "search", role: "search" }, fieldSelect, input,
-    h("label", { for: "client-citizenship", text: "Citizenship" }), citizenship, h("button", { type: "submit", text: "Search" }));
+  const form = h("form", { class: "search filters", role: "search", "aria-label": "Find clients" },
+    h("span", { class: "filter" }, h("label", { for: "client-search-field", text: "Search by" }), fieldSelect),
+    h("span", { class: "filter grow" }, h("label", { for: "client-search", text: "Name or number" }), input),
+    h("span", { class: "filter" }, h("label", { for: "client-citizenship", text: "Citizenship" }), citizenship),
+    h("button", { type: "submit", text: "Search" }));
   const results = h("div");
   page.append(form, results);
 

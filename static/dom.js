@@ -54,11 +54,12 @@ export function link(hash, text, attrs = {}) {
 }
 
 // A table from column headers and rows of cells (each cell a node or text).
+// The table sits in a box that scrolls sideways on a narrow screen instead of the whole page.
 export function table(caption, headers, rows, attrs = {}) {
-  return h("table", attrs,
+  return h("div", { class: "table-scroll" }, h("table", attrs,
     caption ? h("caption", { text: caption }) : null,
     h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col", text: t })))),
-    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))));
+    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c)))))));
 }
 
 // Title-case a snake_case code for display ("rfe_open" -> "RFE open").

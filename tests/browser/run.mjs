@@ -485,14 +485,24 @@ test("dates follow the firm's locale and zone, not the browser's", async () => {
   }
 });
 
-test("Today is readable on a tablet: no sideways scrolling", async () => {
-  const page = await signedInPage(PARALEGAL, { width: 820, height: 1180 });
-  await waitText(page.locator("#due-table"), "Interview");
-  await waitText(page.locator("#chart-title"), "Parole and EAD");
-  await page.waitForTimeout(300);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert(overflow <= 1, `page is ${overflow}px wider than the tablet screen`);
-  await page.screenshot({ path: join(shots, "today-tablet.png"), fullPage: true });
+test("every page fits a tablet and a phone: no sideways scrolling of the page", async () => {
+  for (const viewport of [{ width: 820, height: 1180 }, { width: 390, height: 844 }]) {
+    const page = await signedInPage(PARALEGAL, viewport);
+    await waitText(page.locator("#due-table"), "Interview");
+    await waitText(page.locator("#chart-title"), "Parole and EAD");
+    for (const [hash, ready] of [["#/today", "#due-table"], ["#/clients", "#client-table"], ["#/requests", "#case-table"],
+      [`#/requests/${shared.requestId}`, "#timeline-list"], [`#/clients/${shared.clientId}`, "dl.profile"], ["#/calendar", "#month-grid"], ["#/account", "form.record-form"]]) {
+      await gotoHash(page, hash);
+      await page.locator(ready).first().waitFor();
+      await page.waitForTimeout(150);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert(overflow <= 1, `${hash} is ${overflow}px wider than a ${viewport.width}px screen`);
+    }
+    await gotoHash(page, "#/today");
+    await page.locator("#due-table").waitFor();
+    await page.screenshot({ path: join(shots, `today-${viewport.width}px.png`), fullPage: true });
+    if (viewport.width !== 390) await page.context().close();
+  }
 });
 
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
