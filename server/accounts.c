@@ -219,6 +219,25 @@ out:
     return rc;
 }
 
+/* After an update inside the write transaction: refuse (409, naming the patched field) a change
+ * that leaves the firm with no active admin, who alone can manage users and keys. */
+static int keep_an_admin(struct db *db, int64_t id, const json_t *patch, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id);
+    int64_t admins = 0;
+    int rc = resource_scalar_int(db, SQL_ACTIVE_ADMIN_COUNT, binds, &admins, p);
+
+    json_decref(binds);
+    if (rc != 0)
+        return -1;
+    if (admins > 0)
+        return 0;
+    problem_add_field(p, json_object_get(patch, "role") ? "role" : "disabled",
+                      "the last active admin cannot be demoted or disabled");
+    problem_set(p, PROBLEM_CONFLICT, "the firm must keep at least one active admin");
+    return -1;
+}
+
 /* Apply a checked patch (name, role, disabled) to a user, audited; disabling ends sessions. */
 static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
                            const struct if_match *if_match, const struct op_context *ctx,
@@ -251,7 +270,7 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
                       json_object_get(record, "name"), "role", json_object_get(record, "role"),
                       "disabled", json_object_get(record, "disabled"), "version",
                       json_object_get(current, "version"), "now", ctx->now);
-    if (resource_exec(db, SQL_USER_UPDATE, binds, p) != 0)
+    if (resource_exec(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, id, patch, p) != 0)
         goto fail;
     if ((json_is_true(json_object_get(record, "disabled")) ||
          !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&

@@ -208,7 +208,10 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "  'Decision: ' || replace(outcome, '_', ' '), 7"
          "  FROM decisions WHERE parole_request_id = :id"
          " UNION ALL SELECT 'expiration', expires_on, NULL, NULL, 'expirations', id,"
-         "  replace(kind, '_', ' ') || ' expires', 8"
+         "  CASE kind WHEN 'i94' THEN 'I-94 admit-until date' WHEN 'ead' THEN 'Work permit (EAD)"
+         " expires' WHEN 'parole' THEN 'Parole expires' WHEN 'travel_document' THEN"
+         " 'Travel document expires' WHEN 'passport' THEN 'Passport expires' ELSE"
+         " 'Document expires' END, 8"
          "  FROM expirations WHERE parole_request_id = :id"
          ") ORDER BY date, sort_at, ord, resource_id"},
 
@@ -500,6 +503,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "SELECT count(*) FROM parole_requests WHERE id = :id AND CASE :field"
          " WHEN 'assigned_attorney_id' THEN assigned_attorney_id IS :value"
          " WHEN 'assigned_paralegal_id' THEN assigned_paralegal_id IS :value ELSE 0 END"},
+    [SQL_ACTIVE_ADMIN_COUNT] = {"active_admin_count",
+                                "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
+                                " AND :id IS NOT NULL"},
     [SQL_STAGE_COUNTS] = {"stage_counts", "SELECT stage, count(*) FROM (SELECT " STAGE_EXPRESSION
                                           " AS stage FROM parole_requests p) GROUP BY stage"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},

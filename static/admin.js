@@ -3,7 +3,7 @@
 import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize } from "./dom.js";
 import { formatDate, formatInstant, firmToday, addDays, localInputToInstant } from "./format.js";
-import { recordForm } from "./forms.js";
+import { recordForm, resetFormCaches } from "./forms.js";
 import { fieldLabel, columnLabel, entityLabel } from "./labels.js";
 
 const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"], ["settings", "Settings"]];
@@ -24,8 +24,8 @@ const KEY_FIELDS = [
 ];
 const SETTINGS_FIELDS = [
   { name: "require_totp_for_all", type: "boolean", required: false },
-  { name: "session_idle_minutes", type: "integer", required: false, minimum: 5, maximum: 480 },
-  { name: "session_absolute_hours", type: "integer", required: false, minimum: 1, maximum: 72 },
+  { name: "session_idle_minutes", type: "integer", required: true, minimum: 5, maximum: 480 },
+  { name: "session_absolute_hours", type: "integer", required: true, minimum: 1, maximum: 72 },
 ];
 const RULE_FIELDS = [
   { name: "description", type: "text", required: true, max_length: 2000 },
@@ -46,7 +46,7 @@ export async function render(page, [tab], ctx) {
   const body = h("div");
   page.append(body);
   if (!ctx.isAdmin) { body.append(statusLine("error", "Only an administrator can open these pages.")); return; }
-  await ({ users, keys, rules, audit, settings })[tab](body);
+  await ({ users, keys, rules, audit, settings })[tab](body, ctx);
 }
 
 // A simple paged list: load(cursor) -> rows.
@@ -68,14 +68,14 @@ async function pagedTable(body, path, headers, toRow, tableId) {
   return load;
 }
 
-async function users(body) {
+async function users(body, ctx) {
   const slot = h("div");
   let reload = null;
   const add = h("button", { type: "button", class: "primary", text: "Add user", onclick: () => {
     fill(slot, recordForm({
       fields: USER_FIELDS, title: "New user", submitLabel: "Create user",
       save: (b) => api("POST", "/api/v1/users", { body: b }),
-      onSaved: () => { fill(slot, statusLine("status", "User created. Attorneys and admins set up an authenticator app at first sign-in.")); reload(); },
+      onSaved: () => { resetFormCaches(); fill(slot, statusLine("status", "User created. Attorneys and admins set up an authenticator app at first sign-in.")); reload(); },
       onCancel: () => fill(slot) }));
     for (const name of SECRET_FIELDS) { const input = slot.querySelector(`[name="${name}"]`); input.type = "password"; input.autocomplete = "new-password"; }
   } });
@@ -86,9 +86,17 @@ async function users(body) {
   function editUser(u) {
     fill(slot, recordForm({
       fields: USER_EDIT_FIELDS, record: u, title: `Edit ${u.name}`,
-      save: (patch, version) => api("PATCH", `/api/v1/users/${u.id}`, { body: patch, ifMatch: version }),
+      save: (patch, version) => {
+        // Changing one's own role or disabling oneself ends one's own session: ask first.
+        const own = u.id === ctx.session.user.id && ("role" in patch || "disabled" in patch);
+        if (own && !confirm("This changes your own account: your session will end. Continue?")) {
+          return Promise.resolve({ ok: false, status: 0, problem: { detail: "Not saved: you cancelled.", errors: [] } });
+        }
+        return api("PATCH", `/api/v1/users/${u.id}`, { body: patch, ifMatch: version });
+      },
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", `/api/v1/users/${u.id}`); if (again.ok) editUser(again.data); return; }
+        resetFormCaches(); // assignee names and roles
         fill(slot); reload();
       },
       onCancel: () => fill(slot) }));
@@ -116,7 +124,7 @@ async function keys(body) {
     h("button", { type: "button", class: "small danger", text: "Revoke", "aria-label": `Revoke ${k.name}`, onclick: async () => {
       if (!confirm(`Revoke the key "${k.name}"? Systems using it stop working at once.`)) return;
       const r = await api("DELETE", `/api/v1/api-keys/${k.id}`);
-      if (r.ok) reload(); else fill(slot, statusLine("error", problemText(r)));
+      if (r.ok) { fill(slot); reload(); } else fill(slot, statusLine("error", problemText(r)));
     } })], "key-table");
 }
 

@@ -26,7 +26,7 @@ const ROUTES = [
   [/^#\/clients\/(\d+)$/, clients.renderClient, "clients"],
   [/^#\/requests(?:\?(.*))?$/, cases.render, "requests"],
   [/^#\/requests\/(\d+)$/, request.render, "requests"],
-  [/^#\/calendar(?:\/(\d{4}-(?:0[1-9]|1[0-2])))?$/, calendar.render, "calendar"],
+  [/^#\/calendar(?:\/((?:19|20|21)\d{2}-(?:0[1-9]|1[0-2])))?$/, calendar.render, "calendar"],
   [/^#\/admin\/(users|keys|rules|audit|settings)$/, admin.render, "admin"],
   [/^#\/account$/, account.render, "account"],
 ];
@@ -61,6 +61,7 @@ function route() {
   }
   const container = h("div", { class: "page" });
   fill(view, container);
+  view.focus({ preventScroll: true }); // until the page's heading is there to take it
   if (!match) {
     container.append(h("h1", { text: "Page not found" }), h("p", {}, "Go to ", h("a", { href: "#/today", text: "Today" }), "."));
     return;
@@ -78,7 +79,6 @@ function route() {
   const detail = /^#\/(clients|requests)\/(\d+)$/.exec(hash);
   document.title = `${detail ? `${detail[1] === "clients" ? "Client" : "Parole request"} ${detail[2]}` : PAGE_TITLES[match[2]]} — paroletrack`;
   return rendering;
-  view.focus({ preventScroll: true });
 }
 
 // Enter the signed-in state with a session object from the server.

@@ -26,7 +26,7 @@ export async function render(page, [query], ctx) {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
-    for (const [k, v] of new FormData(form)) if (String(v).trim()) next.set(k, String(v).trim());
+    for (const [k, v] of new FormData(form)) if (String(v).trim()) next.set(k, k === "program" ? String(v).trim().toLowerCase() : String(v).trim());
     const target = `#/requests${next.toString() ? `?${next}` : ""}`;
     if (location.hash === target) render(fill(page), [query], ctx); // same filters: load afresh
     else location.hash = target;

@@ -1,7 +1,7 @@
 // clients: the client list (search in any script, identifier look-up, paging), a client's page
 // (profile and parole requests) and the create/edit forms.
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize, nameText } from "./dom.js";
+import { h, fill, statusLine, link, table, humanize, nameText, announce } from "./dom.js";
 import { formatDate } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
 import { fieldLabel, choiceLabel } from "./labels.js";
@@ -63,7 +63,7 @@ export async function renderNew(page, params, ctx) {
     fields: catalogue.clients, submitLabel: "Create client",
     save: (body) => api("POST", "/api/v1/clients", { body }),
     onSaved: (client) => { forgetClientNames(); location.hash = `#/clients/${client.id}`; },
-    onCancel: () => history.back(),
+    onCancel: () => { location.hash = "#/clients"; },
   }));
 }
 
@@ -109,14 +109,19 @@ export async function renderClient(page, [id], ctx) {
         forgetClientNames();
         fill(head, h("h1", {}, nameText(displayName(saved))));
         showProfile(saved);
+        document.getElementById("edit-client")?.focus();
+        announce("Saved.");
       },
-      onCancel: () => showProfile(record),
+      onCancel: () => { showProfile(record); document.getElementById("edit-client")?.focus(); },
     }), requestSection());
+    body.querySelector("input, select, textarea")?.focus();
   }
   async function remove(record) {
     if (!confirm(`Delete ${displayName(record)}? This cannot be undone.`)) return;
     const d = await api("DELETE", `/api/v1/clients/${id}`, { ifMatch: record.version });
-    if (d.ok) { forgetClientNames(); location.hash = "#/clients"; } else body.prepend(statusLine("error", problemText(d)));
+    if (d.ok) { forgetClientNames(); location.hash = "#/clients"; return; }
+    body.querySelector(".delete-error")?.remove();
+    body.prepend(h("p", { class: "state state-error delete-error", role: "alert", text: problemText(d) }));
   }
   function requestSection() {
     const who = (uid) => (people.find((p) => p.id === uid) || {}).name || (uid ? `User ${uid}` : "—");

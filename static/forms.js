@@ -62,8 +62,10 @@ function inputFor(field, id, value) {
   if (field.type === "text_array") return h("textarea", { ...common, rows: 3, value: (value || []).join("\n") });
   if (field.type === "integer_array") return h("input", { ...common, type: "text", inputmode: "numeric", value: (value || []).join(", ") });
   const long = !field.single_line && field.max_length >= 1000;
-  if (long) return h("textarea", { ...common, rows: 4, maxlength: field.max_length, value: value || "" });
-  return h("input", { ...common, type: field.name === "email" ? "email" : "text", maxlength: field.max_length, value: value === null || value === undefined ? "" : String(value), autocomplete: "off" });
+  // No maxlength: the browser counts UTF-16 units and would cut text with emoji short of the
+  // server's limit, which counts characters; the server names a field that is too long.
+  if (long) return h("textarea", { ...common, rows: 4, value: value || "" });
+  return h("input", { ...common, type: field.name === "email" ? "email" : "text", value: value === null || value === undefined ? "" : String(value), autocomplete: "off" });
 }
 
 // Amounts stored in cents are typed in dollars.

@@ -8,7 +8,7 @@ const FIELD_LABELS = {
   a_number: "A-number", passport_number: "Passport number", passport_country: "Passport country (2 letters)",
   passport_expires_on: "Passport expires on", email: "E-mail", phone: "Phone", address: "Address",
   preferred_language: "Preferred language (e.g. uk, es, ar)", notes: "Notes",
-  parole_type: "Parole type", program: "Program (code, e.g. u4u)", location: "Where the client is",
+  parole_type: "Parole type", program: "Program (code, e.g. u4u)",
   location: "Location", summary: "Summary", sponsor_name: "Sponsor name", sponsor_relationship: "Sponsor relationship",
   sponsor_status: "Sponsor status", expedite: "Expedite requested",
   assigned_attorney_id: "Assigned attorney", assigned_paralegal_id: "Assigned paralegal",

@@ -44,36 +44,29 @@ export async function render(page, [id], ctx) {
   const [catalogue, people, r] = await Promise.all([fieldCatalogue(), assigneeList(), api("GET", base)]);
   if (!r.ok) { fill(page, h("h1", { text: "Parole request" }), statusLine("error", r.status === 404 ? "There is no such parole request." : problemText(r))); return; }
   if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
-  const request = r.data;
+  let request = r.data;
   const names = await clientNames([request.client_id]);
-  // After a save: draw the page again with fresh data, keep the scroll position, and put focus
-  // on the section that changed.
-  const reload = (sectionId) => {
-    const y = window.scrollY;
-    return render(fill(page), [id], ctx).then(() => {
-      window.scrollTo(0, y);
-      const heading = sectionId && document.getElementById(`${sectionId}-title`);
-      if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
-      announce("Saved.");
-    });
-  };
   const person = (uid) => (uid ? (people.find((p) => p.id === uid) || {}).name || `User ${uid}` : "unassigned");
   const clientName = names.get(request.client_id) || `Client ${request.client_id}`;
   fill(page);
 
-  // Header.
-  const header = h("div", { class: "request-head" },
-    h("p", {}, h("a", { href: `#/clients/${request.client_id}` }, "← ", h("bdi", { text: clientName }))),
-    h("h1", {}, h("bdi", { text: clientName }), ` — parole request ${request.id}`),
-    h("p", { class: "facts" },
-      h("span", { class: `badge stage-${request.stage}`, id: "request-stage", text: humanize(request.stage) }),
-      h("span", { text: choiceLabel(request.parole_type) }),
-      h("span", { text: request.program ? `Program ${request.program.toUpperCase()}` : "No program" }),
-      h("span", { text: choiceLabel(request.location) }),
-      request.expedite ? h("span", { class: "badge", text: "Expedite" }) : null),
-    h("p", { class: "muted" }, `Attorney: ${person(request.assigned_attorney_id)} · Paralegal: ${person(request.assigned_paralegal_id)}`));
+  // Header: who, stage, type, program, assignees. Redrawn after every save (the stage follows
+  // the events), but the details box is left alone while its edit form is open.
+  const header = h("div", { class: "request-head" });
   const details = h("div");
   page.append(header, details);
+  function drawHeader() {
+    fill(header,
+      h("p", {}, h("a", { href: `#/clients/${request.client_id}` }, "← ", h("bdi", { text: clientName }))),
+      h("h1", {}, h("bdi", { text: clientName }), ` — parole request ${request.id}`),
+      h("p", { class: "facts" },
+        h("span", { class: `badge stage-${request.stage}`, id: "request-stage", text: humanize(request.stage) }),
+        h("span", { text: choiceLabel(request.parole_type) }),
+        h("span", { text: request.program ? `Program ${request.program.toUpperCase()}` : "No program" }),
+        h("span", { text: choiceLabel(request.location) }),
+        request.expedite ? h("span", { class: "badge", text: "Expedite" }) : null),
+      h("p", { class: "muted" }, `Attorney: ${person(request.assigned_attorney_id)} · Paralegal: ${person(request.assigned_paralegal_id)}`));
+  }
   function showDetails() {
     fill(details, ctx.canWrite ? h("button", { type: "button", id: "edit-request", text: "Edit request", onclick: showEdit }) : null,
       ctx.isAdmin ? h("button", { type: "button", class: "danger", text: "Delete request", onclick: removeRequest }) : null,
@@ -85,17 +78,24 @@ export async function render(page, [id], ctx) {
       fields: catalogue["parole-requests"], record: request, omit: ["client_id"], title: "Edit parole request",
       save: (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
       onSaved: async (saved, opts) => {
-        if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) { Object.assign(request, again.data); showEdit(); } return; }
-        reload("timeline");
+        if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) { request = again.data; showEdit(); } return; }
+        request = saved;
+        showDetails();
+        await refresh(null, "Saved.");
+        document.getElementById("edit-request")?.focus();
       },
-      onCancel: showDetails,
+      onCancel: () => { showDetails(); document.getElementById("edit-request")?.focus(); },
     }));
+    details.querySelector("input, select, textarea")?.focus();
   }
   async function removeRequest() {
     if (!confirm("Delete this parole request? Only a request with no events can be deleted.")) return;
     const d = await api("DELETE", base, { ifMatch: request.version });
-    if (d.ok) location.hash = `#/clients/${request.client_id}`; else details.prepend(statusLine("error", problemText(d)));
+    if (d.ok) { location.hash = `#/clients/${request.client_id}`; return; }
+    details.querySelector(".delete-error")?.remove();
+    details.prepend(h("p", { class: "state state-error delete-error", role: "alert", text: problemText(d) }));
   }
+  drawHeader();
   showDetails();
 
   const columns = h("div", { class: "request-grid" });
@@ -105,35 +105,53 @@ export async function render(page, [id], ctx) {
   const childCards = CHILDREN.map((c) => ({ spec: c, ...card(columns, c.title, `section-${c.collection}`) }));
   const history = card(columns, "History", "history");
 
-  const [timelineR, deadlinesR, historyR, ...childR] = await Promise.all([
-    api("GET", `${base}/timeline`), listAll(`${base}/deadlines`), listAll(`${base}/history`),
-    ...CHILDREN.map((c) => listAll(`${base}/${c.collection}`)),
-  ]);
-
-  if (!timelineR.ok) fill(timeline.body, statusLine("error", problemText(timelineR)));
-  else if (timelineR.data.items.length === 0) fill(timeline.body, statusLine("empty", "Nothing has happened yet: add a filing below."));
-  else fill(timeline.body, h("ol", { class: "timeline", id: "timeline-list" }, timelineR.data.items.map((e) =>
-    h("li", { class: `event event-${e.type}` }, h("time", { datetime: e.date, text: e.at ? formatInstant(e.at) : formatDate(e.date) }), h("span", { class: "event-title", text: e.title })))));
-
-  if (!deadlinesR.ok) fill(deadlines.body, statusLine("error", problemText(deadlinesR)));
-  else if (deadlinesR.data.items.length === 0) fill(deadlines.body, statusLine("empty", "No deadline follows from the events so far."));
-  else fill(deadlines.body, table(null, ["Due", "What", "Status", "Rule and citation"], deadlinesR.data.items.map((d) => [
-    d.due_at ? formatInstant(d.due_at) : formatDate(d.due_on),
-    h("span", {}, d.title, d.opens_on ? h("span", { class: "muted", text: ` (window opens ${formatDate(d.opens_on)})` }) : null),
-    h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
-    h("span", { class: "rule" }, h("strong", { text: d.rule.code }), ` — ${d.rule.citation_source} (${formatDate(d.rule.citation_date)})`)]), { id: "deadline-table" }));
-
-  childCards.forEach((c, i) => renderChild(c, childR[i], catalogue[c.spec.collection], base, ctx, reload));
-
-  if (!historyR.ok) fill(history.body, statusLine("error", problemText(historyR)));
-  else fill(history.body, h("ol", { class: "history" }, historyR.data.items.slice().reverse().map((e) => h("li", {},
-    h("time", { datetime: e.at, text: formatInstant(e.at) }), " ", h("strong", { text: e.actor.label || e.actor.type }), ` ${humanize(e.action).toLowerCase()} ${entityLabel(e.entity)} ${e.entity_id || ""}`,
-    e.changes && Object.keys(e.changes).length ? h("span", { class: "muted", text: ` (${Object.keys(e.changes).map(columnLabel).join(", ")})` }) : null))));
+  async function drawTimeline() {
+    const t = await api("GET", `${base}/timeline`);
+    if (!t.ok) fill(timeline.body, statusLine("error", problemText(t)));
+    else if (t.data.items.length === 0) fill(timeline.body, statusLine("empty", "Nothing has happened yet: add a filing below."));
+    else fill(timeline.body, h("ol", { class: "timeline", id: "timeline-list" }, t.data.items.map((e) =>
+      h("li", { class: `event event-${e.type}` }, h("time", { datetime: e.date, text: e.at ? formatInstant(e.at) : formatDate(e.date) }), h("span", { class: "event-title", text: e.title })))));
+  }
+  async function drawDeadlines() {
+    const d = await listAll(`${base}/deadlines`);
+    if (!d.ok) fill(deadlines.body, statusLine("error", problemText(d)));
+    else if (d.data.items.length === 0) fill(deadlines.body, statusLine("empty", "No deadline follows from the events so far."));
+    else fill(deadlines.body, table(null, ["Due", "What", "Status", "Rule and citation"], d.data.items.map((x) => [
+      x.due_at ? formatInstant(x.due_at) : formatDate(x.due_on),
+      h("span", {}, x.title, x.opens_on ? h("span", { class: "muted", text: ` (window opens ${formatDate(x.opens_on)})` }) : null),
+      h("span", { class: `badge status-${x.status}`, text: humanize(x.status) }),
+      h("span", { class: "rule" }, h("strong", { text: x.rule.code }), ` — ${x.rule.citation_source} (${formatDate(x.rule.citation_date)})`)]), { id: "deadline-table" }));
+  }
+  async function drawHistory() {
+    const e = await listAll(`${base}/history`);
+    if (!e.ok) fill(history.body, statusLine("error", problemText(e)));
+    else fill(history.body, h("ol", { class: "history" }, e.data.items.slice().reverse().map((ev) => h("li", {},
+      h("time", { datetime: ev.at, text: formatInstant(ev.at) }), " ", h("strong", { text: ev.actor.label || ev.actor.type }), ` ${humanize(ev.action).toLowerCase()} ${entityLabel(ev.entity)} ${ev.entity_id || ""}`,
+      ev.changes && Object.keys(ev.changes).length ? h("span", { class: "muted", text: ` (${Object.keys(ev.changes).map(columnLabel).join(", ")})` }) : null))));
+  }
+  async function drawChild(c) {
+    renderChild(c, await listAll(`${base}/${c.spec.collection}`), catalogue[c.spec.collection], base, ctx, refresh);
+  }
+  // After a save or delete in one section: fetch what follows from it (stage, timeline,
+  // deadlines, history) and that section again, leaving every other section (and any form open
+  // there) as it is; keep the scroll position and put focus on the section that changed.
+  async function refresh(changed, message) {
+    const y = window.scrollY;
+    const again = await api("GET", base);
+    if (again.ok) { request = again.data; drawHeader(); if (!details.querySelector("form")) showDetails(); }
+    await Promise.all([drawTimeline(), drawDeadlines(), drawHistory(), changed ? drawChild(changed) : null]);
+    window.scrollTo(0, y);
+    const heading = changed && document.getElementById(`${changed.sec.id}-title`);
+    if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    announce(message);
+  }
+  await Promise.all([drawTimeline(), drawDeadlines(), drawHistory(), ...childCards.map(drawChild)]);
 }
 
 // One event section: table, add form, edit and delete per row.
-function renderChild(c, result, fields, base, ctx, reload) {
+function renderChild(c, result, fields, base, ctx, refresh) {
   const { spec, body, sec } = c;
+  sec.querySelector("button.add")?.remove(); // drawn again below
   if (!result.ok) { fill(body, statusLine("error", problemText(result))); return; }
   const items = result.data.items;
   const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
@@ -159,7 +177,7 @@ function renderChild(c, result, fields, base, ctx, reload) {
     const add = h("button", { type: "button", class: "add", id: `add-${spec.collection}`, text: `Add ${spec.noun}`, onclick: () => {
       add.hidden = true;
       fill(slot, recordForm({ fields, title: `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`,
-        save: (b) => api("POST", url, { body: b }), onSaved: () => reload(sec.id), onCancel: () => { fill(slot); add.hidden = false; } }));
+        save: (b) => api("POST", url, { body: b }), onSaved: () => refresh(c, "Saved."), onCancel: () => { fill(slot); add.hidden = false; add.focus(); } }));
       slot.querySelector("input, select, textarea")?.focus();
     } });
     sec.querySelector("h2").after(add);
@@ -169,14 +187,14 @@ function renderChild(c, result, fields, base, ctx, reload) {
       save: (patch, version) => api("PATCH", `${url}/${item.id}`, { body: patch, ifMatch: version }),
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data); return; }
-        reload(sec.id);
+        refresh(c, "Saved.");
       },
-      onCancel: () => fill(slot) }));
+      onCancel: () => { fill(slot); sec.querySelector(`[aria-label="Edit ${spec.noun} ${item.id}"]`)?.focus(); } }));
     slot.querySelector("input, select, textarea")?.focus();
   }
   async function remove(item) {
     if (!confirm(`Delete this ${spec.noun}?`)) return;
     const d = await api("DELETE", `${url}/${item.id}`, { ifMatch: item.version });
-    if (d.ok) reload(sec.id); else slot.replaceChildren(statusLine("error", problemText(d)));
+    if (d.ok) refresh(c, "Deleted."); else slot.replaceChildren(statusLine("error", problemText(d)));
   }
 }

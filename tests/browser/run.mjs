@@ -85,6 +85,7 @@ test("a paralegal signs in with the keyboard alone and lands on Today", async ()
   await page.goto(server.base + "/");
   await page.locator("#email").waitFor();
   assert(await page.evaluate(() => document.activeElement.id) === "email", "the e-mail field has focus");
+  assert(await page.locator("#nav").isHidden() && await page.locator("#sign-out").isHidden(), "no navigation or sign-out before sign-in");
   await page.keyboard.type(PARALEGAL.email);
   await page.keyboard.press("Tab");
   await page.keyboard.type(PARALEGAL.password);
@@ -224,7 +225,7 @@ test("record an approval and an I-94 date: the expiry and parole end appear", as
   await fillForm(page, { kind: "i94", expires_on: shared.i94, document_number: "12345678901" });
   await submitForm(page);
   await waitText(page.locator("#request-stage"), "Paroled");
-  await waitText(page.locator("#timeline-list"), "i94");
+  await waitText(page.locator("#timeline-list"), "I-94 admit-until date");
   await waitText(page.locator("#deadline-table"), "parole_end");
   await page.screenshot({ path: join(shots, "request.png"), fullPage: true });
 });
@@ -252,6 +253,17 @@ test("editing one field never rewrites another: a half-typed fee and an untouche
   const kept = await api("GET", `${base}/filings/${filing.id}`);
   assert(kept.data.fee_cents === 63000 && kept.data.version === filing.version, "nothing was sent");
   await page.getByRole("button", { name: "Cancel" }).click();
+  // A form open in one section survives a save in another.
+  await page.click("#add-rfes");
+  assert(await page.locator("#add-rfes").isHidden(), "the Add button hides while its form is open");
+  await page.locator('#section-rfes [name="summary"]').fill("Half-written RFE summary");
+  await page.click("#add-expirations");
+  await page.locator('#section-expirations [name="kind"]').selectOption("passport");
+  await page.locator('#section-expirations [name="expires_on"]').fill(firmDay(900));
+  await page.locator("#section-expirations form.record-form button[type=submit]").click();
+  await waitText(page.locator("#section-expirations"), "Passport");
+  assert(await page.locator('#section-rfes [name="summary"]').inputValue() === "Half-written RFE summary", "the other form kept its text");
+  await page.locator("#section-rfes").getByRole("button", { name: "Cancel" }).click();
 });
 
 test("Today's stage counts lead to the filtered list of parole requests", async () => {
@@ -421,6 +433,14 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await waitText(page.locator("#audit-table"), "API key create");
   assert(!(await page.locator("#audit-table").innerText()).includes("Create"), "only API key events");
   await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
+  // The last admin cannot demote themselves: the server says so beside the role.
+  await gotoHash(page, "#/admin/users");
+  await page.getByRole("button", { name: "Edit Ada Admin" }).click();
+  await fillForm(page, { role: "viewer" });
+  await submitForm(page);
+  await page.locator('form.record-form [name="role"][aria-invalid="true"]').waitFor();
+  await waitText(page.locator("form.record-form"), "last active admin");
+  assert((await api("GET", "/api/v1/session")).status === 200, "nothing happened to other sessions");
   // Settings: a value out of range is refused beside its field; a good one is saved.
   await gotoHash(page, "#/admin/settings");
   await fillForm(page, { session_idle_minutes: "2" });

@@ -886,3 +886,29 @@ class ApiKeys(AuthCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LastAdmin(ApiTestCase):
+    """The firm always keeps one active admin: demoting or disabling the last one is a 409 that
+    names the field, and changes nothing."""
+
+    def test_last_admin_cannot_be_demoted_or_disabled(self):
+        me = self.get("/api/v1/session").json["user"]
+        admins = [u for u in self.list_all("/api/v1/users")
+                  if u["role"] == "admin" and not u["disabled"]]
+        self.assertEqual([u["id"] for u in admins], [me["id"]])
+        for body, field in (({"role": "attorney"}, "role"), ({"disabled": True}, "disabled")):
+            with self.subTest(body=body):
+                r = self.patch("/api/v1/users/%d" % me["id"], body)
+                self.assertProblem(r, 409, "conflict", field=field)
+                after = self.get("/api/v1/users/%d" % me["id"]).json
+                self.assertEqual((after["role"], after["disabled"]), ("admin", False))
+                self.assertEqual(after["version"], me["version"])
+        # With a second admin, either may step down.
+        other = self.make_user("admin")
+        r = self.patch("/api/v1/users/%d" % other.id, {"role": "paralegal"})
+        self.assertStatus(r, 200)
+        r = self.patch("/api/v1/users/%d" % other.id, {"role": "admin"})
+        self.assertStatus(r, 200)
+        r = self.patch("/api/v1/users/%d" % other.id, {"disabled": True})
+        self.assertStatus(r, 200)
