@@ -13,6 +13,8 @@ static const char *const audit_entities[] = {
     "expirations", "users",           "api_keys", "settings", "deadline_rules", NULL};
 static const char *const audit_actor_types[] = {"user", "api_key", "cli", "system", NULL};
 
+static const char *const audit_orders[] = {"asc", "desc", NULL};
+
 static const struct filter_spec audit_filters[] = {
     {.name = "entity", .kind = FILTER_CHOICE, .choices = audit_entities},
     {.name = "entity_id", .kind = FILTER_ID},
@@ -20,6 +22,7 @@ static const struct filter_spec audit_filters[] = {
     {.name = "actor_id", .kind = FILTER_ID},
     {.name = "from", .kind = FILTER_TIMESTAMP},
     {.name = "to", .kind = FILTER_TIMESTAMP},
+    {.name = "order", .kind = FILTER_CHOICE, .choices = audit_orders},
     {.name = NULL},
 };
 
@@ -189,10 +192,15 @@ static json_t *audit_page(struct db *db, enum sql_id sql, const struct filter_sp
                           struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "parent_id", (json_int_t)request_id), *page = NULL;
+    const char *order;
     int64_t limit;
 
     if (resource_parse_list_query(filters, query, query_count, binds, &limit, p) != 0)
         goto out;
+    /* order=desc: newest first (the cursor then leads to older events) */
+    order = json_string_value(json_object_get(binds, "order"));
+    if (sql == SQL_AUDIT_LIST && order != NULL && strcmp(order, "desc") == 0)
+        sql = SQL_AUDIT_LIST_DESC;
     if (db_begin_read(db, p) != 0)
         goto out;
     if (request_id > 0 && !resource_parent_exists(db, request_id, p))

@@ -326,6 +326,15 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                         " AND (:actor_id IS NULL OR actor_id = :actor_id)"
                         " AND (:from IS NULL OR at >= :from) AND (:to IS NULL OR at <= :to)"
                         " ORDER BY id LIMIT :limit"},
+    [SQL_AUDIT_LIST_DESC] = {"audit_list_desc",
+                             "SELECT " AUDIT_COLUMNS " FROM audit_events"
+                             " WHERE (coalesce(:after, 0) = 0 OR id < :after)"
+                             " AND (:entity IS NULL OR entity = :entity)"
+                             " AND (:entity_id IS NULL OR entity_id = :entity_id)"
+                             " AND (:actor_type IS NULL OR actor_type = :actor_type)"
+                             " AND (:actor_id IS NULL OR actor_id = :actor_id)"
+                             " AND (:from IS NULL OR at >= :from) AND (:to IS NULL OR at <= :to)"
+                             " ORDER BY id DESC LIMIT :limit"},
     [SQL_AUDIT_HISTORY] = {"audit_history",
                            "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after"
                            " AND parole_request_id = :parent_id ORDER BY id LIMIT :limit"},

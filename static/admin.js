@@ -2,7 +2,7 @@
 // admin sees these pages; the server refuses everyone else (403) whatever the page shows.
 import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize } from "./dom.js";
-import { formatDate, formatInstant, firmToday, addDays, localInputToInstant } from "./format.js";
+import { formatDate, formatInstant, localInputToInstant } from "./format.js";
 import { recordForm, resetFormCaches } from "./forms.js";
 import { fieldLabel, columnLabel, entityLabel } from "./labels.js";
 
@@ -152,13 +152,13 @@ async function rules(body) {
 
 async function audit(body) {
   const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "users", "api_keys", "settings", "deadline_rules"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
-  const from = h("input", { id: "audit-from", type: "date", value: addDays(firmToday(), -7) });
+  const from = h("input", { id: "audit-from", type: "date" });
   const to = h("input", { id: "audit-to", type: "date" });
   const out = h("div");
   const form = h("form", { class: "search" }, h("label", { for: "audit-entity", text: "Record type" }), entity, h("label", { for: "audit-from", text: "From" }), from, h("label", { for: "audit-to", text: "To" }), to, h("button", { type: "submit", text: "Show" }));
   body.append(form, out);
   async function show() {
-    const q = new URLSearchParams();
+    const q = new URLSearchParams({ order: "desc" }); // newest first
     if (entity.value) q.set("entity", entity.value);
     // The API takes instants: the start of the From day and the end of the To day, firm time.
     if (from.value) q.set("from", localInputToInstant(`${from.value}T00:00`));

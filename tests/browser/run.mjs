@@ -426,6 +426,8 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await waitText(page.locator("#rule-table"), "rfe_response");
   await gotoHash(page, "#/admin/audit");
   await waitText(page.locator("#audit-table"), "API key create");
+  const firstRow = await page.locator("#audit-table tbody tr").first().innerText();
+  assert(firstRow.includes("API key create"), `newest event first (${firstRow})`);
   await page.fill("#audit-from", firmDay(0));
   await page.fill("#audit-to", firmDay(0));
   await page.selectOption("#audit-entity", "api_keys");

@@ -373,7 +373,22 @@ class Trail(AuditCase):
             ids.append(r.json["items"][0]["id"])
             cursor = r.json["next_cursor"]
         self.assertEqual(ids, [e["id"] for e in everything[:4]])
-        for query, field in (("actor_type=robot", "actor_type"), ("entity_id=abc", "entity_id"),
+        # Newest first: the same events in reverse, page by page, with the filters applied.
+        newest = self.all_events("?order=desc")
+        self.assertEqual([e["id"] for e in newest], [e["id"] for e in reversed(everything)])
+        ids, cursor = [], None
+        for _ in range(3):
+            url = "/api/v1/audit-events?order=desc&limit=2" + (
+                "&cursor=" + urllib.parse.quote(cursor, safe="") if cursor else "")
+            r = self.get(url)
+            self.assertStatus(r, 200)
+            ids += [e["id"] for e in r.json["items"]]
+            cursor = r.json["next_cursor"]
+        self.assertEqual(ids, [e["id"] for e in newest[:6]])
+        mine = self.all_events("?order=desc&entity=clients&entity_id=%d" % cl["id"])
+        self.assertEqual([e["action"] for e in mine], ["update", "create"])
+        self.assertEqual(self.all_events("?order=asc"), everything)
+        for query, field in (("order=newest", "order"), ("actor_type=robot", "actor_type"), ("entity_id=abc", "entity_id"),
                              ("from=yesterday", "from"), ("to=2025-01-01", "to"),
                              ("actor_id=0", "actor_id"), ("limit=0", "limit"),
                              ("color=red", "color")):
