@@ -221,9 +221,9 @@ out:
 
 /* After an update inside the write transaction: refuse (409, naming the patched field) a change
  * that leaves the firm with no active admin, who alone can manage users and keys. */
-static int keep_an_admin(struct db *db, int64_t id, const json_t *patch, struct problem *p)
+static int keep_an_admin(struct db *db, const json_t *patch, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id);
+    json_t *binds = json_object();
     int64_t admins = 0;
     int rc = resource_scalar_int(db, SQL_ACTIVE_ADMIN_COUNT, binds, &admins, p);
 
@@ -270,7 +270,7 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
                       json_object_get(record, "name"), "role", json_object_get(record, "role"),
                       "disabled", json_object_get(record, "disabled"), "version",
                       json_object_get(current, "version"), "now", ctx->now);
-    if (resource_exec(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, id, patch, p) != 0)
+    if (resource_exec(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, patch, p) != 0)
         goto fail;
     if ((json_is_true(json_object_get(record, "disabled")) ||
          !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&

@@ -600,16 +600,12 @@ static void bind_filter(const struct filter_spec *f, const char *value, json_t *
             size_t length = comma ? (size_t)(comma - start) : strlen(start);
             char one[24];
 
-            if (length == 0 || length >= sizeof(one) ||
-                json_array_size(ids) >= FILTER_ID_LIST_MAX) {
-                problem_add_field(p, f->name, "must be 1 to %d ids separated by commas",
-                                  FILTER_ID_LIST_MAX);
-                json_decref(ids);
-                return;
+            if (length > 0 && length < sizeof(one)) {
+                memcpy(one, start, length);
+                one[length] = '\0';
             }
-            memcpy(one, start, length);
-            one[length] = '\0';
-            if (parse_positive(one, &id) != 0) {
+            if (length == 0 || length >= sizeof(one) ||
+                json_array_size(ids) >= FILTER_ID_LIST_MAX || parse_positive(one, &id) != 0) {
                 problem_add_field(p, f->name, "must be 1 to %d ids separated by commas",
                                   FILTER_ID_LIST_MAX);
                 json_decref(ids);

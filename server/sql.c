@@ -85,6 +85,14 @@
     "request_id, changes, prev_hash, hash"
 #define KEY_COLUMNS "id, name, scopes, prefix, created_at, last_used_at"
 
+/* The filters of the audit trail list, in both orders. */
+#define AUDIT_FILTERS                                                                              \
+    " AND (:entity IS NULL OR entity = :entity)"                                                   \
+    " AND (:entity_id IS NULL OR entity_id = :entity_id)"                                          \
+    " AND (:actor_type IS NULL OR actor_type = :actor_type)"                                       \
+    " AND (:actor_id IS NULL OR actor_id = :actor_id)"                                             \
+    " AND (:from IS NULL OR at >= :from) AND (:to IS NULL OR at <= :to)"
+
 #define RULE_COLUMNS                                                                               \
     "id, code, kind, description, program, days, mailed_extra_days, opens_days_before, "           \
     "lead_times, enabled, effective_from, effective_to, citation_source, citation_date, "          \
@@ -319,21 +327,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " :actor_label, :action, :entity, :entity_id, :parole_request_id, :request_id, :changes,"
          " :prev_hash, :hash)"},
     [SQL_AUDIT_LIST] = {"audit_list",
-                        "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after"
-                        " AND (:entity IS NULL OR entity = :entity)"
-                        " AND (:entity_id IS NULL OR entity_id = :entity_id)"
-                        " AND (:actor_type IS NULL OR actor_type = :actor_type)"
-                        " AND (:actor_id IS NULL OR actor_id = :actor_id)"
-                        " AND (:from IS NULL OR at >= :from) AND (:to IS NULL OR at <= :to)"
+                        "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after" AUDIT_FILTERS
                         " ORDER BY id LIMIT :limit"},
     [SQL_AUDIT_LIST_DESC] = {"audit_list_desc",
                              "SELECT " AUDIT_COLUMNS " FROM audit_events"
-                             " WHERE (coalesce(:after, 0) = 0 OR id < :after)"
-                             " AND (:entity IS NULL OR entity = :entity)"
-                             " AND (:entity_id IS NULL OR entity_id = :entity_id)"
-                             " AND (:actor_type IS NULL OR actor_type = :actor_type)"
-                             " AND (:actor_id IS NULL OR actor_id = :actor_id)"
-                             " AND (:from IS NULL OR at >= :from) AND (:to IS NULL OR at <= :to)"
+                             " WHERE (coalesce(:after, 0) = 0 OR id < :after)" AUDIT_FILTERS
                              " ORDER BY id DESC LIMIT :limit"},
     [SQL_AUDIT_HISTORY] = {"audit_history",
                            "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after"
@@ -512,9 +510,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "SELECT count(*) FROM parole_requests WHERE id = :id AND CASE :field"
          " WHEN 'assigned_attorney_id' THEN assigned_attorney_id IS :value"
          " WHEN 'assigned_paralegal_id' THEN assigned_paralegal_id IS :value ELSE 0 END"},
-    [SQL_ACTIVE_ADMIN_COUNT] = {"active_admin_count",
-                                "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
-                                " AND :id IS NOT NULL"},
+    [SQL_ACTIVE_ADMIN_COUNT] = {"active_admin_count", "SELECT count(*) FROM users"
+                                                      " WHERE role = 'admin' AND disabled = 0"},
     [SQL_STAGE_COUNTS] = {"stage_counts", "SELECT stage, count(*) FROM (SELECT " STAGE_EXPRESSION
                                           " AS stage FROM parole_requests p) GROUP BY stage"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},

@@ -93,19 +93,17 @@ static json_t *expirations_by_month(const json_t *deadlines, const char *today)
     json_object_foreach(ends, key_of, end)
     {
         const char *kind = strncmp(key_of, "ead_end/", 8) == 0 ? "ead_end" : "parole_end";
-        const char *due = json_string_value(end);
+        struct civil_date due;
         json_t *bucket;
-        size_t b;
 
-        json_array_foreach(months, b, bucket)
-        {
-            if (strncmp(json_string_value(json_object_get(bucket, "month")), due, 7) == 0) {
-                json_object_set_new(
-                    bucket, kind,
-                    json_integer(json_integer_value(json_object_get(bucket, kind)) + 1));
-                break;
-            }
-        }
+        if (dates_parse(json_string_value(end), &due) != 0)
+            continue;
+        /* months from the current one: the bucket's index, when within the twelve */
+        bucket = json_array_get(months,
+                                (size_t)((due.year - first.year) * 12 + (due.month - first.month)));
+        if (bucket != NULL)
+            json_object_set_new(
+                bucket, kind, json_integer(json_integer_value(json_object_get(bucket, kind)) + 1));
     }
     json_decref(ends);
     return months;
