@@ -1,10 +1,10 @@
 // admin: users, API keys (the secret shown once), deadline rules and the audit trail. Only an
 // admin sees these pages; the server refuses everyone else (403) whatever the page shows.
 import { api, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { h, fill, statusLine, link, table, humanize, pager, copyButton } from "./dom.js";
 import { formatDate, formatInstant, localInputToInstant } from "./format.js";
 import { recordForm, resetFormCaches } from "./forms.js";
-import { fieldLabel, columnLabel, entityLabel } from "./labels.js";
+import { columnLabel, entityLabel, queryProblemText } from "./labels.js";
 
 const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"], ["settings", "Settings"]];
 
@@ -58,11 +58,9 @@ async function pagedTable(body, path, headers, toRow, tableId) {
     fill(out, statusLine("loading", "Loading…"));
     const cursor = cursors[cursors.length - 1];
     const r = await api("GET", `${path}${path.includes("?") ? "&" : "?"}limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-    if (!r.ok) { fill(out, statusLine("error", r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(r))); return; }
+    if (!r.ok) { fill(out, statusLine("error", queryProblemText(r))); return; }
     if (r.data.items.length === 0) { fill(out, statusLine("empty", "Nothing here.")); return; }
-    fill(out, table(null, headers, r.data.items.map(toRow), { id: tableId }), h("div", { class: "pager" },
-      h("button", { type: "button", text: "Previous page", disabled: cursors.length <= 1, onclick: () => { cursors.pop(); load(); } }),
-      h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { cursors.push(r.data.next_cursor); load(); } })));
+    fill(out, table(null, headers, r.data.items.map(toRow), { id: tableId }), pager(cursors, r.data.next_cursor, load));
   }
   await load();
   return load;
@@ -113,7 +111,7 @@ async function keys(body) {
     onSaved: (k) => {
       const field = h("input", { id: "new-key", type: "text", readonly: true, value: k.key, "aria-label": "The new API key" });
       fill(slot, h("div", { class: "card secret" }, h("p", { text: "Copy this key now: it is shown only once and cannot be recovered." }), field,
-        h("button", { type: "button", text: "Copy", onclick: async () => { field.select(); try { await navigator.clipboard.writeText(k.key); } catch { document.execCommand("copy"); } } }),
+        copyButton(field, "Copy"),
         h("button", { type: "button", text: "Done", onclick: () => fill(slot) })));
       reload();
     },

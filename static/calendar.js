@@ -1,7 +1,7 @@
 // calendar: a month of deadlines and appointments in the firm's zone, and the user's calendar
 // feed link (an iCalendar URL for Outlook, Google or Apple Calendar).
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, humanize } from "./dom.js";
+import { h, fill, statusLine, link, humanize, copyButton } from "./dom.js";
 import { firmToday, formatInstant, firmLocale, firmZone } from "./format.js";
 import { clientNames } from "./names.js";
 
@@ -67,7 +67,7 @@ export function feedSection() {
     if (!r.ok) { fill(out, statusLine("error", problemText(r))); return; }
     const field = h("input", { id: "feed-url", type: "text", readonly: true, value: new URL(r.data.url, location.origin).href, "aria-label": "Calendar feed link" });
     fill(out, h("label", { for: "feed-url", text: "Your feed link (keep it private: anyone with it sees your calendar)" }), field,
-      h("button", { type: "button", text: "Copy link", onclick: async () => { field.select(); try { await navigator.clipboard.writeText(field.value); } catch { document.execCommand("copy"); } } }));
+      copyButton(field, "Copy link"));
   } });
   const revoke = h("button", { type: "button", text: "Turn my feed off", onclick: async () => {
     const r = await api("DELETE", "/api/v1/me/calendar-feed");

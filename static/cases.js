@@ -1,10 +1,10 @@
 // cases: every parole request with filters (stage, parole type, program, assignee, unguarded,
 // client or sponsor name) and paging. The filters live in the address (#/requests?stage=...) so
 // Today's stage counts can link here and a filtered view can be bookmarked.
-import { api, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize } from "./dom.js";
+import { api } from "./api.js";
+import { h, fill, statusLine, link, table, humanize, pager } from "./dom.js";
 import { fieldCatalogue, assigneeList } from "./forms.js";
-import { choiceLabel, fieldLabel } from "./labels.js";
+import { choiceLabel, queryProblemText } from "./labels.js";
 import { clientNames } from "./names.js";
 
 const STAGES = ["draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "paroled", "expired", "denied", "withdrawn", "closed", "terminated"];
@@ -42,15 +42,13 @@ export async function render(page, [query], ctx) {
     if (cursor) q.set("cursor", cursor);
     fill(results, statusLine("loading", "Loading…"));
     const r = await api("GET", `/api/v1/parole-requests?${q}`);
-    if (!r.ok) { fill(results, statusLine("error", r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(r))); return; }
+    if (!r.ok) { fill(results, statusLine("error", queryProblemText(r))); return; }
     if (r.data.items.length === 0) { fill(results, statusLine("empty", "No parole request matches these filters.")); return; }
     const names = await clientNames(r.data.items.map((p) => p.client_id));
     fill(results, table(null, ["Request", "Client", "Stage", "Type", "Program", "Attorney", "Paralegal"], r.data.items.map((p) => [
       link(`#/requests/${p.id}`, `Request ${p.id}`), h("a", { href: `#/clients/${p.client_id}` }, h("bdi", { text: names.get(p.client_id) || `Client ${p.client_id}` })),
       h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), choiceLabel(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)]), { id: "case-table" }),
-    h("div", { class: "pager" },
-      h("button", { type: "button", text: "Previous page", disabled: cursors.length <= 1, onclick: () => { cursors.pop(); load(); } }),
-      h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { cursors.push(r.data.next_cursor); load(); } })));
+    pager(cursors, r.data.next_cursor, load));
   }
   await load();
 }

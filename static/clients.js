@@ -1,10 +1,10 @@
 // clients: the client list (search in any script, identifier look-up, paging), a client's page
 // (profile and parole requests) and the create/edit forms.
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize, nameText, announce } from "./dom.js";
+import { h, fill, statusLine, link, table, humanize, nameText, announce, pager, replaceError } from "./dom.js";
 import { formatDate } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
-import { fieldLabel, choiceLabel } from "./labels.js";
+import { fieldLabel, choiceLabel, queryProblemText } from "./labels.js";
 import { forgetClientNames, displayName } from "./names.js";
 
 // The list: query state lives in the hash's companion sessionStorage so "back" returns to it.
@@ -36,18 +36,13 @@ export async function renderList(page, params, ctx) {
     if (cursor) query.set("cursor", cursor);
     const r = await api("GET", `/api/v1/clients?${query}`);
     if (!r.ok) {
-      const named = r.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ");
-      fill(results, statusLine("error", named || problemText(r)));
+      fill(results, statusLine("error", queryProblemText(r)));
       return;
     }
     const items = r.data.items;
     if (items.length === 0) { fill(results, statusLine("empty", state.q || state.citizenship ? "No client matches." : "No clients yet.")); return; }
-    const pager = h("div", { class: "pager" },
-      h("button", { type: "button", text: "Previous page", disabled: state.cursors.length <= 1, onclick: () => { state.cursors.pop(); load(); } }),
-      h("span", { class: "muted", text: `Page ${state.cursors.length}` }),
-      h("button", { type: "button", text: "Next page", disabled: !r.data.next_cursor, onclick: () => { state.cursors.push(r.data.next_cursor); load(); } }));
     fill(results, table(null, ["Name", "Other names", "Born in", "Citizenship", "A-number"], items.map((c) => [
-      h("a", { href: `#/clients/${c.id}` }, nameText(displayName(c))), h("bdi", { text: (c.other_names || []).join(", ") }), c.country_of_birth || "", c.citizenship || "", c.a_number || ""]), { id: "client-table" }), pager);
+      h("a", { href: `#/clients/${c.id}` }, nameText(displayName(c))), h("bdi", { text: (c.other_names || []).join(", ") }), c.country_of_birth || "", c.citizenship || "", c.a_number || ""]), { id: "client-table" }), pager(state.cursors, r.data.next_cursor, load));
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); state.q = input.value; state.field = fieldSelect.value; state.citizenship = citizenship.value; state.cursors = [null]; load(); });
   await load();
@@ -120,8 +115,7 @@ export async function renderClient(page, [id], ctx) {
     if (!confirm(`Delete ${displayName(record)}? This cannot be undone.`)) return;
     const d = await api("DELETE", `/api/v1/clients/${id}`, { ifMatch: record.version });
     if (d.ok) { forgetClientNames(); location.hash = "#/clients"; return; }
-    body.querySelector(".delete-error")?.remove();
-    body.prepend(h("p", { class: "state state-error delete-error", role: "alert", text: problemText(d) }));
+    replaceError(body, problemText(d));
   }
   function requestSection() {
     const who = (uid) => (people.find((p) => p.id === uid) || {}).name || (uid ? `User ${uid}` : "—");

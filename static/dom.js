@@ -83,3 +83,26 @@ export function announce(text) {
   region.textContent = "";
   setTimeout(() => { region.textContent = text; }, 50);
 }
+
+// Previous / next page buttons over a stack of list cursors (cursors[0] is null: the first
+// page). load() draws the page whose cursor is on top of the stack.
+export function pager(cursors, nextCursor, load) {
+  return h("div", { class: "pager" },
+    h("button", { type: "button", text: "Previous page", disabled: cursors.length <= 1, onclick: () => { cursors.pop(); load(); } }),
+    h("span", { class: "muted", text: `Page ${cursors.length}` }),
+    h("button", { type: "button", text: "Next page", disabled: !nextCursor, onclick: () => { cursors.push(nextCursor); load(); } }));
+}
+
+// A button copying the value of a (read-only) input, selecting it too.
+export function copyButton(field, text) {
+  return h("button", { type: "button", text, onclick: async () => {
+    field.select();
+    try { await navigator.clipboard.writeText(field.value); } catch { document.execCommand("copy"); }
+  } });
+}
+
+// Show one error line at the top of container, replacing the one shown before.
+export function replaceError(container, text) {
+  container.querySelector(".replaceable-error")?.remove();
+  container.prepend(h("p", { class: "state state-error replaceable-error", role: "alert", text }));
+}

@@ -1,6 +1,7 @@
 // labels: how field names and codes read to a paralegal. A name not listed here is shown
 // humanised ("receipt_notice_on" -> "Receipt notice on").
 import { humanize } from "./dom.js";
+import { problemText } from "./api.js";
 
 const FIELD_LABELS = {
   family_name: "Family name", given_name: "Given name(s)", other_names: "Other names (one per line)",
@@ -47,3 +48,8 @@ export function entityLabel(entity) { return ENTITY_LABELS[entity] || humanize(e
 // A short label for a table header (the form label without its hint in parentheses).
 export function columnLabel(name) { return fieldLabel(name).replace(/ \(.*\)$/, ""); }
 export function choiceLabel(value) { return CHOICE_LABELS[value] || humanize(value); }
+
+// What a failed list read says: each bad query parameter by its label, else the problem's text.
+export function queryProblemText(result) {
+  return result.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(result);
+}

@@ -2,7 +2,7 @@
 // events, a section per kind of event with forms to add and edit, its deadlines with the rule
 // and citation behind each date, and its history (audit events).
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize, announce } from "./dom.js";
+import { h, fill, statusLine, link, table, humanize, announce, replaceError } from "./dom.js";
 import { formatDate, formatInstant, formatCents } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
 import { fieldLabel, columnLabel, choiceLabel, entityLabel } from "./labels.js";
@@ -92,8 +92,7 @@ export async function render(page, [id], ctx) {
     if (!confirm("Delete this parole request? Only a request with no events can be deleted.")) return;
     const d = await api("DELETE", base, { ifMatch: request.version });
     if (d.ok) { location.hash = `#/clients/${request.client_id}`; return; }
-    details.querySelector(".delete-error")?.remove();
-    details.prepend(h("p", { class: "state state-error delete-error", role: "alert", text: problemText(d) }));
+    replaceError(details, problemText(d));
   }
   drawHeader();
   showDetails();
