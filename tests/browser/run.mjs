@@ -25,13 +25,18 @@ function watch(page) {
   page.on("dialog", (d) => { if (d.type() === "alert") shared.alerted = true; d.accept(); });
 }
 
-// A signed-in page in a fresh browser context (its own cookies).
-async function signedInPage(user, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+// The sign-in page in a fresh browser context (its own cookies), watched, on the server at base.
+async function openPage(viewport = { width: 1280, height: 900 }, base = server.base, contextOptions = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
   const page = await context.newPage();
   watch(page);
   shared.current = page;
-  await page.goto(server.base + "/");
+  await page.goto(base + "/");
+  return page;
+}
+
+async function signedInPage(user, viewport) {
+  const page = await openPage(viewport);
   await signIn(page, user);
   return page;
 }
@@ -78,11 +83,7 @@ async function gotoHash(page, hash) {
 // --- the tests --------------------------------------------------------------------------------
 
 test("a paralegal signs in with the keyboard alone and lands on Today", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  watch(page);
-  shared.current = page;
-  await page.goto(server.base + "/");
+  const page = await openPage();
   await page.locator("#email").waitFor();
   assert(await page.evaluate(() => document.activeElement.id) === "email", "the e-mail field has focus");
   assert(await page.locator("#nav").isHidden() && await page.locator("#sign-out").isHidden(), "no navigation or sign-out before sign-in");
@@ -396,12 +397,7 @@ test("an expired session asks for sign-in and returns to the page with the typed
 });
 
 test("an admin sets up the authenticator, then creates an API key that is shown once", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  watch(page);
-  shared.current = page;
-  await page.goto(server.base + "/");
-  await signIn(page, ADMIN);
+  const page = await signedInPage(ADMIN);
   await page.click("#totp-begin");
   const secret = await page.locator("#totp-secret").innerText();
   await page.fill("#totp-code", totp(secret));
@@ -491,11 +487,7 @@ test("dates follow the firm's locale and zone, not the browser's", async () => {
   const other = await startServer(["--locale", "en-GB", "--timezone", "Asia/Kabul"]);
   try {
     addUser(other, RAE);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "America/Los_Angeles" });
-    const page = await context.newPage();
-    watch(page);
-    shared.current = page;
-    await page.goto(other.base + "/");
+    const page = await openPage(undefined, other.base, { locale: "en-US", timezoneId: "America/Los_Angeles" });
     await signIn(page, RAE);
     const kabulToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Kabul" }).format(new Date());
     const [y, m, d] = kabulToday.split("-").map(Number);

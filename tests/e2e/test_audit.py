@@ -33,6 +33,20 @@ class AuditCase(ApiTestCase):
     def all_events(self, query=""):
         return self.list_all("/api/v1/audit-events" + query)
 
+    def page_ids(self, query, pages, per_page):
+        """The event ids of the first `pages` pages of /audit-events?query, following the
+        cursor; each page must be full."""
+        ids, cursor = [], None
+        for _ in range(pages):
+            url = "/api/v1/audit-events?" + query + (
+                "&cursor=" + urllib.parse.quote(cursor, safe="") if cursor else "")
+            r = self.get(url)
+            self.assertStatus(r, 200)
+            self.assertEqual(len(r.json["items"]), per_page)
+            ids += [e["id"] for e in r.json["items"]]
+            cursor = r.json["next_cursor"]
+        return ids
+
     def mark(self):
         events = self.all_events()
         return events[-1]["id"] if events else 0
@@ -363,28 +377,12 @@ class Trail(AuditCase):
         self.assertIn(everything[-1]["id"], [e["id"] for e in items])
         self.assertTrue(all(e["at"] >= first_at for e in items))
         # Paging.
-        ids, cursor = [], None
-        for _ in range(4):
-            url = "/api/v1/audit-events?limit=1" + (
-                "&cursor=" + urllib.parse.quote(cursor, safe="") if cursor else "")
-            r = self.get(url)
-            self.assertStatus(r, 200)
-            self.assertEqual(len(r.json["items"]), 1)
-            ids.append(r.json["items"][0]["id"])
-            cursor = r.json["next_cursor"]
-        self.assertEqual(ids, [e["id"] for e in everything[:4]])
+        self.assertEqual(self.page_ids("limit=1", 4, per_page=1), [e["id"] for e in everything[:4]])
         # Newest first: the same events in reverse, page by page, with the filters applied.
         newest = self.all_events("?order=desc")
         self.assertEqual([e["id"] for e in newest], [e["id"] for e in reversed(everything)])
-        ids, cursor = [], None
-        for _ in range(3):
-            url = "/api/v1/audit-events?order=desc&limit=2" + (
-                "&cursor=" + urllib.parse.quote(cursor, safe="") if cursor else "")
-            r = self.get(url)
-            self.assertStatus(r, 200)
-            ids += [e["id"] for e in r.json["items"]]
-            cursor = r.json["next_cursor"]
-        self.assertEqual(ids, [e["id"] for e in newest[:6]])
+        self.assertEqual(self.page_ids("order=desc&limit=2", 3, per_page=2),
+                         [e["id"] for e in newest[:6]])
         mine = self.all_events("?order=desc&entity=clients&entity_id=%d" % cl["id"])
         self.assertEqual([e["action"] for e in mine], ["update", "create"])
         self.assertEqual(self.all_events("?order=asc"), everything)
