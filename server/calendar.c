@@ -1,6 +1,7 @@
 /* calendar: feed tokens and RFC 5545 rendering. */
 #include "calendar.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,76 +10,27 @@
 #include "auth.h"
 #include "crypto.h"
 #include "deadlines.h"
+#include "ical.h"
 #include "resource.h"
 
-/* A growing text buffer. */
-struct text {
-    char *data;
-    size_t len, cap;
-    int failed;
-};
-
-static void text_add(struct text *t, const char *s, size_t n)
+/* A new string formatted like printf (caller frees), or NULL when out of memory: event texts
+ * are built at their full length, never cut in a fixed buffer (where a cut could fall inside a
+ * character). */
+static char *format_text(const char *format, ...)
 {
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 4096;
-        char *grown;
+    va_list args;
+    int length;
+    char *out;
 
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        grown = realloc(t->data, cap);
-        if (grown == NULL) {
-            t->failed = 1;
-            return;
-        }
-        t->data = grown;
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-}
-
-/* Add one content line: escaped value when `escape`, folded at 75 octets (never inside a UTF-8
- * character), ended by CRLF. */
-static void add_line(struct text *t, const char *name, const char *value, int escape)
-{
-    char line[4096];
-    size_t n = (size_t)snprintf(line, sizeof(line), "%s:", name), octets = 0;
-
-    for (const char *c = value; *c && n + 4 < sizeof(line); c++) {
-        if (escape && (*c == '\\' || *c == ';' || *c == ',')) {
-            line[n++] = '\\';
-            line[n++] = *c;
-        } else if (escape && *c == '\n') {
-            line[n++] = '\\';
-            line[n++] = 'n';
-        } else if ((unsigned char)*c >= 0x20 || *c == '\t') {
-            line[n++] = *c;
-        }
-    }
-    line[n] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        size_t width = 1;
-        unsigned char b = (unsigned char)line[i];
-
-        if (b >= 0xF0)
-            width = 4;
-        else if (b >= 0xE0)
-            width = 3;
-        else if (b >= 0xC0)
-            width = 2;
-        if (octets + width > 75) {
-            text_add(t, "\r\n ", 3); /* a fold: the space counts on the next line */
-            octets = 1;
-        }
-        text_add(t, line + i, width);
-        octets += width;
-        i += width - 1;
-    }
-    text_add(t, "\r\n", 2);
+    va_start(args, format);
+    length = vsnprintf(NULL, 0, format, args);
+    va_end(args);
+    if (length < 0 || (out = malloc((size_t)length + 1)) == NULL)
+        return NULL;
+    va_start(args, format);
+    vsnprintf(out, (size_t)length + 1, format, args);
+    va_end(args);
+    return out;
 }
 
 /* "YYYY-MM-DD" -> "YYYYMMDD"; "YYYY-MM-DDTHH:MM:SSZ" -> "YYYYMMDDTHHMMSSZ". */
@@ -113,7 +65,7 @@ static void offset_text(long offset, char out[8])
 
 /* One STANDARD/DAYLIGHT component: the zone's rules from `onset` (local time before it, in the
  * offset `from`) on. */
-static void add_observance(struct text *t, time_t onset, long from)
+static void add_observance(struct ical_text *t, time_t onset, long from)
 {
     struct tm after, wall;
     char start[20], from_text[8], to_text[8];
@@ -124,24 +76,24 @@ static void add_observance(struct text *t, time_t onset, long from)
     strftime(start, sizeof(start), "%Y%m%dT%H%M%S", &wall);
     offset_text(from, from_text);
     offset_text(after.tm_gmtoff, to_text);
-    add_line(t, "BEGIN", after.tm_isdst > 0 ? "DAYLIGHT" : "STANDARD", 0);
-    add_line(t, "DTSTART", start, 0);
-    add_line(t, "TZOFFSETFROM", from_text, 0);
-    add_line(t, "TZOFFSETTO", to_text, 0);
-    add_line(t, "TZNAME", after.tm_zone, 1);
-    add_line(t, "END", after.tm_isdst > 0 ? "DAYLIGHT" : "STANDARD", 0);
+    ical_add_line(t, "BEGIN", after.tm_isdst > 0 ? "DAYLIGHT" : "STANDARD", 0);
+    ical_add_line(t, "DTSTART", start, 0);
+    ical_add_line(t, "TZOFFSETFROM", from_text, 0);
+    ical_add_line(t, "TZOFFSETTO", to_text, 0);
+    ical_add_line(t, "TZNAME", after.tm_zone, 1);
+    ical_add_line(t, "END", after.tm_isdst > 0 ? "DAYLIGHT" : "STANDARD", 0);
 }
 
 /* A VTIMEZONE for the firm's zone covering [first, last] (epoch seconds): its offset at the
  * start, then every change of offset found day by day and pinned to the second. */
-static void add_vtimezone(struct text *t, const char *zone, time_t first, time_t last)
+static void add_vtimezone(struct ical_text *t, const char *zone, time_t first, time_t last)
 {
     time_t day, start = first - 86400 * 366;
     struct tm probe;
     long offset;
 
-    add_line(t, "BEGIN", "VTIMEZONE", 0);
-    add_line(t, "TZID", zone, 1);
+    ical_add_line(t, "BEGIN", "VTIMEZONE", 0);
+    ical_add_line(t, "TZID", zone, 1);
     localtime_r(&start, &probe);
     offset = probe.tm_gmtoff;
     add_observance(t, start, offset);
@@ -164,23 +116,23 @@ static void add_vtimezone(struct text *t, const char *zone, time_t first, time_t
         localtime_r(&high, &probe);
         offset = probe.tm_gmtoff;
     }
-    add_line(t, "END", "VTIMEZONE", 0);
+    ical_add_line(t, "END", "VTIMEZONE", 0);
 }
 
 char *calendar_render(const json_t *deadlines, const char *now_utc)
 {
-    struct text t = {0};
+    struct ical_text t = {0};
     json_t *d;
     size_t i;
     char stamp[32];
 
     compact(now_utc, stamp, sizeof(stamp));
-    add_line(&t, "BEGIN", "VCALENDAR", 0);
-    add_line(&t, "VERSION", "2.0", 0);
-    add_line(&t, "PRODID", "-//paroletrack//deadlines//EN", 0);
-    add_line(&t, "CALSCALE", "GREGORIAN", 0);
-    add_line(&t, "METHOD", "PUBLISH", 0);
-    add_line(&t, "X-WR-CALNAME", "paroletrack deadlines", 1);
+    ical_add_line(&t, "BEGIN", "VCALENDAR", 0);
+    ical_add_line(&t, "VERSION", "2.0", 0);
+    ical_add_line(&t, "PRODID", "-//paroletrack//deadlines//EN", 0);
+    ical_add_line(&t, "CALSCALE", "GREGORIAN", 0);
+    ical_add_line(&t, "METHOD", "PUBLISH", 0);
+    ical_add_line(&t, "X-WR-CALNAME", "paroletrack deadlines", 1);
     {
         /* Appointments are written in the firm's zone (a named IANA zone): describe it. */
         int64_t first = 0, last = 0, epoch;
@@ -203,25 +155,25 @@ char *calendar_render(const json_t *deadlines, const char *now_utc)
     {
         const json_t *rule = json_object_get(d, "rule");
         const char *due_at = json_string_value(json_object_get(d, "due_at"));
-        char uid[160], summary[256], description[1024], start[32], end[32], utc[TIMESTAMP_LEN];
+        char uid[160], *summary, *description, start[32], end[32], utc[TIMESTAMP_LEN];
 
         if (strcmp(json_string_value(json_object_get(d, "status")), "met") == 0)
             continue;
         snprintf(uid, sizeof(uid), "%s@paroletrack", json_string_value(json_object_get(d, "id")));
-        snprintf(summary, sizeof(summary), "PR-%lld: %s",
-                 (long long)json_integer_value(json_object_get(d, "parole_request_id")),
-                 json_string_value(json_object_get(d, "title")));
-        snprintf(description, sizeof(description),
-                 "Parole request PR-%lld\nDeadline: %s (%s)\nRule: %s\nSource: %s, %s",
-                 (long long)json_integer_value(json_object_get(d, "parole_request_id")),
-                 json_string_value(json_object_get(d, "kind")),
-                 json_string_value(json_object_get(d, "status")),
-                 json_string_value(json_object_get(rule, "code")),
-                 json_string_value(json_object_get(rule, "citation_source")),
-                 json_string_value(json_object_get(rule, "citation_date")));
-        add_line(&t, "BEGIN", "VEVENT", 0);
-        add_line(&t, "UID", uid, 0);
-        add_line(&t, "DTSTAMP", stamp, 0);
+        summary = format_text(
+            "PR-%lld: %s", (long long)json_integer_value(json_object_get(d, "parole_request_id")),
+            json_string_value(json_object_get(d, "title")));
+        description =
+            format_text("Parole request PR-%lld\nDeadline: %s (%s)\nRule: %s\nSource: %s, %s",
+                        (long long)json_integer_value(json_object_get(d, "parole_request_id")),
+                        json_string_value(json_object_get(d, "kind")),
+                        json_string_value(json_object_get(d, "status")),
+                        json_string_value(json_object_get(rule, "code")),
+                        json_string_value(json_object_get(rule, "citation_source")),
+                        json_string_value(json_object_get(rule, "citation_date")));
+        ical_add_line(&t, "BEGIN", "VEVENT", 0);
+        ical_add_line(&t, "UID", uid, 0);
+        ical_add_line(&t, "DTSTAMP", stamp, 0);
         if (due_at != NULL && dates_parse_timestamp(due_at, utc, NULL) == 0) {
             int64_t epoch = 0;
 
@@ -232,16 +184,16 @@ char *calendar_render(const json_t *deadlines, const char *now_utc)
 
                 snprintf(property, sizeof(property), "DTSTART;TZID=%s", dates_timezone_name());
                 local_of((time_t)epoch, start);
-                add_line(&t, property, start, 0);
+                ical_add_line(&t, property, start, 0);
                 snprintf(property, sizeof(property), "DTEND;TZID=%s", dates_timezone_name());
                 local_of((time_t)(epoch + 3600), end); /* an hour by default */
-                add_line(&t, property, end, 0);
+                ical_add_line(&t, property, end, 0);
             } else {
                 compact(utc, start, sizeof(start));
                 dates_format_utc((time_t)(epoch + 3600), utc); /* an hour by default */
                 compact(utc, end, sizeof(end));
-                add_line(&t, "DTSTART", start, 0);
-                add_line(&t, "DTEND", end, 0);
+                ical_add_line(&t, "DTSTART", start, 0);
+                ical_add_line(&t, "DTEND", end, 0);
             }
         } else {
             struct civil_date day;
@@ -251,16 +203,20 @@ char *calendar_render(const json_t *deadlines, const char *now_utc)
             compact(json_string_value(json_object_get(d, "due_on")), start, sizeof(start));
             dates_format(dates_add_days(day, 1), next);
             compact(next, end, sizeof(end));
-            add_line(&t, "DTSTART;VALUE=DATE", start, 0);
-            add_line(&t, "DTEND;VALUE=DATE", end, 0);
+            ical_add_line(&t, "DTSTART;VALUE=DATE", start, 0);
+            ical_add_line(&t, "DTEND;VALUE=DATE", end, 0);
         }
-        add_line(&t, "SUMMARY", summary, 1);
-        add_line(&t, "DESCRIPTION", description, 1);
-        add_line(&t, "CATEGORIES", json_string_value(json_object_get(d, "kind")), 1);
-        add_line(&t, "TRANSP", "TRANSPARENT", 0);
-        add_line(&t, "END", "VEVENT", 0);
+        if (summary == NULL || description == NULL)
+            t.failed = 1;
+        ical_add_line(&t, "SUMMARY", summary ? summary : "", 1);
+        ical_add_line(&t, "DESCRIPTION", description ? description : "", 1);
+        free(summary);
+        free(description);
+        ical_add_line(&t, "CATEGORIES", json_string_value(json_object_get(d, "kind")), 1);
+        ical_add_line(&t, "TRANSP", "TRANSPARENT", 0);
+        ical_add_line(&t, "END", "VEVENT", 0);
     }
-    add_line(&t, "END", "VCALENDAR", 0);
+    ical_add_line(&t, "END", "VCALENDAR", 0);
     if (t.failed) {
         free(t.data);
         return NULL;

@@ -116,3 +116,31 @@ class CalendarFeed(ApiTestCase):
         self.assertEqual(self.fetch(r.json["url"])[0], 200)
         self.assertStatus(self.patch("/api/v1/users/%d" % other.user["id"], {"disabled": True}), 200)
         self.assertEqual(self.fetch(r.json["url"])[0], 401)
+
+    def test_long_multibyte_rule_text_never_breaks_the_feed(self):
+        """The attack: an admin-editable rule text of 4-byte characters long enough to be cut by
+        a fixed buffer. A cut inside a character made the folder emit a NUL and an uninitialised
+        byte, which ended everyone's feed there. Every cut position is tried."""
+        url = self.create_feed()
+        items = self.get("/api/v1/parole-requests/%d/deadlines" % self.pr["id"]).json["items"]
+        code = [d for d in items if d["kind"] == "rfe_response"][0]["rule"]["code"]
+        rule = [r for r in self.list_all("/api/v1/deadline-rules") if r["code"] == code][0]
+        original = rule["citation_source"]
+        self.addCleanup(lambda: self.assertStatus(self.patch(
+            "/api/v1/deadline-rules/%d" % rule["id"], {"citation_source": original}), 200))
+        for shift in range(4):
+            source = "x" * shift + "\U0001F642" * (499 - shift) + "é"
+            self.assertStatus(self.patch("/api/v1/deadline-rules/%d" % rule["id"],
+                                         {"citation_source": source}), 200)
+            status, _, body = self.fetch(url)
+            self.assertEqual(status, 200)
+            self.assertNotIn(b"\x00", body)
+            body.decode("utf-8")  # raises on a split or stray byte
+            self.assertTrue(body.endswith(b"END:VCALENDAR\r\n"), body[-80:])
+            for line in body.split(b"\r\n"):
+                self.assertLessEqual(len(line), 75, line)
+                line.decode("utf-8")  # each physical line whole: no character split by a fold
+            cal = icalendar.Calendar.from_ical(body)
+            rfe_uid = "rfes/%d/rfe_response@paroletrack" % self.rfe["id"]
+            rfe = [e for e in cal.walk("VEVENT") if str(e["UID"]) == rfe_uid][0]
+            self.assertIn(source, str(rfe["DESCRIPTION"]))  # kept whole, not cut
