@@ -257,6 +257,8 @@ int cli_remind(const struct cli_options *o)
         .dry_run = o->dry_run,
         .smtp_url = o->smtp_url,
         .smtp_from = o->smtp_from,
+        .smtp_insecure = o->smtp_insecure,
+        .smtp_ca_file = o->smtp_ca_file,
         .firm_email = o->firm_email,
         .webhook_url = o->webhook_url,
         .webhook_secret = o->webhook_secret,
@@ -266,9 +268,11 @@ int cli_remind(const struct cli_options *o)
     int rc;
 
     if (o->db == NULL) {
-        fprintf(stderr, "usage: paroletrack remind --db FILE [--as-of YYYY-MM-DD] [--dry-run] "
-                        "[--smtp-url URL --smtp-from ADDRESS] [--firm-email ADDRESS] "
-                        "[--webhook-url URL --webhook-secret whsec_...] [--base-url URL]\n");
+        fprintf(stderr,
+                "usage: paroletrack remind --db FILE [--as-of YYYY-MM-DD] [--dry-run] "
+                "[--smtp-url URL --smtp-from ADDRESS [--smtp-ca-file PEM] [--smtp-insecure]] "
+                "[--firm-email ADDRESS] "
+                "[--webhook-url URL --webhook-secret whsec_...] [--base-url URL]\n");
         return 2;
     }
     if (notify_init() != 0) {

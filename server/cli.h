@@ -21,6 +21,8 @@ struct cli_options {
     unsigned per_ip_connections;
     int migrate_to;
     int secure_cookies;
+    int smtp_insecure;        /* remind: allow plain smtp:// without TLS */
+    const char *smtp_ca_file; /* remind: PEM bundle for the SMTP server */
     int generate_password;
     int help;
 };

@@ -69,7 +69,10 @@ static void usage(FILE *out)
             "  --scopes read[,write] api-key add\n"
             "  --generate-password  user add / reset-password: generate and print one\n"
             "  remind: --as-of YYYY-MM-DD (default today), --dry-run, --smtp-url URL\n"
-            "          (env PAROLETRACK_SMTP_URL) --smtp-from ADDRESS (PAROLETRACK_SMTP_FROM),\n"
+            "          (env PAROLETRACK_SMTP_URL; smtps:// or smtp:// with STARTTLS, which is\n"
+            "          required), --smtp-from ADDRESS (PAROLETRACK_SMTP_FROM), --smtp-ca-file PEM\n"
+            "          (PAROLETRACK_SMTP_CA_FILE), --smtp-insecure (PAROLETRACK_SMTP_INSECURE=1:\n"
+            "          plain smtp:// without TLS, never with a password in the URL),\n"
             "          --firm-email ADDRESS (PAROLETRACK_FIRM_EMAIL), --webhook-url URL\n"
             "          (PAROLETRACK_WEBHOOK_URL) --webhook-secret whsec_... \n"
             "          (PAROLETRACK_WEBHOOK_SECRET), --base-url URL (PAROLETRACK_BASE_URL)\n"
@@ -91,6 +94,10 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         }
         if (strcmp(arg, "--secure-cookies") == 0) {
             o->secure_cookies = 1;
+            continue;
+        }
+        if (strcmp(arg, "--smtp-insecure") == 0) {
+            o->smtp_insecure = 1;
             continue;
         }
         if (strcmp(arg, "--generate-password") == 0) {
@@ -147,6 +154,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->smtp_url = value;
         } else if (strcmp(name, "--smtp-from") == 0) {
             o->smtp_from = value;
+        } else if (strcmp(name, "--smtp-ca-file") == 0) {
+            o->smtp_ca_file = value;
         } else if (strcmp(name, "--firm-email") == 0) {
             o->firm_email = value;
         } else if (strcmp(name, "--webhook-url") == 0) {
@@ -190,6 +199,9 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     o->db = getenv("PAROLETRACK_DB");
     o->smtp_url = getenv("PAROLETRACK_SMTP_URL");
     o->smtp_from = getenv("PAROLETRACK_SMTP_FROM");
+    o->smtp_ca_file = getenv("PAROLETRACK_SMTP_CA_FILE");
+    o->smtp_insecure = getenv("PAROLETRACK_SMTP_INSECURE") != NULL &&
+                       strcmp(getenv("PAROLETRACK_SMTP_INSECURE"), "1") == 0;
     o->firm_email = getenv("PAROLETRACK_FIRM_EMAIL");
     o->webhook_url = getenv("PAROLETRACK_WEBHOOK_URL");
     o->webhook_secret = getenv("PAROLETRACK_WEBHOOK_SECRET");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crypto.h"
 
@@ -37,9 +38,36 @@ static size_t discard(char *data, size_t size, size_t count, void *userdata)
     return size * count;
 }
 
-int notify_email(const char *url, const char *from, const char *to, const char *subject,
+/* True when the URL starts with the scheme (compared without case). */
+static int has_scheme(const char *url, const char *scheme)
+{
+    return strncasecmp(url, scheme, strlen(scheme)) == 0;
+}
+
+int notify_smtp_check(const struct notify_smtp *smtp, char *why, size_t why_size)
+{
+    const char *authority, *at, *end;
+
+    if (!has_scheme(smtp->url, "smtp://") && !has_scheme(smtp->url, "smtps://")) {
+        snprintf(why, why_size, "--smtp-url must start with smtps:// or smtp://");
+        return -1;
+    }
+    authority = strstr(smtp->url, "://") + 3;
+    end = authority + strcspn(authority, "/?#");
+    at = memchr(authority, '@', (size_t)(end - authority));
+    if (smtp->insecure && has_scheme(smtp->url, "smtp://") && at != NULL) {
+        snprintf(why, why_size,
+                 "--smtp-insecure with a user name or password in --smtp-url would send them in "
+                 "the clear: use smtps:// or drop --smtp-insecure (STARTTLS)");
+        return -1;
+    }
+    return 0;
+}
+
+int notify_email(const struct notify_smtp *smtp, const char *to, const char *subject,
                  const char *body, char *error, size_t error_size)
 {
+    const char *from = smtp->from;
     CURL *curl = curl_easy_init();
     struct curl_slist *recipients = NULL;
     struct upload upload = {0};
@@ -81,7 +109,13 @@ int notify_email(const char *url, const char *from, const char *to, const char *
     upload.data = message;
     upload.len = strlen(message);
     recipients = curl_slist_append(NULL, to);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_URL, smtp->url);
+    /* TLS for the whole session (STARTTLS on smtp://, refused when the server offers none)
+     * before AUTH or any message; certificates are verified (libcurl's default, kept). */
+    if (!smtp->insecure)
+        curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+    if (smtp->ca_file != NULL)
+        curl_easy_setopt(curl, CURLOPT_CAINFO, smtp->ca_file);
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
     curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);

@@ -11,9 +11,25 @@
 /* Initialise libcurl once per process. Returns 0 or -1. */
 int notify_init(void);
 
-/* Send a plain-text UTF-8 e-mail through the SMTP server at url ("smtp://host:port"; smtps://
- * for TLS). Returns 0, or -1 with a short reason (no message content) in error. */
-int notify_email(const char *url, const char *from, const char *to, const char *subject,
+/* How e-mail leaves: the SMTP server and the transport's security. */
+struct notify_smtp {
+    const char *url;     /* "smtps://host:port" (TLS from the start) or "smtp://host:port"
+                          * (STARTTLS required unless insecure); may carry user:password@ */
+    const char *from;    /* the envelope and header sender */
+    int insecure;        /* --smtp-insecure: plain smtp:// without TLS allowed (no credentials) */
+    const char *ca_file; /* PEM bundle to verify the server with; NULL: the system's */
+};
+
+/* Check an SMTP configuration before anything is sent: the URL is smtp:// or smtps://, and a
+ * password is never allowed where it could travel in the clear (smtp:// with insecure). Returns
+ * 0, or -1 with the reason (naming the option) in why. */
+int notify_smtp_check(const struct notify_smtp *smtp, char *why, size_t why_size);
+
+/* Send a plain-text UTF-8 e-mail through smtp. TLS is required (smtps://, or STARTTLS on smtp://,
+ * the server's certificate verified) unless smtp->insecure; a server that offers no STARTTLS is a
+ * failure before any credential or message is sent. Returns 0, or -1 with a short reason (no
+ * message content) in error. */
+int notify_email(const struct notify_smtp *smtp, const char *to, const char *subject,
                  const char *body, char *error, size_t error_size);
 
 /* POST body (JSON) to url with the Standard Webhooks headers for message id msg_id at the Unix

@@ -248,7 +248,11 @@ int remind_run(struct db *db, const struct remind_config *config)
     struct reminder *list = NULL;
     size_t count = 0, i;
     int failures = 0, code = 1;
-    char now[TIMESTAMP_LEN];
+    char now[TIMESTAMP_LEN], why[256];
+    const struct notify_smtp smtp = {.url = config->smtp_url,
+                                     .from = config->smtp_from,
+                                     .insecure = config->smtp_insecure,
+                                     .ca_file = config->smtp_ca_file};
 
     problem_init(&p);
     resource_context_init(&ctx);
@@ -270,6 +274,11 @@ int remind_run(struct db *db, const struct remind_config *config)
     }
     if (config->smtp_url != NULL && config->smtp_from == NULL) {
         fprintf(stderr, "paroletrack: e-mail needs --smtp-from\n");
+        code = 2;
+        goto out;
+    }
+    if (config->smtp_url != NULL && notify_smtp_check(&smtp, why, sizeof(why)) != 0) {
+        fprintf(stderr, "paroletrack: %s\n", why);
         code = 2;
         goto out;
     }
@@ -367,8 +376,7 @@ int remind_run(struct db *db, const struct remind_config *config)
                 if (config->dry_run) {
                     printf("(dry run) would e-mail %zu reminder(s) to %s\n", n, to);
                 } else {
-                    int rc = notify_email(config->smtp_url, config->smtp_from, to, subject, text,
-                                          error, sizeof(error));
+                    int rc = notify_email(&smtp, to, subject, text, error, sizeof(error));
 
                     if (rc != 0) {
                         failures++;

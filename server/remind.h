@@ -14,6 +14,8 @@ struct remind_config {
     int dry_run;          /* print what would go out; send and record nothing */
     const char *smtp_url; /* NULL: no e-mail */
     const char *smtp_from;
+    int smtp_insecure;          /* allow plain smtp:// without TLS (--smtp-insecure) */
+    const char *smtp_ca_file;   /* PEM bundle for the SMTP server's certificate, or NULL */
     const char *firm_email;     /* recipient when a request has no one assigned */
     const char *webhook_url;    /* NULL: no webhook */
     const char *webhook_secret; /* "whsec_<base64>" */

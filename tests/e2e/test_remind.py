@@ -22,6 +22,8 @@ import os
 import random
 import re
 import signal
+import socket
+import ssl
 import sqlite3
 import subprocess
 import threading
@@ -64,6 +66,8 @@ class _Channel(smtpd.SMTPChannel):
     def found_terminator(self):
         if self.smtp_state == self.DATA:
             self.raw_data = b"".join(self.received_lines)
+        else:
+            self.smtp_server.commands.append(b"".join(self.received_lines))
         super().found_terminator()
 
     def handle_error(self):
@@ -78,6 +82,7 @@ class SmtpSink(smtpd.SMTPServer):
     def __init__(self, port=0):
         self._map = {}
         self.messages = []  # dicts: rcpttos, mailfrom, data (bytes), raw (bytes), msg
+        self.commands = []  # every command line received outside DATA (bytes)
         self.lock = threading.Lock()
         self.hold_on = None  # block while handling the n-th message (1-based)
         self.reject = set()  # recipients whose message is refused with a 554
@@ -126,6 +131,85 @@ class SmtpSink(smtpd.SMTPServer):
         self.release.set()
         self._thread.join(5)
         asyncore.close_all(map=self._map)
+
+
+class StartTlsSink:
+    """A real SMTP server on 127.0.0.1 that offers STARTTLS (with a certificate for 127.0.0.1
+    made by openssl) and takes messages only once TLS is up; records each message and whether
+    it arrived under TLS."""
+
+    def __init__(self, directory):
+        self.cert = os.path.join(directory, "smtp-cert.pem")
+        key = os.path.join(directory, "smtp-key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                        "-out", self.cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(self.cert, key)
+        self.messages = []  # dicts: tls (bool), rcpt, data (bytes)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.listener.settimeout(0.2)
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            try:
+                self._session(conn)
+            except (OSError, ssl.SSLError):
+                pass
+            finally:
+                conn.close()
+
+    def _session(self, conn):
+        conn.settimeout(10)
+        stream, tls, rcpt = conn.makefile("rb"), False, []
+        conn.sendall(b"220 127.0.0.1 test ESMTP\r\n")
+        while True:
+            line = stream.readline()
+            if not line:
+                return
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                conn.sendall(b"250-127.0.0.1\r\n250 OK\r\n" if tls else
+                             b"250-127.0.0.1\r\n250 STARTTLS\r\n")
+            elif line.upper().startswith(b"STARTTLS"):
+                conn.sendall(b"220 go ahead\r\n")
+                conn = self.context.wrap_socket(conn, server_side=True)
+                stream, tls = conn.makefile("rb"), True
+            elif verb == b"MAIL":
+                conn.sendall(b"250 OK\r\n" if tls else b"530 STARTTLS first\r\n")
+            elif verb == b"RCPT":
+                rcpt.append(line[8:].strip(b"<>\r\n").decode())
+                conn.sendall(b"250 OK\r\n")
+            elif verb == b"DATA":
+                conn.sendall(b"354 go\r\n")
+                data = b""
+                while not data.endswith(b"\r\n.\r\n"):
+                    chunk = stream.readline()
+                    if not chunk:
+                        return
+                    data += chunk
+                self.messages.append({"tls": tls, "rcpt": rcpt, "data": data})
+                rcpt = []
+                conn.sendall(b"250 queued\r\n")
+            elif verb == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 OK\r\n")
+
+    def stop(self):
+        self._stop = True
+        self._thread.join(5)
+        self.listener.close()
 
 
 def sign(secret, msg_id, timestamp, body):
@@ -311,13 +395,17 @@ class RemindCase(ApiTestCase):
 
     # ---- the job -----------------------------------------------------------------------------
 
-    def args(self, as_of, smtp=True, webhook=True, firm=True, dry_run=False, extra=()):
+    def args(self, as_of, smtp=True, webhook=True, firm=True, dry_run=False, extra=(),
+             smtp_url=None, smtp_flags=("--smtp-insecure",)):
         a = [BIN, "remind", "--db", self.server.db, "--timezone", FIRM_TZ, "--base-url",
              DASHBOARD]
         if as_of is not None:
             a += ["--as-of", as_of]
         if smtp:
-            a += ["--smtp-url", "smtp://127.0.0.1:%d" % self.smtp_port, "--smtp-from", SENDER]
+            # The plain loopback sink has no TLS: the tests that are not about the transport
+            # say so explicitly, as an operator would have to.
+            a += ["--smtp-url", smtp_url or "smtp://127.0.0.1:%d" % self.smtp_port,
+                  "--smtp-from", SENDER] + list(smtp_flags)
         if firm:
             a += ["--firm-email", FIRM]
         if webhook:
@@ -936,3 +1024,55 @@ class PrivateData(RemindCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SmtpTransport(RemindCase):
+    """E-mail never leaves in the clear unless the operator says so, and a password never."""
+
+    def test_plain_smtp_without_starttls_is_refused_before_credentials(self):
+        """The attack: a relay (or anyone on the path) that offers no STARTTLS. Before, the job
+        logged in and sent the digest in the clear; now it stops after EHLO."""
+        attorney, paralegal = self.staff()
+        self.rfe(self.case(attorney, paralegal), 30)
+        password = "smtp-" + token(12)
+        self.private.append(("SMTP password", password))
+        r = self.remind(day(0), smtp_flags=(), webhook=False,
+                        smtp_url="smtp://mailer:%s@127.0.0.1:%d" % (password, self.smtp_port))
+        self.assertEqual(r.code, 1, repr(r))
+        self.assertIn("e-mail to a recipient failed", r.err)
+        self.assertEqual(self.smtp.take(), [], "nothing may be sent without TLS")
+        sent = b"\n".join(self.smtp.commands).upper()
+        self.assertIn(b"EHLO", sent)  # it did talk to the server...
+        for verb in (b"AUTH", b"MAIL FROM", b"RCPT", b"DATA"):
+            self.assertNotIn(verb, sent)  # ...but sent nothing more
+        r = self.remind(day(0), webhook=False)  # --smtp-insecure: the operator's explicit choice
+        self.assertEqual(r.code, 0, repr(r))
+        self.assertEqual(len(self.smtp.take()), 2)
+
+    def test_insecure_with_a_password_is_a_configuration_error(self):
+        r = self.remind(day(0), webhook=False,
+                        smtp_url="smtp://mailer:secret@127.0.0.1:%d" % self.smtp_port)
+        self.assertEqual(r.code, 2, repr(r))
+        self.assertIn("--smtp-insecure", r.err)
+        self.assertEqual(self.smtp.commands, [], "nothing was sent to the server")
+        r = self.remind(day(0), webhook=False, smtp_url="http://127.0.0.1:%d" % self.smtp_port)
+        self.assertEqual(r.code, 2, repr(r))
+        self.assertIn("--smtp-url", r.err)
+
+    def test_starttls_with_a_verified_certificate_delivers(self):
+        attorney, paralegal = self.staff()
+        self.rfe(self.case(attorney, paralegal), 30)
+        sink = StartTlsSink(self.server.dir)
+        self.addCleanup(sink.stop)
+        url = "smtp://127.0.0.1:%d" % sink.port
+        # An unknown certificate is not trusted: nothing is sent.
+        r = self.remind(day(0), smtp_flags=(), webhook=False, smtp_url=url)
+        self.assertEqual(r.code, 1, repr(r))
+        self.assertEqual(sink.messages, [])
+        # With the relay's CA named, both digests go out, under TLS.
+        r = self.remind(day(0), smtp_flags=("--smtp-ca-file", sink.cert), webhook=False,
+                        smtp_url=url)
+        self.assertEqual(r.code, 0, repr(r))
+        self.assertEqual(sorted(m["rcpt"][0] for m in sink.messages),
+                         sorted([attorney.email, paralegal.email]))
+        self.assertTrue(all(m["tls"] for m in sink.messages))
