@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api.h"
 #include "cli.h"
@@ -397,6 +398,10 @@ int main(int argc, char **argv)
 {
     struct cli_options options;
     const char *command = argc > 1 ? argv[1] : "help";
+
+    /* Everything this process creates (the database, its -wal and -shm, the key file, their
+     * directories, exports) is for the service account alone. */
+    umask(077);
 
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
         strcmp(command, "-h") == 0) {
