@@ -2,6 +2,7 @@
 #include "api.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -601,29 +602,23 @@ static int serve_static(const struct api_request *request, struct api_reply *rep
     return 1;
 }
 
-void api_handle(const struct api_request *request, struct api_reply *reply)
+/* Find the route of the request's method and path (HEAD runs the GET route). Returns it with
+ * the ids of the path in *id and *child_id, or NULL with a 404, or a 405 and the reply's Allow
+ * header, in *p. Sets reply->route to the pattern of a known path for the access log. */
+static const struct route *find_route(const struct api_request *request, int64_t *id,
+                                      int64_t *child_id, struct api_reply *reply, struct problem *p)
 {
-    struct problem p;
-    int64_t id = 0, child_id = 0;
     int path_known = 0;
     char allow[sizeof(reply->allow)] = "";
 
-    memset(reply, 0, sizeof(*reply));
-    reply->route = "-";
-    reply->request_id = request->request_id;
-    problem_init(&p);
-    if (serve_static(request, reply))
-        return;
     for (size_t i = 0; i < ROUTE_COUNT; i++) {
-        if (!route_matches(routes[i].pattern, request->path, &id, &child_id))
+        if (!route_matches(routes[i].pattern, request->path, id, child_id))
             continue;
         reply->route = routes[i].pattern;
         /* HEAD is GET without the body (the HTTP layer leaves the body out). */
         if (strcmp(routes[i].method, request->method) == 0 ||
-            (strcmp(request->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
-            run_route(&routes[i], request, id, child_id, reply);
-            return;
-        }
+            (strcmp(request->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
+            return &routes[i];
         if (path_known++)
             strncat(allow, ", ", sizeof(allow) - strlen(allow) - 1);
         strncat(allow, routes[i].method, sizeof(allow) - strlen(allow) - 1);
@@ -632,10 +627,95 @@ void api_handle(const struct api_request *request, struct api_reply *reply)
     }
     if (path_known) {
         memcpy(reply->allow, allow, sizeof(allow));
-        problem_set(&p, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
+        problem_set(p, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
                     request->method, allow);
     } else
-        problem_set(&p, PROBLEM_NOT_FOUND, "there is nothing at this path");
-    api_reply_problem(reply, &p);
+        problem_set(p, PROBLEM_NOT_FOUND, "there is nothing at this path");
+    return NULL;
+}
+
+void api_handle(const struct api_request *request, struct api_reply *reply)
+{
+    const struct route *route;
+    struct problem p;
+    int64_t id = 0, child_id = 0;
+
+    memset(reply, 0, sizeof(*reply));
+    reply->route = "-";
+    reply->request_id = request->request_id;
+    problem_init(&p);
+    if (serve_static(request, reply))
+        return;
+    route = find_route(request, &id, &child_id, reply, &p);
+    if (route != NULL)
+        run_route(route, request, id, child_id, reply);
+    else
+        api_reply_problem(reply, &p);
     problem_clear(&p);
+}
+
+/* True when the route reads a request body: POST and PATCH, except the POSTs whose handler
+ * reads none (GET, HEAD and DELETE never read one). */
+static int route_takes_body(const struct route *route)
+{
+    static const route_handler bodiless_posts[] = {plain_sessions_totp_begin,
+                                                   plain_calendar_feed_create};
+
+    if (strcmp(route->method, "POST") != 0 && strcmp(route->method, "PATCH") != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof(bodiless_posts) / sizeof(bodiless_posts[0]); i++)
+        if (route->handler == bodiless_posts[i])
+            return 0;
+    return 1;
+}
+
+int api_preflight(const struct api_request *head, size_t *body_limit, struct api_reply *reply)
+{
+    const struct route *route = NULL;
+    struct principal principal;
+    struct op_context ctx;
+    struct problem p;
+    struct db *db;
+    int64_t id = 0, child_id = 0;
+    int go_on;
+
+    memset(reply, 0, sizeof(*reply));
+    reply->route = "-";
+    reply->request_id = head->request_id;
+    *body_limit = 0;
+    problem_init(&p);
+    if (serve_static(head, reply)) {
+        /* A file exists here: GET and HEAD of it take no body. */
+        api_reply_clear(reply);
+        memset(reply, 0, sizeof(*reply));
+        reply->route = "/{static}";
+        reply->request_id = head->request_id;
+        problem_set(&p, PROBLEM_PAYLOAD_TOO_LARGE, "%s of a dashboard file takes no request body",
+                    head->method);
+        goto out;
+    }
+    route = find_route(head, &id, &child_id, reply, &p);
+    if (route == NULL)
+        goto out;
+    /* Deny by default, as run_route does; it decides again once the body is in (the session
+     * may end meanwhile). The second look-up refreshes no last-use time: this one just did. */
+    if (route->permission != PERM_PUBLIC) {
+        resource_context_init(&ctx);
+        db = db_thread(&p);
+        if (db == NULL || auth_identify(db, head, ctx.now, &principal, &p) != 0 ||
+            auth_allow(&principal, route->permission, route->enrolment_ok, head, &p) != 0)
+            goto out;
+    }
+    if (!route_takes_body(route)) {
+        problem_set(&p, PROBLEM_PAYLOAD_TOO_LARGE, "%s %s takes no request body", head->method,
+                    route->pattern);
+        goto out;
+    }
+    *body_limit = route->permission == PERM_PUBLIC ? API_PUBLIC_BODY_MAX : SIZE_MAX;
+out:
+    go_on = p.kind == PROBLEM_NONE;
+    if (!go_on)
+        api_reply_problem(reply, &p);
+    problem_clear(&p);
+    return go_on;
 }

@@ -85,6 +85,20 @@ void api_reply_record(struct api_reply *reply, int status, json_t *record, const
  * fill *reply. The caller releases the reply with api_reply_clear(). */
 void api_handle(const struct api_request *request, struct api_reply *reply);
 
+/* The largest body a public route (signing in) accepts: an unauthenticated client can make the
+ * server hold no more than this per request. */
+#define API_PUBLIC_BODY_MAX (16 * 1024)
+
+/* Decide from the headers alone whether the body a request announces (Content-Length > 0 or
+ * chunked) may be read: the HTTP layer calls this on the first call of a request with a body,
+ * before any of it is read. head carries everything but the body and the query. Refuses in
+ * *reply (404, 405, 401, 403, or 413 payload-too-large for a route that takes no body) and
+ * returns 0; or returns 1 with the most body bytes the route takes in *body_limit (SIZE_MAX:
+ * only the server's --max-body). The credentials are checked against the database here and
+ * again by api_handle() once the body arrived. The caller releases the reply with
+ * api_reply_clear() either way. */
+int api_preflight(const struct api_request *head, size_t *body_limit, struct api_reply *reply);
+
 /* Fill *reply with the problem (status, problem+json body). */
 void api_reply_problem(struct api_reply *reply, const struct problem *p);
 

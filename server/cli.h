@@ -19,6 +19,8 @@ struct cli_options {
     size_t max_body;
     unsigned threads;
     unsigned per_ip_connections;
+    unsigned max_connections; /* simultaneous connections in all */
+    unsigned request_timeout; /* seconds from a request's headers to its whole body */
     int migrate_to;
     int secure_cookies;
     int smtp_insecure;        /* remind: allow plain smtp:// without TLS */

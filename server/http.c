@@ -1,7 +1,16 @@
 /* http: libmicrohttpd glue. The access handler follows the library's contract: per-request
- * state in *req_cls (freed in the completion callback), an early 400/413 on the first call,
- * otherwise the response is queued only after the whole body arrived (queueing on the first
- * call would make the daemon close every keep-alive connection). */
+ * state in *req_cls (freed in the completion callback), an early 400/401/403/404/405/413 on the
+ * first call for a request that announces a body (decided by api_preflight() from the headers,
+ * before any of the body is read; the daemon then closes the connection, which is what we
+ * want there), otherwise the response is queued only after the whole body arrived (queueing on
+ * the first call would make the daemon close every keep-alive connection).
+ *
+ * Time limits: the inactivity timeout (MHD_OPTION_CONNECTION_TIMEOUT) covers every phase; a
+ * request also has an absolute deadline counted from its first call (all headers in): while
+ * its body arrives, the connection's inactivity timeout is capped at what is left of the
+ * deadline and a body still arriving past it has the connection dropped. The header phase has
+ * no hook in libmicrohttpd 0.9.75: there the inactivity timeout, the header size limit (the
+ * connection memory) and the per-address and global connection limits are the defence. */
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -35,7 +44,9 @@ struct request_state {
     char request_id[65];
     char *body;
     size_t body_len, body_cap;
-    size_t received; /* body bytes that arrived, kept or not */
+    size_t body_limit; /* the most body bytes this request's route takes */
+    size_t received;   /* body bytes that arrived, kept or not */
+    unsigned timeout;  /* inactivity timeout set on the connection for this request, 0: none */
     int too_large;
     int status;
     size_t bytes;
@@ -204,20 +215,117 @@ static enum MHD_Result send_problem(struct MHD_Connection *connection, struct re
     return result;
 }
 
-/* Set up the state of a new request and refuse what can be refused before reading the body.
- * Returns 1 when a response was queued already. */
-static int begin_request(struct MHD_Connection *connection, struct request_state *state,
-                         enum MHD_Result *result)
+/* The peer's address as text, IPv6 reduced to its /64 (for sign-in throttling; never
+ * logged). */
+static void client_address(struct MHD_Connection *connection, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+    snprintf(out, size, "-");
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa != NULL && sa->sa_family == AF_INET6) {
+        /* One IPv6 subscriber holds a whole /64: throttle by it, not by each address. */
+        struct in6_addr network = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+
+        memset(network.s6_addr + 8, 0, 8);
+        inet_ntop(AF_INET6, &network, out, (socklen_t)size);
+    }
+}
+
+/* Fill everything of *request but the query and the body from the connection's headers. The
+ * strings are borrowed from the connection, the request id from state and the address from
+ * address (INET6_ADDRSTRLEN bytes), all valid for the current call. */
+static void fill_request_head(struct MHD_Connection *connection, const char *url,
+                              const char *method, struct request_state *state,
+                              struct api_request *request, char *address)
+{
+    memset(request, 0, sizeof(*request));
+    request->method = method;
+    request->path = url;
+    request->content_type =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    request->request_id = state->request_id;
+    request->cookie =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+    request->authorization =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    request->csrf_token = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-CSRF-Token");
+    request->if_none_match =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    client_address(connection, address, INET6_ADDRSTRLEN);
+    request->client_address = address;
+    request->if_match =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+}
+
+/* Reply at once with a 413 naming the body limit of the request. */
+static enum MHD_Result send_too_large(struct MHD_Connection *connection,
+                                      struct request_state *state)
+{
+    char detail[96];
+
+    snprintf(detail, sizeof(detail), "the body must be at most %zu bytes", state->body_limit);
+    return send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
+}
+
+/* Milliseconds since the request's first call. */
+static long long elapsed_ms(const struct request_state *state)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)(now.tv_sec - state->started.tv_sec) * 1000 +
+           (now.tv_nsec - state->started.tv_nsec) / 1000000;
+}
+
+/* Set the connection's inactivity timeout (seconds) unless it has that value already. */
+static void set_timeout(struct MHD_Connection *connection, struct request_state *state,
+                        unsigned seconds)
+{
+    if (state->timeout == seconds)
+        return;
+    MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT, seconds);
+    state->timeout = seconds;
+}
+
+/* Cap the connection's inactivity timeout at what is left of the request's deadline, so a body
+ * that stops arriving is cut when the deadline passes, not a whole timeout later. Returns 0, or
+ * -1 when the deadline has passed. */
+static int keep_deadline(struct MHD_Connection *connection, struct request_state *state)
+{
+    long long left_ms = (long long)state->server->config.request_timeout * 1000 - elapsed_ms(state);
+    unsigned left, timeout = state->server->config.connection_timeout;
+
+    if (left_ms <= 0)
+        return -1;
+    left = (unsigned)((left_ms + 999) / 1000);
+    if (timeout == 0 || left < timeout)
+        timeout = left;
+    set_timeout(connection, state, timeout);
+    return 0;
+}
+
+/* Set up the state of a new request and refuse what can be refused before reading the body:
+ * bad framing, and for a request that announces a body everything api_preflight() refuses
+ * (unknown route, missing or insufficient credentials, a route that takes no body) and a
+ * Content-Length over the route's limit. Returns 1 when a response was queued already. */
+static int begin_request(struct MHD_Connection *connection, const char *url, const char *method,
+                         struct request_state *state, enum MHD_Result *result)
 {
     const char *given_id = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-Request-Id");
     const char *length;
     struct framing framing = {0, 0};
-    char *end = NULL;
+    unsigned long long announced = 0;
 
     if (request_id_acceptable(given_id))
         snprintf(state->request_id, sizeof(state->request_id), "%s", given_id);
     else
         crypto_random_hex(state->request_id, 16);
+    state->body_limit = state->server->config.max_body;
     MHD_get_connection_values(connection, MHD_HEADER_KIND, count_framing_headers, &framing);
     if (framing.content_length_count > 1 ||
         (framing.content_length_count == 1 && framing.transfer_encoding)) {
@@ -228,14 +336,29 @@ static int begin_request(struct MHD_Connection *connection, struct request_state
     }
     length =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (length != NULL && strtoull(length, &end, 10) > state->server->config.max_body) {
-        char detail[96];
+    if (length != NULL)
+        announced = strtoull(length, NULL, 10);
+    if (announced > 0 || framing.transfer_encoding) {
+        struct api_request head;
+        struct api_reply reply;
+        char address[INET6_ADDRSTRLEN];
+        size_t route_limit = 0;
 
-        snprintf(detail, sizeof(detail), "the body must be at most %zu bytes",
-                 state->server->config.max_body);
-        *result = send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
-        return 1;
+        fill_request_head(connection, url, method, state, &head, address);
+        if (!api_preflight(&head, &route_limit, &reply)) {
+            *result = send_reply(connection, state, &reply);
+            api_reply_clear(&reply);
+            return 1;
+        }
+        api_reply_clear(&reply);
+        if (route_limit < state->body_limit)
+            state->body_limit = route_limit;
+        if (announced > state->body_limit) {
+            *result = send_too_large(connection, state);
+            return 1;
+        }
     }
+    keep_deadline(connection, state);
     return 0;
 }
 
@@ -244,7 +367,7 @@ static void take_upload(struct request_state *state, const char *data, size_t si
 {
     if (state->too_large)
         return;
-    if (state->body_len + size > state->server->config.max_body) {
+    if (state->body_len + size > state->body_limit) {
         state->too_large = 1;
         free(state->body);
         state->body = NULL;
@@ -269,27 +392,6 @@ static void take_upload(struct request_state *state, const char *data, size_t si
     state->body_len += size;
 }
 
-/* The peer's address as text, IPv6 reduced to its /64 (for sign-in throttling; never
- * logged). */
-static void client_address(struct MHD_Connection *connection, char *out, size_t size)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = info ? info->client_addr : NULL;
-
-    snprintf(out, size, "-");
-    if (sa != NULL && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                  (socklen_t)size);
-    else if (sa != NULL && sa->sa_family == AF_INET6) {
-        /* One IPv6 subscriber holds a whole /64: throttle by it, not by each address. */
-        struct in6_addr network = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-
-        memset(network.s6_addr + 8, 0, 8);
-        inet_ntop(AF_INET6, &network, out, (socklen_t)size);
-    }
-}
-
 /* Run the API for a request whose body has fully arrived and queue its reply. */
 static enum MHD_Result finish_request(struct MHD_Connection *connection, const char *url,
                                       const char *method, struct request_state *state)
@@ -303,26 +405,11 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &query);
     if (query.overflow)
         return send_problem(connection, state, PROBLEM_INVALID_QUERY, "too many query parameters");
-    request.method = method;
-    request.path = url;
+    fill_request_head(connection, url, method, state, &request, address);
     request.query = query.params;
     request.query_count = query.count;
     request.body = state->body;
     request.body_len = state->body_len;
-    request.content_type =
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    request.request_id = state->request_id;
-    request.cookie =
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
-    request.authorization =
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    request.csrf_token = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-CSRF-Token");
-    request.if_none_match =
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    client_address(connection, address, sizeof(address));
-    request.client_address = address;
-    request.if_match =
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
     api_handle(&request, &reply);
     result = send_reply(connection, state, &reply);
     api_reply_clear(&reply);
@@ -344,6 +431,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &state->started);
         state->server = cls;
+        state->timeout = state->server->config.connection_timeout; /* the daemon's default */
         atomic_fetch_add(&state->server->in_flight, 1);
         state->route = "-";
         state->method = method_label(method);
@@ -351,7 +439,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         if (atomic_load(&state->server->stopping))
             return send_problem(connection, state, PROBLEM_UNAVAILABLE,
                                 "the server is stopping; try again in a moment");
-        if (begin_request(connection, state, &result))
+        if (begin_request(connection, url, method, state, &result))
             return result;
         return MHD_YES;
     }
@@ -359,21 +447,22 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         /* A chunked body has no length up front. libmicrohttpd 0.9.75 cannot queue a response
          * while a body is still arriving, so past the limit the rest is discarded (never
          * stored) and the 413 goes out when it ends; a body that goes on past eight times the
-         * limit has the connection dropped. */
+         * limit, or past the request's deadline, has the connection dropped. */
         state->received += *upload_data_size;
         take_upload(state, upload_data, *upload_data_size);
         *upload_data_size = 0;
-        if (state->too_large && state->received > 8 * state->server->config.max_body)
+        if (state->too_large && state->received > 8 * state->body_limit + 65536)
             return MHD_NO;
+        if (keep_deadline(connection, state) != 0) {
+            state->status = 408; /* for the access log: nothing is sent */
+            return MHD_NO;
+        }
         return MHD_YES;
     }
-    if (state->too_large) {
-        char detail[96];
-
-        snprintf(detail, sizeof(detail), "the body must be at most %zu bytes",
-                 state->server->config.max_body);
-        return send_problem(connection, state, PROBLEM_PAYLOAD_TOO_LARGE, detail);
-    }
+    /* The body is in: the response goes out under the ordinary inactivity timeout. */
+    set_timeout(connection, state, state->server->config.connection_timeout);
+    if (state->too_large)
+        return send_too_large(connection, state);
     if (state->status != 0)
         return MHD_YES; /* a response is already queued */
     return finish_request(connection, url, method, state);
@@ -487,13 +576,13 @@ struct http_server *http_start(const struct http_config *config)
     }
     if (address.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    server->daemon =
-        MHD_start_daemon(flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, config->threads,
-                         MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->per_ip_connections,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->connection_memory,
-                         MHD_OPTION_NOTIFY_COMPLETED, request_completed, server, MHD_OPTION_END);
+    server->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, config->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->per_ip_connections, MHD_OPTION_CONNECTION_LIMIT,
+        config->max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->connection_memory,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, server, MHD_OPTION_END);
     if (server->daemon == NULL) {
         fprintf(stderr, "paroletrack: cannot listen on %s (in use, or not an address here?)\n",
                 config->listen);

@@ -1,5 +1,6 @@
 /* http: the only module that includes libmicrohttpd. It runs the daemon (epoll, a small thread
- * pool), enforces the transport limits (body size, framing, timeouts, per-IP connections),
+ * pool), enforces the transport limits (body size, framing, inactivity timeout and request
+ * deadline, per-IP and global connection limits),
  * turns each request into a struct api_request, sends the struct api_reply back with the
  * response headers every answer carries, and writes the access log. */
 #ifndef PAROLETRACK_HTTP_H
@@ -12,7 +13,9 @@ struct http_config {
     size_t max_body;             /* bytes; larger bodies get 413 */
     unsigned threads;            /* worker threads in the epoll pool */
     unsigned connection_timeout; /* seconds of inactivity before a connection is closed */
+    unsigned request_timeout;    /* seconds from a request's headers to its whole body */
     unsigned per_ip_connections; /* simultaneous connections from one address */
+    unsigned max_connections;    /* simultaneous connections in all */
     size_t connection_memory;    /* bytes of buffer memory per connection */
 };
 

@@ -1,10 +1,12 @@
 /* paroletrack: one binary, several subcommands (serve, migrate, demo, routes, version). */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api.h"
 #include "cli.h"
@@ -20,6 +22,13 @@
 
 #define DEFAULT_LISTEN   "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
+
+/* Transport limits of serve and demo (see --help). */
+#define DEFAULT_PER_IP_CONNECTIONS 32
+#define DEFAULT_MAX_CONNECTIONS    512
+#define DEFAULT_REQUEST_TIMEOUT    60
+#define MAX_REQUEST_TIMEOUT        3600
+#define MAX_CONNECTIONS_LIMIT      65536
 
 static void usage(FILE *out)
 {
@@ -57,7 +66,14 @@ static void usage(FILE *out)
             "  --max-body BYTES     largest accepted request body (default 1048576)\n"
             "  --threads N          worker threads (default 4)\n"
             "  --per-ip-connections N  simultaneous connections from one address (default\n"
-            "                       256; behind a reverse proxy every client shares one)\n"
+            "                       32; behind a reverse proxy every client shares one: raise it\n"
+            "                       there)\n"
+            "  --max-connections N  simultaneous connections in all (default 512; at least\n"
+            "                       --threads); more wait in the kernel's queue or are closed\n"
+            "  --request-timeout SECONDS  a request's headers to its whole body must take no\n"
+            "                       longer (env PAROLETRACK_REQUEST_TIMEOUT; default 60, at\n"
+            "                       most 3600); a slower body has the connection closed. A\n"
+            "                       connection idle for 30 s is closed in any phase\n"
             "  --to N               migrate: stop after migration N (default: all)\n"
             "  --key-file FILE      the encryption key file (env PAROLETRACK_KEY_FILE; default\n"
             "                       <db>.key, created 0600 at first start); or the key itself\n"
@@ -165,7 +181,9 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         } else if (strcmp(name, "--base-url") == 0) {
             o->base_url = value;
         } else if (strcmp(name, "--max-body") == 0 || strcmp(name, "--threads") == 0 ||
-                   strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0) {
+                   strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0 ||
+                   strcmp(name, "--max-connections") == 0 ||
+                   strcmp(name, "--request-timeout") == 0) {
             char *end = NULL;
             unsigned long long number;
 
@@ -182,12 +200,62 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
                 o->threads = (unsigned)(number == 0 ? 1 : (number > 64 ? 64 : number));
             else if (strcmp(name, "--per-ip-connections") == 0)
                 o->per_ip_connections = (unsigned)(number == 0 ? 1 : number);
+            else if (strcmp(name, "--max-connections") == 0)
+                o->max_connections = (unsigned)number;
+            else if (strcmp(name, "--request-timeout") == 0)
+                o->request_timeout = (unsigned)number;
             else
                 o->migrate_to = (int)number;
         } else {
             fprintf(stderr, "paroletrack: unknown option %s (see paroletrack --help)\n", name);
             return -1;
         }
+    }
+    return 0;
+}
+
+/* Take PAROLETRACK_REQUEST_TIMEOUT (NULL or empty: keep the default). Returns 0, or -1 after
+ * printing what was wrong. */
+static int parse_request_timeout(const char *value, struct cli_options *o)
+{
+    char *end = NULL;
+    unsigned long number;
+
+    if (value == NULL || value[0] == '\0')
+        return 0;
+    errno = 0;
+    number = strtoul(value, &end, 10);
+    if (errno != 0 || *end != '\0' || value[0] == '-' || number > UINT_MAX) {
+        fprintf(stderr,
+                "paroletrack: PAROLETRACK_REQUEST_TIMEOUT wants a number of seconds, "
+                "not \"%s\"\n",
+                value);
+        return -1;
+    }
+    o->request_timeout = (unsigned)number;
+    return 0;
+}
+
+/* Check the connection limits and the request deadline against each other. Returns 0, or -1
+ * after printing what was wrong. */
+static int check_limits(const struct cli_options *o)
+{
+    if (o->request_timeout < 1 || o->request_timeout > MAX_REQUEST_TIMEOUT) {
+        fprintf(stderr, "paroletrack: --request-timeout must be 1 to %d seconds, not %u\n",
+                MAX_REQUEST_TIMEOUT, o->request_timeout);
+        return -1;
+    }
+    if (o->max_connections < 1 || o->max_connections > MAX_CONNECTIONS_LIMIT) {
+        fprintf(stderr, "paroletrack: --max-connections must be 1 to %d, not %u\n",
+                MAX_CONNECTIONS_LIMIT, o->max_connections);
+        return -1;
+    }
+    if (o->max_connections < o->threads) {
+        fprintf(stderr,
+                "paroletrack: --max-connections (%u) must be at least --threads (%u): each "
+                "worker thread takes its share\n",
+                o->max_connections, o->threads);
+        return -1;
     }
     return 0;
 }
@@ -211,8 +279,11 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     o->locale = getenv("PAROLETRACK_LOCALE");
     o->max_body = DEFAULT_MAX_BODY;
     o->threads = 4;
-    o->per_ip_connections = 256;
-    if (parse_options(argc, argv, o) != 0)
+    o->per_ip_connections = DEFAULT_PER_IP_CONNECTIONS;
+    o->max_connections = DEFAULT_MAX_CONNECTIONS;
+    o->request_timeout = DEFAULT_REQUEST_TIMEOUT;
+    if (parse_request_timeout(getenv("PAROLETRACK_REQUEST_TIMEOUT"), o) != 0 ||
+        parse_options(argc, argv, o) != 0 || check_limits(o) != 0)
         return -1;
     if (o->listen == NULL || o->listen[0] == '\0')
         o->listen = DEFAULT_LISTEN;
@@ -239,7 +310,9 @@ static int serve_database(const char *path, const struct cli_options *o)
         .max_body = o->max_body,
         .threads = o->threads,
         .connection_timeout = 30,
+        .request_timeout = o->request_timeout,
         .per_ip_connections = o->per_ip_connections,
+        .max_connections = o->max_connections,
         .connection_memory = 64 * 1024,
     };
     struct http_server *server;
@@ -337,6 +410,10 @@ int main(int argc, char **argv)
 {
     struct cli_options options;
     const char *command = argc > 1 ? argv[1] : "help";
+
+    /* Everything this process creates (the database, its -wal and -shm, the key file, their
+     * directories, exports) is for the service account alone. */
+    umask(077);
 
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
         strcmp(command, "-h") == 0) {

@@ -123,6 +123,7 @@ class Cli(unittest.TestCase):
         self.assertEqual(code, 0)
         for word in ("serve", "migrate", "demo", "routes", "healthcheck", "--db", "--listen",
                      "--timezone", "--max-body", "--threads", "--to", "--per-ip-connections", "PAROLETRACK_DB",
+                     "--max-connections", "--request-timeout", "PAROLETRACK_REQUEST_TIMEOUT",
                      "PAROLETRACK_LISTEN", "PAROLETRACK_TZ", "user", "api-key", "audit", "rekey",
                      "--key-file", "--new-key-file", "--secure-cookies", "--generate-password",
                      "--email", "--role", "--scopes", "PAROLETRACK_KEY_FILE", "PAROLETRACK_KEY"):
