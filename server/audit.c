@@ -1,10 +1,14 @@
 /* audit: appending, listing and verifying the chained audit trail. */
 #include "audit.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto.h"
+#include "dates.h"
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -43,17 +47,72 @@ static json_t *id_or_null(int64_t id)
     return id > 0 ? json_integer(id) : json_null();
 }
 
-/* Record the newest event's id and hash (the chain's head) in the same transaction, so that
- * removing the newest events is seen by verify. */
-static int put_head(struct db *db, int64_t id, const char *hash, const char *now, struct problem *p)
+/* The head record: the newest event's id and hash, the number of events and when it was
+ * written, and its MAC (empty: not sealed yet, a head carried over by migration 0009). */
+struct head {
+    int64_t id, count;
+    char hash[65], at[32], mac[65];
+};
+
+/* The MAC of a head's fields under the head key, into out. */
+static void head_mac(const struct head *h, char out[65])
 {
-    char value[96];
-    json_t *binds;
-    db_stmt *stmt = db_prepare(db, SQL_SETTING_PUT, p);
+    char text[200];
+    int n = snprintf(text, sizeof(text), "paroletrack-audit-head v1\n%lld\n%s\n%lld\n%s",
+                     (long long)h->id, h->hash, (long long)h->count, h->at);
+
+    crypto_audit_head_mac(text, n > 0 ? (size_t)n : 0, out);
+}
+
+/* Read the head into *h. Returns 1 when there is one, 0 when there is none, -1 with *p set. */
+static int head_read(struct db *db, struct head *h, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, SQL_AUDIT_HEAD_GET, p);
+    enum db_step step;
     int rc = -1;
 
-    snprintf(value, sizeof(value), "%lld %s", (long long)id, hash);
-    binds = json_pack("{s:s, s:s, s:s}", "key", "audit_head", "value", value, "now", now);
+    memset(h, 0, sizeof(*h));
+    if (stmt == NULL)
+        return -1;
+    step = db_step(stmt);
+    if (step == DB_ROW) {
+        h->id = db_column_int(stmt, 0);
+        snprintf(h->hash, sizeof(h->hash), "%s", db_column_text(stmt, 1));
+        h->count = db_column_int(stmt, 2);
+        snprintf(h->at, sizeof(h->at), "%s", db_column_text(stmt, 3));
+        if (!db_column_is_null(stmt, 4))
+            snprintf(h->mac, sizeof(h->mac), "%s", db_column_text(stmt, 4));
+        rc = 1;
+    } else if (step == DB_DONE) {
+        rc = 0;
+    } else {
+        problem_set(p, PROBLEM_INTERNAL, "audit head: %s", db_errmsg(db));
+    }
+    db_finish(stmt);
+    return rc;
+}
+
+/* True when the head carries a MAC and it is the right one. */
+static int head_sealed(const struct head *h)
+{
+    char expected[65];
+
+    if (h->mac[0] == '\0')
+        return 0;
+    head_mac(h, expected);
+    return crypto_equal(expected, h->mac);
+}
+
+/* Seal *h (fill its MAC) and store it as the head, inside the caller's write transaction. */
+static int head_put(struct db *db, struct head *h, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, SQL_AUDIT_HEAD_PUT, p);
+    json_t *binds;
+    int rc = -1;
+
+    head_mac(h, h->mac);
+    binds = json_pack("{s:I, s:s, s:I, s:s, s:s}", "event_id", (json_int_t)h->id, "hash", h->hash,
+                      "event_count", (json_int_t)h->count, "at", h->at, "mac", h->mac);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
         if (db_step(stmt) == DB_DONE)
             rc = 0;
@@ -63,6 +122,32 @@ static int put_head(struct db *db, int64_t id, const char *hash, const char *now
     db_finish(stmt);
     json_decref(binds);
     return rc;
+}
+
+/* Move the head to the event just appended (id, hash), in the same transaction, when the head
+ * is sealed and ends where the chain ended before it. A head that does not (tampered with, or
+ * never sealed) is left as it is so that `audit verify` keeps failing: carrying it forward would
+ * launder the tampering. Said once per process on standard error. */
+static int head_advance(struct db *db, int64_t id, const char *hash, const char *prev_hash,
+                        const char *now, struct problem *p)
+{
+    static atomic_int warned;
+    struct head h;
+    int found = head_read(db, &h, p);
+
+    if (found < 0)
+        return -1;
+    if (found && head_sealed(&h) && h.id == id - 1 && strcmp(h.hash, prev_hash) == 0) {
+        h.id = id;
+        h.count++;
+        snprintf(h.hash, sizeof(h.hash), "%s", hash);
+        snprintf(h.at, sizeof(h.at), "%s", now);
+        return head_put(db, &h, p);
+    }
+    if (atomic_exchange(&warned, 1) == 0)
+        fprintf(stderr, "paroletrack: the audit trail's head is missing, unsealed or does not "
+                        "match the trail; it is left as it is (run paroletrack audit verify)\n");
+    return 0;
 }
 
 int audit_append(struct db *db, const struct op_context *ctx, const char *action,
@@ -119,7 +204,7 @@ int audit_append(struct db *db, const struct op_context *ctx, const char *action
     }
     db_finish(stmt);
     stmt = NULL;
-    rc = put_head(db, id, hash, ctx->now, p);
+    rc = head_advance(db, id, hash, prev_hash, ctx->now, p);
 out:
     db_finish(stmt);
     json_decref(event);
@@ -226,29 +311,34 @@ json_t *audit_history(struct db *db, int64_t request_id, const struct query_para
     return audit_page(db, SQL_AUDIT_HISTORY, none, request_id, query, query_count, p);
 }
 
-int audit_verify(struct db *db, int64_t *events, int64_t *broken_at, char *why, size_t why_size,
-                 struct problem *p)
+/* Where a walk of the chain ended: the number of events, the last one's id and hash, and (when
+ * anchor_id > 0) the number of events up to the anchored one and its hash. */
+struct chain_end {
+    int64_t events, last_id, anchor_id, anchor_position;
+    char last_hash[65], anchor_hash[65];
+};
+
+/* Walk the whole chain (inside the caller's transaction) checking every event's hash and link.
+ * Returns 0 when intact (*end filled), 1 when broken (*broken_at and why), -1 with *p set. */
+static int chain_walk(struct db *db, struct chain_end *end, int64_t *broken_at, char *why,
+                      size_t why_size, struct problem *p)
 {
-    db_stmt *stmt;
-    char prev_hash[65] = GENESIS_HASH;
-    enum db_step step;
+    db_stmt *stmt = db_prepare(db, SQL_AUDIT_ALL, p);
+    enum db_step step = DB_DONE;
     int rc = 0;
 
-    *events = 0;
-    *broken_at = 0;
-    if (db_begin_read(db, p) != 0)
+    end->events = end->last_id = end->anchor_position = 0;
+    snprintf(end->last_hash, sizeof(end->last_hash), "%s", GENESIS_HASH);
+    end->anchor_hash[0] = '\0';
+    if (stmt == NULL)
         return -1;
-    stmt = db_prepare(db, SQL_AUDIT_ALL, p);
-    if (stmt == NULL) {
-        db_rollback(db);
-        return -1;
-    }
     while (rc == 0 && (step = db_step(stmt)) == DB_ROW) {
         json_t *row = db_row_to_json(stmt, NULL, NULL);
         json_t *changes = json_loads(json_string_value(json_object_get(row, "changes")), 0, NULL);
+        const char *prev = json_string_value(json_object_get(row, "prev_hash"));
         char computed[65], stored_hash[65];
 
-        (*events)++;
+        end->events++;
         *broken_at = json_integer_value(json_object_get(row, "id"));
         snprintf(stored_hash, sizeof(stored_hash), "%s",
                  json_string_value(json_object_get(row, "hash"))
@@ -257,7 +347,7 @@ int audit_verify(struct db *db, int64_t *events, int64_t *broken_at, char *why, 
         if (changes == NULL) {
             snprintf(why, why_size, "its changes are not valid JSON");
             rc = 1;
-        } else if (strcmp(json_string_value(json_object_get(row, "prev_hash")), prev_hash) != 0) {
+        } else if (prev == NULL || strcmp(prev, end->last_hash) != 0) {
             snprintf(why, why_size,
                      "it does not follow the event before it (an event was removed or "
                      "inserted)");
@@ -271,7 +361,12 @@ int audit_verify(struct db *db, int64_t *events, int64_t *broken_at, char *why, 
                 snprintf(why, why_size, "its content does not match its hash (it was altered)");
                 rc = 1;
             } else {
-                snprintf(prev_hash, sizeof(prev_hash), "%s", stored_hash);
+                end->last_id = *broken_at;
+                snprintf(end->last_hash, sizeof(end->last_hash), "%s", stored_hash);
+                if (end->anchor_id > 0 && end->last_id == end->anchor_id) {
+                    end->anchor_position = end->events;
+                    snprintf(end->anchor_hash, sizeof(end->anchor_hash), "%s", stored_hash);
+                }
             }
         }
         json_decref(changes);
@@ -282,32 +377,204 @@ int audit_verify(struct db *db, int64_t *events, int64_t *broken_at, char *why, 
         rc = -1;
     }
     db_finish(stmt);
-    stmt = NULL;
-    if (rc == 0) {
-        /* The chain must end where the recorded head says: else the newest events are gone. */
-        json_t *binds = json_pack("{s:s}", "key", "audit_head");
-        db_stmt *head = db_prepare(db, SQL_SETTING_GET, p);
-        char expected[96] = "", actual[96];
+    return rc;
+}
 
-        if (head != NULL && db_bind_json(head, binds, p) == 0 && db_step(head) == DB_ROW)
-            snprintf(expected, sizeof(expected), "%s", db_column_text(head, 0));
-        db_finish(head);
-        json_decref(binds);
-        snprintf(actual, sizeof(actual), "%lld %s", (long long)*broken_at, prev_hash);
-        if (expected[0] != '\0' && strcmp(expected, actual) != 0) {
-            snprintf(why, why_size,
-                     "the trail ends at event %lld but its recorded head is event %.20s: the "
-                     "newest events were removed",
-                     (long long)*broken_at, expected);
-            rc = 1;
-        } else if (expected[0] == '\0' && *events > 0) {
-            snprintf(why, why_size, "the record of the trail's head is missing");
-            rc = 1;
-        }
+/* Compare the sealed head with where the chain ends. Returns 0 when they agree (*h is the
+ * head), 1 when not (*broken_at and why), -1 with *p set. */
+static int head_check(struct db *db, const struct chain_end *end, struct head *h,
+                      int64_t *broken_at, char *why, size_t why_size, struct problem *p)
+{
+    int found = head_read(db, h, p);
+
+    *broken_at = end->last_id;
+    if (found < 0)
+        return -1;
+    if (found == 0)
+        snprintf(why, why_size,
+                 "the audit head is missing (it was removed behind the "
+                 "application's back)");
+    else if (h->mac[0] == '\0')
+        snprintf(why, why_size,
+                 "the audit head is not sealed: its MAC was removed, or the trail did not end "
+                 "at the head an older version recorded when the key was first used");
+    else if (!head_sealed(h))
+        snprintf(why, why_size,
+                 "the audit head's MAC is wrong (the head was rewritten without "
+                 "the key)");
+    else if (end->last_id < h->id || end->events < h->count)
+        snprintf(why, why_size,
+                 "the trail ends at event %lld (%lld events) but its sealed head is event %lld "
+                 "(%lld events): the newest events were removed",
+                 (long long)end->last_id, (long long)end->events, (long long)h->id,
+                 (long long)h->count);
+    else if (end->last_id > h->id || end->events > h->count) {
+        snprintf(why, why_size,
+                 "the trail goes on after its sealed head, event %lld (%lld events): events "
+                 "were added behind the application's back",
+                 (long long)h->id, (long long)h->count);
+        *broken_at = h->id + 1;
+    } else if (strcmp(end->last_hash, h->hash) != 0)
+        snprintf(why, why_size, "event %lld is not the one its sealed head records (replaced)",
+                 (long long)h->id);
+    else
+        return 0;
+    return 1;
+}
+
+/* Check that the trail still holds the anchored head. Returns 0 or 1 (why set). */
+static int anchor_check(const struct chain_end *end, const struct audit_anchor *a,
+                        int64_t *broken_at, char *why, size_t why_size)
+{
+    *broken_at = a->id;
+    if (a->id == 0 ? a->count != 0 || strcmp(a->hash, GENESIS_HASH) != 0
+                   : end->anchor_position == 0) {
+        snprintf(why, why_size,
+                 "the anchored event %lld is gone: the trail was rolled back past the anchor "
+                 "(it ends at event %lld)",
+                 (long long)a->id, (long long)end->last_id);
+        return 1;
     }
+    if (a->id > 0 && strcmp(end->anchor_hash, a->hash) != 0) {
+        snprintf(why, why_size,
+                 "event %lld does not have the anchored hash: the trail was rewritten",
+                 (long long)a->id);
+        return 1;
+    }
+    if (a->id > 0 && end->anchor_position != a->count) {
+        snprintf(why, why_size,
+                 "the trail holds %lld events up to event %lld, the anchor %lld: events before "
+                 "it were removed or inserted",
+                 (long long)end->anchor_position, (long long)a->id, (long long)a->count);
+        return 1;
+    }
+    return 0;
+}
+
+int audit_verify(struct db *db, struct audit_check *c, struct problem *p)
+{
+    struct chain_end end;
+    struct head h;
+    int rc;
+
+    c->events = 0;
+    c->broken_at = 0;
+    c->why[0] = '\0';
+    memset(&c->head, 0, sizeof(c->head));
+    memset(&end, 0, sizeof(end));
+    end.anchor_id = c->anchor != NULL ? c->anchor->id : 0;
+    if (db_begin_read(db, p) != 0)
+        return -1;
+    rc = chain_walk(db, &end, &c->broken_at, c->why, sizeof(c->why), p);
+    c->events = end.events;
     if (rc == 0)
-        *broken_at = 0;
-    db_finish(stmt);
+        rc = head_check(db, &end, &h, &c->broken_at, c->why, sizeof(c->why), p);
+    if (rc == 0 && c->anchor != NULL)
+        rc = anchor_check(&end, c->anchor, &c->broken_at, c->why, sizeof(c->why));
+    if (rc == 0) {
+        c->broken_at = 0;
+        c->head.id = h.id;
+        c->head.count = h.count;
+        snprintf(c->head.hash, sizeof(c->head.hash), "%s", h.hash);
+        snprintf(c->head.at, sizeof(c->head.at), "%s", h.at);
+    }
     db_rollback(db);
     return rc;
+}
+
+int audit_head_adopt(struct db *db, struct problem *p)
+{
+    struct chain_end end;
+    struct head h;
+    int64_t broken_at = 0;
+    char why[256];
+    int found = head_read(db, &h, p), rc;
+
+    if (found < 0)
+        return -1;
+    if (found && head_sealed(&h))
+        return 0;
+    memset(&end, 0, sizeof(end));
+    rc = chain_walk(db, &end, &broken_at, why, sizeof(why), p);
+    if (rc != 0)
+        return rc;
+    if (!found) {
+        if (end.events != 0)
+            return 1;
+        snprintf(h.hash, sizeof(h.hash), "%s", GENESIS_HASH);
+        dates_format_utc(time(NULL), h.at);
+    } else if (h.mac[0] != '\0' || end.last_id != h.id || end.events != h.count ||
+               strcmp(end.last_hash, h.hash) != 0) {
+        return 1; /* a wrong MAC, or a legacy head the chain does not end at: left for verify */
+    }
+    return head_put(db, &h, p);
+}
+
+/* Parse a decimal number of at most 18 digits after prefix at the start of token. */
+static int anchor_number(const char *token, const char *prefix, int64_t *out)
+{
+    size_t n = strlen(prefix), digits;
+
+    if (strncmp(token, prefix, n) != 0)
+        return -1;
+    token += n;
+    digits = strspn(token, "0123456789");
+    if (digits == 0 || digits > 18 || token[digits] != '\0' || (token[0] == '0' && digits > 1))
+        return -1;
+    *out = strtoll(token, NULL, 10);
+    return 0;
+}
+
+int audit_anchor_parse(const char *line, struct audit_anchor *a, char *why, size_t why_size)
+{
+    char copy[256], *tokens[7], *save = NULL, utc[TIMESTAMP_LEN];
+    size_t n = 0, len = strlen(line);
+    int64_t epoch;
+
+    memset(a, 0, sizeof(*a));
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+        len--;
+    if (len >= sizeof(copy)) {
+        snprintf(why, why_size, "the anchor is too long to be one");
+        return -1;
+    }
+    memcpy(copy, line, len);
+    copy[len] = '\0';
+    for (char *t = strtok_r(copy, " ", &save); t != NULL && n < 7; t = strtok_r(NULL, " ", &save))
+        tokens[n++] = t;
+    if (n != 6 || strcmp(tokens[0], AUDIT_ANCHOR_MAGIC) != 0 || strcmp(tokens[1], "v1") != 0) {
+        snprintf(why, why_size,
+                 "the anchor must read \"" AUDIT_ANCHOR_MAGIC
+                 " v1 id=N count=N hash=HEX at=TIMESTAMP\" (as printed by audit anchor)");
+        return -1;
+    }
+    if (anchor_number(tokens[2], "id=", &a->id) != 0) {
+        snprintf(why, why_size, "the anchor's id= must be an event id (digits)");
+        return -1;
+    }
+    if (anchor_number(tokens[3], "count=", &a->count) != 0 || (a->id > 0) != (a->count > 0)) {
+        snprintf(why, why_size,
+                 "the anchor's count= must be a number of events (0 only with "
+                 "id=0)");
+        return -1;
+    }
+    if (strncmp(tokens[4], "hash=", 5) != 0 || strlen(tokens[4] + 5) != 64 ||
+        strspn(tokens[4] + 5, "0123456789abcdef") != 64) {
+        snprintf(why, why_size, "the anchor's hash= must be 64 lower-case hex digits");
+        return -1;
+    }
+    snprintf(a->hash, sizeof(a->hash), "%s", tokens[4] + 5);
+    if (strncmp(tokens[5], "at=", 3) != 0 ||
+        dates_parse_timestamp(tokens[5] + 3, utc, &epoch) != 0) {
+        snprintf(why, why_size, "the anchor's at= must be an RFC 3339 timestamp");
+        return -1;
+    }
+    snprintf(a->at, sizeof(a->at), "%s", tokens[5] + 3);
+    return 0;
+}
+
+void audit_anchor_format(const struct audit_anchor *a, char *out, size_t out_size)
+{
+    snprintf(out, out_size, AUDIT_ANCHOR_MAGIC " v1 id=%lld count=%lld hash=%s at=%s",
+             (long long)a->id, (long long)a->count, a->hash, a->at);
 }

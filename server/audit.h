@@ -40,10 +40,42 @@ json_t *audit_list(struct db *db, const struct query_param *query, size_t query_
 json_t *audit_history(struct db *db, int64_t request_id, const struct query_param *query,
                       size_t query_count, struct problem *p);
 
-/* Check the whole chain. Returns 0 when intact (events counted in *events), 1 when broken
- * (*broken_at is the first bad event's id and why says what is wrong), -1 on a database error
+/* An anchor: a head of the trail written down outside the database (`paroletrack audit
+ * anchor`), as one line "paroletrack-audit-anchor v1 id=N count=N hash=HEX at=TIMESTAMP". */
+#define AUDIT_ANCHOR_MAGIC "paroletrack-audit-anchor"
+struct audit_anchor {
+    int64_t id, count; /* the newest event's id and the number of events up to it */
+    char hash[65];     /* that event's hash */
+    char at[32];       /* when the head was written */
+};
+
+/* What audit_verify checks and finds. */
+struct audit_check {
+    const struct audit_anchor *anchor; /* in: a head the trail must still hold, or NULL */
+    int64_t events;                    /* out: the number of events */
+    int64_t broken_at;                 /* out: the event where it is broken (0: intact) */
+    struct audit_anchor head;          /* out: the sealed head, when intact */
+    char why[320];                     /* out: what is wrong, when broken */
+};
+
+/* Check the whole chain, then that it ends exactly at the sealed head (its MAC, id, hash and
+ * event count), then (when c->anchor is set) that it still holds that anchor. Returns 0 when
+ * intact, 1 when broken (c->broken_at and c->why say where and what), -1 on a database error
  * (in *p). */
-int audit_verify(struct db *db, int64_t *events, int64_t *broken_at, char *why, size_t why_size,
-                 struct problem *p);
+int audit_verify(struct db *db, struct audit_check *c, struct problem *p);
+
+/* Seal a head that has no MAC yet (carried over by migration 0009 from an older version), or
+ * create the sealed empty head of a trail without events, when the chain is intact and ends
+ * exactly at it. Only keys_open calls it, inside its write transaction, and only while the
+ * audit key is in its pre-0009 form or new with the database (see keys.c), so a MAC stripped
+ * later is never resealed. Returns 0 (sealed, or already sealed), 1 (left as it is, for verify
+ * to report) or -1 with *p set. */
+int audit_head_adopt(struct db *db, struct problem *p);
+
+/* Parse an anchor line (a trailing newline allowed). Returns 0, or -1 with why. */
+int audit_anchor_parse(const char *line, struct audit_anchor *a, char *why, size_t why_size);
+
+/* Format an anchor as its one line (no newline) into out. */
+void audit_anchor_format(const struct audit_anchor *a, char *out, size_t out_size);
 
 #endif

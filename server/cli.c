@@ -224,27 +224,46 @@ int cli_api_key(const char *verb, const struct cli_options *o)
 
 int cli_audit(const char *verb, const struct cli_options *o)
 {
+    struct audit_check check = {.anchor = NULL};
+    struct audit_anchor anchor;
     struct problem p;
     struct db *db;
-    int64_t events = 0, broken = 0;
-    char why[256] = "";
-    int rc;
+    char line[256];
+    int rc, anchoring = verb != NULL && strcmp(verb, "anchor") == 0;
 
-    if (verb == NULL || strcmp(verb, "verify") != 0 || o->db == NULL) {
-        fprintf(stderr, "usage: paroletrack audit verify --db FILE\n");
+    if (verb == NULL || (strcmp(verb, "verify") != 0 && !anchoring) || o->db == NULL ||
+        (anchoring && o->anchor != NULL)) {
+        fprintf(stderr, "usage: paroletrack audit verify --db FILE [--anchor LINE]\n"
+                        "       paroletrack audit anchor --db FILE\n");
         return 2;
+    }
+    if (o->anchor != NULL) {
+        if (audit_anchor_parse(o->anchor, &anchor, check.why, sizeof(check.why)) != 0) {
+            fprintf(stderr, "paroletrack: malformed --anchor: %s\n", check.why);
+            return 2;
+        }
+        check.anchor = &anchor;
     }
     db = cli_open_database(o->db, o, 1);
     if (db == NULL)
         return 1;
     problem_init(&p);
-    rc = audit_verify(db, &events, &broken, why, sizeof(why), &p);
-    if (rc == 0)
-        printf("audit trail intact: %lld events\n", (long long)events);
-    else if (rc == 1)
-        printf("audit trail broken at event %lld: %s\n", (long long)broken, why);
-    else
+    rc = audit_verify(db, &check, &p);
+    if (rc == 0 && anchoring) {
+        audit_anchor_format(&check.head, line, sizeof(line));
+        printf("%s\n", line);
+    } else if (rc == 0 && check.anchor != NULL) {
+        printf("audit trail intact: %lld events; it holds the anchored event %lld\n",
+               (long long)check.events, (long long)anchor.id);
+    } else if (rc == 0) {
+        printf("audit trail intact: %lld events\n", (long long)check.events);
+    } else if (rc == 1) {
+        printf("audit trail broken at event %lld: %s\n", (long long)check.broken_at, check.why);
+        if (anchoring)
+            fprintf(stderr, "paroletrack: no anchor for a broken audit trail\n");
+    } else {
         fprintf(stderr, "paroletrack: %s\n", p.detail);
+    }
     problem_clear(&p);
     db_close(db);
     return rc == 0 ? 0 : 1;

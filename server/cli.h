@@ -12,6 +12,7 @@ struct cli_options {
     const char *locale;       /* the firm's display locale (BCP 47) */
     const char *key_file;     /* NULL: <db>.key */
     const char *new_key_file; /* rekey */
+    const char *anchor;       /* audit verify --anchor LINE */
     const char *email, *name, *role, *scopes;
     const char *as_of, *smtp_url, *smtp_from, *firm_email, *webhook_url, *webhook_secret,
         *base_url; /* remind */
@@ -36,7 +37,9 @@ int cli_user(const char *verb, const struct cli_options *o);
 /* `paroletrack api-key add --name N --scopes read[,write]`: prints the key once. */
 int cli_api_key(const char *verb, const struct cli_options *o);
 
-/* `paroletrack audit verify`: exit 0 when the chain is intact, 1 when broken. */
+/* `paroletrack audit verify [--anchor LINE]`: exit 0 when the chain is intact, ends at its
+ * sealed head (and holds the anchor), 1 when not, 2 on a malformed anchor. `paroletrack audit
+ * anchor`: prints the head of an intact trail as one anchor line (exit 0), or exit 1. */
 int cli_audit(const char *verb, const struct cli_options *o);
 
 /* `paroletrack rekey --key-file OLD --new-key-file NEW`: a new key file is written (0600, it

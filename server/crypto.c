@@ -16,6 +16,7 @@
 static unsigned char field_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 static unsigned char index_key[crypto_auth_hmacsha256_KEYBYTES];
 static unsigned char audit_key[crypto_auth_hmacsha256_KEYBYTES];
+static unsigned char audit_head_key[crypto_auth_hmacsha256_KEYBYTES];
 static int have_key;
 static int have_audit_key;
 
@@ -318,7 +319,18 @@ int crypto_has_key(void)
 void crypto_use_audit_key(const unsigned char key[CRYPTO_KEY_BYTES])
 {
     memcpy(audit_key, key, sizeof(audit_key));
+    /* The head's MAC key: a subkey with a context of its own, so a head MAC is never a valid
+     * event hash nor the reverse. */
+    crypto_kdf_derive_from_key(audit_head_key, sizeof(audit_head_key), 1, "ptahead1", key);
     have_audit_key = 1;
+}
+
+void crypto_audit_head_mac(const void *data, size_t len, char out[65])
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+    crypto_auth_hmacsha256(mac, data, len, audit_head_key);
+    sodium_bin2hex(out, 65, mac, sizeof(mac));
 }
 
 void crypto_audit_mac(const void *data, size_t len, char out[65])

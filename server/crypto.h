@@ -83,6 +83,10 @@ int crypto_has_key(void);
  * audit trail's chain, which nobody without the key can recompute. */
 void crypto_audit_mac(const void *data, size_t len, char out[65]);
 
+/* The keyed MAC of the audit trail's head record (HMAC-SHA-256 under a subkey derived from the
+ * audit key with its own context) as 64 hex digits written into out. */
+void crypto_audit_head_mac(const void *data, size_t len, char out[65]);
+
 /* The Standard Webhooks signature of a message: base64 of HMAC-SHA256, keyed with the base64
  * secret after "whsec_", over "<msg_id>.<timestamp>.<body>". Writes it into out. Returns 0, or
  * -1 when the secret is not "whsec_<base64>". */

@@ -14,6 +14,9 @@
 #include "resource.h"
 
 #define KEY_CHECK_PLAINTEXT "paroletrack key check"
+/* The audit key is sealed as "v2:<hex>" since the audit head carries a MAC (migration 0009);
+ * a plain "<hex>" marks a database whose head may still be sealed once (audit_head_adopt). */
+#define AUDIT_KEY_V2 "v2:"
 
 static int reseal_all(struct db *db, const json_t *all, struct problem *p);
 
@@ -98,13 +101,14 @@ static int check_matches(const char *check)
 static int put_audit_key(struct db *db, const unsigned char key[CRYPTO_KEY_BYTES],
                          struct problem *p)
 {
-    char hex[CRYPTO_KEY_BYTES * 2 + 1], now[TIMESTAMP_LEN], *sealed;
+    char hex[sizeof(AUDIT_KEY_V2) + CRYPTO_KEY_BYTES * 2], now[TIMESTAMP_LEN], *sealed;
     json_t *binds;
     db_stmt *stmt;
     int rc = -1;
 
+    memcpy(hex, AUDIT_KEY_V2, strlen(AUDIT_KEY_V2));
     for (int i = 0; i < CRYPTO_KEY_BYTES; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+        snprintf(hex + strlen(AUDIT_KEY_V2) + 2 * i, 3, "%02x", key[i]);
     sealed = crypto_field_encrypt("settings", "audit_key", 0, hex);
     memset(hex, 0, sizeof(hex));
     if (sealed == NULL)
@@ -125,8 +129,10 @@ static int put_audit_key(struct db *db, const unsigned char key[CRYPTO_KEY_BYTES
 }
 
 /* Open the audit chain's key with the current field key into key; a database without one gets
- * a new random key (stored). Uses it. Returns 0 or -1. */
-static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], struct problem *p)
+ * a new random key (stored). Uses it. *form is 2 for a key stored since audit heads are sealed,
+ * 1 for an older one, 0 for a new one. Returns 0 or -1. */
+static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], int *form,
+                          struct problem *p)
 {
     json_t *binds = json_pack("{s:s}", "key", "audit_key");
     db_stmt *stmt = db_prepare(db, SQL_SETTING_GET, p);
@@ -141,12 +147,15 @@ static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], st
     json_decref(binds);
     if (p->kind != PROBLEM_NONE)
         goto out;
+    *form = 0;
     if (!found) {
         crypto_random_bytes(key, CRYPTO_KEY_BYTES);
         rc = put_audit_key(db, key, p);
         goto out;
     }
-    if (hex == NULL || crypto_key_from_hex(hex, key) != 0) {
+    *form = hex != NULL && strncmp(hex, AUDIT_KEY_V2, strlen(AUDIT_KEY_V2)) == 0 ? 2 : 1;
+    if (hex == NULL ||
+        crypto_key_from_hex(hex + (*form == 2 ? strlen(AUDIT_KEY_V2) : 0), key) != 0) {
         problem_set(p, PROBLEM_UNAVAILABLE, "the audit trail's key does not open with this key");
         goto out;
     }
@@ -208,10 +217,11 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
     unsigned char key[CRYPTO_KEY_BYTES], audit_key[CRYPTO_KEY_BYTES];
     char check[512];
     const char *why = NULL;
-    int rc = -1;
+    int rc = -1, form = 0, fresh;
 
     if (stored_check(db, check, sizeof(check), p) != 0)
         return -1;
+    fresh = check[0] == '\0';
     if (key_hex != NULL && key_hex[0] != '\0') {
         if (crypto_key_from_hex(key_hex, key) != 0)
             return problem_set(p, PROBLEM_UNAVAILABLE,
@@ -251,11 +261,26 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
     }
     if (db_begin_write(db, p) != 0)
         goto out;
-    if (load_audit_key(db, audit_key, p) != 0 || db_commit(db, p) != 0) {
-        db_rollback(db);
-        goto out;
+    if (load_audit_key(db, audit_key, &form, p) != 0)
+        goto fail;
+    /* The audit head is sealed here once: for a database older than sealed heads, or a new one
+     * (its trail empty). Afterwards the key's form says so, and a head without a MAC stays a
+     * failure of `audit verify` instead of being sealed again. */
+    if (form == 1 || (form == 0 && fresh)) {
+        int adopted = audit_head_adopt(db, p);
+
+        if (adopted < 0 || (adopted == 0 && form == 1 && put_audit_key(db, audit_key, p) != 0))
+            goto fail;
+        if (adopted == 1)
+            fprintf(stderr, "paroletrack: the audit trail does not end at its recorded head; "
+                            "it stays unsealed (run paroletrack audit verify)\n");
     }
+    if (db_commit(db, p) != 0)
+        goto fail;
     rc = 0;
+fail:
+    if (rc != 0)
+        db_rollback(db);
 out:
     memset(key, 0, sizeof(key));
     memset(audit_key, 0, sizeof(audit_key));
@@ -380,7 +405,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
     char check[512];
     unsigned char audit_key[CRYPTO_KEY_BYTES];
     json_t *all = NULL;
-    int rc = -1;
+    int rc = -1, form = 0;
 
     crypto_use_key(old_key);
     if (db_begin_write(db, p) != 0)
@@ -392,7 +417,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
         goto out;
     }
     all = unseal_all(db, p);
-    if (all == NULL || load_audit_key(db, audit_key, p) != 0)
+    if (all == NULL || load_audit_key(db, audit_key, &form, p) != 0)
         goto out;
     crypto_use_key(new_key);
     if (reseal_all(db, all, p) != 0)

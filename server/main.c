@@ -46,7 +46,9 @@ static void usage(FILE *out)
             "  user add|disable|reset-password   manage staff accounts (password on standard\n"
             "             input, or --generate-password prints a new one once)\n"
             "  api-key add  create an integration key (printed once)\n"
-            "  audit verify check the audit trail's hash chain\n"
+            "  audit verify [--anchor LINE]  check the audit trail's hash chain and its\n"
+            "             sealed head (and that it still holds an anchor line)\n"
+            "  audit anchor print the trail's current head as one line for an external log\n"
             "  rekey        move every encrypted value to a new key file\n"
             "  remind       the nightly reminder job (cron or a systemd timer)\n"
             "  version    print the version\n"
@@ -156,6 +158,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->key_file = value;
         } else if (strcmp(name, "--new-key-file") == 0) {
             o->new_key_file = value;
+        } else if (strcmp(name, "--anchor") == 0) {
+            o->anchor = value;
         } else if (strcmp(name, "--email") == 0) {
             o->email = value;
         } else if (strcmp(name, "--name") == 0) {

@@ -337,6 +337,15 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                            "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after"
                            " AND parole_request_id = :parent_id ORDER BY id LIMIT :limit"},
     [SQL_AUDIT_ALL] = {"audit_all", "SELECT " AUDIT_COLUMNS " FROM audit_events ORDER BY id"},
+    [SQL_AUDIT_HEAD_GET] = {"audit_head_get",
+                            "SELECT event_id, hash, event_count, at, mac FROM audit_head"
+                            " WHERE slot = 1"},
+    [SQL_AUDIT_HEAD_PUT] = {"audit_head_put",
+                            "INSERT INTO audit_head (slot, event_id, hash, event_count, at, mac)"
+                            " VALUES (1, :event_id, :hash, :event_count, :at, :mac)"
+                            " ON CONFLICT (slot) DO UPDATE SET event_id = excluded.event_id,"
+                            " hash = excluded.hash, event_count = excluded.event_count,"
+                            " at = excluded.at, mac = excluded.mac"},
 
     [SQL_USER_GET] = {"user_get", "SELECT " USER_COLUMNS " FROM users WHERE id = :id"},
     [SQL_USER_LIST] = {"user_list", "SELECT " USER_COLUMNS " FROM users WHERE id > :after"

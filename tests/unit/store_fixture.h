@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "audit.h"
 #include "crypto.h"
 #include "migrate.h"
 #include "resources.h"
@@ -27,7 +28,9 @@ static int fixture_open(void)
     resource_context_init(&ctx);
     problem_init(&p);
     db = db_open(":memory:", &p);
-    if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0) {
+    /* the sealed empty audit head keys_open gives a new database */
+    if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0 || db_begin_write(db, &p) != 0 ||
+        audit_head_adopt(db, &p) != 0 || db_commit(db, &p) != 0) {
         fprintf(stderr, "setup: %s\n", p.detail);
         rc = -1;
     }
