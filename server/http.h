@@ -14,6 +14,7 @@ struct http_config {
     unsigned connection_timeout; /* seconds of inactivity before a connection is closed */
     unsigned per_ip_connections; /* simultaneous connections from one address */
     size_t connection_memory;    /* bytes of buffer memory per connection */
+    int hsts;                    /* send Strict-Transport-Security (behind TLS) on every answer */
 };
 
 struct http_server;

@@ -25,6 +25,7 @@ static int secure_cookies;
 void sessions_configure(int secure)
 {
     secure_cookies = secure;
+    auth_configure(secure);
 }
 
 /* What the sign-in needs to know of a user. */
@@ -403,7 +404,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     if (session == NULL || db_commit(call->db, p) != 0)
         goto fail;
     snprintf(reply->set_cookie, sizeof(reply->set_cookie),
-             SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s", token,
+             "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", auth_session_cookie(), token,
              secure_cookies ? "; Secure" : "");
     api_reply_json(reply, 201, session);
     session = NULL;
@@ -446,7 +447,7 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
             db_commit(call->db, &call->p) == 0) {
             reply->status = 204;
             snprintf(reply->set_cookie, sizeof(reply->set_cookie),
-                     SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+                     "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", auth_session_cookie(),
                      secure_cookies ? "; Secure" : "");
         }
         db_rollback(call->db);

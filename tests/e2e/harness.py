@@ -457,6 +457,7 @@ def http_call(host, port, method, path, body=None, headers=None,
 # Accounts: passwords, TOTP, sessions, API keys
 
 SESSION_COOKIE = "pt_session"
+SECURE_SESSION_COOKIE = "__Host-pt_session"  # the name with --secure-cookies
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_NAME = "Admin"
 ROLES = ("viewer", "paralegal", "attorney", "admin")
@@ -574,16 +575,17 @@ class Session:
 
     kind = "session"
 
-    def __init__(self, account, token_value, body):
+    def __init__(self, account, token_value, body, cookie_name=SESSION_COOKIE):
         self.account = account
         self.token = token_value
+        self.cookie_name = cookie_name
         self.body = body if isinstance(body, dict) else {}
         self.csrf = self.body.get("csrf_token")
         self.second_factor = self.body.get("second_factor")
         self.user = self.body.get("user")
 
     def headers(self, method, csrf=True):
-        h = {"Cookie": "%s=%s" % (SESSION_COOKIE, self.token)}
+        h = {"Cookie": "%s=%s" % (self.cookie_name, self.token)}
         if csrf and method.upper() in UNSAFE_METHODS and self.csrf:
             h["X-CSRF-Token"] = self.csrf
         return h
@@ -711,6 +713,9 @@ class Server:
                  cli_args=(), cli_env=None):
         self.timezone = timezone
         self.extra_args = list(extra_args)
+        # the session cookie's name: __Host-pt_session behind TLS (--secure-cookies)
+        self.cookie_name = (SECURE_SESSION_COOKIE if "--secure-cookies" in self.extra_args
+                            else SESSION_COOKIE)
         self.env_extra = dict(env_extra or {})
         self.cli_args = list(cli_args)  # added to every CLI call (e.g. --key-file)
         self.cli_env = dict(cli_env or {})  # environment of CLI calls (none by default)
@@ -865,9 +870,9 @@ class Server:
         if recovery_code is not None:
             body["recovery_code"] = recovery_code
         r = self.call("POST", "/api/v1/session", body, headers=headers, source=source)
-        c = r.cookie()
+        c = r.cookie(self.cookie_name)
         if r.status == 201 and c is not None:
-            r.session = Session(account, c.value, r.json)
+            r.session = Session(account, c.value, r.json, self.cookie_name)
             if account.id is None and isinstance(r.json, dict) and r.json.get("user"):
                 account.user = r.json["user"]
                 account.id = r.json["user"].get("id")
