@@ -110,3 +110,49 @@ class RecoveryCodes(HardeningCase):
         self.assertStatus(r, 201)
         r = self.sign_in_response(account, totp=None, recovery_code=legacy, source=fresh_source())
         self.assertProblem(r, 401, "second-factor-required")
+
+
+class CalendarFeedRevocation(HardeningCase):
+
+    def fetch(self, url):
+        """GET the feed without a session, as a calendar application holding the URL would."""
+        c = http.client.HTTPConnection(self.server.host, self.server.port, timeout=10)
+        try:
+            c.request("GET", url)
+            r = c.getresponse()
+            r.read()
+            return r.status
+        finally:
+            c.close()
+
+    def feed_of(self, session):
+        r = self.post("/api/v1/me/calendar-feed", None, auth=session)
+        self.assertStatus(r, 201)
+        self.assertEqual(self.fetch(r.json["url"]), 200)
+        return r.json["url"]
+
+    def test_a_password_change_revokes_the_feed(self):
+        session = self.session_as("paralegal")
+        account = session.account
+        stolen_url = self.feed_of(session)
+        new = strong_password()
+        r = self.post("/api/v1/me/password", {"old_password": account.password,
+                                              "new_password": new}, auth=session)
+        self.assertStatus(r, 204)
+        account.password = new
+        self.assertEqual(self.fetch(stolen_url), 401, "the old feed URL stops working")
+        changes = self.audit_events(account.id, "password_change")[-1]["changes"]
+        self.assertEqual(changes.get("calendar_feed"), {"before": "active", "after": "revoked"})
+        # the owner makes a new link
+        self.feed_of(self.sign_in(account))
+
+    def test_a_reset_revokes_the_feed(self):
+        session = self.session_as("paralegal")
+        account = session.account
+        stolen_url = self.feed_of(session)
+        new = strong_password()
+        code, out, err = self.server.cli("user", "reset-password", "--email", account.email,
+                                         input=new + "\n")
+        self.assertEqual(code, 0, out + err)
+        self.assertEqual(self.fetch(stolen_url), 401, "the old feed URL stops working")
+        self.assertDead(session, "a reset ends the sessions too")
