@@ -156,3 +156,61 @@ class CalendarFeedRevocation(HardeningCase):
         self.assertEqual(code, 0, out + err)
         self.assertEqual(self.fetch(stolen_url), 401, "the old feed URL stops working")
         self.assertDead(session, "a reset ends the sessions too")
+
+
+class AdminEndsSessions(HardeningCase):
+
+    def test_an_admin_lists_and_ends_a_users_sessions(self):
+        account = self.make_user("paralegal")
+        first = self.sign_in(account, source=fresh_source())
+        second = self.sign_in(account, source=fresh_source())
+        third = self.sign_in(account, source=fresh_source())
+        path = "/api/v1/users/%d/sessions" % account.id
+        r = self.get(path)
+        self.assertStatus(r, 200)
+        items = r.json["items"]
+        self.assertEqual(len(items), 3)
+        for item in items:
+            self.assertEqual(set(item), {"id", "created_at", "last_seen_at", "expires_at",
+                                         "second_factor", "current"})
+            self.assertIs(item["current"], False)
+            self.assertEqual(item["second_factor"], "not_required")
+        for s in (first, second, third):
+            self.assertNotIn(s.token, r.raw.decode())
+            self.assertNotIn(hashlib.sha256(s.token.encode()).hexdigest(), r.raw.decode())
+        # The admin's own list marks the session making the request.
+        mine = self.get("/api/v1/users/%d/sessions" % self.server.admin_account.id)
+        self.assertIn(True, [i["current"] for i in mine.json["items"]])
+        # End one: only that one is dead.
+        ids = sorted(i["id"] for i in items)
+        r = self.delete("%s/%d" % (path, ids[0]))
+        self.assertStatus(r, 204)
+        self.assertDead(first, "the ended session")
+        self.assertAlive(second)
+        self.assertProblem(self.delete("%s/%d" % (path, ids[0])), 404, "not-found")
+        # a session of another user is not reachable through this user
+        other = self.get("/api/v1/users/%d/sessions" % self.server.admin_account.id)
+        self.assertProblem(self.delete("%s/%d" % (path, other.json["items"][0]["id"])), 404,
+                           "not-found")
+        self.assertAlive(self.server.admin)
+        # End all.
+        self.assertStatus(self.delete(path), 204)
+        self.assertDead(second, "ended with all")
+        self.assertDead(third, "ended with all")
+        self.assertEqual(self.get(path).json["items"], [])
+        events = self.audit_events(account.id, "sessions_end")
+        self.assertEqual(len(events), 2)
+        self.assertEqual(events[0]["changes"], {"session_id": {"before": None, "after": ids[0]}})
+        self.assertEqual(events[1]["changes"], {"sessions_ended": {"before": None, "after": 2}})
+        # No such user.
+        self.assertProblem(self.get("/api/v1/users/999999/sessions"), 404, "not-found")
+        self.assertProblem(self.delete("/api/v1/users/999999/sessions"), 404, "not-found")
+
+    def test_only_an_admin_may(self):
+        account = self.make_user("viewer")
+        victim = self.sign_in(account, source=fresh_source())
+        attacker = self.session_as("attorney")
+        path = "/api/v1/users/%d/sessions" % account.id
+        self.assertProblem(self.get(path, auth=attacker), 403, "forbidden")
+        self.assertProblem(self.delete(path, auth=attacker), 403, "forbidden")
+        self.assertAlive(victim)
