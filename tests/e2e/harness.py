@@ -879,10 +879,11 @@ class Server:
         return r
 
     def enrol_totp(self, session):
-        """POST /api/v1/me/totp, then confirm with a code: the account gets its secret and
-        recovery codes and the session becomes verified. Returns the confirm Response."""
+        """POST /api/v1/me/totp (with the account's password, asked again), then confirm with a
+        code: the account gets its secret and recovery codes, the session becomes verified and
+        every other session of the account ends. Returns the confirm Response."""
         account = session.account
-        r = self.call("POST", "/api/v1/me/totp", None, auth=session)
+        r = self.call("POST", "/api/v1/me/totp", {"password": account.password}, auth=session)
         if r.status != 201 or not isinstance(r.json, dict) or "secret" not in r.json:
             raise BootstrapError("POST /api/v1/me/totp: %r" % r)
         account.totp_secret = r.json["secret"]

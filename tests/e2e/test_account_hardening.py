@@ -112,6 +112,49 @@ class RecoveryCodes(HardeningCase):
         self.assertProblem(r, 401, "second-factor-required")
 
 
+class TotpEnrolment(HardeningCase):
+
+    def test_a_stolen_cookie_cannot_set_up_an_authenticator(self):
+        account = self.make_user("attorney")
+        stolen = self.sign_in(account)
+        self.assertEqual(stolen.second_factor, "not_enrolled")
+        for label, body in (("no password", {}),
+                            ("wrong password", {"password": strong_password()}),
+                            ("empty password", {"password": ""})):
+            with self.subTest(case=label):
+                r = self.post("/api/v1/me/totp", body, auth=stolen)
+                self.assertProblem(r, 422, "validation", field="password")
+                self.assertNotIn("secret", r.json)
+        # nothing pending: the thief cannot confirm a secret of their own
+        pending = db_rows(self.server.db, "SELECT totp_pending_secret FROM users WHERE id = ?",
+                          (account.id,))
+        self.assertEqual(pending, [(None,)])
+        r = self.post("/api/v1/me/totp/confirm", {"code": "123456"}, auth=stolen)
+        self.assertProblem(r, 409, "conflict")
+        failures = self.audit_events(account.id, "password_check_failed")
+        self.assertGreaterEqual(len(failures), 1, "a wrong password is audited")
+        self.assertNotIn(account.password, str(failures))
+        # with the password the owner sets it up
+        r = self.post("/api/v1/me/totp", {"password": account.password}, auth=stolen)
+        self.assertStatus(r, 201)
+
+    def test_enrolment_ends_the_other_sessions(self):
+        account = self.make_user("paralegal")
+        mine = self.sign_in(account, source=fresh_source())
+        other = self.sign_in(account, source=fresh_source())
+        self.assertAlive(other)
+        r = self.post("/api/v1/me/totp", {"password": account.password}, auth=mine)
+        self.assertStatus(r, 201)
+        account.totp_secret = r.json["secret"]
+        r = self.post("/api/v1/me/totp/confirm", {"code": totp_code(account.totp_secret,
+                                                                    totp_step())}, auth=mine)
+        self.assertStatus(r, 200)
+        self.assertDead(other, "the other session ends at enrolment")
+        g = self.get("/api/v1/session", auth=mine)
+        self.assertStatus(g, 200)
+        self.assertEqual(g.json["second_factor"], "verified")
+
+
 class CalendarFeedRevocation(HardeningCase):
 
     def fetch(self, url):

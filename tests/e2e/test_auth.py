@@ -415,7 +415,7 @@ class SecondFactor(AuthCase):
         self.assertStatus(g, 200)
         self.assertEqual(g.json["second_factor"], "not_enrolled")
         # Enrolment.
-        r = self.post("/api/v1/me/totp", None, auth=s)
+        r = self.post("/api/v1/me/totp", {"password": account.password}, auth=s)
         self.assertStatus(r, 201)
         secret = r.json["secret"]
         self.assertRegex(secret, r"^[A-Z2-7]+=*$")
@@ -427,7 +427,7 @@ class SecondFactor(AuthCase):
         self.assertEqual(q, {"secret": secret, "issuer": "paroletrack", "algorithm": "SHA1",
                              "digits": "6", "period": "30"})
         # A second start replaces the pending secret.
-        r = self.post("/api/v1/me/totp", None, auth=s)
+        r = self.post("/api/v1/me/totp", {"password": account.password}, auth=s)
         self.assertStatus(r, 201)
         self.assertNotEqual(r.json["secret"], secret)
         old_secret, secret = secret, r.json["secret"]
