@@ -183,7 +183,7 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
                           const struct op_context *ctx, struct problem *p)
 {
     char hash[CRYPTO_PASSWORD_HASH_LEN];
-    json_t *user = NULL, *binds = NULL;
+    json_t *user = NULL, *binds = NULL, *changes = NULL;
     int rc = -1;
 
     if (db_begin_read(db, p) != 0)
@@ -200,20 +200,28 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
         problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
         goto out;
     }
-    binds = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)user_id, "password_hash", hash, "now",
-                      ctx->now);
+    binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)user_id, "user_id",
+                      (json_int_t)user_id, "password_hash", hash, "now", ctx->now);
     if (db_begin_write(db, p) != 0)
         goto out;
+    /* A new password ends every session and revokes the calendar feed token: whoever held the
+     * old password (or a copy of the feed URL made with it) is out. */
     if (resource_exec(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
-        end_sessions(db, user_id, p) != 0 ||
-        audit_append(db, ctx, "password_change", "users", user_id, 0, NULL, p) != 0 ||
-        db_commit(db, p) != 0) {
-        db_rollback(db);
-        goto out;
-    }
+        end_sessions(db, user_id, p) != 0 || resource_exec(db, SQL_FEED_DELETE, binds, p) != 0)
+        goto fail;
+    if (db_changes(db) > 0)
+        changes =
+            json_pack("{s:{s:s, s:s}}", "calendar_feed", "before", "active", "after", "revoked");
+    if (audit_append(db, ctx, "password_change", "users", user_id, 0, changes, p) != 0 ||
+        db_commit(db, p) != 0)
+        goto fail;
     rc = 0;
+    goto out;
+fail:
+    db_rollback(db);
 out:
     memset(hash, 0, sizeof(hash));
+    json_decref(changes);
     json_decref(binds);
     json_decref(user);
     return rc;

@@ -20,6 +20,7 @@
 #include "static_files.h"
 #include "stats.h"
 #include "timeline.h"
+#include "user_sessions.h"
 
 struct route;
 typedef void (*route_handler)(struct api_call *call, const struct route *route,
@@ -75,6 +76,9 @@ PLAIN(accounts_list)
 PLAIN(accounts_post)
 PLAIN(accounts_get)
 PLAIN(accounts_patch)
+PLAIN(user_sessions_list)
+PLAIN(user_sessions_end_all)
+PLAIN(user_sessions_end_one)
 PLAIN(apikeys_list)
 PLAIN(apikeys_post)
 PLAIN(apikeys_delete)
@@ -124,6 +128,10 @@ static const struct route routes[] = {
     {"POST", "/api/v1/users", PERM_ADMIN, plain_accounts_post, NULL, 0},
     {"GET", "/api/v1/users/{id}", PERM_ADMIN, plain_accounts_get, NULL, 0},
     {"PATCH", "/api/v1/users/{id}", PERM_ADMIN, plain_accounts_patch, NULL, 0},
+    {"GET", "/api/v1/users/{id}/sessions", PERM_ADMIN, plain_user_sessions_list, NULL, 0},
+    {"DELETE", "/api/v1/users/{id}/sessions", PERM_ADMIN, plain_user_sessions_end_all, NULL, 0},
+    {"DELETE", "/api/v1/users/{id}/sessions/{child_id}", PERM_ADMIN, plain_user_sessions_end_one,
+     NULL, 0},
     {"GET", "/api/v1/api-keys", PERM_ADMIN, plain_apikeys_list, NULL, 0},
     {"POST", "/api/v1/api-keys", PERM_ADMIN, plain_apikeys_post, NULL, 0},
     {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, plain_apikeys_delete, NULL, 0},

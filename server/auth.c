@@ -10,6 +10,19 @@
 /* How stale a session's or key's "last used" may get before a request refreshes it (a write). */
 #define TOUCH_AFTER_SECONDS 60
 
+/* Set once at start, before any request thread runs. */
+static const char *session_cookie = SESSION_COOKIE;
+
+void auth_configure(int secure_cookies)
+{
+    session_cookie = secure_cookies ? SESSION_COOKIE_SECURE : SESSION_COOKIE;
+}
+
+const char *auth_session_cookie(void)
+{
+    return session_cookie;
+}
+
 const char *auth_permission_name(enum permission permission)
 {
     static const char *const names[PERM__MAX] = {
@@ -192,7 +205,7 @@ int auth_identify(struct db *db, const struct api_request *request, const char *
     memset(principal, 0, sizeof(*principal));
     if (request->authorization != NULL && strncmp(request->authorization, "Bearer ", 7) == 0)
         return identify_key(db, request->authorization + 7, now, principal, p);
-    cookie_value(request->cookie, SESSION_COOKIE, token, sizeof(token));
+    cookie_value(request->cookie, session_cookie, token, sizeof(token));
     if (token[0] == '\0')
         return 0;
     return identify_session(db, token, now, principal, p);

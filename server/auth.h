@@ -33,7 +33,18 @@ struct principal {
     int key_can_write;
 };
 
-#define SESSION_COOKIE "pt_session"
+/* The session cookie's name: "pt_session", or "__Host-pt_session" with --secure-cookies (a
+ * browser keeps a __Host- cookie only when it is Secure, host-only and Path=/, so neither a
+ * sibling subdomain nor a plain-HTTP answer can plant or shadow it). */
+#define SESSION_COOKIE        "pt_session"
+#define SESSION_COOKIE_SECURE "__Host-pt_session"
+
+/* Choose the session cookie's name once at start (before serving): the __Host- name when the
+ * server sits behind TLS (--secure-cookies). */
+void auth_configure(int secure_cookies);
+
+/* The configured session cookie's name (static). */
+const char *auth_session_cookie(void);
 
 /* The name of a permission as the route table prints it ("public", "read", ...). */
 const char *auth_permission_name(enum permission permission);

@@ -131,6 +131,8 @@ static void add_common_headers(struct MHD_Response *response, const struct reque
     MHD_add_response_header(response, "Content-Security-Policy",
                             "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
                             "form-action 'self'");
+    if (state->server->config.hsts)
+        MHD_add_response_header(response, "Strict-Transport-Security", "max-age=31536000");
 }
 
 /* Queue the reply as the response of the connection. Returns the library's result. */

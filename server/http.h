@@ -17,6 +17,7 @@ struct http_config {
     unsigned per_ip_connections; /* simultaneous connections from one address */
     unsigned max_connections;    /* simultaneous connections in all */
     size_t connection_memory;    /* bytes of buffer memory per connection */
+    int hsts;                    /* send Strict-Transport-Security (behind TLS) on every answer */
 };
 
 struct http_server;

@@ -81,7 +81,8 @@ static void usage(FILE *out)
             "                       <db>.key, created 0600 at first start); or the key itself\n"
             "                       as 64 hex digits in PAROLETRACK_KEY\n"
             "  --new-key-file FILE  rekey: the new key file to create\n"
-            "  --secure-cookies     mark session cookies Secure (TLS in front of the server)\n"
+            "  --secure-cookies     TLS in front of the server: the session cookie is\n"
+            "                       __Host-pt_session (Secure) and every answer sends HSTS\n"
             "  --email E --name N --role R   user add (role: admin, attorney, paralegal,\n"
             "                       viewer)\n"
             "  --scopes read[,write] api-key add\n"
@@ -318,6 +319,7 @@ static int serve_database(const char *path, const struct cli_options *o)
         .per_ip_connections = o->per_ip_connections,
         .max_connections = o->max_connections,
         .connection_memory = 64 * 1024,
+        .hsts = o->secure_cookies,
     };
     struct http_server *server;
     struct db *db;

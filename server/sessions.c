@@ -25,6 +25,7 @@ static int secure_cookies;
 void sessions_configure(int secure)
 {
     secure_cookies = secure;
+    auth_configure(secure);
 }
 
 /* What the sign-in needs to know of a user. */
@@ -225,7 +226,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
         }
         memset(raw, 0, sizeof(raw));
     } else if (recovery != NULL) {
-        char normalized[RECOVERY_CODE_SIZE], hash[65];
+        char normalized[RECOVERY_CODE_SIZE];
         json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)u->id);
         db_stmt *stmt;
         int64_t match = 0;
@@ -234,12 +235,13 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
             json_decref(binds);
             return 0;
         }
-        crypto_sha256_hex(normalized, strlen(normalized), hash);
+        /* every unused code is compared (no early exit), each in constant time */
         stmt = db_prepare(db, SQL_RECOVERY_UNUSED, p);
         if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
             while (db_step(stmt) == DB_ROW)
-                if (crypto_equal(db_column_text(stmt, 1), hash))
+                if (recovery_code_matches(db_column_text(stmt, 1), normalized))
                     match = db_column_int(stmt, 0);
+        memset(normalized, 0, sizeof(normalized));
         db_finish(stmt);
         json_decref(binds);
         if (match != 0) {
@@ -282,7 +284,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
         {.name = "email", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 254},
         {.name = "password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
         {.name = "totp_code", .type = FIELD_TEXT, .max_chars = 16},
-        {.name = "recovery_code", .type = FIELD_TEXT, .max_chars = 32},
+        {.name = "recovery_code", .type = FIELD_TEXT, .max_chars = 64},
     };
     static const struct field_table table = {fields, 4, NULL};
     struct problem *p = &call->p;
@@ -402,7 +404,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     if (session == NULL || db_commit(call->db, p) != 0)
         goto fail;
     snprintf(reply->set_cookie, sizeof(reply->set_cookie),
-             SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s", token,
+             "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", auth_session_cookie(), token,
              secure_cookies ? "; Secure" : "");
     api_reply_json(reply, 201, session);
     session = NULL;
@@ -445,7 +447,7 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
             db_commit(call->db, &call->p) == 0) {
             reply->status = 204;
             snprintf(reply->set_cookie, sizeof(reply->set_cookie),
-                     SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+                     "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", auth_session_cookie(),
                      secure_cookies ? "; Secure" : "");
         }
         db_rollback(call->db);
@@ -453,16 +455,93 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
     json_decref(binds);
 }
 
+/* Audit a wrong password given to a signed-in check (setting up an authenticator app), in its
+ * own transaction: the attempt itself was counted when it was claimed. */
+static void audit_password_failure(struct db *db, int64_t user_id, const char *reason,
+                                   const struct op_context *ctx)
+{
+    struct problem p;
+    json_t *changes = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
+
+    problem_init(&p);
+    if (db_begin_write(db, &p) == 0) {
+        if (audit_append(db, ctx, "password_check_failed", "users", user_id, 0, changes, &p) == 0)
+            db_commit(db, &p);
+        db_rollback(db);
+    }
+    if (p.kind != PROBLEM_NONE)
+        fprintf(stderr, "paroletrack: recording a wrong password: %s\n", p.detail);
+    problem_clear(&p);
+    json_decref(changes);
+}
+
+/* Check the signed-in user's password again before a change a stolen cookie must not make:
+ * counted and throttled like a sign-in (429 with Retry-After), a wrong one audited and a 422
+ * naming `password` (as POST /api/v1/me/password does for old_password). Returns 0 when it is
+ * right, else -1 with call->p set. */
+static int confirm_own_password(struct api_call *call, const char *password,
+                                struct api_reply *reply)
+{
+    struct sign_in_user u;
+    int wait = 0, found = 0, ok;
+
+    if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
+                               &call->ctx, &wait, &call->p) != 0)
+        return -1;
+    if (wait > 0) {
+        reply->retry_after = wait;
+        return problem_set(&call->p, PROBLEM_TOO_MANY_ATTEMPTS,
+                           "too many wrong passwords; try again in %d seconds", wait);
+    }
+    if (db_begin_read(call->db, &call->p) != 0)
+        return -1;
+    found = load_user(call->db, call->principal->user_id, &u, &call->p);
+    db_rollback(call->db);
+    if (found < 0)
+        return -1;
+    ok = crypto_password_verify(found == 1 ? u.password_hash : NULL, password);
+    memset(&u, 0, sizeof(u));
+    if (!ok) {
+        audit_password_failure(call->db, call->principal->user_id,
+                               "wrong password setting up an authenticator app", &call->ctx);
+        problem_add_field(&call->p, "password", "is not your current password");
+        resource_finish_checks(&call->p);
+        return -1;
+    }
+    if (db_begin_write(call->db, &call->p) != 0)
+        return -1;
+    if (sessions_clear_attempts(call->db, call->principal->email, &call->p) != 0 ||
+        db_commit(call->db, &call->p) != 0) {
+        db_rollback(call->db);
+        return -1;
+    }
+    return 0;
+}
+
 void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
 {
+    static const struct field_spec fields[] = {
+        {.name = "password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
+    };
+    static const struct field_table table = {fields, 1, NULL};
     unsigned char raw[TOTP_SECRET_BYTES];
     char base32[TOTP_BASE32_SIZE], hex[TOTP_SECRET_BYTES * 2 + 1], uri[1024];
     struct sign_in_user u;
-    json_t *binds = NULL;
+    json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL, *binds = NULL;
     char *sealed = NULL;
 
-    if (db_begin_write(call->db, &call->p) != 0)
+    memset(&u, 0, sizeof(u));
+    memset(raw, 0, sizeof(raw));
+    memset(hex, 0, sizeof(hex));
+    if (body == NULL)
         return;
+    record = fields_check_create(&table, body, call->ctx.today, &call->p);
+    if (record == NULL || resource_finish_checks(&call->p) != 0 ||
+        confirm_own_password(call, json_string_value(json_object_get(record, "password")), reply) !=
+            0)
+        goto out;
+    if (db_begin_write(call->db, &call->p) != 0)
+        goto out;
     if (load_user(call->db, call->principal->user_id, &u, &call->p) != 1)
         goto fail;
     if (u.totp_enabled) {
@@ -491,6 +570,8 @@ out:
     memset(&u, 0, sizeof(u));
     free(sealed);
     json_decref(binds);
+    json_decref(record);
+    json_decref(body);
 }
 
 void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
@@ -556,9 +637,9 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     recovery_codes_new(codes, RECOVERY_CODE_COUNT);
     list = json_array();
     for (int i = 0; i < RECOVERY_CODE_COUNT; i++) {
-        char hash[65];
+        char hash[RECOVERY_HASH_SIZE];
 
-        crypto_sha256_hex(codes[i], strlen(codes[i]), hash);
+        recovery_code_hash(codes[i], hash);
         json_decref(binds);
         binds = json_pack("{s:I, s:s}", "user_id", (json_int_t)u.id, "code_hash", hash);
         if (resource_exec(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)
@@ -566,9 +647,12 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
         json_array_append_new(list, json_string(codes[i]));
     }
     json_decref(binds);
-    binds = json_pack("{s:I, s:s}", "id", (json_int_t)call->principal->session_id, "second_factor",
-                      "verified");
+    /* The session that confirmed becomes verified; every other session of the user ends (one
+     * opened with a stolen password must sign in again, now with the second factor). */
+    binds = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)call->principal->session_id, "user_id",
+                      (json_int_t)u.id, "second_factor", "verified");
     if (resource_exec(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
+        resource_exec(call->db, SQL_SESSION_DELETE_USER_OTHERS, binds, &call->p) != 0 ||
         audit_append(call->db, &call->ctx, "totp_enable", "users", u.id, 0, NULL, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;

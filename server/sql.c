@@ -402,6 +402,16 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_SESSION_DELETE] = {"session_delete", "DELETE FROM sessions WHERE id = :id"},
     [SQL_SESSION_DELETE_USER] = {"session_delete_user",
                                  "DELETE FROM sessions WHERE user_id = :user_id"},
+    [SQL_SESSION_DELETE_USER_OTHERS] = {"session_delete_user_others",
+                                        "DELETE FROM sessions WHERE user_id = :user_id"
+                                        " AND id <> :id"},
+    [SQL_SESSION_LIST_USER] = {"session_list_user",
+                               "SELECT id, created_at, last_seen_at, expires_at, second_factor"
+                               " FROM sessions WHERE user_id = :user_id AND expires_at > :now"
+                               " AND last_seen_at > :idle_since AND id > :after"
+                               " ORDER BY id LIMIT :limit"},
+    [SQL_SESSION_DELETE_OF_USER] = {"session_delete_of_user",
+                                    "DELETE FROM sessions WHERE id = :id AND user_id = :user_id"},
 
     [SQL_SESSION_PRUNE] = {"session_prune", "DELETE FROM sessions WHERE expires_at <= :now"},
     [SQL_KEY_INSERT] = {"key_insert",

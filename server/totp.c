@@ -14,7 +14,9 @@
 static const char recovery_alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
 
 #define RECOVERY_ALPHABET_LEN (sizeof(recovery_alphabet) - 1)
-#define RECOVERY_CHARS        12 /* without the two dashes */
+#define RECOVERY_CHARS        (RECOVERY_CODE_GROUPS * 4) /* without the dashes */
+#define LEGACY_RECOVERY_CHARS 12 /* the codes of older releases, "xxxx-xxxx-xxxx" */
+#define RECOVERY_SALT_HEX     32 /* 128-bit salt as hex */
 
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
 static int oath_status = -1; /* oath_init()'s result once started */
@@ -184,15 +186,18 @@ out:
     return rc;
 }
 
-/* Write the 12 characters of chars as "xxxx-xxxx-xxxx" plus NUL into out. */
-static void format_recovery_code(const char chars[RECOVERY_CHARS], char out[RECOVERY_CODE_SIZE])
+/* Write n characters of chars (a multiple of 4) as groups of 4 joined by dashes, plus NUL, into
+ * out. */
+static void format_recovery_code(const char *chars, size_t n, char out[RECOVERY_CODE_SIZE])
 {
-    memcpy(out, chars, 4);
-    out[4] = '-';
-    memcpy(out + 5, chars + 4, 4);
-    out[9] = '-';
-    memcpy(out + 10, chars + 8, 4);
-    out[14] = '\0';
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && i % 4 == 0)
+            out[o++] = '-';
+        out[o++] = chars[i];
+    }
+    out[o] = '\0';
 }
 
 int recovery_codes_new(char codes[][RECOVERY_CODE_SIZE], size_t count)
@@ -201,7 +206,7 @@ int recovery_codes_new(char codes[][RECOVERY_CODE_SIZE], size_t count)
 
     for (size_t i = 0; i < count; i++) {
         crypto_random_chars(recovery_alphabet, chars, sizeof(chars));
-        format_recovery_code(chars, codes[i]);
+        format_recovery_code(chars, sizeof(chars), codes[i]);
     }
     memset(chars, 0, sizeof(chars));
     return 0;
@@ -224,11 +229,57 @@ int recovery_code_normalize(const char *in, char out[RECOVERY_CODE_SIZE])
             goto out;
         chars[n++] = lower;
     }
-    if (n != RECOVERY_CHARS)
+    if (n != RECOVERY_CHARS && n != LEGACY_RECOVERY_CHARS)
         goto out;
-    format_recovery_code(chars, out);
+    format_recovery_code(chars, n, out);
     rc = 0;
 out:
     memset(chars, 0, sizeof(chars));
     return rc;
+}
+
+/* SHA-256 (hex) of "<salt>$<code>" into digest. */
+static void salted_digest(const char *salt, const char *code, char digest[65])
+{
+    char buf[RECOVERY_SALT_HEX + 1 + RECOVERY_CODE_SIZE];
+    int len = snprintf(buf, sizeof(buf), "%s$%s", salt, code);
+
+    crypto_sha256_hex(buf, len > 0 && (size_t)len < sizeof(buf) ? (size_t)len : 0, digest);
+    memset(buf, 0, sizeof(buf));
+}
+
+/* A plain SHA-256 over a salt is enough here, and better than a password hash or a MAC under
+ * the firm key: the codes carry about 138 random bits, so no dictionary or brute force reaches
+ * them whatever the hash's speed; the per-code salt keeps equal codes from giving equal rows and
+ * rules out precomputed tables; and unlike a MAC it does not depend on the field key, so a rekey
+ * leaves every code working. */
+void recovery_code_hash(const char *normalized, char out[RECOVERY_HASH_SIZE])
+{
+    char salt[RECOVERY_SALT_HEX + 1], digest[65];
+
+    crypto_random_hex(salt, RECOVERY_SALT_HEX / 2);
+    salted_digest(salt, normalized, digest);
+    snprintf(out, RECOVERY_HASH_SIZE, "s1$%s$%s", salt, digest);
+}
+
+int recovery_code_matches(const char *stored, const char *normalized)
+{
+    char salt[RECOVERY_SALT_HEX + 1], digest[65];
+    int match;
+
+    if (stored == NULL || normalized == NULL)
+        return 0;
+    if (strncmp(stored, "s1$", 3) == 0 && strlen(stored) == 3 + RECOVERY_SALT_HEX + 1 + 64 &&
+        stored[3 + RECOVERY_SALT_HEX] == '$') {
+        memcpy(salt, stored + 3, RECOVERY_SALT_HEX);
+        salt[RECOVERY_SALT_HEX] = '\0';
+        salted_digest(salt, normalized, digest);
+        match = crypto_equal(stored + 4 + RECOVERY_SALT_HEX, digest);
+    } else {
+        /* an older release's unsalted hash, of a 12-character code */
+        crypto_sha256_hex(normalized, strlen(normalized), digest);
+        match = crypto_equal(stored, digest);
+    }
+    memset(digest, 0, sizeof(digest));
+    return match;
 }

@@ -399,6 +399,13 @@ test("an expired session asks for sign-in and returns to the page with the typed
 test("an admin sets up the authenticator, then creates an API key that is shown once", async () => {
   const page = await signedInPage(ADMIN);
   await page.click("#totp-begin");
+  // The password is asked again (a stolen session alone cannot set up an authenticator app).
+  await page.fill("#totp-password", "not the password at all");
+  await page.locator("#totp-password").press("Enter");
+  await page.locator('#totp-password[aria-invalid="true"]').waitFor();
+  await waitText(page.locator("#totp-password-error"), "password");
+  await page.fill("#totp-password", ADMIN.password);
+  await page.locator("#totp-password").press("Enter");
   const secret = await page.locator("#totp-secret").innerText();
   await page.fill("#totp-code", totp(secret));
   await page.locator("#totp-code").press("Enter");

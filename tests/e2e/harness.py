@@ -457,6 +457,7 @@ def http_call(host, port, method, path, body=None, headers=None,
 # Accounts: passwords, TOTP, sessions, API keys
 
 SESSION_COOKIE = "pt_session"
+SECURE_SESSION_COOKIE = "__Host-pt_session"  # the name with --secure-cookies
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_NAME = "Admin"
 ROLES = ("viewer", "paralegal", "attorney", "admin")
@@ -464,7 +465,9 @@ TOTP_ROLES = ("admin", "attorney")
 UNSAFE_METHODS = ("POST", "PATCH", "DELETE", "PUT")
 TOTP_PERIOD = 30
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-RECOVERY_RE = re.compile(r"^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
+# 7 groups of 4 over the 31 unambiguous characters: 28 * log2(31) > 138 bits.
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_RE = re.compile(r"^[%s]{4}(-[%s]{4}){6}$" % (RECOVERY_ALPHABET, RECOVERY_ALPHABET))
 KEY_RE = re.compile(r"^pt_([^_]+)_(.+)$")
 
 
@@ -572,16 +575,17 @@ class Session:
 
     kind = "session"
 
-    def __init__(self, account, token_value, body):
+    def __init__(self, account, token_value, body, cookie_name=SESSION_COOKIE):
         self.account = account
         self.token = token_value
+        self.cookie_name = cookie_name
         self.body = body if isinstance(body, dict) else {}
         self.csrf = self.body.get("csrf_token")
         self.second_factor = self.body.get("second_factor")
         self.user = self.body.get("user")
 
     def headers(self, method, csrf=True):
-        h = {"Cookie": "%s=%s" % (SESSION_COOKIE, self.token)}
+        h = {"Cookie": "%s=%s" % (self.cookie_name, self.token)}
         if csrf and method.upper() in UNSAFE_METHODS and self.csrf:
             h["X-CSRF-Token"] = self.csrf
         return h
@@ -709,6 +713,9 @@ class Server:
                  cli_args=(), cli_env=None):
         self.timezone = timezone
         self.extra_args = list(extra_args)
+        # the session cookie's name: __Host-pt_session behind TLS (--secure-cookies)
+        self.cookie_name = (SECURE_SESSION_COOKIE if "--secure-cookies" in self.extra_args
+                            else SESSION_COOKIE)
         self.env_extra = dict(env_extra or {})
         self.cli_args = list(cli_args)  # added to every CLI call (e.g. --key-file)
         self.cli_env = dict(cli_env or {})  # environment of CLI calls (none by default)
@@ -863,19 +870,20 @@ class Server:
         if recovery_code is not None:
             body["recovery_code"] = recovery_code
         r = self.call("POST", "/api/v1/session", body, headers=headers, source=source)
-        c = r.cookie()
+        c = r.cookie(self.cookie_name)
         if r.status == 201 and c is not None:
-            r.session = Session(account, c.value, r.json)
+            r.session = Session(account, c.value, r.json, self.cookie_name)
             if account.id is None and isinstance(r.json, dict) and r.json.get("user"):
                 account.user = r.json["user"]
                 account.id = r.json["user"].get("id")
         return r
 
     def enrol_totp(self, session):
-        """POST /api/v1/me/totp, then confirm with a code: the account gets its secret and
-        recovery codes and the session becomes verified. Returns the confirm Response."""
+        """POST /api/v1/me/totp (with the account's password, asked again), then confirm with a
+        code: the account gets its secret and recovery codes, the session becomes verified and
+        every other session of the account ends. Returns the confirm Response."""
         account = session.account
-        r = self.call("POST", "/api/v1/me/totp", None, auth=session)
+        r = self.call("POST", "/api/v1/me/totp", {"password": account.password}, auth=session)
         if r.status != 201 or not isinstance(r.json, dict) or "secret" not in r.json:
             raise BootstrapError("POST /api/v1/me/totp: %r" % r)
         account.totp_secret = r.json["secret"]

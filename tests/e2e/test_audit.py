@@ -262,7 +262,7 @@ class Trail(AuditCase):
         account.password = new
         session = self.sign_in(account)
         # TOTP enrolment by the user.
-        r = self.post("/api/v1/me/totp", None, auth=session)
+        r = self.post("/api/v1/me/totp", {"password": account.password}, auth=session)
         self.assertStatus(r, 201)
         account.totp_secret = r.json["secret"]
         r = self.post("/api/v1/me/totp/confirm", {"code": account.totp()}, auth=session,

@@ -12,9 +12,9 @@ import time
 import unittest
 import urllib.parse
 
-from harness import (KEY_RE, RECOVERY_RE, RFC3339_UTC_RE, SESSION_COOKIE, TOKEN_RE, Account,
-                     ApiTestCase, fresh_source, strong_password, token, totp_code, totp_step,
-                     unique_email)
+from harness import (ADMIN, KEY_RE, RECOVERY_RE, RFC3339_UTC_RE, SECURE_SESSION_COOKIE,
+                     SESSION_COOKIE, TOKEN_RE, Account, ApiTestCase, fresh_source,
+                     strong_password, token, totp_code, totp_step, unique_email)
 
 USER_FIELDS = {"id", "email", "name", "role", "disabled", "totp_enabled", "created_at",
                "updated_at", "version"}
@@ -300,10 +300,39 @@ class SecureCookie(AuthCase):
     def test_secure_flag_with_secure_cookies(self):
         r = self.sign_in_response(self.make_user("viewer"))
         self.assertStatus(r, 201)
-        c = r.cookie()
+        self.assertIsNone(r.cookie(SESSION_COOKIE), "no plain pt_session behind TLS: %r"
+                          % r.header_all("Set-Cookie"))
+        c = r.cookie(SECURE_SESSION_COOKIE)
+        self.assertIsNotNone(c, "a __Host- cookie: %r" % r.header_all("Set-Cookie"))
+        self.assertRegex(c.raw, r"^__Host-pt_session=[A-Za-z0-9_-]{43};")
+        # what a browser demands of a __Host- cookie: Secure, Path=/, no Domain
         self.assertIs(c.attrs.get("secure"), True, "--secure-cookies adds Secure: %r" % c)
+        self.assertEqual(c.attrs.get("path"), "/", "Path=/: %r" % c)
+        self.assertNotIn("domain", c.attrs, "a host-only cookie: %r" % c)
         self.assertIs(c.attrs.get("httponly"), True)
         self.assertEqual((c.attrs.get("samesite") or "").lower(), "strict")
+        s = r.session
+        self.assertStatus(self.get("/api/v1/session", auth=s), 200)
+        # A cookie planted under the plain name (by a sibling subdomain or over plain HTTP) is
+        # not read: only the __Host- cookie identifies a session.
+        r = self.get("/api/v1/session", auth=None,
+                     headers={"Cookie": "%s=%s" % (SESSION_COOKIE, s.token)})
+        self.assertProblem(r, 401, "unauthenticated")
+        out = self.delete("/api/v1/session", auth=s)
+        self.assertStatus(out, 204)
+        cleared = out.cookie(SECURE_SESSION_COOKIE)
+        self.assertIsNotNone(cleared, "sign-out clears the __Host- cookie")
+        self.assertIs(cleared.attrs.get("secure"), True)
+
+    def test_every_answer_sends_hsts(self):
+        for method, path, auth in (("GET", "/healthz", None), ("GET", "/", None),
+                                   ("GET", "/app.js", None), ("GET", "/api/v1/clients", None),
+                                   ("GET", "/api/v1/nope", None), ("PUT", "/healthz", None),
+                                   ("GET", "/api/v1/clients", ADMIN)):
+            with self.subTest(method=method, path=path):
+                r = self.request(method, path, auth=auth, validate=False)
+                self.assertEqual(r.header("Strict-Transport-Security"), "max-age=31536000",
+                                 repr(r))
 
 
 class CookieFlags(AuthCase):
@@ -320,6 +349,9 @@ class CookieFlags(AuthCase):
         self.assertEqual(c.attrs.get("path"), "/", "Path=/: %r" % c)
         self.assertNotIn("secure", c.attrs, "no Secure without --secure-cookies: %r" % c)
         self.assertNotIn("domain", c.attrs, "a host-only cookie: %r" % c)
+        # Without TLS in front there is no HSTS (it would pin a plain-HTTP host).
+        self.assertIsNone(r.header("Strict-Transport-Security"))
+        self.assertIsNone(self.get("/healthz", auth=None).header("Strict-Transport-Security"))
 
 
 class Csrf(AuthCase):
@@ -383,7 +415,7 @@ class SecondFactor(AuthCase):
         self.assertStatus(g, 200)
         self.assertEqual(g.json["second_factor"], "not_enrolled")
         # Enrolment.
-        r = self.post("/api/v1/me/totp", None, auth=s)
+        r = self.post("/api/v1/me/totp", {"password": account.password}, auth=s)
         self.assertStatus(r, 201)
         secret = r.json["secret"]
         self.assertRegex(secret, r"^[A-Z2-7]+=*$")
@@ -395,7 +427,7 @@ class SecondFactor(AuthCase):
         self.assertEqual(q, {"secret": secret, "issuer": "paroletrack", "algorithm": "SHA1",
                              "digits": "6", "period": "30"})
         # A second start replaces the pending secret.
-        r = self.post("/api/v1/me/totp", None, auth=s)
+        r = self.post("/api/v1/me/totp", {"password": account.password}, auth=s)
         self.assertStatus(r, 201)
         self.assertNotEqual(r.json["secret"], secret)
         old_secret, secret = secret, r.json["secret"]

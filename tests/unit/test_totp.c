@@ -1,6 +1,7 @@
 /* Unit tests of totp: RFC 6238 test vectors, the ±1 step window, replay refusal, the otpauth://
  * URI, base32 and recovery codes. */
 #include "check.h"
+#include "crypto.h"
 #include "totp.h"
 
 #include <liboath/oath.h>
@@ -150,15 +151,16 @@ static void test_uri(void)
     CHECK(totp_uri("ana@firm.example", "", uri, sizeof(uri)) == -1);
 }
 
-/* True when code has the shape "xxxx-xxxx-xxxx" over the recovery alphabet. */
+/* True when code has the shape "xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx" (7 groups of 4, at least
+ * 128 bits: 28 * log2(31) > 138) over the recovery alphabet. */
 static int recovery_shape(const char *code)
 {
     static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
 
-    if (strlen(code) != 14 || code[4] != '-' || code[9] != '-')
+    if (strlen(code) != 34)
         return 0;
-    for (int i = 0; i < 14; i++)
-        if (i != 4 && i != 9 && strchr(alphabet, code[i]) == NULL)
+    for (int i = 0; i < 34; i++)
+        if (i % 5 == 4 ? code[i] != '-' : strchr(alphabet, code[i]) == NULL)
             return 0;
     return 1;
 }
@@ -178,6 +180,16 @@ static void test_recovery_codes(void)
     CHECK(shaped);
     CHECK(distinct);
 
+    /* today's codes: 28 characters, typed in any case, with or without dashes and spaces */
+    CHECK(recovery_code_normalize("ABCDEFGHJKMNPQRSTUVWXYZ23456", out) == 0);
+    CHECK_STR(out, "abcd-efgh-jkmn-pqrs-tuvw-xyz2-3456");
+    CHECK(recovery_code_normalize(" abcd efgh-JKMN pqrs tuvw xyz2 3456 ", out) == 0);
+    CHECK_STR(out, "abcd-efgh-jkmn-pqrs-tuvw-xyz2-3456");
+    CHECK(recovery_code_normalize("abcd-efgh-jkmn-pqrs-tuvw-xyz2-345", out) == -1);   /* 27 */
+    CHECK(recovery_code_normalize("abcd-efgh-jkmn-pqrs-tuvw-xyz2-34567", out) == -1); /* 29 */
+    CHECK(recovery_code_normalize("abcd-efgh-jkmn-pqrs-tuvw-xyz2-345o", out) == -1);
+    CHECK(recovery_code_normalize("abcdefghjkmnpqrs", out) == -1); /* 16: neither length */
+    /* the 12-character codes of older releases still normalise (their rows still work) */
     CHECK(recovery_code_normalize("abcd-efgh-jkmn", out) == 0);
     CHECK_STR(out, "abcd-efgh-jkmn");
     CHECK(recovery_code_normalize("ABCD-EFGH-JKMN", out) == 0);
@@ -203,6 +215,27 @@ static void test_recovery_codes(void)
     CHECK(recovery_code_normalize(NULL, out) == -1);
 }
 
+static void test_recovery_hashes(void)
+{
+    static const char code[] = "abcd-efgh-jkmn-pqrs-tuvw-xyz2-3456";
+    char first[RECOVERY_HASH_SIZE], second[RECOVERY_HASH_SIZE], plain[65];
+
+    recovery_code_hash(code, first);
+    recovery_code_hash(code, second);
+    CHECK(strncmp(first, "s1$", 3) == 0 && strlen(first) == 100 && first[35] == '$');
+    CHECK(strcmp(first, second) != 0); /* a fresh salt each time */
+    crypto_sha256_hex(code, strlen(code), plain);
+    CHECK(strstr(first, plain) == NULL); /* not the unsalted digest */
+    CHECK(recovery_code_matches(first, code) == 1);
+    CHECK(recovery_code_matches(second, code) == 1);
+    CHECK(recovery_code_matches(first, "abcd-efgh-jkmn-pqrs-tuvw-xyz2-3457") == 0);
+    CHECK(recovery_code_matches(plain, code) == 1); /* an older release's unsalted row */
+    CHECK(recovery_code_matches(first, NULL) == 0);
+    CHECK(recovery_code_matches("s1$short$x", code) == 0);
+    first[99] = first[99] == 'a' ? 'b' : 'a';
+    CHECK(recovery_code_matches(first, code) == 0);
+}
+
 int main(void)
 {
     test_rfc6238_vectors();
@@ -212,5 +245,6 @@ int main(void)
     test_base32();
     test_uri();
     test_recovery_codes();
+    test_recovery_hashes();
     return CHECK_DONE();
 }
