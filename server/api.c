@@ -666,8 +666,7 @@ void api_handle(const struct api_request *request, struct api_reply *reply)
  * reads none (GET, HEAD and DELETE never read one). */
 static int route_takes_body(const struct route *route)
 {
-    static const route_handler bodiless_posts[] = {plain_sessions_totp_begin,
-                                                   plain_calendar_feed_create};
+    static const route_handler bodiless_posts[] = {plain_calendar_feed_create};
 
     if (strcmp(route->method, "POST") != 0 && strcmp(route->method, "PATCH") != 0)
         return 0;
