@@ -92,12 +92,13 @@ class IdsNeverReused(EncryptionCase):
         with contextlib.closing(sqlite3.connect(s.db, isolation_level=None)) as c:
             c.execute("UPDATE clients SET a_number = ?, notes = ? WHERE id = ?",
                       (backup["a_number"], backup["notes"], new["id"]))
-            c.execute("INSERT INTO clients (id, family_name, given_name, a_number, notes,"
-                      " created_at, updated_at) SELECT ?, 'Forced', 'Reuse', ?, ?, created_at,"
-                      " updated_at FROM clients WHERE id = ?",
-                      (gone["id"], backup["a_number"], backup["notes"], new["id"]))
+            if new["id"] != gone["id"]:  # before the fix the new row already had that id
+                c.execute("INSERT INTO clients (id, family_name, given_name, a_number, notes,"
+                          " created_at, updated_at) SELECT ?, 'Forced', 'Reuse', ?, ?,"
+                          " created_at, updated_at FROM clients WHERE id = ?",
+                          (gone["id"], backup["a_number"], backup["notes"], new["id"]))
         self.start(db_dir=s.dir)
-        for row_id in (new["id"], gone["id"]):
+        for row_id in sorted({new["id"], gone["id"]}):
             r = self.get("/api/v1/clients/%d" % row_id)
             self.assertProblem(r, 500, "internal")
             self.assertNotIn(b"A033333333", r.raw)
