@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "calendar.h"
 #include "deadlines.h"
+#include "keys.h"
 #include "resources.h"
 #include "sessions.h"
 #include "settings.h"
@@ -238,7 +239,9 @@ void api_reply_problem(struct api_reply *reply, const struct problem *p)
                 reply->request_id ? reply->request_id : "-", p->detail);
         problem_init(&generic);
         problem_set(&generic, p->kind, "%s",
-                    p->kind == PROBLEM_UNAVAILABLE
+                    p->kind == PROBLEM_UNAVAILABLE && strcmp(p->detail, KEYS_CHANGED_DETAIL) == 0
+                        ? KEYS_CHANGED_DETAIL
+                    : p->kind == PROBLEM_UNAVAILABLE
                         ? "the service cannot reach its database; try again shortly"
                         : "something went wrong on the server; quote the X-Request-Id to "
                           "your administrator");

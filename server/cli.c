@@ -10,6 +10,7 @@
 #include "apikeys.h"
 #include "audit.h"
 #include "crypto.h"
+#include "dblock.h"
 #include "keys.h"
 #include "migrate.h"
 #include "notify.h"
@@ -309,11 +310,11 @@ int cli_remind(const struct cli_options *o)
 int cli_rekey(const struct cli_options *o)
 {
     unsigned char old_key[CRYPTO_KEY_BYTES], new_key[CRYPTO_KEY_BYTES];
-    char key_file[1024];
+    char key_file[1024], busy[4200];
     const char *why = NULL;
     struct problem p;
     struct db *db = NULL;
-    int rc = 1;
+    int rc = 1, lock = -1;
 
     if (o->db == NULL || o->new_key_file == NULL) {
         fprintf(stderr, "usage: paroletrack rekey --db FILE [--key-file OLD] --new-key-file NEW\n");
@@ -324,6 +325,12 @@ int cli_rekey(const struct cli_options *o)
     if (crypto_key_read_file(key_file, old_key, &why) != 0) {
         fprintf(stderr, "paroletrack: the key file %s %s\n", key_file, why);
         return 1;
+    }
+    /* Never under a running server: it would go on sealing with the old key. */
+    lock = dblock_acquire(o->db, DBLOCK_REKEY, busy, sizeof(busy));
+    if (lock < 0) {
+        fprintf(stderr, "paroletrack: rekey refused, nothing changed: %s\n", busy);
+        goto out;
     }
     db = cli_open_database(o->db, o, 1);
     if (db == NULL)
@@ -347,5 +354,6 @@ out:
     memset(new_key, 0, sizeof(new_key));
     problem_clear(&p);
     db_close(db);
+    dblock_release(lock);
     return rc;
 }

@@ -18,6 +18,7 @@ static unsigned char index_key[crypto_auth_hmacsha256_KEYBYTES];
 static unsigned char audit_key[crypto_auth_hmacsha256_KEYBYTES];
 static unsigned char audit_head_key[crypto_auth_hmacsha256_KEYBYTES];
 static int have_key;
+static char key_id[CRYPTO_KEY_ID_LEN + 1];
 static int have_audit_key;
 
 /* At most one argon2id hash per core at a time: each takes 64 MiB. */
@@ -225,31 +226,71 @@ out:
 
 void crypto_use_key(const unsigned char key[CRYPTO_KEY_BYTES])
 {
+    unsigned char id[crypto_kdf_BYTES_MIN];
+
     crypto_kdf_derive_from_key(field_key, sizeof(field_key), 1, "ptfield1", key);
     crypto_kdf_derive_from_key(index_key, sizeof(index_key), 2, "ptindex1", key);
+    crypto_kdf_derive_from_key(id, sizeof(id), 3, "ptkeyid1", key);
+    sodium_bin2hex(key_id, sizeof(key_id), id, CRYPTO_KEY_ID_LEN / 2);
+    sodium_memzero(id, sizeof(id));
     have_key = 1;
 }
 
-/* The associated data binding a value to its place: "table\0column\0row id". */
-static size_t place_of(const char *table, const char *column, int64_t row_id, char *out,
-                       size_t size)
+const char *crypto_key_id(void)
+{
+    return key_id;
+}
+
+int crypto_field_key_id(const char *stored, char out[CRYPTO_KEY_ID_LEN + 1])
+{
+    size_t prefix = strlen(CRYPTO_FIELD_PREFIX);
+
+    out[0] = '\0';
+    if (strncmp(stored, CRYPTO_FIELD_PREFIX, prefix) != 0 ||
+        strspn(stored + prefix, "0123456789abcdef") != CRYPTO_KEY_ID_LEN ||
+        stored[prefix + CRYPTO_KEY_ID_LEN] != ':')
+        return -1;
+    memcpy(out, stored + prefix, CRYPTO_KEY_ID_LEN);
+    out[CRYPTO_KEY_ID_LEN] = '\0';
+    return 0;
+}
+
+void crypto_row_nonce(char out[CRYPTO_ROW_NONCE_LEN + 1])
+{
+    crypto_random_hex(out, CRYPTO_ROW_NONCE_LEN / 2);
+}
+
+/* The associated data of an enc1 value: "table\0column\0row id". Returns its length, 0 when
+ * it does not fit. */
+static size_t legacy_place_of(const char *table, const char *column, int64_t row_id, char *out,
+                              size_t size)
 {
     int n = snprintf(out, size, "%s%c%s%c%lld", table, 0, column, 0, (long long)row_id);
 
     return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }
 
-char *crypto_field_encrypt(const char *table, const char *column, int64_t row_id,
-                           const char *plaintext)
+/* The associated data of an enc2 value: "enc2\0table\0column\0row id\0row nonce\0key id", so
+ * a value opens only in its own row (even after its id was reused) and under its own key id.
+ * Returns its length, 0 when it does not fit. */
+static size_t place_of(const char *table, const char *column, int64_t row_id, const char *row_nonce,
+                       const char *id, char *out, size_t size)
 {
-    size_t len = strlen(plaintext), sealed_len, b64_len, prefix = strlen(CRYPTO_FIELD_PREFIX);
+    int n = snprintf(out, size, "enc2%c%s%c%s%c%lld%c%s%c%s", 0, table, 0, column, 0,
+                     (long long)row_id, 0, row_nonce, 0, id);
+
+    return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
+/* Seal plaintext under the field key with associated data ad, as `head` followed by base64 of
+ * nonce, ciphertext and tag. Returns a new string (caller frees) or NULL. */
+static char *seal(const char *head, const char *ad, size_t ad_len, const char *plaintext)
+{
+    size_t len = strlen(plaintext), sealed_len, b64_len, head_len = strlen(head);
     unsigned char *sealed = NULL;
-    char ad[256], *out = NULL;
-    size_t ad_len = place_of(table, column, row_id, ad, sizeof(ad));
+    char *out = NULL;
     unsigned long long clen = 0;
 
-    if (!have_key || ad_len == 0)
-        return NULL;
     sealed_len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + len +
                  crypto_aead_xchacha20poly1305_ietf_ABYTES;
     sealed = malloc(sealed_len);
@@ -261,11 +302,11 @@ char *crypto_field_encrypt(const char *table, const char *column, int64_t row_id
         (const unsigned char *)plaintext, len, (const unsigned char *)ad, ad_len, NULL, sealed,
         field_key);
     b64_len = sodium_base64_ENCODED_LEN(sealed_len, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-    out = malloc(prefix + b64_len);
+    out = malloc(head_len + b64_len);
     if (out == NULL)
         goto out;
-    memcpy(out, CRYPTO_FIELD_PREFIX, prefix);
-    sodium_bin2base64(out + prefix, b64_len, sealed,
+    memcpy(out, head, head_len);
+    sodium_bin2base64(out + head_len, b64_len, sealed,
                       crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + clen,
                       sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
 out:
@@ -273,23 +314,19 @@ out:
     return out;
 }
 
-char *crypto_field_decrypt(const char *table, const char *column, int64_t row_id,
-                           const char *stored)
+/* Open the base64 text b64 (nonce, ciphertext, tag) under the field key with associated data
+ * ad. Returns the plaintext (caller frees) or NULL. */
+static char *open_sealed(const char *b64, const char *ad, size_t ad_len)
 {
-    size_t prefix = strlen(CRYPTO_FIELD_PREFIX), stored_len, sealed_len = 0;
-    unsigned char *sealed = NULL;
-    char ad[256], *plain = NULL;
-    size_t ad_len = place_of(table, column, row_id, ad, sizeof(ad));
+    size_t stored_len = strlen(b64), sealed_len = 0;
+    unsigned char *sealed = malloc(stored_len + 1);
+    char *plain = NULL;
     unsigned long long plain_len = 0;
 
-    if (!have_key || ad_len == 0 || strncmp(stored, CRYPTO_FIELD_PREFIX, prefix) != 0)
-        return NULL;
-    stored_len = strlen(stored + prefix);
-    sealed = malloc(stored_len + 1);
     if (sealed == NULL)
         return NULL;
-    if (sodium_base642bin(sealed, stored_len + 1, stored + prefix, stored_len, NULL, &sealed_len,
-                          NULL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
+    if (sodium_base642bin(sealed, stored_len + 1, b64, stored_len, NULL, &sealed_len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
         sealed_len < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
                          crypto_aead_xchacha20poly1305_ietf_ABYTES)
         goto fail;
@@ -309,6 +346,48 @@ fail:
     free(plain);
     free(sealed);
     return NULL;
+}
+
+char *crypto_field_encrypt(const char *table, const char *column, int64_t row_id,
+                           const char *row_nonce, const char *plaintext)
+{
+    char ad[256], head[sizeof(CRYPTO_FIELD_PREFIX) + CRYPTO_KEY_ID_LEN + 1];
+    size_t ad_len;
+
+    if (!have_key || row_nonce == NULL)
+        return NULL;
+    ad_len = place_of(table, column, row_id, row_nonce, key_id, ad, sizeof(ad));
+    if (ad_len == 0)
+        return NULL;
+    snprintf(head, sizeof(head), "%s%s:", CRYPTO_FIELD_PREFIX, key_id);
+    return seal(head, ad, ad_len, plaintext);
+}
+
+char *crypto_field_decrypt(const char *table, const char *column, int64_t row_id,
+                           const char *row_nonce, const char *stored)
+{
+    char ad[256], id[CRYPTO_KEY_ID_LEN + 1];
+    size_t ad_len;
+
+    if (!have_key || row_nonce == NULL || crypto_field_key_id(stored, id) != 0 ||
+        strcmp(id, key_id) != 0)
+        return NULL;
+    ad_len = place_of(table, column, row_id, row_nonce, key_id, ad, sizeof(ad));
+    if (ad_len == 0)
+        return NULL;
+    return open_sealed(stored + strlen(CRYPTO_FIELD_PREFIX) + CRYPTO_KEY_ID_LEN + 1, ad, ad_len);
+}
+
+char *crypto_field_decrypt_legacy(const char *table, const char *column, int64_t row_id,
+                                  const char *stored)
+{
+    size_t prefix = strlen(CRYPTO_FIELD_LEGACY_PREFIX);
+    char ad[256];
+    size_t ad_len = legacy_place_of(table, column, row_id, ad, sizeof(ad));
+
+    if (!have_key || ad_len == 0 || strncmp(stored, CRYPTO_FIELD_LEGACY_PREFIX, prefix) != 0)
+        return NULL;
+    return open_sealed(stored + prefix, ad, ad_len);
 }
 
 int crypto_has_key(void)

@@ -1,7 +1,8 @@
 /* crypto: the only module that includes libsodium. Random bytes and tokens, hashes, password
  * hashing (argon2id, at most one hash per core at a time), the field-encryption key and the
- * encryption of identifiers and narratives (XChaCha20-Poly1305 bound to table, column and row),
- * and keyed blind indexes for exact-match lookup of encrypted identifiers. */
+ * encryption of identifiers and narratives (XChaCha20-Poly1305 bound to table, column, row id,
+ * the row's random nonce and the key's id), and keyed blind indexes for exact-match lookup of
+ * encrypted identifiers. */
 #ifndef PAROLETRACK_CRYPTO_H
 #define PAROLETRACK_CRYPTO_H
 
@@ -11,7 +12,13 @@
 #define CRYPTO_KEY_BYTES         32
 #define CRYPTO_TOKEN_LEN         43 /* 32 random bytes, base64url without padding */
 #define CRYPTO_PASSWORD_HASH_LEN 128
-#define CRYPTO_FIELD_PREFIX      "enc1:"
+/* A sealed value is "enc2:<key id>:<base64 of nonce, ciphertext and tag>". "enc1:<base64>"
+ * values (before migration 10: bound to table, column and id only) are opened only by the
+ * one-time upgrade at start (keys.c), never on a request. */
+#define CRYPTO_FIELD_PREFIX        "enc2:"
+#define CRYPTO_FIELD_LEGACY_PREFIX "enc1:"
+#define CRYPTO_KEY_ID_LEN          8  /* hex digits: 4 bytes derived from the key */
+#define CRYPTO_ROW_NONCE_LEN       32 /* hex digits: 16 random bytes, one per row, never changed */
 
 /* Initialise libsodium and the password-hashing limiter once per process. Returns 0 or -1. */
 int crypto_init(void);
@@ -62,15 +69,34 @@ int crypto_key_read_file(const char *path, unsigned char key[CRYPTO_KEY_BYTES], 
 /* Make `key` the process's field key (derives the encryption and blind-index subkeys). */
 void crypto_use_key(const unsigned char key[CRYPTO_KEY_BYTES]);
 
-/* Encrypt a value of table.column in row `row_id`. Returns a new string "enc1:<base64>" the
- * caller frees, or NULL when out of memory. */
-char *crypto_field_encrypt(const char *table, const char *column, int64_t row_id,
-                           const char *plaintext);
+/* The id of the process's field key (CRYPTO_KEY_ID_LEN hex digits and a NUL): a one-way
+ * function of the key, stored in every sealed value so a value sealed under another key is
+ * recognised as such. "" before crypto_use_key. Static storage. */
+const char *crypto_key_id(void);
 
-/* Decrypt a value made by crypto_field_encrypt for the same table, column and row. Returns the
- * plaintext (caller frees) or NULL when it was not made with this key for this place. */
+/* The key id a sealed value ("enc2:<key id>:...") names, written into out; returns 0, or -1
+ * when stored is not an enc2 value. */
+int crypto_field_key_id(const char *stored, char out[CRYPTO_KEY_ID_LEN + 1]);
+
+/* A new row nonce (CRYPTO_ROW_NONCE_LEN random hex digits plus NUL) written into out. */
+void crypto_row_nonce(char out[CRYPTO_ROW_NONCE_LEN + 1]);
+
+/* Encrypt a value of table.column in the row with id `row_id` and nonce `row_nonce` (its
+ * row_nonce column; "" for the settings singletons). Returns a new string
+ * "enc2:<key id>:<base64>" the caller frees, or NULL when out of memory or without a key. */
+char *crypto_field_encrypt(const char *table, const char *column, int64_t row_id,
+                           const char *row_nonce, const char *plaintext);
+
+/* Decrypt a value made by crypto_field_encrypt with this key for the same table, column, row
+ * id and row nonce. Returns the plaintext (caller frees) or NULL: another key, another place,
+ * tampered, or not an enc2 value (enc1 values are refused here). */
 char *crypto_field_decrypt(const char *table, const char *column, int64_t row_id,
-                           const char *stored);
+                           const char *row_nonce, const char *stored);
+
+/* Decrypt an old "enc1:" value (bound to table, column and id only) for the one-time upgrade
+ * at start. Returns the plaintext (caller frees) or NULL. Never call it on a request path. */
+char *crypto_field_decrypt_legacy(const char *table, const char *column, int64_t row_id,
+                                  const char *stored);
 
 /* Make `key` the audit chain's MAC key. It is a random key of its own, kept in the database
  * sealed with the field key (keys.c), so a rekey does not touch the chain. */

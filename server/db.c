@@ -21,6 +21,8 @@ static _Thread_local struct db *thread_connection;
  * writer at once, where SQLite's busy handler would sleep and poll. Other processes (a cron
  * job, the sqlite3 shell) still meet the busy timeout. */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Run inside every write transaction once set (a server: "is the key still ours?"). */
+static db_write_guard write_guard;
 
 /* SQL function search_match(key, query): true when every space-separated word of the folded
  * query occurs in the folded search key, in any order ("garcia hernandez" finds
@@ -308,6 +310,11 @@ int db_exec(struct db *db, const char *sql, struct problem *p)
     return 0;
 }
 
+void db_set_write_guard(db_write_guard guard)
+{
+    write_guard = guard;
+}
+
 int db_begin_write(struct db *db, struct problem *p)
 {
     pthread_mutex_lock(&writer_lock);
@@ -315,6 +322,12 @@ int db_begin_write(struct db *db, struct problem *p)
     if (db_exec(db, "BEGIN IMMEDIATE", p) != 0) {
         db->holds_writer_lock = 0;
         pthread_mutex_unlock(&writer_lock);
+        return -1;
+    }
+    /* Checked after BEGIN IMMEDIATE: no other process can change what the guard reads until
+     * this transaction ends. */
+    if (write_guard != NULL && write_guard(db, p) != 0) {
+        db_rollback(db);
         return -1;
     }
     return 0;

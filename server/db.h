@@ -62,6 +62,13 @@ int db_column_is_null(db_stmt *stmt, int column);
  * SQLite message in *p. */
 int db_exec(struct db *db, const char *sql, struct problem *p);
 
+/* A check run inside every write transaction, right after BEGIN IMMEDIATE: 0 lets the
+ * write go on; -1 (with *p set) refuses it, and the transaction is rolled back. */
+typedef int (*db_write_guard)(struct db *db, struct problem *p);
+
+/* Install the process's write guard (NULL: none). Call before any thread writes. */
+void db_set_write_guard(db_write_guard guard);
+
 /* BEGIN IMMEDIATE (takes the write lock up front) / BEGIN (a read snapshot) / COMMIT /
  * ROLLBACK. Each returns 0, or -1 with the reason in *p; db_rollback never fails loudly. */
 int db_begin_write(struct db *db, struct problem *p);

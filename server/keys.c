@@ -2,6 +2,7 @@
 #include "keys.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,14 @@
 /* The audit key is sealed as "v2:<hex>" since the audit head carries a MAC (migration 0009);
  * a plain "<hex>" marks a database whose head may still be sealed once (audit_head_adopt). */
 #define AUDIT_KEY_V2 "v2:"
+/* The settings rows sealed here are singletons found by name: no row nonce. */
+#define SETTINGS_NONCE ""
+/* Set by migration 10 until the start that has the key re-seals every enc1 value. */
+#define UPGRADE_SETTING "field_format_upgrade"
+
+/* Set once a write found the database under another key (sticky: this process never writes
+ * again, it needs a restart with the new key). */
+static atomic_int key_changed;
 
 static int reseal_all(struct db *db, const json_t *all, struct problem *p);
 
@@ -63,7 +72,8 @@ out:
 /* Store a new key check value sealed with the current key (inside the caller's transaction). */
 static int put_check(struct db *db, struct problem *p)
 {
-    char *sealed = crypto_field_encrypt("settings", "key_check", 0, KEY_CHECK_PLAINTEXT);
+    char *sealed =
+        crypto_field_encrypt("settings", "key_check", 0, SETTINGS_NONCE, KEY_CHECK_PLAINTEXT);
     char now[TIMESTAMP_LEN];
     json_t *binds;
     db_stmt *stmt;
@@ -86,10 +96,13 @@ static int put_check(struct db *db, struct problem *p)
     return rc;
 }
 
-/* True when the current key opens the stored check value. */
-static int check_matches(const char *check)
+/* True when the current key opens the stored check value (an enc1 one only when legacy). */
+static int check_matches(const char *check, int legacy)
 {
-    char *plain = crypto_field_decrypt("settings", "key_check", 0, check);
+    char *plain = legacy && strncmp(check, CRYPTO_FIELD_LEGACY_PREFIX,
+                                    strlen(CRYPTO_FIELD_LEGACY_PREFIX)) == 0
+                      ? crypto_field_decrypt_legacy("settings", "key_check", 0, check)
+                      : crypto_field_decrypt("settings", "key_check", 0, SETTINGS_NONCE, check);
     int ok = plain != NULL && strcmp(plain, KEY_CHECK_PLAINTEXT) == 0;
 
     free(plain);
@@ -109,7 +122,7 @@ static int put_audit_key(struct db *db, const unsigned char key[CRYPTO_KEY_BYTES
     memcpy(hex, AUDIT_KEY_V2, strlen(AUDIT_KEY_V2));
     for (int i = 0; i < CRYPTO_KEY_BYTES; i++)
         snprintf(hex + strlen(AUDIT_KEY_V2) + 2 * i, 3, "%02x", key[i]);
-    sealed = crypto_field_encrypt("settings", "audit_key", 0, hex);
+    sealed = crypto_field_encrypt("settings", "audit_key", 0, SETTINGS_NONCE, hex);
     memset(hex, 0, sizeof(hex));
     if (sealed == NULL)
         return problem_set(p, PROBLEM_INTERNAL, "cannot seal the audit key");
@@ -141,7 +154,8 @@ static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], in
 
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW) {
         found = 1;
-        hex = crypto_field_decrypt("settings", "audit_key", 0, db_column_text(stmt, 0));
+        hex = crypto_field_decrypt("settings", "audit_key", 0, SETTINGS_NONCE,
+                                   db_column_text(stmt, 0));
     }
     db_finish(stmt);
     json_decref(binds);
@@ -169,6 +183,135 @@ out:
     return rc;
 }
 
+/* Wipe and free a decrypted value. */
+static void free_plain(char *plain)
+{
+    memset(plain, 0, strlen(plain));
+    free(plain);
+}
+
+/* True when a stored value is sealed (enc2, or enc1 awaiting the upgrade). */
+static int is_sealed(const char *stored)
+{
+    return strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)) == 0 ||
+           strncmp(stored, CRYPTO_FIELD_LEGACY_PREFIX, strlen(CRYPTO_FIELD_LEGACY_PREFIX)) == 0;
+}
+
+/* The value of a settings row into out ("" when none). Returns 0 or -1 with *p set. */
+static int setting_value(struct db *db, const char *key, char *out, size_t out_size,
+                         struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, SQL_SETTING_GET, p);
+    json_t *binds = json_pack("{s:s}", "key", key);
+    enum db_step step;
+    int rc = -1;
+
+    out[0] = '\0';
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW)
+        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
+    else if (step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "reading the setting %s: %s", key, db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finish(stmt);
+    json_decref(binds);
+    return rc;
+}
+
+/* Re-seal one settings row (key_check, audit_key) stored as enc1 in the enc2 format. Inside
+ * the caller's transaction. Returns 0 or -1 with *p set. */
+static int upgrade_setting(struct db *db, const char *key, struct problem *p)
+{
+    char stored[512], now[TIMESTAMP_LEN], *plain = NULL, *sealed = NULL;
+    json_t *binds = NULL;
+    int rc = -1;
+
+    if (setting_value(db, key, stored, sizeof(stored), p) != 0)
+        return -1;
+    if (strncmp(stored, CRYPTO_FIELD_LEGACY_PREFIX, strlen(CRYPTO_FIELD_LEGACY_PREFIX)) != 0)
+        return 0;
+    plain = crypto_field_decrypt_legacy("settings", key, 0, stored);
+    sealed = plain ? crypto_field_encrypt("settings", key, 0, SETTINGS_NONCE, plain) : NULL;
+    if (sealed == NULL) {
+        problem_set(p, PROBLEM_UNAVAILABLE, "the setting %s does not open with this key", key);
+        goto out;
+    }
+    dates_format_utc(time(NULL), now);
+    binds = json_pack("{s:s, s:s, s:s}", "key", key, "value", sealed, "now", now);
+    rc = resource_exec(db, SQL_SETTING_PUT, binds, p);
+out:
+    if (plain != NULL)
+        free_plain(plain);
+    free(sealed);
+    json_decref(binds);
+    return rc;
+}
+
+/* The one-time upgrade after migration 10, in one transaction: every enc1 value (bound to
+ * table, column and id only) is opened with the key and sealed again as enc2 (bound to the
+ * row's nonce and the key id too), then the marker row goes. A value that does not open is
+ * left as it is (it then reads as an error, never as another row's plaintext). Does nothing
+ * without the marker, so no enc1 value is ever accepted afterwards. Returns the number of
+ * values re-sealed, or -1 with *p set (nothing changed). */
+static int upgrade_legacy(struct db *db, int *unopened, struct problem *p)
+{
+    json_t *pending = json_array(), *binds = json_pack("{s:s}", "key", UPGRADE_SETTING);
+    char marker[64] = "";
+    int upgraded = -1;
+
+    *unopened = 0;
+    if (db_begin_write(db, p) != 0)
+        goto out;
+    if (setting_value(db, UPGRADE_SETTING, marker, sizeof(marker), p) != 0)
+        goto out;
+    if (marker[0] == '\0') {
+        upgraded = 0;
+        goto out;
+    }
+    if (upgrade_setting(db, "key_check", p) != 0 || upgrade_setting(db, "audit_key", p) != 0)
+        goto out;
+    for (size_t i = 0; i < sizeof(sealed_columns) / sizeof(sealed_columns[0]); i++) {
+        const struct sealed_column *c = &sealed_columns[i];
+        db_stmt *stmt = db_prepare(db, c->select, p);
+
+        if (stmt == NULL)
+            goto out;
+        while (db_step(stmt) == DB_ROW) {
+            const char *stored = db_column_text(stmt, 1);
+            int64_t id = db_column_int(stmt, 0);
+            char *plain;
+
+            if (strncmp(stored, CRYPTO_FIELD_LEGACY_PREFIX, strlen(CRYPTO_FIELD_LEGACY_PREFIX)))
+                continue;
+            plain = crypto_field_decrypt_legacy(c->table, c->column, id, stored);
+            if (plain == NULL) {
+                (*unopened)++;
+                continue;
+            }
+            json_array_append_new(pending, json_pack("[I, I, s, s]", (json_int_t)i, (json_int_t)id,
+                                                     db_column_text(stmt, 2), plain));
+            free_plain(plain);
+        }
+        db_finish(stmt);
+    }
+    if (json_array_size(pending) > 0 && reseal_all(db, pending, p) != 0)
+        goto out;
+    if (resource_exec(db, SQL_SETTING_DELETE, binds, p) != 0 || db_commit(db, p) != 0)
+        goto out;
+    upgraded = (int)json_array_size(pending);
+out:
+    if (upgraded < 0 || marker[0] == '\0')
+        db_rollback(db);
+    json_decref(binds);
+    json_decref(pending);
+    return upgraded;
+}
+
 /* Seal every value still stored in plain text (written before encryption existed, by
  * migrations 1 and 2) and fill in the clients' blind indexes, in one transaction. Returns the
  * number of values sealed, or -1 with *p set. */
@@ -190,10 +333,10 @@ static int seal_plaintext(struct db *db, struct problem *p)
         while (db_step(stmt) == DB_ROW) {
             const char *stored = db_column_text(stmt, 1);
 
-            if (strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)) != 0)
-                json_array_append_new(pending,
-                                      json_pack("[I, I, s]", (json_int_t)i,
-                                                (json_int_t)db_column_int(stmt, 0), stored));
+            if (!is_sealed(stored))
+                json_array_append_new(pending, json_pack("[I, I, s, s]", (json_int_t)i,
+                                                         (json_int_t)db_column_int(stmt, 0),
+                                                         db_column_text(stmt, 2), stored));
         }
         db_finish(stmt);
     }
@@ -246,10 +389,23 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
             db_rollback(db);
             goto out;
         }
-    } else if (!check_matches(check)) {
+    } else if (!check_matches(check, 1)) {
         problem_set(p, PROBLEM_UNAVAILABLE,
                     "the key does not open this database (wrong key file or PAROLETRACK_KEY)");
         goto out;
+    }
+    {
+        int unopened = 0, upgraded = upgrade_legacy(db, &unopened, p);
+
+        if (upgraded < 0)
+            goto out;
+        if (upgraded > 0)
+            fprintf(stderr, "paroletrack: re-sealed %d value(s) bound to their row's nonce\n",
+                    upgraded);
+        if (unopened > 0)
+            fprintf(stderr,
+                    "paroletrack: %d old value(s) do not open with this key and stay unreadable\n",
+                    unopened);
     }
     {
         int sealed = seal_plaintext(db, p);
@@ -287,7 +443,8 @@ out:
     return rc;
 }
 
-/* Read every sealed value with the current key into an array of [column index, id, plaintext]
+/* Read every sealed value with the current key into an array of [column index, id, row nonce,
+ * plaintext]
  * (legacy plain values are taken as they are). Returns the array or NULL with *p set. */
 static json_t *unseal_all(struct db *db, struct problem *p)
 {
@@ -302,9 +459,9 @@ static json_t *unseal_all(struct db *db, struct problem *p)
             goto fail;
         while ((step = db_step(stmt)) == DB_ROW) {
             int64_t id = db_column_int(stmt, 0);
-            const char *stored = db_column_text(stmt, 1);
-            char *plain = strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)) == 0
-                              ? crypto_field_decrypt(c->table, c->column, id, stored)
+            const char *stored = db_column_text(stmt, 1), *nonce = db_column_text(stmt, 2);
+            char *plain = is_sealed(stored)
+                              ? crypto_field_decrypt(c->table, c->column, id, nonce, stored)
                               : strdup(stored);
 
             if (plain == NULL) {
@@ -314,9 +471,9 @@ static json_t *unseal_all(struct db *db, struct problem *p)
                             (long long)id);
                 goto fail;
             }
-            json_array_append_new(all,
-                                  json_pack("[I, I, s]", (json_int_t)i, (json_int_t)id, plain));
-            free(plain);
+            json_array_append_new(
+                all, json_pack("[I, I, s, s]", (json_int_t)i, (json_int_t)id, nonce, plain));
+            free_plain(plain);
         }
         db_finish(stmt);
         if (step != DB_DONE) {
@@ -330,7 +487,8 @@ fail:
     return NULL;
 }
 
-/* Seal every value of `all` with the current key, and recompute the clients' blind indexes. */
+/* Seal every value of `all` ([column index, id, row nonce, plaintext]) with the current key,
+ * and recompute the clients' blind indexes. */
 static int reseal_all(struct db *db, const json_t *all, struct problem *p)
 {
     size_t i;
@@ -342,8 +500,9 @@ static int reseal_all(struct db *db, const json_t *all, struct problem *p)
         const struct sealed_column *c =
             &sealed_columns[json_integer_value(json_array_get(entry, 0))];
         int64_t id = json_integer_value(json_array_get(entry, 1));
-        const char *plain = json_string_value(json_array_get(entry, 2));
-        char *sealed = crypto_field_encrypt(c->table, c->column, id, plain);
+        const char *nonce = json_string_value(json_array_get(entry, 2));
+        const char *plain = json_string_value(json_array_get(entry, 3));
+        char *sealed = crypto_field_encrypt(c->table, c->column, id, nonce, plain);
         json_t *binds =
             json_pack("{s:s, s:I}", "value", sealed ? sealed : "", "id", (json_int_t)id);
         db_stmt *stmt = db_prepare(db, c->update, p);
@@ -412,7 +571,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
         return -1;
     if (stored_check(db, check, sizeof(check), p) != 0)
         goto out;
-    if (check[0] != '\0' && !check_matches(check)) {
+    if (check[0] != '\0' && !check_matches(check, 0)) {
         problem_set(p, PROBLEM_UNAVAILABLE, "the old key does not open this database");
         goto out;
     }
@@ -443,4 +602,21 @@ out:
     memset(audit_key, 0, sizeof(audit_key));
     json_decref(all);
     return rc;
+}
+
+int keys_check_unchanged(struct db *db, struct problem *p)
+{
+    char check[512], id[CRYPTO_KEY_ID_LEN + 1];
+
+    if (!atomic_load(&key_changed)) {
+        if (stored_check(db, check, sizeof(check), p) != 0)
+            return -1;
+        if (crypto_field_key_id(check, id) == 0 && strcmp(id, crypto_key_id()) == 0)
+            return 0;
+        if (atomic_exchange(&key_changed, 1) == 0)
+            fprintf(stderr, "paroletrack: the database's key check names another key than "
+                            "this server's (rekeyed while it runs?): no more writes; restart "
+                            "the server with the new key file\n");
+    }
+    return problem_set(p, PROBLEM_UNAVAILABLE, "%s", KEYS_CHANGED_DETAIL);
 }

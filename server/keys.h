@@ -2,7 +2,7 @@
  * first start) or comes from the environment, never in the database; the database holds only a
  * check value sealed with it, so a wrong or missing key is a clear error at start instead of
  * garbage later. Also `paroletrack rekey`, which moves every sealed value to a new key in one
- * transaction. */
+ * transaction, and the guard that stops a server's writes once the key changed under it. */
 #ifndef PAROLETRACK_KEYS_H
 #define PAROLETRACK_KEYS_H
 
@@ -22,5 +22,16 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
  * checking old_key. Returns 0 or -1 with *p set (nothing changed). */
 int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
                const unsigned char new_key[CRYPTO_KEY_BYTES], struct problem *p);
+
+/* The detail of the 503 a server gives once its key changed under it: meant for the client
+ * (it names no value), so the API passes it on instead of its generic 503 text. */
+#define KEYS_CHANGED_DETAIL                                                                        \
+    "the database was rekeyed while this server runs, so it no longer writes or opens values "     \
+    "(it would use the old key); the operator must restart it with the new key file"
+
+/* The write guard of a running server (db_set_write_guard), run inside every write
+ * transaction: 0 while the database's key check names this process's key; otherwise it says
+ * why on stderr (once) and returns -1 with a 503 in *p, for this and every later write. */
+int keys_check_unchanged(struct db *db, struct problem *p);
 
 #endif

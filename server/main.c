@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "dates.h"
 #include "db.h"
+#include "dblock.h"
 #include "demo.h"
 #include "http.h"
 #include "keys.h"
@@ -324,13 +325,25 @@ static int serve_database(const char *path, const struct cli_options *o)
     struct http_server *server;
     struct db *db;
     sigset_t signals;
-    int signal_number = 0;
+    int signal_number = 0, lock;
+    char why[4200];
 
-    db = cli_open_database(path, o, 1);
-    if (db == NULL)
+    /* Held until the process ends, so `paroletrack rekey` refuses to run under this server. */
+    lock = dblock_acquire(path, DBLOCK_SERVE, why, sizeof(why));
+    if (lock < 0) {
+        fprintf(stderr, "paroletrack: %s\n", why);
         return 1;
+    }
+    db = cli_open_database(path, o, 1);
+    if (db == NULL) {
+        dblock_release(lock);
+        return 1;
+    }
     db_close(db);
     db_pool_configure(path);
+    /* Should the key change anyway (the lock file removed by hand), stop writing rather than
+     * seal with a stale key. */
+    db_set_write_guard(keys_check_unchanged);
     sessions_configure(o->secure_cookies);
     /* Block the stop signals before the daemon's threads start (they inherit the mask), so
      * sigwait() below is the one place they arrive. */
@@ -343,12 +356,15 @@ static int serve_database(const char *path, const struct cli_options *o)
     server = http_start(&config);
     if (server == NULL) {
         db_pool_close_all();
+        dblock_release(lock);
         return 1;
     }
     sigwait(&signals, &signal_number);
     fprintf(stderr, "paroletrack: stopping (signal %d)\n", signal_number);
     http_stop(server, 5);
     db_pool_close_all();
+    db_set_write_guard(NULL);
+    dblock_release(lock);
     fprintf(stderr, "paroletrack: stopped cleanly\n");
     return 0;
 }

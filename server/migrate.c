@@ -61,7 +61,27 @@ out:
     return rc;
 }
 
-/* Apply one migration and its record in one transaction. Returns 0 or -1 with *p set. */
+/* Fail when the migration left a row that refers to one that does not exist (inside its
+ * transaction, foreign keys being off). Returns 0 or -1 with *p set. */
+static int migrate_check_foreign_keys(struct db *db, const struct migration_source *m,
+                                      struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, SQL_FOREIGN_KEY_CHECK, p);
+    enum db_step step;
+
+    if (stmt == NULL)
+        return -1;
+    step = db_step(stmt);
+    db_finish(stmt);
+    if (step == DB_DONE)
+        return 0;
+    return problem_set(p, PROBLEM_INTERNAL, "migration %s leaves a broken reference: %s", m->name,
+                       step == DB_ROW ? "foreign_key_check found rows" : db_errmsg(db));
+}
+
+/* Apply one migration and its record in one transaction. Foreign keys are off while it runs
+ * (SQLite's way to rebuild a table others refer to; the pragma cannot change inside a
+ * transaction) and checked before the commit. Returns 0 or -1 with *p set. */
 static int migrate_apply_one(struct db *db, const struct migration_source *m, struct problem *p)
 {
     char checksum[65], now[TIMESTAMP_LEN];
@@ -71,12 +91,16 @@ static int migrate_apply_one(struct db *db, const struct migration_source *m, st
 
     crypto_sha256_hex(m->sql, strlen(m->sql), checksum);
     dates_format_utc(time(NULL), now);
-    if (db_begin_write(db, p) != 0)
+    if (db_exec(db, "PRAGMA foreign_keys = OFF", p) != 0)
         return -1;
+    if (db_begin_write(db, p) != 0)
+        goto out;
     if (db_exec(db, m->sql, p) != 0) {
         problem_set(p, PROBLEM_INTERNAL, "migration %s failed: %s", m->name, db_errmsg(db));
         goto out;
     }
+    if (migrate_check_foreign_keys(db, m, p) != 0)
+        goto out;
     record = json_pack("{s:i, s:s, s:s, s:s}", "number", m->number, "name", m->name, "checksum",
                        checksum, "applied_at", now);
     stmt = db_prepare(db, SQL_MIGRATIONS_RECORD, p);
@@ -91,6 +115,14 @@ static int migrate_apply_one(struct db *db, const struct migration_source *m, st
 out:
     if (rc != 0)
         db_rollback(db);
+    {
+        struct problem ignored; /* a failed migration's own problem is the one to report */
+
+        problem_init(&ignored);
+        if (db_exec(db, "PRAGMA foreign_keys = ON", rc == 0 ? p : &ignored) != 0)
+            rc = -1;
+        problem_clear(&ignored);
+    }
     json_decref(record);
     return rc;
 }

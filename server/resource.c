@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "keys.h"
 #include "textfold.h"
 
 #define LIST_DEFAULT_LIMIT 50
@@ -164,13 +165,33 @@ json_t *resource_search_key(const char *const *texts, size_t count)
     return result;
 }
 
+/* Set *p for a sealed value that does not open: 503 when it names another key than the
+ * process's (the database was rekeyed under this server: restart it with the new key), else
+ * 500 (a value moved between rows, or forged). Returns NULL. */
+static json_t *unreadable(const struct resource_spec *spec, const char *field, int64_t id,
+                          const char *stored, struct problem *p)
+{
+    char key_id[CRYPTO_KEY_ID_LEN + 1];
+
+    if (crypto_field_key_id(stored, key_id) == 0 && strcmp(key_id, crypto_key_id()) != 0)
+        problem_set(p, PROBLEM_UNAVAILABLE, "%s", KEYS_CHANGED_DETAIL);
+    else
+        problem_set(p, PROBLEM_INTERNAL, "%s.%s of row %lld does not decrypt with this key",
+                    spec->sql_table, field, (long long)id);
+    return NULL;
+}
+
 /* The record in the current row of one of the resource's statements: columns to JSON, the
- * encrypted fields decrypted, computed members added. Returns a new object or NULL (500: a
- * value that does not decrypt, which means a wrong key or a value moved between rows). */
-static json_t *record_from_row(const struct resource_spec *spec, db_stmt *stmt, struct problem *p)
+ * encrypted fields decrypted (bound to the row's id and row_nonce), computed members added,
+ * the row nonce removed (copied into `nonce` when not NULL). Returns a new object or NULL
+ * (500: a value that does not decrypt, which means a value moved between rows; 503: a value
+ * sealed under another key). */
+static json_t *record_from_row(const struct resource_spec *spec, db_stmt *stmt,
+                               char nonce[CRYPTO_ROW_NONCE_LEN + 1], struct problem *p)
 {
     json_t *record = db_row_to_json(stmt, spec->bool_columns, spec->json_columns);
     int64_t id = json_integer_value(json_object_get(record, "id"));
+    const char *row_nonce = json_string_value(json_object_get(record, "row_nonce"));
 
     for (const char *const *f = spec->encrypted; f && *f; f++) {
         const char *stored = json_string_value(json_object_get(record, *f));
@@ -180,25 +201,27 @@ static json_t *record_from_row(const struct resource_spec *spec, db_stmt *stmt, 
             continue;
         /* A value that is not sealed was put there behind the application's back (values
          * written before encryption are sealed at start): refuse it like a forged seal. */
-        plain = crypto_field_decrypt(spec->sql_table, *f, id, stored);
+        plain = crypto_field_decrypt(spec->sql_table, *f, id, row_nonce, stored);
         if (plain == NULL) {
-            problem_set(p, PROBLEM_INTERNAL, "%s.%s of row %lld does not decrypt with this key",
-                        spec->sql_table, *f, (long long)id);
+            unreadable(spec, *f, id, stored, p);
             json_decref(record);
             return NULL;
         }
         json_object_set_new(record, *f, json_string(plain));
         free(plain);
     }
+    if (nonce != NULL)
+        snprintf(nonce, CRYPTO_ROW_NONCE_LEN + 1, "%s", row_nonce ? row_nonce : "");
+    json_object_del(record, "row_nonce");
     if (spec->decorate != NULL)
         spec->decorate(record);
     return record;
 }
 
-/* A copy of the values to store for row `id`: the encrypted fields sealed to their place.
- * Returns a new object or NULL (500). */
+/* A copy of the values to store for row `id` with nonce `nonce`: the encrypted fields sealed
+ * to their place. Returns a new object or NULL (500). */
 static json_t *values_to_store(const struct resource_spec *spec, const json_t *record, int64_t id,
-                               struct problem *p)
+                               const char *nonce, struct problem *p)
 {
     json_t *values = json_deep_copy(record);
 
@@ -208,7 +231,7 @@ static json_t *values_to_store(const struct resource_spec *spec, const json_t *r
 
         if (plain == NULL)
             continue;
-        sealed = crypto_field_encrypt(spec->sql_table, *f, id, plain);
+        sealed = crypto_field_encrypt(spec->sql_table, *f, id, nonce, plain);
         if (sealed == NULL) {
             problem_set(p, PROBLEM_INTERNAL, "cannot encrypt %s.%s", spec->sql_table, *f);
             json_decref(values);
@@ -248,10 +271,11 @@ static int audit_record_change(struct db *db, const struct resource_spec *spec, 
     return rc;
 }
 
-/* Read one record inside the caller's transaction (or none). Returns the record or NULL with
- * 404 / internal in *p. */
+/* Read one record inside the caller's transaction (or none); its row nonce is copied into
+ * `nonce` when not NULL. Returns the record or NULL with 404 / internal in *p. */
 static json_t *read_record(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                           int64_t id, const struct op_context *ctx, struct problem *p)
+                           int64_t id, const struct op_context *ctx,
+                           char nonce[CRYPTO_ROW_NONCE_LEN + 1], struct problem *p)
 {
     json_t *binds = binds_new(ctx, parent_id, id), *record = NULL;
     db_stmt *stmt = db_prepare(db, spec->sql_get, p);
@@ -261,7 +285,7 @@ static json_t *read_record(struct db *db, const struct resource_spec *spec, int6
         goto out;
     step = db_step(stmt);
     if (step == DB_ROW) {
-        record = record_from_row(spec, stmt, p);
+        record = record_from_row(spec, stmt, nonce, p);
     } else if (step == DB_DONE) {
         not_found(spec, id, p);
     } else {
@@ -300,7 +324,7 @@ static json_t *audit_and_commit(struct db *db, const struct resource_spec *spec,
                                 int64_t parent_id, int64_t id, const json_t *before,
                                 const struct op_context *ctx, struct problem *p)
 {
-    json_t *stored = read_record(db, spec, parent_id, id, ctx, p);
+    json_t *stored = read_record(db, spec, parent_id, id, ctx, NULL, p);
 
     if (stored != NULL &&
         (audit_record_change(db, spec, action, parent_id, id, before, stored, ctx, p) != 0 ||
@@ -349,6 +373,7 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
                         const json_t *body, const struct op_context *ctx, struct problem *p)
 {
     json_t *record = NULL, *values = NULL, *binds = NULL, *stored = NULL;
+    char nonce[CRYPTO_ROW_NONCE_LEN + 1];
     int64_t id = 0;
 
     if (db_begin_write(db, p) != 0)
@@ -358,14 +383,17 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
     record = fields_check_create(&spec->table, body, ctx->today, p);
     if (record == NULL || check_rules(db, spec, record, parent_id, 0, ctx, p) != 0)
         goto out;
-    /* The new row's id is known before the insert (writers are serialised), so the encrypted
-     * values can be bound to it. */
+    /* The new row's id (from the table's AUTOINCREMENT sequence, so never one a deleted row
+     * had) is known before the insert (writers are serialised), so the encrypted values can
+     * be bound to it and to the row's new random nonce. */
     if (resource_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
         goto out;
-    values = values_to_store(spec, record, id, p);
+    crypto_row_nonce(nonce);
+    values = values_to_store(spec, record, id, nonce, p);
     if (values == NULL)
         goto out;
     binds = binds_new(ctx, parent_id, id);
+    json_object_set_new(binds, "row_nonce", json_string(nonce));
     if (write_record(db, spec, spec->sql_insert, binds, values, p) != 0)
         goto out;
     stored = audit_and_commit(db, spec, "create", parent_id, id, NULL, ctx, p);
@@ -398,13 +426,13 @@ json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t pa
     if (spec->audited_reads == NULL) {
         if (spec->is_child && !resource_parent_exists(db, parent_id, p))
             return NULL;
-        return read_record(db, spec, parent_id, id, ctx, p);
+        return read_record(db, spec, parent_id, id, ctx, NULL, p);
     }
     /* A read of decrypted identifiers is itself an audited event, recorded in the same
      * transaction as the read. */
     if (db_begin_write(db, p) != 0)
         return NULL;
-    record = read_record(db, spec, parent_id, id, ctx, p);
+    record = read_record(db, spec, parent_id, id, ctx, NULL, p);
     if (record != NULL && holds_audited_value(spec, record)) {
         json_t *changes = json_object();
         int rc;
@@ -449,6 +477,7 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
                        const struct op_context *ctx, struct problem *p)
 {
     json_t *current = NULL, *record = NULL, *values = NULL, *binds = NULL, *stored = NULL;
+    char nonce[CRYPTO_ROW_NONCE_LEN + 1] = "";
 
     if (!json_is_object(patch)) {
         problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
@@ -458,13 +487,13 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
         return NULL;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    current = read_record(db, spec, parent_id, id, ctx, p);
+    current = read_record(db, spec, parent_id, id, ctx, nonce, p);
     if (current == NULL || check_version(current, if_match, p) != 0)
         goto out;
     record = fields_check_patch(&spec->table, current, patch, ctx->today, p);
     if (record == NULL || check_rules(db, spec, record, parent_id, id, ctx, p) != 0)
         goto out;
-    values = values_to_store(spec, record, id, p);
+    values = values_to_store(spec, record, id, nonce, p);
     if (values == NULL)
         goto out;
     binds = binds_new(ctx, parent_id, id);
@@ -498,7 +527,7 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
         return -1;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    current = read_record(db, spec, parent_id, id, ctx, p);
+    current = read_record(db, spec, parent_id, id, ctx, NULL, p);
     if (current == NULL || check_version(current, if_match, p) != 0)
         goto out;
     binds = binds_new(ctx, parent_id, id);
@@ -792,7 +821,7 @@ struct list_call {
 static json_t *list_item(db_stmt *stmt, const void *arg, struct problem *p)
 {
     const struct list_call *call = arg;
-    json_t *record = record_from_row(call->spec, stmt, p);
+    json_t *record = record_from_row(call->spec, stmt, NULL, p);
 
     if (record != NULL && call->spec->keep_in_list != NULL &&
         !call->spec->keep_in_list(call->db, record, call->binds, call->ctx, p)) {

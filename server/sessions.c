@@ -38,6 +38,7 @@ struct sign_in_user {
     int totp_enabled;
     char totp_secret[256]; /* sealed */
     int64_t totp_last_step;
+    char row_nonce[CRYPTO_ROW_NONCE_LEN + 1]; /* bound into its sealed secrets */
 };
 
 /* Load a user's sign-in data. Returns 1 when found, 0 when not, -1 on error. */
@@ -62,6 +63,8 @@ static int load_user(struct db *db, int64_t id, struct sign_in_user *u, struct p
             if (!db_column_is_null(stmt, 7))
                 snprintf(u->totp_secret, sizeof(u->totp_secret), "%s", db_column_text(stmt, 7));
             u->totp_last_step = db_column_int(stmt, 9);
+            if (!db_column_is_null(stmt, 10))
+                snprintf(u->row_nonce, sizeof(u->row_nonce), "%s", db_column_text(stmt, 10));
         }
     }
     if (found < 0 && p->kind == PROBLEM_NONE)
@@ -181,10 +184,10 @@ static void record_failure(struct db *db, const char *key, const char *address, 
 }
 
 /* Decode the sealed hex TOTP secret of a user into raw bytes. Returns the length or -1. */
-static int unseal_totp(const char *column, int64_t user_id, const char *sealed,
-                       unsigned char raw[TOTP_SECRET_BYTES])
+static int unseal_totp(const char *column, int64_t user_id, const char *row_nonce,
+                       const char *sealed, unsigned char raw[TOTP_SECRET_BYTES])
 {
-    char *hex = crypto_field_decrypt("users", column, user_id, sealed);
+    char *hex = crypto_field_decrypt("users", column, user_id, row_nonce, sealed);
     int n = -1;
 
     if (hex != NULL && strlen(hex) == TOTP_SECRET_BYTES * 2) {
@@ -215,7 +218,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
     int ok = 0;
 
     if (code != NULL) {
-        if (unseal_totp("totp_secret", u->id, u->totp_secret, raw) < 0)
+        if (unseal_totp("totp_secret", u->id, u->row_nonce, u->totp_secret, raw) < 0)
             return problem_set(p, PROBLEM_INTERNAL, "the TOTP secret does not open");
         if (totp_verify(raw, sizeof(raw), code, time(NULL), u->totp_last_step, &step) == 0) {
             json_t *binds =
@@ -554,7 +557,7 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
     }
     for (int i = 0; i < TOTP_SECRET_BYTES; i++)
         snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-    sealed = crypto_field_encrypt("users", "totp_pending_secret", u.id, hex);
+    sealed = crypto_field_encrypt("users", "totp_pending_secret", u.id, u.row_nonce, hex);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "secret", sealed ? sealed : "");
     if (sealed == NULL ||
         resource_exec(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
@@ -613,7 +616,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
                                    : "start with POST /api/v1/me/totp");
         goto fail;
     }
-    if (unseal_totp("totp_pending_secret", u.id, pending, raw) < 0) {
+    if (unseal_totp("totp_pending_secret", u.id, u.row_nonce, pending, raw) < 0) {
         problem_set(&call->p, PROBLEM_INTERNAL, "the pending TOTP secret does not open");
         goto fail;
     }
@@ -625,7 +628,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     }
     for (int i = 0; i < TOTP_SECRET_BYTES; i++)
         snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-    sealed = crypto_field_encrypt("users", "totp_secret", u.id, hex);
+    sealed = crypto_field_encrypt("users", "totp_secret", u.id, u.row_nonce, hex);
     binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)u.id, "step", (json_int_t)step,
                       "secret", sealed ? sealed : "", "now", call->ctx.now);
     if (sealed == NULL || resource_exec(call->db, SQL_USER_ENABLE_TOTP, binds, &call->p) != 0)

@@ -5,7 +5,7 @@
 #define CLIENT_COLUMNS                                                                             \
     "id, family_name, given_name, other_names, date_of_birth, country_of_birth, citizenship, "     \
     "a_number, passport_number, passport_country, passport_expires_on, email, phone, address, "    \
-    "preferred_language, notes, created_at, updated_at, version"
+    "preferred_language, notes, created_at, updated_at, version, row_nonce"
 
 /* The derived stage of the parole request `p`, for :today (firm-local date) and :now (UTC).
  * The precedence is documented in README.md and docs/api-contract.md. A recorded parole or
@@ -50,23 +50,23 @@
     "p.expedite AS expedite, p.assigned_attorney_id AS assigned_attorney_id, "                     \
     "p.assigned_paralegal_id AS assigned_paralegal_id, p.created_at AS created_at, "               \
     "p.updated_at AS updated_at, "                                                                 \
-    "p.version AS version, " STAGE_EXPRESSION " AS stage"
+    "p.version AS version, p.row_nonce AS row_nonce, " STAGE_EXPRESSION " AS stage"
 
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
-    "method, notes, created_at, updated_at, version"
+    "method, notes, created_at, updated_at, version, row_nonce"
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
-    "created_at, updated_at, version"
+    "created_at, updated_at, version, row_nonce"
 #define INTERVIEW_COLUMNS                                                                          \
     "id, parole_request_id, kind, scheduled_at, location, outcome, notes, created_at, "            \
-    "updated_at, version"
+    "updated_at, version, row_nonce"
 #define DECISION_COLUMNS                                                                           \
     "id, parole_request_id, decided_on, outcome, valid_from, valid_until, mailed, notes, "         \
-    "created_at, updated_at, version"
+    "created_at, updated_at, version, row_nonce"
 #define EXPIRATION_COLUMNS                                                                         \
     "id, parole_request_id, kind, issued_on, expires_on, document_number, notes, created_at, "     \
-    "updated_at, version"
+    "updated_at, version, row_nonce"
 
 /* The five statements every child resource of a parole request has. */
 #define CHILD_GET(table, columns)                                                                  \
@@ -77,7 +77,11 @@
 #define CHILD_DELETE(table)                                                                        \
     "DELETE FROM " table " WHERE id = :id AND parole_request_id = :parent_id"
 
-#define NEXT_ID(table) "SELECT coalesce(max(id), 0) + 1 FROM " table
+/* The id the next row of an AUTOINCREMENT table takes (read inside the write transaction):
+ * above every id the table ever held, deleted ones included (migration 10). */
+#define NEXT_ID(table)                                                                             \
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" table "'), 0),"          \
+    " coalesce((SELECT max(id) FROM " table "), 0)) + 1"
 #define USER_COLUMNS                                                                               \
     "id, email, name, role, disabled, totp_enabled, created_at, updated_at, version"
 #define AUDIT_COLUMNS                                                                              \
@@ -130,11 +134,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "INSERT INTO clients (id, family_name, given_name, other_names, date_of_birth,"
          " country_of_birth, citizenship, a_number, passport_number, passport_country,"
          " passport_expires_on, email, phone, address, preferred_language, notes, search_key,"
-         " a_number_index, passport_number_index, created_at, updated_at, version)"
+         " a_number_index, passport_number_index, created_at, updated_at, version, row_nonce)"
          " VALUES (:id, :family_name, :given_name, :other_names, :date_of_birth, :country_of_birth,"
          " :citizenship, :a_number, :passport_number, :passport_country, :passport_expires_on,"
          " :email, :phone, :address, :preferred_language, :notes, :search_key, :a_number_index,"
-         " :passport_number_index, :now, :now, 1)"},
+         " :passport_number_index, :now, :now, 1, :row_nonce)"},
     [SQL_CLIENT_UPDATE] =
         {"client_update",
          "UPDATE clients SET family_name = :family_name, given_name = :given_name,"
@@ -170,10 +174,10 @@ static const struct sql_entry catalogue[SQL__MAX] = {
         {"request_insert",
          "INSERT INTO parole_requests (id, client_id, parole_type, program, location, summary,"
          " sponsor_name, sponsor_relationship, sponsor_status, expedite, assigned_attorney_id,"
-         " assigned_paralegal_id, search_key, created_at, updated_at, version)"
+         " assigned_paralegal_id, search_key, created_at, updated_at, version, row_nonce)"
          " VALUES (:id, :client_id, :parole_type, :program, :location, :summary,"
          " :sponsor_name, :sponsor_relationship, :sponsor_status, :expedite,"
-         " :assigned_attorney_id, :assigned_paralegal_id, :search_key, :now, :now, 1)"},
+         " :assigned_attorney_id, :assigned_paralegal_id, :search_key, :now, :now, 1, :row_nonce)"},
     [SQL_REQUEST_UPDATE] =
         {"request_update",
          "UPDATE parole_requests SET client_id = :client_id, parole_type = :parole_type,"
@@ -228,9 +232,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FILING_INSERT] =
         {"filing_insert",
          "INSERT INTO filings (id, parole_request_id, form, filed_on, kind, receipt_number,"
-         " receipt_notice_on, fee_cents, method, notes, created_at, updated_at, version)"
+         " receipt_notice_on, fee_cents, method, notes, created_at, updated_at, version, row_nonce)"
          " VALUES (:id, :parent_id, :form, :filed_on, :kind, :receipt_number, :receipt_notice_on,"
-         " :fee_cents, :method, :notes, :now, :now, 1)"},
+         " :fee_cents, :method, :notes, :now, :now, 1, :row_nonce)"},
     [SQL_FILING_UPDATE] =
         {"filing_update",
          "UPDATE filings SET form = :form, filed_on = :filed_on, kind = :kind,"
@@ -248,11 +252,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
 
     [SQL_RFE_GET] = {"rfe_get", CHILD_GET("rfes", RFE_COLUMNS)},
     [SQL_RFE_LIST] = {"rfe_list", CHILD_LIST("rfes", RFE_COLUMNS)},
-    [SQL_RFE_INSERT] = {"rfe_insert",
-                        "INSERT INTO rfes (id, parole_request_id, issued_on, kind, response_due_on,"
-                        " mailed, responded_on, summary, created_at, updated_at, version)"
-                        " VALUES (:id, :parent_id, :issued_on, :kind, :response_due_on, :mailed,"
-                        " :responded_on, :summary, :now, :now, 1)"},
+    [SQL_RFE_INSERT] =
+        {"rfe_insert", "INSERT INTO rfes (id, parole_request_id, issued_on, kind, response_due_on,"
+                       " mailed, responded_on, summary, created_at, updated_at, version, row_nonce)"
+                       " VALUES (:id, :parent_id, :issued_on, :kind, :response_due_on, :mailed,"
+                       " :responded_on, :summary, :now, :now, 1, :row_nonce)"},
     [SQL_RFE_UPDATE] =
         {"rfe_update", "UPDATE rfes SET issued_on = :issued_on, kind = :kind,"
                        " response_due_on = :response_due_on, mailed = :mailed,"
@@ -266,9 +270,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_INTERVIEW_INSERT] =
         {"interview_insert",
          "INSERT INTO interviews (id, parole_request_id, kind, scheduled_at, scheduled_at_utc,"
-         " location, outcome, notes, created_at, updated_at, version)"
+         " location, outcome, notes, created_at, updated_at, version, row_nonce)"
          " VALUES (:id, :parent_id, :kind, :scheduled_at, :scheduled_at_utc, :location, :outcome,"
-         " :notes, :now, :now, 1)"},
+         " :notes, :now, :now, 1, :row_nonce)"},
     [SQL_INTERVIEW_UPDATE] =
         {"interview_update",
          "UPDATE interviews SET kind = :kind, scheduled_at = :scheduled_at,"
@@ -282,9 +286,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DECISION_INSERT] =
         {"decision_insert",
          "INSERT INTO decisions (id, parole_request_id, decided_on, outcome, valid_from,"
-         " valid_until, mailed, notes, created_at, updated_at, version)"
+         " valid_until, mailed, notes, created_at, updated_at, version, row_nonce)"
          " VALUES (:id, :parent_id, :decided_on, :outcome, :valid_from, :valid_until, :mailed,"
-         " :notes, :now, :now, 1)"},
+         " :notes, :now, :now, 1, :row_nonce)"},
     [SQL_DECISION_UPDATE] =
         {"decision_update",
          "UPDATE decisions SET decided_on = :decided_on, outcome = :outcome,"
@@ -301,9 +305,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_EXPIRATION_INSERT] =
         {"expiration_insert",
          "INSERT INTO expirations (id, parole_request_id, kind, issued_on, expires_on,"
-         " document_number, notes, created_at, updated_at, version)"
+         " document_number, notes, created_at, updated_at, version, row_nonce)"
          " VALUES (:id, :parent_id, :kind, :issued_on, :expires_on, :document_number, :notes,"
-         " :now, :now, 1)"},
+         " :now, :now, 1, :row_nonce)"},
     [SQL_EXPIRATION_UPDATE] =
         {"expiration_update",
          "UPDATE expirations SET kind = :kind, issued_on = :issued_on, expires_on = :expires_on,"
@@ -373,7 +377,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                 "UPDATE users SET totp_last_step = :step WHERE id = :id"},
     [SQL_USER_SECRETS] = {"user_secrets",
                           "SELECT id, email, name, role, disabled, password_hash, totp_enabled,"
-                          " totp_secret, totp_pending_secret, totp_last_step FROM users"
+                          " totp_secret, totp_pending_secret, totp_last_step, row_nonce FROM users"
                           " WHERE id = :id"},
 
     [SQL_USER_REHASH] = {"user_rehash",
@@ -440,12 +444,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FAILURE_PRUNE] = {"failure_prune", "DELETE FROM sign_in_failures WHERE at <= :since"},
 
     [SQL_SETTING_GET] = {"setting_get", "SELECT value FROM settings WHERE key = :key"},
+    [SQL_SETTING_DELETE] = {"setting_delete", "DELETE FROM settings WHERE key = :key"},
+    [SQL_FOREIGN_KEY_CHECK] = {"foreign_key_check", "PRAGMA foreign_key_check"},
     [SQL_CLIENT_SET_INDEXES] = {"client_set_indexes",
                                 "UPDATE clients SET a_number_index = :a_number_index,"
                                 " passport_number_index = :passport_number_index WHERE id = :id"},
 #define SEALED_ENTRIES(name, table, column)                                                        \
     [SQL_SEALED_SELECT_##name] = {"sealed_select_" column,                                         \
-                                  "SELECT id, " column " FROM " table " WHERE " column             \
+                                  "SELECT id, " column ", row_nonce FROM " table " WHERE " column  \
                                   " IS NOT NULL ORDER BY id"},                                     \
     [SQL_SEALED_UPDATE_##name] = {"sealed_update_" column,                                         \
                                   "UPDATE " table " SET " column " = :value WHERE id = :id"},

@@ -6,35 +6,42 @@
 #include "check.h"
 #include "crypto.h"
 
+#define NONCE "0123456789abcdef0123456789abcdef"
+#define OTHER "fedcba9876543210fedcba9876543210"
+
 static void test_sealing(void)
 {
     unsigned char key[CRYPTO_KEY_BYTES] = {1, 2, 3}, other[CRYPTO_KEY_BYTES] = {9};
     char *sealed, *plain;
 
     crypto_use_key(key);
-    sealed = crypto_field_encrypt("clients", "a_number", 7, "A012345678");
+    sealed = crypto_field_encrypt("clients", "a_number", 7, NONCE, "A012345678");
     CHECK(sealed != NULL && strncmp(sealed, CRYPTO_FIELD_PREFIX, 5) == 0);
     CHECK(strstr(sealed, "A012345678") == NULL && strstr(sealed, "012345678") == NULL);
-    plain = crypto_field_decrypt("clients", "a_number", 7, sealed);
+    plain = crypto_field_decrypt("clients", "a_number", 7, NONCE, sealed);
     CHECK_STR(plain, "A012345678");
     free(plain);
     /* A value copied to another row, column or table does not open. */
-    CHECK(crypto_field_decrypt("clients", "a_number", 8, sealed) == NULL);
-    CHECK(crypto_field_decrypt("clients", "passport_number", 7, sealed) == NULL);
-    CHECK(crypto_field_decrypt("users", "a_number", 7, sealed) == NULL);
+    CHECK(crypto_field_decrypt("clients", "a_number", 8, NONCE, sealed) == NULL);
+    CHECK(crypto_field_decrypt("clients", "passport_number", 7, NONCE, sealed) == NULL);
+    CHECK(crypto_field_decrypt("users", "a_number", 7, NONCE, sealed) == NULL);
+    /* Nor into a row with the same id but another nonce (an id used again). */
+    CHECK(crypto_field_decrypt("clients", "a_number", 7, OTHER, sealed) == NULL);
+    CHECK(crypto_field_decrypt("clients", "a_number", 7, "", sealed) == NULL);
+    CHECK(crypto_field_decrypt("clients", "a_number", 7, NULL, sealed) == NULL);
     /* Nor with another key. */
     crypto_use_key(other);
-    CHECK(crypto_field_decrypt("clients", "a_number", 7, sealed) == NULL);
+    CHECK(crypto_field_decrypt("clients", "a_number", 7, NONCE, sealed) == NULL);
     crypto_use_key(key);
     /* Tampering is detected. */
-    sealed[10] = sealed[10] == 'A' ? 'B' : 'A';
-    CHECK(crypto_field_decrypt("clients", "a_number", 7, sealed) == NULL);
+    sealed[20] = sealed[20] == 'A' ? 'B' : 'A';
+    CHECK(crypto_field_decrypt("clients", "a_number", 7, NONCE, sealed) == NULL);
     free(sealed);
     /* Two seals of the same value differ (random nonce); both open. */
     {
-        char *a = crypto_field_encrypt("rfes", "summary", 1, "Олена: \"medical\" 🙂");
-        char *b = crypto_field_encrypt("rfes", "summary", 1, "Олена: \"medical\" 🙂");
-        char *pa = crypto_field_decrypt("rfes", "summary", 1, a);
+        char *a = crypto_field_encrypt("rfes", "summary", 1, NONCE, "Олена: \"medical\" 🙂");
+        char *b = crypto_field_encrypt("rfes", "summary", 1, NONCE, "Олена: \"medical\" 🙂");
+        char *pa = crypto_field_decrypt("rfes", "summary", 1, NONCE, a);
 
         CHECK(a && b && strcmp(a, b) != 0);
         CHECK_STR(pa, "Олена: \"medical\" 🙂");
@@ -42,8 +49,56 @@ static void test_sealing(void)
         free(b);
         free(pa);
     }
-    CHECK(crypto_field_decrypt("rfes", "summary", 1, "plain text") == NULL);
-    CHECK(crypto_field_decrypt("rfes", "summary", 1, "enc1:!!!") == NULL);
+    CHECK(crypto_field_decrypt("rfes", "summary", 1, NONCE, "plain text") == NULL);
+    CHECK(crypto_field_decrypt("rfes", "summary", 1, NONCE, "enc1:!!!") == NULL);
+    CHECK(crypto_field_decrypt("rfes", "summary", 1, NONCE, "enc2:!!!") == NULL);
+    /* Without a row nonce nothing is sealed. */
+    CHECK(crypto_field_encrypt("rfes", "summary", 1, NULL, "x") == NULL);
+}
+
+static void test_key_id(void)
+{
+    unsigned char key[CRYPTO_KEY_BYTES] = {1, 2, 3}, other[CRYPTO_KEY_BYTES] = {9};
+    char first[CRYPTO_KEY_ID_LEN + 1], named[CRYPTO_KEY_ID_LEN + 1], *sealed, *forged, *plain;
+
+    crypto_use_key(key);
+    snprintf(first, sizeof(first), "%s", crypto_key_id());
+    CHECK(strlen(first) == CRYPTO_KEY_ID_LEN && strspn(first, "0123456789abcdef") == 8);
+    sealed = crypto_field_encrypt("filings", "notes", 3, NONCE, "hello");
+    /* The value names its key: "enc2:<key id>:". */
+    CHECK(crypto_field_key_id(sealed, named) == 0);
+    CHECK_STR(named, first);
+    CHECK(strncmp(sealed + 5, first, CRYPTO_KEY_ID_LEN) == 0 && sealed[13] == ':');
+    CHECK(crypto_field_key_id("enc1:abc", named) != 0);
+    CHECK(crypto_field_key_id("enc2:xyz:abc", named) != 0);
+    /* Another key has another id, and cannot open the value. */
+    crypto_use_key(other);
+    CHECK(strcmp(crypto_key_id(), first) != 0);
+    CHECK(crypto_field_decrypt("filings", "notes", 3, NONCE, sealed) == NULL);
+    /* The id is bound too: a value relabelled with another key id does not open, even under
+     * the key that made it. */
+    crypto_use_key(key);
+    forged = strdup(sealed);
+    memcpy(forged + 5, "00000000", CRYPTO_KEY_ID_LEN);
+    CHECK(strcmp(first, "00000000") != 0);
+    CHECK(crypto_field_decrypt("filings", "notes", 3, NONCE, forged) == NULL);
+    plain = crypto_field_decrypt("filings", "notes", 3, NONCE, sealed);
+    CHECK_STR(plain, "hello");
+    free(plain);
+    free(forged);
+    free(sealed);
+}
+
+static void test_legacy(void)
+{
+    /* The upgrade's enc1 opener takes nothing but enc1 values (an enc1 value made by the old
+     * binary is opened and re-sealed by tests/e2e/test_ids.py). */
+    unsigned char key[CRYPTO_KEY_BYTES] = {1, 2, 3};
+
+    crypto_use_key(key);
+    CHECK(crypto_field_decrypt_legacy("clients", "notes", 1, "enc2:00000000:abc") == NULL);
+    CHECK(crypto_field_decrypt_legacy("clients", "notes", 1, "enc1:!!!") == NULL);
+    CHECK(crypto_field_decrypt_legacy("clients", "notes", 1, "plain") == NULL);
 }
 
 static void test_blind_index(void)
@@ -103,6 +158,8 @@ int main(void)
 {
     crypto_init();
     test_sealing();
+    test_key_id();
+    test_legacy();
     test_blind_index();
     test_key_files();
     test_passwords();

@@ -1,0 +1,50 @@
+/* dblock: the database's lock file, held with flock(2). */
+#include "dblock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+void dblock_path(const char *db_path, char *out, size_t out_size)
+{
+    snprintf(out, out_size, "%s.lock", db_path);
+}
+
+int dblock_acquire(const char *db_path, enum dblock_mode mode, char *why, size_t why_size)
+{
+    char path[4096];
+    int fd, rc;
+
+    dblock_path(db_path, path, sizeof(path));
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        snprintf(why, why_size, "cannot open the lock file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    do
+        rc = flock(fd, (mode == DBLOCK_REKEY ? LOCK_EX : LOCK_SH) | LOCK_NB);
+    while (rc != 0 && errno == EINTR);
+    if (rc == 0)
+        return fd;
+    if (errno == EWOULDBLOCK)
+        snprintf(why, why_size,
+                 mode == DBLOCK_REKEY
+                     ? "a paroletrack server is using this database (it holds %s); stop it, "
+                       "then run rekey again, and start it with the new key file"
+                     : "a rekey is running on this database (it holds %s); start the server "
+                       "when it is done, with the new key file",
+                 path);
+    else
+        snprintf(why, why_size, "cannot lock %s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+}
+
+void dblock_release(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing the only descriptor drops the flock */
+}

@@ -1,0 +1,27 @@
+/* dblock: the lock file "<db>.lock" that keeps `paroletrack rekey` away from a database a
+ * server is using. A server holds a shared flock(2) on it for its whole life; rekey asks for
+ * an exclusive one without waiting, so it is refused while any server runs, and a server does
+ * not start while a rekey runs. The kernel drops the lock when the holder exits or crashes, so
+ * a stale lock file never blocks anything; the file itself stays (mode 0600, empty). */
+#ifndef PAROLETRACK_DBLOCK_H
+#define PAROLETRACK_DBLOCK_H
+
+#include <stddef.h>
+
+enum dblock_mode {
+    DBLOCK_SERVE, /* shared: any number of servers */
+    DBLOCK_REKEY, /* exclusive: nobody else */
+};
+
+/* The lock file of a database: "<db>.lock". Writes into out. */
+void dblock_path(const char *db_path, char *out, size_t out_size);
+
+/* Take the database's lock in `mode` without waiting. Returns the descriptor that holds it
+ * (the caller passes it to dblock_release), or -1 with a clear reason for the operator written
+ * into why. */
+int dblock_acquire(const char *db_path, enum dblock_mode mode, char *why, size_t why_size);
+
+/* Release a lock taken by dblock_acquire (fd < 0: nothing). */
+void dblock_release(int fd);
+
+#endif
