@@ -250,6 +250,8 @@ void api_reply_problem(struct api_reply *reply, const struct problem *p)
     } else {
         reply->body = problem_to_json(p);
     }
+    if (p->retry_after > 0)
+        reply->retry_after = p->retry_after;
     reply->is_problem = 1;
     reply->location[0] = '\0';
     reply->etag[0] = '\0';

@@ -54,10 +54,12 @@ static const struct filter_spec client_filters[] = {
     {.name = "passport_number", .kind = FILTER_BLIND, .normalize = identifiers_passport_number},
     {.name = "citizenship", .kind = FILTER_CODE, .normalize = identifiers_country},
     {.name = "id", .kind = FILTER_ID_LIST},
+    RESOURCE_INCLUDE_FILTER,
     {.name = NULL},
 };
 
 static const char *const client_json_columns[] = {"other_names", NULL};
+static const char *const client_narratives[] = {"notes", NULL};
 static const char *const client_encrypted[] = {"a_number", "passport_number", "date_of_birth",
                                                "notes", NULL};
 static const char *const client_identifiers[] = {"a_number", "passport_number", "date_of_birth",
@@ -129,6 +131,7 @@ const struct resource_spec clients_resource = {
     .entity = "clients",
     .sql_table = "clients",
     .encrypted = client_encrypted,
+    .narratives = client_narratives,
     .audited_reads = client_identifiers,
     .sql_next_id = SQL_NEXT_ID_CLIENTS,
     .present_in_list = client_present_in_list,

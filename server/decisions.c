@@ -42,6 +42,7 @@ static int decision_before_write(struct db *db, json_t *record, int64_t parent_i
     return 0;
 }
 
+static const char *const decision_narratives[] = {"notes", NULL};
 static const char *const decision_encrypted[] = {"notes", NULL};
 
 const struct resource_spec decisions_resource = {
@@ -49,6 +50,8 @@ const struct resource_spec decisions_resource = {
     .entity = "decisions",
     .sql_table = "decisions",
     .encrypted = decision_encrypted,
+    .narratives = decision_narratives,
+    .filters = resource_include_only,
     .sql_next_id = SQL_NEXT_ID_DECISIONS,
     .noun = "decision",
     .is_child = 1,

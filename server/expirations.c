@@ -64,6 +64,7 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
     return 0;
 }
 
+static const char *const expiration_narratives[] = {"notes", NULL};
 static const char *const expiration_encrypted[] = {"notes", NULL};
 
 const struct resource_spec expirations_resource = {
@@ -71,6 +72,8 @@ const struct resource_spec expirations_resource = {
     .entity = "expirations",
     .sql_table = "expirations",
     .encrypted = expiration_encrypted,
+    .narratives = expiration_narratives,
+    .filters = resource_include_only,
     .sql_next_id = SQL_NEXT_ID_EXPIRATIONS,
     .noun = "expiration",
     .is_child = 1,

@@ -130,6 +130,7 @@ static void filing_decorate(json_t *record)
     json_object_set_new(record, "warnings", warnings);
 }
 
+static const char *const filing_narratives[] = {"notes", NULL};
 static const char *const filing_encrypted[] = {"notes", NULL};
 
 const struct resource_spec filings_resource = {
@@ -137,6 +138,8 @@ const struct resource_spec filings_resource = {
     .entity = "filings",
     .sql_table = "filings",
     .encrypted = filing_encrypted,
+    .narratives = filing_narratives,
+    .filters = resource_include_only,
     .sql_next_id = SQL_NEXT_ID_FILINGS,
     .noun = "filing",
     .is_child = 1,

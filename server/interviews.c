@@ -28,6 +28,7 @@ static int interview_before_write(struct db *db, json_t *record, int64_t parent_
     return 0;
 }
 
+static const char *const interview_narratives[] = {"notes", NULL};
 static const char *const interview_encrypted[] = {"notes", NULL};
 
 const struct resource_spec interviews_resource = {
@@ -35,6 +36,8 @@ const struct resource_spec interviews_resource = {
     .entity = "interviews",
     .sql_table = "interviews",
     .encrypted = interview_encrypted,
+    .narratives = interview_narratives,
+    .filters = resource_include_only,
     .sql_next_id = SQL_NEXT_ID_INTERVIEWS,
     .noun = "interview",
     .is_child = 1,

@@ -50,10 +50,12 @@ static const struct filter_spec request_filters[] = {
     {.name = "q", .kind = FILTER_SEARCH},
     {.name = "assigned_to", .kind = FILTER_ASSIGNEE},
     {.name = "unguarded", .kind = FILTER_CHOICE, .choices = booleans},
+    RESOURCE_INCLUDE_FILTER,
     {.name = NULL},
 };
 
 static const char *const request_bool_columns[] = {"expedite", NULL};
+static const char *const request_narratives[] = {"summary", NULL};
 static const char *const request_encrypted[] = {"summary", NULL};
 
 /* An assignee must be an active user whose role fits: an attorney (or an admin) for the
@@ -197,6 +199,7 @@ const struct resource_spec parole_requests_resource = {
     .sql_table = "parole_requests",
     .is_parole_request = 1,
     .encrypted = request_encrypted,
+    .narratives = request_narratives,
     .sql_next_id = SQL_NEXT_ID_PAROLE_REQUESTS,
     .bind_list = request_bind_list,
     .keep_in_list = request_keep_in_list,

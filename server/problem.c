@@ -32,6 +32,7 @@ static const struct problem_info problem_table[PROBLEM__MAX] = {
     [PROBLEM_ENROLMENT_REQUIRED] = {403, "second-factor-enrolment-required",
                                     "Set up the authenticator app first"},
     [PROBLEM_TOO_MANY_ATTEMPTS] = {429, "too-many-attempts", "Too many attempts"},
+    [PROBLEM_TOO_MANY_LOOKUPS] = {429, "too-many-lookups", "Too many identifier look-ups"},
     [PROBLEM_INTERNAL] = {500, "internal", "Internal server error"},
     [PROBLEM_UNAVAILABLE] = {503, "unavailable", "Service unavailable"},
 };
@@ -41,6 +42,7 @@ void problem_init(struct problem *p)
     p->kind = PROBLEM_NONE;
     p->detail[0] = '\0';
     p->errors = NULL;
+    p->retry_after = 0;
 }
 
 void problem_clear(struct problem *p)

@@ -24,6 +24,7 @@ enum problem_kind {
     PROBLEM_SECOND_FACTOR_REQUIRED,
     PROBLEM_ENROLMENT_REQUIRED,
     PROBLEM_TOO_MANY_ATTEMPTS,
+    PROBLEM_TOO_MANY_LOOKUPS,
     PROBLEM_INTERNAL,
     PROBLEM_UNAVAILABLE,
     PROBLEM__MAX
@@ -32,7 +33,8 @@ enum problem_kind {
 struct problem {
     enum problem_kind kind;
     char detail[512];
-    json_t *errors; /* array of {field, message}, owned; NULL until the first field error */
+    json_t *errors;  /* array of {field, message}, owned; NULL until the first field error */
+    int retry_after; /* seconds for a Retry-After header (429), 0 when none */
 };
 
 /* Initialise an empty problem (no error). */

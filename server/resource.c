@@ -10,10 +10,14 @@
 #include "audit.h"
 #include "crypto.h"
 #include "keys.h"
+#include "lookups.h"
 #include "textfold.h"
 
 #define LIST_DEFAULT_LIMIT 50
 #define LIST_MAX_LIMIT     200
+
+const char *const resource_includes[] = {"notes", NULL};
+const struct filter_spec resource_include_only[] = {RESOURCE_INCLUDE_FILTER, {.name = NULL}};
 
 void resource_context_init(struct op_context *ctx)
 {
@@ -809,15 +813,20 @@ out:
     return page;
 }
 
-/* A list item of a resource: its record as read, then the list's own presentation. */
-/* What a list's rows are read with. */
+/* What a list's rows are read with; `ids` (owned by the caller) collects the id of every item
+ * returned, for the audit of an audited list. */
 struct list_call {
     const struct resource_spec *spec;
     struct db *db;
     const json_t *binds;
     const struct op_context *ctx;
+    int include_notes;
+    json_t *ids;
 };
 
+/* A list item of a resource: its record as read, then the list's own presentation, without its
+ * narratives unless they were asked for. Returns a new object, null to leave the row out, or
+ * NULL with *p set. */
 static json_t *list_item(db_stmt *stmt, const void *arg, struct problem *p)
 {
     const struct list_call *call = arg;
@@ -828,33 +837,101 @@ static json_t *list_item(db_stmt *stmt, const void *arg, struct problem *p)
         json_decref(record);
         return p->kind == PROBLEM_NONE ? json_null() : NULL; /* null: left out */
     }
-    if (record != NULL && call->spec->present_in_list != NULL)
+    if (record == NULL)
+        return NULL;
+    if (call->spec->present_in_list != NULL)
         call->spec->present_in_list(record);
+    for (const char *const *f = call->spec->narratives; !call->include_notes && f && *f; f++)
+        json_object_del(record, *f);
+    json_array_append(call->ids, json_object_get(record, "id"));
     return record;
+}
+
+/* The names of the identifier filters (FILTER_BLIND) the query uses. Returns a new array. */
+static json_t *lookup_filters_used(const struct resource_spec *spec, const json_t *binds)
+{
+    json_t *names = json_array();
+
+    for (const struct filter_spec *f = spec->filters; f && f->name; f++)
+        if (f->kind == FILTER_BLIND && json_is_string(json_object_get(binds, f->name)))
+            json_array_append_new(names, json_string(f->name));
+    return names;
+}
+
+/* Append the audit event of a list that read protected values: `action`, `what` (borrowed)
+ * under the name `what_name` (the filters used, or the narrative fields read; never a value)
+ * and the ids returned (borrowed). The entity id is the item's when exactly one was returned;
+ * events of a request's children belong to its history. Returns 0 or -1 with *p set. */
+static int audit_list_read(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                           const char *action, const char *what_name, json_t *what, json_t *ids,
+                           const struct op_context *ctx, struct problem *p)
+{
+    int64_t only = json_array_size(ids) == 1 ? json_integer_value(json_array_get(ids, 0)) : 0;
+    json_t *changes = json_pack("{s:{s:n, s:O}, s:{s:n, s:O}}", what_name, "before", "after", what,
+                                "ids", "before", "after", ids);
+    int rc;
+
+    if (changes == NULL)
+        return problem_set(p, PROBLEM_INTERNAL, "audit: out of memory");
+    rc =
+        audit_append(db, ctx, action, spec->entity, only,
+                     spec->is_child ? parent_id : (spec->is_parole_request ? only : 0), changes, p);
+    json_decref(changes);
+    return rc;
+}
+
+/* The narrative fields of a resource as a new JSON array. */
+static json_t *narrative_names(const struct resource_spec *spec)
+{
+    json_t *names = json_array();
+
+    for (const char *const *f = spec->narratives; f && *f; f++)
+        json_array_append_new(names, json_string(*f));
+    return names;
 }
 
 json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                       const struct query_param *query, size_t query_count,
                       const struct op_context *ctx, struct problem *p)
 {
-    json_t *binds = binds_new(ctx, parent_id, 0), *page = NULL;
+    json_t *binds = binds_new(ctx, parent_id, 0), *page = NULL, *lookups = NULL, *fields = NULL;
+    struct list_call call = {spec, db, binds, ctx, 0, json_array()};
     int64_t limit;
+    int audited;
 
     if (resource_parse_list_query(spec->filters, query, query_count, binds, &limit, p) != 0)
         goto out;
     if (spec->bind_list != NULL && spec->bind_list(binds, ctx, p) != 0)
         goto out;
-    if (db_begin_read(db, p) != 0)
+    lookups = lookup_filters_used(spec, binds);
+    call.include_notes = json_is_string(json_object_get(binds, "include"));
+    audited = json_array_size(lookups) > 0 || call.include_notes;
+    /* An audited list reads inside a write transaction: the count of look-ups, the read and its
+     * audit event are one, so no look-up goes unrecorded and parallel ones cannot overshoot. */
+    if ((audited ? db_begin_write(db, p) : db_begin_read(db, p)) != 0)
         goto out;
     if (spec->is_child && !resource_parent_exists(db, parent_id, p))
         goto out;
-    {
-        struct list_call call = {spec, db, binds, ctx};
-
-        page = resource_page(db, spec->sql_list, binds, limit, list_item, &call, p);
+    if (json_array_size(lookups) > 0 && lookups_claim(db, ctx, p) != 0)
+        goto out;
+    page = resource_page(db, spec->sql_list, binds, limit, list_item, &call, p);
+    if (page == NULL || !audited)
+        goto out;
+    fields = narrative_names(spec);
+    if ((json_array_size(lookups) > 0 &&
+         audit_list_read(db, spec, parent_id, "lookup_identifiers", "filters", lookups, call.ids,
+                         ctx, p) != 0) ||
+        (call.include_notes && audit_list_read(db, spec, parent_id, "read_notes", "fields", fields,
+                                               call.ids, ctx, p) != 0) ||
+        db_commit(db, p) != 0) {
+        json_decref(page);
+        page = NULL;
     }
 out:
-    db_rollback(db); /* ends the read snapshot */
+    db_rollback(db); /* ends the read snapshot, or an audited list that failed */
+    json_decref(fields);
+    json_decref(lookups);
+    json_decref(call.ids);
     json_decref(binds);
     return page;
 }

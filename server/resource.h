@@ -28,6 +28,9 @@ enum filter_kind {
 
 #define FILTER_ID_LIST_MAX 200
 
+/* A FILTER_BLIND filter is an identifier look-up: limited per principal and audited
+ * (lookup_identifiers), see lookups.h. */
+
 struct filter_spec {
     const char *name;
     enum filter_kind kind;
@@ -50,6 +53,16 @@ struct query_param {
     const char *value;
 };
 
+/* The values of a list's `include` parameter ("notes": the narratives), NULL-terminated. */
+extern const char *const resource_includes[];
+/* The `include` filter of a resource with narratives, to put in its filters. */
+#define RESOURCE_INCLUDE_FILTER                                                                    \
+    {                                                                                              \
+        .name = "include", .kind = FILTER_CHOICE, .choices = resource_includes                     \
+    }
+/* The filters of a list that has no filters but `include` (NULL-terminated by name). */
+extern const struct filter_spec resource_include_only[];
+
 /* Converts the current row of a list statement into an item (new reference), JSON null to
  * leave the row out, or NULL with *p set. */
 typedef json_t *(*resource_row_fn)(db_stmt *stmt, const void *arg, struct problem *p);
@@ -63,7 +76,10 @@ struct resource_spec {
     int is_parole_request;        /* its own events belong to its history */
     const char *const *encrypted; /* fields stored encrypted, NULL-terminated */
     const char *const *audited_reads; /* fields whose reading by id appends an audit event */
-    enum sql_id sql_next_id;          /* the id the next insert takes */
+    /* Narratives (notes, summaries), NULL-terminated: left out of list items unless the list
+     * asks `include=notes`, which appends a read_notes audit event. Single reads return them. */
+    const char *const *narratives;
+    enum sql_id sql_next_id; /* the id the next insert takes */
     struct field_table table;
     const struct filter_spec *filters; /* list filters, NULL-terminated by name */
     const char *const *bool_columns;   /* columns returned as true/false */
@@ -128,8 +144,11 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
                     struct problem *p);
 
 /* One page of the collection: {"items": [...], "next_cursor": "..." | null}, filtered by the
- * query parameters (limit, cursor and the resource's filters; anything else is a 400).
- * Returns a new object the caller owns, or NULL with the problem in *p. */
+ * query parameters (limit, cursor and the resource's filters; anything else is a 400). Items
+ * carry no narratives unless `include=notes`. A look-up by an identifier filter (FILTER_BLIND)
+ * is claimed against the caller's limit (429 too-many-lookups) and audited as
+ * lookup_identifiers, `include=notes` as read_notes, each in the same write transaction as the
+ * read. Returns a new object the caller owns, or NULL with the problem in *p. */
 json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                       const struct query_param *query, size_t query_count,
                       const struct op_context *ctx, struct problem *p);

@@ -27,6 +27,7 @@ static int rfe_before_write(struct db *db, json_t *record, int64_t parent_id, in
     return 0;
 }
 
+static const char *const rfe_narratives[] = {"summary", NULL};
 static const char *const rfe_encrypted[] = {"summary", NULL};
 
 const struct resource_spec rfes_resource = {
@@ -34,6 +35,8 @@ const struct resource_spec rfes_resource = {
     .entity = "rfes",
     .sql_table = "rfes",
     .encrypted = rfe_encrypted,
+    .narratives = rfe_narratives,
+    .filters = resource_include_only,
     .sql_next_id = SQL_NEXT_ID_RFES,
     .noun = "RFE",
     .is_child = 1,

@@ -459,6 +459,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
 #undef SEALED_ENTRIES
         [SQL_FAILURE_CLEAR_EMAIL] = {"failure_clear_email",
                                      "DELETE FROM sign_in_failures WHERE email_key = :email_key"},
+    [SQL_LOOKUP_PRUNE] = {"lookup_prune", "DELETE FROM identifier_lookups WHERE at <= :since"},
+    [SQL_LOOKUP_COUNT] =
+        {"lookup_count",
+         "SELECT count(*), min(at) FROM identifier_lookups"
+         " WHERE actor_type = :actor_type AND actor_id = :actor_id AND at > :since"},
+    [SQL_LOOKUP_INSERT] = {"lookup_insert",
+                           "INSERT INTO identifier_lookups (actor_type, actor_id, at)"
+                           " VALUES (:actor_type, :actor_id, :now)"},
     [SQL_SESSION_SET_FACTOR] = {"session_set_factor",
                                 "UPDATE sessions SET second_factor = :second_factor"
                                 " WHERE id = :id"},

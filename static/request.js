@@ -161,7 +161,7 @@ function renderChild(c, result, fields, base, ctx, refresh) {
     const cells = spec.columns.map((name) => cell(byName[name], item[name]));
     const actions = h("span", { class: "row-actions" });
     if (ctx.canWrite) {
-      actions.append(h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${spec.noun} ${item.id}`, onclick: () => edit(item) }),
+      actions.append(h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${spec.noun} ${item.id}`, onclick: () => openEdit(item) }),
         h("button", { type: "button", class: "small danger", text: "Delete", "aria-label": `Delete ${spec.noun} ${item.id}`, onclick: () => remove(item) }));
     }
     if (anyWarnings) cells.push(h("span", { class: "warning", text: (item.warnings || []).map((w) => w.message).join("; ") }));
@@ -180,6 +180,11 @@ function renderChild(c, result, fields, base, ctx, refresh) {
       slot.querySelector("input, select, textarea")?.focus();
     } });
     sec.querySelector("h2").after(add);
+  }
+  // List items leave notes and summaries out: the form edits the whole record, read by id.
+  async function openEdit(listed) {
+    const r = await api("GET", `${url}/${listed.id}`);
+    if (r.ok) edit(r.data); else slot.replaceChildren(statusLine("error", problemText(r)));
   }
   function edit(item) {
     fill(slot, recordForm({ fields, record: item, title: `Edit ${spec.noun} ${item.id}`,

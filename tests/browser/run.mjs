@@ -214,9 +214,15 @@ test("record an approval and an I-94 date: the expiry and parole end appear", as
   await gotoHash(page, `#/requests/${shared.requestId}`);
   // Answer the RFE first, through its edit form.
   await page.getByRole("button", { name: /^Edit RFE or NOID/ }).click();
+  // Lists leave summaries out: the edit form reads the whole RFE and shows its summary.
+  const summary = page.locator('#section-rfes form.record-form [name="summary"]');
+  await summary.waitFor();
+  assert(await summary.inputValue() === "Evidence of sponsor income.", `the edit form shows the summary (${await summary.inputValue()})`);
   await fillForm(page, { responded_on: firmDay(0) });
   await submitForm(page);
   await waitText(page.locator("#request-stage"), "Interview scheduled");
+  const rfes = await api("GET", `/api/v1/parole-requests/${shared.requestId}/rfes?include=notes`);
+  assert(rfes.data.items[0].summary === "Evidence of sponsor income.", `the RFE summary is kept (${rfes.data.items[0].summary})`);
   await page.click("#add-decisions");
   await fillForm(page, { outcome: "approved", decided_on: firmDay(0), valid_from: firmDay(0), valid_until: firmDay(365) });
   await submitForm(page);

@@ -2,7 +2,7 @@
 
 import unittest
 
-from harness import VALID_CHILD, ApiTestCase, assert_record_shape, unique_receipt
+from harness import VALID_CHILD, ApiTestCase, assert_record_shape, listed, unique_receipt
 
 # (minimal body, defaults expected on create, full body, a patch)
 SPECS = {
@@ -87,7 +87,10 @@ class ChildMixin:
         self.assertEqual(g.header("ETag"), '"1"')
         lst = self.get(self.base(pr["id"]))
         self.assertStatus(lst, 200)
-        self.assertEqual(lst.json, {"items": [r.json], "next_cursor": None})
+        self.assertEqual(lst.json, {"items": [listed(self.child, r.json)], "next_cursor": None})
+        full_list = self.get(self.base(pr["id"]) + "?include=notes")
+        self.assertStatus(full_list, 200)
+        self.assertEqual(full_list.json, {"items": [r.json], "next_cursor": None})
 
     def test_list_only_own_children_in_id_order(self):
         pr, other = self.make_request(), self.make_request()

@@ -3,7 +3,7 @@
 import unittest
 import urllib.parse
 
-from harness import ApiTestCase, assert_record_shape, day, token
+from harness import ApiTestCase, assert_record_shape, day, listed, token
 
 FULL = {
     "family_name": "Hernández García",
@@ -213,9 +213,9 @@ class Clients(ApiTestCase):
         self.assertIn(a["id"], ids)
         self.assertIn(b["id"], ids)
         for item in items:
-            assert_record_shape(self, "clients", item)
+            assert_record_shape(self, "clients", item, in_list=True)
         got = {c["id"]: c for c in items}
-        self.assertEqual(got[a["id"]], a)
+        self.assertEqual(got[a["id"]], listed("clients", a))
 
     def test_search_by_family_given_and_other_names(self):
         t = token()

@@ -53,7 +53,7 @@ class Text(ApiTestCase):
                         "notes": "  " + text + "\n\tline two\r\n  ",
                         "address": text + "\n" + text}
                 rec = self.roundtrip("/api/v1/clients", body, list(body))
-                items = self.list_all("/api/v1/clients")
+                items = self.list_all("/api/v1/clients?include=notes")
                 got = [c for c in items if c["id"] == rec["id"]][0]
                 self.assertEqual(got, rec)
 
