@@ -423,7 +423,8 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
         goto out;
     }
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (sessions_clear_attempts(call->db, call->principal->email, &call->p) == 0)
+        if (sessions_clear_attempts(call->db, call->principal->email, call->request->client_address,
+                                    &call->p) == 0)
             db_commit(call->db, &call->p);
         db_rollback(call->db);
     }

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "client_address.h"
+
 struct http_config {
     const char *listen;          /* "HOST:PORT", "[v6]:PORT"; port 0 picks a free port */
     size_t max_body;             /* bytes; larger bodies get 413 */
@@ -14,6 +16,8 @@ struct http_config {
     unsigned connection_timeout; /* seconds of inactivity before a connection is closed */
     unsigned per_ip_connections; /* simultaneous connections from one address */
     size_t connection_memory;    /* bytes of buffer memory per connection */
+    /* proxies whose X-Forwarded-For is believed (borrowed; NULL or empty: nobody's) */
+    const struct client_address_trust *trusted_proxies;
 };
 
 struct http_server;

@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "cli.h"
+#include "client_address.h"
 #include "crypto.h"
 #include "dates.h"
 #include "db.h"
@@ -20,6 +21,9 @@
 
 #define DEFAULT_LISTEN   "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
+
+/* The parsed --trusted-proxy ranges (empty: X-Forwarded-For is ignored). */
+static struct client_address_trust trusted_proxies;
 
 static void usage(FILE *out)
 {
@@ -64,6 +68,13 @@ static void usage(FILE *out)
             "                       as 64 hex digits in PAROLETRACK_KEY\n"
             "  --new-key-file FILE  rekey: the new key file to create\n"
             "  --secure-cookies     mark session cookies Secure (TLS in front of the server)\n"
+            "  --trusted-proxy CIDR[,CIDR]  reverse proxies whose X-Forwarded-For is believed\n"
+            "                       (env PAROLETRACK_TRUSTED_PROXY; e.g. 127.0.0.1/32 or\n"
+            "                       10.0.0.0/8,2001:db8::/32; default: none). Only when the\n"
+            "                       connection comes from one of these, the client is the\n"
+            "                       right-most X-Forwarded-For entry outside them (used to\n"
+            "                       throttle sign-ins and recorded in their audit events);\n"
+            "                       otherwise the header is ignored\n"
             "  --email E --name N --role R   user add (role: admin, attorney, paralegal,\n"
             "                       viewer)\n"
             "  --scopes read[,write] api-key add\n"
@@ -155,6 +166,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->webhook_secret = value;
         } else if (strcmp(name, "--base-url") == 0) {
             o->base_url = value;
+        } else if (strcmp(name, "--trusted-proxy") == 0) {
+            o->trusted_proxy = value;
         } else if (strcmp(name, "--max-body") == 0 || strcmp(name, "--threads") == 0 ||
                    strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0) {
             char *end = NULL;
@@ -197,6 +210,7 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     o->listen = getenv("PAROLETRACK_LISTEN");
     o->timezone = getenv("PAROLETRACK_TZ");
     o->locale = getenv("PAROLETRACK_LOCALE");
+    o->trusted_proxy = getenv("PAROLETRACK_TRUSTED_PROXY");
     o->max_body = DEFAULT_MAX_BODY;
     o->threads = 4;
     o->per_ip_connections = 256;
@@ -210,6 +224,18 @@ static int load_options(int argc, char **argv, struct cli_options *o)
                 "America/New_York)\n",
                 o->timezone);
         return -1;
+    }
+    memset(&trusted_proxies, 0, sizeof(trusted_proxies));
+    if (o->trusted_proxy != NULL && o->trusted_proxy[0] != '\0') {
+        char why[160];
+
+        if (client_address_parse_trust(o->trusted_proxy, &trusted_proxies, why, sizeof(why)) != 0) {
+            fprintf(stderr,
+                    "paroletrack: --trusted-proxy (or PAROLETRACK_TRUSTED_PROXY): %s; want "
+                    "CIDR[,CIDR...], e.g. 127.0.0.1/32,10.0.0.0/8\n",
+                    why);
+            return -1;
+        }
     }
     if (dates_set_locale(o->locale) != 0) {
         fprintf(stderr, "paroletrack: \"%s\" is not a locale tag (want one such as en-US)\n",
@@ -229,6 +255,7 @@ static int serve_database(const char *path, const struct cli_options *o)
         .connection_timeout = 30,
         .per_ip_connections = o->per_ip_connections,
         .connection_memory = 64 * 1024,
+        .trusted_proxies = &trusted_proxies,
     };
     struct http_server *server;
     struct db *db;
@@ -249,6 +276,9 @@ static int serve_database(const char *path, const struct cli_options *o)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "paroletrack: firm time zone %s\n", dates_timezone_name());
+    if (trusted_proxies.count > 0)
+        fprintf(stderr, "paroletrack: believing X-Forwarded-For from %zu trusted proxy range%s\n",
+                trusted_proxies.count, trusted_proxies.count == 1 ? "" : "s");
     server = http_start(&config);
     if (server == NULL) {
         db_pool_close_all();

@@ -413,12 +413,17 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FAILURE_INSERT] = {"failure_insert",
                             "INSERT INTO sign_in_failures (email_key, address, at)"
                             " VALUES (:email_key, :address, :now)"},
-    [SQL_FAILURE_BY_EMAIL] = {"failure_by_email", "SELECT count(*), min(at) FROM sign_in_failures"
-                                                  " WHERE email_key = :email_key AND at > :since"},
+    [SQL_FAILURE_BY_PAIR] = {"failure_by_pair", "SELECT count(*), min(at) FROM sign_in_failures"
+                                                " WHERE email_key = :email_key"
+                                                " AND address = :address AND at > :since"},
+    [SQL_FAILURE_BY_EMAIL] = {"failure_by_email", "SELECT count(*), max(at) FROM sign_in_failures"
+                                                  " WHERE email_key = :email_key"
+                                                  " AND at > :account_since"},
     [SQL_FAILURE_BY_ADDRESS] = {"failure_by_address",
                                 "SELECT count(*), min(at) FROM sign_in_failures"
                                 " WHERE address = :address AND at > :since"},
-    [SQL_FAILURE_PRUNE] = {"failure_prune", "DELETE FROM sign_in_failures WHERE at <= :since"},
+    [SQL_FAILURE_PRUNE] = {"failure_prune",
+                           "DELETE FROM sign_in_failures WHERE at <= :account_since"},
 
     [SQL_SETTING_GET] = {"setting_get", "SELECT value FROM settings WHERE key = :key"},
     [SQL_CLIENT_SET_INDEXES] = {"client_set_indexes",
@@ -432,8 +437,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                   "UPDATE " table " SET " column " = :value WHERE id = :id"},
     SEALED_COLUMNS(SEALED_ENTRIES)
 #undef SEALED_ENTRIES
-        [SQL_FAILURE_CLEAR_EMAIL] = {"failure_clear_email",
-                                     "DELETE FROM sign_in_failures WHERE email_key = :email_key"},
+        [SQL_FAILURE_CLEAR_PAIR] = {"failure_clear_pair",
+                                    "DELETE FROM sign_in_failures WHERE email_key = :email_key"
+                                    " AND address = :address"},
     [SQL_SESSION_SET_FACTOR] = {"session_set_factor",
                                 "UPDATE sessions SET second_factor = :second_factor"
                                 " WHERE id = :id"},
