@@ -386,7 +386,7 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
         goto out;
     /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle). */
     if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
-                               &call->ctx, &wait, &call->p) != 0)
+                               &call->ctx, &wait, NULL, &call->p) != 0)
         goto out;
     if (wait > 0) {
         reply->retry_after = wait;

@@ -169,7 +169,8 @@ static json_t *failure_binds(const char *email, const char *address, const char 
 }
 
 int sessions_claim_attempt(struct db *db, const char *email, const char *address,
-                           const struct op_context *ctx, int *wait, struct problem *p)
+                           const struct op_context *ctx, int *wait, int64_t *claim,
+                           struct problem *p)
 {
     time_t now = time(NULL);
     json_t *binds = failure_binds(email, address, ctx->now, now);
@@ -185,6 +186,8 @@ int sessions_claim_attempt(struct db *db, const char *email, const char *address
     /* Counted as a failure until it succeeds: parallel attempts all see each other. */
     if (*wait == 0 && resource_exec(db, SQL_FAILURE_INSERT, binds, p) != 0)
         goto fail;
+    if (claim != NULL)
+        *claim = *wait == 0 ? db_last_insert_id(db) : 0;
     if (db_commit(db, p) != 0)
         goto fail;
     rc = 0;
@@ -218,24 +221,31 @@ static json_t *sign_in_changes(const char *address, const json_t *more)
     return changes;
 }
 
-/* Audit a failed sign-in from the client's address (the attempt was counted when it was
- * claimed). */
-static void record_failure(struct db *db, const char *address, int64_t user_id, const char *reason,
-                           const struct op_context *ctx)
+/* Audit a failed sign-in from the client's address. The attempt was counted when it was
+ * claimed; its time becomes now, when it is known to have failed, so that the account's delay
+ * runs from the failure and not from the start of a slow password check. */
+static void record_failure(struct db *db, int64_t claim, const char *address, int64_t user_id,
+                           const char *reason, const struct op_context *ctx)
 {
+    char now[TIMESTAMP_LEN];
+    json_t *touch;
     struct problem p;
     json_t *reason_change = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
     json_t *changes = sign_in_changes(address, reason_change);
 
+    dates_format_utc(time(NULL), now);
+    touch = json_pack("{s:I, s:s}", "id", (json_int_t)claim, "now", now);
     problem_init(&p);
     if (db_begin_write(db, &p) == 0) {
-        if (audit_append(db, ctx, "sign_in_failed", "users", user_id, 0, changes, &p) == 0)
+        if (resource_exec(db, SQL_FAILURE_TOUCH, touch, &p) == 0 &&
+            audit_append(db, ctx, "sign_in_failed", "users", user_id, 0, changes, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
     }
     if (p.kind != PROBLEM_NONE)
         fprintf(stderr, "paroletrack: recording a failed sign-in: %s\n", p.detail);
     problem_clear(&p);
+    json_decref(touch);
     json_decref(changes);
     json_decref(reason_change);
 }
@@ -357,7 +367,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     int used_recovery = 0;
     const char *email, *password, *address = call->request->client_address;
     const char *second_factor;
-    int64_t user_id = 0;
+    int64_t user_id = 0, claim = 0;
     int found = 0, wait, password_ok;
     time_t now = time(NULL);
 
@@ -369,7 +379,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
         goto out;
     email = json_string_value(json_object_get(record, "email"));
     password = json_string_value(json_object_get(record, "password"));
-    if (sessions_claim_attempt(call->db, email, address, &call->ctx, &wait, p) != 0)
+    if (sessions_claim_attempt(call->db, email, address, &call->ctx, &wait, &claim, p) != 0)
         goto out;
     if (wait == 0 && db_begin_read(call->db, p) == 0) {
         if (settings_read(call->db, &settings, p) == 0 &&
@@ -389,7 +399,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
      * disabled account: nothing tells them apart. */
     password_ok = crypto_password_verify(found ? u.password_hash : NULL, password);
     if (!password_ok || u.disabled) {
-        record_failure(call->db, address, found ? u.id : 0,
+        record_failure(call->db, claim, address, found ? u.id : 0,
                        !found ? "unknown e-mail" : (u.disabled ? "disabled" : "wrong password"),
                        &call->ctx);
         problem_set(p, PROBLEM_INVALID_CREDENTIALS, "wrong e-mail or password");
@@ -422,7 +432,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
             goto fail;
         if (accepted == 0) {
             db_rollback(call->db);
-            record_failure(call->db, address, u.id, "second factor", &call->ctx);
+            record_failure(call->db, claim, address, u.id, "second factor", &call->ctx);
             problem_add_field(p, "totp_code",
                               "send the current code from the authenticator app "
                               "(or a recovery code as recovery_code)");

@@ -14,9 +14,11 @@ void sessions_configure(int secure_cookies);
  * attempt is counted as a failure of (account, address) until sessions_clear_attempts), else
  * the seconds to wait (5 failures of the pair or 100 from the address in 15 minutes, or the
  * account's growing delay after 10 failures in 24 hours). address: the client's address (its
- * throttling key is derived here). Returns 0 or -1 (*p). */
+ * throttling key is derived here). *claim (when not NULL) is the counted attempt's id, or 0.
+ * Returns 0 or -1 (*p). */
 int sessions_claim_attempt(struct db *db, const char *email, const char *address,
-                           const struct op_context *ctx, int *wait, struct problem *p);
+                           const struct op_context *ctx, int *wait, int64_t *claim,
+                           struct problem *p);
 
 /* Forget the counted attempts of the account from this client's address after a success
  * (inside the caller's transaction). Failures from other addresses stay counted. Returns 0 or

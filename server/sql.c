@@ -413,6 +413,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FAILURE_INSERT] = {"failure_insert",
                             "INSERT INTO sign_in_failures (email_key, address, at)"
                             " VALUES (:email_key, :address, :now)"},
+    [SQL_FAILURE_TOUCH] = {"failure_touch", "UPDATE sign_in_failures SET at = :now WHERE id = :id"},
     [SQL_FAILURE_BY_PAIR] = {"failure_by_pair", "SELECT count(*), min(at) FROM sign_in_failures"
                                                 " WHERE email_key = :email_key"
                                                 " AND address = :address AND at > :since"},

@@ -23,7 +23,7 @@ MODULES = ["test_http", "test_clients", "test_parole_requests", "test_children",
            "test_pagination", "test_text", "test_concurrency", "test_timeline",
            "test_bad_requests", "test_cli", "test_auth", "test_permissions", "test_audit",
            "test_encryption", "test_hardening", "test_assignments", "test_deadlines", "test_calendar",
-           "test_remind", "test_static", "test_stats"]
+           "test_remind", "test_static", "test_stats", "test_throttle"]
 
 
 def iter_tests(suite):
