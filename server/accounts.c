@@ -394,7 +394,7 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
         goto out;
     /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle). */
     if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
-                               &call->ctx, &wait, &call->p) != 0)
+                               &call->ctx, &wait, NULL, &call->p) != 0)
         goto out;
     if (wait > 0) {
         reply->retry_after = wait;
@@ -431,7 +431,8 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
         goto out;
     }
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (sessions_clear_attempts(call->db, call->principal->email, &call->p) == 0)
+        if (sessions_clear_attempts(call->db, call->principal->email, call->request->client_address,
+                                    &call->p) == 0)
             db_commit(call->db, &call->p);
         db_rollback(call->db);
     }

@@ -26,7 +26,7 @@ struct api_request {
     const char *authorization;  /* Authorization header or NULL */
     const char *csrf_token;     /* X-CSRF-Token header or NULL */
     const char *if_none_match;  /* If-None-Match header or NULL */
-    const char *client_address; /* the peer's address as text ("-" when unknown) */
+    const char *client_address; /* client_address_resolve: peer or trusted XFF; "unknown" */
 };
 
 struct api_reply {

@@ -48,7 +48,7 @@ static json_t *id_or_null(int64_t id)
 }
 
 /* The head record: the newest event's id and hash, the number of events and when it was
- * written, and its MAC (empty: not sealed yet, a head carried over by migration 0009). */
+ * written, and its MAC (empty: not sealed yet, a head carried over by migration 0008). */
 struct head {
     int64_t id, count;
     char hash[65], at[32], mac[65];

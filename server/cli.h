@@ -15,7 +15,8 @@ struct cli_options {
     const char *anchor;       /* audit verify --anchor LINE */
     const char *email, *name, *role, *scopes;
     const char *as_of, *smtp_url, *smtp_from, *firm_email, *webhook_url, *webhook_secret,
-        *base_url; /* remind */
+        *base_url;             /* remind */
+    const char *trusted_proxy; /* serve: "CIDR[,CIDR]" (parsed by main) */
     int dry_run;
     size_t max_body;
     unsigned threads;

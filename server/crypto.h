@@ -13,7 +13,7 @@
 #define CRYPTO_TOKEN_LEN         43 /* 32 random bytes, base64url without padding */
 #define CRYPTO_PASSWORD_HASH_LEN 128
 /* A sealed value is "enc2:<key id>:<base64 of nonce, ciphertext and tag>". "enc1:<base64>"
- * values (before migration 10: bound to table, column and id only) are opened only by the
+ * values (before migration 9: bound to table, column and id only) are opened only by the
  * one-time upgrade at start (keys.c), never on a request. */
 #define CRYPTO_FIELD_PREFIX        "enc2:"
 #define CRYPTO_FIELD_LEGACY_PREFIX "enc1:"

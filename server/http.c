@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "client_address.h"
 #include "crypto.h"
 #include "dates.h"
 
@@ -217,30 +218,58 @@ static enum MHD_Result send_problem(struct MHD_Connection *connection, struct re
     return result;
 }
 
-/* The peer's address as text, IPv6 reduced to its /64 (for sign-in throttling; never
- * logged). */
-static void client_address(struct MHD_Connection *connection, char *out, size_t size)
+/* Collects the X-Forwarded-For header values in arrival order, keeping the last
+ * CLIENT_ADDRESS_MAX_HEADERS (the walk starts from the right). */
+struct forwarded_collector {
+    const char *values[CLIENT_ADDRESS_MAX_HEADERS];
+    size_t count;
+    int truncated;
+};
+
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+    struct forwarded_collector *c = cls;
+
+    (void)kind;
+    if (key == NULL || strcasecmp(key, "X-Forwarded-For") != 0)
+        return MHD_YES;
+    if (c->count == CLIENT_ADDRESS_MAX_HEADERS) {
+        memmove(c->values, c->values + 1, sizeof(c->values[0]) * (c->count - 1));
+        c->count--;
+        c->truncated = 1;
+    }
+    c->values[c->count++] = value ? value : "";
+    return MHD_YES;
+}
+
+/* The client's address as text (client_address_resolve: the peer, or with a trusted proxy as
+ * the peer, what X-Forwarded-For says). Used for sign-in throttling and the sign-in audit;
+ * never logged. */
+static void client_address(struct MHD_Connection *connection, const struct http_config *config,
+                           char out[CLIENT_ADDRESS_SIZE])
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = info ? info->client_addr : NULL;
+    struct forwarded_collector forwarded = {.count = 0, .truncated = 0};
+    char peer[INET6_ADDRSTRLEN] = "";
 
-    snprintf(out, size, "-");
     if (sa != NULL && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                  (socklen_t)size);
-    else if (sa != NULL && sa->sa_family == AF_INET6) {
-        /* One IPv6 subscriber holds a whole /64: throttle by it, not by each address. */
-        struct in6_addr network = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-
-        memset(network.s6_addr + 8, 0, 8);
-        inet_ntop(AF_INET6, &network, out, (socklen_t)size);
-    }
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+                  sizeof(peer));
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
+                  sizeof(peer));
+    if (config->trusted_proxies != NULL && config->trusted_proxies->count > 0)
+        MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_forwarded, &forwarded);
+    client_address_resolve(config->trusted_proxies, peer[0] ? peer : NULL, forwarded.values,
+                           forwarded.count, forwarded.truncated, out);
 }
 
 /* Fill everything of *request but the query and the body from the connection's headers. The
  * strings are borrowed from the connection, the request id from state and the address from
- * address (INET6_ADDRSTRLEN bytes), all valid for the current call. */
+ * address (CLIENT_ADDRESS_SIZE bytes), all valid for the current call. */
 static void fill_request_head(struct MHD_Connection *connection, const char *url,
                               const char *method, struct request_state *state,
                               struct api_request *request, char *address)
@@ -258,7 +287,7 @@ static void fill_request_head(struct MHD_Connection *connection, const char *url
     request->csrf_token = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-CSRF-Token");
     request->if_none_match =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    client_address(connection, address, INET6_ADDRSTRLEN);
+    client_address(connection, &state->server->config, address);
     request->client_address = address;
     request->if_match =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
@@ -343,7 +372,7 @@ static int begin_request(struct MHD_Connection *connection, const char *url, con
     if (announced > 0 || framing.transfer_encoding) {
         struct api_request head;
         struct api_reply reply;
-        char address[INET6_ADDRSTRLEN];
+        char address[CLIENT_ADDRESS_SIZE];
         size_t route_limit = 0;
 
         fill_request_head(connection, url, method, state, &head, address);
@@ -400,7 +429,7 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
 {
     struct query_collector query = {.count = 0, .overflow = 0};
     struct api_request request;
-    char address[INET6_ADDRSTRLEN];
+    char address[CLIENT_ADDRESS_SIZE];
     struct api_reply reply;
     enum MHD_Result result;
 

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "client_address.h"
+
 struct http_config {
     const char *listen;          /* "HOST:PORT", "[v6]:PORT"; port 0 picks a free port */
     size_t max_body;             /* bytes; larger bodies get 413 */
@@ -18,6 +20,8 @@ struct http_config {
     unsigned max_connections;    /* simultaneous connections in all */
     size_t connection_memory;    /* bytes of buffer memory per connection */
     int hsts;                    /* send Strict-Transport-Security (behind TLS) on every answer */
+    /* proxies whose X-Forwarded-For is believed (borrowed; NULL or empty: nobody's) */
+    const struct client_address_trust *trusted_proxies;
 };
 
 struct http_server;

@@ -15,12 +15,12 @@
 #include "resource.h"
 
 #define KEY_CHECK_PLAINTEXT "paroletrack key check"
-/* The audit key is sealed as "v2:<hex>" since the audit head carries a MAC (migration 0009);
+/* The audit key is sealed as "v2:<hex>" since the audit head carries a MAC (migration 0008);
  * a plain "<hex>" marks a database whose head may still be sealed once (audit_head_adopt). */
 #define AUDIT_KEY_V2 "v2:"
 /* The settings rows sealed here are singletons found by name: no row nonce. */
 #define SETTINGS_NONCE ""
-/* Set by migration 10 until the start that has the key re-seals every enc1 value. */
+/* Set by migration 9 until the start that has the key re-seals every enc1 value. */
 #define UPGRADE_SETTING "field_format_upgrade"
 
 /* Set once a write found the database under another key (sticky: this process never writes
@@ -252,7 +252,7 @@ out:
     return rc;
 }
 
-/* The one-time upgrade after migration 10, in one transaction: every enc1 value (bound to
+/* The one-time upgrade after migration 9, in one transaction: every enc1 value (bound to
  * table, column and id only) is opened with the key and sealed again as enc2 (bound to the
  * row's nonce and the key id too), then the marker row goes. A value that does not open is
  * left as it is (it then reads as an error, never as another row's plaintext). Does nothing

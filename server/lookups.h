@@ -2,7 +2,7 @@
  * index (`GET /api/v1/clients?a_number=` or `?passport_number=`) tells whether a guessed value
  * is some client's, so each one is a read of identifiers: limited per principal (a user or an
  * API key) to LOOKUPS_LIMIT in any LOOKUPS_WINDOW_SECONDS, counted in the identifier_lookups
- * table (migration 0011), and audited by the resource engine in the same transaction. */
+ * table (migration 0010), and audited by the resource engine in the same transaction. */
 #ifndef PAROLETRACK_LOOKUPS_H
 #define PAROLETRACK_LOOKUPS_H
 

@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "cli.h"
+#include "client_address.h"
 #include "crypto.h"
 #include "dates.h"
 #include "db.h"
@@ -30,30 +31,33 @@
 #define DEFAULT_REQUEST_TIMEOUT    60
 #define MAX_REQUEST_TIMEOUT        3600
 #define MAX_CONNECTIONS_LIMIT      65536
+/* The parsed --trusted-proxy ranges (empty: X-Forwarded-For is ignored). */
+static struct client_address_trust trusted_proxies;
 
 static void usage(FILE *out)
 {
+    fprintf(out, "usage: paroletrack COMMAND [OPTIONS]\n"
+                 "\n"
+                 "Case tracking for US immigration parole cases.\n"
+                 "\n"
+                 "Commands:\n"
+                 "  serve      serve the REST API (applies pending migrations first)\n"
+                 "  migrate    apply pending migrations to the database and exit\n"
+                 "  demo       create a fresh demo database with fictional clients and serve it\n"
+                 "  routes     print the route table, one \"METHOD PATH\" per line\n"
+                 "  healthcheck  exit 0 when the server at --listen answers GET /healthz with 200\n"
+                 "  user add|disable|reset-password   manage staff accounts (password on standard\n"
+                 "             input, or --generate-password prints a new one once)\n"
+                 "  api-key add  create an integration key (printed once)\n"
+                 "  audit verify [--anchor LINE]  check the audit trail's hash chain and its\n"
+                 "             sealed head (and that it still holds an anchor line)\n"
+                 "  audit anchor print the trail's current head as one line for an external log\n"
+                 "  rekey        move every encrypted value to a new key file\n"
+                 "  remind       the nightly reminder job (cron or a systemd timer)\n"
+                 "  version    print the version\n"
+                 "\n");
+    /* Two parts: C11 promises string literals of only 4095 characters. */
     fprintf(out,
-            "usage: paroletrack COMMAND [OPTIONS]\n"
-            "\n"
-            "Case tracking for US immigration parole cases.\n"
-            "\n"
-            "Commands:\n"
-            "  serve      serve the REST API (applies pending migrations first)\n"
-            "  migrate    apply pending migrations to the database and exit\n"
-            "  demo       create a fresh demo database with fictional clients and serve it\n"
-            "  routes     print the route table, one \"METHOD PATH\" per line\n"
-            "  healthcheck  exit 0 when the server at --listen answers GET /healthz with 200\n"
-            "  user add|disable|reset-password   manage staff accounts (password on standard\n"
-            "             input, or --generate-password prints a new one once)\n"
-            "  api-key add  create an integration key (printed once)\n"
-            "  audit verify [--anchor LINE]  check the audit trail's hash chain and its\n"
-            "             sealed head (and that it still holds an anchor line)\n"
-            "  audit anchor print the trail's current head as one line for an external log\n"
-            "  rekey        move every encrypted value to a new key file\n"
-            "  remind       the nightly reminder job (cron or a systemd timer)\n"
-            "  version    print the version\n"
-            "\n"
             "Options (serve, migrate, demo, healthcheck):\n"
             "  --db FILE            SQLite database file (env PAROLETRACK_DB); required for\n"
             "                       serve and migrate, refused by demo (demo data never goes\n"
@@ -84,6 +88,13 @@ static void usage(FILE *out)
             "  --new-key-file FILE  rekey: the new key file to create\n"
             "  --secure-cookies     TLS in front of the server: the session cookie is\n"
             "                       __Host-pt_session (Secure) and every answer sends HSTS\n"
+            "  --trusted-proxy CIDR[,CIDR]  reverse proxies whose X-Forwarded-For is believed\n"
+            "                       (env PAROLETRACK_TRUSTED_PROXY; e.g. 127.0.0.1/32 or\n"
+            "                       10.0.0.0/8,2001:db8::/32; default: none). Only when the\n"
+            "                       connection comes from one of these, the client is the\n"
+            "                       right-most X-Forwarded-For entry outside them (used to\n"
+            "                       throttle sign-ins and recorded in their audit events);\n"
+            "                       otherwise the header is ignored\n"
             "  --email E --name N --role R   user add (role: admin, attorney, paralegal,\n"
             "                       viewer)\n"
             "  --scopes read[,write] api-key add\n"
@@ -186,6 +197,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->webhook_secret = value;
         } else if (strcmp(name, "--base-url") == 0) {
             o->base_url = value;
+        } else if (strcmp(name, "--trusted-proxy") == 0) {
+            o->trusted_proxy = value;
         } else if (strcmp(name, "--max-body") == 0 || strcmp(name, "--threads") == 0 ||
                    strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0 ||
                    strcmp(name, "--max-connections") == 0 ||
@@ -283,6 +296,7 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     o->listen = getenv("PAROLETRACK_LISTEN");
     o->timezone = getenv("PAROLETRACK_TZ");
     o->locale = getenv("PAROLETRACK_LOCALE");
+    o->trusted_proxy = getenv("PAROLETRACK_TRUSTED_PROXY");
     o->max_body = DEFAULT_MAX_BODY;
     o->threads = 4;
     o->per_ip_connections = DEFAULT_PER_IP_CONNECTIONS;
@@ -299,6 +313,18 @@ static int load_options(int argc, char **argv, struct cli_options *o)
                 "America/New_York)\n",
                 o->timezone);
         return -1;
+    }
+    memset(&trusted_proxies, 0, sizeof(trusted_proxies));
+    if (o->trusted_proxy != NULL && o->trusted_proxy[0] != '\0') {
+        char why[160];
+
+        if (client_address_parse_trust(o->trusted_proxy, &trusted_proxies, why, sizeof(why)) != 0) {
+            fprintf(stderr,
+                    "paroletrack: --trusted-proxy (or PAROLETRACK_TRUSTED_PROXY): %s; want "
+                    "CIDR[,CIDR...], e.g. 127.0.0.1/32,10.0.0.0/8\n",
+                    why);
+            return -1;
+        }
     }
     if (dates_set_locale(o->locale) != 0) {
         fprintf(stderr, "paroletrack: \"%s\" is not a locale tag (want one such as en-US)\n",
@@ -321,6 +347,7 @@ static int serve_database(const char *path, const struct cli_options *o)
         .max_connections = o->max_connections,
         .connection_memory = 64 * 1024,
         .hsts = o->secure_cookies,
+        .trusted_proxies = &trusted_proxies,
     };
     struct http_server *server;
     struct db *db;
@@ -353,6 +380,9 @@ static int serve_database(const char *path, const struct cli_options *o)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "paroletrack: firm time zone %s\n", dates_timezone_name());
+    if (trusted_proxies.count > 0)
+        fprintf(stderr, "paroletrack: believing X-Forwarded-For from %zu trusted proxy range%s\n",
+                trusted_proxies.count, trusted_proxies.count == 1 ? "" : "s");
     server = http_start(&config);
     if (server == NULL) {
         db_pool_close_all();

@@ -11,14 +11,31 @@
 #include "accounts.h"
 #include "audit.h"
 #include "auth.h"
+#include "client_address.h"
 #include "crypto.h"
 #include "fields.h"
 #include "resource.h"
 #include "settings.h"
 #include "totp.h"
 
-#define FAILURE_LIMIT          5
+/* Sign-in throttling (docs/accounts-contract.md, "Sign-in throttling"). Every attempt that checks
+ * a password is counted as a failure under (account, address) until it succeeds; the address
+ * is the client's throttling key (an IPv6 client's /64). An attempt is refused (429) while any
+ * of these holds, and a refused attempt is not counted:
+ * - the pair: PAIR_LIMIT failures of this account from this address in the window;
+ * - the address: ADDRESS_LIMIT failures from this address, any accounts, in the window (sprays);
+ * - the account: after ACCOUNT_FREE_FAILURES failures from anywhere in ACCOUNT_WINDOW_SECONDS,
+ *   the n-th failure (n >= ACCOUNT_FREE_FAILURES) holds every attempt for the account back for
+ *   min(ACCOUNT_DELAY_BASE * 2^(n - ACCOUNT_FREE_FAILURES), ACCOUNT_DELAY_MAX) seconds after
+ *   it: 2, 4, 8, ... 256, then 300 s. Not a lock: once the delay has passed, one attempt (the
+ *   owner's, from anywhere) goes through. */
 #define FAILURE_WINDOW_SECONDS (15 * 60)
+#define PAIR_LIMIT             5
+#define ADDRESS_LIMIT          100
+#define ACCOUNT_FREE_FAILURES  10
+#define ACCOUNT_WINDOW_SECONDS (24 * 60 * 60)
+#define ACCOUNT_DELAY_BASE     2
+#define ACCOUNT_DELAY_MAX      300
 
 static int secure_cookies;
 
@@ -84,59 +101,97 @@ static void email_key(const char *email, char out[256])
     out[i] = '\0';
 }
 
-/* Seconds the caller must wait before trying again (0: go ahead): 5 failures for the account or
- * from the address within 15 minutes. */
-static int throttle_wait(struct db *db, const char *key, const char *address, time_t now,
-                         struct problem *p)
+/* The per-account delay after the n-th failure (0 below ACCOUNT_FREE_FAILURES). */
+static int account_delay(int64_t failures)
 {
-    char since[TIMESTAMP_LEN];
+    int64_t steps = failures - ACCOUNT_FREE_FAILURES;
+    int delay = ACCOUNT_DELAY_BASE;
+
+    if (steps < 0)
+        return 0;
+    for (int64_t i = 0; i < steps && delay < ACCOUNT_DELAY_MAX; i++)
+        delay *= 2;
+    return delay < ACCOUNT_DELAY_MAX ? delay : ACCOUNT_DELAY_MAX;
+}
+
+/* Seconds the caller must wait before trying again (0: go ahead), by the three rules above;
+ * binds holds email_key, address (the throttling key), since and account_since. Returns the
+ * seconds or -1 (*p). */
+static int throttle_wait(struct db *db, json_t *binds, time_t now, struct problem *p)
+{
+    static const struct {
+        enum sql_id sql;
+        int64_t limit;
+    } windows[] = {{SQL_FAILURE_BY_PAIR, PAIR_LIMIT}, {SQL_FAILURE_BY_ADDRESS, ADDRESS_LIMIT}};
     int wait = 0;
-    static const enum sql_id checks[] = {SQL_FAILURE_BY_EMAIL, SQL_FAILURE_BY_ADDRESS};
+    db_stmt *stmt;
 
-    dates_format_utc(now - FAILURE_WINDOW_SECONDS, since);
-    for (size_t i = 0; i < 2; i++) {
-        json_t *binds =
-            json_pack("{s:s, s:s, s:s}", "email_key", key, "address", address, "since", since);
-        db_stmt *stmt = db_prepare(db, checks[i], p);
-
+    for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
+        stmt = db_prepare(db, windows[i].sql, p);
         if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW &&
-            db_column_int(stmt, 0) >= FAILURE_LIMIT) {
+            db_column_int(stmt, 0) >= windows[i].limit) {
             int64_t oldest = 0;
 
+            /* until the oldest failure leaves the window */
             dates_parse_timestamp(db_column_text(stmt, 1), NULL, &oldest);
             if ((int)(oldest + FAILURE_WINDOW_SECONDS - now) + 1 > wait)
                 wait = (int)(oldest + FAILURE_WINDOW_SECONDS - now) + 1;
         }
         db_finish(stmt);
-        json_decref(binds);
         if (p->kind != PROBLEM_NONE)
             return -1;
     }
-    return wait;
+    stmt = db_prepare(db, SQL_FAILURE_BY_EMAIL, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW &&
+        db_column_int(stmt, 0) >= ACCOUNT_FREE_FAILURES) {
+        int64_t latest = 0;
+        int delay = account_delay(db_column_int(stmt, 0));
+
+        /* until the delay after the latest failure has passed */
+        dates_parse_timestamp(db_column_text(stmt, 1), NULL, &latest);
+        if ((int)(latest + delay - now) > wait)
+            wait = (int)(latest + delay - now);
+    }
+    db_finish(stmt);
+    return p->kind != PROBLEM_NONE ? -1 : wait;
+}
+
+/* The binds of the failure statements: the account's key, the address's throttling key, the
+ * start of both windows and now. Returns a new object. */
+static json_t *failure_binds(const char *email, const char *address, const char *now_text,
+                             time_t now)
+{
+    char key[256], throttle_key[CLIENT_ADDRESS_SIZE], since[TIMESTAMP_LEN],
+        account_since[TIMESTAMP_LEN];
+
+    email_key(email, key);
+    client_address_throttle_key(address, throttle_key);
+    dates_format_utc(now - FAILURE_WINDOW_SECONDS, since);
+    dates_format_utc(now - ACCOUNT_WINDOW_SECONDS, account_since);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "email_key", key, "address", throttle_key, "now",
+                     now_text, "since", since, "account_since", account_since);
 }
 
 int sessions_claim_attempt(struct db *db, const char *email, const char *address,
-                           const struct op_context *ctx, int *wait, struct problem *p)
+                           const struct op_context *ctx, int *wait, int64_t *claim,
+                           struct problem *p)
 {
-    char key[256], since[TIMESTAMP_LEN];
-    json_t *binds;
     time_t now = time(NULL);
+    json_t *binds = failure_binds(email, address, ctx->now, now);
     int rc = -1;
 
-    email_key(email, key);
-    dates_format_utc(now - FAILURE_WINDOW_SECONDS, since);
-    binds = json_pack("{s:s, s:s, s:s, s:s}", "email_key", key, "address", address, "now", ctx->now,
-                      "since", since);
     if (db_begin_write(db, p) != 0)
         goto out;
     if (resource_exec(db, SQL_FAILURE_PRUNE, binds, p) != 0)
         goto fail;
-    *wait = throttle_wait(db, key, address, now, p);
+    *wait = throttle_wait(db, binds, now, p);
     if (*wait < 0)
         goto fail;
     /* Counted as a failure until it succeeds: parallel attempts all see each other. */
     if (*wait == 0 && resource_exec(db, SQL_FAILURE_INSERT, binds, p) != 0)
         goto fail;
+    if (claim != NULL)
+        *claim = *wait == 0 ? db_last_insert_id(db) : 0;
     if (db_commit(db, p) != 0)
         goto fail;
     rc = 0;
@@ -148,39 +203,55 @@ out:
     return rc;
 }
 
-int sessions_clear_attempts(struct db *db, const char *email, struct problem *p)
+int sessions_clear_attempts(struct db *db, const char *email, const char *address,
+                            struct problem *p)
 {
-    char key[256];
-    json_t *binds;
-    int rc;
+    json_t *binds = failure_binds(email, address, "", time(NULL));
+    int rc = resource_exec(db, SQL_FAILURE_CLEAR_PAIR, binds, p);
 
-    email_key(email, key);
-    binds = json_pack("{s:s}", "email_key", key);
-    rc = resource_exec(db, SQL_FAILURE_CLEAR_EMAIL, binds, p);
     json_decref(binds);
     return rc;
 }
 
-/* Audit a failed sign-in (the attempt was counted when it was claimed). */
-static void record_failure(struct db *db, const char *key, const char *address, int64_t user_id,
+/* The changes an audited sign-in records: the client's address, and what else is given
+ * (borrowed, may be NULL). Returns a new object. */
+static json_t *sign_in_changes(const char *address, const json_t *more)
+{
+    json_t *changes = more ? json_deep_copy(more) : json_object();
+
+    json_object_set_new(
+        changes, "address",
+        json_pack("{s:n, s:s}", "before", "after", address ? address : CLIENT_ADDRESS_UNKNOWN));
+    return changes;
+}
+
+/* Audit a failed sign-in from the client's address. The attempt was counted when it was
+ * claimed; its time becomes now, when it is known to have failed, so that the account's delay
+ * runs from the failure and not from the start of a slow password check. */
+static void record_failure(struct db *db, int64_t claim, const char *address, int64_t user_id,
                            const char *reason, const struct op_context *ctx)
 {
+    char now[TIMESTAMP_LEN];
+    json_t *touch;
     struct problem p;
-    json_t *binds = NULL;
-    json_t *changes = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
+    json_t *reason_change = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
+    json_t *changes = sign_in_changes(address, reason_change);
 
-    (void)key, (void)address;
+    dates_format_utc(time(NULL), now);
+    touch = json_pack("{s:I, s:s}", "id", (json_int_t)claim, "now", now);
     problem_init(&p);
     if (db_begin_write(db, &p) == 0) {
-        if (audit_append(db, ctx, "sign_in_failed", "users", user_id, 0, changes, &p) == 0)
+        if (resource_exec(db, SQL_FAILURE_TOUCH, touch, &p) == 0 &&
+            audit_append(db, ctx, "sign_in_failed", "users", user_id, 0, changes, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
     }
     if (p.kind != PROBLEM_NONE)
         fprintf(stderr, "paroletrack: recording a failed sign-in: %s\n", p.detail);
     problem_clear(&p);
+    json_decref(touch);
     json_decref(changes);
-    json_decref(binds);
+    json_decref(reason_change);
 }
 
 /* Decode the sealed hex TOTP secret of a user into raw bytes. Returns the length or -1. */
@@ -295,13 +366,13 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     struct settings settings;
     json_t *body = api_parse_body(call->request, 0, p), *record = NULL, *binds = NULL;
     json_t *session = NULL;
-    char key[256], token[CRYPTO_TOKEN_LEN + 1], token_hash[65], csrf[CRYPTO_TOKEN_LEN + 1];
+    char token[CRYPTO_TOKEN_LEN + 1], token_hash[65], csrf[CRYPTO_TOKEN_LEN + 1];
     char expires_at[TIMESTAMP_LEN], new_hash[CRYPTO_PASSWORD_HASH_LEN] = "";
-    json_t *recovery_note = NULL;
+    json_t *recovery_note = NULL, *changes = NULL;
     int used_recovery = 0;
     const char *email, *password, *address = call->request->client_address;
     const char *second_factor;
-    int64_t user_id = 0;
+    int64_t user_id = 0, claim = 0;
     int found = 0, wait, password_ok;
     time_t now = time(NULL);
 
@@ -313,8 +384,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
         goto out;
     email = json_string_value(json_object_get(record, "email"));
     password = json_string_value(json_object_get(record, "password"));
-    email_key(email, key);
-    if (sessions_claim_attempt(call->db, email, address, &call->ctx, &wait, p) != 0)
+    if (sessions_claim_attempt(call->db, email, address, &call->ctx, &wait, &claim, p) != 0)
         goto out;
     if (wait == 0 && db_begin_read(call->db, p) == 0) {
         if (settings_read(call->db, &settings, p) == 0 &&
@@ -327,16 +397,14 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     if (wait > 0) {
         reply->retry_after = wait;
         problem_set(p, PROBLEM_TOO_MANY_ATTEMPTS,
-                    "too many failed sign-ins for this account or from this address; try again "
-                    "in %d seconds",
-                    wait);
+                    "too many failed sign-ins; try again in %d seconds", wait);
         goto out;
     }
     /* The same work and the same answer for an unknown e-mail, a wrong password and a
      * disabled account: nothing tells them apart. */
     password_ok = crypto_password_verify(found ? u.password_hash : NULL, password);
     if (!password_ok || u.disabled) {
-        record_failure(call->db, key, address, found ? u.id : 0,
+        record_failure(call->db, claim, address, found ? u.id : 0,
                        !found ? "unknown e-mail" : (u.disabled ? "disabled" : "wrong password"),
                        &call->ctx);
         problem_set(p, PROBLEM_INVALID_CREDENTIALS, "wrong e-mail or password");
@@ -369,7 +437,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
             goto fail;
         if (accepted == 0) {
             db_rollback(call->db);
-            record_failure(call->db, key, address, u.id, "second factor", &call->ctx);
+            record_failure(call->db, claim, address, u.id, "second factor", &call->ctx);
             problem_add_field(p, "totp_code",
                               "send the current code from the authenticator app "
                               "(or a recovery code as recovery_code)");
@@ -399,9 +467,10 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     json_decref(binds);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);
     if ((new_hash[0] && resource_exec(call->db, SQL_USER_REHASH, binds, p) != 0) ||
-        sessions_clear_attempts(call->db, email, p) != 0 ||
-        audit_append(call->db, &call->ctx, "sign_in", "users", u.id, 0,
-                     used_recovery ? recovery_note : NULL, p) != 0)
+        sessions_clear_attempts(call->db, email, address, p) != 0)
+        goto fail;
+    changes = sign_in_changes(address, used_recovery ? recovery_note : NULL);
+    if (audit_append(call->db, &call->ctx, "sign_in", "users", u.id, 0, changes, p) != 0)
         goto fail;
     session = session_json(call->db, u.id, csrf, second_factor, expires_at, p);
     if (session == NULL || db_commit(call->db, p) != 0)
@@ -419,6 +488,7 @@ out:
     memset(token, 0, sizeof(token));
     memset(new_hash, 0, sizeof(new_hash));
     json_decref(recovery_note);
+    json_decref(changes);
     json_decref(session);
     json_decref(binds);
     json_decref(record);
@@ -489,7 +559,7 @@ static int confirm_own_password(struct api_call *call, const char *password,
     int wait = 0, found = 0, ok;
 
     if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
-                               &call->ctx, &wait, &call->p) != 0)
+                               &call->ctx, &wait, NULL, &call->p) != 0)
         return -1;
     if (wait > 0) {
         reply->retry_after = wait;
@@ -513,7 +583,8 @@ static int confirm_own_password(struct api_call *call, const char *password,
     }
     if (db_begin_write(call->db, &call->p) != 0)
         return -1;
-    if (sessions_clear_attempts(call->db, call->principal->email, &call->p) != 0 ||
+    if (sessions_clear_attempts(call->db, call->principal->email, call->request->client_address,
+                                &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0) {
         db_rollback(call->db);
         return -1;

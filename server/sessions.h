@@ -11,14 +11,20 @@ void sessions_configure(int secure_cookies);
 
 /* Count an attempt that checks a password (sign-in, password change) before checking it, in one
  * transaction, so that parallel attempts see each other: *wait is 0 when it may go ahead (the
- * attempt is counted as a failure until sessions_clear_attempts), else the seconds to wait
- * (5 failures for the account or from the address in 15 minutes). Returns 0 or -1 (*p). */
+ * attempt is counted as a failure of (account, address) until sessions_clear_attempts), else
+ * the seconds to wait (5 failures of the pair or 100 from the address in 15 minutes, or the
+ * account's growing delay after 10 failures in 24 hours). address: the client's address (its
+ * throttling key is derived here). *claim (when not NULL) is the counted attempt's id, or 0.
+ * Returns 0 or -1 (*p). */
 int sessions_claim_attempt(struct db *db, const char *email, const char *address,
-                           const struct op_context *ctx, int *wait, struct problem *p);
+                           const struct op_context *ctx, int *wait, int64_t *claim,
+                           struct problem *p);
 
-/* Forget the counted attempts for an account after a success (inside the caller's
- * transaction). Returns 0 or -1. */
-int sessions_clear_attempts(struct db *db, const char *email, struct problem *p);
+/* Forget the counted attempts of the account from this client's address after a success
+ * (inside the caller's transaction). Failures from other addresses stay counted. Returns 0 or
+ * -1. */
+int sessions_clear_attempts(struct db *db, const char *email, const char *address,
+                            struct problem *p);
 
 void sessions_sign_in(struct api_call *call, struct api_reply *reply);
 void sessions_get(struct api_call *call, struct api_reply *reply);

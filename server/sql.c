@@ -78,7 +78,7 @@
     "DELETE FROM " table " WHERE id = :id AND parole_request_id = :parent_id"
 
 /* The id the next row of an AUTOINCREMENT table takes (read inside the write transaction):
- * above every id the table ever held, deleted ones included (migration 10). */
+ * above every id the table ever held, deleted ones included (migration 9). */
 #define NEXT_ID(table)                                                                             \
     "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '" table "'), 0),"          \
     " coalesce((SELECT max(id) FROM " table "), 0)) + 1"
@@ -436,12 +436,18 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FAILURE_INSERT] = {"failure_insert",
                             "INSERT INTO sign_in_failures (email_key, address, at)"
                             " VALUES (:email_key, :address, :now)"},
-    [SQL_FAILURE_BY_EMAIL] = {"failure_by_email", "SELECT count(*), min(at) FROM sign_in_failures"
-                                                  " WHERE email_key = :email_key AND at > :since"},
+    [SQL_FAILURE_TOUCH] = {"failure_touch", "UPDATE sign_in_failures SET at = :now WHERE id = :id"},
+    [SQL_FAILURE_BY_PAIR] = {"failure_by_pair", "SELECT count(*), min(at) FROM sign_in_failures"
+                                                " WHERE email_key = :email_key"
+                                                " AND address = :address AND at > :since"},
+    [SQL_FAILURE_BY_EMAIL] = {"failure_by_email", "SELECT count(*), max(at) FROM sign_in_failures"
+                                                  " WHERE email_key = :email_key"
+                                                  " AND at > :account_since"},
     [SQL_FAILURE_BY_ADDRESS] = {"failure_by_address",
                                 "SELECT count(*), min(at) FROM sign_in_failures"
                                 " WHERE address = :address AND at > :since"},
-    [SQL_FAILURE_PRUNE] = {"failure_prune", "DELETE FROM sign_in_failures WHERE at <= :since"},
+    [SQL_FAILURE_PRUNE] = {"failure_prune",
+                           "DELETE FROM sign_in_failures WHERE at <= :account_since"},
 
     [SQL_SETTING_GET] = {"setting_get", "SELECT value FROM settings WHERE key = :key"},
     [SQL_SETTING_DELETE] = {"setting_delete", "DELETE FROM settings WHERE key = :key"},
@@ -457,8 +463,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                   "UPDATE " table " SET " column " = :value WHERE id = :id"},
     SEALED_COLUMNS(SEALED_ENTRIES)
 #undef SEALED_ENTRIES
-        [SQL_FAILURE_CLEAR_EMAIL] = {"failure_clear_email",
-                                     "DELETE FROM sign_in_failures WHERE email_key = :email_key"},
+        [SQL_FAILURE_CLEAR_PAIR] = {"failure_clear_pair",
+                                    "DELETE FROM sign_in_failures WHERE email_key = :email_key"
+                                    " AND address = :address"},
     [SQL_LOOKUP_PRUNE] = {"lookup_prune", "DELETE FROM identifier_lookups WHERE at <= :since"},
     [SQL_LOOKUP_COUNT] =
         {"lookup_count",

@@ -24,7 +24,7 @@ MODULES = ["test_http", "test_clients", "test_parole_requests", "test_children",
            "test_bad_requests", "test_cli", "test_auth", "test_permissions", "test_audit", "test_audit_head",
            "test_encryption", "test_hardening", "test_assignments", "test_deadlines", "test_calendar",
            "test_remind", "test_static", "test_stats", "test_body_limits",
-           "test_account_hardening", "test_ids", "test_lookups"]
+           "test_account_hardening", "test_ids", "test_lookups", "test_throttle"]
 
 
 def iter_tests(suite):

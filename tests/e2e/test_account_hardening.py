@@ -249,6 +249,21 @@ class AdminEndsSessions(HardeningCase):
         self.assertProblem(self.get("/api/v1/users/999999/sessions"), 404, "not-found")
         self.assertProblem(self.delete("/api/v1/users/999999/sessions"), 404, "not-found")
 
+    def test_an_ended_session_s_id_is_never_given_again(self):
+        """The attack on ids: with the plain rowid, the newest session, once ended, gave its id
+        to the next sign-in, so an id an admin read from the list could end a session the list
+        never showed."""
+        account = self.make_user("paralegal")
+        path = "/api/v1/users/%d/sessions" % account.id
+        self.sign_in(account, source=fresh_source())
+        ended = self.get(path).json["items"][0]["id"]
+        self.assertStatus(self.delete("%s/%d" % (path, ended)), 204)
+        self.sign_in(account, source=fresh_source())
+        fresh = self.get(path).json["items"][0]["id"]
+        self.assertGreater(fresh, ended)
+        self.assertProblem(self.delete("%s/%d" % (path, ended)), 404, "not-found")
+        self.assertEqual(len(self.get(path).json["items"]), 1, "the new session was not ended")
+
     def test_only_an_admin_may(self):
         account = self.make_user("viewer")
         victim = self.sign_in(account, source=fresh_source())
