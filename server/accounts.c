@@ -163,7 +163,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
 fail:
     db_rollback(db);
 out:
-    memset(hash, 0, sizeof(hash));
+    crypto_wipe(hash, sizeof(hash));
     json_decref(binds);
     json_decref(record);
     return user;
@@ -220,7 +220,7 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
 fail:
     db_rollback(db);
 out:
-    memset(hash, 0, sizeof(hash));
+    crypto_wipe(hash, sizeof(hash));
     json_decref(changes);
     json_decref(binds);
     json_decref(user);
@@ -439,7 +439,7 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
     problem_clear(&call->p);
     reply->status = 204;
 out:
-    memset(hash, 0, sizeof(hash));
+    crypto_wipe(hash, sizeof(hash));
     json_decref(binds);
     json_decref(record);
     json_decref(body);

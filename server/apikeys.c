@@ -118,8 +118,8 @@ json_t *apikeys_create(struct db *db, const json_t *body, int64_t created_by,
 fail:
     db_rollback(db);
 out:
-    memset(secret, 0, sizeof(secret));
-    memset(key, 0, sizeof(key));
+    crypto_wipe(secret, sizeof(secret));
+    crypto_wipe(key, sizeof(key));
     json_decref(changes);
     json_decref(binds);
     json_decref(scopes);

@@ -243,7 +243,7 @@ void calendar_feed_create(struct api_call *call, struct api_reply *reply)
         }
         db_rollback(call->db);
     }
-    memset(token, 0, sizeof(token));
+    crypto_wipe(token, sizeof(token));
     json_decref(binds);
 }
 

@@ -175,7 +175,7 @@ int cli_user(const char *verb, const struct cli_options *o)
 out:
     if (rc == 1 && p.kind != PROBLEM_NONE)
         print_problem(&p);
-    memset(password, 0, sizeof(password));
+    crypto_wipe(password, sizeof(password));
     problem_clear(&p);
     db_close(db);
     return rc;
@@ -350,8 +350,8 @@ int cli_rekey(const struct cli_options *o)
             o->new_key_file, key_file);
     rc = 0;
 out:
-    memset(old_key, 0, sizeof(old_key));
-    memset(new_key, 0, sizeof(new_key));
+    crypto_wipe(old_key, sizeof(old_key));
+    crypto_wipe(new_key, sizeof(new_key));
     problem_clear(&p);
     db_close(db);
     dblock_release(lock);

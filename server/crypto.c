@@ -12,11 +12,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The process's field keys (set once at start, read-only afterwards). */
-static unsigned char field_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-static unsigned char index_key[crypto_auth_hmacsha256_KEYBYTES];
-static unsigned char audit_key[crypto_auth_hmacsha256_KEYBYTES];
-static unsigned char audit_head_key[crypto_auth_hmacsha256_KEYBYTES];
+/* The process's keys (set at start, read-only afterwards). They live in memory from
+ * sodium_malloc: locked (never swapped out or written to a core dump), between guard pages,
+ * and read-only except while crypto_use_key / crypto_use_audit_key write them. */
+struct process_keys {
+    unsigned char field[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    unsigned char index[crypto_auth_hmacsha256_KEYBYTES];
+    unsigned char audit[crypto_auth_hmacsha256_KEYBYTES];
+    unsigned char audit_head[crypto_auth_hmacsha256_KEYBYTES];
+};
+static struct process_keys *keys;
+static int keys_locked;
 static int have_key;
 static char key_id[CRYPTO_KEY_ID_LEN + 1];
 static int have_audit_key;
@@ -36,6 +42,14 @@ static void crypto_init_once(void)
         return;
     if (sem_init(&password_slots, 0, (unsigned)(cores > 0 ? cores : 1)) != 0)
         return;
+    keys = sodium_malloc(sizeof(*keys));
+    if (keys == NULL)
+        return;
+    sodium_memzero(keys, sizeof(*keys));
+    /* sodium_malloc locks the pages when it can; ask again to know whether it could
+     * (RLIMIT_MEMLOCK), so the operator can be told. */
+    keys_locked = sodium_mlock(keys, sizeof(*keys)) == 0;
+    sodium_mprotect_readonly(keys);
     init_result = 0;
 }
 
@@ -43,6 +57,22 @@ int crypto_init(void)
 {
     pthread_once(&init_once, crypto_init_once);
     return init_result;
+}
+
+int crypto_keys_locked(void)
+{
+    return keys_locked;
+}
+
+void crypto_wipe(void *buf, size_t n)
+{
+    sodium_memzero(buf, n);
+}
+
+void crypto_wipe_string(char *text)
+{
+    if (text != NULL)
+        sodium_memzero(text, strlen(text));
 }
 
 void crypto_random_bytes(void *buf, size_t n)
@@ -228,8 +258,10 @@ void crypto_use_key(const unsigned char key[CRYPTO_KEY_BYTES])
 {
     unsigned char id[crypto_kdf_BYTES_MIN];
 
-    crypto_kdf_derive_from_key(field_key, sizeof(field_key), 1, "ptfield1", key);
-    crypto_kdf_derive_from_key(index_key, sizeof(index_key), 2, "ptindex1", key);
+    sodium_mprotect_readwrite(keys);
+    crypto_kdf_derive_from_key(keys->field, sizeof(keys->field), 1, "ptfield1", key);
+    crypto_kdf_derive_from_key(keys->index, sizeof(keys->index), 2, "ptindex1", key);
+    sodium_mprotect_readonly(keys);
     crypto_kdf_derive_from_key(id, sizeof(id), 3, "ptkeyid1", key);
     sodium_bin2hex(key_id, sizeof(key_id), id, CRYPTO_KEY_ID_LEN / 2);
     sodium_memzero(id, sizeof(id));
@@ -300,7 +332,7 @@ static char *seal(const char *head, const char *ad, size_t ad_len, const char *p
     crypto_aead_xchacha20poly1305_ietf_encrypt(
         sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
         (const unsigned char *)plaintext, len, (const unsigned char *)ad, ad_len, NULL, sealed,
-        field_key);
+        keys->field);
     b64_len = sodium_base64_ENCODED_LEN(sealed_len, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
     out = malloc(head_len + b64_len);
     if (out == NULL)
@@ -337,7 +369,7 @@ static char *open_sealed(const char *b64, const char *ad, size_t ad_len)
             (unsigned char *)plain, &plain_len, NULL,
             sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
             sealed_len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, (const unsigned char *)ad,
-            ad_len, sealed, field_key) != 0)
+            ad_len, sealed, keys->field) != 0)
         goto fail;
     plain[plain_len] = '\0';
     free(sealed);
@@ -397,10 +429,12 @@ int crypto_has_key(void)
 
 void crypto_use_audit_key(const unsigned char key[CRYPTO_KEY_BYTES])
 {
-    memcpy(audit_key, key, sizeof(audit_key));
+    sodium_mprotect_readwrite(keys);
+    memcpy(keys->audit, key, sizeof(keys->audit));
     /* The head's MAC key: a subkey with a context of its own, so a head MAC is never a valid
      * event hash nor the reverse. */
-    crypto_kdf_derive_from_key(audit_head_key, sizeof(audit_head_key), 1, "ptahead1", key);
+    crypto_kdf_derive_from_key(keys->audit_head, sizeof(keys->audit_head), 1, "ptahead1", key);
+    sodium_mprotect_readonly(keys);
     have_audit_key = 1;
 }
 
@@ -408,7 +442,7 @@ void crypto_audit_head_mac(const void *data, size_t len, char out[65])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
 
-    crypto_auth_hmacsha256(mac, data, len, audit_head_key);
+    crypto_auth_hmacsha256(mac, data, len, keys->audit_head);
     sodium_bin2hex(out, 65, mac, sizeof(mac));
 }
 
@@ -416,7 +450,7 @@ void crypto_audit_mac(const void *data, size_t len, char out[65])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
 
-    crypto_auth_hmacsha256(mac, data, len, audit_key);
+    crypto_auth_hmacsha256(mac, data, len, keys->audit);
     sodium_bin2hex(out, 65, mac, sizeof(mac));
 }
 
@@ -449,7 +483,7 @@ void crypto_blind_index(const char *column, const char *value, char out[65])
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state state;
 
-    crypto_auth_hmacsha256_init(&state, index_key, sizeof(index_key));
+    crypto_auth_hmacsha256_init(&state, keys->index, sizeof(keys->index));
     crypto_auth_hmacsha256_update(&state, (const unsigned char *)column, strlen(column) + 1);
     crypto_auth_hmacsha256_update(&state, (const unsigned char *)value, strlen(value));
     crypto_auth_hmacsha256_final(&state, mac);

@@ -23,6 +23,17 @@
 /* Initialise libsodium and the password-hashing limiter once per process. Returns 0 or -1. */
 int crypto_init(void);
 
+/* True when the process's keys are locked in memory (never swapped out); false when
+ * RLIMIT_MEMLOCK did not allow it. Meaningful after crypto_init(). */
+int crypto_keys_locked(void);
+
+/* Wipe n bytes of a secret in a way the optimiser cannot remove (memset before a free or a
+ * return is a dead store it may drop). */
+void crypto_wipe(void *buf, size_t n);
+
+/* Wipe a NUL-terminated secret up to its terminator (NULL: nothing). */
+void crypto_wipe_string(char *text);
+
 /* Fill buf with n random bytes. */
 void crypto_random_bytes(void *buf, size_t n);
 

@@ -511,6 +511,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "paroletrack: libsodium failed to start\n");
         return 1;
     }
+    if (!crypto_keys_locked() && (strcmp(command, "serve") == 0 || strcmp(command, "demo") == 0))
+        fprintf(stderr, "paroletrack: warning: the keys cannot be locked in memory (raise "
+                        "RLIMIT_MEMLOCK, systemd LimitMEMLOCK=); they could be swapped to disk\n");
     if (strcmp(command, "healthcheck") == 0)
         return probe_health(options.listen, 5);
     if (strcmp(command, "rekey") == 0)

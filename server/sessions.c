@@ -272,7 +272,7 @@ static int unseal_totp(const char *column, int64_t user_id, const char *row_nonc
         }
     }
     if (hex != NULL) {
-        memset(hex, 0, strlen(hex));
+        crypto_wipe_string(hex);
         free(hex);
     }
     return n;
@@ -298,7 +298,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
             ok = resource_exec(db, SQL_USER_SET_TOTP_STEP, binds, p) == 0 ? 1 : -1;
             json_decref(binds);
         }
-        memset(raw, 0, sizeof(raw));
+        crypto_wipe(raw, sizeof(raw));
     } else if (recovery != NULL) {
         char normalized[RECOVERY_CODE_SIZE];
         json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)u->id);
@@ -315,7 +315,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
             while (db_step(stmt) == DB_ROW)
                 if (recovery_code_matches(db_column_text(stmt, 1), normalized))
                     match = db_column_int(stmt, 0);
-        memset(normalized, 0, sizeof(normalized));
+        crypto_wipe(normalized, sizeof(normalized));
         db_finish(stmt);
         json_decref(binds);
         if (match != 0) {
@@ -484,9 +484,9 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
 fail:
     db_rollback(call->db);
 out:
-    memset(&u, 0, sizeof(u));
-    memset(token, 0, sizeof(token));
-    memset(new_hash, 0, sizeof(new_hash));
+    crypto_wipe(&u, sizeof(u));
+    crypto_wipe(token, sizeof(token));
+    crypto_wipe(new_hash, sizeof(new_hash));
     json_decref(recovery_note);
     json_decref(changes);
     json_decref(session);
@@ -573,7 +573,7 @@ static int confirm_own_password(struct api_call *call, const char *password,
     if (found < 0)
         return -1;
     ok = crypto_password_verify(found == 1 ? u.password_hash : NULL, password);
-    memset(&u, 0, sizeof(u));
+    crypto_wipe(&u, sizeof(u));
     if (!ok) {
         audit_password_failure(call->db, call->principal->user_id,
                                "wrong password setting up an authenticator app", &call->ctx);
@@ -604,9 +604,9 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
     json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL, *binds = NULL;
     char *sealed = NULL;
 
-    memset(&u, 0, sizeof(u));
-    memset(raw, 0, sizeof(raw));
-    memset(hex, 0, sizeof(hex));
+    crypto_wipe(&u, sizeof(u));
+    crypto_wipe(raw, sizeof(raw));
+    crypto_wipe(hex, sizeof(hex));
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
@@ -639,9 +639,9 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
 fail:
     db_rollback(call->db);
 out:
-    memset(raw, 0, sizeof(raw));
-    memset(hex, 0, sizeof(hex));
-    memset(&u, 0, sizeof(u));
+    crypto_wipe(raw, sizeof(raw));
+    crypto_wipe(hex, sizeof(hex));
+    crypto_wipe(&u, sizeof(u));
     free(sealed);
     json_decref(binds);
     json_decref(record);
@@ -735,9 +735,9 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
 fail:
     db_rollback(call->db);
 out:
-    memset(raw, 0, sizeof(raw));
-    memset(hex, 0, sizeof(hex));
-    memset(codes, 0, sizeof(codes));
+    crypto_wipe(raw, sizeof(raw));
+    crypto_wipe(hex, sizeof(hex));
+    crypto_wipe(codes, sizeof(codes));
     free(sealed);
     json_decref(list);
     json_decref(binds);

@@ -182,7 +182,7 @@ int totp_verify(const unsigned char *raw, size_t raw_len, const char *code, time
         *matched_step = found;
     rc = 0;
 out:
-    memset(expected, 0, sizeof(expected));
+    crypto_wipe(expected, sizeof(expected));
     return rc;
 }
 
@@ -208,7 +208,7 @@ int recovery_codes_new(char codes[][RECOVERY_CODE_SIZE], size_t count)
         crypto_random_chars(recovery_alphabet, chars, sizeof(chars));
         format_recovery_code(chars, sizeof(chars), codes[i]);
     }
-    memset(chars, 0, sizeof(chars));
+    crypto_wipe(chars, sizeof(chars));
     return 0;
 }
 
@@ -234,7 +234,7 @@ int recovery_code_normalize(const char *in, char out[RECOVERY_CODE_SIZE])
     format_recovery_code(chars, n, out);
     rc = 0;
 out:
-    memset(chars, 0, sizeof(chars));
+    crypto_wipe(chars, sizeof(chars));
     return rc;
 }
 
@@ -245,7 +245,7 @@ static void salted_digest(const char *salt, const char *code, char digest[65])
     int len = snprintf(buf, sizeof(buf), "%s$%s", salt, code);
 
     crypto_sha256_hex(buf, len > 0 && (size_t)len < sizeof(buf) ? (size_t)len : 0, digest);
-    memset(buf, 0, sizeof(buf));
+    crypto_wipe(buf, sizeof(buf));
 }
 
 /* A plain SHA-256 over a salt is enough here, and better than a password hash or a MAC under
@@ -280,6 +280,6 @@ int recovery_code_matches(const char *stored, const char *normalized)
         crypto_sha256_hex(normalized, strlen(normalized), digest);
         match = crypto_equal(stored, digest);
     }
-    memset(digest, 0, sizeof(digest));
+    crypto_wipe(digest, sizeof(digest));
     return match;
 }

@@ -156,7 +156,19 @@ static void test_passwords(void)
 
 int main(void)
 {
-    crypto_init();
+    CHECK(crypto_init() == 0);
+    /* The keys live in locked memory (the tests run as root or with the default 8 MiB
+     * RLIMIT_MEMLOCK, both enough), and wiping clears every byte. */
+    CHECK(crypto_keys_locked());
+    {
+        char secret[] = "a secret that must not stay";
+        size_t n = sizeof(secret);
+
+        crypto_wipe_string(secret);
+        for (size_t i = 0; i < n - 1; i++)
+            CHECK(secret[i] == '\0');
+        crypto_wipe_string(NULL);
+    }
     test_sealing();
     test_key_id();
     test_legacy();
