@@ -44,27 +44,13 @@ void keys_default_path(const char *db_path, char *out, size_t out_size)
     snprintf(out, out_size, "%s.key", db_path);
 }
 
-/* The key check value stored in the database into out ("" when none). */
-static int stored_check(struct db *db, char *out, size_t out_size, struct problem *p)
+/* The value of a settings row into out ("" when none or NULL). Returns 0 or -1 with *p set. */
+static int setting_value(struct db *db, const char *key, char *out, size_t out_size,
+                         struct problem *p)
 {
-    db_stmt *stmt = db_prepare(db, SQL_SETTING_GET, p);
-    json_t *binds = json_pack("{s:s}", "key", "key_check");
-    enum db_step step;
-    int rc = -1;
+    json_t *binds = json_pack("{s:s}", "key", key);
+    int rc = resource_scalar_text(db, SQL_SETTING_GET, binds, out, out_size, p);
 
-    out[0] = '\0';
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    step = db_step(stmt);
-    if (step == DB_ROW)
-        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
-    else if (step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "reading the key check: %s", db_errmsg(db));
-        goto out;
-    }
-    rc = 0;
-out:
-    db_finish(stmt);
     json_decref(binds);
     return rc;
 }
@@ -123,7 +109,7 @@ static int put_audit_key(struct db *db, const unsigned char key[CRYPTO_KEY_BYTES
     for (int i = 0; i < CRYPTO_KEY_BYTES; i++)
         snprintf(hex + strlen(AUDIT_KEY_V2) + 2 * i, 3, "%02x", key[i]);
     sealed = crypto_field_encrypt("settings", "audit_key", 0, SETTINGS_NONCE, hex);
-    memset(hex, 0, sizeof(hex));
+    crypto_wipe(hex, sizeof(hex));
     if (sealed == NULL)
         return problem_set(p, PROBLEM_INTERNAL, "cannot seal the audit key");
     dates_format_utc(time(NULL), now);
@@ -177,7 +163,7 @@ static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], in
     rc = 0;
 out:
     if (hex != NULL) {
-        memset(hex, 0, strlen(hex));
+        crypto_wipe_string(hex);
         free(hex);
     }
     return rc;
@@ -186,7 +172,7 @@ out:
 /* Wipe and free a decrypted value. */
 static void free_plain(char *plain)
 {
-    memset(plain, 0, strlen(plain));
+    crypto_wipe_string(plain);
     free(plain);
 }
 
@@ -195,32 +181,6 @@ static int is_sealed(const char *stored)
 {
     return strncmp(stored, CRYPTO_FIELD_PREFIX, strlen(CRYPTO_FIELD_PREFIX)) == 0 ||
            strncmp(stored, CRYPTO_FIELD_LEGACY_PREFIX, strlen(CRYPTO_FIELD_LEGACY_PREFIX)) == 0;
-}
-
-/* The value of a settings row into out ("" when none). Returns 0 or -1 with *p set. */
-static int setting_value(struct db *db, const char *key, char *out, size_t out_size,
-                         struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, SQL_SETTING_GET, p);
-    json_t *binds = json_pack("{s:s}", "key", key);
-    enum db_step step;
-    int rc = -1;
-
-    out[0] = '\0';
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    step = db_step(stmt);
-    if (step == DB_ROW)
-        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
-    else if (step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "reading the setting %s: %s", key, db_errmsg(db));
-        goto out;
-    }
-    rc = 0;
-out:
-    db_finish(stmt);
-    json_decref(binds);
-    return rc;
 }
 
 /* Re-seal one settings row (key_check, audit_key) stored as enc1 in the enc2 format. Inside
@@ -362,7 +322,7 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
     const char *why = NULL;
     int rc = -1, form = 0, fresh;
 
-    if (stored_check(db, check, sizeof(check), p) != 0)
+    if (setting_value(db, "key_check", check, sizeof(check), p) != 0)
         return -1;
     fresh = check[0] == '\0';
     if (key_hex != NULL && key_hex[0] != '\0') {
@@ -438,8 +398,8 @@ fail:
     if (rc != 0)
         db_rollback(db);
 out:
-    memset(key, 0, sizeof(key));
-    memset(audit_key, 0, sizeof(audit_key));
+    crypto_wipe(key, sizeof(key));
+    crypto_wipe(audit_key, sizeof(audit_key));
     return rc;
 }
 
@@ -569,7 +529,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
     crypto_use_key(old_key);
     if (db_begin_write(db, p) != 0)
         return -1;
-    if (stored_check(db, check, sizeof(check), p) != 0)
+    if (setting_value(db, "key_check", check, sizeof(check), p) != 0)
         goto out;
     if (check[0] != '\0' && !check_matches(check, 0)) {
         problem_set(p, PROBLEM_UNAVAILABLE, "the old key does not open this database");
@@ -599,7 +559,7 @@ out:
         db_rollback(db);
         crypto_use_key(old_key);
     }
-    memset(audit_key, 0, sizeof(audit_key));
+    crypto_wipe(audit_key, sizeof(audit_key));
     json_decref(all);
     return rc;
 }
@@ -609,7 +569,7 @@ int keys_check_unchanged(struct db *db, struct problem *p)
     char check[512], id[CRYPTO_KEY_ID_LEN + 1];
 
     if (!atomic_load(&key_changed)) {
-        if (stored_check(db, check, sizeof(check), p) != 0)
+        if (setting_value(db, "key_check", check, sizeof(check), p) != 0)
             return -1;
         if (crypto_field_key_id(check, id) == 0 && strcmp(id, crypto_key_id()) == 0)
             return 0;
