@@ -80,7 +80,31 @@ async function users(body, ctx) {
   body.append(add, slot);
   reload = await pagedTable(body, "/api/v1/users", ["Name", "E-mail", "Role", "Authenticator", "Status", ""], (u) => [
     u.name, u.email, humanize(u.role), u.totp_enabled ? "Set up" : "Not set up", u.disabled ? "Disabled" : "Active",
-    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${u.name}`, onclick: () => editUser(u) })], "user-table");
+    h("span", { class: "actions" },
+      h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${u.name}`, onclick: () => editUser(u) }),
+      h("button", { type: "button", class: "small", text: "Sessions", "aria-label": `Sessions of ${u.name}`, onclick: () => showSessions(u) }))], "user-table");
+  // Where a user is signed in, and ending those sessions (a lost laptop, a shared computer).
+  async function showSessions(u) {
+    const path = `/api/v1/users/${u.id}/sessions`;
+    const r = await api("GET", path);
+    if (!r.ok) { fill(slot, statusLine("error", problemText(r))); return; }
+    const end = async (url, question) => {
+      if (!confirm(question)) return;
+      const done = await api("DELETE", url);
+      if (done.ok) await showSessions(u); else fill(slot, statusLine("error", problemText(done)));
+    };
+    const rows = r.data.items.map((s) => [formatInstant(s.created_at), formatInstant(s.last_seen_at), formatInstant(s.expires_at),
+      humanize(s.second_factor) + (s.current ? " (this session)" : ""),
+      h("button", { type: "button", class: "small danger", text: "End", "aria-label": `End the session started ${formatInstant(s.created_at)}`,
+        onclick: () => end(`${path}/${s.id}`, s.current ? "End your own session? You will be signed out." : `End this session of ${u.name}?`) })]);
+    fill(slot, h("section", { class: "card", id: "user-sessions", "aria-label": `Sessions of ${u.name}` },
+      h("h2", { text: `Sessions of ${u.name}`, tabindex: "-1" }),
+      rows.length ? table(null, ["Signed in", "Last seen", "Ends", "Second factor", ""], rows, { id: "session-table" }) : statusLine("empty", "No one is signed in as this user."),
+      h("p", {},
+        rows.length ? h("button", { type: "button", class: "danger", text: "End all sessions", onclick: () => end(path, `End every session of ${u.name}? They are signed out everywhere at once.`) }) : null,
+        h("button", { type: "button", text: "Close", onclick: () => fill(slot) }))));
+    slot.querySelector("h2").focus();
+  }
   function editUser(u) {
     fill(slot, recordForm({
       fields: USER_EDIT_FIELDS, record: u, title: `Edit ${u.name}`,

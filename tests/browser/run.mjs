@@ -461,6 +461,22 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await submitForm(page);
   await waitText(page.locator("#view"), "Settings saved.");
   assert(await field(page, "session_idle_minutes").inputValue() === "45", "the saved value is shown");
+  // Where a colleague is signed in: the admin ends one session (a lost laptop), then all.
+  const raeLaptop = await apiSession(server, RAE.email, RAE.password);
+  const raePhone = await apiSession(server, RAE.email, RAE.password);
+  await gotoHash(page, "#/admin/users");
+  await page.getByRole("button", { name: "Sessions of Rae Paralegal" }).click();
+  await page.locator("#session-table tbody tr").nth(1).waitFor();
+  assert(await page.locator("#session-table tbody tr").count() === 2, "both of Rae's sessions are listed");
+  await page.locator("#session-table tbody tr").first().getByRole("button", { name: /^End the session/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll("#session-table tbody tr").length === 1);
+  const alive = [(await raeLaptop("GET", "/api/v1/session")).status, (await raePhone("GET", "/api/v1/session")).status].sort();
+  assert(JSON.stringify(alive) === "[200,401]", `exactly one of Rae's sessions ended (${alive})`);
+  await page.getByRole("button", { name: "End all sessions" }).click();
+  await waitText(page.locator("#user-sessions"), "No one is signed in as this user.");
+  assert((await raeLaptop("GET", "/api/v1/session")).status === 401 && (await raePhone("GET", "/api/v1/session")).status === 401, "every session of Rae ended");
+  await page.screenshot({ path: join(shots, "admin-user-sessions.png"), fullPage: true });
+  await page.getByRole("button", { name: "Close" }).click();
   // An admin may delete a client who has no parole request (after confirming).
   const doomed = await api("POST", "/api/v1/clients", { family_name: "Deleteme", given_name: "Admin" });
   await gotoHash(page, `#/clients/${doomed.data.id}`);
