@@ -27,8 +27,10 @@
  * - the account: after ACCOUNT_FREE_FAILURES failures from anywhere in ACCOUNT_WINDOW_SECONDS,
  *   the n-th failure (n >= ACCOUNT_FREE_FAILURES) holds every attempt for the account back for
  *   min(ACCOUNT_DELAY_BASE * 2^(n - ACCOUNT_FREE_FAILURES), ACCOUNT_DELAY_MAX) seconds after
- *   it: 2, 4, 8, ... 256, then 300 s. Not a lock: once the delay has passed, one attempt (the
- *   owner's, from anywhere) goes through. */
+ *   it: 2, 4, 8, ... 256, then 300 s. Not a lock, and not for the owner: an address the
+ *   account signed in from in the last KNOWN_ADDRESS_SECONDS is never held back by this rule
+ *   (a guesser who keeps the delay going cannot keep the owner out); elsewhere, once the delay
+ *   has passed, one attempt goes through. */
 #define FAILURE_WINDOW_SECONDS (15 * 60)
 #define PAIR_LIMIT             5
 #define ADDRESS_LIMIT          100
@@ -36,6 +38,7 @@
 #define ACCOUNT_WINDOW_SECONDS (24 * 60 * 60)
 #define ACCOUNT_DELAY_BASE     2
 #define ACCOUNT_DELAY_MAX      300
+#define KNOWN_ADDRESS_SECONDS  (30 * 24 * 60 * 60)
 
 static int secure_cookies;
 
@@ -115,8 +118,8 @@ static int account_delay(int64_t failures)
 }
 
 /* Seconds the caller must wait before trying again (0: go ahead), by the three rules above;
- * binds holds email_key, address (the throttling key), since and account_since. Returns the
- * seconds or -1 (*p). */
+ * binds holds email_key, address (the throttling key), since, account_since and known_since.
+ * Returns the seconds or -1 (*p). */
 static int throttle_wait(struct db *db, json_t *binds, time_t now, struct problem *p)
 {
     static const struct {
@@ -141,6 +144,14 @@ static int throttle_wait(struct db *db, json_t *binds, time_t now, struct proble
         if (p->kind != PROBLEM_NONE)
             return -1;
     }
+    {
+        int64_t known = 0;
+
+        if (resource_scalar_int(db, SQL_KNOWN_ADDRESS_COUNT, binds, &known, p) != 0)
+            return -1;
+        if (known > 0)
+            return wait; /* the owner's own address: the account rule does not hold it back */
+    }
     stmt = db_prepare(db, SQL_FAILURE_BY_EMAIL, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW &&
         db_column_int(stmt, 0) >= ACCOUNT_FREE_FAILURES) {
@@ -157,19 +168,21 @@ static int throttle_wait(struct db *db, json_t *binds, time_t now, struct proble
 }
 
 /* The binds of the failure statements: the account's key, the address's throttling key, the
- * start of both windows and now. Returns a new object. */
-static json_t *failure_binds(const char *email, const char *address, const char *now_text,
-                             time_t now)
+ * start of the three windows and now. Returns a new object. */
+static json_t *failure_binds(const char *email, const char *address, time_t now)
 {
     char key[256], throttle_key[CLIENT_ADDRESS_SIZE], since[TIMESTAMP_LEN],
-        account_since[TIMESTAMP_LEN];
+        account_since[TIMESTAMP_LEN], known_since[TIMESTAMP_LEN], now_text[TIMESTAMP_LEN];
 
     email_key(email, key);
     client_address_throttle_key(address, throttle_key);
+    dates_format_utc(now, now_text);
     dates_format_utc(now - FAILURE_WINDOW_SECONDS, since);
     dates_format_utc(now - ACCOUNT_WINDOW_SECONDS, account_since);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "email_key", key, "address", throttle_key, "now",
-                     now_text, "since", since, "account_since", account_since);
+    dates_format_utc(now - KNOWN_ADDRESS_SECONDS, known_since);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "email_key", key, "address", throttle_key,
+                     "now", now_text, "since", since, "account_since", account_since, "known_since",
+                     known_since);
 }
 
 int sessions_claim_attempt(struct db *db, const char *email, const char *address,
@@ -177,12 +190,14 @@ int sessions_claim_attempt(struct db *db, const char *email, const char *address
                            struct problem *p)
 {
     time_t now = time(NULL);
-    json_t *binds = failure_binds(email, address, ctx->now, now);
+    json_t *binds = failure_binds(email, address, now);
     int rc = -1;
 
+    (void)ctx;
     if (db_begin_write(db, p) != 0)
         goto out;
-    if (resource_exec(db, SQL_FAILURE_PRUNE, binds, p) != 0)
+    if (resource_exec(db, SQL_FAILURE_PRUNE, binds, p) != 0 ||
+        resource_exec(db, SQL_KNOWN_ADDRESS_PRUNE, binds, p) != 0)
         goto fail;
     *wait = throttle_wait(db, binds, now, p);
     if (*wait < 0)
@@ -206,8 +221,11 @@ out:
 int sessions_clear_attempts(struct db *db, const char *email, const char *address,
                             struct problem *p)
 {
-    json_t *binds = failure_binds(email, address, "", time(NULL));
-    int rc = resource_exec(db, SQL_FAILURE_CLEAR_PAIR, binds, p);
+    json_t *binds = failure_binds(email, address, time(NULL));
+    int rc = resource_exec(db, SQL_FAILURE_CLEAR_PAIR, binds, p) == 0 &&
+                     resource_exec(db, SQL_KNOWN_ADDRESS_PUT, binds, p) == 0
+                 ? 0
+                 : -1;
 
     json_decref(binds);
     return rc;
@@ -252,6 +270,33 @@ static void record_failure(struct db *db, int64_t claim, const char *address, in
     json_decref(touch);
     json_decref(changes);
     json_decref(reason_change);
+}
+
+/* True when the sign-in body carries a TOTP code or a recovery code. */
+static int second_factor_given(const json_t *record)
+{
+    const json_t *code = json_object_get(record, "totp_code"),
+                 *recovery = json_object_get(record, "recovery_code");
+
+    return (code != NULL && !json_is_null(code)) || (recovery != NULL && !json_is_null(recovery));
+}
+
+/* Forget a counted attempt that turned out not to be a failure (its own transaction). */
+static void release_attempt(struct db *db, int64_t claim)
+{
+    struct problem p;
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)claim);
+
+    problem_init(&p);
+    if (db_begin_write(db, &p) == 0) {
+        if (resource_exec(db, SQL_FAILURE_RELEASE, binds, &p) == 0)
+            db_commit(db, &p);
+        db_rollback(db);
+    }
+    if (p.kind != PROBLEM_NONE)
+        fprintf(stderr, "paroletrack: releasing a sign-in attempt: %s\n", p.detail);
+    problem_clear(&p);
+    json_decref(binds);
 }
 
 /* Decode the sealed hex TOTP secret of a user into raw bytes. Returns the length or -1. */
@@ -437,7 +482,13 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
             goto fail;
         if (accepted == 0) {
             db_rollback(call->db);
-            record_failure(call->db, claim, address, u.id, "second factor", &call->ctx);
+            /* The right password and no code yet is the first step of every sign-in with an
+             * authenticator (the dashboard asks for the code next): not a failure, so the
+             * attempt is released; a wrong code is one. */
+            if (second_factor_given(record))
+                record_failure(call->db, claim, address, u.id, "second factor", &call->ctx);
+            else
+                release_attempt(call->db, claim);
             problem_add_field(p, "totp_code",
                               "send the current code from the authenticator app "
                               "(or a recovery code as recovery_code)");

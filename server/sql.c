@@ -448,6 +448,18 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                 " WHERE address = :address AND at > :since"},
     [SQL_FAILURE_PRUNE] = {"failure_prune",
                            "DELETE FROM sign_in_failures WHERE at <= :account_since"},
+    [SQL_FAILURE_RELEASE] = {"failure_release", "DELETE FROM sign_in_failures WHERE id = :id"},
+    [SQL_KNOWN_ADDRESS_PUT] = {"known_address_put",
+                               "INSERT INTO sign_in_known_addresses (email_key, address,"
+                               " last_success_at) VALUES (:email_key, :address, :now)"
+                               " ON CONFLICT (email_key, address)"
+                               " DO UPDATE SET last_success_at = excluded.last_success_at"},
+    [SQL_KNOWN_ADDRESS_COUNT] = {"known_address_count",
+                                 "SELECT count(*) FROM sign_in_known_addresses"
+                                 " WHERE email_key = :email_key AND address = :address"
+                                 " AND last_success_at > :known_since"},
+    [SQL_KNOWN_ADDRESS_PRUNE] = {"known_address_prune", "DELETE FROM sign_in_known_addresses"
+                                                        " WHERE last_success_at <= :known_since"},
 
     [SQL_SETTING_GET] = {"setting_get", "SELECT value FROM settings WHERE key = :key"},
     [SQL_SETTING_DELETE] = {"setting_delete", "DELETE FROM settings WHERE key = :key"},

@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 
-from harness import ApiTestCase, fresh_source, strong_password, unique_email
+from harness import AUTO, ApiTestCase, fresh_source, strong_password, unique_email
 
 _client_counter = itertools.count(1)
 _client_lock = threading.Lock()
@@ -49,13 +49,14 @@ class Attacks:
     def via(self, client, headers=None):
         raise NotImplementedError
 
-    def attempt(self, who, client, password=None, request_id=None):
-        """One sign-in of who (an Account, or an e-mail with password) from client."""
+    def attempt(self, who, client, password=None, request_id=None, totp=AUTO):
+        """One sign-in of who (an Account, or an e-mail with password) from client; totp=None
+        sends no code."""
         headers = {"X-Request-Id": request_id} if request_id else None
         kw = self.via(client, headers)
         if isinstance(who, str):
-            return self.sign_in_response(who, password, **kw)
-        return self.sign_in_response(who, password=password, **kw)
+            return self.sign_in_response(who, password, totp=totp, **kw)
+        return self.sign_in_response(who, password=password, totp=totp, **kw)
 
     def fail_sign_in(self, who, client, times=1):
         for _ in range(times):
@@ -140,6 +141,41 @@ class Attacks:
         # The owner's success does not wipe the guesser's count: the 12th failure costs 8 s.
         self.fail_sign_in(owner, self.new_client())
         self.assertThrottled(self.attempt(owner, self.new_client()), 7, 8)
+
+    def test_a_guesser_who_keeps_the_delay_going_never_holds_back_the_owner_s_own_address(self):
+        """One guess each time the account's delay ran out kept the delay going and, since it
+        held back every address, kept the owner out for good. An address the account signed
+        in from lately is never held back by the account rule."""
+        owner = self.make_user("admin")
+        home = self.new_client()
+        self.assertSignsIn(owner, home)  # the owner's own address, known from now on
+        for _ in range(10):
+            self.fail_sign_in(owner, self.new_client())
+        self.assertThrottled(self.attempt(owner, self.new_client()), 1, 2)  # the guesser waits
+        self.assertSignsIn(owner, home)  # was 429: the owner waited as long as the guesser
+        self.assertThrottled(self.attempt(owner, self.new_client()), 1, 2)  # count not wiped
+        # The pair limit still holds at home: a known address is not a free pass for guesses.
+        self.fail_sign_in(owner, home, 5)
+        self.assertThrottled(self.attempt(owner, home), 15 * 60 - 60, 15 * 60 + 1)
+
+    def test_the_first_step_of_a_sign_in_with_an_authenticator_is_not_a_failure(self):
+        """The dashboard sends the password first and the code next: the right password
+        without a code was counted (and audited) as a failed sign-in, so five ordinary
+        sign-ins throttled their owner and filled the trail with false failures."""
+        account = self.session_as("attorney").account
+        x = self.new_client()
+        for _ in range(6):
+            self.assertProblem(self.attempt(account, x, totp=None), 401, "second-factor-required")
+        self.assertSignsIn(account, x)  # was 429 after the fifth
+        r = self.get("/api/v1/audit-events?entity=users&entity_id=%d&limit=200" % account.id)
+        self.assertStatus(r, 200)
+        self.assertEqual([e for e in r.json["items"] if e["action"] == "sign_in_failed"], [])
+        # A wrong code is a failure, counted and audited.
+        r = self.attempt(account, x, totp="000000")
+        self.assertProblem(r, 401, "second-factor-required")
+        r = self.get("/api/v1/audit-events?entity=users&entity_id=%d&limit=200" % account.id)
+        self.assertEqual([e["changes"]["reason"]["after"] for e in r.json["items"]
+                          if e["action"] == "sign_in_failed"], ["second factor"])
 
     # ---- 7: the audit trail names the client ---------------------------------------------------
 
