@@ -325,6 +325,21 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
     if (setting_value(db, "key_check", check, sizeof(check), p) != 0)
         return -1;
     fresh = check[0] == '\0';
+    if (fresh) {
+        /* No key check yet: a new database, or one from before encryption (plain values, no
+         * accounts). Anything only a keyed database holds means the check was removed, with
+         * the audit trail's key and head most likely: taking it as new would give it a fresh
+         * audit key and head and make an emptied trail verify. */
+        int64_t traces = 0;
+
+        if (resource_scalar_int(db, SQL_KEYED_TRACES, NULL, &traces, p) != 0)
+            return -1;
+        if (traces > 0)
+            return problem_set(p, PROBLEM_UNAVAILABLE,
+                               "this database has lost its key check but holds accounts, audit "
+                               "events or sealed values: it was tampered with or damaged; "
+                               "restore it from a backup");
+    }
     if (key_hex != NULL && key_hex[0] != '\0') {
         if (crypto_key_from_hex(key_hex, key) != 0)
             return problem_set(p, PROBLEM_UNAVAILABLE,

@@ -462,6 +462,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                                         " WHERE last_success_at <= :known_since"},
 
     [SQL_SETTING_GET] = {"setting_get", "SELECT value FROM settings WHERE key = :key"},
+    [SQL_KEYED_TRACES] =
+        {"keyed_traces", "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM audit_events)"
+                         " + (SELECT count(*) FROM audit_head)"
+                         " + (SELECT count(*) FROM settings WHERE key = 'audit_key')"
+                         " + (SELECT count(*) FROM clients WHERE a_number LIKE 'enc%'"
+                         " OR passport_number LIKE 'enc%' OR date_of_birth LIKE 'enc%'"
+                         " OR notes LIKE 'enc%')"
+                         " + (SELECT count(*) FROM parole_requests WHERE summary LIKE 'enc%')"},
     [SQL_SETTING_DELETE] = {"setting_delete", "DELETE FROM settings WHERE key = :key"},
     [SQL_FOREIGN_KEY_CHECK] = {"foreign_key_check", "PRAGMA foreign_key_check"},
     [SQL_CLIENT_SET_INDEXES] = {"client_set_indexes",

@@ -155,6 +155,33 @@ class AuditHead(ApiTestCase):
         self.reopen_with_key(path)
         self.assertBroken(path, r"the audit head is missing")
 
+    def test_deleting_every_event_with_the_key_check_and_the_audit_key(self):
+        """Found in review: with the key check and the audit key gone too, the database was
+        taken for a new one; it got a fresh audit key and an empty sealed head, and the emptied
+        trail verified ("intact: 0 events"). Now nothing opens it, and no new key appears."""
+        self.make_events(3)
+        self.make_client(notes="sealed at rest")
+        path = self.copy()
+        self.drop_triggers(path)
+        self.sqlite3_cli(path, "DELETE FROM audit_events; DELETE FROM audit_head; DELETE FROM "
+                               "settings WHERE key IN ('key_check', 'audit_key');")
+        code, out, err = self.verify(path)
+        self.assertNotEqual(code, 0, "tampering went unnoticed: " + out + err)
+        self.assertIn("lost its key check", out + err)
+        self.assertNotIn("intact", out + err)
+        # The server refuses it as well, and it stays as the attacker left it.
+        code, out, err = run_cli("serve", "--db", path, "--listen", "127.0.0.1:0", timeout=15)
+        self.assertNotEqual(code, 0)
+        self.assertIn("lost its key check", err)
+        self.assertEqual(self.query(path, "SELECT count(*) FROM settings WHERE key IN "
+                                          "('key_check', 'audit_key')"), [(0,)])
+        # Deleting the accounts as well does not help: the sealed values remain.
+        self.sqlite3_cli(path, "DELETE FROM sessions; DELETE FROM recovery_codes; "
+                               "DELETE FROM calendar_feeds; UPDATE parole_requests SET "
+                               "assigned_attorney_id = NULL, assigned_paralegal_id = NULL; "
+                               "UPDATE api_keys SET created_by = NULL; DELETE FROM users;")
+        self.assertIn("lost its key check", "".join(self.verify(path)[1:]))
+
     def test_forged_event_appended(self):
         self.make_events(3)
         path = self.copy()
