@@ -30,20 +30,30 @@ void cli_key_file(const struct cli_options *o, char *out, size_t out_size)
         keys_default_path(o->db, out, out_size);
 }
 
-struct db *cli_open_database(const char *path, const struct cli_options *o, int with_key)
+struct db *cli_open_database(const char *path, const struct cli_options *o, enum cli_open how)
 {
+    static int held_lock = -1; /* the shared lock, kept until the process ends */
     struct problem p;
     struct db *db;
     int applied = 0;
     char key_file[1024];
 
+    if (how == CLI_OPEN_WITH_KEY && held_lock < 0) {
+        char why[4200];
+
+        held_lock = dblock_acquire(path, DBLOCK_SERVE, why, sizeof(why));
+        if (held_lock < 0) {
+            fprintf(stderr, "paroletrack: %s\n", why);
+            return NULL;
+        }
+    }
     problem_init(&p);
     db = db_open(path, &p);
     if (db == NULL || migrate_apply(db, o->migrate_to, &applied, &p) != 0)
         goto fail;
     if (applied > 0)
         fprintf(stderr, "paroletrack: applied %d migration(s) to %s\n", applied, path);
-    if (with_key) {
+    if (how != CLI_OPEN_NO_KEY) {
         struct cli_options for_path = *o;
 
         for_path.db = path;
@@ -120,7 +130,7 @@ int cli_user(const char *verb, const struct cli_options *o)
                         "[--name N --role R] [--generate-password]\n");
         return 2;
     }
-    db = cli_open_database(o->db, o, 1);
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
     if (db == NULL)
         return 1;
     if (strcmp(verb, "add") == 0) {
@@ -200,7 +210,7 @@ int cli_api_key(const char *verb, const struct cli_options *o)
     snprintf(buffer, sizeof(buffer), "%s", o->scopes);
     for (char *save = NULL, *s = strtok_r(buffer, ",", &save); s; s = strtok_r(NULL, ",", &save))
         json_array_append_new(scopes, json_string(s));
-    db = cli_open_database(o->db, o, 1);
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
     if (db == NULL) {
         json_decref(scopes);
         return 1;
@@ -245,7 +255,7 @@ int cli_audit(const char *verb, const struct cli_options *o)
         }
         check.anchor = &anchor;
     }
-    db = cli_open_database(o->db, o, 1);
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
     if (db == NULL)
         return 1;
     problem_init(&p);
@@ -299,7 +309,7 @@ int cli_remind(const struct cli_options *o)
         fprintf(stderr, "paroletrack: libcurl failed to start\n");
         return 1;
     }
-    db = cli_open_database(o->db, o, 1);
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
     if (db == NULL)
         return 1;
     rc = remind_run(db, &config);
@@ -332,7 +342,7 @@ int cli_rekey(const struct cli_options *o)
         fprintf(stderr, "paroletrack: rekey refused, nothing changed: %s\n", busy);
         goto out;
     }
-    db = cli_open_database(o->db, o, 1);
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY_LOCKED);
     if (db == NULL)
         goto out;
     if (crypto_key_create_file(o->new_key_file, new_key) != 0) {

@@ -53,8 +53,16 @@ int cli_remind(const struct cli_options *o);
 /* The key file of the options (--key-file, PAROLETRACK_KEY_FILE or <db>.key) into out. */
 void cli_key_file(const struct cli_options *o, char *out, size_t out_size);
 
-/* Open the database at path, bring its schema up to date and (when with_key) load its key.
+/* How cli_open_database treats the key and the database's lock file (dblock.h). */
+enum cli_open {
+    CLI_OPEN_NO_KEY,          /* schema only (migrate) */
+    CLI_OPEN_WITH_KEY,        /* load the key, holding the shared lock until the process ends,
+                               * so that no rekey runs while this process may write */
+    CLI_OPEN_WITH_KEY_LOCKED, /* load the key; the caller holds the lock already */
+};
+
+/* Open the database at path, bring its schema up to date and (as `how` says) load its key.
  * Returns the connection (caller closes) or NULL after printing why. */
-struct db *cli_open_database(const char *path, const struct cli_options *o, int with_key);
+struct db *cli_open_database(const char *path, const struct cli_options *o, enum cli_open how);
 
 #endif

@@ -4,13 +4,39 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 void dblock_path(const char *db_path, char *out, size_t out_size)
 {
-    snprintf(out, out_size, "%s.lock", db_path);
+    char *real = realpath(db_path, NULL);
+
+    if (real == NULL) {
+        /* A database not created yet: the real path of its directory, and its name. */
+        char *copy = strdup(db_path), *slash = copy ? strrchr(copy, '/') : NULL;
+        char *directory = NULL;
+
+        if (copy != NULL) {
+            if (slash == copy)
+                directory = realpath("/", NULL);
+            else if (slash != NULL) {
+                *slash = '\0';
+                directory = realpath(copy, NULL);
+            } else
+                directory = realpath(".", NULL);
+        }
+        if (directory != NULL)
+            snprintf(out, out_size, "%s/%s.lock", directory, slash != NULL ? slash + 1 : db_path);
+        else
+            snprintf(out, out_size, "%s.lock", db_path);
+        free(directory);
+        free(copy);
+        return;
+    }
+    snprintf(out, out_size, "%s.lock", real);
+    free(real);
 }
 
 int dblock_acquire(const char *db_path, enum dblock_mode mode, char *why, size_t why_size)

@@ -13,7 +13,9 @@ enum dblock_mode {
     DBLOCK_REKEY, /* exclusive: nobody else */
 };
 
-/* The lock file of a database: "<db>.lock". Writes into out. */
+/* The lock file of a database: "<db>.lock" next to the file the path really names (symbolic
+ * links and other spellings of the path resolved, so every way of naming a database finds the
+ * same lock). Writes into out. */
 void dblock_path(const char *db_path, char *out, size_t out_size);
 
 /* Take the database's lock in `mode` without waiting. Returns the descriptor that holds it

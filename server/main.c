@@ -361,7 +361,7 @@ static int serve_database(const char *path, const struct cli_options *o)
         fprintf(stderr, "paroletrack: %s\n", why);
         return 1;
     }
-    db = cli_open_database(path, o, 1);
+    db = cli_open_database(path, o, CLI_OPEN_WITH_KEY_LOCKED);
     if (db == NULL) {
         dblock_release(lock);
         return 1;
@@ -417,7 +417,7 @@ static int command_migrate(const struct cli_options *o)
         fprintf(stderr, "paroletrack: migrate needs --db FILE (or PAROLETRACK_DB)\n");
         return 2;
     }
-    db = cli_open_database(o->db, o, 0);
+    db = cli_open_database(o->db, o, CLI_OPEN_NO_KEY);
     if (db == NULL)
         return 1;
     db_close(db);
@@ -440,7 +440,7 @@ static int command_demo(struct cli_options *o)
         fprintf(stderr, "paroletrack: cannot create a directory for the demo database\n");
         return 1;
     }
-    db = cli_open_database(path, o, 1);
+    db = cli_open_database(path, o, CLI_OPEN_WITH_KEY);
     if (db == NULL)
         return 1;
     problem_init(&p);

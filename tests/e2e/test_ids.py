@@ -15,17 +15,19 @@ key, and the key cannot change under a running server.
 """
 
 import contextlib
+import fcntl
 import json
 import os
 import re
 import shutil
 import sqlite3
 import stat
+import subprocess
 import tempfile
 import time
 import unittest
 
-from harness import Account, remember_admin, run_cli
+from harness import BIN, Account, clean_env, remember_admin, run_cli, strong_password
 from test_encryption import EncryptionCase
 
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "schema7")
@@ -37,6 +39,20 @@ def sealed(db, table, column, row_id):
         return c.execute('SELECT "%s" FROM "%s" WHERE id = ?' % (column, table),
                          (row_id,)).fetchone()[0]
 
+
+
+def lock_is_held(path):
+    """True when another process holds a flock on path (an exclusive try fails at once)."""
+    if not os.path.exists(path):
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the lock if it was taken
+    return False
 
 class IdsNeverReused(EncryptionCase):
 
@@ -185,6 +201,49 @@ class RekeyUnderAServer(EncryptionCase):
         self.create("/api/v1/clients", {"family_name": "Still", "given_name": "Writes"})
         self.stop()
         # Once the server is gone, the same rekey goes through.
+        code, out, err = run_cli("rekey", "--db", s.db, "--key-file", s.db + ".key",
+                                 "--new-key-file", new_key)
+        self.assertEqual(code, 0, out + err)
+
+    def test_rekey_under_another_name_or_under_a_command_is_refused(self):
+        """Found in review: the lock file was named after the --db text, so the same database
+        reached through a symbolic link had another lock; and only the server took the lock,
+        so a command using the key (user add, remind, ...) could run during a rekey."""
+        s = self.start()
+        new_key = os.path.join(s.dir, "new.key")
+        alias = os.path.join(s.dir, "alias.db")
+        os.symlink(s.db, alias)
+        code, out, err = run_cli("rekey", "--db", alias, "--key-file", s.db + ".key",
+                                 "--new-key-file", new_key)
+        self.assertNotEqual(code, 0, out + err)
+        self.assertRegex(err, r"rekey refused.*a paroletrack server is using this database")
+        self.assertFalse(os.path.exists(new_key))
+        self.stop()
+        # A command that has the database open with its key (user add, waiting for the password
+        # on standard input) keeps a rekey out until it ends.
+        lock_path = s.db + ".lock"
+        adder = subprocess.Popen([BIN, "user", "add", "--db", alias, "--key-file", s.db + ".key",
+                                  "--email", "late@firm.test", "--name", "Late Comer",
+                                  "--role", "viewer"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=clean_env())
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not lock_is_held(lock_path):
+                time.sleep(0.05)
+            if adder.poll() is not None:
+                self.fail("user add ended early: %r" % (adder.communicate(),))
+            self.assertTrue(lock_is_held(lock_path), "user add holds the database's lock")
+            code, out, err = run_cli("rekey", "--db", s.db, "--key-file", s.db + ".key",
+                                     "--new-key-file", new_key)
+            self.assertNotEqual(code, 0, out + err)
+            self.assertIn("rekey refused", err)
+            _, add_err = adder.communicate(strong_password().encode() + b"\n", timeout=60)
+            self.assertEqual(adder.returncode, 0, add_err.decode())
+        finally:
+            if adder.poll() is None:
+                adder.kill()
+                adder.wait()
         code, out, err = run_cli("rekey", "--db", s.db, "--key-file", s.db + ".key",
                                  "--new-key-file", new_key)
         self.assertEqual(code, 0, out + err)
