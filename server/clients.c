@@ -98,30 +98,13 @@ static int client_before_write(struct db *db, json_t *record, int64_t parent_id,
     return 0;
 }
 
-/* Show the last four characters of an identifier, the rest as asterisks. Returns a new JSON
- * string, or null for null. */
-static json_t *masked(const json_t *value)
-{
-    const char *text = json_string_value(value);
-    char out[48];
-    size_t len, i;
-
-    if (text == NULL)
-        return json_null();
-    len = strlen(text);
-    for (i = 0; i + 4 < len && i < sizeof(out) - 5; i++)
-        out[i] = '*';
-    snprintf(out + i, sizeof(out) - i, "%s", len > 4 ? text + len - 4 : text);
-    return json_string(out);
-}
-
 /* In lists, identifiers are masked and the date of birth left out: reading them in full is an
  * audited GET of the one client. */
 static void client_present_in_list(json_t *record)
 {
-    json_object_set_new(record, "a_number", masked(json_object_get(record, "a_number")));
+    json_object_set_new(record, "a_number", resource_masked(json_object_get(record, "a_number")));
     json_object_set_new(record, "passport_number",
-                        masked(json_object_get(record, "passport_number")));
+                        resource_masked(json_object_get(record, "passport_number")));
     json_object_set_new(record, "date_of_birth", json_null());
 }
 

@@ -65,7 +65,17 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
 }
 
 static const char *const expiration_narratives[] = {"notes", NULL};
-static const char *const expiration_encrypted[] = {"notes", NULL};
+/* The document number is an identifier (a passport's number above all): sealed at rest, masked
+ * in lists, and its reading by id audited, as a client's passport number is. */
+static const char *const expiration_encrypted[] = {"document_number", "notes", NULL};
+static const char *const expiration_identifiers[] = {"document_number", NULL};
+
+/* In lists the document number shows only its last four characters. */
+static void expiration_present_in_list(json_t *record)
+{
+    json_object_set_new(record, "document_number",
+                        resource_masked(json_object_get(record, "document_number")));
+}
 
 const struct resource_spec expirations_resource = {
     .collection = "expirations",
@@ -73,6 +83,8 @@ const struct resource_spec expirations_resource = {
     .sql_table = "expirations",
     .encrypted = expiration_encrypted,
     .narratives = expiration_narratives,
+    .audited_reads = expiration_identifiers,
+    .present_in_list = expiration_present_in_list,
     .filters = resource_include_only,
     .sql_next_id = SQL_NEXT_ID_EXPIRATIONS,
     .noun = "expiration",

@@ -410,6 +410,23 @@ out:
     return stored;
 }
 
+/* Show the last four characters of an identifier, the rest as asterisks. Returns a new JSON
+ * string, or null for null. */
+json_t *resource_masked(const json_t *value)
+{
+    const char *text = json_string_value(value);
+    char out[48];
+    size_t len, i;
+
+    if (text == NULL)
+        return json_null();
+    len = strlen(text);
+    for (i = 0; i + 4 < len && i < sizeof(out) - 5; i++)
+        out[i] = '*';
+    snprintf(out + i, sizeof(out) - i, "%s", len > 4 ? text + len - 4 : text);
+    return json_string(out);
+}
+
 /* True when the record holds a value in one of the fields whose reading is audited. */
 static int holds_audited_value(const struct resource_spec *spec, const json_t *record)
 {

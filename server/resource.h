@@ -127,7 +127,12 @@ void resource_context_init(struct op_context *ctx);
 json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                         const json_t *body, const struct op_context *ctx, struct problem *p);
 
-/* Read one record. Returns it (caller owns) or NULL with 404 (or another problem) in *p. */
+/* An identifier as lists show it: its last four characters, the rest as asterisks. Returns a
+ * new JSON string (null for null) the caller owns. */
+json_t *resource_masked(const json_t *value);
+
+/* Read one record. Returns it (caller owns) or NULL with 404 (or another problem) in *p. Reading
+ * a record that holds one of spec->audited_reads appends a read_identifiers event. */
 json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
                      const struct op_context *ctx, struct problem *p);
 

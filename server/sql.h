@@ -15,6 +15,7 @@
     X(INTERVIEW_NOTES, "interviews", "notes")                                                      \
     X(DECISION_NOTES, "decisions", "notes")                                                        \
     X(EXPIRATION_NOTES, "expirations", "notes")                                                    \
+    X(EXPIRATION_DOCUMENT_NUMBER, "expirations", "document_number")                                \
     X(USER_TOTP_SECRET, "users", "totp_secret")                                                    \
     X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")
 

@@ -1291,9 +1291,18 @@ NARRATIVES = {"clients": "notes", "parole-requests": "summary", "filings": "note
               "expirations": "notes"}
 
 
+def masked(value):
+    """An identifier as lists show it: the last four characters, the rest as asterisks."""
+    return None if value is None else "*" * max(len(value) - 4, 0) + value[-4:]
+
+
 def listed(resource, rec):
-    """A record as a list without `include=notes` shows it: without its narrative."""
-    return {k: v for k, v in rec.items() if k != NARRATIVES[resource]}
+    """A record as a list without `include=notes` shows it: without its narrative, and an
+    expiration's document number masked."""
+    out = {k: v for k, v in rec.items() if k != NARRATIVES[resource]}
+    if resource == "expirations" and "document_number" in out:
+        out["document_number"] = masked(out["document_number"])
+    return out
 
 
 def assert_record_shape(tc, resource, rec, in_list=False):

@@ -7,7 +7,9 @@ list asks `include=notes`, which is audited as `read_notes`; a bad `include` is 
 The attack reproduced: lists show the last four digits of an A-number, so with a read key one
 iterates the 10^5 candidates for the hidden digits through `?a_number=` until one matches."""
 
+import contextlib
 import json
+import sqlite3
 import random
 import unittest
 
@@ -122,6 +124,37 @@ class IdentifierLookups(ApiTestCase):
         r = self.get("/api/v1/clients?a_number=12", auth=key)
         self.assertProblem(r, 400, "invalid-query", field="a_number")
         self.assertEqual(self.events(key, "lookup_identifiers"), [])
+
+
+class DocumentNumbers(ApiTestCase):
+    """Found in review: an expiration's document number (a passport's number, above all) was
+    stored in the clear and listed in full to any reader, around the masking and the audited
+    reads that protect the client's own passport number."""
+
+    def test_a_passport_number_on_an_expiration_is_sealed_masked_and_audited(self):
+        pr = self.make_request()
+        rec = self.make_child(pr["id"], "expirations", kind="passport", expires_on="2031-03-01",
+                              document_number="FP7654321")
+        self.assertEqual(rec["document_number"], "FP7654321")  # the writer sees what it wrote
+        with contextlib.closing(sqlite3.connect(self.server.db)) as c:
+            stored = c.execute("SELECT document_number FROM expirations WHERE id = ?",
+                               (rec["id"],)).fetchone()[0]
+        self.assertTrue(stored.startswith("enc2:"), "sealed at rest, not %r" % stored[:12])
+        self.assertNotIn("7654321", stored)
+        key = self.make_key(("read",))
+        path = "/api/v1/parole-requests/%d/expirations" % pr["id"]
+        listed = self.get(path, auth=key)
+        self.assertStatus(listed, 200)
+        self.assertEqual([e["document_number"] for e in listed.json["items"]], ["*****4321"])
+        self.assertNotIn(b"7654321", listed.raw)
+        one = self.get("%s/%d" % (path, rec["id"]), auth=key)
+        self.assertStatus(one, 200)
+        self.assertEqual(one.json["document_number"], "FP7654321")
+        events = [e for e in self.list_all("/api/v1/audit-events?actor_type=api_key&actor_id=%d"
+                                           % key.id) if e["action"] == "read_identifiers"]
+        self.assertEqual([(e["entity"], e["entity_id"], e["changes"]) for e in events],
+                         [("expirations", rec["id"],
+                           {"document_number": {"before": None, "after": "[redacted]"}})])
 
 
 class Narratives(ApiTestCase):
