@@ -10,7 +10,7 @@
 #include "fields.h"
 #include "passwords.h"
 #include "resource.h"
-#include "sessions.h"
+#include "signin_throttle.h"
 
 static const char *const roles[] = {"admin", "attorney", "paralegal", "viewer", NULL};
 static const char *const user_fields_audited[] = {"email", "name", "role", "disabled", NULL};
@@ -393,8 +393,8 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
     if (record == NULL || resource_finish_checks(&call->p) != 0)
         goto out;
     /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle). */
-    if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
-                               &call->ctx, &wait, NULL, &call->p) != 0)
+    if (signin_throttle_claim(call->db, call->principal->email, call->request->client_address,
+                              &wait, NULL, &call->p) != 0)
         goto out;
     if (wait > 0) {
         reply->retry_after = wait;
@@ -431,8 +431,8 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
         goto out;
     }
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (sessions_clear_attempts(call->db, call->principal->email, call->request->client_address,
-                                    &call->p) == 0)
+        if (signin_throttle_clear(call->db, call->principal->email, call->request->client_address,
+                                  &call->p) == 0)
             db_commit(call->db, &call->p);
         db_rollback(call->db);
     }

@@ -1,8 +1,8 @@
-/* sessions: sign-in, sessions, throttling and TOTP enrolment. */
+/* sessions: sign-in, sessions and TOTP enrolment. Attempts are counted and refused by
+ * signin_throttle. */
 #include "sessions.h"
 #include "dates.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,29 +16,8 @@
 #include "fields.h"
 #include "resource.h"
 #include "settings.h"
+#include "signin_throttle.h"
 #include "totp.h"
-
-/* Sign-in throttling (docs/accounts-contract.md, "Sign-in throttling"). Every attempt that checks
- * a password is counted as a failure under (account, address) until it succeeds; the address
- * is the client's throttling key (an IPv6 client's /64). An attempt is refused (429) while any
- * of these holds, and a refused attempt is not counted:
- * - the pair: PAIR_LIMIT failures of this account from this address in the window;
- * - the address: ADDRESS_LIMIT failures from this address, any accounts, in the window (sprays);
- * - the account: after ACCOUNT_FREE_FAILURES failures from anywhere in ACCOUNT_WINDOW_SECONDS,
- *   the n-th failure (n >= ACCOUNT_FREE_FAILURES) holds every attempt for the account back for
- *   min(ACCOUNT_DELAY_BASE * 2^(n - ACCOUNT_FREE_FAILURES), ACCOUNT_DELAY_MAX) seconds after
- *   it: 2, 4, 8, ... 256, then 300 s. Not a lock, and not for the owner: an address the
- *   account signed in from in the last KNOWN_ADDRESS_SECONDS is never held back by this rule
- *   (a guesser who keeps the delay going cannot keep the owner out); elsewhere, once the delay
- *   has passed, one attempt goes through. */
-#define FAILURE_WINDOW_SECONDS (15 * 60)
-#define PAIR_LIMIT             5
-#define ADDRESS_LIMIT          100
-#define ACCOUNT_FREE_FAILURES  10
-#define ACCOUNT_WINDOW_SECONDS (24 * 60 * 60)
-#define ACCOUNT_DELAY_BASE     2
-#define ACCOUNT_DELAY_MAX      300
-#define KNOWN_ADDRESS_SECONDS  (30 * 24 * 60 * 60)
 
 static int secure_cookies;
 
@@ -94,143 +73,6 @@ static int load_user(struct db *db, int64_t id, struct sign_in_user *u, struct p
     return found;
 }
 
-/* The lower-cased e-mail that failures are counted by. */
-static void email_key(const char *email, char out[256])
-{
-    size_t i;
-
-    for (i = 0; email[i] && i < 255; i++)
-        out[i] = (char)tolower((unsigned char)email[i]);
-    out[i] = '\0';
-}
-
-/* The per-account delay after the n-th failure (0 below ACCOUNT_FREE_FAILURES). */
-static int account_delay(int64_t failures)
-{
-    int64_t steps = failures - ACCOUNT_FREE_FAILURES;
-    int delay = ACCOUNT_DELAY_BASE;
-
-    if (steps < 0)
-        return 0;
-    for (int64_t i = 0; i < steps && delay < ACCOUNT_DELAY_MAX; i++)
-        delay *= 2;
-    return delay < ACCOUNT_DELAY_MAX ? delay : ACCOUNT_DELAY_MAX;
-}
-
-/* Seconds the caller must wait before trying again (0: go ahead), by the three rules above;
- * binds holds email_key, address (the throttling key), since, account_since and known_since.
- * Returns the seconds or -1 (*p). */
-static int throttle_wait(struct db *db, json_t *binds, time_t now, struct problem *p)
-{
-    static const struct {
-        enum sql_id sql;
-        int64_t limit;
-    } windows[] = {{SQL_FAILURE_BY_PAIR, PAIR_LIMIT}, {SQL_FAILURE_BY_ADDRESS, ADDRESS_LIMIT}};
-    int wait = 0;
-    db_stmt *stmt;
-
-    for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
-        stmt = db_prepare(db, windows[i].sql, p);
-        if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW &&
-            db_column_int(stmt, 0) >= windows[i].limit) {
-            int64_t oldest = 0;
-
-            /* until the oldest failure leaves the window */
-            dates_parse_timestamp(db_column_text(stmt, 1), NULL, &oldest);
-            if ((int)(oldest + FAILURE_WINDOW_SECONDS - now) + 1 > wait)
-                wait = (int)(oldest + FAILURE_WINDOW_SECONDS - now) + 1;
-        }
-        db_finish(stmt);
-        if (p->kind != PROBLEM_NONE)
-            return -1;
-    }
-    {
-        int64_t known = 0;
-
-        if (resource_scalar_int(db, SQL_KNOWN_ADDRESS_COUNT, binds, &known, p) != 0)
-            return -1;
-        if (known > 0)
-            return wait; /* the owner's own address: the account rule does not hold it back */
-    }
-    stmt = db_prepare(db, SQL_FAILURE_BY_EMAIL, p);
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW &&
-        db_column_int(stmt, 0) >= ACCOUNT_FREE_FAILURES) {
-        int64_t latest = 0;
-        int delay = account_delay(db_column_int(stmt, 0));
-
-        /* until the delay after the latest failure has passed */
-        dates_parse_timestamp(db_column_text(stmt, 1), NULL, &latest);
-        if ((int)(latest + delay - now) > wait)
-            wait = (int)(latest + delay - now);
-    }
-    db_finish(stmt);
-    return p->kind != PROBLEM_NONE ? -1 : wait;
-}
-
-/* The binds of the failure statements: the account's key, the address's throttling key, the
- * start of the three windows and now. Returns a new object. */
-static json_t *failure_binds(const char *email, const char *address, time_t now)
-{
-    char key[256], throttle_key[CLIENT_ADDRESS_SIZE], since[TIMESTAMP_LEN],
-        account_since[TIMESTAMP_LEN], known_since[TIMESTAMP_LEN], now_text[TIMESTAMP_LEN];
-
-    email_key(email, key);
-    client_address_throttle_key(address, throttle_key);
-    dates_format_utc(now, now_text);
-    dates_format_utc(now - FAILURE_WINDOW_SECONDS, since);
-    dates_format_utc(now - ACCOUNT_WINDOW_SECONDS, account_since);
-    dates_format_utc(now - KNOWN_ADDRESS_SECONDS, known_since);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "email_key", key, "address", throttle_key,
-                     "now", now_text, "since", since, "account_since", account_since, "known_since",
-                     known_since);
-}
-
-int sessions_claim_attempt(struct db *db, const char *email, const char *address,
-                           const struct op_context *ctx, int *wait, int64_t *claim,
-                           struct problem *p)
-{
-    time_t now = time(NULL);
-    json_t *binds = failure_binds(email, address, now);
-    int rc = -1;
-
-    (void)ctx;
-    if (db_begin_write(db, p) != 0)
-        goto out;
-    if (resource_exec(db, SQL_FAILURE_PRUNE, binds, p) != 0 ||
-        resource_exec(db, SQL_KNOWN_ADDRESS_PRUNE, binds, p) != 0)
-        goto fail;
-    *wait = throttle_wait(db, binds, now, p);
-    if (*wait < 0)
-        goto fail;
-    /* Counted as a failure until it succeeds: parallel attempts all see each other. */
-    if (*wait == 0 && resource_exec(db, SQL_FAILURE_INSERT, binds, p) != 0)
-        goto fail;
-    if (claim != NULL)
-        *claim = *wait == 0 ? db_last_insert_id(db) : 0;
-    if (db_commit(db, p) != 0)
-        goto fail;
-    rc = 0;
-    goto out;
-fail:
-    db_rollback(db);
-out:
-    json_decref(binds);
-    return rc;
-}
-
-int sessions_clear_attempts(struct db *db, const char *email, const char *address,
-                            struct problem *p)
-{
-    json_t *binds = failure_binds(email, address, time(NULL));
-    int rc = resource_exec(db, SQL_FAILURE_CLEAR_PAIR, binds, p) == 0 &&
-                     resource_exec(db, SQL_KNOWN_ADDRESS_PUT, binds, p) == 0
-                 ? 0
-                 : -1;
-
-    json_decref(binds);
-    return rc;
-}
-
 /* The changes an audited sign-in records: the client's address, and what else is given
  * (borrowed, may be NULL). Returns a new object. */
 static json_t *sign_in_changes(const char *address, const json_t *more)
@@ -243,23 +85,18 @@ static json_t *sign_in_changes(const char *address, const json_t *more)
     return changes;
 }
 
-/* Audit a failed sign-in from the client's address. The attempt was counted when it was
- * claimed; its time becomes now, when it is known to have failed, so that the account's delay
- * runs from the failure and not from the start of a slow password check. */
+/* Audit a failed sign-in from the client's address, in its own transaction with the throttle
+ * marking the claimed attempt as failed now (signin_throttle_fail). Errors are logged. */
 static void record_failure(struct db *db, int64_t claim, const char *address, int64_t user_id,
                            const char *reason, const struct op_context *ctx)
 {
-    char now[TIMESTAMP_LEN];
-    json_t *touch;
     struct problem p;
     json_t *reason_change = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
     json_t *changes = sign_in_changes(address, reason_change);
 
-    dates_format_utc(time(NULL), now);
-    touch = json_pack("{s:I, s:s}", "id", (json_int_t)claim, "now", now);
     problem_init(&p);
     if (db_begin_write(db, &p) == 0) {
-        if (resource_exec(db, SQL_FAILURE_TOUCH, touch, &p) == 0 &&
+        if (signin_throttle_fail(db, claim, &p) == 0 &&
             audit_append(db, ctx, "sign_in_failed", "users", user_id, 0, changes, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
@@ -267,7 +104,6 @@ static void record_failure(struct db *db, int64_t claim, const char *address, in
     if (p.kind != PROBLEM_NONE)
         fprintf(stderr, "paroletrack: recording a failed sign-in: %s\n", p.detail);
     problem_clear(&p);
-    json_decref(touch);
     json_decref(changes);
     json_decref(reason_change);
 }
@@ -281,22 +117,16 @@ static int second_factor_given(const json_t *record)
     return (code != NULL && !json_is_null(code)) || (recovery != NULL && !json_is_null(recovery));
 }
 
-/* Forget a counted attempt that turned out not to be a failure (its own transaction). */
+/* Forget a counted attempt that turned out not to be a failure (signin_throttle_release, its
+ * own transaction). Errors are logged. */
 static void release_attempt(struct db *db, int64_t claim)
 {
     struct problem p;
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)claim);
 
     problem_init(&p);
-    if (db_begin_write(db, &p) == 0) {
-        if (resource_exec(db, SQL_FAILURE_RELEASE, binds, &p) == 0)
-            db_commit(db, &p);
-        db_rollback(db);
-    }
-    if (p.kind != PROBLEM_NONE)
+    if (signin_throttle_release(db, claim, &p) != 0)
         fprintf(stderr, "paroletrack: releasing a sign-in attempt: %s\n", p.detail);
     problem_clear(&p);
-    json_decref(binds);
 }
 
 /* Decode the sealed hex TOTP secret of a user into raw bytes. Returns the length or -1. */
@@ -429,7 +259,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
         goto out;
     email = json_string_value(json_object_get(record, "email"));
     password = json_string_value(json_object_get(record, "password"));
-    if (sessions_claim_attempt(call->db, email, address, &call->ctx, &wait, &claim, p) != 0)
+    if (signin_throttle_claim(call->db, email, address, &wait, &claim, p) != 0)
         goto out;
     if (wait == 0 && db_begin_read(call->db, p) == 0) {
         if (settings_read(call->db, &settings, p) == 0 &&
@@ -518,7 +348,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     json_decref(binds);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);
     if ((new_hash[0] && resource_exec(call->db, SQL_USER_REHASH, binds, p) != 0) ||
-        sessions_clear_attempts(call->db, email, address, p) != 0)
+        signin_throttle_clear(call->db, email, address, p) != 0)
         goto fail;
     changes = sign_in_changes(address, used_recovery ? recovery_note : NULL);
     if (audit_append(call->db, &call->ctx, "sign_in", "users", u.id, 0, changes, p) != 0)
@@ -609,8 +439,8 @@ static int confirm_own_password(struct api_call *call, const char *password,
     struct sign_in_user u;
     int wait = 0, found = 0, ok;
 
-    if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
-                               &call->ctx, &wait, NULL, &call->p) != 0)
+    if (signin_throttle_claim(call->db, call->principal->email, call->request->client_address,
+                              &wait, NULL, &call->p) != 0)
         return -1;
     if (wait > 0) {
         reply->retry_after = wait;
@@ -634,8 +464,8 @@ static int confirm_own_password(struct api_call *call, const char *password,
     }
     if (db_begin_write(call->db, &call->p) != 0)
         return -1;
-    if (sessions_clear_attempts(call->db, call->principal->email, call->request->client_address,
-                                &call->p) != 0 ||
+    if (signin_throttle_clear(call->db, call->principal->email, call->request->client_address,
+                              &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0) {
         db_rollback(call->db);
         return -1;
