@@ -227,6 +227,92 @@ out:
     return rc;
 }
 
+/* Copy the stored password hash of a user into hash (empty when there is no such user), in
+ * its own read transaction. Returns 0, or -1 with *p set. */
+static int read_password_hash(struct db *db, int64_t user_id, char hash[CRYPTO_PASSWORD_HASH_LEN],
+                              struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)user_id);
+    db_stmt *stmt = NULL;
+    int rc = -1;
+
+    hash[0] = '\0';
+    if (db_begin_read(db, p) != 0)
+        goto out;
+    stmt = db_prepare(db, SQL_USER_SECRETS, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
+        enum db_step step = db_step(stmt);
+
+        if (step == DB_ROW)
+            snprintf(hash, CRYPTO_PASSWORD_HASH_LEN, "%s", db_column_text(stmt, 5));
+        if (step == DB_ROW || step == DB_DONE)
+            rc = 0;
+        else
+            problem_set(p, PROBLEM_INTERNAL, "user_secrets: %s", db_errmsg(db));
+    }
+    db_finish(stmt);
+    db_rollback(db);
+out:
+    json_decref(binds);
+    return rc;
+}
+
+/* Audit a wrong password given to a signed-in check, in its own transaction (the attempt itself
+ * was counted when it was claimed). Errors are logged. */
+static void audit_password_failure(struct db *db, int64_t user_id, const char *reason,
+                                   const struct op_context *ctx)
+{
+    struct problem p;
+    json_t *changes = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
+
+    problem_init(&p);
+    if (db_begin_write(db, &p) == 0) {
+        if (audit_append(db, ctx, "password_check_failed", "users", user_id, 0, changes, &p) == 0)
+            db_commit(db, &p);
+        db_rollback(db);
+    }
+    if (p.kind != PROBLEM_NONE)
+        fprintf(stderr, "paroletrack: recording a wrong password: %s\n", p.detail);
+    problem_clear(&p);
+    json_decref(changes);
+}
+
+int accounts_confirm_password(struct db *db, int64_t user_id, const char *email,
+                              const char *address, const char *password, const char *field,
+                              const char *audit_reason, const struct op_context *ctx,
+                              struct problem *p)
+{
+    char hash[CRYPTO_PASSWORD_HASH_LEN] = "";
+    int wait = 0, rc = -1;
+
+    if (signin_throttle_claim(db, email, address, &wait, NULL, p) != 0)
+        return -1;
+    if (wait > 0) {
+        p->retry_after = wait;
+        return problem_set(p, PROBLEM_TOO_MANY_ATTEMPTS,
+                           "too many wrong passwords; try again in %d seconds", wait);
+    }
+    if (read_password_hash(db, user_id, hash, p) != 0)
+        goto out;
+    if (!crypto_password_verify(hash[0] ? hash : NULL, password)) {
+        if (audit_reason != NULL)
+            audit_password_failure(db, user_id, audit_reason, ctx);
+        problem_add_field(p, field, "is not your current password");
+        resource_finish_checks(p);
+        goto out;
+    }
+    if (db_begin_write(db, p) != 0)
+        goto out;
+    if (signin_throttle_clear(db, email, address, p) != 0 || db_commit(db, p) != 0) {
+        db_rollback(db);
+        goto out;
+    }
+    rc = 0;
+out:
+    crypto_wipe(hash, sizeof(hash));
+    return rc;
+}
+
 /* After an update inside the write transaction: refuse (409, naming the patched field) a change
  * that leaves the firm with no active admin, who alone can manage users and keys. */
 static int keep_an_admin(struct db *db, const json_t *patch, struct problem *p)
@@ -382,40 +468,19 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
     };
     static const struct field_table table = {fields, 2, NULL};
     json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL;
-    json_t *binds = NULL;
-    char hash[CRYPTO_PASSWORD_HASH_LEN] = "";
-    db_stmt *stmt = NULL;
-    int wait = 0;
 
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
     if (record == NULL || resource_finish_checks(&call->p) != 0)
         goto out;
-    /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle). */
-    if (signin_throttle_claim(call->db, call->principal->email, call->request->client_address,
-                              &wait, NULL, &call->p) != 0)
+    /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle);
+     * a wrong one is not audited. */
+    if (accounts_confirm_password(call->db, call->principal->user_id, call->principal->email,
+                                  call->request->client_address,
+                                  json_string_value(json_object_get(record, "old_password")),
+                                  "old_password", NULL, &call->ctx, &call->p) != 0)
         goto out;
-    if (wait > 0) {
-        reply->retry_after = wait;
-        problem_set(&call->p, PROBLEM_TOO_MANY_ATTEMPTS,
-                    "too many wrong passwords; try again in %d seconds", wait);
-        goto out;
-    }
-    binds = json_pack("{s:I}", "id", (json_int_t)call->principal->user_id);
-    if (db_begin_read(call->db, &call->p) != 0)
-        goto out;
-    stmt = db_prepare(call->db, SQL_USER_SECRETS, &call->p);
-    if (stmt != NULL && db_bind_json(stmt, binds, &call->p) == 0 && db_step(stmt) == DB_ROW)
-        snprintf(hash, sizeof(hash), "%s", db_column_text(stmt, 5));
-    db_finish(stmt);
-    db_rollback(call->db);
-    if (!crypto_password_verify(hash[0] ? hash : NULL,
-                                json_string_value(json_object_get(record, "old_password")))) {
-        problem_add_field(&call->p, "old_password", "is not your current password");
-        resource_finish_checks(&call->p);
-        goto out;
-    }
     if (accounts_set_password(call->db, call->principal->user_id,
                               json_string_value(json_object_get(record, "new_password")),
                               &call->ctx, &call->p) != 0) {
@@ -430,17 +495,8 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
         }
         goto out;
     }
-    if (db_begin_write(call->db, &call->p) == 0) {
-        if (signin_throttle_clear(call->db, call->principal->email, call->request->client_address,
-                                  &call->p) == 0)
-            db_commit(call->db, &call->p);
-        db_rollback(call->db);
-    }
-    problem_clear(&call->p);
     reply->status = 204;
 out:
-    crypto_wipe(hash, sizeof(hash));
-    json_decref(binds);
     json_decref(record);
     json_decref(body);
 }

@@ -28,6 +28,17 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
 int accounts_disable(struct db *db, int64_t user_id, const struct op_context *ctx,
                      struct problem *p);
 
+/* Check a signed-in user's password again before a change a stolen session cookie must not
+ * make. Counted and throttled like a sign-in (signin_throttle; email and address are the
+ * throttle's pair): past the limit a 429 with p->retry_after set. A wrong password is a 422
+ * naming `field` (e.g. "password", "old_password"), audited as password_check_failed with
+ * audit_reason as changes.reason (NULL: not audited); the right one forgets the pair's counted
+ * attempts. Returns 0 when the password is right, else -1 with *p set. */
+int accounts_confirm_password(struct db *db, int64_t user_id, const char *email,
+                              const char *address, const char *password, const char *field,
+                              const char *audit_reason, const struct op_context *ctx,
+                              struct problem *p);
+
 /* The handlers of the users API and of the signed-in user's password change. */
 void accounts_list(struct api_call *call, struct api_reply *reply);
 

@@ -1,5 +1,5 @@
 /* sessions: sign-in, sessions and TOTP enrolment. Attempts are counted and refused by
- * signin_throttle. */
+ * signin_throttle; the signed-in password re-check is accounts_confirm_password. */
 #include "sessions.h"
 #include "dates.h"
 
@@ -409,70 +409,6 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
     json_decref(binds);
 }
 
-/* Audit a wrong password given to a signed-in check (setting up an authenticator app), in its
- * own transaction: the attempt itself was counted when it was claimed. */
-static void audit_password_failure(struct db *db, int64_t user_id, const char *reason,
-                                   const struct op_context *ctx)
-{
-    struct problem p;
-    json_t *changes = json_pack("{s:{s:n, s:s}}", "reason", "before", "after", reason);
-
-    problem_init(&p);
-    if (db_begin_write(db, &p) == 0) {
-        if (audit_append(db, ctx, "password_check_failed", "users", user_id, 0, changes, &p) == 0)
-            db_commit(db, &p);
-        db_rollback(db);
-    }
-    if (p.kind != PROBLEM_NONE)
-        fprintf(stderr, "paroletrack: recording a wrong password: %s\n", p.detail);
-    problem_clear(&p);
-    json_decref(changes);
-}
-
-/* Check the signed-in user's password again before a change a stolen cookie must not make:
- * counted and throttled like a sign-in (429 with Retry-After), a wrong one audited and a 422
- * naming `password` (as POST /api/v1/me/password does for old_password). Returns 0 when it is
- * right, else -1 with call->p set. */
-static int confirm_own_password(struct api_call *call, const char *password,
-                                struct api_reply *reply)
-{
-    struct sign_in_user u;
-    int wait = 0, found = 0, ok;
-
-    if (signin_throttle_claim(call->db, call->principal->email, call->request->client_address,
-                              &wait, NULL, &call->p) != 0)
-        return -1;
-    if (wait > 0) {
-        reply->retry_after = wait;
-        return problem_set(&call->p, PROBLEM_TOO_MANY_ATTEMPTS,
-                           "too many wrong passwords; try again in %d seconds", wait);
-    }
-    if (db_begin_read(call->db, &call->p) != 0)
-        return -1;
-    found = load_user(call->db, call->principal->user_id, &u, &call->p);
-    db_rollback(call->db);
-    if (found < 0)
-        return -1;
-    ok = crypto_password_verify(found == 1 ? u.password_hash : NULL, password);
-    crypto_wipe(&u, sizeof(u));
-    if (!ok) {
-        audit_password_failure(call->db, call->principal->user_id,
-                               "wrong password setting up an authenticator app", &call->ctx);
-        problem_add_field(&call->p, "password", "is not your current password");
-        resource_finish_checks(&call->p);
-        return -1;
-    }
-    if (db_begin_write(call->db, &call->p) != 0)
-        return -1;
-    if (signin_throttle_clear(call->db, call->principal->email, call->request->client_address,
-                              &call->p) != 0 ||
-        db_commit(call->db, &call->p) != 0) {
-        db_rollback(call->db);
-        return -1;
-    }
-    return 0;
-}
-
 void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
 {
     static const struct field_spec fields[] = {
@@ -492,8 +428,11 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
     if (record == NULL || resource_finish_checks(&call->p) != 0 ||
-        confirm_own_password(call, json_string_value(json_object_get(record, "password")), reply) !=
-            0)
+        accounts_confirm_password(call->db, call->principal->user_id, call->principal->email,
+                                  call->request->client_address,
+                                  json_string_value(json_object_get(record, "password")),
+                                  "password", "wrong password setting up an authenticator app",
+                                  &call->ctx, &call->p) != 0)
         goto out;
     if (db_begin_write(call->db, &call->p) != 0)
         goto out;
