@@ -4,7 +4,7 @@
 #ifndef PAROLETRACK_SESSIONS_H
 #define PAROLETRACK_SESSIONS_H
 
-#include "api.h"
+#include "call.h"
 
 /* Whether session cookies carry the Secure attribute (TLS in front of the server). */
 void sessions_configure(int secure_cookies);
@@ -26,10 +26,10 @@ int sessions_claim_attempt(struct db *db, const char *email, const char *address
 int sessions_clear_attempts(struct db *db, const char *email, const char *address,
                             struct problem *p);
 
-void sessions_sign_in(struct api_call *call, struct api_reply *reply);
-void sessions_get(struct api_call *call, struct api_reply *reply);
-void sessions_sign_out(struct api_call *call, struct api_reply *reply);
-void sessions_totp_begin(struct api_call *call, struct api_reply *reply);
-void sessions_totp_confirm(struct api_call *call, struct api_reply *reply);
+void sessions_sign_in(struct call *call, struct call_reply *reply);
+void sessions_get(struct call *call, struct call_reply *reply);
+void sessions_sign_out(struct call *call, struct call_reply *reply);
+void sessions_totp_begin(struct call *call, struct call_reply *reply);
+void sessions_totp_confirm(struct call *call, struct call_reply *reply);
 
 #endif
