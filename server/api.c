@@ -1,4 +1,8 @@
-/* api: the route table and the handlers behind it. */
+/* api: the route table, routing, the early body check and api_handle, with the handlers of the
+ * generic resource routes, health, timeline, history, audit and settings. Every handler has the
+ * one signature of call.h's world, (struct call *, struct call_reply *), so the table lists the
+ * functions of the handler modules themselves. This module includes every handler header; none
+ * of them, nor call.h, includes api.h. */
 #include "api.h"
 
 #include <errno.h>
@@ -22,9 +26,9 @@
 #include "timeline.h"
 #include "user_sessions.h"
 
-struct route;
-typedef void (*route_handler)(struct call *call, const struct route *route,
-                              struct call_reply *reply);
+/* Every route's handler: it reads what it needs of the call (the resource of a generic resource
+ * route is call->resource) and fills the reply, or leaves a problem in call->p. */
+typedef void (*route_handler)(struct call *call, struct call_reply *reply);
 
 struct route {
     const char *method;
@@ -35,56 +39,17 @@ struct route {
     int enrolment_ok; /* open to a session that still has to enrol a second factor */
 };
 
-static void handle_health(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_list(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_create(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_get(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_patch(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_delete(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_timeline(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_history(struct call *call, const struct route *route, struct call_reply *reply);
-static void handle_audit_list(struct call *call, const struct route *route,
-                              struct call_reply *reply);
-static void handle_settings_get(struct call *call, const struct route *route,
-                                struct call_reply *reply);
-static void handle_settings_patch(struct call *call, const struct route *route,
-                                  struct call_reply *reply);
-
-/* Adapts a handler of the accounts modules (which need no route) to the table. */
-#define PLAIN(fn)                                                                                  \
-    static void plain_##fn(struct call *call, const struct route *route, struct call_reply *reply) \
-    {                                                                                              \
-        (void)route;                                                                               \
-        fn(call, reply);                                                                           \
-    }
-PLAIN(sessions_sign_in)
-PLAIN(stats_get)
-PLAIN(accounts_assignees)
-PLAIN(stats_fields)
-PLAIN(sessions_get)
-PLAIN(sessions_sign_out)
-PLAIN(sessions_totp_begin)
-PLAIN(sessions_totp_confirm)
-PLAIN(accounts_change_own_password)
-PLAIN(accounts_list)
-PLAIN(accounts_post)
-PLAIN(accounts_get)
-PLAIN(accounts_patch)
-PLAIN(user_sessions_list)
-PLAIN(user_sessions_end_all)
-PLAIN(user_sessions_end_one)
-PLAIN(apikeys_list)
-PLAIN(apikeys_post)
-PLAIN(apikeys_delete)
-PLAIN(deadlines_list)
-PLAIN(calendar_feed_create)
-PLAIN(calendar_feed_revoke)
-PLAIN(calendar_feed_get)
-PLAIN(deadlines_of_request)
-PLAIN(deadline_rules_list)
-PLAIN(deadline_rules_get)
-PLAIN(deadline_rules_patch)
-#undef PLAIN
+static void handle_health(struct call *call, struct call_reply *reply);
+static void handle_list(struct call *call, struct call_reply *reply);
+static void handle_create(struct call *call, struct call_reply *reply);
+static void handle_get(struct call *call, struct call_reply *reply);
+static void handle_patch(struct call *call, struct call_reply *reply);
+static void handle_delete(struct call *call, struct call_reply *reply);
+static void handle_timeline(struct call *call, struct call_reply *reply);
+static void handle_history(struct call *call, struct call_reply *reply);
+static void handle_audit_list(struct call *call, struct call_reply *reply);
+static void handle_settings_get(struct call *call, struct call_reply *reply);
+static void handle_settings_patch(struct call *call, struct call_reply *reply);
 
 #define REQUESTS "/api/v1/parole-requests/{id}/"
 #define RESOURCE_ROUTES(base, spec, delete_permission)                                             \
@@ -109,41 +74,41 @@ PLAIN(deadline_rules_patch)
  * api-spec/openapi.yaml; tests/e2e/test_permissions.py walks it for every role and key. */
 static const struct route routes[] = {
     {"GET", "/healthz", PERM_PUBLIC, handle_health, NULL, 1},
-    {"POST", "/api/v1/session", PERM_PUBLIC, plain_sessions_sign_in, NULL, 1},
-    {"GET", "/api/v1/session", PERM_SIGNED_IN, plain_sessions_get, NULL, 1},
-    {"DELETE", "/api/v1/session", PERM_SIGNED_IN, plain_sessions_sign_out, NULL, 1},
-    {"POST", "/api/v1/me/password", PERM_SIGNED_IN, plain_accounts_change_own_password, NULL, 1},
-    {"POST", "/api/v1/me/totp", PERM_SIGNED_IN, plain_sessions_totp_begin, NULL, 1},
-    {"POST", "/api/v1/me/totp/confirm", PERM_SIGNED_IN, plain_sessions_totp_confirm, NULL, 1},
-    {"POST", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, plain_calendar_feed_create, NULL, 0},
-    {"DELETE", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, plain_calendar_feed_revoke, NULL, 0},
-    {"GET", "/api/v1/calendar.ics", PERM_PUBLIC, plain_calendar_feed_get, NULL, 0},
-    {"GET", "/api/v1/users", PERM_ADMIN, plain_accounts_list, NULL, 0},
-    {"POST", "/api/v1/users", PERM_ADMIN, plain_accounts_post, NULL, 0},
-    {"GET", "/api/v1/users/{id}", PERM_ADMIN, plain_accounts_get, NULL, 0},
-    {"PATCH", "/api/v1/users/{id}", PERM_ADMIN, plain_accounts_patch, NULL, 0},
-    {"GET", "/api/v1/users/{id}/sessions", PERM_ADMIN, plain_user_sessions_list, NULL, 0},
-    {"DELETE", "/api/v1/users/{id}/sessions", PERM_ADMIN, plain_user_sessions_end_all, NULL, 0},
-    {"DELETE", "/api/v1/users/{id}/sessions/{child_id}", PERM_ADMIN, plain_user_sessions_end_one,
-     NULL, 0},
-    {"GET", "/api/v1/api-keys", PERM_ADMIN, plain_apikeys_list, NULL, 0},
-    {"POST", "/api/v1/api-keys", PERM_ADMIN, plain_apikeys_post, NULL, 0},
-    {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, plain_apikeys_delete, NULL, 0},
+    {"POST", "/api/v1/session", PERM_PUBLIC, sessions_sign_in, NULL, 1},
+    {"GET", "/api/v1/session", PERM_SIGNED_IN, sessions_get, NULL, 1},
+    {"DELETE", "/api/v1/session", PERM_SIGNED_IN, sessions_sign_out, NULL, 1},
+    {"POST", "/api/v1/me/password", PERM_SIGNED_IN, accounts_change_own_password, NULL, 1},
+    {"POST", "/api/v1/me/totp", PERM_SIGNED_IN, sessions_totp_begin, NULL, 1},
+    {"POST", "/api/v1/me/totp/confirm", PERM_SIGNED_IN, sessions_totp_confirm, NULL, 1},
+    {"POST", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, calendar_feed_create, NULL, 0},
+    {"DELETE", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, calendar_feed_revoke, NULL, 0},
+    {"GET", "/api/v1/calendar.ics", PERM_PUBLIC, calendar_feed_get, NULL, 0},
+    {"GET", "/api/v1/users", PERM_ADMIN, accounts_list, NULL, 0},
+    {"POST", "/api/v1/users", PERM_ADMIN, accounts_post, NULL, 0},
+    {"GET", "/api/v1/users/{id}", PERM_ADMIN, accounts_get, NULL, 0},
+    {"PATCH", "/api/v1/users/{id}", PERM_ADMIN, accounts_patch, NULL, 0},
+    {"GET", "/api/v1/users/{id}/sessions", PERM_ADMIN, user_sessions_list, NULL, 0},
+    {"DELETE", "/api/v1/users/{id}/sessions", PERM_ADMIN, user_sessions_end_all, NULL, 0},
+    {"DELETE", "/api/v1/users/{id}/sessions/{child_id}", PERM_ADMIN, user_sessions_end_one, NULL,
+     0},
+    {"GET", "/api/v1/api-keys", PERM_ADMIN, apikeys_list, NULL, 0},
+    {"POST", "/api/v1/api-keys", PERM_ADMIN, apikeys_post, NULL, 0},
+    {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, apikeys_delete, NULL, 0},
     {"GET", "/api/v1/settings", PERM_ADMIN, handle_settings_get, NULL, 0},
     {"PATCH", "/api/v1/settings", PERM_ADMIN, handle_settings_patch, NULL, 0},
     {"GET", "/api/v1/audit-events", PERM_ADMIN, handle_audit_list, NULL, 0},
-    {"GET", "/api/v1/deadline-rules", PERM_ADMIN, plain_deadline_rules_list, NULL, 0},
-    {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, plain_deadline_rules_get, NULL, 0},
-    {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, plain_deadline_rules_patch, NULL, 0},
-    {"GET", "/api/v1/deadlines", PERM_READ, plain_deadlines_list, NULL, 0},
-    {"GET", "/api/v1/stats", PERM_READ, plain_stats_get, NULL, 0},
-    {"GET", "/api/v1/assignees", PERM_READ, plain_accounts_assignees, NULL, 0},
-    {"GET", "/api/v1/fields", PERM_READ, plain_stats_fields, NULL, 0},
+    {"GET", "/api/v1/deadline-rules", PERM_ADMIN, deadline_rules_list, NULL, 0},
+    {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_get, NULL, 0},
+    {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_patch, NULL, 0},
+    {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0},
+    {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0},
+    {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0},
+    {"GET", "/api/v1/fields", PERM_READ, stats_fields, NULL, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
     {"GET", REQUESTS "timeline", PERM_READ, handle_timeline, &parole_requests_resource, 0},
     {"GET", REQUESTS "history", PERM_READ, handle_history, &parole_requests_resource, 0},
-    {"GET", REQUESTS "deadlines", PERM_READ, plain_deadlines_of_request, NULL, 0},
+    {"GET", REQUESTS "deadlines", PERM_READ, deadlines_of_request, NULL, 0},
     CHILD_ROUTES("filings", filings_resource),
     CHILD_ROUTES("rfes", rfes_resource),
     CHILD_ROUTES("interviews", interviews_resource),
@@ -220,11 +185,11 @@ static void collection_path(const struct call *call, const struct resource_spec 
         snprintf(out, size, "/api/v1/%s", spec->collection);
 }
 
-static void handle_health(struct call *call, const struct route *route, struct call_reply *reply)
+/* GET /healthz: 200 {"status": "ok"} when the database answers, else 503. */
+static void handle_health(struct call *call, struct call_reply *reply)
 {
     int64_t count = 0;
 
-    (void)route;
     if (resource_scalar_int(call->db, SQL_HEALTH, NULL, &count, &call->p) != 0) {
         problem_set(&call->p, PROBLEM_UNAVAILABLE, "the database does not answer");
         return;
@@ -243,41 +208,45 @@ static int64_t target_of(const struct call *call, const struct resource_spec *sp
     return spec->is_child ? call->child_id : call->id;
 }
 
-static void handle_list(struct call *call, const struct route *route, struct call_reply *reply)
+/* GET of a resource collection: one page of call->resource. */
+static void handle_list(struct call *call, struct call_reply *reply)
 {
     json_t *page =
-        resource_list(call->db, route->resource, parent_of(call, route->resource),
+        resource_list(call->db, call->resource, parent_of(call, call->resource),
                       call->request->query, call->request->query_count, &call->ctx, &call->p);
 
     if (page != NULL)
         call_reply_json(reply, 200, page);
 }
 
-static void handle_create(struct call *call, const struct route *route, struct call_reply *reply)
+/* POST to a resource collection: 201 with the record, its ETag and Location. */
+static void handle_create(struct call *call, struct call_reply *reply)
 {
     json_t *body = call_parse_body(call->request, 0, &call->p), *record = NULL;
     char collection[160];
 
     if (body != NULL)
-        record = resource_create(call->db, route->resource, parent_of(call, route->resource), body,
+        record = resource_create(call->db, call->resource, parent_of(call, call->resource), body,
                                  &call->ctx, &call->p);
     json_decref(body);
     if (record == NULL)
         return;
-    collection_path(call, route->resource, collection, sizeof(collection));
+    collection_path(call, call->resource, collection, sizeof(collection));
     call_reply_record(reply, 201, record, collection);
 }
 
-static void handle_get(struct call *call, const struct route *route, struct call_reply *reply)
+/* GET of one record of call->resource, with its ETag. */
+static void handle_get(struct call *call, struct call_reply *reply)
 {
-    json_t *record = resource_get(call->db, route->resource, parent_of(call, route->resource),
-                                  target_of(call, route->resource), &call->ctx, &call->p);
+    json_t *record = resource_get(call->db, call->resource, parent_of(call, call->resource),
+                                  target_of(call, call->resource), &call->ctx, &call->p);
 
     if (record != NULL)
         call_reply_record(reply, 200, record, NULL);
 }
 
-static void handle_patch(struct call *call, const struct route *route, struct call_reply *reply)
+/* PATCH (merge patch) of one record of call->resource, under its If-Match. */
+static void handle_patch(struct call *call, struct call_reply *reply)
 {
     struct if_match if_match;
     json_t *body, *record = NULL;
@@ -287,59 +256,58 @@ static void handle_patch(struct call *call, const struct route *route, struct ca
     body = call_parse_body(call->request, 1, &call->p);
     if (body != NULL)
         record =
-            resource_patch(call->db, route->resource, parent_of(call, route->resource),
-                           target_of(call, route->resource), body, &if_match, &call->ctx, &call->p);
+            resource_patch(call->db, call->resource, parent_of(call, call->resource),
+                           target_of(call, call->resource), body, &if_match, &call->ctx, &call->p);
     json_decref(body);
     if (record != NULL)
         call_reply_record(reply, 200, record, NULL);
 }
 
-static void handle_delete(struct call *call, const struct route *route, struct call_reply *reply)
+/* DELETE of one record of call->resource, under its If-Match: 204. */
+static void handle_delete(struct call *call, struct call_reply *reply)
 {
     struct if_match if_match;
 
     if (call_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
         return;
-    if (resource_delete(call->db, route->resource, parent_of(call, route->resource),
-                        target_of(call, route->resource), &if_match, &call->ctx, &call->p) == 0)
+    if (resource_delete(call->db, call->resource, parent_of(call, call->resource),
+                        target_of(call, call->resource), &if_match, &call->ctx, &call->p) == 0)
         reply->status = 204;
 }
 
-static void handle_timeline(struct call *call, const struct route *route, struct call_reply *reply)
+/* GET the date-ordered events of parole request call->id. */
+static void handle_timeline(struct call *call, struct call_reply *reply)
 {
     json_t *timeline = timeline_of_request(call->db, call->id, &call->ctx, &call->p);
 
-    (void)route;
     if (timeline != NULL)
         call_reply_json(reply, 200, timeline);
 }
 
-static void handle_history(struct call *call, const struct route *route, struct call_reply *reply)
+/* GET one page of the audit events of parole request call->id. */
+static void handle_history(struct call *call, struct call_reply *reply)
 {
     json_t *page = audit_history(call->db, call->id, call->request->query,
                                  call->request->query_count, &call->p);
 
-    (void)route;
     if (page != NULL)
         call_reply_json(reply, 200, page);
 }
 
-static void handle_audit_list(struct call *call, const struct route *route,
-                              struct call_reply *reply)
+/* GET one page of the audit trail (admin). */
+static void handle_audit_list(struct call *call, struct call_reply *reply)
 {
     json_t *page = audit_list(call->db, call->request->query, call->request->query_count, &call->p);
 
-    (void)route;
     if (page != NULL)
         call_reply_json(reply, 200, page);
 }
 
-static void handle_settings_get(struct call *call, const struct route *route,
-                                struct call_reply *reply)
+/* GET the firm settings (admin). */
+static void handle_settings_get(struct call *call, struct call_reply *reply)
 {
     struct settings settings;
 
-    (void)route;
     if (db_begin_read(call->db, &call->p) == 0) {
         if (settings_read(call->db, &settings, &call->p) == 0)
             call_reply_json(reply, 200, settings_to_json(&settings));
@@ -347,12 +315,11 @@ static void handle_settings_get(struct call *call, const struct route *route,
     }
 }
 
-static void handle_settings_patch(struct call *call, const struct route *route,
-                                  struct call_reply *reply)
+/* PATCH the firm settings with a merge patch (admin). */
+static void handle_settings_patch(struct call *call, struct call_reply *reply)
 {
     json_t *body = call_parse_body(call->request, 1, &call->p), *settings = NULL;
 
-    (void)route;
     if (body != NULL && !json_is_object(body))
         problem_set(&call->p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
     else if (body != NULL)
@@ -387,7 +354,8 @@ static void run_route(const struct route *route, const struct call_request *requ
     if (auth_allow(&principal, route->permission, route->enrolment_ok, request, &call.p) != 0)
         goto out;
     auth_set_actor(&principal, &call.ctx);
-    route->handler(&call, route, reply);
+    call.resource = route->resource;
+    route->handler(&call, reply);
 out:
     if (call.p.kind != PROBLEM_NONE)
         call_reply_problem(reply, &call.p);
@@ -477,7 +445,7 @@ void api_handle(const struct call_request *request, struct call_reply *reply)
  * reads none (GET, HEAD and DELETE never read one). */
 static int route_takes_body(const struct route *route)
 {
-    static const route_handler bodiless_posts[] = {plain_calendar_feed_create};
+    static const route_handler bodiless_posts[] = {calendar_feed_create};
 
     if (strcmp(route->method, "POST") != 0 && strcmp(route->method, "PATCH") != 0)
         return 0;

@@ -52,15 +52,17 @@ struct call_reply {
 struct principal;
 
 /* What a handler works with: the thread's database connection, the operation's context (time,
- * actor, request id), who is calling, the ids from the path, and the problem to fill when it
- * fails (the dispatcher turns it into the reply). Everything is borrowed from the dispatcher
- * for the handler's run. */
+ * actor, request id), who is calling, the ids from the path, the resource of a generic
+ * resource route (NULL for every other route), and the problem to fill when it fails (the
+ * dispatcher turns it into the reply). Everything is borrowed from the dispatcher for the
+ * handler's run. */
 struct call {
     struct db *db;
     struct op_context ctx;
     const struct call_request *request;
     struct principal *principal;
     int64_t id, child_id;
+    const struct resource_spec *resource;
     struct problem p;
 };
 
