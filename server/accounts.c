@@ -403,9 +403,9 @@ static json_t *user_row(db_stmt *stmt, const void *arg, struct problem *p)
     return db_row_to_json(stmt, user_bool_columns, NULL);
 }
 
-void accounts_list(struct api_call *call, struct api_reply *reply)
+void accounts_list(struct call *call, struct call_reply *reply)
 {
-    api_reply_simple_list(call, SQL_USER_LIST, user_row, reply);
+    call_reply_simple_list(call, SQL_USER_LIST, user_row, reply);
 }
 
 /* An assignee row: id, name, role. */
@@ -415,23 +415,23 @@ static json_t *assignee_row(db_stmt *stmt, const void *arg, struct problem *p)
     return db_row_to_json(stmt, NULL, NULL);
 }
 
-void accounts_assignees(struct api_call *call, struct api_reply *reply)
+void accounts_assignees(struct call *call, struct call_reply *reply)
 {
-    api_reply_simple_list(call, SQL_ASSIGNEE_LIST, assignee_row, reply);
+    call_reply_simple_list(call, SQL_ASSIGNEE_LIST, assignee_row, reply);
 }
 
-void accounts_post(struct api_call *call, struct api_reply *reply)
+void accounts_post(struct call *call, struct call_reply *reply)
 {
-    json_t *body = api_parse_body(call->request, 0, &call->p), *user = NULL;
+    json_t *body = call_parse_body(call->request, 0, &call->p), *user = NULL;
 
     if (body != NULL)
         user = accounts_create(call->db, body, &call->ctx, &call->p);
     json_decref(body);
     if (user != NULL)
-        api_reply_record(reply, 201, user, "/api/v1/users");
+        call_reply_record(reply, 201, user, "/api/v1/users");
 }
 
-void accounts_get(struct api_call *call, struct api_reply *reply)
+void accounts_get(struct call *call, struct call_reply *reply)
 {
     json_t *user = NULL;
 
@@ -440,34 +440,34 @@ void accounts_get(struct api_call *call, struct api_reply *reply)
         db_rollback(call->db);
     }
     if (user != NULL)
-        api_reply_record(reply, 200, user, NULL);
+        call_reply_record(reply, 200, user, NULL);
 }
 
-void accounts_patch(struct api_call *call, struct api_reply *reply)
+void accounts_patch(struct call *call, struct call_reply *reply)
 {
     struct if_match if_match;
     json_t *body = NULL, *user = NULL;
 
-    if (api_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
+    if (call_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
         return;
-    body = api_parse_body(call->request, 1, &call->p);
+    body = call_parse_body(call->request, 1, &call->p);
     if (body != NULL && !json_is_object(body))
         problem_set(&call->p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
     else if (body != NULL)
         user = update_user(call->db, call->id, body, &if_match, &call->ctx, &call->p);
     json_decref(body);
     if (user != NULL)
-        api_reply_record(reply, 200, user, NULL);
+        call_reply_record(reply, 200, user, NULL);
 }
 
-void accounts_change_own_password(struct api_call *call, struct api_reply *reply)
+void accounts_change_own_password(struct call *call, struct call_reply *reply)
 {
     static const struct field_spec fields[] = {
         {.name = "old_password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
         {.name = "new_password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
     };
     static const struct field_table table = {fields, 2, NULL};
-    json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL;
+    json_t *body = call_parse_body(call->request, 0, &call->p), *record = NULL;
 
     if (body == NULL)
         return;

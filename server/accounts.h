@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "api.h"
+#include "call.h"
 #include "context.h"
 #include "db.h"
 #include "problem.h"
@@ -40,14 +40,14 @@ int accounts_confirm_password(struct db *db, int64_t user_id, const char *email,
                               struct problem *p);
 
 /* The handlers of the users API and of the signed-in user's password change. */
-void accounts_list(struct api_call *call, struct api_reply *reply);
+void accounts_list(struct call *call, struct call_reply *reply);
 
 /* GET /api/v1/assignees (read): the active users a parole request can be assigned to, as
  * {id, name, role} only (no e-mail), so every role can pick and show assignees by name. */
-void accounts_assignees(struct api_call *call, struct api_reply *reply);
-void accounts_post(struct api_call *call, struct api_reply *reply);
-void accounts_get(struct api_call *call, struct api_reply *reply);
-void accounts_patch(struct api_call *call, struct api_reply *reply);
-void accounts_change_own_password(struct api_call *call, struct api_reply *reply);
+void accounts_assignees(struct call *call, struct call_reply *reply);
+void accounts_post(struct call *call, struct call_reply *reply);
+void accounts_get(struct call *call, struct call_reply *reply);
+void accounts_patch(struct call *call, struct call_reply *reply);
+void accounts_change_own_password(struct call *call, struct call_reply *reply);
 
 #endif

@@ -127,14 +127,14 @@ out:
     return result;
 }
 
-void apikeys_list(struct api_call *call, struct api_reply *reply)
+void apikeys_list(struct call *call, struct call_reply *reply)
 {
-    api_reply_simple_list(call, SQL_KEY_LIST, key_row, reply);
+    call_reply_simple_list(call, SQL_KEY_LIST, key_row, reply);
 }
 
-void apikeys_post(struct api_call *call, struct api_reply *reply)
+void apikeys_post(struct call *call, struct call_reply *reply)
 {
-    json_t *body = api_parse_body(call->request, 0, &call->p), *key = NULL;
+    json_t *body = call_parse_body(call->request, 0, &call->p), *key = NULL;
 
     if (body != NULL)
         key = apikeys_create(call->db, body, call->principal->user_id, &call->ctx, &call->p);
@@ -144,12 +144,12 @@ void apikeys_post(struct api_call *call, struct api_reply *reply)
 
         snprintf(location, sizeof(location), "/api/v1/api-keys/%lld",
                  (long long)json_integer_value(json_object_get(key, "id")));
-        api_reply_json(reply, 201, key);
+        call_reply_json(reply, 201, key);
         snprintf(reply->location, sizeof(reply->location), "%s", location);
     }
 }
 
-void apikeys_delete(struct api_call *call, struct api_reply *reply)
+void apikeys_delete(struct call *call, struct call_reply *reply)
 {
     json_t *binds = json_pack("{s:I, s:s}", "id", (json_int_t)call->id, "now", call->ctx.now);
     db_stmt *stmt;

@@ -197,7 +197,7 @@ out:
     return rc;
 }
 
-int auth_identify(struct db *db, const struct api_request *request, const char *now,
+int auth_identify(struct db *db, const struct call_request *request, const char *now,
                   struct principal *principal, struct problem *p)
 {
     char token[128];
@@ -219,7 +219,7 @@ static int unsafe_method(const char *method)
 }
 
 int auth_allow(const struct principal *principal, enum permission permission, int enrolment_ok,
-               const struct api_request *request, struct problem *p)
+               const struct call_request *request, struct problem *p)
 {
     int is_session = principal->kind == PRINCIPAL_SESSION;
 

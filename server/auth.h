@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "api.h"
+#include "call.h"
 #include "dates.h"
 
 enum permission {
@@ -52,14 +52,14 @@ const char *auth_permission_name(enum permission permission);
 /* Identify the caller of a request from its cookie or bearer key (refreshing the session's
  * last use and the key's last_used_at). *principal is PRINCIPAL_NONE when it carries neither
  * or they are not valid. Returns 0, or -1 with a database problem in *p. */
-int auth_identify(struct db *db, const struct api_request *request, const char *now,
+int auth_identify(struct db *db, const struct call_request *request, const char *now,
                   struct principal *principal, struct problem *p);
 
 /* Check that the principal may use a route of `permission` with `method` (CSRF for unsafe
  * cookie requests; a session still to enrol a second factor only where enrolment_ok). Returns 0,
  * or -1 with 401/403 in *p. */
 int auth_allow(const struct principal *principal, enum permission permission, int enrolment_ok,
-               const struct api_request *request, struct problem *p);
+               const struct call_request *request, struct problem *p);
 
 /* Set the context's actor from the principal (users by e-mail, keys by name). */
 void auth_set_actor(const struct principal *principal, struct op_context *ctx);

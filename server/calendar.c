@@ -224,7 +224,7 @@ char *calendar_render(const json_t *deadlines, const char *now_utc)
     return t.data;
 }
 
-void calendar_feed_create(struct api_call *call, struct api_reply *reply)
+void calendar_feed_create(struct call *call, struct call_reply *reply)
 {
     char token[CRYPTO_TOKEN_LEN + 1], hash[65], url[160];
     json_t *binds;
@@ -239,7 +239,7 @@ void calendar_feed_create(struct api_call *call, struct api_reply *reply)
                          call->principal->user_id, 0, NULL, &call->p) == 0 &&
             db_commit(call->db, &call->p) == 0) {
             snprintf(url, sizeof(url), "/api/v1/calendar.ics?token=%s", token);
-            api_reply_json(reply, 201, json_pack("{s:s, s:s}", "token", token, "url", url));
+            call_reply_json(reply, 201, json_pack("{s:s, s:s}", "token", token, "url", url));
         }
         db_rollback(call->db);
     }
@@ -247,7 +247,7 @@ void calendar_feed_create(struct api_call *call, struct api_reply *reply)
     json_decref(binds);
 }
 
-void calendar_feed_revoke(struct api_call *call, struct api_reply *reply)
+void calendar_feed_revoke(struct call *call, struct call_reply *reply)
 {
     json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)call->principal->user_id);
 
@@ -262,7 +262,7 @@ void calendar_feed_revoke(struct api_call *call, struct api_reply *reply)
     json_decref(binds);
 }
 
-void calendar_feed_get(struct api_call *call, struct api_reply *reply)
+void calendar_feed_get(struct call *call, struct call_reply *reply)
 {
     const char *token = NULL;
     char hash[65];

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "api.h"
+#include "call.h"
 
 /* The feed of deadlines as RFC 5545 text (CRLF lines folded at 75 octets, escaped text, a
  * stable UID per deadline, DTSTAMP, all-day events for dates and UTC-timed events for
@@ -15,10 +15,10 @@
 char *calendar_render(const json_t *deadlines, const char *now_utc);
 
 /* POST /api/v1/me/calendar-feed: a new feed token (replacing the old one), shown once. */
-void calendar_feed_create(struct api_call *call, struct api_reply *reply);
+void calendar_feed_create(struct call *call, struct call_reply *reply);
 /* DELETE /api/v1/me/calendar-feed: revoke the feed at once. */
-void calendar_feed_revoke(struct api_call *call, struct api_reply *reply);
+void calendar_feed_revoke(struct call *call, struct call_reply *reply);
 /* GET /api/v1/calendar.ics?token=...: the feed (public route; the token is the credential). */
-void calendar_feed_get(struct api_call *call, struct api_reply *reply);
+void calendar_feed_get(struct call *call, struct call_reply *reply);
 
 #endif

@@ -571,8 +571,8 @@ static json_t *deadline_page(json_t *all, const json_t *binds, int64_t limit)
 }
 
 /* Shared by both deadline routes: parse the query, compute, page. */
-static void reply_deadlines(struct api_call *call, int64_t request_id,
-                            const struct filter_spec *filters, struct api_reply *reply)
+static void reply_deadlines(struct call *call, int64_t request_id,
+                            const struct filter_spec *filters, struct call_reply *reply)
 {
     json_t *binds = json_object(), *all = NULL;
     int64_t limit, assigned_to = 0;
@@ -597,13 +597,13 @@ static void reply_deadlines(struct api_call *call, int64_t request_id,
     all = deadlines_compute(call->db, request_id, assigned_to, &call->ctx, &call->p);
     db_rollback(call->db);
     if (all != NULL)
-        api_reply_json(reply, 200, deadline_page(all, binds, limit));
+        call_reply_json(reply, 200, deadline_page(all, binds, limit));
 out:
     json_decref(all);
     json_decref(binds);
 }
 
-void deadlines_list(struct api_call *call, struct api_reply *reply)
+void deadlines_list(struct call *call, struct call_reply *reply)
 {
     static const struct filter_spec filters[] = {
         {.name = "from", .kind = FILTER_DATE},
@@ -617,7 +617,7 @@ void deadlines_list(struct api_call *call, struct api_reply *reply)
     reply_deadlines(call, 0, filters, reply);
 }
 
-void deadlines_of_request(struct api_call *call, struct api_reply *reply)
+void deadlines_of_request(struct call *call, struct call_reply *reply)
 {
     static const struct filter_spec none[] = {{.name = NULL}};
 
@@ -646,12 +646,12 @@ static json_t *read_rule(struct db *db, int64_t id, struct problem *p)
     return rule;
 }
 
-void deadline_rules_list(struct api_call *call, struct api_reply *reply)
+void deadline_rules_list(struct call *call, struct call_reply *reply)
 {
-    api_reply_simple_list(call, SQL_RULE_LIST, rule_row, reply);
+    call_reply_simple_list(call, SQL_RULE_LIST, rule_row, reply);
 }
 
-void deadline_rules_get(struct api_call *call, struct api_reply *reply)
+void deadline_rules_get(struct call *call, struct call_reply *reply)
 {
     json_t *rule = NULL;
 
@@ -660,7 +660,7 @@ void deadline_rules_get(struct api_call *call, struct api_reply *reply)
         db_rollback(call->db);
     }
     if (rule != NULL)
-        api_reply_record(reply, 200, rule, NULL);
+        call_reply_record(reply, 200, rule, NULL);
 }
 
 static const struct field_spec rule_fields[] = {
@@ -685,7 +685,7 @@ static const char *const rule_read_only[] = {"id",         "code",       "kind",
 static const struct field_table rule_table = {
     rule_fields, sizeof(rule_fields) / sizeof(rule_fields[0]), rule_read_only};
 
-void deadline_rules_patch(struct api_call *call, struct api_reply *reply)
+void deadline_rules_patch(struct call *call, struct call_reply *reply)
 {
     static const char *const audited[] = {
         "description", "days",           "mailed_extra_days", "opens_days_before", "lead_times",
@@ -696,9 +696,9 @@ void deadline_rules_patch(struct api_call *call, struct api_reply *reply)
     json_t *body = NULL, *current = NULL, *record = NULL, *binds = NULL, *stored = NULL;
     json_t *changes = NULL;
 
-    if (api_parse_if_match(call->request->if_match, &if_match, p) != 0)
+    if (call_parse_if_match(call->request->if_match, &if_match, p) != 0)
         return;
-    body = api_parse_body(call->request, 1, p);
+    body = call_parse_body(call->request, 1, p);
     if (body == NULL)
         return;
     if (!json_is_object(body)) {
@@ -752,7 +752,7 @@ void deadline_rules_patch(struct api_call *call, struct api_reply *reply)
         stored = NULL;
         goto fail;
     }
-    api_reply_record(reply, 200, stored, NULL);
+    call_reply_record(reply, 200, stored, NULL);
     goto out;
 fail:
     db_rollback(call->db);

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "api.h"
+#include "call.h"
 #include "context.h"
 #include "db.h"
 #include "problem.h"
@@ -20,10 +20,10 @@ json_t *deadlines_compute(struct db *db, int64_t request_id, int64_t assigned_to
 
 /* The handlers: GET /api/v1/deadlines, GET /api/v1/parole-requests/{id}/deadlines, and the
  * rules API (GET list, GET one, PATCH). */
-void deadlines_list(struct api_call *call, struct api_reply *reply);
-void deadlines_of_request(struct api_call *call, struct api_reply *reply);
-void deadline_rules_list(struct api_call *call, struct api_reply *reply);
-void deadline_rules_get(struct api_call *call, struct api_reply *reply);
-void deadline_rules_patch(struct api_call *call, struct api_reply *reply);
+void deadlines_list(struct call *call, struct call_reply *reply);
+void deadlines_of_request(struct call *call, struct call_reply *reply);
+void deadline_rules_list(struct call *call, struct call_reply *reply);
+void deadline_rules_get(struct call *call, struct call_reply *reply);
+void deadline_rules_patch(struct call *call, struct call_reply *reply);
 
 #endif

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "call.h"
 #include "client_address.h"
 #include "crypto.h"
 #include "dates.h"
@@ -138,7 +139,7 @@ static void add_common_headers(struct MHD_Response *response, const struct reque
 
 /* Queue the reply as the response of the connection. Returns the library's result. */
 static enum MHD_Result send_reply(struct MHD_Connection *connection, struct request_state *state,
-                                  const struct api_reply *reply)
+                                  const struct call_reply *reply)
 {
     struct MHD_Response *response;
     enum MHD_Result result;
@@ -202,7 +203,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
 static enum MHD_Result send_problem(struct MHD_Connection *connection, struct request_state *state,
                                     enum problem_kind kind, const char *detail)
 {
-    struct api_reply reply;
+    struct call_reply reply;
     struct problem p;
     enum MHD_Result result;
 
@@ -211,9 +212,9 @@ static enum MHD_Result send_problem(struct MHD_Connection *connection, struct re
     reply.request_id = state->request_id;
     problem_init(&p);
     problem_set(&p, kind, "%s", detail);
-    api_reply_problem(&reply, &p);
+    call_reply_problem(&reply, &p);
     result = send_reply(connection, state, &reply);
-    api_reply_clear(&reply);
+    call_reply_clear(&reply);
     problem_clear(&p);
     return result;
 }
@@ -272,7 +273,7 @@ static void client_address(struct MHD_Connection *connection, const struct http_
  * address (CLIENT_ADDRESS_SIZE bytes), all valid for the current call. */
 static void fill_request_head(struct MHD_Connection *connection, const char *url,
                               const char *method, struct request_state *state,
-                              struct api_request *request, char *address)
+                              struct call_request *request, char *address)
 {
     memset(request, 0, sizeof(*request));
     request->method = method;
@@ -370,18 +371,18 @@ static int begin_request(struct MHD_Connection *connection, const char *url, con
     if (length != NULL)
         announced = strtoull(length, NULL, 10);
     if (announced > 0 || framing.transfer_encoding) {
-        struct api_request head;
-        struct api_reply reply;
+        struct call_request head;
+        struct call_reply reply;
         char address[CLIENT_ADDRESS_SIZE];
         size_t route_limit = 0;
 
         fill_request_head(connection, url, method, state, &head, address);
         if (!api_preflight(&head, &route_limit, &reply)) {
             *result = send_reply(connection, state, &reply);
-            api_reply_clear(&reply);
+            call_reply_clear(&reply);
             return 1;
         }
-        api_reply_clear(&reply);
+        call_reply_clear(&reply);
         if (route_limit < state->body_limit)
             state->body_limit = route_limit;
         if (announced > state->body_limit) {
@@ -428,9 +429,9 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
                                       const char *method, struct request_state *state)
 {
     struct query_collector query = {.count = 0, .overflow = 0};
-    struct api_request request;
+    struct call_request request;
     char address[CLIENT_ADDRESS_SIZE];
-    struct api_reply reply;
+    struct call_reply reply;
     enum MHD_Result result;
 
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &query);
@@ -443,7 +444,7 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
     request.body_len = state->body_len;
     api_handle(&request, &reply);
     result = send_reply(connection, state, &reply);
-    api_reply_clear(&reply);
+    call_reply_clear(&reply);
     return result;
 }
 

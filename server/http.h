@@ -1,7 +1,7 @@
 /* http: the only module that includes libmicrohttpd. It runs the daemon (epoll, a small thread
  * pool), enforces the transport limits (body size, framing, inactivity timeout and request
  * deadline, per-IP and global connection limits),
- * turns each request into a struct api_request, sends the struct api_reply back with the
+ * turns each request into a struct call_request, sends the struct call_reply back with the
  * response headers every answer carries, and writes the access log. */
 #ifndef PAROLETRACK_HTTP_H
 #define PAROLETRACK_HTTP_H

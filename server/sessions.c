@@ -227,7 +227,7 @@ static json_t *session_json(struct db *db, int64_t user_id, const char *csrf,
                      "locale", dates_locale_name());
 }
 
-void sessions_sign_in(struct api_call *call, struct api_reply *reply)
+void sessions_sign_in(struct call *call, struct call_reply *reply)
 {
     static const struct field_spec fields[] = {
         {.name = "email", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 254},
@@ -239,7 +239,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     struct problem *p = &call->p;
     struct sign_in_user u;
     struct settings settings;
-    json_t *body = api_parse_body(call->request, 0, p), *record = NULL, *binds = NULL;
+    json_t *body = call_parse_body(call->request, 0, p), *record = NULL, *binds = NULL;
     json_t *session = NULL;
     char token[CRYPTO_TOKEN_LEN + 1], token_hash[65], csrf[CRYPTO_TOKEN_LEN + 1];
     char expires_at[TIMESTAMP_LEN], new_hash[CRYPTO_PASSWORD_HASH_LEN] = "";
@@ -359,7 +359,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     snprintf(reply->set_cookie, sizeof(reply->set_cookie),
              "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", auth_session_cookie(), token,
              secure_cookies ? "; Secure" : "");
-    api_reply_json(reply, 201, session);
+    call_reply_json(reply, 201, session);
     session = NULL;
     goto out;
 fail:
@@ -376,7 +376,7 @@ out:
     json_decref(body);
 }
 
-void sessions_get(struct api_call *call, struct api_reply *reply)
+void sessions_get(struct call *call, struct call_reply *reply)
 {
     json_t *session = NULL;
 
@@ -387,10 +387,10 @@ void sessions_get(struct api_call *call, struct api_reply *reply)
         db_rollback(call->db);
     }
     if (session != NULL)
-        api_reply_json(reply, 200, session);
+        call_reply_json(reply, 200, session);
 }
 
-void sessions_sign_out(struct api_call *call, struct api_reply *reply)
+void sessions_sign_out(struct call *call, struct call_reply *reply)
 {
     json_t *binds = json_pack("{s:I}", "id", (json_int_t)call->principal->session_id);
 
@@ -409,7 +409,7 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
     json_decref(binds);
 }
 
-void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
+void sessions_totp_begin(struct call *call, struct call_reply *reply)
 {
     static const struct field_spec fields[] = {
         {.name = "password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
@@ -418,7 +418,7 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
     unsigned char raw[TOTP_SECRET_BYTES];
     char base32[TOTP_BASE32_SIZE], hex[TOTP_SECRET_BYTES * 2 + 1], uri[1024];
     struct sign_in_user u;
-    json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL, *binds = NULL;
+    json_t *body = call_parse_body(call->request, 0, &call->p), *record = NULL, *binds = NULL;
     char *sealed = NULL;
 
     crypto_wipe(&u, sizeof(u));
@@ -454,7 +454,7 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
         resource_exec(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;
-    api_reply_json(reply, 201, json_pack("{s:s, s:s}", "secret", base32, "otpauth_uri", uri));
+    call_reply_json(reply, 201, json_pack("{s:s, s:s}", "secret", base32, "otpauth_uri", uri));
     goto out;
 fail:
     db_rollback(call->db);
@@ -468,7 +468,7 @@ out:
     json_decref(body);
 }
 
-void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
+void sessions_totp_confirm(struct call *call, struct call_reply *reply)
 {
     static const struct field_spec fields[] = {
         {.name = "code", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 16},
@@ -477,7 +477,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     unsigned char raw[TOTP_SECRET_BYTES];
     char pending[256] = "", codes[RECOVERY_CODE_COUNT][RECOVERY_CODE_SIZE];
     char hex[TOTP_SECRET_BYTES * 2 + 1];
-    json_t *body = api_parse_body(call->request, 0, &call->p), *record = NULL, *binds = NULL;
+    json_t *body = call_parse_body(call->request, 0, &call->p), *record = NULL, *binds = NULL;
     json_t *list = NULL;
     struct sign_in_user u;
     db_stmt *stmt;
@@ -550,7 +550,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
         audit_append(call->db, &call->ctx, "totp_enable", "users", u.id, 0, NULL, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;
-    api_reply_json(reply, 200, json_pack("{s:O}", "recovery_codes", list));
+    call_reply_json(reply, 200, json_pack("{s:O}", "recovery_codes", list));
     goto out;
 fail:
     db_rollback(call->db);

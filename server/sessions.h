@@ -4,15 +4,15 @@
 #ifndef PAROLETRACK_SESSIONS_H
 #define PAROLETRACK_SESSIONS_H
 
-#include "api.h"
+#include "call.h"
 
 /* Whether session cookies carry the Secure attribute (TLS in front of the server). */
 void sessions_configure(int secure_cookies);
 
-void sessions_sign_in(struct api_call *call, struct api_reply *reply);
-void sessions_get(struct api_call *call, struct api_reply *reply);
-void sessions_sign_out(struct api_call *call, struct api_reply *reply);
-void sessions_totp_begin(struct api_call *call, struct api_reply *reply);
-void sessions_totp_confirm(struct api_call *call, struct api_reply *reply);
+void sessions_sign_in(struct call *call, struct call_reply *reply);
+void sessions_get(struct call *call, struct call_reply *reply);
+void sessions_sign_out(struct call *call, struct call_reply *reply);
+void sessions_totp_begin(struct call *call, struct call_reply *reply);
+void sessions_totp_confirm(struct call *call, struct call_reply *reply);
 
 #endif

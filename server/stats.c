@@ -9,7 +9,7 @@
 #define MONTHS_AHEAD 12
 
 /* Refuse any query parameter: these reads take none. Returns 0, or -1 with a 400 in *p. */
-static int refuse_query(const struct api_request *request, struct problem *p)
+static int refuse_query(const struct call_request *request, struct problem *p)
 {
     if (request->query_count == 0)
         return 0;
@@ -109,7 +109,7 @@ static json_t *expirations_by_month(const json_t *deadlines, const char *today)
     return months;
 }
 
-void stats_get(struct api_call *call, struct api_reply *reply)
+void stats_get(struct call *call, struct call_reply *reply)
 {
     json_t *stages = NULL, *deadlines = NULL;
     int64_t total = 0;
@@ -121,10 +121,10 @@ void stats_get(struct api_call *call, struct api_reply *reply)
         deadlines = deadlines_compute(call->db, 0, 0, &call->ctx, &call->p);
     db_rollback(call->db);
     if (stages != NULL && deadlines != NULL)
-        api_reply_json(reply, 200,
-                       json_pack("{s:s, s:I, s:O, s:o}", "as_of", call->ctx.today, "total",
-                                 (json_int_t)total, "stages", stages, "expirations_by_month",
-                                 expirations_by_month(deadlines, call->ctx.today)));
+        call_reply_json(reply, 200,
+                        json_pack("{s:s, s:I, s:O, s:o}", "as_of", call->ctx.today, "total",
+                                  (json_int_t)total, "stages", stages, "expirations_by_month",
+                                  expirations_by_month(deadlines, call->ctx.today)));
     json_decref(stages);
     json_decref(deadlines);
 }
@@ -189,7 +189,7 @@ static json_t *field_json(const struct field_spec *f)
     return out;
 }
 
-void stats_fields(struct api_call *call, struct api_reply *reply)
+void stats_fields(struct call *call, struct call_reply *reply)
 {
     static const struct resource_spec *const specs[] = {
         &clients_resource,    &parole_requests_resource, &filings_resource,    &rfes_resource,
@@ -206,5 +206,5 @@ void stats_fields(struct api_call *call, struct api_reply *reply)
             json_array_append_new(fields, field_json(&specs[i]->table.fields[f]));
         json_object_set_new(out, specs[i]->collection, fields);
     }
-    api_reply_json(reply, 200, out);
+    call_reply_json(reply, 200, out);
 }

@@ -47,7 +47,7 @@ static json_t *session_row(db_stmt *stmt, const void *arg, struct problem *p)
                      caller->kind == PRINCIPAL_SESSION && caller->session_id == id);
 }
 
-void user_sessions_list(struct api_call *call, struct api_reply *reply)
+void user_sessions_list(struct call *call, struct call_reply *reply)
 {
     static const struct filter_spec none[] = {{.name = NULL}};
     struct settings settings;
@@ -73,12 +73,12 @@ void user_sessions_list(struct api_call *call, struct api_reply *reply)
 out:
     json_decref(binds);
     if (page != NULL)
-        api_reply_json(reply, 200, page);
+        call_reply_json(reply, 200, page);
 }
 
 /* End the sessions `sql` deletes (binds: user_id, id) in one audited transaction; 404 when the
  * user does not exist, or (one) when no session was ended. */
-static void end_sessions(struct api_call *call, enum sql_id sql, int one, struct api_reply *reply)
+static void end_sessions(struct call *call, enum sql_id sql, int one, struct call_reply *reply)
 {
     json_t *binds =
         json_pack("{s:I, s:I}", "user_id", (json_int_t)call->id, "id", (json_int_t)call->child_id);
@@ -112,12 +112,12 @@ out:
     json_decref(binds);
 }
 
-void user_sessions_end_all(struct api_call *call, struct api_reply *reply)
+void user_sessions_end_all(struct call *call, struct call_reply *reply)
 {
     end_sessions(call, SQL_SESSION_DELETE_USER, 0, reply);
 }
 
-void user_sessions_end_one(struct api_call *call, struct api_reply *reply)
+void user_sessions_end_one(struct call *call, struct call_reply *reply)
 {
     end_sessions(call, SQL_SESSION_DELETE_OF_USER, 1, reply);
 }
