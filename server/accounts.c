@@ -134,7 +134,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
         check_policy(password, json_string_value(json_object_get(record, "email")),
                      json_string_value(json_object_get(record, "name")), p) != 0)
         goto out;
-    if (resource_finish_checks(p) != 0)
+    if (problem_finish_checks(p) != 0)
         goto out;
     /* Hash before taking the write lock: it takes a while and a lot of memory. */
     if (crypto_password_hash(password, hash) != 0) {
@@ -194,7 +194,7 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
         return -1;
     if (check_policy(password, json_string_value(json_object_get(user, "email")),
                      json_string_value(json_object_get(user, "name")), p) != 0 ||
-        resource_finish_checks(p) != 0)
+        problem_finish_checks(p) != 0)
         goto out;
     if (crypto_password_hash(password, hash) != 0) {
         problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
@@ -272,7 +272,7 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
         }
     }
     record = fields_check_patch(&patch_table, current, patch, ctx->today, p);
-    if (record == NULL || resource_finish_checks(p) != 0)
+    if (record == NULL || problem_finish_checks(p) != 0)
         goto fail;
     binds = json_pack("{s:I, s:O, s:O, s:O, s:O, s:s}", "id", (json_int_t)id, "name",
                       json_object_get(record, "name"), "role", json_object_get(record, "role"),
@@ -390,7 +390,7 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
-    if (record == NULL || resource_finish_checks(&call->p) != 0)
+    if (record == NULL || problem_finish_checks(&call->p) != 0)
         goto out;
     /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle). */
     if (sessions_claim_attempt(call->db, call->principal->email, call->request->client_address,
@@ -413,7 +413,7 @@ void accounts_change_own_password(struct api_call *call, struct api_reply *reply
     if (!crypto_password_verify(hash[0] ? hash : NULL,
                                 json_string_value(json_object_get(record, "old_password")))) {
         problem_add_field(&call->p, "old_password", "is not your current password");
-        resource_finish_checks(&call->p);
+        problem_finish_checks(&call->p);
         goto out;
     }
     if (accounts_set_password(call->db, call->principal->user_id,

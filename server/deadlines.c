@@ -733,7 +733,7 @@ void deadline_rules_patch(struct api_call *call, struct api_reply *reply)
         if (from && to && strcmp(to, from) <= 0)
             problem_add_field(p, "effective_to", "must be after effective_from");
     }
-    if (resource_finish_checks(p) != 0)
+    if (problem_finish_checks(p) != 0)
         goto fail;
     binds = json_deep_copy(record);
     json_object_set_new(binds, "id", json_integer(call->id));

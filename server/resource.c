@@ -301,14 +301,6 @@ out:
     return record;
 }
 
-int resource_finish_checks(struct problem *p)
-{
-    if (!problem_has_field_errors(p))
-        return 0;
-    return problem_set(p, PROBLEM_VALIDATION, "%zu field(s) are invalid; nothing was changed",
-                       json_array_size(p->errors));
-}
-
 /* Run the resource's cross-field and cross-record rules on a checked record (even one with bad
  * fields, so every problem is reported at once), then turn any field error into one 422.
  * Returns 0 when the record may be written. */
@@ -318,7 +310,7 @@ static int check_rules(struct db *db, const struct resource_spec *spec, json_t *
 {
     if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, ctx, p) != 0)
         return -1;
-    return resource_finish_checks(p);
+    return problem_finish_checks(p);
 }
 
 /* Read the record just written, append its audit event (a diff against `before`, NULL for a

@@ -115,9 +115,6 @@ struct resource_spec {
     int (*bind_list)(json_t *binds, const struct op_context *ctx, struct problem *p);
 };
 
-/* Turn the field errors collected in *p (if any) into one 422. Returns 0 when there are none. */
-int resource_finish_checks(struct problem *p);
-
 /* Fill a context with the current firm-local date and UTC instant, acting as `type` (the
  * system, the command line; the HTTP layer sets users and keys afterwards). */
 void resource_context_init(struct op_context *ctx);

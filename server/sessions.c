@@ -425,7 +425,7 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, p);
-    if (record == NULL || resource_finish_checks(p) != 0)
+    if (record == NULL || problem_finish_checks(p) != 0)
         goto out;
     email = json_string_value(json_object_get(record, "email"));
     password = json_string_value(json_object_get(record, "password"));
@@ -629,7 +629,7 @@ static int confirm_own_password(struct api_call *call, const char *password,
         audit_password_failure(call->db, call->principal->user_id,
                                "wrong password setting up an authenticator app", &call->ctx);
         problem_add_field(&call->p, "password", "is not your current password");
-        resource_finish_checks(&call->p);
+        problem_finish_checks(&call->p);
         return -1;
     }
     if (db_begin_write(call->db, &call->p) != 0)
@@ -661,7 +661,7 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
-    if (record == NULL || resource_finish_checks(&call->p) != 0 ||
+    if (record == NULL || problem_finish_checks(&call->p) != 0 ||
         confirm_own_password(call, json_string_value(json_object_get(record, "password")), reply) !=
             0)
         goto out;
@@ -718,7 +718,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
-    if (record == NULL || resource_finish_checks(&call->p) != 0)
+    if (record == NULL || problem_finish_checks(&call->p) != 0)
         goto out;
     if (db_begin_write(call->db, &call->p) != 0)
         goto out;
@@ -745,7 +745,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     if (totp_verify(raw, sizeof(raw), json_string_value(json_object_get(record, "code")),
                     time(NULL), -1, &step) != 0) {
         problem_add_field(&call->p, "code", "is not the current code of the authenticator app");
-        resource_finish_checks(&call->p);
+        problem_finish_checks(&call->p);
         goto fail;
     }
     for (int i = 0; i < TOTP_SECRET_BYTES; i++)
