@@ -112,7 +112,7 @@ static json_t *audit_and_commit(struct db *db, const char *action, int64_t id, c
 int accounts_find(struct db *db, const char *email, int64_t *id, struct problem *p)
 {
     json_t *binds = json_pack("{s:s}", "email", email);
-    int rc = resource_scalar_int(db, SQL_USER_BY_EMAIL, binds, id, p);
+    int rc = db_scalar_int(db, SQL_USER_BY_EMAIL, binds, id, p);
 
     json_decref(binds);
     return rc;
@@ -153,7 +153,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
     binds = json_pack("{s:O, s:O, s:O, s:s, s:s}", "email", json_object_get(record, "email"),
                       "name", json_object_get(record, "name"), "role",
                       json_object_get(record, "role"), "password_hash", hash, "now", ctx->now);
-    if (resource_exec(db, SQL_USER_INSERT, binds, p) != 0)
+    if (db_exec_json(db, SQL_USER_INSERT, binds, p) != 0)
         goto fail;
     id = db_last_insert_id(db);
     user = audit_and_commit(db, "user_create", id, NULL, ctx, p);
@@ -173,7 +173,7 @@ out:
 static int end_sessions(struct db *db, int64_t user_id, struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)user_id);
-    int rc = resource_exec(db, SQL_SESSION_DELETE_USER, binds, p);
+    int rc = db_exec_json(db, SQL_SESSION_DELETE_USER, binds, p);
 
     json_decref(binds);
     return rc;
@@ -206,8 +206,8 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
         goto out;
     /* A new password ends every session and revokes the calendar feed token: whoever held the
      * old password (or a copy of the feed URL made with it) is out. */
-    if (resource_exec(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
-        end_sessions(db, user_id, p) != 0 || resource_exec(db, SQL_FEED_DELETE, binds, p) != 0)
+    if (db_exec_json(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
+        end_sessions(db, user_id, p) != 0 || db_exec_json(db, SQL_FEED_DELETE, binds, p) != 0)
         goto fail;
     if (db_changes(db) > 0)
         changes =
@@ -233,7 +233,7 @@ static int keep_an_admin(struct db *db, const json_t *patch, struct problem *p)
 {
     json_t *binds = json_object();
     int64_t admins = 0;
-    int rc = resource_scalar_int(db, SQL_ACTIVE_ADMIN_COUNT, binds, &admins, p);
+    int rc = db_scalar_int(db, SQL_ACTIVE_ADMIN_COUNT, binds, &admins, p);
 
     json_decref(binds);
     if (rc != 0)
@@ -278,7 +278,7 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
                       json_object_get(record, "name"), "role", json_object_get(record, "role"),
                       "disabled", json_object_get(record, "disabled"), "version",
                       json_object_get(current, "version"), "now", ctx->now);
-    if (resource_exec(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, patch, p) != 0)
+    if (db_exec_json(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, patch, p) != 0)
         goto fail;
     if ((json_is_true(json_object_get(record, "disabled")) ||
          !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&

@@ -418,7 +418,7 @@ static void handle_health(struct api_call *call, const struct route *route, stru
     int64_t count = 0;
 
     (void)route;
-    if (resource_scalar_int(call->db, SQL_HEALTH, NULL, &count, &call->p) != 0) {
+    if (db_scalar_int(call->db, SQL_HEALTH, NULL, &count, &call->p) != 0) {
         problem_set(&call->p, PROBLEM_UNAVAILABLE, "the database does not answer");
         return;
     }

@@ -739,7 +739,7 @@ void deadline_rules_patch(struct api_call *call, struct api_reply *reply)
     json_object_set_new(binds, "id", json_integer(call->id));
     json_object_set(binds, "version", json_object_get(current, "version"));
     json_object_set_new(binds, "now", json_string(call->ctx.now));
-    if (resource_exec(call->db, SQL_RULE_UPDATE, binds, p) != 0)
+    if (db_exec_json(call->db, SQL_RULE_UPDATE, binds, p) != 0)
         goto fail;
     stored = read_rule(call->db, call->id, p);
     if (stored == NULL)

@@ -123,7 +123,7 @@ static int already_sent(struct db *db, const struct reminder *r, const char *cha
 {
     json_t *binds = ledger_binds(r, channel, recipient);
     char status[16];
-    int rc = resource_scalar_text(db, SQL_LEDGER_STATUS, binds, status, sizeof(status), p);
+    int rc = db_scalar_text(db, SQL_LEDGER_STATUS, binds, status, sizeof(status), p);
 
     json_decref(binds);
     return rc == 0 && strcmp(status, "sent") == 0;
@@ -141,7 +141,7 @@ static void record(struct db *db, const struct reminder *r, const char *channel,
     json_object_set_new(binds, "last_error", error ? json_string(error) : json_null());
     json_object_set_new(binds, "now", json_string(now));
     if (db_begin_write(db, &p) == 0) {
-        if (resource_exec(db, SQL_LEDGER_RECORD, binds, &p) == 0)
+        if (db_exec_json(db, SQL_LEDGER_RECORD, binds, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
     }

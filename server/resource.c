@@ -58,75 +58,11 @@ static int not_found(const struct resource_spec *spec, int64_t id, struct proble
     return problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %lld", spec->noun, (long long)id);
 }
 
-int resource_exec(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, sql, p);
-    enum db_step step;
-
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
-        db_finish(stmt);
-        return -1;
-    }
-    step = db_step(stmt);
-    db_finish(stmt);
-    if (step == DB_CONSTRAINT_UNIQUE)
-        return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sql_name(sql));
-    if (step != DB_DONE)
-        return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    return 0;
-}
-
-int resource_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
-                        struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, id, p);
-    enum db_step step;
-    int rc = -1;
-
-    *out = 0;
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    step = db_step(stmt);
-    if (step == DB_ROW)
-        *out = db_column_int(stmt, 0);
-    else if (step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
-        goto out;
-    }
-    rc = 0;
-out:
-    db_finish(stmt);
-    return rc;
-}
-
-int resource_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out,
-                         size_t out_size, struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, id, p);
-    enum db_step step;
-    int rc = -1;
-
-    out[0] = '\0';
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    step = db_step(stmt);
-    if (step == DB_ROW && !db_column_is_null(stmt, 0))
-        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
-    else if (step != DB_ROW && step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
-        goto out;
-    }
-    rc = 0;
-out:
-    db_finish(stmt);
-    return rc;
-}
-
 int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "id", (json_int_t)parent_id);
     int64_t found = 0;
-    int rc = resource_scalar_int(db, SQL_REQUEST_EXISTS, binds, &found, p);
+    int rc = db_scalar_int(db, SQL_REQUEST_EXISTS, binds, &found, p);
 
     json_decref(binds);
     if (rc != 0)
@@ -382,7 +318,7 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
     /* The new row's id (from the table's AUTOINCREMENT sequence, so never one a deleted row
      * had) is known before the insert (writers are serialised), so the encrypted values can
      * be bound to it and to the row's new random nonce. */
-    if (resource_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
+    if (db_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
         goto out;
     crypto_row_nonce(nonce);
     values = values_to_store(spec, record, id, nonce, p);
@@ -547,7 +483,7 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
     if (spec->has_dependents) {
         int64_t dependents = 0;
 
-        if (resource_scalar_int(db, spec->sql_dependents, binds, &dependents, p) != 0)
+        if (db_scalar_int(db, spec->sql_dependents, binds, &dependents, p) != 0)
             goto out;
         if (dependents > 0) {
             problem_set(p, PROBLEM_CONFLICT, "%s (%lld found)", spec->dependents_message,

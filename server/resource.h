@@ -171,19 +171,6 @@ json_t *resource_page(struct db *db, enum sql_id sql, const json_t *binds, int64
 /* True when the parent parole request exists; otherwise sets a 404 in *p. */
 int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p);
 
-/* Run one statement that returns no rows, with binds, to completion (inside the caller's
- * transaction). A unique constraint is a 409. Returns 0, or -1 with *p set. */
-int resource_exec(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p);
-
-/* Read a single integer from the first column of a statement's first row, binding `binds`.
- * Returns 0 and *out (0 when the value is NULL or there is no row), or -1 with *p set. */
-int resource_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
-                        struct problem *p);
-
-/* Like resource_scalar_int for text: copies the value into out (empty for NULL / no row). */
-int resource_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out,
-                         size_t out_size, struct problem *p);
-
 /* The search key of text for LIKE matching (see textfold); NULL text gives "". Returns a new
  * JSON string. */
 json_t *resource_search_key(const char *const *texts, size_t count);

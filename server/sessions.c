@@ -147,7 +147,7 @@ static int throttle_wait(struct db *db, json_t *binds, time_t now, struct proble
     {
         int64_t known = 0;
 
-        if (resource_scalar_int(db, SQL_KNOWN_ADDRESS_COUNT, binds, &known, p) != 0)
+        if (db_scalar_int(db, SQL_KNOWN_ADDRESS_COUNT, binds, &known, p) != 0)
             return -1;
         if (known > 0)
             return wait; /* the owner's own address: the account rule does not hold it back */
@@ -196,14 +196,14 @@ int sessions_claim_attempt(struct db *db, const char *email, const char *address
     (void)ctx;
     if (db_begin_write(db, p) != 0)
         goto out;
-    if (resource_exec(db, SQL_FAILURE_PRUNE, binds, p) != 0 ||
-        resource_exec(db, SQL_KNOWN_ADDRESS_PRUNE, binds, p) != 0)
+    if (db_exec_json(db, SQL_FAILURE_PRUNE, binds, p) != 0 ||
+        db_exec_json(db, SQL_KNOWN_ADDRESS_PRUNE, binds, p) != 0)
         goto fail;
     *wait = throttle_wait(db, binds, now, p);
     if (*wait < 0)
         goto fail;
     /* Counted as a failure until it succeeds: parallel attempts all see each other. */
-    if (*wait == 0 && resource_exec(db, SQL_FAILURE_INSERT, binds, p) != 0)
+    if (*wait == 0 && db_exec_json(db, SQL_FAILURE_INSERT, binds, p) != 0)
         goto fail;
     if (claim != NULL)
         *claim = *wait == 0 ? db_last_insert_id(db) : 0;
@@ -222,8 +222,8 @@ int sessions_clear_attempts(struct db *db, const char *email, const char *addres
                             struct problem *p)
 {
     json_t *binds = failure_binds(email, address, time(NULL));
-    int rc = resource_exec(db, SQL_FAILURE_CLEAR_PAIR, binds, p) == 0 &&
-                     resource_exec(db, SQL_KNOWN_ADDRESS_PUT, binds, p) == 0
+    int rc = db_exec_json(db, SQL_FAILURE_CLEAR_PAIR, binds, p) == 0 &&
+                     db_exec_json(db, SQL_KNOWN_ADDRESS_PUT, binds, p) == 0
                  ? 0
                  : -1;
 
@@ -259,7 +259,7 @@ static void record_failure(struct db *db, int64_t claim, const char *address, in
     touch = json_pack("{s:I, s:s}", "id", (json_int_t)claim, "now", now);
     problem_init(&p);
     if (db_begin_write(db, &p) == 0) {
-        if (resource_exec(db, SQL_FAILURE_TOUCH, touch, &p) == 0 &&
+        if (db_exec_json(db, SQL_FAILURE_TOUCH, touch, &p) == 0 &&
             audit_append(db, ctx, "sign_in_failed", "users", user_id, 0, changes, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
@@ -289,7 +289,7 @@ static void release_attempt(struct db *db, int64_t claim)
 
     problem_init(&p);
     if (db_begin_write(db, &p) == 0) {
-        if (resource_exec(db, SQL_FAILURE_RELEASE, binds, &p) == 0)
+        if (db_exec_json(db, SQL_FAILURE_RELEASE, binds, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
     }
@@ -340,7 +340,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
             json_t *binds =
                 json_pack("{s:I, s:I}", "id", (json_int_t)u->id, "step", (json_int_t)step);
 
-            ok = resource_exec(db, SQL_USER_SET_TOTP_STEP, binds, p) == 0 ? 1 : -1;
+            ok = db_exec_json(db, SQL_USER_SET_TOTP_STEP, binds, p) == 0 ? 1 : -1;
             json_decref(binds);
         }
         crypto_wipe(raw, sizeof(raw));
@@ -365,7 +365,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
         json_decref(binds);
         if (match != 0) {
             binds = json_pack("{s:I, s:s}", "id", (json_int_t)match, "now", ctx->now);
-            ok = resource_exec(db, SQL_RECOVERY_USE, binds, p) == 0 ? 1 : -1;
+            ok = db_exec_json(db, SQL_RECOVERY_USE, binds, p) == 0 ? 1 : -1;
             json_decref(binds);
         }
     }
@@ -511,13 +511,13 @@ void sessions_sign_in(struct api_call *call, struct api_reply *reply)
     binds = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "token_hash", token_hash, "user_id",
                       (json_int_t)u.id, "csrf_token", csrf, "second_factor", second_factor, "now",
                       call->ctx.now, "expires_at", expires_at);
-    if (resource_exec(call->db, SQL_SESSION_INSERT, binds, p) != 0 ||
-        resource_exec(call->db, SQL_SESSION_PRUNE, binds, p) !=
+    if (db_exec_json(call->db, SQL_SESSION_INSERT, binds, p) != 0 ||
+        db_exec_json(call->db, SQL_SESSION_PRUNE, binds, p) !=
             0) /* sessions past their absolute end */
         goto fail;
     json_decref(binds);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);
-    if ((new_hash[0] && resource_exec(call->db, SQL_USER_REHASH, binds, p) != 0) ||
+    if ((new_hash[0] && db_exec_json(call->db, SQL_USER_REHASH, binds, p) != 0) ||
         sessions_clear_attempts(call->db, email, address, p) != 0)
         goto fail;
     changes = sign_in_changes(address, used_recovery ? recovery_note : NULL);
@@ -565,7 +565,7 @@ void sessions_sign_out(struct api_call *call, struct api_reply *reply)
     json_t *binds = json_pack("{s:I}", "id", (json_int_t)call->principal->session_id);
 
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (resource_exec(call->db, SQL_SESSION_DELETE, binds, &call->p) == 0 &&
+        if (db_exec_json(call->db, SQL_SESSION_DELETE, binds, &call->p) == 0 &&
             audit_append(call->db, &call->ctx, "sign_out", "users", call->principal->user_id, 0,
                          NULL, &call->p) == 0 &&
             db_commit(call->db, &call->p) == 0) {
@@ -681,8 +681,7 @@ void sessions_totp_begin(struct api_call *call, struct api_reply *reply)
         snprintf(hex + 2 * i, 3, "%02x", raw[i]);
     sealed = crypto_field_encrypt("users", "totp_pending_secret", u.id, u.row_nonce, hex);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "secret", sealed ? sealed : "");
-    if (sealed == NULL ||
-        resource_exec(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
+    if (sealed == NULL || db_exec_json(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;
     api_reply_json(reply, 201, json_pack("{s:s, s:s}", "secret", base32, "otpauth_uri", uri));
@@ -753,11 +752,11 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
     sealed = crypto_field_encrypt("users", "totp_secret", u.id, u.row_nonce, hex);
     binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)u.id, "step", (json_int_t)step,
                       "secret", sealed ? sealed : "", "now", call->ctx.now);
-    if (sealed == NULL || resource_exec(call->db, SQL_USER_ENABLE_TOTP, binds, &call->p) != 0)
+    if (sealed == NULL || db_exec_json(call->db, SQL_USER_ENABLE_TOTP, binds, &call->p) != 0)
         goto fail;
     json_decref(binds);
     binds = json_pack("{s:I}", "user_id", (json_int_t)u.id);
-    if (resource_exec(call->db, SQL_RECOVERY_DELETE_ALL, binds, &call->p) != 0)
+    if (db_exec_json(call->db, SQL_RECOVERY_DELETE_ALL, binds, &call->p) != 0)
         goto fail;
     recovery_codes_new(codes, RECOVERY_CODE_COUNT);
     list = json_array();
@@ -767,7 +766,7 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
         recovery_code_hash(codes[i], hash);
         json_decref(binds);
         binds = json_pack("{s:I, s:s}", "user_id", (json_int_t)u.id, "code_hash", hash);
-        if (resource_exec(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)
+        if (db_exec_json(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)
             goto fail;
         json_array_append_new(list, json_string(codes[i]));
     }
@@ -776,8 +775,8 @@ void sessions_totp_confirm(struct api_call *call, struct api_reply *reply)
      * opened with a stolen password must sign in again, now with the second factor). */
     binds = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)call->principal->session_id, "user_id",
                       (json_int_t)u.id, "second_factor", "verified");
-    if (resource_exec(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
-        resource_exec(call->db, SQL_SESSION_DELETE_USER_OTHERS, binds, &call->p) != 0 ||
+    if (db_exec_json(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
+        db_exec_json(call->db, SQL_SESSION_DELETE_USER_OTHERS, binds, &call->p) != 0 ||
         audit_append(call->db, &call->ctx, "totp_enable", "users", u.id, 0, NULL, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;

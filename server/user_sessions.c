@@ -88,7 +88,7 @@ static void end_sessions(struct api_call *call, enum sql_id sql, int one, struct
     if (db_begin_write(call->db, &call->p) != 0)
         goto out;
     if (user_exists(call->db, call->id, &call->p) != 1 ||
-        resource_exec(call->db, sql, binds, &call->p) != 0)
+        db_exec_json(call->db, sql, binds, &call->p) != 0)
         goto fail;
     ended = db_changes(call->db);
     if (one && ended == 0) {
