@@ -566,7 +566,7 @@ static void run_route(const struct route *route, const struct api_request *reque
 
     memset(&call, 0, sizeof(call));
     problem_init(&call.p);
-    resource_context_init(&call.ctx);
+    context_init(&call.ctx);
     call.ctx.request_id = request->request_id;
     call.request = request;
     call.principal = &principal;
@@ -712,7 +712,7 @@ int api_preflight(const struct api_request *head, size_t *body_limit, struct api
     /* Deny by default, as run_route does; it decides again once the body is in (the session
      * may end meanwhile). The second look-up refreshes no last-use time: this one just did. */
     if (route->permission != PERM_PUBLIC) {
-        resource_context_init(&ctx);
+        context_init(&ctx);
         db = db_thread(&p);
         if (db == NULL || auth_identify(db, head, ctx.now, &principal, &p) != 0 ||
             auth_allow(&principal, route->permission, route->enrolment_ok, head, &p) != 0)

@@ -73,7 +73,7 @@ fail:
 /* A context acting as the command line. */
 static void cli_context(struct op_context *ctx)
 {
-    resource_context_init(ctx);
+    context_init(ctx);
     ctx->actor.type = ACTOR_CLI;
     snprintf(ctx->actor.label, sizeof(ctx->actor.label), "cli");
 }

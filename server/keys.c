@@ -561,7 +561,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
          * itself stays as it is), then the rekey is recorded. */
         struct op_context ctx;
 
-        resource_context_init(&ctx);
+        context_init(&ctx);
         ctx.actor.type = ACTOR_CLI;
         snprintf(ctx.actor.label, sizeof(ctx.actor.label), "cli");
         if (put_audit_key(db, audit_key, p) != 0 ||

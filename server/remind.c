@@ -255,7 +255,7 @@ int remind_run(struct db *db, const struct remind_config *config)
                                      .ca_file = config->smtp_ca_file};
 
     problem_init(&p);
-    resource_context_init(&ctx);
+    context_init(&ctx);
     dates_format_utc(time(NULL), now);
     if (config->as_of != NULL) {
         if (dates_parse(config->as_of, &check) != 0) {

@@ -19,32 +19,6 @@
 const char *const resource_includes[] = {"notes", NULL};
 const struct filter_spec resource_include_only[] = {RESOURCE_INCLUDE_FILTER, {.name = NULL}};
 
-void resource_context_init(struct op_context *ctx)
-{
-    time_t now = time(NULL);
-
-    memset(ctx, 0, sizeof(*ctx));
-    dates_today(now, ctx->today);
-    dates_format_utc(now, ctx->now);
-    ctx->actor.type = ACTOR_SYSTEM;
-    snprintf(ctx->actor.label, sizeof(ctx->actor.label), "system");
-}
-
-const char *context_actor_type_name(enum actor_type type)
-{
-    switch (type) {
-    case ACTOR_USER:
-        return "user";
-    case ACTOR_API_KEY:
-        return "api_key";
-    case ACTOR_CLI:
-        return "cli";
-    case ACTOR_SYSTEM:
-        break;
-    }
-    return "system";
-}
-
 /* A new bind set holding the clock and the ids every statement may name. */
 static json_t *binds_new(const struct op_context *ctx, int64_t parent_id, int64_t id)
 {

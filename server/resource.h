@@ -115,10 +115,6 @@ struct resource_spec {
     int (*bind_list)(json_t *binds, const struct op_context *ctx, struct problem *p);
 };
 
-/* Fill a context with the current firm-local date and UTC instant, acting as `type` (the
- * system, the command line; the HTTP layer sets users and keys afterwards). */
-void resource_context_init(struct op_context *ctx);
-
 /* Create a record under parent_id (ignored for top-level resources) from a JSON body.
  * Returns the stored record (new reference, caller owns) or NULL with the problem in *p. */
 json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
