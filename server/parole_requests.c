@@ -4,6 +4,7 @@
 
 #include "deadlines.h"
 #include "resources.h"
+#include "textfold.h"
 
 static const char *const parole_types[] = {"humanitarian",
                                            "significant_public_benefit",
@@ -188,7 +189,7 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
             check_assignee(db, record, id, "assigned_paralegal_id", paralegals, p);
         }
     }
-    json_object_set_new(record, "search_key", resource_search_key(&sponsor, 1));
+    json_object_set_new(record, "search_key", textfold_search_key(&sponsor, 1));
     return p->kind == PROBLEM_INTERNAL ? -1 : 0;
 }
 

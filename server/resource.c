@@ -48,37 +48,6 @@ int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p)
     return 1;
 }
 
-json_t *resource_search_key(const char *const *texts, size_t count)
-{
-    size_t cap = 1, len = 0;
-    char *key = NULL;
-    json_t *result;
-
-    for (size_t i = 0; i < count; i++)
-        cap += texts[i] ? strlen(texts[i]) * 3 + 3 : 0;
-    key = calloc(1, cap + 1);
-    if (key == NULL)
-        return json_string("");
-    for (size_t i = 0; i < count; i++) {
-        char *folded;
-
-        if (texts[i] == NULL)
-            continue;
-        folded = textfold_fold(texts[i]);
-        if (folded == NULL)
-            continue;
-        /* Fields are joined by U+001F, which no folded query can contain (textfold drops
-         * control characters), so a word never matches the separator. */
-        len += (size_t)snprintf(key + len, cap - len, "%s%s", len ? "\x1f" : "", folded);
-        free(folded);
-        if (len >= cap)
-            break;
-    }
-    result = json_string(key);
-    free(key);
-    return result;
-}
-
 /* Set *p for a sealed value that does not open: 503 when it names another key than the
  * process's (the database was rekeyed under this server: restart it with the new key), else
  * 500 (a value moved between rows, or forged). Returns NULL. */

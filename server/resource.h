@@ -167,8 +167,4 @@ json_t *resource_page(struct db *db, enum sql_id sql, const json_t *binds, int64
 /* True when the parent parole request exists; otherwise sets a 404 in *p. */
 int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p);
 
-/* The search key of text for LIKE matching (see textfold); NULL text gives "". Returns a new
- * JSON string. */
-json_t *resource_search_key(const char *const *texts, size_t count);
-
 #endif
