@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "context.h"
+#include "listing.h"
 #include "resource.h"
 
 struct api_request {
@@ -71,7 +72,7 @@ int api_parse_if_match(const char *header, struct if_match *cond, struct problem
 
 /* Reply with one page of a list statement that takes only limit/cursor (users, API keys),
  * each row turned into an item by convert. */
-void api_reply_simple_list(struct api_call *call, enum sql_id sql, resource_row_fn convert,
+void api_reply_simple_list(struct api_call *call, enum sql_id sql, listing_row_fn convert,
                            struct api_reply *reply);
 
 /* Reply with a JSON body (the reply takes the reference). */

@@ -577,8 +577,8 @@ static void reply_deadlines(struct api_call *call, int64_t request_id,
     json_t *binds = json_object(), *all = NULL;
     int64_t limit, assigned_to = 0;
 
-    if (resource_parse_list_query(filters, call->request->query, call->request->query_count, binds,
-                                  &limit, &call->p) != 0)
+    if (listing_parse_query(filters, call->request->query, call->request->query_count, binds,
+                            &limit, &call->p) != 0)
         goto out;
     json_object_set_new(binds, "after",
                         json_integer(json_integer_value(json_object_get(binds, "after"))));

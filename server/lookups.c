@@ -3,7 +3,7 @@
 
 #include <time.h>
 
-#include "resource.h"
+#include "dates.h"
 
 int lookups_claim(struct db *db, const struct op_context *ctx, struct problem *p)
 {
