@@ -7,8 +7,8 @@
 #include "audit.h"
 #include "auth.h"
 #include "crypto.h"
+#include "db.h"
 #include "fields.h"
-#include "resource.h"
 
 static const char *const scope_names[] = {"read", "write", NULL};
 

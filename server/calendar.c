@@ -9,9 +9,9 @@
 #include "audit.h"
 #include "auth.h"
 #include "crypto.h"
+#include "db.h"
 #include "deadlines.h"
 #include "ical.h"
-#include "resource.h"
 
 /* A new string formatted like printf (caller frees), or NULL when out of memory: event texts
  * are built at their full length, never cut in a fixed buffer (where a cut could fall inside a

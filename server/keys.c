@@ -12,7 +12,7 @@
 
 #include "audit.h"
 #include "dates.h"
-#include "resource.h"
+#include "db.h"
 
 #define KEY_CHECK_PLAINTEXT "paroletrack key check"
 /* The audit key is sealed as "v2:<hex>" since the audit head carries a MAC (migration 0008);

@@ -7,10 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "crypto.h"
+#include "db.h"
 #include "deadlines.h"
 #include "notify.h"
-#include "resource.h"
 
 #define OVERDUE (-1)
 

@@ -13,8 +13,8 @@
 #include "auth.h"
 #include "client_address.h"
 #include "crypto.h"
+#include "db.h"
 #include "fields.h"
-#include "resource.h"
 #include "settings.h"
 #include "totp.h"
 

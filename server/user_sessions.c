@@ -8,7 +8,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "dates.h"
-#include "resource.h"
+#include "listing.h"
 #include "settings.h"
 
 /* Whether user `id` exists (inside the caller's transaction). Returns 1, or 0 with a 404 in *p,

@@ -6,8 +6,8 @@
 
 #include "check.h"
 #include "crypto.h"
+#include "db.h"
 #include "migrate.h"
-#include "resource.h"
 
 /* Count rows of a query that returns one integer. */
 static int64_t scalar(struct db *db, enum sql_id id, const char *key, int64_t value)
