@@ -112,7 +112,7 @@ static json_t *audit_and_commit(struct db *db, const char *action, int64_t id, c
 int accounts_find(struct db *db, const char *email, int64_t *id, struct problem *p)
 {
     json_t *binds = json_pack("{s:s}", "email", email);
-    int rc = resource_scalar_int(db, SQL_USER_BY_EMAIL, binds, id, p);
+    int rc = db_scalar_int(db, SQL_USER_BY_EMAIL, binds, id, p);
 
     json_decref(binds);
     return rc;
@@ -134,7 +134,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
         check_policy(password, json_string_value(json_object_get(record, "email")),
                      json_string_value(json_object_get(record, "name")), p) != 0)
         goto out;
-    if (resource_finish_checks(p) != 0)
+    if (problem_finish_checks(p) != 0)
         goto out;
     /* Hash before taking the write lock: it takes a while and a lot of memory. */
     if (crypto_password_hash(password, hash) != 0) {
@@ -153,7 +153,7 @@ json_t *accounts_create(struct db *db, const json_t *body, const struct op_conte
     binds = json_pack("{s:O, s:O, s:O, s:s, s:s}", "email", json_object_get(record, "email"),
                       "name", json_object_get(record, "name"), "role",
                       json_object_get(record, "role"), "password_hash", hash, "now", ctx->now);
-    if (resource_exec(db, SQL_USER_INSERT, binds, p) != 0)
+    if (db_exec_json(db, SQL_USER_INSERT, binds, p) != 0)
         goto fail;
     id = db_last_insert_id(db);
     user = audit_and_commit(db, "user_create", id, NULL, ctx, p);
@@ -173,7 +173,7 @@ out:
 static int end_sessions(struct db *db, int64_t user_id, struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)user_id);
-    int rc = resource_exec(db, SQL_SESSION_DELETE_USER, binds, p);
+    int rc = db_exec_json(db, SQL_SESSION_DELETE_USER, binds, p);
 
     json_decref(binds);
     return rc;
@@ -194,7 +194,7 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
         return -1;
     if (check_policy(password, json_string_value(json_object_get(user, "email")),
                      json_string_value(json_object_get(user, "name")), p) != 0 ||
-        resource_finish_checks(p) != 0)
+        problem_finish_checks(p) != 0)
         goto out;
     if (crypto_password_hash(password, hash) != 0) {
         problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
@@ -206,8 +206,8 @@ int accounts_set_password(struct db *db, int64_t user_id, const char *password,
         goto out;
     /* A new password ends every session and revokes the calendar feed token: whoever held the
      * old password (or a copy of the feed URL made with it) is out. */
-    if (resource_exec(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
-        end_sessions(db, user_id, p) != 0 || resource_exec(db, SQL_FEED_DELETE, binds, p) != 0)
+    if (db_exec_json(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
+        end_sessions(db, user_id, p) != 0 || db_exec_json(db, SQL_FEED_DELETE, binds, p) != 0)
         goto fail;
     if (db_changes(db) > 0)
         changes =
@@ -298,7 +298,7 @@ int accounts_confirm_password(struct db *db, int64_t user_id, const char *email,
         if (audit_reason != NULL)
             audit_password_failure(db, user_id, audit_reason, ctx);
         problem_add_field(p, field, "is not your current password");
-        resource_finish_checks(p);
+        problem_finish_checks(p);
         goto out;
     }
     if (db_begin_write(db, p) != 0)
@@ -319,7 +319,7 @@ static int keep_an_admin(struct db *db, const json_t *patch, struct problem *p)
 {
     json_t *binds = json_object();
     int64_t admins = 0;
-    int rc = resource_scalar_int(db, SQL_ACTIVE_ADMIN_COUNT, binds, &admins, p);
+    int rc = db_scalar_int(db, SQL_ACTIVE_ADMIN_COUNT, binds, &admins, p);
 
     json_decref(binds);
     if (rc != 0)
@@ -358,13 +358,13 @@ static json_t *update_user(struct db *db, int64_t id, const json_t *patch,
         }
     }
     record = fields_check_patch(&patch_table, current, patch, ctx->today, p);
-    if (record == NULL || resource_finish_checks(p) != 0)
+    if (record == NULL || problem_finish_checks(p) != 0)
         goto fail;
     binds = json_pack("{s:I, s:O, s:O, s:O, s:O, s:s}", "id", (json_int_t)id, "name",
                       json_object_get(record, "name"), "role", json_object_get(record, "role"),
                       "disabled", json_object_get(record, "disabled"), "version",
                       json_object_get(current, "version"), "now", ctx->now);
-    if (resource_exec(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, patch, p) != 0)
+    if (db_exec_json(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, patch, p) != 0)
         goto fail;
     if ((json_is_true(json_object_get(record, "disabled")) ||
          !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&
@@ -472,7 +472,7 @@ void accounts_change_own_password(struct call *call, struct call_reply *reply)
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
-    if (record == NULL || resource_finish_checks(&call->p) != 0)
+    if (record == NULL || problem_finish_checks(&call->p) != 0)
         goto out;
     /* Guesses of the old password count like failed sign-ins (a stolen cookie is no oracle);
      * a wrong one is not audited. */

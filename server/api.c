@@ -190,7 +190,7 @@ static void handle_health(struct call *call, struct call_reply *reply)
 {
     int64_t count = 0;
 
-    if (resource_scalar_int(call->db, SQL_HEALTH, NULL, &count, &call->p) != 0) {
+    if (db_scalar_int(call->db, SQL_HEALTH, NULL, &count, &call->p) != 0) {
         problem_set(&call->p, PROBLEM_UNAVAILABLE, "the database does not answer");
         return;
     }
@@ -338,7 +338,7 @@ static void run_route(const struct route *route, const struct call_request *requ
 
     memset(&call, 0, sizeof(call));
     problem_init(&call.p);
-    resource_context_init(&call.ctx);
+    context_init(&call.ctx);
     call.ctx.request_id = request->request_id;
     call.request = request;
     call.principal = &principal;
@@ -486,7 +486,7 @@ int api_preflight(const struct call_request *head, size_t *body_limit, struct ca
     /* Deny by default, as run_route does; it decides again once the body is in (the session
      * may end meanwhile). The second look-up refreshes no last-use time: this one just did. */
     if (route->permission != PERM_PUBLIC) {
-        resource_context_init(&ctx);
+        context_init(&ctx);
         db = db_thread(&p);
         if (db == NULL || auth_identify(db, head, ctx.now, &principal, &p) != 0 ||
             auth_allow(&principal, route->permission, route->enrolment_ok, head, &p) != 0)

@@ -7,8 +7,8 @@
 #include "audit.h"
 #include "auth.h"
 #include "crypto.h"
+#include "db.h"
 #include "fields.h"
-#include "resource.h"
 
 static const char *const scope_names[] = {"read", "write", NULL};
 
@@ -77,7 +77,7 @@ json_t *apikeys_create(struct db *db, const json_t *body, int64_t created_by,
         return NULL;
     if (json_object_get(record, "scopes") != NULL)
         scopes = check_scopes(json_object_get(record, "scopes"), p);
-    if (resource_finish_checks(p) != 0)
+    if (problem_finish_checks(p) != 0)
         goto out;
     crypto_random_hex(prefix, 8);
     crypto_token(secret);

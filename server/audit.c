@@ -280,7 +280,7 @@ static json_t *audit_page(struct db *db, enum sql_id sql, const struct filter_sp
     const char *order;
     int64_t limit;
 
-    if (resource_parse_list_query(filters, query, query_count, binds, &limit, p) != 0)
+    if (listing_parse_query(filters, query, query_count, binds, &limit, p) != 0)
         goto out;
     /* order=desc: newest first (the cursor then leads to older events) */
     order = json_string_value(json_object_get(binds, "order"));
@@ -288,9 +288,9 @@ static json_t *audit_page(struct db *db, enum sql_id sql, const struct filter_sp
         sql = SQL_AUDIT_LIST_DESC;
     if (db_begin_read(db, p) != 0)
         goto out;
-    if (request_id > 0 && !resource_parent_exists(db, request_id, p))
+    if (request_id > 0 && !listing_parent_exists(db, request_id, p))
         goto out;
-    page = resource_page(db, sql, binds, limit, event_from_row, NULL, p);
+    page = listing_page(db, sql, binds, limit, event_from_row, NULL, p);
 out:
     db_rollback(db);
     json_decref(binds);

@@ -11,8 +11,8 @@
 
 #include "context.h"
 #include "db.h"
+#include "listing.h"
 #include "problem.h"
-#include "resource.h"
 
 #define AUDIT_REDACTED "[redacted]"
 

@@ -9,9 +9,9 @@
 #include "audit.h"
 #include "auth.h"
 #include "crypto.h"
+#include "db.h"
 #include "deadlines.h"
 #include "ical.h"
-#include "resource.h"
 
 /* A new string formatted like printf (caller frees), or NULL when out of memory: event texts
  * are built at their full length, never cut in a fixed buffer (where a cut could fall inside a
@@ -234,7 +234,7 @@ void calendar_feed_create(struct call *call, struct call_reply *reply)
     binds = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)call->principal->user_id,
                       "token_hash", hash, "now", call->ctx.now);
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (resource_exec(call->db, SQL_FEED_PUT, binds, &call->p) == 0 &&
+        if (db_exec_json(call->db, SQL_FEED_PUT, binds, &call->p) == 0 &&
             audit_append(call->db, &call->ctx, "calendar_feed_create", "users",
                          call->principal->user_id, 0, NULL, &call->p) == 0 &&
             db_commit(call->db, &call->p) == 0) {
@@ -252,7 +252,7 @@ void calendar_feed_revoke(struct call *call, struct call_reply *reply)
     json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)call->principal->user_id);
 
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (resource_exec(call->db, SQL_FEED_DELETE, binds, &call->p) == 0 &&
+        if (db_exec_json(call->db, SQL_FEED_DELETE, binds, &call->p) == 0 &&
             audit_append(call->db, &call->ctx, "calendar_feed_revoke", "users",
                          call->principal->user_id, 0, NULL, &call->p) == 0 &&
             db_commit(call->db, &call->p) == 0)
@@ -286,7 +286,7 @@ void calendar_feed_get(struct call *call, struct call_reply *reply)
     binds = json_pack("{s:s}", "token_hash", hash);
     if (db_begin_read(call->db, &call->p) != 0)
         goto out;
-    if (resource_scalar_int(call->db, SQL_FEED_LOOKUP, binds, &user_id, &call->p) == 0) {
+    if (db_scalar_int(call->db, SQL_FEED_LOOKUP, binds, &user_id, &call->p) == 0) {
         if (user_id == 0)
             problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "this feed token is not valid");
         else

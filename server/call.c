@@ -177,17 +177,17 @@ bad:
 }
 
 /* Reply with one page of a limit/cursor-only list statement, read in one read transaction. */
-void call_reply_simple_list(struct call *call, enum sql_id sql, resource_row_fn convert,
+void call_reply_simple_list(struct call *call, enum sql_id sql, listing_row_fn convert,
                             struct call_reply *reply)
 {
     static const struct filter_spec none[] = {{.name = NULL}};
     json_t *binds = json_object(), *page = NULL;
     int64_t limit;
 
-    if (resource_parse_list_query(none, call->request->query, call->request->query_count, binds,
-                                  &limit, &call->p) == 0 &&
+    if (listing_parse_query(none, call->request->query, call->request->query_count, binds, &limit,
+                            &call->p) == 0 &&
         db_begin_read(call->db, &call->p) == 0) {
-        page = resource_page(call->db, sql, binds, limit, convert, NULL, &call->p);
+        page = listing_page(call->db, sql, binds, limit, convert, NULL, &call->p);
         db_rollback(call->db);
     }
     json_decref(binds);

@@ -77,7 +77,7 @@ int call_parse_if_match(const char *header, struct if_match *cond, struct proble
 
 /* Reply with one page of a list statement that takes only limit/cursor (users, API keys),
  * each row turned into an item by convert. A failure is left in call->p. */
-void call_reply_simple_list(struct call *call, enum sql_id sql, resource_row_fn convert,
+void call_reply_simple_list(struct call *call, enum sql_id sql, listing_row_fn convert,
                             struct call_reply *reply);
 
 /* Reply with a JSON body (the reply takes the reference). */

@@ -9,6 +9,7 @@
 #include "accounts.h"
 #include "apikeys.h"
 #include "audit.h"
+#include "context.h"
 #include "crypto.h"
 #include "dblock.h"
 #include "keys.h"
@@ -16,7 +17,6 @@
 #include "notify.h"
 #include "passwords.h"
 #include "remind.h"
-#include "resource.h"
 
 void cli_key_file(const struct cli_options *o, char *out, size_t out_size)
 {
@@ -73,7 +73,7 @@ fail:
 /* A context acting as the command line. */
 static void cli_context(struct op_context *ctx)
 {
-    resource_context_init(ctx);
+    context_init(ctx);
     ctx->actor.type = ACTOR_CLI;
     snprintf(ctx->actor.label, sizeof(ctx->actor.label), "cli");
 }

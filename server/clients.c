@@ -5,6 +5,7 @@
 #include "crypto.h"
 
 #include "resources.h"
+#include "textfold.h"
 
 static const struct field_spec client_fields[] = {
     {.name = "family_name",
@@ -81,7 +82,7 @@ static int client_before_write(struct db *db, json_t *record, int64_t parent_id,
         if (count < sizeof(names) / sizeof(names[0]))
             names[count++] = json_string_value(other);
     }
-    json_object_set_new(record, "search_key", resource_search_key(names, count));
+    json_object_set_new(record, "search_key", textfold_search_key(names, count));
     for (size_t k = 0; k < 2; k++) {
         static const char *const identifiers[] = {"a_number", "passport_number"};
         static const char *const index_columns[] = {"a_number_index", "passport_number_index"};

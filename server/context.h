@@ -22,6 +22,10 @@ struct op_context {
     const char *request_id; /* borrowed; NULL outside a request */
 };
 
+/* Fill *ctx with the current firm-local date and UTC instant, acting as the system, with no
+ * request id (the command line and the HTTP layer set their actor afterwards). */
+void context_init(struct op_context *ctx);
+
 /* The name of an actor type as stored and shown ("user", "api_key", "cli", "system"). */
 const char *context_actor_type_name(enum actor_type type);
 

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,4 +382,68 @@ void db_finish(db_stmt *stmt)
 {
     if (stmt != NULL)
         sqlite3_reset(stmt);
+}
+
+int db_exec_json(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, sql, p);
+    enum db_step step;
+
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
+        db_finish(stmt);
+        return -1;
+    }
+    step = db_step(stmt);
+    db_finish(stmt);
+    if (step == DB_CONSTRAINT_UNIQUE)
+        return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sql_name(sql));
+    if (step != DB_DONE)
+        return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return 0;
+}
+
+int db_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
+                  struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, id, p);
+    enum db_step step;
+    int rc = -1;
+
+    *out = 0;
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW)
+        *out = db_column_int(stmt, 0);
+    else if (step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finish(stmt);
+    return rc;
+}
+
+int db_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out, size_t out_size,
+                   struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, id, p);
+    enum db_step step;
+    int rc = -1;
+
+    out[0] = '\0';
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW && !db_column_is_null(stmt, 0))
+        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
+    else if (step != DB_ROW && step != DB_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finish(stmt);
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* db: the only module that includes SQLite. One connection per thread (opened on first use,
  * each with its own prepared-statement cache), the pragmas that make writes durable, the
- * transaction helpers, and generic binding of named parameters from JSON and of rows to JSON. */
+ * transaction helpers, generic binding of named parameters from JSON and of rows to JSON, and
+ * one-call helpers that run a catalogue statement or read its one value. */
 #ifndef PAROLETRACK_DB_H
 #define PAROLETRACK_DB_H
 
@@ -85,5 +86,21 @@ const char *db_errmsg(struct db *db);
 
 /* Reset a statement after use so it holds no read snapshot; NULL is ignored. */
 void db_finish(db_stmt *stmt);
+
+/* Run one catalogue statement that returns no rows, with named parameters bound from binds (may
+ * be NULL), to completion inside the caller's transaction. A unique constraint is a 409.
+ * Returns 0, or -1 with *p set. */
+int db_exec_json(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p);
+
+/* Read a single integer from the first column of a catalogue statement's first row, binding
+ * `binds` (may be NULL). Returns 0 and *out (0 when the value is NULL or there is no row), or
+ * -1 with *p set. */
+int db_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
+                  struct problem *p);
+
+/* Like db_scalar_int for text: copies the value into out, out_size bytes with the NUL
+ * (empty for NULL / no row). Returns 0, or -1 with *p set. */
+int db_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out, size_t out_size,
+                   struct problem *p);
 
 #endif

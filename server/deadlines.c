@@ -577,8 +577,8 @@ static void reply_deadlines(struct call *call, int64_t request_id,
     json_t *binds = json_object(), *all = NULL;
     int64_t limit, assigned_to = 0;
 
-    if (resource_parse_list_query(filters, call->request->query, call->request->query_count, binds,
-                                  &limit, &call->p) != 0)
+    if (listing_parse_query(filters, call->request->query, call->request->query_count, binds,
+                            &limit, &call->p) != 0)
         goto out;
     json_object_set_new(binds, "after",
                         json_integer(json_integer_value(json_object_get(binds, "after"))));
@@ -733,13 +733,13 @@ void deadline_rules_patch(struct call *call, struct call_reply *reply)
         if (from && to && strcmp(to, from) <= 0)
             problem_add_field(p, "effective_to", "must be after effective_from");
     }
-    if (resource_finish_checks(p) != 0)
+    if (problem_finish_checks(p) != 0)
         goto fail;
     binds = json_deep_copy(record);
     json_object_set_new(binds, "id", json_integer(call->id));
     json_object_set(binds, "version", json_object_get(current, "version"));
     json_object_set_new(binds, "now", json_string(call->ctx.now));
-    if (resource_exec(call->db, SQL_RULE_UPDATE, binds, p) != 0)
+    if (db_exec_json(call->db, SQL_RULE_UPDATE, binds, p) != 0)
         goto fail;
     stored = read_rule(call->db, call->id, p);
     if (stored == NULL)

@@ -30,8 +30,8 @@ static int decision_before_write(struct db *db, json_t *record, int64_t parent_i
 
     (void)id, (void)ctx;
     resources_check_order(record, "valid_from", "valid_until", "must not be before valid_from", p);
-    rc = resource_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing,
-                              sizeof(earliest_filing), p);
+    rc =
+        db_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing, sizeof(earliest_filing), p);
     json_decref(binds);
     if (rc != 0)
         return -1;

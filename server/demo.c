@@ -170,7 +170,7 @@ int demo_load(struct db *db, struct problem *p)
 
     if (data == NULL)
         return problem_set(p, PROBLEM_INTERNAL, "demo data: %s", error.text);
-    resource_context_init(&ctx);
+    context_init(&ctx);
     demo_resolve_dates(data, ctx.today);
     json_array_foreach(json_object_get(data, "clients"), i, client)
     {
@@ -207,7 +207,7 @@ int demo_create_users(struct db *db, struct problem *p)
     };
     struct op_context ctx;
 
-    resource_context_init(&ctx);
+    context_init(&ctx);
     for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
         char password[64];
         json_t *body, *user;

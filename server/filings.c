@@ -34,7 +34,7 @@ static int earliest_filing_with(struct db *db, int64_t parent_id, int64_t id, co
 {
     json_t *binds =
         json_pack("{s:I, s:I}", "parent_id", (json_int_t)parent_id, "id", (json_int_t)id);
-    int rc = resource_scalar_text(db, SQL_FILING_EARLIEST, binds, out, DATE_LEN, p);
+    int rc = db_scalar_text(db, SQL_FILING_EARLIEST, binds, out, DATE_LEN, p);
 
     json_decref(binds);
     if (rc == 0 && filed_on != NULL && (out[0] == '\0' || strcmp(filed_on, out) < 0))
@@ -47,7 +47,7 @@ static int earliest_decision(struct db *db, int64_t parent_id, char out[DATE_LEN
                              struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "parent_id", (json_int_t)parent_id);
-    int rc = resource_scalar_text(db, SQL_DECISION_EARLIEST, binds, out, DATE_LEN, p);
+    int rc = db_scalar_text(db, SQL_DECISION_EARLIEST, binds, out, DATE_LEN, p);
 
     json_decref(binds);
     return rc;
@@ -82,7 +82,7 @@ static int filing_before_write(struct db *db, json_t *record, int64_t parent_id,
         return 0;
     {
         json_t *binds = json_pack("{s:s, s:I}", "receipt_number", receipt, "id", (json_int_t)id);
-        int rc = resource_scalar_int(db, SQL_FILING_RECEIPT_OWNER, binds, &owner, p);
+        int rc = db_scalar_int(db, SQL_FILING_RECEIPT_OWNER, binds, &owner, p);
 
         json_decref(binds);
         if (rc != 0)

@@ -12,7 +12,7 @@
 
 #include "audit.h"
 #include "dates.h"
-#include "resource.h"
+#include "db.h"
 
 #define KEY_CHECK_PLAINTEXT "paroletrack key check"
 /* The audit key is sealed as "v2:<hex>" since the audit head carries a MAC (migration 0008);
@@ -49,7 +49,7 @@ static int setting_value(struct db *db, const char *key, char *out, size_t out_s
                          struct problem *p)
 {
     json_t *binds = json_pack("{s:s}", "key", key);
-    int rc = resource_scalar_text(db, SQL_SETTING_GET, binds, out, out_size, p);
+    int rc = db_scalar_text(db, SQL_SETTING_GET, binds, out, out_size, p);
 
     json_decref(binds);
     return rc;
@@ -203,7 +203,7 @@ static int upgrade_setting(struct db *db, const char *key, struct problem *p)
     }
     dates_format_utc(time(NULL), now);
     binds = json_pack("{s:s, s:s, s:s}", "key", key, "value", sealed, "now", now);
-    rc = resource_exec(db, SQL_SETTING_PUT, binds, p);
+    rc = db_exec_json(db, SQL_SETTING_PUT, binds, p);
 out:
     if (plain != NULL)
         free_plain(plain);
@@ -261,7 +261,7 @@ static int upgrade_legacy(struct db *db, int *unopened, struct problem *p)
     }
     if (json_array_size(pending) > 0 && reseal_all(db, pending, p) != 0)
         goto out;
-    if (resource_exec(db, SQL_SETTING_DELETE, binds, p) != 0 || db_commit(db, p) != 0)
+    if (db_exec_json(db, SQL_SETTING_DELETE, binds, p) != 0 || db_commit(db, p) != 0)
         goto out;
     upgraded = (int)json_array_size(pending);
 out:
@@ -332,7 +332,7 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
          * audit key and head and make an emptied trail verify. */
         int64_t traces = 0;
 
-        if (resource_scalar_int(db, SQL_KEYED_TRACES, NULL, &traces, p) != 0)
+        if (db_scalar_int(db, SQL_KEYED_TRACES, NULL, &traces, p) != 0)
             return -1;
         if (traces > 0)
             return problem_set(p, PROBLEM_UNAVAILABLE,
@@ -561,7 +561,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
          * itself stays as it is), then the rekey is recorded. */
         struct op_context ctx;
 
-        resource_context_init(&ctx);
+        context_init(&ctx);
         ctx.actor.type = ACTOR_CLI;
         snprintf(ctx.actor.label, sizeof(ctx.actor.label), "cli");
         if (put_audit_key(db, audit_key, p) != 0 ||

@@ -3,7 +3,7 @@
 
 #include <time.h>
 
-#include "resource.h"
+#include "dates.h"
 
 int lookups_claim(struct db *db, const struct op_context *ctx, struct problem *p)
 {
@@ -21,7 +21,7 @@ int lookups_claim(struct db *db, const struct op_context *ctx, struct problem *p
         problem_set(p, PROBLEM_INTERNAL, "look-ups: out of memory");
         goto out;
     }
-    if (resource_exec(db, SQL_LOOKUP_PRUNE, binds, p) != 0)
+    if (db_exec_json(db, SQL_LOOKUP_PRUNE, binds, p) != 0)
         goto out;
     stmt = db_prepare(db, SQL_LOOKUP_COUNT, p);
     if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
@@ -45,7 +45,7 @@ int lookups_claim(struct db *db, const struct op_context *ctx, struct problem *p
     }
     db_finish(stmt);
     stmt = NULL;
-    rc = resource_exec(db, SQL_LOOKUP_INSERT, binds, p);
+    rc = db_exec_json(db, SQL_LOOKUP_INSERT, binds, p);
 out:
     db_finish(stmt);
     json_decref(binds);

@@ -4,6 +4,7 @@
 
 #include "deadlines.h"
 #include "resources.h"
+#include "textfold.h"
 
 static const char *const parole_types[] = {"humanitarian",
                                            "significant_public_benefit",
@@ -77,13 +78,13 @@ static void check_assignee(struct db *db, const json_t *record, int64_t request_
 
         binds =
             json_pack("{s:I, s:s, s:O}", "id", (json_int_t)request_id, "field", field, "value", id);
-        rc = resource_scalar_int(db, SQL_REQUEST_ASSIGNEE_KEPT, binds, &kept, p);
+        rc = db_scalar_int(db, SQL_REQUEST_ASSIGNEE_KEPT, binds, &kept, p);
         json_decref(binds);
         if (rc != 0 || kept)
             return;
     }
     binds = json_pack("{s:O}", "id", id);
-    rc = resource_scalar_text(db, SQL_USER_ROLE, binds, role, sizeof(role), p);
+    rc = db_scalar_text(db, SQL_USER_ROLE, binds, role, sizeof(role), p);
     json_decref(binds);
     if (rc != 0)
         return;
@@ -122,7 +123,7 @@ static int request_keep_in_list(struct db *db, const json_t *record, const json_
         int rc;
 
         json_object_set_new(b, "id", json_integer(0));
-        rc = resource_scalar_text(db, SQL_FILING_EARLIEST, b, first, sizeof(first), p);
+        rc = db_scalar_text(db, SQL_FILING_EARLIEST, b, first, sizeof(first), p);
         json_decref(b);
         if (rc != 0)
             return 0;
@@ -171,7 +172,7 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
     if (client_id != NULL) {
         json_t *binds = json_pack("{s:O}", "id", client_id);
         int64_t found = 0;
-        int rc = resource_scalar_int(db, SQL_CLIENT_EXISTS, binds, &found, p);
+        int rc = db_scalar_int(db, SQL_CLIENT_EXISTS, binds, &found, p);
 
         json_decref(binds);
         if (rc != 0)
@@ -188,7 +189,7 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
             check_assignee(db, record, id, "assigned_paralegal_id", paralegals, p);
         }
     }
-    json_object_set_new(record, "search_key", resource_search_key(&sponsor, 1));
+    json_object_set_new(record, "search_key", textfold_search_key(&sponsor, 1));
     return p->kind == PROBLEM_INTERNAL ? -1 : 0;
 }
 

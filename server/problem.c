@@ -103,3 +103,11 @@ json_t *problem_to_json(const struct problem *p)
         json_object_set(doc, "errors", p->errors);
     return doc;
 }
+
+int problem_finish_checks(struct problem *p)
+{
+    if (!problem_has_field_errors(p))
+        return 0;
+    return problem_set(p, PROBLEM_VALIDATION, "%zu field(s) are invalid; nothing was changed",
+                       json_array_size(p->errors));
+}

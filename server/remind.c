@@ -7,10 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "crypto.h"
+#include "db.h"
 #include "deadlines.h"
 #include "notify.h"
-#include "resource.h"
 
 #define OVERDUE (-1)
 
@@ -123,7 +124,7 @@ static int already_sent(struct db *db, const struct reminder *r, const char *cha
 {
     json_t *binds = ledger_binds(r, channel, recipient);
     char status[16];
-    int rc = resource_scalar_text(db, SQL_LEDGER_STATUS, binds, status, sizeof(status), p);
+    int rc = db_scalar_text(db, SQL_LEDGER_STATUS, binds, status, sizeof(status), p);
 
     json_decref(binds);
     return rc == 0 && strcmp(status, "sent") == 0;
@@ -141,7 +142,7 @@ static void record(struct db *db, const struct reminder *r, const char *channel,
     json_object_set_new(binds, "last_error", error ? json_string(error) : json_null());
     json_object_set_new(binds, "now", json_string(now));
     if (db_begin_write(db, &p) == 0) {
-        if (resource_exec(db, SQL_LEDGER_RECORD, binds, &p) == 0)
+        if (db_exec_json(db, SQL_LEDGER_RECORD, binds, &p) == 0)
             db_commit(db, &p);
         db_rollback(db);
     }
@@ -255,7 +256,7 @@ int remind_run(struct db *db, const struct remind_config *config)
                                      .ca_file = config->smtp_ca_file};
 
     problem_init(&p);
-    resource_context_init(&ctx);
+    context_init(&ctx);
     dates_format_utc(time(NULL), now);
     if (config->as_of != NULL) {
         if (dates_parse(config->as_of, &check) != 0) {

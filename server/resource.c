@@ -1,49 +1,17 @@
 /* resource: generic list / create / get / patch / delete over a resource_spec. */
 #include "resource.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit.h"
 #include "crypto.h"
 #include "keys.h"
 #include "lookups.h"
-#include "textfold.h"
-
-#define LIST_DEFAULT_LIMIT 50
-#define LIST_MAX_LIMIT     200
 
 const char *const resource_includes[] = {"notes", NULL};
 const struct filter_spec resource_include_only[] = {RESOURCE_INCLUDE_FILTER, {.name = NULL}};
-
-void resource_context_init(struct op_context *ctx)
-{
-    time_t now = time(NULL);
-
-    memset(ctx, 0, sizeof(*ctx));
-    dates_today(now, ctx->today);
-    dates_format_utc(now, ctx->now);
-    ctx->actor.type = ACTOR_SYSTEM;
-    snprintf(ctx->actor.label, sizeof(ctx->actor.label), "system");
-}
-
-const char *context_actor_type_name(enum actor_type type)
-{
-    switch (type) {
-    case ACTOR_USER:
-        return "user";
-    case ACTOR_API_KEY:
-        return "api_key";
-    case ACTOR_CLI:
-        return "cli";
-    case ACTOR_SYSTEM:
-        break;
-    }
-    return "system";
-}
 
 /* A new bind set holding the clock and the ids every statement may name. */
 static json_t *binds_new(const struct op_context *ctx, int64_t parent_id, int64_t id)
@@ -56,117 +24,6 @@ static json_t *binds_new(const struct op_context *ctx, int64_t parent_id, int64_
 static int not_found(const struct resource_spec *spec, int64_t id, struct problem *p)
 {
     return problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %lld", spec->noun, (long long)id);
-}
-
-int resource_exec(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, sql, p);
-    enum db_step step;
-
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
-        db_finish(stmt);
-        return -1;
-    }
-    step = db_step(stmt);
-    db_finish(stmt);
-    if (step == DB_CONSTRAINT_UNIQUE)
-        return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sql_name(sql));
-    if (step != DB_DONE)
-        return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    return 0;
-}
-
-int resource_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
-                        struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, id, p);
-    enum db_step step;
-    int rc = -1;
-
-    *out = 0;
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    step = db_step(stmt);
-    if (step == DB_ROW)
-        *out = db_column_int(stmt, 0);
-    else if (step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
-        goto out;
-    }
-    rc = 0;
-out:
-    db_finish(stmt);
-    return rc;
-}
-
-int resource_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out,
-                         size_t out_size, struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, id, p);
-    enum db_step step;
-    int rc = -1;
-
-    out[0] = '\0';
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    step = db_step(stmt);
-    if (step == DB_ROW && !db_column_is_null(stmt, 0))
-        snprintf(out, out_size, "%s", db_column_text(stmt, 0));
-    else if (step != DB_ROW && step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
-        goto out;
-    }
-    rc = 0;
-out:
-    db_finish(stmt);
-    return rc;
-}
-
-int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p)
-{
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)parent_id);
-    int64_t found = 0;
-    int rc = resource_scalar_int(db, SQL_REQUEST_EXISTS, binds, &found, p);
-
-    json_decref(binds);
-    if (rc != 0)
-        return 0;
-    if (!found) {
-        problem_set(p, PROBLEM_NOT_FOUND, "no parole request with id %lld", (long long)parent_id);
-        return 0;
-    }
-    return 1;
-}
-
-json_t *resource_search_key(const char *const *texts, size_t count)
-{
-    size_t cap = 1, len = 0;
-    char *key = NULL;
-    json_t *result;
-
-    for (size_t i = 0; i < count; i++)
-        cap += texts[i] ? strlen(texts[i]) * 3 + 3 : 0;
-    key = calloc(1, cap + 1);
-    if (key == NULL)
-        return json_string("");
-    for (size_t i = 0; i < count; i++) {
-        char *folded;
-
-        if (texts[i] == NULL)
-            continue;
-        folded = textfold_fold(texts[i]);
-        if (folded == NULL)
-            continue;
-        /* Fields are joined by U+001F, which no folded query can contain (textfold drops
-         * control characters), so a word never matches the separator. */
-        len += (size_t)snprintf(key + len, cap - len, "%s%s", len ? "\x1f" : "", folded);
-        free(folded);
-        if (len >= cap)
-            break;
-    }
-    result = json_string(key);
-    free(key);
-    return result;
 }
 
 /* Set *p for a sealed value that does not open: 503 when it names another key than the
@@ -301,14 +158,6 @@ out:
     return record;
 }
 
-int resource_finish_checks(struct problem *p)
-{
-    if (!problem_has_field_errors(p))
-        return 0;
-    return problem_set(p, PROBLEM_VALIDATION, "%zu field(s) are invalid; nothing was changed",
-                       json_array_size(p->errors));
-}
-
 /* Run the resource's cross-field and cross-record rules on a checked record (even one with bad
  * fields, so every problem is reported at once), then turn any field error into one 422.
  * Returns 0 when the record may be written. */
@@ -318,7 +167,7 @@ static int check_rules(struct db *db, const struct resource_spec *spec, json_t *
 {
     if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, ctx, p) != 0)
         return -1;
-    return resource_finish_checks(p);
+    return problem_finish_checks(p);
 }
 
 /* Read the record just written, append its audit event (a diff against `before`, NULL for a
@@ -382,7 +231,7 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
 
     if (db_begin_write(db, p) != 0)
         return NULL;
-    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
         goto out;
     record = fields_check_create(&spec->table, body, ctx->today, p);
     if (record == NULL || check_rules(db, spec, record, parent_id, 0, ctx, p) != 0)
@@ -390,7 +239,7 @@ json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t
     /* The new row's id (from the table's AUTOINCREMENT sequence, so never one a deleted row
      * had) is known before the insert (writers are serialised), so the encrypted values can
      * be bound to it and to the row's new random nonce. */
-    if (resource_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
+    if (db_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
         goto out;
     crypto_row_nonce(nonce);
     values = values_to_store(spec, record, id, nonce, p);
@@ -445,7 +294,7 @@ json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t pa
     json_t *record;
 
     if (spec->audited_reads == NULL) {
-        if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+        if (spec->is_child && !listing_parent_exists(db, parent_id, p))
             return NULL;
         return read_record(db, spec, parent_id, id, ctx, NULL, p);
     }
@@ -506,7 +355,7 @@ json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t 
     }
     if (db_begin_write(db, p) != 0)
         return NULL;
-    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
         goto out;
     current = read_record(db, spec, parent_id, id, ctx, nonce, p);
     if (current == NULL || check_version(current, if_match, p) != 0)
@@ -546,7 +395,7 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
 
     if (db_begin_write(db, p) != 0)
         return -1;
-    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
         goto out;
     current = read_record(db, spec, parent_id, id, ctx, NULL, p);
     if (current == NULL || check_version(current, if_match, p) != 0)
@@ -555,7 +404,7 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
     if (spec->has_dependents) {
         int64_t dependents = 0;
 
-        if (resource_scalar_int(db, spec->sql_dependents, binds, &dependents, p) != 0)
+        if (db_scalar_int(db, spec->sql_dependents, binds, &dependents, p) != 0)
             goto out;
         if (dependents > 0) {
             problem_set(p, PROBLEM_CONFLICT, "%s (%lld found)", spec->dependents_message,
@@ -590,244 +439,6 @@ out:
     json_decref(binds);
     json_decref(current);
     return rc;
-}
-
-/* Parse a strictly positive decimal integer (no sign, no spaces, no leading zeros beyond "0").
- * Returns 0 and *out, or -1. */
-static int parse_positive(const char *text, int64_t *out)
-{
-    char *end = NULL;
-    long long value;
-
-    if (text == NULL || text[0] < '1' || text[0] > '9' || strlen(text) > 18)
-        return -1;
-    errno = 0;
-    value = strtoll(text, &end, 10);
-    if (errno != 0 || *end != '\0' || value <= 0)
-        return -1;
-    *out = value;
-    return 0;
-}
-
-/* Check one filter value and store it in binds under the filter's name. */
-static void bind_filter(const struct filter_spec *f, const char *value, json_t *binds,
-                        struct problem *p)
-{
-    int64_t id;
-    char normalized[128];
-    const char *message = NULL;
-
-    switch (f->kind) {
-    case FILTER_ID:
-        if (parse_positive(value, &id) != 0) {
-            problem_add_field(p, f->name, "must be a positive integer id");
-            return;
-        }
-        json_object_set_new(binds, f->name, json_integer(id));
-        return;
-    case FILTER_CHOICE:
-        for (const char *const *c = f->choices; *c; c++)
-            if (strcmp(*c, value) == 0) {
-                json_object_set_new(binds, f->name, json_string(value));
-                return;
-            }
-        problem_add_field(p, f->name, "is not one of the allowed values");
-        return;
-    case FILTER_CODE:
-        if (f->normalize(value, normalized, sizeof(normalized), &message) != 0) {
-            problem_add_field(p, f->name, "%s", message);
-            return;
-        }
-        json_object_set_new(binds, f->name, json_string(normalized));
-        return;
-    case FILTER_ID_LIST: {
-        json_t *ids = json_array();
-        const char *start = value;
-        char *text;
-
-        for (;;) {
-            const char *comma = strchr(start, ',');
-            size_t length = comma ? (size_t)(comma - start) : strlen(start);
-            char one[24];
-
-            if (length > 0 && length < sizeof(one)) {
-                memcpy(one, start, length);
-                one[length] = '\0';
-            }
-            if (length == 0 || length >= sizeof(one) ||
-                json_array_size(ids) >= FILTER_ID_LIST_MAX || parse_positive(one, &id) != 0) {
-                problem_add_field(p, f->name, "must be 1 to %d ids separated by commas",
-                                  FILTER_ID_LIST_MAX);
-                json_decref(ids);
-                return;
-            }
-            json_array_append_new(ids, json_integer(id));
-            if (comma == NULL)
-                break;
-            start = comma + 1;
-        }
-        text = json_dumps(ids, JSON_COMPACT);
-        json_decref(ids);
-        if (text == NULL) {
-            problem_set(p, PROBLEM_INTERNAL, "out of memory");
-            return;
-        }
-        json_object_set_new(binds, f->name, json_string(text));
-        free(text);
-        return;
-    }
-    case FILTER_ASSIGNEE:
-        if (strcmp(value, "me") == 0) {
-            json_object_set_new(binds, f->name, json_string("me"));
-            return;
-        }
-        if (parse_positive(value, &id) != 0) {
-            problem_add_field(p, f->name, "must be a user id or me");
-            return;
-        }
-        json_object_set_new(binds, f->name, json_integer(id));
-        return;
-    case FILTER_BLIND: {
-        char index[65];
-
-        if (f->normalize(value, normalized, sizeof(normalized), &message) != 0) {
-            problem_add_field(p, f->name, "%s", message);
-            return;
-        }
-        crypto_blind_index(f->name, normalized, index);
-        json_object_set_new(binds, f->name, json_string(index));
-        return;
-    }
-    case FILTER_DATE: {
-        struct civil_date date;
-
-        if (dates_parse(value, &date) != 0) {
-            problem_add_field(p, f->name, "must be a real calendar date YYYY-MM-DD");
-            return;
-        }
-        json_object_set_new(binds, f->name, json_string(value));
-        return;
-    }
-    case FILTER_TIMESTAMP: {
-        char utc[TIMESTAMP_LEN];
-
-        if (dates_parse_timestamp(value, utc, NULL) != 0) {
-            problem_add_field(p, f->name, "must be an RFC 3339 timestamp with an offset");
-            return;
-        }
-        json_object_set_new(binds, f->name, json_string(utc));
-        return;
-    }
-    case FILTER_SEARCH: {
-        char *folded;
-
-        if (strlen(value) > 200) {
-            problem_add_field(p, f->name, "must be at most 200 bytes");
-            return;
-        }
-        folded = textfold_fold(value);
-        if (folded == NULL) {
-            problem_add_field(p, f->name, "must be valid UTF-8 text");
-            return;
-        }
-        /* An empty (or all-space) search matches everything. */
-        json_object_set_new(binds, f->name, folded[0] ? json_string(folded) : json_null());
-        free(folded);
-        return;
-    }
-    }
-}
-
-int resource_parse_list_query(const struct filter_spec *filters, const struct query_param *query,
-                              size_t query_count, json_t *binds, int64_t *limit, struct problem *p)
-{
-    int64_t after = 0;
-
-    *limit = LIST_DEFAULT_LIMIT;
-    for (const struct filter_spec *f = filters; f && f->name; f++)
-        json_object_set_new(binds, f->name, json_null());
-    for (size_t i = 0; i < query_count; i++) {
-        const char *name = query[i].name, *value = query[i].value ? query[i].value : "";
-        const struct filter_spec *filter = NULL;
-        int repeated = 0;
-
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(query[j].name, name) == 0)
-                repeated = 1;
-        if (repeated) {
-            problem_add_field(p, name, "must be given at most once");
-            continue;
-        }
-        if (strcmp(name, "limit") == 0) {
-            if (parse_positive(value, limit) != 0 || *limit > LIST_MAX_LIMIT)
-                problem_add_field(p, "limit", "must be an integer from 1 to %d", LIST_MAX_LIMIT);
-            continue;
-        }
-        if (strcmp(name, "cursor") == 0) {
-            if (value[0] != 'c' || parse_positive(value + 1, &after) != 0)
-                problem_add_field(p, "cursor", "is not a cursor this server returned");
-            continue;
-        }
-        for (const struct filter_spec *f = filters; f && f->name; f++)
-            if (strcmp(f->name, name) == 0)
-                filter = f;
-        if (filter == NULL) {
-            problem_add_field(p, name, "is not a known query parameter");
-            continue;
-        }
-        bind_filter(filter, value, binds, p);
-    }
-    if (problem_has_field_errors(p))
-        return problem_set(p, PROBLEM_INVALID_QUERY, "%zu query parameter(s) are invalid",
-                           json_array_size(p->errors));
-    json_object_set_new(binds, "after", json_integer(after));
-    json_object_set_new(binds, "limit", json_integer(*limit + 1));
-    return 0;
-}
-
-json_t *resource_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
-                      resource_row_fn convert, const void *arg, struct problem *p)
-{
-    json_t *items = json_array(), *page = NULL;
-    db_stmt *stmt = db_prepare(db, sql, p);
-    enum db_step step = DB_ERROR;
-    int64_t last_id = 0;
-    int more = 0;
-
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    while ((step = db_step(stmt)) == DB_ROW) {
-        json_t *item;
-
-        if ((int64_t)json_array_size(items) == limit) {
-            more = 1;
-            break;
-        }
-        last_id = db_column_int(stmt, 0);
-        item = convert(stmt, arg, p);
-        if (item == NULL)
-            goto out;
-        if (json_is_null(item)) /* the converter left this row out */
-            continue;
-        json_array_append_new(items, item);
-    }
-    if (step != DB_ROW && step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-        goto out;
-    }
-    page = json_pack("{s:O}", "items", items);
-    if (more) {
-        char cursor[32];
-
-        snprintf(cursor, sizeof(cursor), "c%lld", (long long)last_id);
-        json_object_set_new(page, "next_cursor", json_string(cursor));
-    } else {
-        json_object_set_new(page, "next_cursor", json_null());
-    }
-out:
-    db_finish(stmt);
-    json_decref(items);
-    return page;
 }
 
 /* What a list's rows are read with; `ids` (owned by the caller) collects the id of every item
@@ -916,7 +527,7 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
     int64_t limit;
     int audited;
 
-    if (resource_parse_list_query(spec->filters, query, query_count, binds, &limit, p) != 0)
+    if (listing_parse_query(spec->filters, query, query_count, binds, &limit, p) != 0)
         goto out;
     if (spec->bind_list != NULL && spec->bind_list(binds, ctx, p) != 0)
         goto out;
@@ -927,11 +538,11 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
      * audit event are one, so no look-up goes unrecorded and parallel ones cannot overshoot. */
     if ((audited ? db_begin_write(db, p) : db_begin_read(db, p)) != 0)
         goto out;
-    if (spec->is_child && !resource_parent_exists(db, parent_id, p))
+    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
         goto out;
     if (json_array_size(lookups) > 0 && lookups_claim(db, ctx, p) != 0)
         goto out;
-    page = resource_page(db, spec->sql_list, binds, limit, list_item, &call, p);
+    page = listing_page(db, spec->sql_list, binds, limit, list_item, &call, p);
     if (page == NULL || !audited)
         goto out;
     fields = narrative_names(spec);

@@ -12,31 +12,8 @@
 #include "context.h"
 #include "db.h"
 #include "fields.h"
+#include "listing.h"
 #include "problem.h"
-
-enum filter_kind {
-    FILTER_ID,        /* a positive integer */
-    FILTER_CHOICE,    /* one of choices */
-    FILTER_CODE,      /* a code checked by normalize */
-    FILTER_SEARCH,    /* free text, folded; every word must occur in the search key */
-    FILTER_TIMESTAMP, /* an RFC 3339 instant, bound as UTC text */
-    FILTER_DATE,      /* a calendar date YYYY-MM-DD */
-    FILTER_BLIND,     /* an identifier checked by normalize, bound as its blind index */
-    FILTER_ASSIGNEE,  /* a user id, or "me" (resolved by the resource's bind_list) */
-    FILTER_ID_LIST,   /* up to FILTER_ID_LIST_MAX comma-separated ids, bound as a JSON array */
-};
-
-#define FILTER_ID_LIST_MAX 200
-
-/* A FILTER_BLIND filter is an identifier look-up: limited per principal and audited
- * (lookup_identifiers), see lookups.h. */
-
-struct filter_spec {
-    const char *name;
-    enum filter_kind kind;
-    const char *const *choices;      /* FILTER_CHOICE */
-    identifier_normalizer normalize; /* FILTER_CODE */
-};
 
 /* An If-Match precondition (RFC 9110, strong comparison): absent, "*", or a list of the
  * versions the client accepts (weak or foreign entity tags never match and are not listed). */
@@ -48,11 +25,6 @@ struct if_match {
     int64_t versions[IF_MATCH_MAX_TAGS];
 };
 
-struct query_param {
-    const char *name;
-    const char *value;
-};
-
 /* The values of a list's `include` parameter ("notes": the narratives), NULL-terminated. */
 extern const char *const resource_includes[];
 /* The `include` filter of a resource with narratives, to put in its filters. */
@@ -62,10 +34,6 @@ extern const char *const resource_includes[];
     }
 /* The filters of a list that has no filters but `include` (NULL-terminated by name). */
 extern const struct filter_spec resource_include_only[];
-
-/* Converts the current row of a list statement into an item (new reference), JSON null to
- * leave the row out, or NULL with *p set. */
-typedef json_t *(*resource_row_fn)(db_stmt *stmt, const void *arg, struct problem *p);
 
 struct resource_spec {
     const char *collection;       /* path segment: "clients", "filings", ... */
@@ -115,13 +83,6 @@ struct resource_spec {
     int (*bind_list)(json_t *binds, const struct op_context *ctx, struct problem *p);
 };
 
-/* Turn the field errors collected in *p (if any) into one 422. Returns 0 when there are none. */
-int resource_finish_checks(struct problem *p);
-
-/* Fill a context with the current firm-local date and UTC instant, acting as `type` (the
- * system, the command line; the HTTP layer sets users and keys afterwards). */
-void resource_context_init(struct op_context *ctx);
-
 /* Create a record under parent_id (ignored for top-level resources) from a JSON body.
  * Returns the stored record (new reference, caller owns) or NULL with the problem in *p. */
 json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
@@ -157,38 +118,5 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
 json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                       const struct query_param *query, size_t query_count,
                       const struct op_context *ctx, struct problem *p);
-
-/* Check the query parameters of a list request against `filters` (NULL-terminated by name) and
- * fill binds: `limit` (asked + 1, to see whether a next page exists), `after` (from the
- * cursor) and each filter (null when absent). *limit gets the page size asked for. Anything
- * else, or a repeated parameter, is a 400 naming it. Returns 0 or -1. */
-int resource_parse_list_query(const struct filter_spec *filters, const struct query_param *query,
-                              size_t query_count, json_t *binds, int64_t *limit, struct problem *p);
-
-/* Run a list statement (inside the caller's transaction) with binds holding `limit` (asked + 1)
- * and build {"items": [...], "next_cursor": ...}; the statement's first column is the id the
- * cursor continues from. Returns a new object or NULL with *p set. */
-json_t *resource_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
-                      resource_row_fn convert, const void *arg, struct problem *p);
-
-/* True when the parent parole request exists; otherwise sets a 404 in *p. */
-int resource_parent_exists(struct db *db, int64_t parent_id, struct problem *p);
-
-/* Run one statement that returns no rows, with binds, to completion (inside the caller's
- * transaction). A unique constraint is a 409. Returns 0, or -1 with *p set. */
-int resource_exec(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p);
-
-/* Read a single integer from the first column of a statement's first row, binding `binds`.
- * Returns 0 and *out (0 when the value is NULL or there is no row), or -1 with *p set. */
-int resource_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
-                        struct problem *p);
-
-/* Like resource_scalar_int for text: copies the value into out (empty for NULL / no row). */
-int resource_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out,
-                         size_t out_size, struct problem *p);
-
-/* The search key of text for LIKE matching (see textfold); NULL text gives "". Returns a new
- * JSON string. */
-json_t *resource_search_key(const char *const *texts, size_t count);
 
 #endif

@@ -170,7 +170,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
             json_t *binds =
                 json_pack("{s:I, s:I}", "id", (json_int_t)u->id, "step", (json_int_t)step);
 
-            ok = resource_exec(db, SQL_USER_SET_TOTP_STEP, binds, p) == 0 ? 1 : -1;
+            ok = db_exec_json(db, SQL_USER_SET_TOTP_STEP, binds, p) == 0 ? 1 : -1;
             json_decref(binds);
         }
         crypto_wipe(raw, sizeof(raw));
@@ -195,7 +195,7 @@ static int check_second_factor(struct db *db, const struct sign_in_user *u, cons
         json_decref(binds);
         if (match != 0) {
             binds = json_pack("{s:I, s:s}", "id", (json_int_t)match, "now", ctx->now);
-            ok = resource_exec(db, SQL_RECOVERY_USE, binds, p) == 0 ? 1 : -1;
+            ok = db_exec_json(db, SQL_RECOVERY_USE, binds, p) == 0 ? 1 : -1;
             json_decref(binds);
         }
     }
@@ -255,7 +255,7 @@ void sessions_sign_in(struct call *call, struct call_reply *reply)
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, p);
-    if (record == NULL || resource_finish_checks(p) != 0)
+    if (record == NULL || problem_finish_checks(p) != 0)
         goto out;
     email = json_string_value(json_object_get(record, "email"));
     password = json_string_value(json_object_get(record, "password"));
@@ -341,13 +341,13 @@ void sessions_sign_in(struct call *call, struct call_reply *reply)
     binds = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "token_hash", token_hash, "user_id",
                       (json_int_t)u.id, "csrf_token", csrf, "second_factor", second_factor, "now",
                       call->ctx.now, "expires_at", expires_at);
-    if (resource_exec(call->db, SQL_SESSION_INSERT, binds, p) != 0 ||
-        resource_exec(call->db, SQL_SESSION_PRUNE, binds, p) !=
+    if (db_exec_json(call->db, SQL_SESSION_INSERT, binds, p) != 0 ||
+        db_exec_json(call->db, SQL_SESSION_PRUNE, binds, p) !=
             0) /* sessions past their absolute end */
         goto fail;
     json_decref(binds);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "password_hash", new_hash);
-    if ((new_hash[0] && resource_exec(call->db, SQL_USER_REHASH, binds, p) != 0) ||
+    if ((new_hash[0] && db_exec_json(call->db, SQL_USER_REHASH, binds, p) != 0) ||
         signin_throttle_clear(call->db, email, address, p) != 0)
         goto fail;
     changes = sign_in_changes(address, used_recovery ? recovery_note : NULL);
@@ -395,7 +395,7 @@ void sessions_sign_out(struct call *call, struct call_reply *reply)
     json_t *binds = json_pack("{s:I}", "id", (json_int_t)call->principal->session_id);
 
     if (db_begin_write(call->db, &call->p) == 0) {
-        if (resource_exec(call->db, SQL_SESSION_DELETE, binds, &call->p) == 0 &&
+        if (db_exec_json(call->db, SQL_SESSION_DELETE, binds, &call->p) == 0 &&
             audit_append(call->db, &call->ctx, "sign_out", "users", call->principal->user_id, 0,
                          NULL, &call->p) == 0 &&
             db_commit(call->db, &call->p) == 0) {
@@ -427,7 +427,7 @@ void sessions_totp_begin(struct call *call, struct call_reply *reply)
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
-    if (record == NULL || resource_finish_checks(&call->p) != 0 ||
+    if (record == NULL || problem_finish_checks(&call->p) != 0 ||
         accounts_confirm_password(call->db, call->principal->user_id, call->principal->email,
                                   call->request->client_address,
                                   json_string_value(json_object_get(record, "password")),
@@ -450,8 +450,7 @@ void sessions_totp_begin(struct call *call, struct call_reply *reply)
         snprintf(hex + 2 * i, 3, "%02x", raw[i]);
     sealed = crypto_field_encrypt("users", "totp_pending_secret", u.id, u.row_nonce, hex);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)u.id, "secret", sealed ? sealed : "");
-    if (sealed == NULL ||
-        resource_exec(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
+    if (sealed == NULL || db_exec_json(call->db, SQL_USER_SET_TOTP_PENDING, binds, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;
     call_reply_json(reply, 201, json_pack("{s:s, s:s}", "secret", base32, "otpauth_uri", uri));
@@ -487,7 +486,7 @@ void sessions_totp_confirm(struct call *call, struct call_reply *reply)
     if (body == NULL)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
-    if (record == NULL || resource_finish_checks(&call->p) != 0)
+    if (record == NULL || problem_finish_checks(&call->p) != 0)
         goto out;
     if (db_begin_write(call->db, &call->p) != 0)
         goto out;
@@ -514,7 +513,7 @@ void sessions_totp_confirm(struct call *call, struct call_reply *reply)
     if (totp_verify(raw, sizeof(raw), json_string_value(json_object_get(record, "code")),
                     time(NULL), -1, &step) != 0) {
         problem_add_field(&call->p, "code", "is not the current code of the authenticator app");
-        resource_finish_checks(&call->p);
+        problem_finish_checks(&call->p);
         goto fail;
     }
     for (int i = 0; i < TOTP_SECRET_BYTES; i++)
@@ -522,11 +521,11 @@ void sessions_totp_confirm(struct call *call, struct call_reply *reply)
     sealed = crypto_field_encrypt("users", "totp_secret", u.id, u.row_nonce, hex);
     binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)u.id, "step", (json_int_t)step,
                       "secret", sealed ? sealed : "", "now", call->ctx.now);
-    if (sealed == NULL || resource_exec(call->db, SQL_USER_ENABLE_TOTP, binds, &call->p) != 0)
+    if (sealed == NULL || db_exec_json(call->db, SQL_USER_ENABLE_TOTP, binds, &call->p) != 0)
         goto fail;
     json_decref(binds);
     binds = json_pack("{s:I}", "user_id", (json_int_t)u.id);
-    if (resource_exec(call->db, SQL_RECOVERY_DELETE_ALL, binds, &call->p) != 0)
+    if (db_exec_json(call->db, SQL_RECOVERY_DELETE_ALL, binds, &call->p) != 0)
         goto fail;
     recovery_codes_new(codes, RECOVERY_CODE_COUNT);
     list = json_array();
@@ -536,7 +535,7 @@ void sessions_totp_confirm(struct call *call, struct call_reply *reply)
         recovery_code_hash(codes[i], hash);
         json_decref(binds);
         binds = json_pack("{s:I, s:s}", "user_id", (json_int_t)u.id, "code_hash", hash);
-        if (resource_exec(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)
+        if (db_exec_json(call->db, SQL_RECOVERY_INSERT, binds, &call->p) != 0)
             goto fail;
         json_array_append_new(list, json_string(codes[i]));
     }
@@ -545,8 +544,8 @@ void sessions_totp_confirm(struct call *call, struct call_reply *reply)
      * opened with a stolen password must sign in again, now with the second factor). */
     binds = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)call->principal->session_id, "user_id",
                       (json_int_t)u.id, "second_factor", "verified");
-    if (resource_exec(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
-        resource_exec(call->db, SQL_SESSION_DELETE_USER_OTHERS, binds, &call->p) != 0 ||
+    if (db_exec_json(call->db, SQL_SESSION_SET_FACTOR, binds, &call->p) != 0 ||
+        db_exec_json(call->db, SQL_SESSION_DELETE_USER_OTHERS, binds, &call->p) != 0 ||
         audit_append(call->db, &call->ctx, "totp_enable", "users", u.id, 0, NULL, &call->p) != 0 ||
         db_commit(call->db, &call->p) != 0)
         goto fail;

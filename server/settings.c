@@ -99,7 +99,7 @@ json_t *settings_patch(struct db *db, const json_t *patch, const struct op_conte
         goto out;
     before = settings_to_json(&current);
     record = fields_check_patch(&setting_table, before, patch, ctx->today, p);
-    if (record == NULL || resource_finish_checks(p) != 0)
+    if (record == NULL || problem_finish_checks(p) != 0)
         goto out;
     if (put_setting(db, "require_totp_for_all",
                     json_is_true(json_object_get(record, "require_totp_for_all")) ? "true"

@@ -7,7 +7,7 @@
 
 #include "client_address.h"
 #include "dates.h"
-#include "resource.h"
+#include "db.h"
 #include "sql.h"
 
 /* The rules (docs/accounts-contract.md, "Sign-in throttling"). Every attempt that checks a
@@ -85,7 +85,7 @@ static int throttle_wait(struct db *db, json_t *binds, time_t now, struct proble
     {
         int64_t known = 0;
 
-        if (resource_scalar_int(db, SQL_KNOWN_ADDRESS_COUNT, binds, &known, p) != 0)
+        if (db_scalar_int(db, SQL_KNOWN_ADDRESS_COUNT, binds, &known, p) != 0)
             return -1;
         if (known > 0)
             return wait; /* the owner's own address: the account rule does not hold it back */
@@ -132,14 +132,14 @@ int signin_throttle_claim(struct db *db, const char *email, const char *address,
 
     if (db_begin_write(db, p) != 0)
         goto out;
-    if (resource_exec(db, SQL_FAILURE_PRUNE, binds, p) != 0 ||
-        resource_exec(db, SQL_KNOWN_ADDRESS_PRUNE, binds, p) != 0)
+    if (db_exec_json(db, SQL_FAILURE_PRUNE, binds, p) != 0 ||
+        db_exec_json(db, SQL_KNOWN_ADDRESS_PRUNE, binds, p) != 0)
         goto fail;
     *wait = throttle_wait(db, binds, now, p);
     if (*wait < 0)
         goto fail;
     /* Counted as a failure until it succeeds: parallel attempts all see each other. */
-    if (*wait == 0 && resource_exec(db, SQL_FAILURE_INSERT, binds, p) != 0)
+    if (*wait == 0 && db_exec_json(db, SQL_FAILURE_INSERT, binds, p) != 0)
         goto fail;
     if (claim != NULL)
         *claim = *wait == 0 ? db_last_insert_id(db) : 0;
@@ -157,8 +157,8 @@ out:
 int signin_throttle_clear(struct db *db, const char *email, const char *address, struct problem *p)
 {
     json_t *binds = failure_binds(email, address, time(NULL));
-    int rc = resource_exec(db, SQL_FAILURE_CLEAR_PAIR, binds, p) == 0 &&
-                     resource_exec(db, SQL_KNOWN_ADDRESS_PUT, binds, p) == 0
+    int rc = db_exec_json(db, SQL_FAILURE_CLEAR_PAIR, binds, p) == 0 &&
+                     db_exec_json(db, SQL_KNOWN_ADDRESS_PUT, binds, p) == 0
                  ? 0
                  : -1;
 
@@ -174,7 +174,7 @@ int signin_throttle_fail(struct db *db, int64_t claim, struct problem *p)
 
     dates_format_utc(time(NULL), now);
     binds = json_pack("{s:I, s:s}", "id", (json_int_t)claim, "now", now);
-    rc = resource_exec(db, SQL_FAILURE_TOUCH, binds, p);
+    rc = db_exec_json(db, SQL_FAILURE_TOUCH, binds, p);
     json_decref(binds);
     return rc;
 }
@@ -185,7 +185,7 @@ int signin_throttle_release(struct db *db, int64_t claim, struct problem *p)
     int rc = -1;
 
     if (db_begin_write(db, p) == 0) {
-        if (resource_exec(db, SQL_FAILURE_RELEASE, binds, p) == 0 && db_commit(db, p) == 0)
+        if (db_exec_json(db, SQL_FAILURE_RELEASE, binds, p) == 0 && db_commit(db, p) == 0)
             rc = 0;
         db_rollback(db);
     }

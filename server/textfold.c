@@ -1,6 +1,7 @@
-/* textfold: case folding and accent stripping through libunistring. */
+/* textfold: case folding and accent stripping through libunistring, and search keys. */
 #include "textfold.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
@@ -54,4 +55,35 @@ char *textfold_fold(const char *text)
 out:
     free(folded);
     return out;
+}
+
+json_t *textfold_search_key(const char *const *texts, size_t count)
+{
+    size_t cap = 1, len = 0;
+    char *key = NULL;
+    json_t *result;
+
+    for (size_t i = 0; i < count; i++)
+        cap += texts[i] ? strlen(texts[i]) * 3 + 3 : 0;
+    key = calloc(1, cap + 1);
+    if (key == NULL)
+        return json_string("");
+    for (size_t i = 0; i < count; i++) {
+        char *folded;
+
+        if (texts[i] == NULL)
+            continue;
+        folded = textfold_fold(texts[i]);
+        if (folded == NULL)
+            continue;
+        /* Fields are joined by U+001F, which no folded query can contain (textfold drops
+         * control characters), so a word never matches the separator. */
+        len += (size_t)snprintf(key + len, cap - len, "%s%s", len ? "\x1f" : "", folded);
+        free(folded);
+        if (len >= cap)
+            break;
+    }
+    result = json_string(key);
+    free(key);
+    return result;
 }

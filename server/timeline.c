@@ -1,6 +1,8 @@
 /* timeline: one UNION query over the event tables (sql.c, SQL_REQUEST_TIMELINE). */
 #include "timeline.h"
 
+#include "listing.h"
+
 json_t *timeline_of_request(struct db *db, int64_t id, const struct op_context *ctx,
                             struct problem *p)
 {
@@ -11,7 +13,7 @@ json_t *timeline_of_request(struct db *db, int64_t id, const struct op_context *
     (void)ctx;
     if (db_begin_read(db, p) != 0)
         goto out;
-    if (!resource_parent_exists(db, id, p))
+    if (!listing_parent_exists(db, id, p))
         goto out;
     stmt = db_prepare(db, SQL_REQUEST_TIMELINE, p);
     if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)

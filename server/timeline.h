@@ -3,7 +3,12 @@
 #ifndef PAROLETRACK_TIMELINE_H
 #define PAROLETRACK_TIMELINE_H
 
-#include "resource.h"
+#include <jansson.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "db.h"
+#include "problem.h"
 
 /* The timeline of parole request `id` as {"items": [...]}. Returns a new object the caller owns,
  * or NULL with a 404 (unknown request) or another problem in *p. */

@@ -8,7 +8,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "dates.h"
-#include "resource.h"
+#include "listing.h"
 #include "settings.h"
 
 /* Whether user `id` exists (inside the caller's transaction). Returns 1, or 0 with a 404 in *p,
@@ -55,8 +55,8 @@ void user_sessions_list(struct call *call, struct call_reply *reply)
     json_t *binds = json_object(), *page = NULL;
     int64_t limit;
 
-    if (resource_parse_list_query(none, call->request->query, call->request->query_count, binds,
-                                  &limit, &call->p) != 0 ||
+    if (listing_parse_query(none, call->request->query, call->request->query_count, binds, &limit,
+                            &call->p) != 0 ||
         db_begin_read(call->db, &call->p) != 0)
         goto out;
     /* only live sessions: neither past their absolute end nor idle too long */
@@ -66,8 +66,8 @@ void user_sessions_list(struct call *call, struct call_reply *reply)
         json_object_set_new(binds, "user_id", json_integer(call->id));
         json_object_set_new(binds, "now", json_string(call->ctx.now));
         json_object_set_new(binds, "idle_since", json_string(idle_since));
-        page = resource_page(call->db, SQL_SESSION_LIST_USER, binds, limit, session_row,
-                             call->principal, &call->p);
+        page = listing_page(call->db, SQL_SESSION_LIST_USER, binds, limit, session_row,
+                            call->principal, &call->p);
     }
     db_rollback(call->db);
 out:
@@ -88,7 +88,7 @@ static void end_sessions(struct call *call, enum sql_id sql, int one, struct cal
     if (db_begin_write(call->db, &call->p) != 0)
         goto out;
     if (user_exists(call->db, call->id, &call->p) != 1 ||
-        resource_exec(call->db, sql, binds, &call->p) != 0)
+        db_exec_json(call->db, sql, binds, &call->p) != 0)
         goto fail;
     ended = db_changes(call->db);
     if (one && ended == 0) {

@@ -25,7 +25,7 @@ static int fixture_open(void)
     crypto_use_key(key);
     crypto_use_audit_key(key);
     dates_set_timezone("America/New_York");
-    resource_context_init(&ctx);
+    context_init(&ctx);
     problem_init(&p);
     db = db_open(":memory:", &p);
     /* the sealed empty audit head keys_open gives a new database */

@@ -19,7 +19,7 @@ static int append(const char *action, int64_t entity_id, json_t *changes)
     struct problem p;
     int rc;
 
-    resource_context_init(&ctx);
+    context_init(&ctx);
     ctx.actor.type = ACTOR_USER;
     ctx.actor.id = 3;
     snprintf(ctx.actor.label, sizeof(ctx.actor.label), "ana@example.org");

@@ -6,8 +6,8 @@
 
 #include "check.h"
 #include "crypto.h"
+#include "db.h"
 #include "migrate.h"
-#include "resource.h"
 
 /* Count rows of a query that returns one integer. */
 static int64_t scalar(struct db *db, enum sql_id id, const char *key, int64_t value)
@@ -17,7 +17,7 @@ static int64_t scalar(struct db *db, enum sql_id id, const char *key, int64_t va
     int64_t out = -1;
 
     problem_init(&p);
-    if (resource_scalar_int(db, id, binds, &out, &p) != 0)
+    if (db_scalar_int(db, id, binds, &out, &p) != 0)
         out = -1;
     json_decref(binds);
     problem_clear(&p);
