@@ -476,10 +476,10 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                 "UPDATE clients SET a_number_index = :a_number_index,"
                                 " passport_number_index = :passport_number_index WHERE id = :id"},
 #define SEALED_ENTRIES(name, table, column)                                                        \
-    [SQL_SEALED_SELECT_##name] = {"sealed_select_" column,                                         \
+    [SQL_SEALED_SELECT_##name] = {"sealed_select_" table "_" column,                               \
                                   "SELECT id, " column ", row_nonce FROM " table " WHERE " column  \
                                   " IS NOT NULL ORDER BY id"},                                     \
-    [SQL_SEALED_UPDATE_##name] = {"sealed_update_" column,                                         \
+    [SQL_SEALED_UPDATE_##name] = {"sealed_update_" table "_" column,                               \
                                   "UPDATE " table " SET " column " = :value WHERE id = :id"},
     SEALED_COLUMNS(SEALED_ENTRIES)
 #undef SEALED_ENTRIES
