@@ -306,9 +306,8 @@ json_t *audit_list(struct db *db, const struct query_param *query, size_t query_
 json_t *audit_history(struct db *db, int64_t request_id, const struct query_param *query,
                       size_t query_count, struct problem *p)
 {
-    static const struct filter_spec none[] = {{.name = NULL}};
 
-    return audit_page(db, SQL_AUDIT_HISTORY, none, request_id, query, query_count, p);
+    return audit_page(db, SQL_AUDIT_HISTORY, listing_no_filters, request_id, query, query_count, p);
 }
 
 /* Where a walk of the chain ended: the number of events, the last one's id and hash, and (when

@@ -180,12 +180,11 @@ bad:
 void call_reply_simple_list(struct call *call, enum sql_id sql, listing_row_fn convert,
                             struct call_reply *reply)
 {
-    static const struct filter_spec none[] = {{.name = NULL}};
     json_t *binds = json_object(), *page = NULL;
     int64_t limit;
 
-    if (listing_parse_query(none, call->request->query, call->request->query_count, binds, &limit,
-                            &call->p) == 0 &&
+    if (listing_parse_query(listing_no_filters, call->request->query, call->request->query_count,
+                            binds, &limit, &call->p) == 0 &&
         db_begin_read(call->db, &call->p) == 0) {
         page = listing_page(call->db, sql, binds, limit, convert, NULL, &call->p);
         db_rollback(call->db);

@@ -619,9 +619,8 @@ void deadlines_list(struct call *call, struct call_reply *reply)
 
 void deadlines_of_request(struct call *call, struct call_reply *reply)
 {
-    static const struct filter_spec none[] = {{.name = NULL}};
 
-    reply_deadlines(call, call->id, none, reply);
+    reply_deadlines(call, call->id, listing_no_filters, reply);
 }
 
 /* A rule row as the API shows it. */

@@ -30,6 +30,8 @@ static int parse_positive(const char *text, int64_t *out)
     return 0;
 }
 
+const struct filter_spec listing_no_filters[] = {{.name = NULL}};
+
 /* Check one filter value and store it in binds under the filter's name. */
 static void bind_filter(const struct filter_spec *f, const char *value, json_t *binds,
                         struct problem *p)

@@ -50,6 +50,9 @@ struct filter_spec {
  * leave the row out, or NULL with *p set. */
 typedef json_t *(*listing_row_fn)(db_stmt *stmt, const void *arg, struct problem *p);
 
+/* The filters of a list that takes only limit and cursor (an empty, NULL-terminated table). */
+extern const struct filter_spec listing_no_filters[];
+
 /* Check the query parameters of a list request against `filters` (NULL-terminated by name) and
  * fill binds: `limit` (asked + 1, to see whether a next page exists), `after` (from the
  * cursor) and each filter (null when absent). *limit gets the page size asked for. Anything

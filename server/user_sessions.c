@@ -49,14 +49,13 @@ static json_t *session_row(db_stmt *stmt, const void *arg, struct problem *p)
 
 void user_sessions_list(struct call *call, struct call_reply *reply)
 {
-    static const struct filter_spec none[] = {{.name = NULL}};
     struct settings settings;
     char idle_since[TIMESTAMP_LEN];
     json_t *binds = json_object(), *page = NULL;
     int64_t limit;
 
-    if (listing_parse_query(none, call->request->query, call->request->query_count, binds, &limit,
-                            &call->p) != 0 ||
+    if (listing_parse_query(listing_no_filters, call->request->query, call->request->query_count,
+                            binds, &limit, &call->p) != 0 ||
         db_begin_read(call->db, &call->p) != 0)
         goto out;
     /* only live sessions: neither past their absolute end nor idle too long */
