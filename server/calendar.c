@@ -10,7 +10,7 @@
 #include "auth.h"
 #include "crypto.h"
 #include "db.h"
-#include "deadlines.h"
+#include "deadline_engine.h"
 #include "ical.h"
 
 /* A new string formatted like printf (caller frees), or NULL when out of memory: event texts
@@ -290,7 +290,7 @@ void calendar_feed_get(struct call *call, struct call_reply *reply)
         if (user_id == 0)
             problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "this feed token is not valid");
         else
-            deadlines = deadlines_compute(call->db, 0, user_id, &call->ctx, &call->p);
+            deadlines = deadline_engine_compute(call->db, 0, user_id, &call->ctx, &call->p);
     }
     db_rollback(call->db);
     if (deadlines != NULL) {

@@ -2,7 +2,7 @@
  * derived in SQL from its events and today's date (sql.c, STAGE_EXPRESSION). */
 #include <string.h>
 
-#include "deadlines.h"
+#include "deadline_engine.h"
 #include "resources.h"
 #include "textfold.h"
 
@@ -132,7 +132,7 @@ static int request_keep_in_list(struct db *db, const json_t *record, const json_
         if (first[0] && strcmp(first, cutoff) <= 0)
             return 1; /* filed 30+ days ago, still no receipt number */
     }
-    deadlines = deadlines_compute(db, id, 0, ctx, p);
+    deadlines = deadline_engine_compute(db, id, 0, ctx, p);
     if (deadlines == NULL)
         return 0;
     json_array_foreach(deadlines, i, d)

@@ -10,7 +10,7 @@
 #include "context.h"
 #include "crypto.h"
 #include "db.h"
-#include "deadlines.h"
+#include "deadline_engine.h"
 #include "notify.h"
 
 #define OVERDUE (-1)
@@ -285,7 +285,7 @@ int remind_run(struct db *db, const struct remind_config *config)
     }
     if (db_begin_read(db, &p) != 0)
         goto out;
-    deadlines = deadlines_compute(db, 0, 0, &ctx, &p);
+    deadlines = deadline_engine_compute(db, 0, 0, &ctx, &p);
     leads = rule_lead_times(db, &p);
     db_rollback(db);
     if (deadlines == NULL)

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "deadlines.h"
+#include "deadline_engine.h"
 #include "resources.h"
 #include "stats.h"
 
@@ -118,7 +118,7 @@ void stats_get(struct call *call, struct call_reply *reply)
         return;
     stages = stage_counts(call->db, &call->ctx, &total, &call->p);
     if (stages != NULL)
-        deadlines = deadlines_compute(call->db, 0, 0, &call->ctx, &call->p);
+        deadlines = deadline_engine_compute(call->db, 0, 0, &call->ctx, &call->p);
     db_rollback(call->db);
     if (stages != NULL && deadlines != NULL)
         call_reply_json(reply, 200,

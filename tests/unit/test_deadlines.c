@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "deadlines.h"
+#include "deadline_engine.h"
 #include "store_fixture.h"
 
 /* The deadline of request `request` whose id is `id` (borrowed from *all, which the caller
@@ -17,7 +17,7 @@ static json_t *find(json_t **all, int64_t request, const char *id)
 
     problem_init(&p);
     json_decref(*all);
-    *all = deadlines_compute(db, request, 0, &ctx, &p);
+    *all = deadline_engine_compute(db, request, 0, &ctx, &p);
     problem_clear(&p);
     json_array_foreach(*all, i, d)
     {
@@ -236,7 +236,7 @@ int main(void)
         CHECK_STR(field(find(&all, a, pid), "due_on"), "2024-09-30");
         CHECK_STR(field(find(&all, a, pid), "status"), "upcoming");
         json_decref(all);
-        all = deadlines_compute(db, 0, 0, &ctx, &p);
+        all = deadline_engine_compute(db, 0, 0, &ctx, &p);
         json_array_foreach(all, k, e)
         {
             seen += strcmp(field(e, "id"), pid) == 0;
@@ -248,7 +248,7 @@ int main(void)
 
     /* Closed requests are left out of the firm-wide list. */
     json_decref(all);
-    all = deadlines_compute(db, 0, 0, &ctx, &p);
+    all = deadline_engine_compute(db, 0, 0, &ctx, &p);
     {
         json_t *e;
         size_t i;
