@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "calendar.h"
+#include "deadline_rules.h"
 #include "deadlines.h"
 #include "resources.h"
 #include "sessions.h"

@@ -1,16 +1,14 @@
-/* deadlines: the handlers of the deadline routes and of the rules API. The computation is the
- * engine's (deadline_engine.h); these only translate HTTP. */
+/* deadlines: the handlers of the two deadline list routes. The computation is the engine's
+ * (deadline_engine.h); these only translate HTTP. The rules API is deadline_rules.h. */
 #ifndef PAROLETRACK_DEADLINES_H
 #define PAROLETRACK_DEADLINES_H
 
 #include "call.h"
 
-/* The handlers: GET /api/v1/deadlines, GET /api/v1/parole-requests/{id}/deadlines, and the
- * rules API (GET list, GET one, PATCH). */
+/* GET /api/v1/deadlines: the computed deadlines of every open request, filtered and paged. */
 void deadlines_list(struct call *call, struct call_reply *reply);
+
+/* GET /api/v1/parole-requests/{id}/deadlines: one request's deadlines, paged. */
 void deadlines_of_request(struct call *call, struct call_reply *reply);
-void deadline_rules_list(struct call *call, struct call_reply *reply);
-void deadline_rules_get(struct call *call, struct call_reply *reply);
-void deadline_rules_patch(struct call *call, struct call_reply *reply);
 
 #endif
