@@ -16,7 +16,7 @@
 #include "apikeys.h"
 #include "audit.h"
 #include "auth.h"
-#include "calendar.h"
+#include "calendar_feed.h"
 #include "deadlines.h"
 #include "resources.h"
 #include "sessions.h"
