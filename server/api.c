@@ -16,9 +16,10 @@
 #include "apikeys.h"
 #include "audit.h"
 #include "auth.h"
-#include "calendar.h"
+#include "calendar_feed.h"
 #include "deadline_rules.h"
 #include "deadlines.h"
+#include "field_catalogue.h"
 #include "resources.h"
 #include "sessions.h"
 #include "settings.h"
@@ -104,7 +105,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0},
     {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0},
     {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0},
-    {"GET", "/api/v1/fields", PERM_READ, stats_fields, NULL, 0},
+    {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
     {"GET", REQUESTS "timeline", PERM_READ, handle_timeline, &parole_requests_resource, 0},

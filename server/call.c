@@ -176,6 +176,17 @@ bad:
     return problem_set(p, PROBLEM_BAD_REQUEST, "the If-Match header is not a list of entity tags");
 }
 
+/* Refuse any query parameter (for reads that take none). Returns 0, or -1 with a 400 in *p. */
+int call_refuse_query(const struct call_request *request, struct problem *p)
+{
+    if (request->query_count == 0)
+        return 0;
+    for (size_t i = 0; i < request->query_count; i++)
+        problem_add_field(p, request->query[i].name, "unknown query parameter");
+    problem_set(p, PROBLEM_INVALID_QUERY, "this resource takes no query parameters");
+    return -1;
+}
+
 /* Reply with one page of a limit/cursor-only list statement, read in one read transaction. */
 void call_reply_simple_list(struct call *call, enum sql_id sql, listing_row_fn convert,
                             struct call_reply *reply)

@@ -75,6 +75,10 @@ json_t *call_parse_body(const struct call_request *request, int allow_merge_patc
  * or -1 with a 400 naming If-Match in *p. */
 int call_parse_if_match(const char *header, struct if_match *cond, struct problem *p);
 
+/* Refuse any query parameter, for the reads that take none (/stats, /fields). Returns 0, or -1
+ * with a 400 naming each parameter in *p. */
+int call_refuse_query(const struct call_request *request, struct problem *p);
+
 /* Reply with one page of a list statement that takes only limit/cursor (users, API keys),
  * each row turned into an item by convert. A failure is left in call->p. */
 void call_reply_simple_list(struct call *call, enum sql_id sql, listing_row_fn convert,

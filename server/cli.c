@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "accounts.h"
 #include "apikeys.h"
 #include "audit.h"
 #include "context.h"
@@ -17,6 +16,7 @@
 #include "notify.h"
 #include "passwords.h"
 #include "remind.h"
+#include "users.h"
 
 void cli_key_file(const struct cli_options *o, char *out, size_t out_size)
 {
@@ -148,7 +148,7 @@ int cli_user(const char *verb, const struct cli_options *o)
         }
         body = json_pack("{s:s, s:s, s:s, s:s}", "email", o->email, "name", o->name, "role",
                          o->role, "password", password);
-        user = accounts_create(db, body, &ctx, &p);
+        user = users_create(db, body, &ctx, &p);
         json_decref(body);
         if (user == NULL)
             goto out;
@@ -158,14 +158,14 @@ int cli_user(const char *verb, const struct cli_options *o)
         rc = 0;
         goto out;
     }
-    if (accounts_find(db, o->email, &id, &p) != 0)
+    if (users_find(db, o->email, &id, &p) != 0)
         goto out;
     if (id == 0) {
         fprintf(stderr, "paroletrack: no user has the e-mail %s\n", o->email);
         goto out;
     }
     if (strcmp(verb, "disable") == 0) {
-        if (accounts_disable(db, id, &ctx, &p) == 0) {
+        if (users_disable(db, id, &ctx, &p) == 0) {
             fprintf(stderr, "paroletrack: %s disabled; their sessions ended\n", o->email);
             rc = 0;
         }
@@ -174,7 +174,7 @@ int cli_user(const char *verb, const struct cli_options *o)
             fprintf(stderr, "paroletrack: no password on standard input\n");
             goto out;
         }
-        if (accounts_set_password(db, id, password, &ctx, &p) == 0) {
+        if (users_set_password(db, id, password, &ctx, &p) == 0) {
             fprintf(stderr, "paroletrack: password of %s reset; their sessions ended\n", o->email);
             rc = 0;
         }

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "accounts.h"
 #include "passwords.h"
 #include "resources.h"
+#include "users.h"
 
 extern const char demo_data_json[];
 
@@ -216,7 +216,7 @@ int demo_create_users(struct db *db, struct problem *p)
             return problem_set(p, PROBLEM_INTERNAL, "cannot generate a demo password");
         body = json_pack("{s:s, s:s, s:s, s:s}", "email", people[i].email, "name", people[i].name,
                          "role", people[i].role, "password", password);
-        user = accounts_create(db, body, &ctx, p);
+        user = users_create(db, body, &ctx, p);
         json_decref(body);
         if (user == NULL)
             return -1;

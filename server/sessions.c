@@ -1,5 +1,5 @@
 /* sessions: sign-in, sessions and TOTP enrolment. Attempts are counted and refused by
- * signin_throttle; the signed-in password re-check is accounts_confirm_password. */
+ * signin_throttle; the signed-in password re-check is users_confirm_password. */
 #include "sessions.h"
 #include "dates.h"
 
@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "accounts.h"
 #include "audit.h"
 #include "auth.h"
 #include "client_address.h"
@@ -18,6 +17,7 @@
 #include "settings.h"
 #include "signin_throttle.h"
 #include "totp.h"
+#include "users.h"
 
 static int secure_cookies;
 
@@ -263,7 +263,7 @@ void sessions_sign_in(struct call *call, struct call_reply *reply)
         goto out;
     if (wait == 0 && db_begin_read(call->db, p) == 0) {
         if (settings_read(call->db, &settings, p) == 0 &&
-            accounts_find(call->db, email, &user_id, p) == 0 && user_id != 0)
+            users_find(call->db, email, &user_id, p) == 0 && user_id != 0)
             found = load_user(call->db, user_id, &u, p);
         db_rollback(call->db);
     }
@@ -428,11 +428,11 @@ void sessions_totp_begin(struct call *call, struct call_reply *reply)
         return;
     record = fields_check_create(&table, body, call->ctx.today, &call->p);
     if (record == NULL || problem_finish_checks(&call->p) != 0 ||
-        accounts_confirm_password(call->db, call->principal->user_id, call->principal->email,
-                                  call->request->client_address,
-                                  json_string_value(json_object_get(record, "password")),
-                                  "password", "wrong password setting up an authenticator app",
-                                  &call->ctx, &call->p) != 0)
+        users_confirm_password(call->db, call->principal->user_id, call->principal->email,
+                               call->request->client_address,
+                               json_string_value(json_object_get(record, "password")), "password",
+                               "wrong password setting up an authenticator app", &call->ctx,
+                               &call->p) != 0)
         goto out;
     if (db_begin_write(call->db, &call->p) != 0)
         goto out;

@@ -1,23 +1,14 @@
-/* stats: dashboard figures and the field catalogue (see stats.h). */
+/* stats: the dashboard's figures (see stats.h). A handler module: it depends on call, the
+ * deadline engine and the stage list (resources); the field catalogue is in field_catalogue.c. */
+#include "stats.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "deadline_engine.h"
 #include "resources.h"
-#include "stats.h"
 
 #define MONTHS_AHEAD 12
-
-/* Refuse any query parameter: these reads take none. Returns 0, or -1 with a 400 in *p. */
-static int refuse_query(const struct call_request *request, struct problem *p)
-{
-    if (request->query_count == 0)
-        return 0;
-    for (size_t i = 0; i < request->query_count; i++)
-        problem_add_field(p, request->query[i].name, "unknown query parameter");
-    problem_set(p, PROBLEM_INVALID_QUERY, "this resource takes no query parameters");
-    return -1;
-}
 
 /* {stage: count} with every stage present (zero when no request is in it); *total gets the sum.
  * Runs inside the caller's read transaction. Returns a new object or NULL with *p set. */
@@ -114,7 +105,7 @@ void stats_get(struct call *call, struct call_reply *reply)
     json_t *stages = NULL, *deadlines = NULL;
     int64_t total = 0;
 
-    if (refuse_query(call->request, &call->p) != 0 || db_begin_read(call->db, &call->p) != 0)
+    if (call_refuse_query(call->request, &call->p) != 0 || db_begin_read(call->db, &call->p) != 0)
         return;
     stages = stage_counts(call->db, &call->ctx, &total, &call->p);
     if (stages != NULL)
@@ -127,84 +118,4 @@ void stats_get(struct call *call, struct call_reply *reply)
                                   expirations_by_month(deadlines, call->ctx.today)));
     json_decref(stages);
     json_decref(deadlines);
-}
-
-/* The name of a field type as the catalogue shows it. */
-static const char *type_name(enum field_type type)
-{
-    switch (type) {
-    case FIELD_TEXT:
-        return "text";
-    case FIELD_DATE:
-        return "date";
-    case FIELD_TIMESTAMP:
-        return "timestamp";
-    case FIELD_ENUM:
-        return "enum";
-    case FIELD_BOOL:
-        return "boolean";
-    case FIELD_INT:
-        return "integer";
-    case FIELD_TEXT_ARRAY:
-        return "text_array";
-    case FIELD_INT_ARRAY:
-        return "integer_array";
-    }
-    return "text";
-}
-
-/* One field of a table as the catalogue shows it (a new object). */
-static json_t *field_json(const struct field_spec *f)
-{
-    json_t *out = json_pack("{s:s, s:s, s:b}", "name", f->name, "type", type_name(f->type),
-                            "required", (f->flags & FIELD_REQUIRED) != 0);
-
-    if (f->flags & FIELD_SINGLE_LINE)
-        json_object_set_new(out, "single_line", json_true());
-    if (f->type == FIELD_TEXT || f->type == FIELD_TEXT_ARRAY)
-        json_object_set_new(out, "max_length", json_integer((json_int_t)f->max_chars));
-    if (f->type == FIELD_TEXT_ARRAY || f->type == FIELD_INT_ARRAY)
-        json_object_set_new(out, "max_items", json_integer((json_int_t)f->max_items));
-    if (f->type == FIELD_INT || f->type == FIELD_INT_ARRAY) {
-        json_object_set_new(out, "minimum", json_integer(f->min));
-        json_object_set_new(out, "maximum", json_integer(f->max));
-    }
-    if (f->type == FIELD_DATE && (f->flags & FIELD_NOT_FUTURE))
-        json_object_set_new(out, "not_future", json_true());
-    if (f->choices != NULL) {
-        json_t *choices = json_array();
-
-        for (const char *const *c = f->choices; *c; c++)
-            json_array_append_new(choices, json_string(*c));
-        json_object_set_new(out, "choices", choices);
-    }
-    if (f->default_choice != NULL)
-        json_object_set_new(out, "default", json_string(f->default_choice));
-    else if (f->default_json != NULL)
-        json_object_set_new(out, "default", json_loads(f->default_json, JSON_DECODE_ANY, NULL));
-    else if (f->type == FIELD_BOOL)
-        json_object_set_new(out, "default", json_false());
-    else if (f->type == FIELD_TEXT_ARRAY || f->type == FIELD_INT_ARRAY)
-        json_object_set_new(out, "default", json_array());
-    return out;
-}
-
-void stats_fields(struct call *call, struct call_reply *reply)
-{
-    static const struct resource_spec *const specs[] = {
-        &clients_resource,    &parole_requests_resource, &filings_resource,    &rfes_resource,
-        &interviews_resource, &decisions_resource,       &expirations_resource};
-    json_t *out;
-
-    if (refuse_query(call->request, &call->p) != 0)
-        return;
-    out = json_object();
-    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-        json_t *fields = json_array();
-
-        for (size_t f = 0; f < specs[i]->table.count; f++)
-            json_array_append_new(fields, field_json(&specs[i]->table.fields[f]));
-        json_object_set_new(out, specs[i]->collection, fields);
-    }
-    call_reply_json(reply, 200, out);
 }

@@ -1,0 +1,97 @@
+/* calendar_feed: the feed token routes and the feed itself (see calendar_feed.h). A handler
+ * module: it may depend on call, auth, audit, db, crypto, the deadline engine and the renderer
+ * (calendar); nothing below the handlers depends on it. */
+#include "calendar_feed.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "calendar.h"
+#include "crypto.h"
+#include "db.h"
+#include "deadline_engine.h"
+
+void calendar_feed_create(struct call *call, struct call_reply *reply)
+{
+    char token[CRYPTO_TOKEN_LEN + 1], hash[65], url[160];
+    json_t *binds;
+
+    crypto_token(token);
+    crypto_sha256_hex(token, strlen(token), hash);
+    binds = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)call->principal->user_id,
+                      "token_hash", hash, "now", call->ctx.now);
+    if (db_begin_write(call->db, &call->p) == 0) {
+        if (db_exec_json(call->db, SQL_FEED_PUT, binds, &call->p) == 0 &&
+            audit_append(call->db, &call->ctx, "calendar_feed_create", "users",
+                         call->principal->user_id, 0, NULL, &call->p) == 0 &&
+            db_commit(call->db, &call->p) == 0) {
+            snprintf(url, sizeof(url), "/api/v1/calendar.ics?token=%s", token);
+            call_reply_json(reply, 201, json_pack("{s:s, s:s}", "token", token, "url", url));
+        }
+        db_rollback(call->db);
+    }
+    crypto_wipe(token, sizeof(token));
+    json_decref(binds);
+}
+
+void calendar_feed_revoke(struct call *call, struct call_reply *reply)
+{
+    json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)call->principal->user_id);
+
+    if (db_begin_write(call->db, &call->p) == 0) {
+        if (db_exec_json(call->db, SQL_FEED_DELETE, binds, &call->p) == 0 &&
+            audit_append(call->db, &call->ctx, "calendar_feed_revoke", "users",
+                         call->principal->user_id, 0, NULL, &call->p) == 0 &&
+            db_commit(call->db, &call->p) == 0)
+            reply->status = 204;
+        db_rollback(call->db);
+    }
+    json_decref(binds);
+}
+
+void calendar_feed_get(struct call *call, struct call_reply *reply)
+{
+    const char *token = NULL;
+    char hash[65];
+    json_t *binds = NULL, *deadlines = NULL;
+    int64_t user_id = 0;
+
+    for (size_t i = 0; i < call->request->query_count; i++) {
+        if (strcmp(call->request->query[i].name, "token") != 0 || token != NULL) {
+            problem_add_field(&call->p, call->request->query[i].name,
+                              "only one token parameter is expected");
+            problem_set(&call->p, PROBLEM_INVALID_QUERY, "1 query parameter(s) are invalid");
+            return;
+        }
+        token = call->request->query[i].value;
+    }
+    if (token == NULL || token[0] == '\0') {
+        problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "add the feed's token: ?token=...");
+        return;
+    }
+    crypto_sha256_hex(token, strlen(token), hash);
+    binds = json_pack("{s:s}", "token_hash", hash);
+    if (db_begin_read(call->db, &call->p) != 0)
+        goto out;
+    if (db_scalar_int(call->db, SQL_FEED_LOOKUP, binds, &user_id, &call->p) == 0) {
+        if (user_id == 0)
+            problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "this feed token is not valid");
+        else
+            deadlines = deadline_engine_compute(call->db, 0, user_id, &call->ctx, &call->p);
+    }
+    db_rollback(call->db);
+    if (deadlines != NULL) {
+        reply->raw_body = calendar_render(deadlines, call->ctx.now);
+        if (reply->raw_body == NULL) {
+            problem_set(&call->p, PROBLEM_INTERNAL, "out of memory rendering a feed");
+            goto out;
+        }
+        reply->raw_content_type = "text/calendar; charset=utf-8";
+        reply->status = 200;
+    }
+out:
+    json_decref(deadlines);
+    json_decref(binds);
+}

@@ -1,0 +1,88 @@
+/* field_catalogue: GET /api/v1/fields (see field_catalogue.h), the field tables of the
+ * writable resources as the dashboard builds its forms from them. A handler module: it depends
+ * on call, fields (the field specs) and resources (the resource specs); nothing depends on it
+ * but the route table. */
+#include "field_catalogue.h"
+
+#include "fields.h"
+#include "resources.h"
+
+/* The name of a field type as the catalogue shows it. */
+static const char *type_name(enum field_type type)
+{
+    switch (type) {
+    case FIELD_TEXT:
+        return "text";
+    case FIELD_DATE:
+        return "date";
+    case FIELD_TIMESTAMP:
+        return "timestamp";
+    case FIELD_ENUM:
+        return "enum";
+    case FIELD_BOOL:
+        return "boolean";
+    case FIELD_INT:
+        return "integer";
+    case FIELD_TEXT_ARRAY:
+        return "text_array";
+    case FIELD_INT_ARRAY:
+        return "integer_array";
+    }
+    return "text";
+}
+
+/* One field of a table as the catalogue shows it (a new object). */
+static json_t *field_json(const struct field_spec *f)
+{
+    json_t *out = json_pack("{s:s, s:s, s:b}", "name", f->name, "type", type_name(f->type),
+                            "required", (f->flags & FIELD_REQUIRED) != 0);
+
+    if (f->flags & FIELD_SINGLE_LINE)
+        json_object_set_new(out, "single_line", json_true());
+    if (f->type == FIELD_TEXT || f->type == FIELD_TEXT_ARRAY)
+        json_object_set_new(out, "max_length", json_integer((json_int_t)f->max_chars));
+    if (f->type == FIELD_TEXT_ARRAY || f->type == FIELD_INT_ARRAY)
+        json_object_set_new(out, "max_items", json_integer((json_int_t)f->max_items));
+    if (f->type == FIELD_INT || f->type == FIELD_INT_ARRAY) {
+        json_object_set_new(out, "minimum", json_integer(f->min));
+        json_object_set_new(out, "maximum", json_integer(f->max));
+    }
+    if (f->type == FIELD_DATE && (f->flags & FIELD_NOT_FUTURE))
+        json_object_set_new(out, "not_future", json_true());
+    if (f->choices != NULL) {
+        json_t *choices = json_array();
+
+        for (const char *const *c = f->choices; *c; c++)
+            json_array_append_new(choices, json_string(*c));
+        json_object_set_new(out, "choices", choices);
+    }
+    if (f->default_choice != NULL)
+        json_object_set_new(out, "default", json_string(f->default_choice));
+    else if (f->default_json != NULL)
+        json_object_set_new(out, "default", json_loads(f->default_json, JSON_DECODE_ANY, NULL));
+    else if (f->type == FIELD_BOOL)
+        json_object_set_new(out, "default", json_false());
+    else if (f->type == FIELD_TEXT_ARRAY || f->type == FIELD_INT_ARRAY)
+        json_object_set_new(out, "default", json_array());
+    return out;
+}
+
+void field_catalogue_get(struct call *call, struct call_reply *reply)
+{
+    static const struct resource_spec *const specs[] = {
+        &clients_resource,    &parole_requests_resource, &filings_resource,    &rfes_resource,
+        &interviews_resource, &decisions_resource,       &expirations_resource};
+    json_t *out;
+
+    if (call_refuse_query(call->request, &call->p) != 0)
+        return;
+    out = json_object();
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        json_t *fields = json_array();
+
+        for (size_t f = 0; f < specs[i]->table.count; f++)
+            json_array_append_new(fields, field_json(&specs[i]->table.fields[f]));
+        json_object_set_new(out, specs[i]->collection, fields);
+    }
+    call_reply_json(reply, 200, out);
+}
