@@ -409,6 +409,25 @@ def raw_exchange(host, port, data, timeout=10.0, read_body=True, half_close=Fals
         s.close()
 
 
+def hold_live(host, port, source="127.0.0.1", patience=5.0):
+    """A connection the server has accepted and keeps: it answered a keep-alive request (the
+    connections of an earlier exchange may still count for a moment after they closed)."""
+    deadline = time.monotonic() + patience
+    while True:
+        h = socket.create_connection((host, port), timeout=3, source_address=(source, 0))
+        try:
+            h.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = h.recv(4096)
+        except OSError:
+            data = b""
+        if data.startswith(b"HTTP/1.1 200"):
+            return h
+        h.close()
+        if time.monotonic() > deadline:
+            raise AssertionError("no connection accepted")
+        time.sleep(0.1)
+
+
 def inject_headers(data, headers):
     """Raw request bytes with header lines added right after the request line."""
     i = data.find(b"\r\n")

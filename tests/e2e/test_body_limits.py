@@ -12,7 +12,7 @@ import stat
 import time
 import unittest
 
-from harness import ApiTestCase, Server, fresh_source, raw_exchange, token
+from harness import ApiTestCase, Server, fresh_source, hold_live, raw_exchange, token
 
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
 SLUG = "urn:paroletrack:problem:"
@@ -241,24 +241,6 @@ class Options(unittest.TestCase):
                                        env_extra=env)
                 self.assertEqual(code, 2, err)
                 self.assertRegex(err, r"request-timeout|REQUEST_TIMEOUT|max-connections")
-
-
-def hold_live(host, port, source="127.0.0.1", patience=5.0):
-    """A connection the server has accepted and keeps: it answered a keep-alive request."""
-    deadline = time.monotonic() + patience
-    while True:
-        h = socket.create_connection((host, port), timeout=3, source_address=(source, 0))
-        try:
-            h.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            data = h.recv(4096)
-        except OSError:
-            data = b""
-        if data.startswith(b"HTTP/1.1 200"):
-            return h
-        h.close()
-        if time.monotonic() > deadline:
-            raise AssertionError("no connection accepted")
-        time.sleep(0.1)
 
 
 def answered(host, port, source="127.0.0.1", wait=1.5):

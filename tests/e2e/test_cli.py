@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from harness import BIN, Account, Server
+from harness import BIN, Account, Server, hold_live
 
 
 def run(*args, env_extra=None, timeout=30):
@@ -164,26 +164,9 @@ class ConnectionLimit(unittest.TestCase):
         s = Server(extra_args=["--per-ip-connections", "2"]).start()
         held = []
 
-        def open_live():
-            """A connection the server has accepted: it answered a keep-alive request. (The
-            admin bootstrap's connections may still count for a moment after they closed.)"""
-            deadline = time.monotonic() + 5
-            while True:
-                h = socket.create_connection((s.host, s.port), timeout=5)
-                try:
-                    h.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                    data = h.recv(4096)
-                except OSError:
-                    data = b""
-                if data.startswith(b"HTTP/1.1 200"):
-                    return h
-                h.close()
-                self.assertLess(time.monotonic(), deadline, "no connection accepted")
-                time.sleep(0.1)
-
         try:
             for _ in range(2):
-                held.append(open_live())
+                held.append(hold_live(s.host, s.port))
             time.sleep(0.2)
             extra = socket.create_connection((s.host, s.port), timeout=5)
             try:
