@@ -1,17 +1,16 @@
-/* apikeys: integration API keys. A key is "pt_<prefix>_<secret>"; only the SHA-256 of the
- * secret is stored, the key is shown once at creation, and revocation takes effect at once. */
+/* apikeys: the handlers of /api/v1/api-keys (admins only). They translate HTTP and call the key
+ * store (api_key_store.h), which the command line uses too. A handler module: it may depend on
+ * call, auth and the store. */
 #ifndef PAROLETRACK_APIKEYS_H
 #define PAROLETRACK_APIKEYS_H
 
 #include "call.h"
 
-/* Create a key (name, scopes ["read"] or ["read", "write"]); audited. Returns the key record
- * with its one-time "key" (caller owns) or NULL with *p set. created_by 0: the command line. */
-json_t *apikeys_create(struct db *db, const json_t *body, int64_t created_by,
-                       const struct op_context *ctx, struct problem *p);
-
+/* GET /api/v1/api-keys: every key, without secrets. */
 void apikeys_list(struct call *call, struct call_reply *reply);
+/* POST /api/v1/api-keys: create a key (201 with its one-time secret and Location). */
 void apikeys_post(struct call *call, struct call_reply *reply);
+/* DELETE /api/v1/api-keys/{id}: revoke the key (204). */
 void apikeys_delete(struct call *call, struct call_reply *reply);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "apikeys.h"
+#include "api_key_store.h"
 #include "audit.h"
 #include "context.h"
 #include "crypto.h"
@@ -218,7 +218,7 @@ int cli_api_key(const char *verb, const struct cli_options *o)
     problem_init(&p);
     cli_context(&ctx);
     body = json_pack("{s:s, s:o}", "name", o->name, "scopes", scopes);
-    key = apikeys_create(db, body, 0, &ctx, &p);
+    key = api_key_store_create(db, body, 0, &ctx, &p);
     if (key != NULL) {
         printf("%s\n", json_string_value(json_object_get(key, "key")));
         fprintf(stderr, "paroletrack: API key %s created; it is shown only this once\n", o->name);
