@@ -1,7 +1,8 @@
-/* api: the route table, routing, the early body check and api_handle, with the handlers of the
- * generic resource routes, health, timeline, history, audit and settings. Every handler has the
- * one signature of call.h's world, (struct call *, struct call_reply *), so the table lists the
- * functions of the handler modules themselves. This module includes every handler header; none
+/* api: the route table, routing, the early body check and api_handle; no handler lives here
+ * (the generic resource routes, health, timeline, history, audit and settings are in
+ * resource_routes.c). Every handler has the one signature of call.h's world,
+ * (struct call *, struct call_reply *), so the table lists the functions of the handler modules
+ * themselves. This module includes every handler header; none
  * of them, nor call.h, includes api.h. */
 #include "api.h"
 
@@ -14,18 +15,16 @@
 
 #include "accounts.h"
 #include "apikeys.h"
-#include "audit.h"
 #include "auth.h"
 #include "calendar_feed.h"
 #include "deadline_rules.h"
 #include "deadlines.h"
 #include "field_catalogue.h"
+#include "resource_routes.h"
 #include "resources.h"
 #include "sessions.h"
-#include "settings.h"
 #include "static_files.h"
 #include "stats.h"
-#include "timeline.h"
 #include "user_sessions.h"
 
 /* Every route's handler: it reads what it needs of the call (the resource of a generic resource
@@ -41,41 +40,29 @@ struct route {
     int enrolment_ok; /* open to a session that still has to enrol a second factor */
 };
 
-static void handle_health(struct call *call, struct call_reply *reply);
-static void handle_list(struct call *call, struct call_reply *reply);
-static void handle_create(struct call *call, struct call_reply *reply);
-static void handle_get(struct call *call, struct call_reply *reply);
-static void handle_patch(struct call *call, struct call_reply *reply);
-static void handle_delete(struct call *call, struct call_reply *reply);
-static void handle_timeline(struct call *call, struct call_reply *reply);
-static void handle_history(struct call *call, struct call_reply *reply);
-static void handle_audit_list(struct call *call, struct call_reply *reply);
-static void handle_settings_get(struct call *call, struct call_reply *reply);
-static void handle_settings_patch(struct call *call, struct call_reply *reply);
-
 #define REQUESTS "/api/v1/parole-requests/{id}/"
 #define RESOURCE_ROUTES(base, spec, delete_permission)                                             \
-    {"GET", base, PERM_READ, handle_list, &spec, 0},                                               \
-        {"POST", base, PERM_WRITE, handle_create, &spec, 0},                                       \
-        {"GET", base "/{id}", PERM_READ, handle_get, &spec, 0},                                    \
-        {"PATCH", base "/{id}", PERM_WRITE, handle_patch, &spec, 0},                               \
+    {"GET", base, PERM_READ, resource_routes_list, &spec, 0},                                      \
+        {"POST", base, PERM_WRITE, resource_routes_create, &spec, 0},                              \
+        {"GET", base "/{id}", PERM_READ, resource_routes_get, &spec, 0},                           \
+        {"PATCH", base "/{id}", PERM_WRITE, resource_routes_patch, &spec, 0},                      \
     {                                                                                              \
-        "DELETE", base "/{id}", delete_permission, handle_delete, &spec, 0                         \
+        "DELETE", base "/{id}", delete_permission, resource_routes_delete, &spec, 0                \
     }
 #define CHILD_ROUTES(name, spec)                                                                   \
-    {"GET", REQUESTS name, PERM_READ, handle_list, &spec, 0},                                      \
-        {"POST", REQUESTS name, PERM_WRITE, handle_create, &spec, 0},                              \
-        {"GET", REQUESTS name "/{child_id}", PERM_READ, handle_get, &spec, 0},                     \
-        {"PATCH", REQUESTS name "/{child_id}", PERM_WRITE, handle_patch, &spec, 0},                \
+    {"GET", REQUESTS name, PERM_READ, resource_routes_list, &spec, 0},                             \
+        {"POST", REQUESTS name, PERM_WRITE, resource_routes_create, &spec, 0},                     \
+        {"GET", REQUESTS name "/{child_id}", PERM_READ, resource_routes_get, &spec, 0},            \
+        {"PATCH", REQUESTS name "/{child_id}", PERM_WRITE, resource_routes_patch, &spec, 0},       \
     {                                                                                              \
-        "DELETE", REQUESTS name "/{child_id}", PERM_WRITE, handle_delete, &spec, 0                 \
+        "DELETE", REQUESTS name "/{child_id}", PERM_WRITE, resource_routes_delete, &spec, 0        \
     }
 
 /* Every route of the service, with the permission it needs (deny by default: a route is only
  * reachable as declared here). tests/spec/check_spec.py checks it against
  * api-spec/openapi.yaml; tests/e2e/test_permissions.py walks it for every role and key. */
 static const struct route routes[] = {
-    {"GET", "/healthz", PERM_PUBLIC, handle_health, NULL, 1},
+    {"GET", "/healthz", PERM_PUBLIC, resource_routes_health, NULL, 1},
     {"POST", "/api/v1/session", PERM_PUBLIC, sessions_sign_in, NULL, 1},
     {"GET", "/api/v1/session", PERM_SIGNED_IN, sessions_get, NULL, 1},
     {"DELETE", "/api/v1/session", PERM_SIGNED_IN, sessions_sign_out, NULL, 1},
@@ -96,9 +83,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/api-keys", PERM_ADMIN, apikeys_list, NULL, 0},
     {"POST", "/api/v1/api-keys", PERM_ADMIN, apikeys_post, NULL, 0},
     {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, apikeys_delete, NULL, 0},
-    {"GET", "/api/v1/settings", PERM_ADMIN, handle_settings_get, NULL, 0},
-    {"PATCH", "/api/v1/settings", PERM_ADMIN, handle_settings_patch, NULL, 0},
-    {"GET", "/api/v1/audit-events", PERM_ADMIN, handle_audit_list, NULL, 0},
+    {"GET", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_get, NULL, 0},
+    {"PATCH", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_patch, NULL, 0},
+    {"GET", "/api/v1/audit-events", PERM_ADMIN, resource_routes_audit_list, NULL, 0},
     {"GET", "/api/v1/deadline-rules", PERM_ADMIN, deadline_rules_list, NULL, 0},
     {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_get, NULL, 0},
     {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_patch, NULL, 0},
@@ -108,8 +95,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
-    {"GET", REQUESTS "timeline", PERM_READ, handle_timeline, &parole_requests_resource, 0},
-    {"GET", REQUESTS "history", PERM_READ, handle_history, &parole_requests_resource, 0},
+    {"GET", REQUESTS "timeline", PERM_READ, resource_routes_timeline, &parole_requests_resource, 0},
+    {"GET", REQUESTS "history", PERM_READ, resource_routes_history, &parole_requests_resource, 0},
     {"GET", REQUESTS "deadlines", PERM_READ, deadlines_of_request, NULL, 0},
     CHILD_ROUTES("filings", filings_resource),
     CHILD_ROUTES("rfes", rfes_resource),
@@ -174,161 +161,6 @@ static int route_matches(const char *pattern, const char *path, int64_t *id, int
         path += path_len;
     }
     return *pattern == '\0' && *path == '\0';
-}
-
-/* The collection path of a resource for Location headers. */
-static void collection_path(const struct call *call, const struct resource_spec *spec, char *out,
-                            size_t size)
-{
-    if (spec->is_child)
-        snprintf(out, size, "/api/v1/parole-requests/%lld/%s", (long long)call->id,
-                 spec->collection);
-    else
-        snprintf(out, size, "/api/v1/%s", spec->collection);
-}
-
-/* GET /healthz: 200 {"status": "ok"} when the database answers, else 503. */
-static void handle_health(struct call *call, struct call_reply *reply)
-{
-    int64_t count = 0;
-
-    if (db_scalar_int(call->db, SQL_HEALTH, NULL, &count, &call->p) != 0) {
-        problem_set(&call->p, PROBLEM_UNAVAILABLE, "the database does not answer");
-        return;
-    }
-    call_reply_json(reply, 200, json_pack("{s:s}", "status", "ok"));
-}
-
-/* The parent request and target record ids of a resource route. */
-static int64_t parent_of(const struct call *call, const struct resource_spec *spec)
-{
-    return spec->is_child ? call->id : 0;
-}
-
-static int64_t target_of(const struct call *call, const struct resource_spec *spec)
-{
-    return spec->is_child ? call->child_id : call->id;
-}
-
-/* GET of a resource collection: one page of call->resource. */
-static void handle_list(struct call *call, struct call_reply *reply)
-{
-    json_t *page =
-        resource_list(call->db, call->resource, parent_of(call, call->resource),
-                      call->request->query, call->request->query_count, &call->ctx, &call->p);
-
-    if (page != NULL)
-        call_reply_json(reply, 200, page);
-}
-
-/* POST to a resource collection: 201 with the record, its ETag and Location. */
-static void handle_create(struct call *call, struct call_reply *reply)
-{
-    json_t *body = call_parse_body(call->request, 0, &call->p), *record = NULL;
-    char collection[160];
-
-    if (body != NULL)
-        record = resource_create(call->db, call->resource, parent_of(call, call->resource), body,
-                                 &call->ctx, &call->p);
-    json_decref(body);
-    if (record == NULL)
-        return;
-    collection_path(call, call->resource, collection, sizeof(collection));
-    call_reply_record(reply, 201, record, collection);
-}
-
-/* GET of one record of call->resource, with its ETag. */
-static void handle_get(struct call *call, struct call_reply *reply)
-{
-    json_t *record = resource_get(call->db, call->resource, parent_of(call, call->resource),
-                                  target_of(call, call->resource), &call->ctx, &call->p);
-
-    if (record != NULL)
-        call_reply_record(reply, 200, record, NULL);
-}
-
-/* PATCH (merge patch) of one record of call->resource, under its If-Match. */
-static void handle_patch(struct call *call, struct call_reply *reply)
-{
-    struct if_match if_match;
-    json_t *body, *record = NULL;
-
-    if (call_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
-        return;
-    body = call_parse_body(call->request, 1, &call->p);
-    if (body != NULL)
-        record =
-            resource_patch(call->db, call->resource, parent_of(call, call->resource),
-                           target_of(call, call->resource), body, &if_match, &call->ctx, &call->p);
-    json_decref(body);
-    if (record != NULL)
-        call_reply_record(reply, 200, record, NULL);
-}
-
-/* DELETE of one record of call->resource, under its If-Match: 204. */
-static void handle_delete(struct call *call, struct call_reply *reply)
-{
-    struct if_match if_match;
-
-    if (call_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
-        return;
-    if (resource_delete(call->db, call->resource, parent_of(call, call->resource),
-                        target_of(call, call->resource), &if_match, &call->ctx, &call->p) == 0)
-        reply->status = 204;
-}
-
-/* GET the date-ordered events of parole request call->id. */
-static void handle_timeline(struct call *call, struct call_reply *reply)
-{
-    json_t *timeline = timeline_of_request(call->db, call->id, &call->ctx, &call->p);
-
-    if (timeline != NULL)
-        call_reply_json(reply, 200, timeline);
-}
-
-/* GET one page of the audit events of parole request call->id. */
-static void handle_history(struct call *call, struct call_reply *reply)
-{
-    json_t *page = audit_history(call->db, call->id, call->request->query,
-                                 call->request->query_count, &call->p);
-
-    if (page != NULL)
-        call_reply_json(reply, 200, page);
-}
-
-/* GET one page of the audit trail (admin). */
-static void handle_audit_list(struct call *call, struct call_reply *reply)
-{
-    json_t *page = audit_list(call->db, call->request->query, call->request->query_count, &call->p);
-
-    if (page != NULL)
-        call_reply_json(reply, 200, page);
-}
-
-/* GET the firm settings (admin). */
-static void handle_settings_get(struct call *call, struct call_reply *reply)
-{
-    struct settings settings;
-
-    if (db_begin_read(call->db, &call->p) == 0) {
-        if (settings_read(call->db, &settings, &call->p) == 0)
-            call_reply_json(reply, 200, settings_to_json(&settings));
-        db_rollback(call->db);
-    }
-}
-
-/* PATCH the firm settings with a merge patch (admin). */
-static void handle_settings_patch(struct call *call, struct call_reply *reply)
-{
-    json_t *body = call_parse_body(call->request, 1, &call->p), *settings = NULL;
-
-    if (body != NULL && !json_is_object(body))
-        problem_set(&call->p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
-    else if (body != NULL)
-        settings = settings_patch(call->db, body, &call->ctx, &call->p);
-    json_decref(body);
-    if (settings != NULL)
-        call_reply_json(reply, 200, settings);
 }
 
 /* Run the matched route: identify the caller, check the permission, then the handler. */
