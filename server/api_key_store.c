@@ -9,8 +9,6 @@
 #include "crypto.h"
 #include "fields.h"
 
-static const char *const scope_names[] = {"read", "write", NULL};
-
 static const struct field_spec key_fields[] = {
     {.name = "name",
      .type = FIELD_TEXT,
@@ -70,7 +68,6 @@ json_t *api_key_store_create(struct db *db, const json_t *body, int64_t created_
     db_stmt *stmt;
     int64_t id;
 
-    (void)scope_names;
     if (record == NULL)
         return NULL;
     if (json_object_get(record, "scopes") != NULL)
