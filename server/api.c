@@ -164,6 +164,18 @@ static int route_matches(const char *pattern, const char *path, int64_t *id, int
 }
 
 /* Run the matched route: identify the caller, check the permission, then the handler. */
+/* Identify the caller of a route (not for a public one) and check the route's permission: deny
+ * by default. Fills *principal. Returns 0, or -1 with the 401/403 in *p. */
+static int admit_caller(struct db *db, const struct route *route,
+                        const struct call_request *request, const char *now,
+                        struct principal *principal, struct problem *p)
+{
+    memset(principal, 0, sizeof(*principal));
+    if (route->permission != PERM_PUBLIC && auth_identify(db, request, now, principal, p) != 0)
+        return -1;
+    return auth_allow(principal, route->permission, route->enrolment_ok, request, p);
+}
+
 static void run_route(const struct route *route, const struct call_request *request, int64_t id,
                       int64_t child_id, struct call_reply *reply)
 {
@@ -181,11 +193,7 @@ static void run_route(const struct route *route, const struct call_request *requ
     call.db = db_thread(&call.p);
     if (call.db == NULL)
         goto out;
-    memset(&principal, 0, sizeof(principal));
-    if (route->permission != PERM_PUBLIC &&
-        auth_identify(call.db, request, call.ctx.now, &principal, &call.p) != 0)
-        goto out;
-    if (auth_allow(&principal, route->permission, route->enrolment_ok, request, &call.p) != 0)
+    if (admit_caller(call.db, route, request, call.ctx.now, &principal, &call.p) != 0)
         goto out;
     auth_set_actor(&principal, &call.ctx);
     call.resource = route->resource;
@@ -322,8 +330,7 @@ int api_preflight(const struct call_request *head, size_t *body_limit, struct ca
     if (route->permission != PERM_PUBLIC) {
         context_init(&ctx);
         db = db_thread(&p);
-        if (db == NULL || auth_identify(db, head, ctx.now, &principal, &p) != 0 ||
-            auth_allow(&principal, route->permission, route->enrolment_ok, head, &p) != 0)
+        if (db == NULL || admit_caller(db, route, head, ctx.now, &principal, &p) != 0)
             goto out;
     }
     if (!route_takes_body(route)) {
