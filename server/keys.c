@@ -133,26 +133,18 @@ static int put_audit_key(struct db *db, const unsigned char key[CRYPTO_KEY_BYTES
 static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], int *form,
                           struct problem *p)
 {
-    json_t *binds = json_pack("{s:s}", "key", "audit_key");
-    db_stmt *stmt = db_prepare(db, SQL_SETTING_GET, p);
-    char *hex = NULL;
-    int found = 0, rc = -1;
+    char stored[512], *hex = NULL;
+    int rc = -1;
 
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW) {
-        found = 1;
-        hex = crypto_field_decrypt("settings", "audit_key", 0, SETTINGS_NONCE,
-                                   db_column_text(stmt, 0));
-    }
-    db_finish(stmt);
-    json_decref(binds);
-    if (p->kind != PROBLEM_NONE)
-        goto out;
+    /* a sealed value is never empty: "" means there is no row */
+    if (setting_value(db, "audit_key", stored, sizeof(stored), p) != 0)
+        return -1;
     *form = 0;
-    if (!found) {
+    if (stored[0] == '\0') {
         crypto_random_bytes(key, CRYPTO_KEY_BYTES);
-        rc = put_audit_key(db, key, p);
-        goto out;
+        return put_audit_key(db, key, p);
     }
+    hex = crypto_field_decrypt("settings", "audit_key", 0, SETTINGS_NONCE, stored);
     *form = hex != NULL && strncmp(hex, AUDIT_KEY_V2, strlen(AUDIT_KEY_V2)) == 0 ? 2 : 1;
     if (hex == NULL ||
         crypto_key_from_hex(hex + (*form == 2 ? strlen(AUDIT_KEY_V2) : 0), key) != 0) {
