@@ -438,20 +438,23 @@ void crypto_use_audit_key(const unsigned char key[CRYPTO_KEY_BYTES])
     have_audit_key = 1;
 }
 
-void crypto_audit_head_mac(const void *data, size_t len, char out[65])
+/* HMAC-SHA-256 of data under key as 64 hex digits into out. */
+static void hmac_hex(const unsigned char *key, const void *data, size_t len, char out[65])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
 
-    crypto_auth_hmacsha256(mac, data, len, keys->audit_head);
+    crypto_auth_hmacsha256(mac, data, len, key);
     sodium_bin2hex(out, 65, mac, sizeof(mac));
+}
+
+void crypto_audit_head_mac(const void *data, size_t len, char out[65])
+{
+    hmac_hex(keys->audit_head, data, len, out);
 }
 
 void crypto_audit_mac(const void *data, size_t len, char out[65])
 {
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-
-    crypto_auth_hmacsha256(mac, data, len, keys->audit);
-    sodium_bin2hex(out, 65, mac, sizeof(mac));
+    hmac_hex(keys->audit, data, len, out);
 }
 
 int crypto_webhook_signature(const char *secret, const char *msg_id, int64_t timestamp,
