@@ -12,7 +12,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 SECRET = re.compile(r"\bmemset\(\s*&?\s*(\w*(key|token|secret|password|hash|plain|raw|digest|"
                     r"code|codes|hex|expected|chars|normalized)\b)", re.I)
 passed = failed = 0
-for path in sorted(glob.glob(os.path.join(ROOT, "server", "*.c"))):
+for path in sorted(glob.glob(os.path.join(ROOT, "server", "**", "*.c"), recursive=True)):
     bad = []
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
