@@ -6,49 +6,31 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
 #include "calendar.h"
 #include "crypto.h"
 #include "db.h"
 #include "deadline_engine.h"
+#include "user_access.h"
 
 void calendar_feed_create(struct call *call, struct call_reply *reply)
 {
     char token[CRYPTO_TOKEN_LEN + 1], hash[65], url[160];
-    json_t *binds;
 
     crypto_token(token);
     crypto_sha256_hex(token, strlen(token), hash);
-    binds = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)call->principal->user_id,
-                      "token_hash", hash, "now", call->ctx.now);
-    if (db_begin_write(call->db, &call->p) == 0) {
-        if (db_exec_json(call->db, SQL_FEED_PUT, binds, &call->p) == 0 &&
-            audit_append(call->db, &call->ctx, "calendar_feed_create", "users",
-                         call->principal->user_id, 0, NULL, &call->p) == 0 &&
-            db_commit(call->db, &call->p) == 0) {
-            snprintf(url, sizeof(url), "/api/v1/calendar.ics?token=%s", token);
-            call_reply_json(reply, 201, json_pack("{s:s, s:s}", "token", token, "url", url));
-        }
-        db_rollback(call->db);
+    if (user_access_feed_create(call->db, call->principal->user_id, hash, &call->ctx, &call->p) ==
+        0) {
+        snprintf(url, sizeof(url), "/api/v1/calendar.ics?token=%s", token);
+        call_reply_json(reply, 201, json_pack("{s:s, s:s}", "token", token, "url", url));
     }
     crypto_wipe(token, sizeof(token));
-    json_decref(binds);
 }
 
 void calendar_feed_revoke(struct call *call, struct call_reply *reply)
 {
-    json_t *binds = json_pack("{s:I}", "user_id", (json_int_t)call->principal->user_id);
-
-    if (db_begin_write(call->db, &call->p) == 0) {
-        if (db_exec_json(call->db, SQL_FEED_DELETE, binds, &call->p) == 0 &&
-            audit_append(call->db, &call->ctx, "calendar_feed_revoke", "users",
-                         call->principal->user_id, 0, NULL, &call->p) == 0 &&
-            db_commit(call->db, &call->p) == 0)
-            reply->status = 204;
-        db_rollback(call->db);
-    }
-    json_decref(binds);
+    if (user_access_feed_revoke(call->db, call->principal->user_id, &call->ctx, &call->p) == 0)
+        reply->status = 204;
 }
 
 void calendar_feed_get(struct call *call, struct call_reply *reply)

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
 #include "crypto.h"
 #include "fields.h"
+#include "write.h"
 
 static const struct field_spec key_fields[] = {
     {.name = "name",
@@ -59,14 +59,83 @@ json_t *api_key_store_row(db_stmt *stmt, const void *arg, struct problem *p)
     return db_row_to_json(stmt, NULL, key_json_columns);
 }
 
+/* What an API key write knows besides the call: the new key's checked values and canonical
+ * scopes (borrowed). */
+struct key_write {
+    const json_t *binds;
+    const json_t *scopes;
+};
+
+/* The key row a write reads after a create (write_kind.read): 404 when there is none. */
+static json_t *key_write_read(struct db *db, struct write_call *w, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)w->id), *key = NULL;
+    db_stmt *stmt = db_prepare(db, SQL_KEY_GET, p);
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW)
+        key = db_row_to_json(stmt, NULL, key_json_columns);
+    else if (p->kind == PROBLEM_NONE)
+        problem_set(p, PROBLEM_NOT_FOUND, "no API key with id %lld", (long long)w->id);
+    db_finish(stmt);
+    json_decref(binds);
+    return key;
+}
+
+/* Insert the new key's row (write_kind.write of a create). */
+static int key_insert(struct db *db, struct write_call *w, const json_t *before, struct problem *p)
+{
+    const struct key_write *kw = w->arg;
+
+    (void)before;
+    if (db_exec_json(db, SQL_KEY_INSERT, kw->binds, p) != 0)
+        return -1;
+    w->id = db_last_insert_id(db);
+    return 0;
+}
+
+/* The changes of a new key: its name and scopes, never its secret. */
+static json_t *key_created(const struct write_call *w, const json_t *before, const json_t *after)
+{
+    const struct key_write *kw = w->arg;
+
+    (void)before;
+    return json_pack("{s:{s:n, s:O}, s:{s:n, s:O}}", "name", "before", "after",
+                     json_object_get(after, "name"), "scopes", "before", "after", kw->scopes);
+}
+
+static const struct write_kind key_create_kind = {
+    .entity = "api_keys",
+    .noun = "API key",
+    .read = key_write_read,
+    .write = key_insert,
+    .changes = key_created,
+};
+
+/* Mark a key revoked (write_kind.write): 404 when there is no such key not yet revoked. */
+static int key_revoke(struct db *db, struct write_call *w, const json_t *before, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I, s:s}", "id", (json_int_t)w->id, "now", w->ctx->now);
+    int rc = db_exec_json(db, SQL_KEY_REVOKE, binds, p);
+
+    (void)before;
+    json_decref(binds);
+    if (rc == 0 && db_changes(db) != 1)
+        rc = problem_set(p, PROBLEM_NOT_FOUND, "no API key with id %lld", (long long)w->id);
+    return rc;
+}
+
+static const struct write_kind key_revoke_kind = {
+    .entity = "api_keys",
+    .noun = "API key",
+    .write = key_revoke,
+};
+
 json_t *api_key_store_create(struct db *db, const json_t *body, int64_t created_by,
                              const struct op_context *ctx, struct problem *p)
 {
     json_t *record = fields_check_create(&key_table, body, ctx->today, p), *scopes = NULL;
-    json_t *binds = NULL, *result = NULL, *changes = NULL;
+    json_t *binds = NULL, *result = NULL;
     char prefix[17], secret[CRYPTO_TOKEN_LEN + 1], secret_hash[65], key[96];
-    db_stmt *stmt;
-    int64_t id;
 
     if (record == NULL)
         return NULL;
@@ -81,41 +150,21 @@ json_t *api_key_store_create(struct db *db, const json_t *body, int64_t created_
     binds = json_pack("{s:O, s:O, s:s, s:s, s:o, s:s}", "name", json_object_get(record, "name"),
                       "scopes", scopes, "prefix", prefix, "secret_hash", secret_hash, "created_by",
                       created_by > 0 ? json_integer(created_by) : json_null(), "now", ctx->now);
-    if (db_begin_write(db, p) != 0)
-        goto out;
-    stmt = db_prepare(db, SQL_KEY_INSERT, p);
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0 || db_step(stmt) != DB_DONE) {
-        db_finish(stmt);
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "key_insert: %s", db_errmsg(db));
-        goto fail;
+    {
+        struct key_write kw = {.binds = binds, .scopes = scopes};
+        struct write_call w = {.kind = &key_create_kind,
+                               .mode = WRITE_CREATE,
+                               .action = "api_key_create",
+                               .ctx = ctx,
+                               .arg = &kw};
+
+        result = write_run(db, &w, p);
     }
-    db_finish(stmt);
-    id = db_last_insert_id(db);
-    json_decref(binds);
-    binds = json_pack("{s:I}", "id", (json_int_t)id);
-    stmt = db_prepare(db, SQL_KEY_GET, p);
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW)
-        result = db_row_to_json(stmt, NULL, key_json_columns);
-    db_finish(stmt);
-    if (result == NULL)
-        goto fail;
-    changes = json_pack("{s:{s:n, s:O}, s:{s:n, s:O}}", "name", "before", "after",
-                        json_object_get(result, "name"), "scopes", "before", "after", scopes);
-    if (audit_append(db, ctx, "api_key_create", "api_keys", id, 0, changes, p) != 0 ||
-        db_commit(db, p) != 0) {
-        json_decref(result);
-        result = NULL;
-        goto fail;
-    }
-    json_object_set_new(result, "key", json_string(key));
-    goto out;
-fail:
-    db_rollback(db);
+    if (result != NULL)
+        json_object_set_new(result, "key", json_string(key));
 out:
     crypto_wipe(secret, sizeof(secret));
     crypto_wipe(key, sizeof(key));
-    json_decref(changes);
     json_decref(binds);
     json_decref(scopes);
     json_decref(record);
@@ -124,32 +173,14 @@ out:
 
 int api_key_store_revoke(struct db *db, int64_t id, const struct op_context *ctx, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I, s:s}", "id", (json_int_t)id, "now", ctx->now);
-    db_stmt *stmt;
-    int rc = -1;
+    struct write_call w = {.kind = &key_revoke_kind,
+                           .mode = WRITE_UPDATE,
+                           .action = "api_key_revoke",
+                           .id = id,
+                           .ctx = ctx};
+    json_t *done = write_run(db, &w, p);
+    int rc = done != NULL ? 0 : -1;
 
-    if (db_begin_write(db, p) != 0)
-        goto out;
-    stmt = db_prepare(db, SQL_KEY_REVOKE, p);
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0 || db_step(stmt) != DB_DONE) {
-        db_finish(stmt);
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "key_revoke: %s", db_errmsg(db));
-        goto fail;
-    }
-    db_finish(stmt);
-    if (db_changes(db) != 1) {
-        problem_set(p, PROBLEM_NOT_FOUND, "no API key with id %lld", (long long)id);
-        goto fail;
-    }
-    if (audit_append(db, ctx, "api_key_revoke", "api_keys", id, 0, NULL, p) != 0 ||
-        db_commit(db, p) != 0)
-        goto fail;
-    rc = 0;
-    goto out;
-fail:
-    db_rollback(db);
-out:
-    json_decref(binds);
+    json_decref(done);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "dates.h"
 #include "db.h"
+#include "settings.h"
 
 #define KEY_CHECK_PLAINTEXT "paroletrack key check"
 /* The audit key is sealed as "v2:<hex>" since the audit head carries a MAC (migration 0008);
@@ -44,42 +45,27 @@ void keys_default_path(const char *db_path, char *out, size_t out_size)
     snprintf(out, out_size, "%s.key", db_path);
 }
 
-/* The value of a settings row into out ("" when none or NULL). Returns 0 or -1 with *p set. */
-static int setting_value(struct db *db, const char *key, char *out, size_t out_size,
-                         struct problem *p)
+/* Seal plain for the settings row `key` (bound to the row and the settings nonce) and store it,
+ * inside the caller's transaction; `what` names it in a failure. Returns 0 or -1 with *p set. */
+static int put_sealed_setting(struct db *db, const char *key, const char *plain, const char *what,
+                              struct problem *p)
 {
-    json_t *binds = json_pack("{s:s}", "key", key);
-    int rc = db_scalar_text(db, SQL_SETTING_GET, binds, out, out_size, p);
+    char *sealed = crypto_field_encrypt("settings", key, 0, SETTINGS_NONCE, plain);
+    char now[TIMESTAMP_LEN];
+    int rc;
 
-    json_decref(binds);
+    if (sealed == NULL)
+        return problem_set(p, PROBLEM_INTERNAL, "cannot seal %s", what);
+    dates_format_utc(time(NULL), now);
+    rc = settings_put(db, key, sealed, now, p);
+    free(sealed);
     return rc;
 }
 
 /* Store a new key check value sealed with the current key (inside the caller's transaction). */
 static int put_check(struct db *db, struct problem *p)
 {
-    char *sealed =
-        crypto_field_encrypt("settings", "key_check", 0, SETTINGS_NONCE, KEY_CHECK_PLAINTEXT);
-    char now[TIMESTAMP_LEN];
-    json_t *binds;
-    db_stmt *stmt;
-    int rc = -1;
-
-    if (sealed == NULL)
-        return problem_set(p, PROBLEM_INTERNAL, "cannot seal the key check");
-    dates_format_utc(time(NULL), now);
-    binds = json_pack("{s:s, s:s, s:s}", "key", "key_check", "value", sealed, "now", now);
-    stmt = db_prepare(db, SQL_SETTING_PUT, p);
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
-        if (db_step(stmt) == DB_DONE)
-            rc = 0;
-        else
-            problem_set(p, PROBLEM_INTERNAL, "storing the key check: %s", db_errmsg(db));
-    }
-    db_finish(stmt);
-    json_decref(binds);
-    free(sealed);
-    return rc;
+    return put_sealed_setting(db, "key_check", KEY_CHECK_PLAINTEXT, "the key check", p);
 }
 
 /* True when the current key opens the stored check value (an enc1 one only when legacy). */
@@ -100,28 +86,14 @@ static int check_matches(const char *check, int legacy)
 static int put_audit_key(struct db *db, const unsigned char key[CRYPTO_KEY_BYTES],
                          struct problem *p)
 {
-    char hex[sizeof(AUDIT_KEY_V2) + CRYPTO_KEY_BYTES * 2], now[TIMESTAMP_LEN], *sealed;
-    json_t *binds;
-    db_stmt *stmt;
-    int rc = -1;
+    char hex[sizeof(AUDIT_KEY_V2) + CRYPTO_KEY_BYTES * 2];
+    int rc;
 
     memcpy(hex, AUDIT_KEY_V2, strlen(AUDIT_KEY_V2));
     for (int i = 0; i < CRYPTO_KEY_BYTES; i++)
         snprintf(hex + strlen(AUDIT_KEY_V2) + 2 * i, 3, "%02x", key[i]);
-    sealed = crypto_field_encrypt("settings", "audit_key", 0, SETTINGS_NONCE, hex);
+    rc = put_sealed_setting(db, "audit_key", hex, "the audit key", p);
     crypto_wipe(hex, sizeof(hex));
-    if (sealed == NULL)
-        return problem_set(p, PROBLEM_INTERNAL, "cannot seal the audit key");
-    dates_format_utc(time(NULL), now);
-    binds = json_pack("{s:s, s:s, s:s}", "key", "audit_key", "value", sealed, "now", now);
-    stmt = db_prepare(db, SQL_SETTING_PUT, p);
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_DONE)
-        rc = 0;
-    else if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_INTERNAL, "storing the audit key: %s", db_errmsg(db));
-    db_finish(stmt);
-    json_decref(binds);
-    free(sealed);
     if (rc == 0)
         crypto_use_audit_key(key);
     return rc;
@@ -137,7 +109,7 @@ static int load_audit_key(struct db *db, unsigned char key[CRYPTO_KEY_BYTES], in
     int rc = -1;
 
     /* a sealed value is never empty: "" means there is no row */
-    if (setting_value(db, "audit_key", stored, sizeof(stored), p) != 0)
+    if (settings_value(db, "audit_key", stored, sizeof(stored), p) != 0)
         return -1;
     *form = 0;
     if (stored[0] == '\0') {
@@ -179,28 +151,20 @@ static int is_sealed(const char *stored)
  * the caller's transaction. Returns 0 or -1 with *p set. */
 static int upgrade_setting(struct db *db, const char *key, struct problem *p)
 {
-    char stored[512], now[TIMESTAMP_LEN], *plain = NULL, *sealed = NULL;
-    json_t *binds = NULL;
+    char stored[512], *plain = NULL;
     int rc = -1;
 
-    if (setting_value(db, key, stored, sizeof(stored), p) != 0)
+    if (settings_value(db, key, stored, sizeof(stored), p) != 0)
         return -1;
     if (strncmp(stored, CRYPTO_FIELD_LEGACY_PREFIX, strlen(CRYPTO_FIELD_LEGACY_PREFIX)) != 0)
         return 0;
     plain = crypto_field_decrypt_legacy("settings", key, 0, stored);
-    sealed = plain ? crypto_field_encrypt("settings", key, 0, SETTINGS_NONCE, plain) : NULL;
-    if (sealed == NULL) {
+    if (plain == NULL)
         problem_set(p, PROBLEM_UNAVAILABLE, "the setting %s does not open with this key", key);
-        goto out;
-    }
-    dates_format_utc(time(NULL), now);
-    binds = json_pack("{s:s, s:s, s:s}", "key", key, "value", sealed, "now", now);
-    rc = db_exec_json(db, SQL_SETTING_PUT, binds, p);
-out:
+    else
+        rc = put_sealed_setting(db, key, plain, key, p);
     if (plain != NULL)
         free_plain(plain);
-    free(sealed);
-    json_decref(binds);
     return rc;
 }
 
@@ -219,7 +183,7 @@ static int upgrade_legacy(struct db *db, int *unopened, struct problem *p)
     *unopened = 0;
     if (db_begin_write(db, p) != 0)
         goto out;
-    if (setting_value(db, UPGRADE_SETTING, marker, sizeof(marker), p) != 0)
+    if (settings_value(db, UPGRADE_SETTING, marker, sizeof(marker), p) != 0)
         goto out;
     if (marker[0] == '\0') {
         upgraded = 0;
@@ -314,7 +278,7 @@ int keys_open(struct db *db, const char *key_file, const char *key_hex, struct p
     const char *why = NULL;
     int rc = -1, form = 0, fresh;
 
-    if (setting_value(db, "key_check", check, sizeof(check), p) != 0)
+    if (settings_value(db, "key_check", check, sizeof(check), p) != 0)
         return -1;
     fresh = check[0] == '\0';
     if (fresh) {
@@ -536,7 +500,7 @@ int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
     crypto_use_key(old_key);
     if (db_begin_write(db, p) != 0)
         return -1;
-    if (setting_value(db, "key_check", check, sizeof(check), p) != 0)
+    if (settings_value(db, "key_check", check, sizeof(check), p) != 0)
         goto out;
     if (check[0] != '\0' && !check_matches(check, 0)) {
         problem_set(p, PROBLEM_UNAVAILABLE, "the old key does not open this database");
@@ -576,7 +540,7 @@ int keys_check_unchanged(struct db *db, struct problem *p)
     char check[512], id[CRYPTO_KEY_ID_LEN + 1];
 
     if (!atomic_load(&key_changed)) {
-        if (setting_value(db, "key_check", check, sizeof(check), p) != 0)
+        if (settings_value(db, "key_check", check, sizeof(check), p) != 0)
             return -1;
         if (crypto_field_key_id(check, id) == 0 && strcmp(id, crypto_key_id()) == 0)
             return 0;

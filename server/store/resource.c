@@ -115,21 +115,24 @@ static void field_names(const struct resource_spec *spec, const char *names[32])
     names[n] = NULL;
 }
 
-/* Append the audit event of a change to a record (before and after may be NULL). */
-static int audit_record_change(struct db *db, const struct resource_spec *spec, const char *action,
-                               int64_t parent_id, int64_t id, const json_t *before,
-                               const json_t *after, const struct op_context *ctx, struct problem *p)
-{
-    const char *names[32];
-    json_t *changes;
-    int rc;
+/* What a resource write knows besides the call: its spec, its parent and the row nonce read
+ * with the record (the encrypted values of an update are bound to it). */
+struct resource_write {
+    const struct resource_spec *spec;
+    int64_t parent_id;
+    char nonce[CRYPTO_ROW_NONCE_LEN + 1];
+};
 
-    field_names(spec, names);
-    changes = audit_changes(before, after, names, spec->encrypted);
-    rc = audit_append(db, ctx, action, spec->entity, id,
-                      spec->is_child ? parent_id : (spec->is_parole_request ? id : 0), changes, p);
-    json_decref(changes);
-    return rc;
+/* The audit changes of a resource write (write_kind.changes): every field of its table, the
+ * encrypted ones redacted. Returns a new object. */
+static json_t *resource_changes(const struct write_call *w, const json_t *before,
+                                const json_t *after)
+{
+    const struct resource_write *rw = w->arg;
+    const char *names[32];
+
+    field_names(rw->spec, names);
+    return audit_changes(before, after, names, rw->spec->encrypted);
 }
 
 /* Read one record inside the caller's transaction (or none); its row nonce is copied into
@@ -170,24 +173,6 @@ static int check_rules(struct db *db, const struct resource_spec *spec, json_t *
     return problem_finish_checks(p);
 }
 
-/* Read the record just written, append its audit event (a diff against `before`, NULL for a
- * create) and commit. Returns the record (caller owns) or NULL with *p set, in which case the
- * caller rolls back. */
-static json_t *audit_and_commit(struct db *db, const struct resource_spec *spec, const char *action,
-                                int64_t parent_id, int64_t id, const json_t *before,
-                                const struct op_context *ctx, struct problem *p)
-{
-    json_t *stored = read_record(db, spec, parent_id, id, ctx, NULL, p);
-
-    if (stored != NULL &&
-        (audit_record_change(db, spec, action, parent_id, id, before, stored, ctx, p) != 0 ||
-         db_commit(db, p) != 0)) {
-        json_decref(stored);
-        stored = NULL;
-    }
-    return stored;
-}
-
 /* Run an INSERT or UPDATE with the record's values and the request's binds. Maps a unique
  * constraint to 409. Returns 0 or -1 with *p set. */
 static int write_record(struct db *db, const struct resource_spec *spec, enum sql_id sql,
@@ -222,41 +207,180 @@ out:
     return rc;
 }
 
-json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                        const json_t *body, const struct op_context *ctx, struct problem *p)
+/* The record a resource write reads before and after the change (write_kind.read): 404 when
+ * the parent request or the record is missing. Keeps the row nonce in the write's state. */
+static json_t *resource_write_read(struct db *db, struct write_call *w, struct problem *p)
 {
-    json_t *record = NULL, *values = NULL, *binds = NULL, *stored = NULL;
-    char nonce[CRYPTO_ROW_NONCE_LEN + 1];
-    int64_t id = 0;
+    struct resource_write *rw = w->arg;
 
-    if (db_begin_write(db, p) != 0)
+    if (rw->spec->is_child && !listing_parent_exists(db, rw->parent_id, p))
         return NULL;
-    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
-        goto out;
-    record = fields_check_create(&spec->table, body, ctx->today, p);
-    if (record == NULL || check_rules(db, spec, record, parent_id, 0, ctx, p) != 0)
+    return read_record(db, rw->spec, rw->parent_id, w->id, w->ctx, rw->nonce, p);
+}
+
+/* The history an event of this resource joins: the parent request's, or the request's own. */
+static int64_t history_of(const struct resource_spec *spec, int64_t parent_id, int64_t id)
+{
+    return spec->is_child ? parent_id : (spec->is_parole_request ? id : 0);
+}
+
+/* Check a new record and insert it (write_kind.write of a create). */
+static int resource_insert(struct db *db, struct write_call *w, const json_t *before,
+                           struct problem *p)
+{
+    struct resource_write *rw = w->arg;
+    const struct resource_spec *spec = rw->spec;
+    json_t *record = NULL, *values = NULL, *binds = NULL;
+    int64_t id = 0;
+    int rc = -1;
+
+    (void)before;
+    if (spec->is_child && !listing_parent_exists(db, rw->parent_id, p))
+        return -1;
+    record = fields_check_create(&spec->table, w->input, w->ctx->today, p);
+    if (record == NULL || check_rules(db, spec, record, rw->parent_id, 0, w->ctx, p) != 0)
         goto out;
     /* The new row's id (from the table's AUTOINCREMENT sequence, so never one a deleted row
      * had) is known before the insert (writers are serialised), so the encrypted values can
      * be bound to it and to the row's new random nonce. */
     if (db_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
         goto out;
-    crypto_row_nonce(nonce);
-    values = values_to_store(spec, record, id, nonce, p);
+    crypto_row_nonce(rw->nonce);
+    values = values_to_store(spec, record, id, rw->nonce, p);
     if (values == NULL)
         goto out;
-    binds = binds_new(ctx, parent_id, id);
-    json_object_set_new(binds, "row_nonce", json_string(nonce));
+    binds = binds_new(w->ctx, rw->parent_id, id);
+    json_object_set_new(binds, "row_nonce", json_string(rw->nonce));
     if (write_record(db, spec, spec->sql_insert, binds, values, p) != 0)
         goto out;
-    stored = audit_and_commit(db, spec, "create", parent_id, id, NULL, ctx, p);
+    w->id = id;
+    w->request_id = history_of(spec, rw->parent_id, id);
+    rc = 0;
 out:
-    if (stored == NULL)
-        db_rollback(db);
     json_decref(binds);
     json_decref(values);
     json_decref(record);
-    return stored;
+    return rc;
+}
+
+/* Apply the merge patch to the record as it is and update its row (write_kind.write of an
+ * update): the version in the WHERE clause, so a row changed meanwhile is a 412. */
+static int resource_update(struct db *db, struct write_call *w, const json_t *before,
+                           struct problem *p)
+{
+    struct resource_write *rw = w->arg;
+    const struct resource_spec *spec = rw->spec;
+    json_t *record = NULL, *values = NULL, *binds = NULL;
+    int rc = -1;
+
+    record = fields_check_patch(&spec->table, before, w->input, w->ctx->today, p);
+    if (record == NULL || check_rules(db, spec, record, rw->parent_id, w->id, w->ctx, p) != 0)
+        goto out;
+    values = values_to_store(spec, record, w->id, rw->nonce, p);
+    if (values == NULL)
+        goto out;
+    binds = binds_new(w->ctx, rw->parent_id, w->id);
+    json_object_set(binds, "version", json_object_get(before, "version"));
+    if (write_record(db, spec, spec->sql_update, binds, values, p) != 0)
+        goto out;
+    if (db_changes(db) != 1) {
+        problem_set(p, PROBLEM_PRECONDITION_FAILED, "the record changed while it was updated");
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(binds);
+    json_decref(values);
+    json_decref(record);
+    return rc;
+}
+
+/* Delete the record's row unless other records depend on it (write_kind.write of a delete):
+ * legal records never cascade away. */
+static int resource_remove(struct db *db, struct write_call *w, const json_t *before,
+                           struct problem *p)
+{
+    struct resource_write *rw = w->arg;
+    const struct resource_spec *spec = rw->spec;
+    json_t *binds = binds_new(w->ctx, rw->parent_id, w->id);
+    db_stmt *stmt = NULL;
+    int rc = -1;
+
+    (void)before;
+    if (spec->has_dependents) {
+        int64_t dependents = 0;
+
+        if (db_scalar_int(db, spec->sql_dependents, binds, &dependents, p) != 0)
+            goto out;
+        if (dependents > 0) {
+            problem_set(p, PROBLEM_CONFLICT, "%s (%lld found)", spec->dependents_message,
+                        (long long)dependents);
+            goto out;
+        }
+    }
+    if (spec->before_delete != NULL && spec->before_delete(db, rw->parent_id, w->id, p) != 0)
+        goto out;
+    stmt = db_prepare(db, spec->sql_delete, p);
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    switch (db_step(stmt)) {
+    case DB_DONE:
+        rc = 0;
+        break;
+    case DB_CONSTRAINT_FOREIGN_KEY:
+        problem_set(p, PROBLEM_CONFLICT, "other records still refer to this %s", spec->noun);
+        break;
+    default:
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(spec->sql_delete), db_errmsg(db));
+        break;
+    }
+out:
+    db_finish(stmt);
+    json_decref(binds);
+    return rc;
+}
+
+/* Run one change of a resource through the write path. Returns what write_run returns. */
+static json_t *resource_write(struct db *db, const struct resource_spec *spec, enum write_mode mode,
+                              int64_t parent_id, int64_t id, const json_t *input,
+                              const struct if_match *if_match, const struct op_context *ctx,
+                              struct problem *p)
+{
+    static int (*const writers[])(struct db *, struct write_call *, const json_t *,
+                                  struct problem *) = {
+        [WRITE_CREATE] = resource_insert,
+        [WRITE_UPDATE] = resource_update,
+        [WRITE_DELETE] = resource_remove,
+    };
+    static const char *const actions[] = {
+        [WRITE_CREATE] = "create", [WRITE_UPDATE] = "update", [WRITE_DELETE] = "delete"};
+    struct resource_write rw = {.spec = spec, .parent_id = parent_id};
+    const struct write_kind kind = {
+        .entity = spec->entity,
+        .noun = "record",
+        .read = resource_write_read,
+        .write = writers[mode],
+        .changes = resource_changes,
+    };
+    struct write_call w = {
+        .kind = &kind,
+        .mode = mode,
+        .action = actions[mode],
+        .id = id,
+        .request_id = history_of(spec, parent_id, id),
+        .input = input,
+        .if_match = if_match,
+        .ctx = ctx,
+        .arg = &rw,
+    };
+
+    return write_run(db, &w, p);
+}
+
+json_t *resource_create(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                        const json_t *body, const struct op_context *ctx, struct problem *p)
+{
+    return resource_write(db, spec, WRITE_CREATE, parent_id, 0, body, NULL, ctx, p);
 }
 
 /* Show the last four characters of an identifier, the rest as asterisks. Returns a new JSON
@@ -326,119 +450,27 @@ json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t pa
     return record;
 }
 
-/* Refuse a stale If-Match: 412 when the client's version is not the stored one. */
-static int check_version(const json_t *current, const struct if_match *if_match, struct problem *p)
-{
-    int64_t version = json_integer_value(json_object_get(current, "version"));
-
-    if (if_match == NULL || !if_match->present || if_match->any)
-        return 0;
-    for (size_t i = 0; i < if_match->count; i++)
-        if (if_match->versions[i] == version)
-            return 0;
-    return problem_set(p, PROBLEM_PRECONDITION_FAILED,
-                       "the record is at version %lld, not the one you edited: reload it and "
-                       "apply your change again",
-                       (long long)version);
-}
-
 json_t *resource_patch(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                        int64_t id, const json_t *patch, const struct if_match *if_match,
                        const struct op_context *ctx, struct problem *p)
 {
-    json_t *current = NULL, *record = NULL, *values = NULL, *binds = NULL, *stored = NULL;
-    char nonce[CRYPTO_ROW_NONCE_LEN + 1] = "";
-
     if (!json_is_object(patch)) {
         problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
         return NULL;
     }
-    if (db_begin_write(db, p) != 0)
-        return NULL;
-    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
-        goto out;
-    current = read_record(db, spec, parent_id, id, ctx, nonce, p);
-    if (current == NULL || check_version(current, if_match, p) != 0)
-        goto out;
-    record = fields_check_patch(&spec->table, current, patch, ctx->today, p);
-    if (record == NULL || check_rules(db, spec, record, parent_id, id, ctx, p) != 0)
-        goto out;
-    values = values_to_store(spec, record, id, nonce, p);
-    if (values == NULL)
-        goto out;
-    binds = binds_new(ctx, parent_id, id);
-    json_object_set(binds, "version", json_object_get(current, "version"));
-    if (write_record(db, spec, spec->sql_update, binds, values, p) != 0)
-        goto out;
-    if (db_changes(db) != 1) {
-        problem_set(p, PROBLEM_PRECONDITION_FAILED, "the record changed while it was updated");
-        goto out;
-    }
-    stored = audit_and_commit(db, spec, "update", parent_id, id, current, ctx, p);
-out:
-    if (stored == NULL)
-        db_rollback(db);
-    json_decref(binds);
-    json_decref(values);
-    json_decref(record);
-    json_decref(current);
-    return stored;
+    return resource_write(db, spec, WRITE_UPDATE, parent_id, id, patch, if_match, ctx, p);
 }
 
 int resource_delete(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
                     const struct if_match *if_match, const struct op_context *ctx,
                     struct problem *p)
 {
-    json_t *current = NULL, *binds = NULL;
-    db_stmt *stmt = NULL;
-    int rc = -1;
+    json_t *before = resource_write(db, spec, WRITE_DELETE, parent_id, id, NULL, if_match, ctx, p);
 
-    if (db_begin_write(db, p) != 0)
+    if (before == NULL)
         return -1;
-    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
-        goto out;
-    current = read_record(db, spec, parent_id, id, ctx, NULL, p);
-    if (current == NULL || check_version(current, if_match, p) != 0)
-        goto out;
-    binds = binds_new(ctx, parent_id, id);
-    if (spec->has_dependents) {
-        int64_t dependents = 0;
-
-        if (db_scalar_int(db, spec->sql_dependents, binds, &dependents, p) != 0)
-            goto out;
-        if (dependents > 0) {
-            problem_set(p, PROBLEM_CONFLICT, "%s (%lld found)", spec->dependents_message,
-                        (long long)dependents);
-            goto out;
-        }
-    }
-    if (spec->before_delete != NULL && spec->before_delete(db, parent_id, id, p) != 0)
-        goto out;
-    stmt = db_prepare(db, spec->sql_delete, p);
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    switch (db_step(stmt)) {
-    case DB_DONE:
-        break;
-    case DB_CONSTRAINT_FOREIGN_KEY:
-        problem_set(p, PROBLEM_CONFLICT, "other records still refer to this %s", spec->noun);
-        goto out;
-    default:
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(spec->sql_delete), db_errmsg(db));
-        goto out;
-    }
-    db_finish(stmt);
-    stmt = NULL;
-    if (audit_record_change(db, spec, "delete", parent_id, id, current, NULL, ctx, p) != 0)
-        goto out;
-    rc = db_commit(db, p);
-out:
-    db_finish(stmt);
-    if (rc != 0)
-        db_rollback(db);
-    json_decref(binds);
-    json_decref(current);
-    return rc;
+    json_decref(before);
+    return 0;
 }
 
 /* What a list's rows are read with; `ids` (owned by the caller) collects the id of every item

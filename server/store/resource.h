@@ -14,16 +14,7 @@
 #include "fields.h"
 #include "listing.h"
 #include "problem.h"
-
-/* An If-Match precondition (RFC 9110, strong comparison): absent, "*", or a list of the
- * versions the client accepts (weak or foreign entity tags never match and are not listed). */
-#define IF_MATCH_MAX_TAGS 16
-struct if_match {
-    int present;
-    int any;
-    size_t count;
-    int64_t versions[IF_MATCH_MAX_TAGS];
-};
+#include "write.h"
 
 /* The values of a list's `include` parameter ("notes": the narratives), NULL-terminated. */
 extern const char *const resource_includes[];

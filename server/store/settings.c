@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "fields.h"
+#include "write.h"
 
 static const struct field_spec setting_fields[] = {
     {.name = "require_totp_for_all", .type = FIELD_BOOL},
@@ -65,65 +65,83 @@ json_t *settings_to_json(const struct settings *settings)
                      settings->updated_at[0] ? json_string(settings->updated_at) : json_null());
 }
 
-/* Store one setting (inside the caller's transaction). */
-static int put_setting(struct db *db, const char *key, const char *value, const char *now,
-                       struct problem *p)
+int settings_put(struct db *db, const char *key, const char *value, const char *now,
+                 struct problem *p)
 {
     json_t *binds = json_pack("{s:s, s:s, s:s}", "key", key, "value", value, "now", now);
-    db_stmt *stmt = db_prepare(db, SQL_SETTING_PUT, p);
-    int rc = -1;
+    int rc = db_exec_json(db, SQL_SETTING_PUT, binds, p);
 
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
-        if (db_step(stmt) == DB_DONE)
-            rc = 0;
-        else
-            problem_set(p, PROBLEM_INTERNAL, "settings: %s", db_errmsg(db));
-    }
-    db_finish(stmt);
     json_decref(binds);
     return rc;
 }
 
-json_t *settings_patch(struct db *db, const json_t *patch, const struct op_context *ctx,
-                       struct problem *p)
+int settings_value(struct db *db, const char *key, char *out, size_t out_size, struct problem *p)
 {
-    static const char *const names[] = {"require_totp_for_all", "session_idle_minutes",
-                                        "session_absolute_hours", NULL};
-    struct settings current;
-    json_t *before = NULL, *record = NULL, *changes = NULL, *result = NULL;
-    char number[24];
+    json_t *binds = json_pack("{s:s}", "key", key);
+    int rc = db_scalar_text(db, SQL_SETTING_GET, binds, out, out_size, p);
 
-    if (db_begin_write(db, p) != 0)
-        return NULL;
+    json_decref(binds);
+    return rc;
+}
+
+static const char *const setting_names[] = {"require_totp_for_all", "session_idle_minutes",
+                                            "session_absolute_hours", NULL};
+
+/* The settings a write reads before and after the change (write_kind.read). */
+static json_t *settings_write_read(struct db *db, struct write_call *w, struct problem *p)
+{
+    struct settings current;
+
+    (void)w;
     if (settings_read(db, &current, p) != 0)
-        goto out;
-    before = settings_to_json(&current);
-    record = fields_check_patch(&setting_table, before, patch, ctx->today, p);
+        return NULL;
+    return settings_to_json(&current);
+}
+
+/* Check the merge patch against the settings as they are and store every one of them
+ * (write_kind.write). */
+static int settings_write(struct db *db, struct write_call *w, const json_t *before,
+                          struct problem *p)
+{
+    json_t *record = fields_check_patch(&setting_table, before, w->input, w->ctx->today, p);
+    char number[24];
+    int rc = -1;
+
     if (record == NULL || problem_finish_checks(p) != 0)
         goto out;
-    if (put_setting(db, "require_totp_for_all",
-                    json_is_true(json_object_get(record, "require_totp_for_all")) ? "true"
-                                                                                  : "false",
-                    ctx->now, p) != 0)
+    if (settings_put(db, "require_totp_for_all",
+                     json_is_true(json_object_get(record, "require_totp_for_all")) ? "true"
+                                                                                   : "false",
+                     w->ctx->now, p) != 0)
         goto out;
     snprintf(number, sizeof(number), "%lld",
              (long long)json_integer_value(json_object_get(record, "session_idle_minutes")));
-    if (put_setting(db, "session_idle_minutes", number, ctx->now, p) != 0)
+    if (settings_put(db, "session_idle_minutes", number, w->ctx->now, p) != 0)
         goto out;
     snprintf(number, sizeof(number), "%lld",
              (long long)json_integer_value(json_object_get(record, "session_absolute_hours")));
-    if (put_setting(db, "session_absolute_hours", number, ctx->now, p) != 0)
-        goto out;
-    changes = audit_changes(before, record, names, NULL);
-    if (audit_append(db, ctx, "settings_update", "settings", 0, 0, changes, p) != 0 ||
-        settings_read(db, &current, p) != 0 || db_commit(db, p) != 0)
-        goto out;
-    result = settings_to_json(&current);
+    rc = settings_put(db, "session_absolute_hours", number, w->ctx->now, p);
 out:
-    if (result == NULL)
-        db_rollback(db);
-    json_decref(changes);
     json_decref(record);
-    json_decref(before);
-    return result;
+    return rc;
+}
+
+static const struct write_kind settings_kind = {
+    .entity = "settings",
+    .noun = "settings",
+    .read = settings_write_read,
+    .write = settings_write,
+    .audited = setting_names,
+};
+
+json_t *settings_patch(struct db *db, const json_t *patch, const struct op_context *ctx,
+                       struct problem *p)
+{
+    struct write_call w = {.kind = &settings_kind,
+                           .mode = WRITE_UPDATE,
+                           .action = "settings_update",
+                           .input = patch,
+                           .ctx = ctx};
+
+    return write_run(db, &w, p);
 }

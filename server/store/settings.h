@@ -4,6 +4,7 @@
 #define PAROLETRACK_SETTINGS_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "context.h"
 #include "db.h"
@@ -21,6 +22,15 @@ int settings_read(struct db *db, struct settings *out, struct problem *p);
 
 /* The settings as the API shows them. Returns a new object. */
 json_t *settings_to_json(const struct settings *settings);
+
+/* Store the settings row `key` (inserted or replaced) with value, changed at `now`, inside the
+ * caller's write transaction. Returns 0 or -1 with *p set. */
+int settings_put(struct db *db, const char *key, const char *value, const char *now,
+                 struct problem *p);
+
+/* Copy the value of the settings row `key` into out ("" when there is none). Returns 0 or -1
+ * with *p set. */
+int settings_value(struct db *db, const char *key, char *out, size_t out_size, struct problem *p);
 
 /* Apply a merge patch of settings (422 naming each bad field), audited, in one transaction.
  * Returns the new settings as JSON (caller owns) or NULL with *p set. */

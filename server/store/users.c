@@ -89,25 +89,19 @@ out:
     return user;
 }
 
-/* Read the user just written, append its audit event (a diff against before, NULL for a
- * create) and commit. Returns the user (caller owns) or NULL with *p set; the caller rolls
- * back. */
-static json_t *audit_and_commit(struct db *db, const char *action, int64_t id, const json_t *before,
-                                const struct op_context *ctx, struct problem *p)
-{
-    json_t *user = users_read(db, id, p), *changes;
-    int rc;
+/* What a user write knows besides the call: the checked record (create and update) and the
+ * new password's hash (create and password change), both borrowed; whether a password change
+ * revoked a calendar feed token. */
+struct user_write {
+    const json_t *record;
+    const char *hash;
+    int feed_revoked;
+};
 
-    if (user == NULL)
-        return NULL;
-    changes = audit_changes(before, user, user_fields_audited, NULL);
-    rc = audit_append(db, ctx, action, "users", id, 0, changes, p);
-    json_decref(changes);
-    if (rc != 0 || db_commit(db, p) != 0) {
-        json_decref(user);
-        return NULL;
-    }
-    return user;
+/* The user a write reads before and after the change (write_kind.read). */
+static json_t *user_write_read(struct db *db, struct write_call *w, struct problem *p)
+{
+    return users_read(db, w->id, p);
 }
 
 int users_find(struct db *db, const char *email, int64_t *id, struct problem *p)
@@ -119,14 +113,47 @@ int users_find(struct db *db, const char *email, int64_t *id, struct problem *p)
     return rc;
 }
 
+/* Insert a checked new user (write_kind.write of a create): 409 for an e-mail in use. */
+static int user_insert(struct db *db, struct write_call *w, const json_t *before, struct problem *p)
+{
+    const struct user_write *uw = w->arg;
+    const json_t *record = uw->record;
+    json_t *binds;
+    int64_t existing = 0;
+    int rc;
+
+    (void)before;
+    if (users_find(db, json_string_value(json_object_get(record, "email")), &existing, p) != 0)
+        return -1;
+    if (existing != 0) {
+        problem_add_field(p, "email", "another user has this e-mail address");
+        return problem_set(p, PROBLEM_CONFLICT, "another user has this e-mail address");
+    }
+    binds =
+        json_pack("{s:O, s:O, s:O, s:s, s:s}", "email", json_object_get(record, "email"), "name",
+                  json_object_get(record, "name"), "role", json_object_get(record, "role"),
+                  "password_hash", uw->hash, "now", w->ctx->now);
+    rc = db_exec_json(db, SQL_USER_INSERT, binds, p);
+    json_decref(binds);
+    if (rc == 0)
+        w->id = db_last_insert_id(db);
+    return rc;
+}
+
+static const struct write_kind user_create_kind = {
+    .entity = "users",
+    .noun = "user",
+    .read = user_write_read,
+    .write = user_insert,
+    .audited = user_fields_audited,
+};
+
 json_t *users_create(struct db *db, const json_t *body, const struct op_context *ctx,
                      struct problem *p)
 {
-    json_t *record = fields_check_create(&create_table, body, ctx->today, p), *binds = NULL;
-    json_t *user = NULL;
+    json_t *record = fields_check_create(&create_table, body, ctx->today, p), *user = NULL;
     char hash[CRYPTO_PASSWORD_HASH_LEN];
     const char *password;
-    int64_t existing = 0, id;
 
     if (record == NULL)
         return NULL;
@@ -142,30 +169,18 @@ json_t *users_create(struct db *db, const json_t *body, const struct op_context 
         problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
         goto out;
     }
-    if (db_begin_write(db, p) != 0)
-        goto out;
-    if (users_find(db, json_string_value(json_object_get(record, "email")), &existing, p) != 0)
-        goto fail;
-    if (existing != 0) {
-        problem_add_field(p, "email", "another user has this e-mail address");
-        problem_set(p, PROBLEM_CONFLICT, "another user has this e-mail address");
-        goto fail;
+    {
+        struct user_write uw = {.record = record, .hash = hash};
+        struct write_call w = {.kind = &user_create_kind,
+                               .mode = WRITE_CREATE,
+                               .action = "user_create",
+                               .ctx = ctx,
+                               .arg = &uw};
+
+        user = write_run(db, &w, p);
     }
-    binds = json_pack("{s:O, s:O, s:O, s:s, s:s}", "email", json_object_get(record, "email"),
-                      "name", json_object_get(record, "name"), "role",
-                      json_object_get(record, "role"), "password_hash", hash, "now", ctx->now);
-    if (db_exec_json(db, SQL_USER_INSERT, binds, p) != 0)
-        goto fail;
-    id = db_last_insert_id(db);
-    user = audit_and_commit(db, "user_create", id, NULL, ctx, p);
-    if (user == NULL)
-        goto fail;
-    goto out;
-fail:
-    db_rollback(db);
 out:
     crypto_wipe(hash, sizeof(hash));
-    json_decref(binds);
     json_decref(record);
     return user;
 }
@@ -180,11 +195,51 @@ static int end_sessions(struct db *db, int64_t user_id, struct problem *p)
     return rc;
 }
 
+/* Store a new password hash (write_kind.write of a password change). A new password ends
+ * every session and revokes the calendar feed token: whoever held the old password (or a copy
+ * of the feed URL made with it) is out. */
+static int password_write(struct db *db, struct write_call *w, const json_t *before,
+                          struct problem *p)
+{
+    struct user_write *uw = w->arg;
+    json_t *binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)w->id, "user_id",
+                              (json_int_t)w->id, "password_hash", uw->hash, "now", w->ctx->now);
+    int rc;
+
+    (void)before;
+    rc = db_exec_json(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
+                 end_sessions(db, w->id, p) != 0 || db_exec_json(db, SQL_FEED_DELETE, binds, p) != 0
+             ? -1
+             : 0;
+    uw->feed_revoked = rc == 0 && db_changes(db) > 0;
+    json_decref(binds);
+    return rc;
+}
+
+/* The changes of a password change: never the hash; the calendar feed when it was revoked. */
+static json_t *password_changes(const struct write_call *w, const json_t *before,
+                                const json_t *after)
+{
+    const struct user_write *uw = w->arg;
+
+    (void)before, (void)after;
+    return uw->feed_revoked ? json_pack("{s:{s:s, s:s}}", "calendar_feed", "before", "active",
+                                        "after", "revoked")
+                            : NULL;
+}
+
+static const struct write_kind password_change_kind = {
+    .entity = "users",
+    .noun = "user",
+    .write = password_write,
+    .changes = password_changes,
+};
+
 int users_set_password(struct db *db, int64_t user_id, const char *password,
                        const struct op_context *ctx, struct problem *p)
 {
     char hash[CRYPTO_PASSWORD_HASH_LEN];
-    json_t *user = NULL, *binds = NULL, *changes = NULL;
+    json_t *user = NULL;
     int rc = -1;
 
     if (db_begin_read(db, p) != 0)
@@ -201,29 +256,21 @@ int users_set_password(struct db *db, int64_t user_id, const char *password,
         problem_set(p, PROBLEM_UNAVAILABLE, "out of memory hashing the password");
         goto out;
     }
-    binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)user_id, "user_id",
-                      (json_int_t)user_id, "password_hash", hash, "now", ctx->now);
-    if (db_begin_write(db, p) != 0)
-        goto out;
-    /* A new password ends every session and revokes the calendar feed token: whoever held the
-     * old password (or a copy of the feed URL made with it) is out. */
-    if (db_exec_json(db, SQL_USER_SET_PASSWORD, binds, p) != 0 ||
-        end_sessions(db, user_id, p) != 0 || db_exec_json(db, SQL_FEED_DELETE, binds, p) != 0)
-        goto fail;
-    if (db_changes(db) > 0)
-        changes =
-            json_pack("{s:{s:s, s:s}}", "calendar_feed", "before", "active", "after", "revoked");
-    if (audit_append(db, ctx, "password_change", "users", user_id, 0, changes, p) != 0 ||
-        db_commit(db, p) != 0)
-        goto fail;
-    rc = 0;
-    goto out;
-fail:
-    db_rollback(db);
+    {
+        struct user_write uw = {.hash = hash};
+        struct write_call w = {.kind = &password_change_kind,
+                               .mode = WRITE_UPDATE,
+                               .action = "password_change",
+                               .id = user_id,
+                               .ctx = ctx,
+                               .arg = &uw};
+        json_t *done = write_run(db, &w, p);
+
+        rc = done != NULL ? 0 : -1;
+        json_decref(done);
+    }
 out:
     crypto_wipe(hash, sizeof(hash));
-    json_decref(changes);
-    json_decref(binds);
     json_decref(user);
     return rc;
 }
@@ -332,53 +379,68 @@ static int keep_an_admin(struct db *db, const json_t *patch, struct problem *p)
     return -1;
 }
 
+/* Apply a merge patch to a user (write_kind.write of an update); the checked record stays in
+ * the write's state (owned by users_update) for the after-write rules. */
+static int user_patch_write(struct db *db, struct write_call *w, const json_t *before,
+                            struct problem *p)
+{
+    struct user_write *uw = w->arg;
+    json_t *record = fields_check_patch(&patch_table, before, w->input, w->ctx->today, p);
+    json_t *binds;
+    int rc;
+
+    uw->record = record;
+    if (record == NULL || problem_finish_checks(p) != 0)
+        return -1;
+    binds = json_pack("{s:I, s:O, s:O, s:O, s:O, s:s}", "id", (json_int_t)w->id, "name",
+                      json_object_get(record, "name"), "role", json_object_get(record, "role"),
+                      "disabled", json_object_get(record, "disabled"), "version",
+                      json_object_get(before, "version"), "now", w->ctx->now);
+    rc = db_exec_json(db, SQL_USER_UPDATE, binds, p);
+    json_decref(binds);
+    return rc;
+}
+
+/* The rules after a user update (write_kind.after_write): the firm keeps an active admin, and
+ * a user who is disabled or changes role loses every session. */
+static int user_patch_after(struct db *db, struct write_call *w, const json_t *before,
+                            struct problem *p)
+{
+    const struct user_write *uw = w->arg;
+
+    if (keep_an_admin(db, w->input, p) != 0)
+        return -1;
+    if (json_is_true(json_object_get(uw->record, "disabled")) ||
+        !json_equal(json_object_get(uw->record, "role"), json_object_get(before, "role")))
+        return end_sessions(db, w->id, p);
+    return 0;
+}
+
+static const struct write_kind user_update_kind = {
+    .entity = "users",
+    .noun = "user",
+    .read = user_write_read,
+    .write = user_patch_write,
+    .after_write = user_patch_after,
+    .audited = user_fields_audited,
+};
+
 json_t *users_update(struct db *db, int64_t id, const json_t *patch,
                      const struct if_match *if_match, const struct op_context *ctx,
                      struct problem *p)
 {
-    json_t *current = NULL, *record = NULL, *binds = NULL, *user = NULL;
+    struct user_write uw = {0};
+    struct write_call w = {.kind = &user_update_kind,
+                           .mode = WRITE_UPDATE,
+                           .action = "user_update",
+                           .id = id,
+                           .input = patch,
+                           .if_match = if_match,
+                           .ctx = ctx,
+                           .arg = &uw};
+    json_t *user = write_run(db, &w, p);
 
-    if (db_begin_write(db, p) != 0)
-        return NULL;
-    current = users_read(db, id, p);
-    if (current == NULL)
-        goto fail;
-    if (if_match != NULL && if_match->present && !if_match->any) {
-        int64_t version = json_integer_value(json_object_get(current, "version"));
-        int matched = 0;
-
-        for (size_t i = 0; i < if_match->count; i++)
-            matched |= if_match->versions[i] == version;
-        if (!matched) {
-            problem_set(p, PROBLEM_PRECONDITION_FAILED,
-                        "the user is at version %lld: reload and apply your change again",
-                        (long long)version);
-            goto fail;
-        }
-    }
-    record = fields_check_patch(&patch_table, current, patch, ctx->today, p);
-    if (record == NULL || problem_finish_checks(p) != 0)
-        goto fail;
-    binds = json_pack("{s:I, s:O, s:O, s:O, s:O, s:s}", "id", (json_int_t)id, "name",
-                      json_object_get(record, "name"), "role", json_object_get(record, "role"),
-                      "disabled", json_object_get(record, "disabled"), "version",
-                      json_object_get(current, "version"), "now", ctx->now);
-    if (db_exec_json(db, SQL_USER_UPDATE, binds, p) != 0 || keep_an_admin(db, patch, p) != 0)
-        goto fail;
-    if ((json_is_true(json_object_get(record, "disabled")) ||
-         !json_equal(json_object_get(record, "role"), json_object_get(current, "role"))) &&
-        end_sessions(db, id, p) != 0)
-        goto fail;
-    user = audit_and_commit(db, "user_update", id, current, ctx, p);
-    if (user == NULL)
-        goto fail;
-    goto out;
-fail:
-    db_rollback(db);
-out:
-    json_decref(binds);
-    json_decref(record);
-    json_decref(current);
+    json_decref((json_t *)uw.record);
     return user;
 }
 

@@ -1,0 +1,116 @@
+/* rule_store: reading and changing deadline rules (see rule_store.h). */
+#include "rule_store.h"
+
+#include <string.h>
+
+#include "deadline_engine.h"
+#include "fields.h"
+
+json_t *rule_store_row(db_stmt *stmt, const void *arg, struct problem *p)
+{
+    (void)arg, (void)p;
+    return deadline_engine_rule_json(stmt);
+}
+
+json_t *rule_store_read(struct db *db, int64_t id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *rule = NULL;
+    db_stmt *stmt = db_prepare(db, SQL_RULE_GET, p);
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW)
+        rule = rule_store_row(stmt, NULL, p);
+    else if (p->kind == PROBLEM_NONE)
+        problem_set(p, PROBLEM_NOT_FOUND, "no deadline rule with id %lld", (long long)id);
+    db_finish(stmt);
+    json_decref(binds);
+    return rule;
+}
+
+/* What an admin may change in a rule; the rest is read-only. */
+static const struct field_spec rule_fields[] = {
+    {.name = "description", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 2000},
+    {.name = "days", .type = FIELD_INT, .min = 0, .max = 3650},
+    {.name = "mailed_extra_days", .type = FIELD_INT, .min = 0, .max = 30, .default_json = "0"},
+    {.name = "opens_days_before", .type = FIELD_INT, .min = 0, .max = 3650},
+    {.name = "lead_times",
+     .type = FIELD_INT_ARRAY,
+     .min = 0,
+     .max = 730,
+     .max_items = 16,
+     .default_json = "[180, 90, 60, 30, 14, 7, 1, 0]"},
+    {.name = "enabled", .type = FIELD_BOOL, .flags = FIELD_REQUIRED},
+    {.name = "effective_from", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
+    {.name = "effective_to", .type = FIELD_DATE},
+    {.name = "citation_source", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 500},
+    {.name = "citation_date", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
+};
+static const char *const rule_read_only[] = {"id",         "code",       "kind",    "program",
+                                             "created_at", "updated_at", "version", NULL};
+static const struct field_table rule_table = {
+    rule_fields, sizeof(rule_fields) / sizeof(rule_fields[0]), rule_read_only};
+static const char *const rule_audited[] = {
+    "description", "days",           "mailed_extra_days", "opens_days_before", "lead_times",
+    "enabled",     "effective_from", "effective_to",      "citation_source",   "citation_date",
+    NULL};
+
+/* The rule a write reads before and after the change (write_kind.read). */
+static json_t *rule_write_read(struct db *db, struct write_call *w, struct problem *p)
+{
+    return rule_store_read(db, w->id, p);
+}
+
+/* Check the merge patch against the rule as it is and update its row (write_kind.write). */
+static int rule_write(struct db *db, struct write_call *w, const json_t *before, struct problem *p)
+{
+    json_t *record = fields_check_patch(&rule_table, before, w->input, w->ctx->today, p);
+    json_t *binds = NULL;
+    int rc = -1;
+
+    if (record == NULL)
+        return -1;
+    {
+        const char *from = json_string_value(json_object_get(record, "effective_from"));
+        const char *to = json_string_value(json_object_get(record, "effective_to"));
+
+        if (from && to && strcmp(to, from) <= 0)
+            problem_add_field(p, "effective_to", "must be after effective_from");
+    }
+    if (problem_finish_checks(p) != 0)
+        goto out;
+    binds = json_deep_copy(record);
+    json_object_set_new(binds, "id", json_integer(w->id));
+    json_object_set(binds, "version", json_object_get(before, "version"));
+    json_object_set_new(binds, "now", json_string(w->ctx->now));
+    rc = db_exec_json(db, SQL_RULE_UPDATE, binds, p);
+out:
+    json_decref(binds);
+    json_decref(record);
+    return rc;
+}
+
+static const struct write_kind rule_kind = {
+    .entity = "deadline_rules",
+    .noun = "rule",
+    .read = rule_write_read,
+    .write = rule_write,
+    .audited = rule_audited,
+};
+
+json_t *rule_store_patch(struct db *db, int64_t id, const json_t *patch,
+                         const struct if_match *if_match, const struct op_context *ctx,
+                         struct problem *p)
+{
+    struct write_call w = {.kind = &rule_kind,
+                           .mode = WRITE_UPDATE,
+                           .action = "update",
+                           .id = id,
+                           .input = patch,
+                           .if_match = if_match,
+                           .ctx = ctx};
+
+    if (!json_is_object(patch)) {
+        problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
+        return NULL;
+    }
+    return write_run(db, &w, p);
+}

@@ -1,0 +1,95 @@
+/* write: the one write path. Every change to stored data (a record of the resource engine, a
+ * user, an API key, a deadline rule, the settings, a user's sessions or calendar feed) runs
+ * through write_run(), which in one write transaction:
+ *
+ *   1. reads the record as it is (the kind's `read`; 404 when there is none),
+ *   2. checks the client's If-Match against its `version` (412, nothing changed),
+ *   3. lets the kind check the input and write the change (`write`; 422/409, nothing changed),
+ *   4. runs the kind's special rules on the written state (`after_write`: keep one active
+ *      admin, end the sessions of a disabled user, ...),
+ *   5. reads the record again, so the reply and the audit event show what was stored,
+ *   6. appends the audit event (the kind's `changes`, or a diff of its `audited` fields),
+ *   7. commits; any failure on the way rolls everything back.
+ *
+ * Whatever must follow every change (a stored deadline ledger, change webhooks) hooks in
+ * write_run, once, between steps 4 and 5. A store module: it depends on db, audit and the
+ * operation context only; the kinds (resource.c, users.c, ...) depend on it. */
+#ifndef PAROLETRACK_WRITE_H
+#define PAROLETRACK_WRITE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "db.h"
+#include "problem.h"
+
+/* An If-Match precondition (RFC 9110, strong comparison): absent, "*", or a list of the
+ * versions the client accepts (weak or foreign entity tags never match and are not listed). */
+#define IF_MATCH_MAX_TAGS 16
+struct if_match {
+    int present;
+    int any;
+    size_t count;
+    int64_t versions[IF_MATCH_MAX_TAGS];
+};
+
+/* What the change does to its record. */
+enum write_mode {
+    WRITE_CREATE, /* no record before; `write` sets the new id */
+    WRITE_UPDATE, /* a record before and after */
+    WRITE_DELETE, /* a record before, none after */
+};
+
+struct write_call;
+
+/* What one kind of stored record supplies to the write path. Every hook runs inside the write
+ * transaction and reports a failure in *p (returning -1 or NULL); write_run then rolls back. */
+struct write_kind {
+    const char *entity; /* the audit trail's entity ("users", "deadline_rules", "client", ...) */
+    const char *noun;   /* the record in messages ("user", "rule", "record") */
+    /* Read the record w->id as the API shows it. Returns a new object, or NULL with 404 (or
+     * another problem) in *p. NULL: the kind has no record to read (no version check, no
+     * re-read; write_run returns what `write` left in w->result). */
+    json_t *(*read)(struct db *db, struct write_call *w, struct problem *p);
+    /* Check w->input against `before` (NULL on a create) and write the change; on a create it
+     * sets w->id (and w->request_id when the event joins a request's history). Field errors
+     * end in one 422 (problem_finish_checks). Returns 0 or -1. */
+    int (*write)(struct db *db, struct write_call *w, const json_t *before, struct problem *p);
+    /* The kind's rules on the written state, before the re-read (may be NULL). Returns 0 or -1
+     * (e.g. 409 for a change that leaves no active admin). */
+    int (*after_write)(struct db *db, struct write_call *w, const json_t *before,
+                       struct problem *p);
+    /* The audit event's changes between before and after (either NULL on a create or a
+     * delete; both NULL for a kind without `read`). Returns a new object or NULL for none.
+     * May be NULL: then the `audited` fields are compared, with `redacted` ones hidden. */
+    json_t *(*changes)(const struct write_call *w, const json_t *before, const json_t *after);
+    const char *const *audited;  /* NULL-terminated; NULL with no `changes`: no changes */
+    const char *const *redacted; /* NULL-terminated, may be NULL */
+};
+
+/* One change, filled by the caller (the fields marked "out" by write_run and the hooks). */
+struct write_call {
+    const struct write_kind *kind;
+    enum write_mode mode;
+    const char *action;              /* the audit action ("create", "user_update", ...) */
+    int64_t id;                      /* the record (in; out on a create) */
+    int64_t request_id;              /* the request whose history the event joins; 0: none */
+    const json_t *input;             /* the body or merge patch, borrowed; may be NULL */
+    const struct if_match *if_match; /* NULL: no precondition */
+    const struct op_context *ctx;
+    void *arg;      /* the kind's own state (its resource spec, a checked record, ...) */
+    json_t *result; /* out, for a kind without `read`: what write_run returns (it takes it) */
+};
+
+/* Run one change as described above. Returns the record after the change (the record as it was
+ * for a delete; w->result, or JSON null, for a kind without `read`) as a new reference the
+ * caller owns, or NULL with *p set and nothing changed. */
+json_t *write_run(struct db *db, struct write_call *w, struct problem *p);
+
+/* Refuse a stale If-Match: 412 naming the stored version when if_match (NULL: none) lists
+ * other versions. Returns 0 when the change may go on, -1 with *p set. */
+int write_check_version(const json_t *current, const struct if_match *if_match, const char *noun,
+                        struct problem *p);
+
+#endif
