@@ -1,14 +1,14 @@
-/* auth: identifying the caller and the permission check. */
+/* auth: identifying the caller and the permission check. The rows behind a cookie or a key
+ * are read by the stores (session_store_find, api_key_store_find); this module only takes the
+ * cookie or the Authorization header and decides what the caller may do. */
 #include "auth.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "api_key_store.h"
 #include "crypto.h"
-#include "settings.h"
-
-/* How stale a session's or key's "last used" may get before a request refreshes it (a write). */
-#define TOUCH_AFTER_SECONDS 60
+#include "session_store.h"
 
 /* Set once at start, before any request thread runs. */
 static const char *session_cookie = SESSION_COOKIE;
@@ -33,41 +33,6 @@ const char *auth_permission_name(enum permission permission)
     return permission < PERM__MAX ? names[permission] : "admin";
 }
 
-/* Seconds since the epoch of a stored UTC timestamp (0 when it does not parse). */
-static int64_t epoch_of(const char *timestamp)
-{
-    int64_t epoch = 0;
-
-    if (timestamp == NULL || dates_parse_timestamp(timestamp, NULL, &epoch) != 0)
-        return 0;
-    return epoch;
-}
-
-/* Run a one-row UPDATE (touching a last-used time) in its own write transaction. */
-static int touch(struct db *db, enum sql_id sql, int64_t id, const char *now, struct problem *p)
-{
-    json_t *binds = json_pack("{s:I, s:s}", "id", (json_int_t)id, "now", now);
-    db_stmt *stmt;
-    int rc = -1;
-
-    if (db_begin_write(db, p) != 0)
-        goto out;
-    stmt = db_prepare(db, sql, p);
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_DONE) {
-        db_finish(stmt);
-        rc = db_commit(db, p);
-    } else {
-        db_finish(stmt);
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "touch: %s", db_errmsg(db));
-    }
-    if (rc != 0)
-        db_rollback(db);
-out:
-    json_decref(binds);
-    return rc;
-}
-
 /* The value of cookie `name` in a Cookie header, copied into out (empty when absent). */
 static void cookie_value(const char *header, const char *name, char *out, size_t out_size)
 {
@@ -90,125 +55,52 @@ static void cookie_value(const char *header, const char *name, char *out, size_t
     }
 }
 
-/* Identify an API key "pt_<prefix>_<secret>". */
-static int identify_key(struct db *db, const char *key, const char *now,
-                        struct principal *principal, struct problem *p)
+/* The principal of a key the store found. */
+static void principal_of_key(const struct api_key_store_key *key, struct principal *principal)
 {
-    char prefix[32], secret_hash[65];
-    const char *secret;
-    json_t *binds;
-    db_stmt *stmt;
-    size_t prefix_len;
-    int rc = 0;
-
-    if (strncmp(key, "pt_", 3) != 0)
-        return 0;
-    prefix_len = strcspn(key + 3, "_");
-    if (prefix_len == 0 || prefix_len >= sizeof(prefix) || key[3 + prefix_len] != '_')
-        return 0;
-    memcpy(prefix, key + 3, prefix_len);
-    prefix[prefix_len] = '\0';
-    secret = key + 3 + prefix_len + 1;
-    crypto_sha256_hex(secret, strlen(secret), secret_hash);
-    binds = json_pack("{s:s}", "prefix", prefix);
-    stmt = db_prepare(db, SQL_KEY_BY_PREFIX, p);
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
-        rc = -1;
-        goto out;
-    }
-    if (db_step(stmt) == DB_ROW && crypto_equal(db_column_text(stmt, 3), secret_hash)) {
-        char last_used_copy[TIMESTAMP_LEN] = "";
-        const char *last_used = NULL;
-        int64_t id = db_column_int(stmt, 0);
-
-        if (!db_column_is_null(stmt, 4)) {
-            snprintf(last_used_copy, sizeof(last_used_copy), "%s", db_column_text(stmt, 4));
-            last_used = last_used_copy;
-        }
-
-        principal->kind = PRINCIPAL_KEY;
-        principal->key_id = id;
-        snprintf(principal->key_name, sizeof(principal->key_name), "%s", db_column_text(stmt, 1));
-        principal->key_can_write = strstr(db_column_text(stmt, 2), "\"write\"") != NULL;
-        db_finish(stmt);
-        stmt = NULL;
-        if (last_used == NULL || epoch_of(now) - epoch_of(last_used) >= TOUCH_AFTER_SECONDS)
-            rc = touch(db, SQL_KEY_TOUCH, id, now, p);
-    }
-out:
-    db_finish(stmt);
-    json_decref(binds);
-    return rc;
+    principal->kind = PRINCIPAL_KEY;
+    principal->key_id = key->id;
+    snprintf(principal->key_name, sizeof(principal->key_name), "%s", key->name);
+    principal->key_can_write = key->can_write;
 }
 
-/* Identify a session from its cookie token. */
-static int identify_session(struct db *db, const char *token, const char *now,
-                            struct principal *principal, struct problem *p)
+/* The principal of a session the store found. */
+static void principal_of_session(const struct session_store_session *session,
+                                 struct principal *principal)
 {
-    struct settings settings;
-    char token_hash[65], last_seen[TIMESTAMP_LEN];
-    json_t *binds;
-    db_stmt *stmt;
-    int rc = -1;
-    int64_t session_id = 0;
-
-    if (settings_read(db, &settings, p) != 0)
-        return -1;
-    crypto_sha256_hex(token, strlen(token), token_hash);
-    binds = json_pack("{s:s}", "token_hash", token_hash);
-    stmt = db_prepare(db, SQL_SESSION_LOOKUP, p);
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
-        goto out;
-    if (db_step(stmt) == DB_ROW) {
-        int64_t now_epoch = epoch_of(now);
-        int disabled = (int)db_column_int(stmt, 8);
-
-        snprintf(last_seen, sizeof(last_seen), "%s", db_column_text(stmt, 4));
-        if (!disabled && epoch_of(db_column_text(stmt, 5)) > now_epoch &&
-            epoch_of(last_seen) + settings.session_idle_minutes * 60 > now_epoch) {
-            principal->kind = PRINCIPAL_SESSION;
-            session_id = principal->session_id = db_column_int(stmt, 0);
-            principal->user_id = db_column_int(stmt, 1);
-            snprintf(principal->csrf_token, sizeof(principal->csrf_token), "%s",
-                     db_column_text(stmt, 2));
-            snprintf(principal->second_factor, sizeof(principal->second_factor), "%s",
-                     db_column_text(stmt, 3));
-            snprintf(principal->expires_at, sizeof(principal->expires_at), "%s",
-                     db_column_text(stmt, 5));
-            snprintf(principal->email, sizeof(principal->email), "%s", db_column_text(stmt, 6));
-            snprintf(principal->role, sizeof(principal->role), "%s", db_column_text(stmt, 7));
-            /* The second factor a session needs follows the user's role and the firm's setting
-             * now, not at sign-in: a promoted user or a newly strict firm must enrol first. */
-            if (strcmp(principal->second_factor, "verified") != 0 &&
-                (strcmp(principal->role, "admin") == 0 ||
-                 strcmp(principal->role, "attorney") == 0 || settings.require_totp_for_all))
-                snprintf(principal->second_factor, sizeof(principal->second_factor),
-                         "not_enrolled");
-        }
-    }
-    db_finish(stmt);
-    stmt = NULL;
-    rc = 0;
-    if (session_id != 0 && epoch_of(now) - epoch_of(last_seen) >= TOUCH_AFTER_SECONDS)
-        rc = touch(db, SQL_SESSION_TOUCH, session_id, now, p);
-out:
-    db_finish(stmt);
-    json_decref(binds);
-    return rc;
+    principal->kind = PRINCIPAL_SESSION;
+    principal->session_id = session->id;
+    principal->user_id = session->user_id;
+    snprintf(principal->email, sizeof(principal->email), "%s", session->email);
+    snprintf(principal->role, sizeof(principal->role), "%s", session->role);
+    snprintf(principal->csrf_token, sizeof(principal->csrf_token), "%s", session->csrf_token);
+    snprintf(principal->second_factor, sizeof(principal->second_factor), "%s",
+             session->second_factor);
+    snprintf(principal->expires_at, sizeof(principal->expires_at), "%s", session->expires_at);
 }
 
 int auth_identify(struct db *db, const struct call_request *request, const char *now,
                   struct principal *principal, struct problem *p)
 {
+    struct api_key_store_key key;
+    struct session_store_session session;
     char token[128];
+    int rc;
 
     memset(principal, 0, sizeof(*principal));
-    if (request->authorization != NULL && strncmp(request->authorization, "Bearer ", 7) == 0)
-        return identify_key(db, request->authorization + 7, now, principal, p);
+    if (request->authorization != NULL && strncmp(request->authorization, "Bearer ", 7) == 0) {
+        rc = api_key_store_find(db, request->authorization + 7, now, &key, p);
+        if (key.id != 0)
+            principal_of_key(&key, principal);
+        return rc;
+    }
     cookie_value(request->cookie, session_cookie, token, sizeof(token));
     if (token[0] == '\0')
         return 0;
-    return identify_session(db, token, now, principal, p);
+    rc = session_store_find(db, token, now, &session, p);
+    if (session.id != 0)
+        principal_of_session(&session, principal);
+    return rc;
 }
 
 /* True for the methods that change something. */

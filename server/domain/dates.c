@@ -154,6 +154,15 @@ int dates_parse_timestamp(const char *text, char utc_out[TIMESTAMP_LEN], int64_t
     return 0;
 }
 
+int64_t dates_epoch_of(const char *timestamp)
+{
+    int64_t epoch = 0;
+
+    if (timestamp == NULL || dates_parse_timestamp(timestamp, NULL, &epoch) != 0)
+        return 0;
+    return epoch;
+}
+
 int dates_set_timezone(const char *name)
 {
     char path[512];

@@ -43,6 +43,10 @@ struct civil_date dates_add_days(struct civil_date date, int64_t days);
  * (may be NULL); -1 when the text is not such a timestamp. */
 int dates_parse_timestamp(const char *text, char utc_out[TIMESTAMP_LEN], int64_t *epoch);
 
+/* Seconds since the epoch of a stored timestamp (dates_parse_timestamp), 0 when it is NULL or
+ * does not parse: for comparing the times the store keeps (expiries, last use). */
+int64_t dates_epoch_of(const char *timestamp);
+
 /* Use the IANA zone `name` (e.g. "America/New_York") as the firm's time zone, or the system's
  * zone when name is NULL or empty. Returns 0, or -1 when the zone is unknown on this system. */
 int dates_set_timezone(const char *name);

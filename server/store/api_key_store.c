@@ -1,5 +1,5 @@
-/* api_key_store: creating, revoking and listing rows of integration API keys (the store; the
- * HTTP handlers are in apikeys.c). */
+/* api_key_store: creating, revoking, listing and finding rows of integration API keys (the
+ * store; the HTTP handlers are in apikeys.c, the Authorization header in auth.c). */
 #include "api_key_store.h"
 
 #include <stdio.h>
@@ -8,6 +8,9 @@
 #include "crypto.h"
 #include "fields.h"
 #include "write.h"
+
+/* How stale a key's last use may get before a request refreshes it (a write). */
+#define KEY_TOUCH_AFTER_SECONDS 60
 
 static const struct field_spec key_fields[] = {
     {.name = "name",
@@ -51,6 +54,54 @@ static json_t *check_scopes(const json_t *scopes, struct problem *p)
         return NULL;
     }
     return write ? json_pack("[s, s]", "read", "write") : json_pack("[s]", "read");
+}
+
+int api_key_store_find(struct db *db, const char *key, const char *now, struct api_key_store_key *k,
+                       struct problem *p)
+{
+    char prefix[32], secret_hash[65];
+    const char *secret;
+    json_t *binds;
+    db_stmt *stmt;
+    size_t prefix_len;
+    int rc = 0;
+
+    memset(k, 0, sizeof(*k));
+    if (strncmp(key, "pt_", 3) != 0)
+        return 0;
+    prefix_len = strcspn(key + 3, "_");
+    if (prefix_len == 0 || prefix_len >= sizeof(prefix) || key[3 + prefix_len] != '_')
+        return 0;
+    memcpy(prefix, key + 3, prefix_len);
+    prefix[prefix_len] = '\0';
+    secret = key + 3 + prefix_len + 1;
+    crypto_sha256_hex(secret, strlen(secret), secret_hash);
+    binds = json_pack("{s:s}", "prefix", prefix);
+    stmt = db_prepare(db, SQL_KEY_BY_PREFIX, p);
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
+        rc = -1;
+        goto out;
+    }
+    if (db_step(stmt) == DB_ROW && crypto_equal(db_row_text(stmt, "secret_hash"), secret_hash)) {
+        int64_t last_used = dates_epoch_of(db_row_text(stmt, "last_used_at"));
+
+        k->id = db_row_int(stmt, "id");
+        snprintf(k->name, sizeof(k->name), "%s", db_row_text(stmt, "name"));
+        k->can_write = strstr(db_row_text(stmt, "scopes"), "\"write\"") != NULL;
+        db_finish(stmt);
+        stmt = NULL;
+        /* an unset last use is the epoch: refreshed */
+        if (dates_epoch_of(now) - last_used >= KEY_TOUCH_AFTER_SECONDS) {
+            json_t *touch = json_pack("{s:I, s:s}", "id", (json_int_t)k->id, "now", now);
+
+            rc = db_exec_alone(db, SQL_KEY_TOUCH, touch, p);
+            json_decref(touch);
+        }
+    }
+out:
+    db_finish(stmt);
+    json_decref(binds);
+    return rc;
 }
 
 json_t *api_key_store_row(db_stmt *stmt, const void *arg, struct problem *p)

@@ -2,8 +2,8 @@
  * (apikeys.c) and by `paroletrack api-key add` (cli). A key is "pt_<prefix>_<secret>"; only the
  * SHA-256 of the secret is stored, the key is shown once at creation, and revocation takes
  * effect at once. Every change is audited. A store module: it may depend on db, audit, fields,
- * crypto and context, never on call, auth or a handler. (Identifying a request's key stays in
- * auth.c, which reads the same table.) */
+ * crypto, dates and context, never on call, auth or a handler. Identifying a request's key is
+ * here too (api_key_store_find); auth.c only takes it from the Authorization header. */
 #ifndef PAROLETRACK_API_KEY_STORE_H
 #define PAROLETRACK_API_KEY_STORE_H
 
@@ -24,6 +24,20 @@ json_t *api_key_store_create(struct db *db, const json_t *body, int64_t created_
  * no such key). */
 int api_key_store_revoke(struct db *db, int64_t id, const struct op_context *ctx,
                          struct problem *p);
+
+/* A key that is not revoked, as a request presents it. */
+struct api_key_store_key {
+    int64_t id; /* 0: no such key */
+    char name[201];
+    int can_write; /* its scopes include "write" */
+};
+
+/* Find the key a request presents ("pt_<prefix>_<secret>"): not revoked, its secret's hash
+ * matching in constant time. A key found has its last_used_at refreshed (in a write
+ * transaction of its own) when that is unset or older than a minute. Returns 0 with k->id 0
+ * when the text is no valid key, or -1 with *p set. */
+int api_key_store_find(struct db *db, const char *key, const char *now, struct api_key_store_key *k,
+                       struct problem *p);
 
 /* A key record as listed (never the secret) from a row of SQL_KEY_LIST or SQL_KEY_GET: a
  * listing_row_fn. Returns a new object (caller owns) or NULL. */

@@ -299,6 +299,37 @@ int db_column_is_null(db_stmt *stmt, int column)
     return sqlite3_column_type(stmt, column) == SQLITE_NULL;
 }
 
+int db_column_index(db_stmt *stmt, const char *name)
+{
+    int count = sqlite3_column_count(stmt);
+
+    for (int i = 0; i < count; i++)
+        if (strcmp(sqlite3_column_name(stmt, i), name) == 0)
+            return i;
+    return -1;
+}
+
+int64_t db_row_int(db_stmt *stmt, const char *name)
+{
+    int column = db_column_index(stmt, name);
+
+    return column < 0 ? 0 : sqlite3_column_int64(stmt, column);
+}
+
+const char *db_row_text(db_stmt *stmt, const char *name)
+{
+    int column = db_column_index(stmt, name);
+
+    return column < 0 ? NULL : (const char *)sqlite3_column_text(stmt, column);
+}
+
+int db_row_is_null(db_stmt *stmt, const char *name)
+{
+    int column = db_column_index(stmt, name);
+
+    return column < 0 || sqlite3_column_type(stmt, column) == SQLITE_NULL;
+}
+
 int db_exec(struct db *db, const char *sql, struct problem *p)
 {
     char *message = NULL;
@@ -399,6 +430,17 @@ int db_exec_json(struct db *db, enum sql_id sql, const json_t *binds, struct pro
         return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sql_name(sql));
     if (step != DB_DONE)
         return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return 0;
+}
+
+int db_exec_alone(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
+{
+    if (db_begin_write(db, p) != 0)
+        return -1;
+    if (db_exec_json(db, sql, binds, p) != 0 || db_commit(db, p) != 0) {
+        db_rollback(db);
+        return -1;
+    }
     return 0;
 }
 

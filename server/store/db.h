@@ -59,6 +59,18 @@ int64_t db_column_int(db_stmt *stmt, int column);
 const char *db_column_text(db_stmt *stmt, int column);
 int db_column_is_null(db_stmt *stmt, int column);
 
+/* The position of the column called `name` in stmt's result (its name as SQLite reports it:
+ * the column's own name, or its AS alias), or -1 when there is none. */
+int db_column_index(db_stmt *stmt, const char *name);
+
+/* The current row's column `name`, read by name rather than position: as an integer (0 for
+ * NULL), as text (NULL for SQL NULL; owned by the statement until the next step or reset), and
+ * whether it is NULL. A name the statement does not return is a programming error: it reads as
+ * NULL (0 for the integer). */
+int64_t db_row_int(db_stmt *stmt, const char *name);
+const char *db_row_text(db_stmt *stmt, const char *name);
+int db_row_is_null(db_stmt *stmt, const char *name);
+
 /* Run SQL text with no parameters and no results (schema scripts). Returns 0, or -1 with the
  * SQLite message in *p. */
 int db_exec(struct db *db, const char *sql, struct problem *p);
@@ -91,6 +103,11 @@ void db_finish(db_stmt *stmt);
  * be NULL), to completion inside the caller's transaction. A unique constraint is a 409.
  * Returns 0, or -1 with *p set. */
 int db_exec_json(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p);
+
+/* db_exec_json in a write transaction of its own (BEGIN IMMEDIATE, the statement, COMMIT),
+ * for a lone bookkeeping write such as a last-used time. Returns 0, or -1 with *p set (rolled
+ * back). */
+int db_exec_alone(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p);
 
 /* Read a single integer from the first column of a catalogue statement's first row, binding
  * `binds` (may be NULL). Returns 0 and *out (0 when the value is NULL or there is no row), or
