@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "role.h"
 #include "settings.h"
 
 /* How stale a session's or key's "last used" may get before a request refreshes it (a write). */
@@ -180,8 +181,7 @@ static int identify_session(struct db *db, const char *token, const char *now,
             /* The second factor a session needs follows the user's role and the firm's setting
              * now, not at sign-in: a promoted user or a newly strict firm must enrol first. */
             if (strcmp(principal->second_factor, "verified") != 0 &&
-                (strcmp(principal->role, "admin") == 0 ||
-                 strcmp(principal->role, "attorney") == 0 || settings.require_totp_for_all))
+                (role_needs_totp(role_parse(principal->role)) || settings.require_totp_for_all))
                 snprintf(principal->second_factor, sizeof(principal->second_factor),
                          "not_enrolled");
         }
@@ -244,7 +244,7 @@ int auth_allow(const struct principal *principal, enum permission permission, in
     case PERM_READ:
         return 0;
     case PERM_WRITE:
-        if (is_session ? strcmp(principal->role, "viewer") != 0 : principal->key_can_write)
+        if (is_session ? role_may_write(role_parse(principal->role)) : principal->key_can_write)
             return 0;
         break;
     case PERM_ADMIN:

@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "fields.h"
 #include "resource.h"
+#include "role.h"
 #include "settings.h"
 #include "signin_throttle.h"
 #include "totp.h"
@@ -332,8 +333,7 @@ void sessions_sign_in(struct call *call, struct call_reply *reply)
         if (used_recovery)
             recovery_note =
                 json_pack("{s:{s:n, s:s}}", "second_factor", "before", "after", "recovery_code");
-    } else if (strcmp(u.role, "admin") == 0 || strcmp(u.role, "attorney") == 0 ||
-               settings.require_totp_for_all) {
+    } else if (role_needs_totp(role_parse(u.role)) || settings.require_totp_for_all) {
         second_factor = "not_enrolled";
     } else {
         second_factor = "not_required";
