@@ -3,16 +3,17 @@
 import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, pager, copyButton } from "./dom.js";
 import { formatDate, formatInstant, localInputToInstant } from "./format.js";
-import { recordForm, resetFormCaches } from "./forms.js";
+import { fieldCatalogue, recordForm, resetFormCaches, roleNames } from "./forms.js";
 import { columnLabel, entityLabel, queryProblemText } from "./labels.js";
 
 const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"], ["settings", "Settings"]];
 
-// Field descriptions of the admin forms (the catalogue covers case records only).
+// Field descriptions of the admin forms (the catalogue covers case records only; the role
+// choices are its roles, filled in by users()).
 const USER_FIELDS = [
   { name: "email", type: "text", required: true, single_line: true, max_length: 254 },
   { name: "name", type: "text", required: true, single_line: true, max_length: 200 },
-  { name: "role", type: "enum", required: true, choices: ["paralegal", "attorney", "viewer", "admin"], default: "paralegal" },
+  { name: "role", type: "enum", required: true, choices: [], default: "paralegal" },
   { name: "password", type: "text", required: true, single_line: true, max_length: 1024 },
 ];
 // Fields typed as secrets (not shown on screen, not remembered by the browser as text).
@@ -67,6 +68,7 @@ async function pagedTable(body, path, headers, toRow, tableId) {
 }
 
 async function users(body, ctx) {
+  USER_FIELDS[2].choices = roleNames(await fieldCatalogue());
   const slot = h("div");
   let reload = null;
   const add = h("button", { type: "button", class: "primary", text: "Add user", onclick: () => {

@@ -4,7 +4,7 @@
 import { api, setCsrf, onSignedOut } from "./api.js";
 import { h, fill, statusLine } from "./dom.js";
 import { setFirm } from "./format.js";
-import { resetFormCaches } from "./forms.js";
+import { fieldCatalogue, resetFormCaches } from "./forms.js";
 import { forgetClientNames } from "./names.js";
 import * as today from "./today.js";
 import * as clients from "./clients.js";
@@ -33,13 +33,15 @@ const ROUTES = [
 
 const PAGE_TITLES = { today: "Today", clients: "Clients", requests: "Parole requests", calendar: "Calendar", admin: "Administration", account: "My account" };
 
-// What the signed-in user may do (the server enforces the same).
-function abilities() {
+// What the signed-in user may do (the server enforces the same): what the role allows comes from
+// the field catalogue's roles (null before it is read, or when the session must enrol first).
+function abilities(catalogue = null) {
   const role = session.user.role;
+  const allowed = ((catalogue && catalogue.roles) || []).find((r) => r.name === role);
   return {
     session,
     role,
-    canWrite: ["paralegal", "attorney", "admin"].includes(role),
+    canWrite: Boolean(allowed && allowed.may_write),
     isAdmin: role === "admin",
     enrolling: session.second_factor === "not_enrolled",
     refreshSession: loadSession,
@@ -67,7 +69,9 @@ function route() {
     return;
   }
   const params = hash.match(match[0]).slice(1);
-  const rendering = match[1](container, params, abilities()).then(() => {
+  // The catalogue says what the role may do (a session that must enrol first may not read it).
+  const catalogue = abilities().enrolling ? Promise.resolve(null) : fieldCatalogue();
+  const rendering = catalogue.then((c) => match[1](container, params, abilities(c))).then(() => {
     // Move focus to the new page's heading, so keyboard and screen-reader users start there.
     const heading = container.isConnected && container.querySelector("h1");
     if (heading && document.activeElement === view) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }

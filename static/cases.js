@@ -3,11 +3,9 @@
 // Today's stage counts can link here and a filtered view can be bookmarked.
 import { api } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, pager } from "./dom.js";
-import { fieldCatalogue, assigneeList } from "./forms.js";
+import { fieldCatalogue, assigneeList, stageOrder } from "./forms.js";
 import { choiceLabel, queryProblemText } from "./labels.js";
 import { clientNames } from "./names.js";
-
-const STAGES = ["draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "paroled", "expired", "denied", "withdrawn", "closed", "terminated"];
 
 export async function render(page, [query], ctx) {
   const params = new URLSearchParams(query || "");
@@ -17,7 +15,7 @@ export async function render(page, [query], ctx) {
     h("select", { id, name: id }, h("option", { value: "", text: "Any" }), options.map((o) => h("option", { value: o, text: choiceLabel(o), selected: o === value }))));
   const form = h("form", { class: "search filters", role: "search", "aria-label": "Filter parole requests" },
     h("span", { class: "filter" }, h("label", { for: "q", text: "Client or sponsor" }), h("input", { id: "q", name: "q", type: "search", value: params.get("q") || "" })),
-    select("stage", "Stage", STAGES, params.get("stage")),
+    select("stage", "Stage", stageOrder(catalogue), params.get("stage")),
     select("parole_type", "Type", types, params.get("parole_type")),
     h("span", { class: "filter" }, h("label", { for: "program", text: "Program" }), h("input", { id: "program", name: "program", size: 8, value: params.get("program") || "" })),
     ctx.canWrite ? h("span", { class: "check" }, h("input", { id: "mine", name: "assigned_to", type: "checkbox", value: "me", checked: params.get("assigned_to") === "me" }), h("label", { for: "mine", text: "Mine only" })) : null,

@@ -11,13 +11,32 @@ let catalogue = null;
 let assignees = null;
 let formCounter = 0;
 
-// The field catalogue, fetched once per session. Returns {collection: [field...]} or null.
+// The field catalogue, fetched once per session. Returns {collection: [field...], stages,
+// roles, deadline_kinds} or null.
 export async function fieldCatalogue() {
   if (!catalogue) {
     const r = await api("GET", "/api/v1/fields");
     if (r.ok) catalogue = r.data;
   }
   return catalogue;
+}
+
+// The stage names of the catalogue, open stages first, then the closed ones (each in the
+// server's order): the order of the stage filter and of Today's stage counts.
+export function stageOrder(catalogue) {
+  const stages = (catalogue && catalogue.stages) || [];
+  return [...stages.filter((s) => !s.closed), ...stages.filter((s) => s.closed)].map((s) => s.name);
+}
+
+// The role names of the catalogue, in the server's order.
+export function roleNames(catalogue) {
+  return ((catalogue && catalogue.roles) || []).map((r) => r.name);
+}
+
+// The roles that can take an assignment field (assigned_attorney_id or assigned_paralegal_id).
+function assignableRoles(fieldName) {
+  const flag = fieldName === "assigned_attorney_id" ? "assignable_attorney" : "assignable_paralegal";
+  return ((catalogue && catalogue.roles) || []).filter((r) => r[flag]).map((r) => r.name);
 }
 
 // The users a request can be assigned to (id, name, role), fetched once per session (a failed
@@ -41,7 +60,7 @@ function inputFor(field, id, value) {
     const select = h("select", common);
     if (!field.required || field.name.startsWith("assigned_")) select.append(h("option", { value: "", text: "—" }));
     if (field.name.startsWith("assigned_")) {
-      const wanted = field.name === "assigned_attorney_id" ? ["attorney", "admin"] : ["paralegal", "attorney", "admin"];
+      const wanted = assignableRoles(field.name);
       for (const u of assignees || []) if (wanted.includes(u.role)) select.append(h("option", { value: String(u.id), text: `${u.name} (${u.role})` }));
       if (value !== null && value !== undefined && ![...select.options].some((o) => o.value === String(value))) select.append(h("option", { value: String(value), text: `User ${value}` }));
     } else {

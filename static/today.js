@@ -6,9 +6,9 @@ import { formatDate, formatInstant, formatMonth, firmToday, addDays, daysBetween
 import { clientNames } from "./names.js";
 import { groupedBars, horizontalBars } from "./charts.js";
 import { choiceLabel } from "./labels.js";
+import { fieldCatalogue, stageOrder } from "./forms.js";
 
 const OVERDUE_SHOWN = 8;
-const STAGE_ORDER = ["draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "paroled", "expired", "denied", "withdrawn", "closed", "terminated"];
 
 // A case cell: the client's name linking to the request.
 function caseCell(names, d) {
@@ -51,7 +51,7 @@ export async function render(page, params, ctx) {
   const charts = section(grid, "Parole and EAD ends, next 12 months", "chart-title");
 
   const who = mine ? "&assigned_to=me" : "";
-  const [overdueR, soonR, rfeR, noidR, endR, unguardedR, statsR] = await Promise.all([
+  const [overdueR, soonR, rfeR, noidR, endR, unguardedR, statsR, catalogue] = await Promise.all([
     listAll(`/api/v1/deadlines?status=overdue${who}`),
     listAll(`/api/v1/deadlines?from=${today}&to=${addDays(today, 14)}${who}`),
     listAll(`/api/v1/deadlines?kind=rfe_response${who}`),
@@ -59,6 +59,7 @@ export async function render(page, params, ctx) {
     listAll(`/api/v1/deadlines?kind=parole_end&from=${today}&to=${addDays(today, 90)}${who}`),
     listAll(`/api/v1/parole-requests?unguarded=true${who}`),
     api("GET", "/api/v1/stats"),
+    fieldCatalogue(),
   ]);
   const names = await clientNames([overdueR, soonR, rfeR, noidR, endR, unguardedR]
     .flatMap((r) => (r.ok ? r.data.items.map((item) => item.client_id) : [])));
@@ -124,7 +125,7 @@ export async function render(page, params, ctx) {
   // Stage counts and charts (firm-wide).
   if (!statsR.ok) { fill(stages, statusLine("error", "Case counts could not be loaded.")); fill(charts, statusLine("error", "The chart could not be loaded.")); return; }
   const s = statsR.data;
-  const rows = STAGE_ORDER.filter((k) => k in s.stages).map((k) => ({ label: humanize(k), value: s.stages[k], href: `#/requests?stage=${k}` }));
+  const rows = stageOrder(catalogue).filter((k) => k in s.stages).map((k) => ({ label: humanize(k), value: s.stages[k], href: `#/requests?stage=${k}` }));
   fill(stages, h("p", { class: "muted", text: `${formatNumber(s.total)} parole requests in all (firm-wide).` }),
     s.total === 0 ? statusLine("empty", "No parole requests yet.") : horizontalBars("Caseload by stage", rows.filter((r) => r.value > 0)));
   fill(charts, groupedBars("Parole and EAD ends per month", s.expirations_by_month.map((m) => ({ label: formatMonth(m.month), values: [m.parole_end, m.ead_end] })),

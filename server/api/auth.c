@@ -8,6 +8,7 @@
 
 #include "api_key_store.h"
 #include "crypto.h"
+#include "role.h"
 #include "session_store.h"
 
 /* Set once at start, before any request thread runs. */
@@ -136,7 +137,7 @@ int auth_allow(const struct principal *principal, enum permission permission, in
     case PERM_READ:
         return 0;
     case PERM_WRITE:
-        if (is_session ? strcmp(principal->role, "viewer") != 0 : principal->key_can_write)
+        if (is_session ? role_may_write(role_parse(principal->role)) : principal->key_can_write)
             return 0;
         break;
     case PERM_ADMIN:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "deadline_engine.h"
+#include "deadline_kind.h"
 #include "listing.h"
 
 /* Text of a member of a row (NULL when null). */
@@ -16,10 +17,7 @@ static const char *text(const json_t *row, const char *key)
     return json_string_value(json_object_get(row, key));
 }
 
-/* The kinds and statuses the engine gives, for the kind and status filters. */
-static const char *const deadline_kinds[] = {
-    "rfe_response",    "noid_response", "motion",    "interview",       "biometrics", "parole_end",
-    "reparole_filing", "ead_end",       "travel_by", "passport_expiry", NULL};
+/* The statuses the engine gives, for the status filter (the kinds: deadline_kind.h). */
 static const char *const deadline_statuses[] = {"upcoming", "due_today", "overdue", "met", NULL};
 
 /* A page of computed deadlines: filter, then take `limit` from offset `after`. */
@@ -101,7 +99,7 @@ void deadlines_list(struct call *call, struct call_reply *reply)
     static const struct filter_spec filters[] = {
         {.name = "from", .kind = FILTER_DATE},
         {.name = "to", .kind = FILTER_DATE},
-        {.name = "kind", .kind = FILTER_CHOICE, .choices = deadline_kinds},
+        {.name = "kind", .kind = FILTER_CHOICE, .choices = deadline_kind_names},
         {.name = "status", .kind = FILTER_CHOICE, .choices = deadline_statuses},
         {.name = "assigned_to", .kind = FILTER_ASSIGNEE},
         {.name = NULL},

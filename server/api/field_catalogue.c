@@ -1,11 +1,15 @@
 /* field_catalogue: GET /api/v1/fields (see field_catalogue.h), the field tables of the
- * writable resources as the dashboard builds its forms from them. A handler module: it depends
- * on call, fields (the field specs) and resources (the resource specs); nothing depends on it
- * but the route table. */
+ * writable resources as the dashboard builds its forms from them, and the shared lists (stages,
+ * roles, deadline kinds) it would otherwise have to copy. A handler module: it depends on call,
+ * fields (the field specs), resources (the resource specs) and the domain lists (stage, role,
+ * deadline_kind); nothing depends on it but the route table. */
 #include "field_catalogue.h"
 
+#include "deadline_kind.h"
 #include "fields.h"
 #include "resources.h"
+#include "role.h"
+#include "stage.h"
 
 /* The name of a field type as the catalogue shows it. */
 static const char *type_name(enum field_type type)
@@ -67,6 +71,41 @@ static json_t *field_json(const struct field_spec *f)
     return out;
 }
 
+/* The stages in order, each with whether it closes the request (a new array). */
+static json_t *stages_json(void)
+{
+    json_t *out = json_array();
+
+    for (int s = 0; s < STAGE__MAX; s++)
+        json_array_append_new(out, json_pack("{s:s, s:b}", "name", stage_names[s], "closed",
+                                             stage_is_closed((enum stage)s)));
+    return out;
+}
+
+/* The roles in order, each with what it allows (a new array). */
+static json_t *roles_json(void)
+{
+    json_t *out = json_array();
+
+    for (int r = 0; r < ROLE__MAX; r++)
+        json_array_append_new(
+            out, json_pack("{s:s, s:b, s:b, s:b, s:b}", "name", role_names[r], "needs_totp",
+                           role_needs_totp((enum role)r), "may_write", role_may_write((enum role)r),
+                           "assignable_attorney", role_is_assignable_attorney((enum role)r),
+                           "assignable_paralegal", role_is_assignable_paralegal((enum role)r)));
+    return out;
+}
+
+/* The deadline kinds in order (a new array). */
+static json_t *deadline_kinds_json(void)
+{
+    json_t *out = json_array();
+
+    for (int k = 0; k < DEADLINE_KIND__MAX; k++)
+        json_array_append_new(out, json_pack("{s:s}", "name", deadline_kind_names[k]));
+    return out;
+}
+
 void field_catalogue_get(struct call *call, struct call_reply *reply)
 {
     static const struct resource_spec *const specs[] = {
@@ -84,5 +123,8 @@ void field_catalogue_get(struct call *call, struct call_reply *reply)
             json_array_append_new(fields, field_json(&specs[i]->table.fields[f]));
         json_object_set_new(out, specs[i]->collection, fields);
     }
+    json_object_set_new(out, "stages", stages_json());
+    json_object_set_new(out, "roles", roles_json());
+    json_object_set_new(out, "deadline_kinds", deadline_kinds_json());
     call_reply_json(reply, 200, out);
 }

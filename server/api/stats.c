@@ -7,6 +7,7 @@
 
 #include "deadline_engine.h"
 #include "resources.h"
+#include "stage.h"
 
 #define MONTHS_AHEAD 12
 
@@ -20,7 +21,7 @@ static json_t *stage_counts(struct db *db, const struct op_context *ctx, int64_t
     db_stmt *stmt = db_prepare(db, SQL_STAGE_COUNTS, p);
     enum db_step step = DB_ERROR;
 
-    for (const char *const *s = parole_request_stages; *s; s++)
+    for (const char *const *s = stage_names; *s; s++)
         json_object_set_new(counts, *s, json_integer(0));
     *total = 0;
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {

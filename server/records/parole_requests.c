@@ -4,6 +4,8 @@
 
 #include "deadline_engine.h"
 #include "resources.h"
+#include "role.h"
+#include "stage.h"
 #include "textfold.h"
 
 static const char *const parole_types[] = {"humanitarian",
@@ -16,11 +18,6 @@ static const char *const parole_types[] = {"humanitarian",
                                            NULL};
 static const char *const locations[] = {"outside_us", "inside_us", NULL};
 static const char *const sponsor_statuses[] = {"us_citizen", "lpr", "other", NULL};
-
-const char *const parole_request_stages[] = {
-    "draft",  "filed",     "receipted", "interview_scheduled", "rfe_open", "approved",
-    "denied", "withdrawn", "closed",    "terminated",          "paroled",  "expired",
-    NULL};
 
 static const struct field_spec request_fields[] = {
     {.name = "client_id", .type = FIELD_INT, .flags = FIELD_REQUIRED, .min = 1, .max = INT64_MAX},
@@ -45,7 +42,7 @@ static const char *const request_read_only[] = {RECORD_READ_ONLY, "stage", NULL}
 
 static const struct filter_spec request_filters[] = {
     {.name = "client_id", .kind = FILTER_ID},
-    {.name = "stage", .kind = FILTER_CHOICE, .choices = parole_request_stages},
+    {.name = "stage", .kind = FILTER_CHOICE, .choices = stage_names},
     {.name = "parole_type", .kind = FILTER_CHOICE, .choices = parole_types},
     {.name = "program", .kind = FILTER_CODE, .normalize = identifiers_program},
     {.name = "q", .kind = FILTER_SEARCH},
@@ -59,12 +56,12 @@ static const char *const request_bool_columns[] = {"expedite", NULL};
 static const char *const request_narratives[] = {"summary", NULL};
 static const char *const request_encrypted[] = {"summary", NULL};
 
-/* An assignee must be an active user whose role fits: an attorney (or an admin) for the
- * attorney, anyone who may write for the paralegal. Checked when the assignment is made or
- * changed: an existing assignment to a user since disabled or re-roled does not block other
- * edits of the request (request_id 0: a create). */
+/* An assignee must be an active user whose role fits (`fits`: role_is_assignable_attorney or
+ * role_is_assignable_paralegal). Checked when the assignment is made or changed: an existing
+ * assignment to a user since disabled or re-roled does not block other edits of the request
+ * (request_id 0: a create). */
 static void check_assignee(struct db *db, const json_t *record, int64_t request_id,
-                           const char *field, const char *const *roles, struct problem *p)
+                           const char *field, int (*fits)(enum role), struct problem *p)
 {
     json_t *id = json_object_get(record, field);
     char role[32];
@@ -88,9 +85,8 @@ static void check_assignee(struct db *db, const json_t *record, int64_t request_
     json_decref(binds);
     if (rc != 0)
         return;
-    for (const char *const *r = roles; *r; r++)
-        if (strcmp(role, *r) == 0)
-            return;
+    if (fits(role_parse(role)))
+        return;
     problem_add_field(p, field,
                       role[0] ? "this user's role cannot take this assignment"
                               : "no active user has this id");
@@ -111,8 +107,7 @@ static int request_keep_in_list(struct db *db, const json_t *record, const json_
 
     if (unguarded == NULL || strcmp(unguarded, "true") != 0)
         return 1;
-    if (strcmp(stage, "denied") == 0 || strcmp(stage, "withdrawn") == 0 ||
-        strcmp(stage, "closed") == 0 || strcmp(stage, "terminated") == 0)
+    if (stage_is_closed(stage_parse(stage)))
         return 0;
     if (strcmp(stage, "approved") == 0)
         return 1; /* approved, and no parole or I-94 end date recorded */
@@ -180,14 +175,9 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
         if (!found)
             problem_add_field(p, "client_id", "no client has this id");
     }
-    {
-        static const char *const attorneys[] = {"attorney", "admin", NULL};
-        static const char *const paralegals[] = {"paralegal", "attorney", "admin", NULL};
-
-        if (p->kind != PROBLEM_INTERNAL) {
-            check_assignee(db, record, id, "assigned_attorney_id", attorneys, p);
-            check_assignee(db, record, id, "assigned_paralegal_id", paralegals, p);
-        }
+    if (p->kind != PROBLEM_INTERNAL) {
+        check_assignee(db, record, id, "assigned_attorney_id", role_is_assignable_attorney, p);
+        check_assignee(db, record, id, "assigned_paralegal_id", role_is_assignable_paralegal, p);
     }
     json_object_set_new(record, "search_key", textfold_search_key(&sponsor, 1));
     return p->kind == PROBLEM_INTERNAL ? -1 : 0;

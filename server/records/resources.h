@@ -13,9 +13,6 @@ extern const struct resource_spec interviews_resource;
 extern const struct resource_spec decisions_resource;
 extern const struct resource_spec expirations_resource;
 
-/* Every stage a parole request can be in, NULL-terminated (see parole_requests.c). */
-extern const char *const parole_request_stages[];
-
 /* Read-only members every stored record carries. */
 #define RECORD_READ_ONLY "id", "created_at", "updated_at", "version"
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stage.h"
+
 static const char *const rule_json_columns[] = {"lead_times", NULL};
 static const char *const rule_bool_columns[] = {"enabled", NULL};
 
@@ -470,9 +472,7 @@ json_t *deadline_engine_compute(struct db *db, int64_t request_id, int64_t assig
         snprintf(r.location, sizeof(r.location), "%s",
                  text(row, "location") ? text(row, "location") : "");
         snprintf(r.stage, sizeof(r.stage), "%s", text(row, "stage"));
-        if (request_id == 0 &&
-            (strcmp(r.stage, "denied") == 0 || strcmp(r.stage, "withdrawn") == 0 ||
-             strcmp(r.stage, "closed") == 0 || strcmp(r.stage, "terminated") == 0))
+        if (request_id == 0 && stage_is_closed(stage_parse(r.stage)))
             continue; /* not open: nothing to remind anyone of */
         rfes = events_of(db, SQL_DEADLINE_RFES, r.id, rfe_bools, p);
         interviews = events_of(db, SQL_DEADLINE_INTERVIEWS, r.id, NULL, p);

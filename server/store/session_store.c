@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "role.h"
 #include "users.h"
 
 /* How stale a session's last use may get before a request refreshes it (a write). */
@@ -15,8 +16,7 @@
 
 int session_store_factor_required(const char *role, const struct settings *settings)
 {
-    return strcmp(role, "admin") == 0 || strcmp(role, "attorney") == 0 ||
-           settings->require_totp_for_all;
+    return role_needs_totp(role_parse(role)) || settings->require_totp_for_all;
 }
 
 int session_store_open(struct db *db, int64_t user_id, const char *second_factor,

@@ -12,9 +12,9 @@
 #include "crypto.h"
 #include "fields.h"
 #include "passwords.h"
+#include "role.h"
 #include "signin_throttle.h"
 
-static const char *const roles[] = {"admin", "attorney", "paralegal", "viewer", NULL};
 static const char *const user_fields_audited[] = {"email", "name", "role", "disabled", NULL};
 static const char *const user_bool_columns[] = {"disabled", "totp_enabled", NULL};
 
@@ -28,7 +28,7 @@ static const struct field_spec create_fields[] = {
      .type = FIELD_TEXT,
      .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
      .max_chars = 200},
-    {.name = "role", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = roles},
+    {.name = "role", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = role_names},
     {.name = "password", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 1024},
 };
 static const char *const create_read_only[] = {"id",       "created_at",   "updated_at", "version",
@@ -41,7 +41,7 @@ static const struct field_spec patch_fields[] = {
      .type = FIELD_TEXT,
      .flags = FIELD_REQUIRED | FIELD_SINGLE_LINE,
      .max_chars = 200},
-    {.name = "role", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = roles},
+    {.name = "role", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = role_names},
     {.name = "disabled", .type = FIELD_BOOL},
 };
 static const char *const patch_read_only[] = {"id",      "email",        "created_at", "updated_at",

@@ -22,6 +22,8 @@ STAGES = ("draft", "filed", "receipted", "interview_scheduled", "rfe_open", "app
 COLLECTIONS = ("clients", "parole-requests", "filings", "rfes", "interviews", "decisions",
                "expirations")
 CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations")
+# The shared lists /fields serves besides the collections' fields.
+LISTS = ("stages", "roles", "deadline_kinds")
 FIELD_TYPES = {"text", "date", "timestamp", "enum", "boolean", "integer", "text_array",
                "integer_array"}
 FIELD_MEMBERS = {"name", "type", "required", "single_line", "max_length", "max_items", "minimum",
@@ -270,7 +272,7 @@ class Fields(ApiTestCase):
 
     def test_keys_and_fields_of_every_collection(self):
         cat = self.catalogue()
-        self.assertEqual(set(cat), set(COLLECTIONS))
+        self.assertEqual(set(cat), set(COLLECTIONS) | set(LISTS))
         for collection in COLLECTIONS:
             with self.subTest(collection=collection):
                 fields = cat[collection]
@@ -290,6 +292,25 @@ class Fields(ApiTestCase):
                         self.assertEqual(f["type"], "date", f)
                     if "default" in f and f["type"] == "enum":
                         self.assertIn(f["default"], f["choices"], f)
+
+    def test_shared_lists(self):
+        cat = self.catalogue()
+        self.assertEqual([s["name"] for s in cat["stages"]], list(STAGES))
+        self.assertEqual({s["name"] for s in cat["stages"] if s["closed"]},
+                         {"denied", "withdrawn", "closed", "terminated"})
+        self.assertEqual(cat["roles"], [
+            {"name": "admin", "needs_totp": True, "may_write": True,
+             "assignable_attorney": True, "assignable_paralegal": True},
+            {"name": "attorney", "needs_totp": True, "may_write": True,
+             "assignable_attorney": True, "assignable_paralegal": True},
+            {"name": "paralegal", "needs_totp": False, "may_write": True,
+             "assignable_attorney": False, "assignable_paralegal": True},
+            {"name": "viewer", "needs_totp": False, "may_write": False,
+             "assignable_attorney": False, "assignable_paralegal": False}])
+        self.assertEqual([k["name"] for k in cat["deadline_kinds"]],
+                         ["rfe_response", "noid_response", "motion", "interview", "biometrics",
+                          "parole_end", "reparole_filing", "ead_end", "travel_by",
+                          "passport_expiry"])
 
     def test_family_name_and_enums(self):
         self.assertEqual(self.field("clients", "family_name"),
