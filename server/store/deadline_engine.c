@@ -1,416 +1,75 @@
-/* deadline_engine: the deadline engine. Computes, on every read, each deadline of a parole
- * request from its events and the rules in force on the date of each event (deadline_rules),
- * with its status against today in the firm's time zone and the rule and citation behind it.
- * Nothing is stored: a rule edit or a new event shows at once. See docs/deadlines-contract.md.
- * Store layer: it reads through db (the statement catalogue) and uses context, dates and
- * problem; it knows nothing of HTTP (no call.h, auth.h or handler module). Its callers are the
- * deadline handlers (deadlines.c), parole_requests.c (the stage hint), calendar.c, stats.c and
- * the nightly job (remind.c). */
+/* deadline_engine: the deadline engine's store side. It loads what deadlines are computed from
+ * (the rule rows, the parole requests asked for, their RFEs, interviews, decisions, expirations
+ * and filings: one query each per call, whatever the number of requests) and hands each request
+ * to the pure computation in domain/deadline_compute.c. Nothing is stored: a rule edit or a new
+ * event shows at once. See docs/deadlines-contract.md.
+ * Store layer: it reads through db (the statement catalogue) and uses context, deadline_compute
+ * and problem; it knows nothing of HTTP (no call.h, auth.h or handler module). Its callers are
+ * the deadline handlers (deadlines.c), parole_requests.c (the stage hint), calendar_feed.c,
+ * stats.c and the reminders (reminders.c). */
 #include "deadline_engine.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "deadline_compute.h"
 #include "stage.h"
 
 static const char *const rule_json_columns[] = {"lead_times", NULL};
 static const char *const rule_bool_columns[] = {"enabled", NULL};
 
-/* The inputs of one request's deadlines. */
-struct request_facts {
-    int64_t id, client_id;
-    char program[40], location[16], stage[32];
-};
-
-/* A date `days` after (or before, when negative) `date`, into out. */
-static void shift(const char *date, int64_t days, char out[DATE_LEN])
+/* The rows of one of the event statements (SQL_DEADLINE_*) for the requests that binds select,
+ * grouped by request: an object from the request id (decimal text) to its array of rows, in the
+ * statement's order. A new object the caller owns, or NULL with *p set. */
+static json_t *events_by_request(struct db *db, enum sql_id sql, const json_t *binds,
+                                 const char *const *bools, struct problem *p)
 {
-    struct civil_date d;
-
-    if (dates_parse(date, &d) != 0) {
-        snprintf(out, DATE_LEN, "%s", date);
-        return;
-    }
-    dates_format(dates_add_days(d, days), out);
-}
-
-/* The rule of `kind` in force on `anchor` for `program`: enabled, effective_from <= anchor <
- * effective_to, a program-specific rule before a general one, then the latest effective_from.
- * Returns a borrowed reference or NULL. */
-static json_t *rule_for(const json_t *rules, const char *kind, const char *program,
-                        const char *anchor)
-{
-    json_t *best = NULL, *rule;
-    size_t i;
-    int best_specific = -1;
-
-    json_array_foreach(rules, i, rule)
-    {
-        const char *rule_program = json_string_value(json_object_get(rule, "program"));
-        const char *from = json_string_value(json_object_get(rule, "effective_from"));
-        const char *to = json_string_value(json_object_get(rule, "effective_to"));
-        int specific = rule_program != NULL;
-
-        if (strcmp(json_string_value(json_object_get(rule, "kind")), kind) != 0 ||
-            !json_is_true(json_object_get(rule, "enabled")))
-            continue;
-        if (specific && (program == NULL || strcmp(rule_program, program) != 0))
-            continue;
-        if (strcmp(from, anchor) > 0 || (to != NULL && strcmp(anchor, to) >= 0))
-            continue;
-        if (best == NULL || specific > best_specific ||
-            (specific == best_specific &&
-             strcmp(from, json_string_value(json_object_get(best, "effective_from"))) > 0)) {
-            best = rule;
-            best_specific = specific;
-        }
-    }
-    return best;
-}
-
-/* The status of a date deadline: met, or by its date against today. */
-static const char *status_of(int met, const char *due_on, const char *today)
-{
-    int order = strcmp(due_on, today);
-
-    if (met)
-        return "met";
-    return order > 0 ? "upcoming" : (order == 0 ? "due_today" : "overdue");
-}
-
-/* Append one deadline to out. due_at may be NULL (a date deadline); opens_on may be NULL. */
-static void add(json_t *out, const struct request_facts *r, const json_t *rule, const char *kind,
-                const char *resource, int64_t source_id, const char *due_on, const char *due_at,
-                const char *opens_on, const char *status, const char *title)
-{
-    char id[96];
-
-    snprintf(id, sizeof(id), "%s/%lld/%s", resource, (long long)source_id, kind);
-    json_array_append_new(
-        out,
-        json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:{s:s, s:I}, s:{s:O, s:O, s:O, "
-                  "s:O}, s:s}",
-                  "id", id, "kind", kind, "due_on", due_on, "due_at",
-                  due_at ? json_string(due_at) : json_null(), "opens_on",
-                  opens_on ? json_string(opens_on) : json_null(), "status", status,
-                  "parole_request_id", (json_int_t)r->id, "client_id", (json_int_t)r->client_id,
-                  "source", "resource", resource, "id", (json_int_t)source_id, "rule", "id",
-                  json_object_get(rule, "id"), "code", json_object_get(rule, "code"),
-                  "citation_source", json_object_get(rule, "citation_source"), "citation_date",
-                  json_object_get(rule, "citation_date"), "title", title));
-}
-
-/* Load the rows of one of the request's event statements as JSON objects. */
-static json_t *events_of(struct db *db, enum sql_id sql, int64_t id, const char *const *bools,
-                         struct problem *p)
-{
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *rows = json_array();
+    json_t *groups = json_object();
     db_stmt *stmt = db_prepare(db, sql, p);
     enum db_step step = DB_ERROR;
 
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
-        while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(rows, db_row_to_json(stmt, bools, NULL));
+        while ((step = db_step(stmt)) == DB_ROW) {
+            json_t *row = db_row_to_json(stmt, bools, NULL), *rows;
+            char key[24];
+
+            snprintf(key, sizeof(key), "%lld",
+                     (long long)json_integer_value(json_object_get(row, "parole_request_id")));
+            rows = json_object_get(groups, key);
+            if (rows == NULL) {
+                rows = json_array();
+                json_object_set_new(groups, key, rows);
+            }
+            json_array_append_new(rows, row);
+        }
     db_finish(stmt);
-    json_decref(binds);
     if (step != DB_DONE) {
         if (p->kind == PROBLEM_NONE)
             problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-        json_decref(rows);
+        json_decref(groups);
         return NULL;
     }
-    return rows;
+    return groups;
 }
 
-/* Text of a member of a row (NULL when null). */
-static const char *text(const json_t *row, const char *key)
+/* The rows of one request in a grouping of events_by_request (an empty array when it has none).
+ * A borrowed reference: empty is a static array nobody changes. */
+static const json_t *events_of(const json_t *groups, int64_t request_id, const json_t *empty)
 {
-    return json_string_value(json_object_get(row, key));
+    char key[24];
+    const json_t *rows;
+
+    snprintf(key, sizeof(key), "%lld", (long long)request_id);
+    rows = json_object_get(groups, key);
+    return rows ? rows : empty;
 }
 
-/* RFE and NOID response deadlines. */
-static void rfe_deadlines(const struct request_facts *r, const json_t *rfes, const json_t *rules,
-                          const char *today, json_t *out)
-{
-    json_t *rfe;
-    size_t i;
-
-    json_array_foreach(rfes, i, rfe)
-    {
-        int noid = strcmp(text(rfe, "kind"), "noid") == 0;
-        const char *kind = noid ? "noid_response" : "rfe_response";
-        const json_t *rule = rule_for(rules, kind, r->program, text(rfe, "issued_on"));
-        char due[DATE_LEN];
-
-        if (rule == NULL)
-            continue;
-        if (text(rfe, "response_due_on") != NULL)
-            snprintf(due, sizeof(due), "%s", text(rfe, "response_due_on"));
-        else
-            shift(text(rfe, "issued_on"),
-                  json_integer_value(json_object_get(rule, "days")) +
-                      (json_is_true(json_object_get(rfe, "mailed"))
-                           ? json_integer_value(json_object_get(rule, "mailed_extra_days"))
-                           : 0),
-                  due);
-        add(out, r, rule, kind, "rfes", json_integer_value(json_object_get(rfe, "id")), due, NULL,
-            NULL, status_of(text(rfe, "responded_on") != NULL, due, today),
-            noid ? "NOID response due" : "RFE response due");
-    }
-}
-
-/* Interview and biometrics appointments (cancelled and missed ones make none). */
-static void appointment_deadlines(const struct request_facts *r, const json_t *interviews,
-                                  const json_t *rules, const struct op_context *ctx, json_t *out)
-{
-    json_t *row;
-    size_t i;
-
-    json_array_foreach(interviews, i, row)
-    {
-        const char *outcome = text(row, "outcome"), *kind = text(row, "kind");
-        const char *local_date = text(row, "date(scheduled_at_utc, 'localtime')");
-        const json_t *rule;
-        const char *status;
-        int completed = strcmp(outcome, "completed") == 0;
-
-        if (strcmp(outcome, "cancelled") == 0 || strcmp(outcome, "missed") == 0)
-            continue;
-        rule = rule_for(rules, "appointment", r->program, local_date);
-        if (rule == NULL)
-            continue;
-        if (completed)
-            status = "met";
-        else if (strcmp(text(row, "scheduled_at_utc"), ctx->now) < 0)
-            status = "overdue"; /* past, and no outcome recorded */
-        else
-            status = strcmp(local_date, ctx->today) == 0 ? "due_today" : "upcoming";
-        add(out, r, rule, kind, "interviews", json_integer_value(json_object_get(row, "id")),
-            local_date, text(row, "scheduled_at"), NULL, status,
-            strcmp(kind, "biometrics") == 0 ? "Biometrics appointment" : "Interview");
-    }
-}
-
-/* The latest decision (NULL when none). */
-static const json_t *latest_decision(const json_t *decisions)
-{
-    size_t n = json_array_size(decisions);
-
-    return n ? json_array_get(decisions, n - 1) : NULL;
-}
-
-/* The parole end of the request into out ("" when none): the latest parole/I-94 expiry, else
- * an inside-US approval's valid_until. */
-static void parole_end_of(const struct request_facts *r, const json_t *expirations,
-                          const json_t *decisions, char out[DATE_LEN])
-{
-    const json_t *decision = latest_decision(decisions);
-    json_t *row;
-    size_t i;
-
-    out[0] = '\0';
-    json_array_foreach(expirations, i, row)
-    {
-        const char *kind = text(row, "kind");
-
-        if ((strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) &&
-            strcmp(text(row, "expires_on"), out) > 0)
-            snprintf(out, DATE_LEN, "%s", text(row, "expires_on"));
-    }
-    if (out[0] == '\0' && decision != NULL && strcmp(text(decision, "outcome"), "approved") == 0 &&
-        strcmp(r->location, "inside_us") == 0 && text(decision, "valid_until") != NULL)
-        snprintf(out, DATE_LEN, "%s", text(decision, "valid_until"));
-}
-
-/* True when an expiry of one of the kinds (NULL-terminated) ends after `date`. */
-static int later_expiry(const json_t *expirations, const char *const *kinds, const char *date)
-{
-    json_t *row;
-    size_t i;
-
-    json_array_foreach(expirations, i, row)
-    {
-        for (const char *const *k = kinds; *k; k++)
-            if (strcmp(text(row, "kind"), *k) == 0 && strcmp(text(row, "expires_on"), date) > 0)
-                return 1;
-    }
-    return 0;
-}
-
-/* True when a parole or I-94 expiry was recorded after the expiration `id` (the client
- * travelled and was admitted). */
-static int entered_after(const json_t *expirations, int64_t id)
-{
-    json_t *row;
-    size_t i;
-
-    json_array_foreach(expirations, i, row)
-    {
-        const char *kind = text(row, "kind");
-
-        if ((strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) &&
-            json_integer_value(json_object_get(row, "id")) > id)
-            return 1;
-    }
-    return 0;
-}
-
-/* Deadlines from expiry dates: parole end, EAD end (capped), travel-by, passport. */
-static void expiry_deadlines(const struct request_facts *r, const json_t *expirations,
-                             const json_t *decisions, const json_t *rules, const char *today,
-                             json_t *out)
-{
-    static const char *const parole_kinds[] = {"parole", "i94", NULL};
-    static const char *const ead_kinds[] = {"ead", NULL};
-    static const char *const passport_kinds[] = {"passport", NULL};
-    char parole_end[DATE_LEN];
-    json_t *row;
-    size_t i;
-
-    parole_end_of(r, expirations, decisions, parole_end);
-    if (parole_end[0] && !later_expiry(expirations, parole_kinds, "")) {
-        /* No parole or I-94 date recorded: the end is an inside-US approval's valid_until. */
-        const json_t *decision = latest_decision(decisions);
-        const json_t *rule = rule_for(rules, "parole_end", r->program, parole_end);
-
-        if (rule != NULL && decision != NULL)
-            add(out, r, rule, "parole_end", "decisions",
-                json_integer_value(json_object_get(decision, "id")), parole_end, NULL, NULL,
-                status_of(0, parole_end, today), "Parole ends");
-    }
-    json_array_foreach(expirations, i, row)
-    {
-        const char *kind = text(row, "kind"), *expires_on = text(row, "expires_on");
-        int64_t id = json_integer_value(json_object_get(row, "id"));
-        const json_t *rule;
-
-        if (strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) {
-            rule = rule_for(rules, "parole_end", r->program, expires_on);
-            if (rule != NULL)
-                add(out, r, rule, "parole_end", "expirations", id, expires_on, NULL, NULL,
-                    status_of(later_expiry(expirations, parole_kinds, expires_on), expires_on,
-                              today),
-                    strcmp(kind, "i94") == 0 ? "I-94 admit-until date" : "Parole ends");
-        } else if (strcmp(kind, "ead") == 0) {
-            char due[DATE_LEN];
-
-            rule = rule_for(rules, "ead_end", r->program, expires_on);
-            if (rule == NULL)
-                continue;
-            /* The earliest of the card's date, the parole end, and the rule's days (one year)
-             * from the card's issue date when it is known. */
-            const char *title = "Work permit (EAD) ends";
-
-            snprintf(due, sizeof(due), "%s", expires_on);
-            if (parole_end[0] && strcmp(parole_end, due) < 0) {
-                snprintf(due, sizeof(due), "%s", parole_end);
-                title = "Work permit ends with the parole";
-            }
-            if (text(row, "issued_on") != NULL && !json_is_null(json_object_get(rule, "days"))) {
-                char cap[DATE_LEN];
-
-                shift(text(row, "issued_on"), json_integer_value(json_object_get(rule, "days")),
-                      cap);
-                if (strcmp(cap, due) < 0) {
-                    snprintf(due, sizeof(due), "%s", cap);
-                    title = "Work permit ends a year after issue";
-                }
-            }
-            add(out, r, rule, "ead_end", "expirations", id, due, NULL, NULL,
-                status_of(later_expiry(expirations, ead_kinds, expires_on), due, today), title);
-        } else if (strcmp(kind, "travel_document") == 0) {
-            rule = rule_for(rules, "travel_by", r->program, expires_on);
-            if (rule != NULL)
-                add(out, r, rule, "travel_by", "expirations", id, expires_on, NULL, NULL,
-                    status_of(entered_after(expirations, id), expires_on, today), "Travel by");
-        } else if (strcmp(kind, "passport") == 0) {
-            rule = rule_for(rules, "passport_expiry", r->program, expires_on);
-            if (rule != NULL)
-                add(out, r, rule, "passport_expiry", "expirations", id, expires_on, NULL, NULL,
-                    status_of(later_expiry(expirations, passport_kinds, expires_on), expires_on,
-                              today),
-                    "Passport expires");
-        }
-    }
-}
-
-/* The re-parole filing window before the parole end of an approved request, and the motion
- * deadline after a denial where that rule is enabled. */
-static void decision_deadlines(const struct request_facts *r, const json_t *decisions,
-                               const json_t *expirations, const json_t *filings,
-                               const json_t *rules, const char *today, json_t *out)
-{
-    const json_t *decision = latest_decision(decisions);
-    char parole_end[DATE_LEN], due[DATE_LEN], opens[DATE_LEN];
-    const json_t *rule;
-    json_t *row;
-    size_t i;
-    int filed = 0;
-
-    if (decision == NULL)
-        return;
-    if (strcmp(text(decision, "outcome"), "denied") == 0) {
-        rule = rule_for(rules, "motion", r->program, text(decision, "decided_on"));
-        if (rule != NULL) {
-            shift(text(decision, "decided_on"),
-                  json_integer_value(json_object_get(rule, "days")) +
-                      (json_is_true(json_object_get(decision, "mailed"))
-                           ? json_integer_value(json_object_get(rule, "mailed_extra_days"))
-                           : 0),
-                  due);
-            add(out, r, rule, "motion", "decisions",
-                json_integer_value(json_object_get(decision, "id")), due, NULL, NULL,
-                status_of(0, due, today), "Motion (I-290B) deadline");
-        }
-        return;
-    }
-    if (strcmp(text(decision, "outcome"), "approved") != 0)
-        return;
-    parole_end_of(r, expirations, decisions, parole_end);
-    if (parole_end[0] == '\0')
-        return;
-    rule = rule_for(rules, "reparole_filing", r->program, parole_end);
-    if (rule == NULL)
-        return;
-    shift(parole_end, -json_integer_value(json_object_get(rule, "days")), due);
-    if (!json_is_null(json_object_get(rule, "opens_days_before")))
-        shift(parole_end, -json_integer_value(json_object_get(rule, "opens_days_before")), opens);
-    json_array_foreach(filings, i, row)
-    {
-        const char *kind = text(row, "kind");
-
-        if (kind != NULL && strcmp(kind, "re_parole") == 0 &&
-            strcmp(text(row, "filed_on"), text(decision, "decided_on")) >= 0)
-            filed = 1;
-    }
-    add(out, r, rule, "reparole_filing", "decisions",
-        json_integer_value(json_object_get(decision, "id")), due, NULL,
-        json_is_null(json_object_get(rule, "opens_days_before")) ? NULL : opens,
-        status_of(filed, due, today), "File for re-parole by");
-}
-
-/* Order deadlines by date, then appointment time, then id. */
-static int compare_deadlines(const void *a, const void *b)
-{
-    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    int order = strcmp(text(x, "due_on"), text(y, "due_on"));
-
-    if (order == 0)
-        order = strcmp(text(x, "due_at") ? text(x, "due_at") : "",
-                       text(y, "due_at") ? text(y, "due_at") : "");
-    return order ? order : strcmp(text(x, "id"), text(y, "id"));
-}
-
-/* The row under stmt as a rule object (enabled a boolean, lead_times an array); a new
- * reference the caller owns. */
 json_t *deadline_engine_rule_json(db_stmt *stmt)
 {
     return db_row_to_json(stmt, rule_bool_columns, rule_json_columns);
 }
 
-/* All rules, as JSON objects. */
-static json_t *load_rules(struct db *db, struct problem *p)
+json_t *deadline_engine_rules(struct db *db, struct problem *p)
 {
     db_stmt *stmt = db_prepare(db, SQL_RULES_ALL, p);
     json_t *rules = json_array();
@@ -429,13 +88,18 @@ static json_t *load_rules(struct db *db, struct problem *p)
     return rules;
 }
 
-/* Every deadline of one request, or of every open one, sorted (see deadline_engine.h); a new
- * array the caller owns, or NULL with *p set. */
-json_t *deadline_engine_compute(struct db *db, int64_t request_id, int64_t assigned_to,
-                                const struct op_context *ctx, struct problem *p)
+json_t *deadline_engine_records(struct db *db, const json_t *rules, int64_t request_id,
+                                int64_t assigned_to, const struct op_context *ctx,
+                                struct problem *p)
 {
-    static const char *const rfe_bools[] = {"mailed", NULL};
-    json_t *rules = load_rules(db, p), *requests = json_array(), *out = NULL, *row;
+    enum { RFES, INTERVIEWS, DECISIONS, EXPIRATIONS, FILINGS, EVENT_KINDS };
+    static const enum sql_id event_sql[EVENT_KINDS] = {
+        SQL_DEADLINE_RFES, SQL_DEADLINE_INTERVIEWS, SQL_DEADLINE_DECISIONS,
+        SQL_DEADLINE_EXPIRATIONS, SQL_DEADLINE_FILINGS};
+    static const char *const mailed[] = {"mailed", NULL};
+    static const char *const *const event_bools[EVENT_KINDS] = {mailed, NULL, mailed, NULL, NULL};
+    json_t *requests = json_array(), *events[EVENT_KINDS] = {NULL}, *empty = json_array();
+    json_t *out = NULL, *row;
     json_t *binds = json_pack("{s:o, s:o, s:s, s:s}", "request_id",
                               request_id ? json_integer(request_id) : json_null(), "assigned_to",
                               assigned_to ? json_integer(assigned_to) : json_null(), "today",
@@ -443,8 +107,6 @@ json_t *deadline_engine_compute(struct db *db, int64_t request_id, int64_t assig
     db_stmt *stmt;
     size_t i;
 
-    if (rules == NULL)
-        goto out;
     stmt = db_prepare(db, SQL_DEADLINE_REQUESTS, p);
     if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
         db_finish(stmt);
@@ -457,80 +119,57 @@ json_t *deadline_engine_compute(struct db *db, int64_t request_id, int64_t assig
         problem_set(p, PROBLEM_NOT_FOUND, "no parole request with id %lld", (long long)request_id);
         goto out;
     }
+    for (i = 0; i < EVENT_KINDS; i++) {
+        events[i] = events_by_request(db, event_sql[i], binds, event_bools[i], p);
+        if (events[i] == NULL)
+            goto out;
+    }
     out = json_array();
     json_array_foreach(requests, i, row)
     {
-        struct request_facts r;
-        json_t *rfes, *interviews, *decisions, *expirations, *filings;
-        static const char *const decision_bools[] = {"mailed", NULL};
+        int64_t id = json_integer_value(json_object_get(row, "id"));
+        json_t *mine;
+        struct deadline_compute_input in = {
+            .request = row,
+            .rfes = events_of(events[RFES], id, empty),
+            .interviews = events_of(events[INTERVIEWS], id, empty),
+            .decisions = events_of(events[DECISIONS], id, empty),
+            .expirations = events_of(events[EXPIRATIONS], id, empty),
+            .filings = events_of(events[FILINGS], id, empty),
+            .rules = rules,
+            .today = ctx->today,
+            .now = ctx->now,
+        };
 
-        memset(&r, 0, sizeof(r));
-        r.id = json_integer_value(json_object_get(row, "id"));
-        r.client_id = json_integer_value(json_object_get(row, "client_id"));
-        snprintf(r.program, sizeof(r.program), "%s",
-                 text(row, "program") ? text(row, "program") : "");
-        snprintf(r.location, sizeof(r.location), "%s",
-                 text(row, "location") ? text(row, "location") : "");
-        snprintf(r.stage, sizeof(r.stage), "%s", text(row, "stage"));
-        if (request_id == 0 && stage_is_closed(stage_parse(r.stage)))
+        if (request_id == 0 &&
+            stage_is_closed(stage_parse(json_string_value(json_object_get(row, "stage")))))
             continue; /* not open: nothing to remind anyone of */
-        rfes = events_of(db, SQL_DEADLINE_RFES, r.id, rfe_bools, p);
-        interviews = events_of(db, SQL_DEADLINE_INTERVIEWS, r.id, NULL, p);
-        decisions = events_of(db, SQL_DEADLINE_DECISIONS, r.id, decision_bools, p);
-        expirations = events_of(db, SQL_DEADLINE_EXPIRATIONS, r.id, NULL, p);
-        filings = events_of(db, SQL_DEADLINE_FILINGS, r.id, NULL, p);
-        if (rfes && interviews && decisions && expirations && filings) {
-            static const char *const passport_kinds[] = {"passport", NULL};
-            const char *passport = text(row, "passport_expires_on");
-            const json_t *rule =
-                passport ? rule_for(rules, "passport_expiry", r.program, passport) : NULL;
-
-            /* The passport date on the client's record (besides passport expirations). */
-            if (rule != NULL)
-                add(out, &r, rule, "passport_expiry", "clients", r.client_id, passport, NULL, NULL,
-                    status_of(later_expiry(expirations, passport_kinds, passport), passport,
-                              ctx->today),
-                    "Passport expires (client record)");
-            rfe_deadlines(&r, rfes, rules, ctx->today, out);
-            appointment_deadlines(&r, interviews, rules, ctx, out);
-            expiry_deadlines(&r, expirations, decisions, rules, ctx->today, out);
-            decision_deadlines(&r, decisions, expirations, filings, rules, ctx->today, out);
-        }
-        json_decref(rfes);
-        json_decref(interviews);
-        json_decref(decisions);
-        json_decref(expirations);
-        json_decref(filings);
-        if (p->kind != PROBLEM_NONE) {
-            json_decref(out);
-            out = NULL;
-            goto out;
-        }
+        mine = deadline_compute_request(&in);
+        json_array_extend(out, mine);
+        json_decref(mine);
     }
-    {
-        size_t n = json_array_size(out);
-        json_t **items = calloc(n ? n : 1, sizeof(*items));
-
-        for (i = 0; i < n; i++)
-            items[i] = json_incref(json_array_get(out, i));
-        qsort(items, n, sizeof(*items), compare_deadlines);
-        json_array_clear(out);
-        for (i = 0; i < n; i++) {
-            json_t *kept =
-                json_array_size(out) ? json_array_get(out, json_array_size(out) - 1) : NULL;
-
-            /* A client's own passport date shows once, whichever requests it has. */
-            if (kept != NULL && strcmp(text(items[i], "id"), text(kept, "id")) == 0) {
-                json_decref(items[i]);
-                continue;
-            }
-            json_array_append_new(out, items[i]);
-        }
-        free(items);
-    }
+    deadline_compute_sort(out);
 out:
+    for (i = 0; i < EVENT_KINDS; i++)
+        json_decref(events[i]);
+    json_decref(empty);
     json_decref(binds);
     json_decref(requests);
+    return out;
+}
+
+json_t *deadline_engine_compute(struct db *db, int64_t request_id, int64_t assigned_to,
+                                const struct op_context *ctx, struct problem *p)
+{
+    json_t *rules = deadline_engine_rules(db, p), *out = NULL, *d;
+    size_t i;
+
+    if (rules != NULL)
+        out = deadline_engine_records(db, rules, request_id, assigned_to, ctx, p);
+    json_array_foreach(out, i, d)
+    {
+        deadline_compute_api_view(d);
+    }
     json_decref(rules);
     return out;
 }

@@ -102,6 +102,14 @@
     "lead_times, enabled, effective_from, effective_to, citation_source, citation_date, "          \
     "created_at, updated_at, version"
 
+/* The parole requests whose deadlines are computed (:request_id, else every one; :assigned_to
+ * narrows to one person's), for the request list and the event lists of the deadline engine. */
+#define DEADLINE_REQUEST_WHERE                                                                     \
+    "(:request_id IS NULL OR p.id = :request_id)"                                                  \
+    " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"                          \
+    "      OR p.assigned_paralegal_id = :assigned_to)"
+#define DEADLINE_REQUEST_IDS "SELECT p.id FROM parole_requests p WHERE " DEADLINE_REQUEST_WHERE
+
 struct sql_entry {
     const char *name;
     const char *text;
@@ -514,25 +522,32 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "SELECT p.id, p.client_id, p.program, p.location, " STAGE_EXPRESSION " AS stage,"
          " (SELECT c.passport_expires_on FROM clients c WHERE c.id = p.client_id)"
          " AS passport_expires_on"
-         " FROM parole_requests p WHERE (:request_id IS NULL OR p.id = :request_id)"
-         " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"
-         "      OR p.assigned_paralegal_id = :assigned_to) ORDER BY p.id"},
-    [SQL_DEADLINE_RFES] = {"deadline_rfes",
-                           "SELECT id, issued_on, kind, response_due_on, mailed, responded_on"
-                           " FROM rfes WHERE parole_request_id = :id ORDER BY id"},
-    [SQL_DEADLINE_INTERVIEWS] = {"deadline_interviews",
-                                 "SELECT id, kind, scheduled_at, scheduled_at_utc, outcome,"
-                                 " date(scheduled_at_utc, 'localtime') FROM interviews"
-                                 " WHERE parole_request_id = :id ORDER BY id"},
-    [SQL_DEADLINE_DECISIONS] = {"deadline_decisions",
-                                "SELECT id, decided_on, outcome, valid_until, mailed FROM decisions"
-                                " WHERE parole_request_id = :id ORDER BY decided_on, id"},
-    [SQL_DEADLINE_EXPIRATIONS] = {"deadline_expirations",
-                                  "SELECT id, kind, issued_on, expires_on FROM expirations"
-                                  " WHERE parole_request_id = :id ORDER BY expires_on, id"},
+         " FROM parole_requests p WHERE " DEADLINE_REQUEST_WHERE " ORDER BY p.id"},
+    [SQL_DEADLINE_RFES] =
+        {"deadline_rfes",
+         "SELECT parole_request_id, id, issued_on, kind, response_due_on, mailed,"
+         " responded_on FROM rfes WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
+         ") ORDER BY parole_request_id, id"},
+    [SQL_DEADLINE_INTERVIEWS] =
+        {"deadline_interviews",
+         "SELECT parole_request_id, id, kind, scheduled_at, scheduled_at_utc,"
+         " outcome, date(scheduled_at_utc, 'localtime') AS local_date"
+         " FROM interviews WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
+         ") ORDER BY parole_request_id, id"},
+    [SQL_DEADLINE_DECISIONS] =
+        {"deadline_decisions",
+         "SELECT parole_request_id, id, decided_on, outcome, valid_until,"
+         " mailed FROM decisions WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
+         ") ORDER BY parole_request_id, decided_on, id"},
+    [SQL_DEADLINE_EXPIRATIONS] =
+        {"deadline_expirations",
+         "SELECT parole_request_id, id, kind, issued_on, expires_on"
+         " FROM expirations WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
+         ") ORDER BY parole_request_id, expires_on, id"},
     [SQL_DEADLINE_FILINGS] = {"deadline_filings",
-                              "SELECT id, kind, filed_on, receipt_number FROM filings"
-                              " WHERE parole_request_id = :id ORDER BY filed_on, id"},
+                              "SELECT parole_request_id, id, kind, filed_on, receipt_number"
+                              " FROM filings WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
+                              ") ORDER BY parole_request_id, filed_on, id"},
     [SQL_LEDGER_STATUS] = {"ledger_status",
                            "SELECT status FROM reminder_ledger WHERE deadline_id = :deadline_id"
                            " AND due_on = :due_on AND lead_time = :lead_time"

@@ -1,0 +1,446 @@
+/* deadline_compute: each deadline of one parole request, computed from its events and the rules
+ * in force on the date of each event (deadline_rules), as a pure function of already-loaded
+ * values (see deadline_compute.h). Domain layer: uses dates and jansson; no database (the store
+ * loads the rows: store/deadline_engine.c), no clock (today and now are inputs), no HTTP. */
+#include "deadline_compute.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+
+/* The request a deadline belongs to, as the rules read it (program and location "" when
+ * null). */
+struct request_facts {
+    int64_t id, client_id;
+    char program[40], location[16];
+};
+
+/* A date `days` after (or before, when negative) `date`, into out. */
+static void shift(const char *date, int64_t days, char out[DATE_LEN])
+{
+    struct civil_date d;
+
+    if (dates_parse(date, &d) != 0) {
+        snprintf(out, DATE_LEN, "%s", date);
+        return;
+    }
+    dates_format(dates_add_days(d, days), out);
+}
+
+/* The rule of `kind` in force on `anchor` for `program`: enabled, effective_from <= anchor <
+ * effective_to, a program-specific rule before a general one, then the latest effective_from.
+ * Returns a borrowed reference or NULL. */
+static json_t *rule_for(const json_t *rules, const char *kind, const char *program,
+                        const char *anchor)
+{
+    json_t *best = NULL, *rule;
+    size_t i;
+    int best_specific = -1;
+
+    json_array_foreach(rules, i, rule)
+    {
+        const char *rule_program = json_string_value(json_object_get(rule, "program"));
+        const char *from = json_string_value(json_object_get(rule, "effective_from"));
+        const char *to = json_string_value(json_object_get(rule, "effective_to"));
+        int specific = rule_program != NULL;
+
+        if (strcmp(json_string_value(json_object_get(rule, "kind")), kind) != 0 ||
+            !json_is_true(json_object_get(rule, "enabled")))
+            continue;
+        if (specific && (program == NULL || strcmp(rule_program, program) != 0))
+            continue;
+        if (strcmp(from, anchor) > 0 || (to != NULL && strcmp(anchor, to) >= 0))
+            continue;
+        if (best == NULL || specific > best_specific ||
+            (specific == best_specific &&
+             strcmp(from, json_string_value(json_object_get(best, "effective_from"))) > 0)) {
+            best = rule;
+            best_specific = specific;
+        }
+    }
+    return best;
+}
+
+/* The status of a date deadline: met, or by its date against today. */
+static const char *status_of(int met, const char *due_on, const char *today)
+{
+    int order = strcmp(due_on, today);
+
+    if (met)
+        return "met";
+    return order > 0 ? "upcoming" : (order == 0 ? "due_today" : "overdue");
+}
+
+/* A member of a rule row, or JSON null when the row has none (a borrowed reference). */
+static json_t *rule_member(const json_t *rule, const char *key)
+{
+    json_t *value = json_object_get(rule, key);
+
+    return value ? value : json_null();
+}
+
+/* Append one full deadline record to out (see deadline_compute.h). due_at may be NULL (a date
+ * deadline); opens_on may be NULL. The record is met exactly when its status is "met". */
+static void add(json_t *out, const struct request_facts *r, const json_t *rule, const char *kind,
+                const char *resource, int64_t source_id, const char *due_on, const char *due_at,
+                const char *opens_on, const char *status, const char *title)
+{
+    char id[96];
+
+    snprintf(id, sizeof(id), "%s/%lld/%s", resource, (long long)source_id, kind);
+    json_array_append_new(
+        out,
+        json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:{s:s, s:I}, s:{s:O, s:O, s:O, "
+                  "s:O, s:O}, s:s, s:b}",
+                  "id", id, "kind", kind, "due_on", due_on, "due_at",
+                  due_at ? json_string(due_at) : json_null(), "opens_on",
+                  opens_on ? json_string(opens_on) : json_null(), "status", status,
+                  "parole_request_id", (json_int_t)r->id, "client_id", (json_int_t)r->client_id,
+                  "source", "resource", resource, "id", (json_int_t)source_id, "rule", "id",
+                  json_object_get(rule, "id"), "code", json_object_get(rule, "code"),
+                  "citation_source", json_object_get(rule, "citation_source"), "citation_date",
+                  json_object_get(rule, "citation_date"), "version", rule_member(rule, "version"),
+                  "title", title, "met", strcmp(status, "met") == 0));
+}
+
+/* Text of a member of a row (NULL when null). */
+static const char *text(const json_t *row, const char *key)
+{
+    return json_string_value(json_object_get(row, key));
+}
+
+/* RFE and NOID response deadlines. */
+static void rfe_deadlines(const struct request_facts *r, const json_t *rfes, const json_t *rules,
+                          const char *today, json_t *out)
+{
+    json_t *rfe;
+    size_t i;
+
+    json_array_foreach(rfes, i, rfe)
+    {
+        int noid = strcmp(text(rfe, "kind"), "noid") == 0;
+        const char *kind = noid ? "noid_response" : "rfe_response";
+        const json_t *rule = rule_for(rules, kind, r->program, text(rfe, "issued_on"));
+        char due[DATE_LEN];
+
+        if (rule == NULL)
+            continue;
+        if (text(rfe, "response_due_on") != NULL)
+            snprintf(due, sizeof(due), "%s", text(rfe, "response_due_on"));
+        else
+            shift(text(rfe, "issued_on"),
+                  json_integer_value(json_object_get(rule, "days")) +
+                      (json_is_true(json_object_get(rfe, "mailed"))
+                           ? json_integer_value(json_object_get(rule, "mailed_extra_days"))
+                           : 0),
+                  due);
+        add(out, r, rule, kind, "rfes", json_integer_value(json_object_get(rfe, "id")), due, NULL,
+            NULL, status_of(text(rfe, "responded_on") != NULL, due, today),
+            noid ? "NOID response due" : "RFE response due");
+    }
+}
+
+/* Interview and biometrics appointments (cancelled and missed ones make none). */
+static void appointment_deadlines(const struct request_facts *r, const json_t *interviews,
+                                  const json_t *rules, const char *today, const char *now,
+                                  json_t *out)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(interviews, i, row)
+    {
+        const char *outcome = text(row, "outcome"), *kind = text(row, "kind");
+        const char *local_date = text(row, "local_date");
+        const json_t *rule;
+        const char *status;
+        int completed = strcmp(outcome, "completed") == 0;
+
+        if (strcmp(outcome, "cancelled") == 0 || strcmp(outcome, "missed") == 0)
+            continue;
+        rule = rule_for(rules, "appointment", r->program, local_date);
+        if (rule == NULL)
+            continue;
+        if (completed)
+            status = "met";
+        else if (strcmp(text(row, "scheduled_at_utc"), now) < 0)
+            status = "overdue"; /* past, and no outcome recorded */
+        else
+            status = strcmp(local_date, today) == 0 ? "due_today" : "upcoming";
+        add(out, r, rule, kind, "interviews", json_integer_value(json_object_get(row, "id")),
+            local_date, text(row, "scheduled_at"), NULL, status,
+            strcmp(kind, "biometrics") == 0 ? "Biometrics appointment" : "Interview");
+    }
+}
+
+/* The latest decision (NULL when none). */
+static const json_t *latest_decision(const json_t *decisions)
+{
+    size_t n = json_array_size(decisions);
+
+    return n ? json_array_get(decisions, n - 1) : NULL;
+}
+
+/* The parole end of the request into out ("" when none): the latest parole/I-94 expiry, else
+ * an inside-US approval's valid_until. */
+static void parole_end_of(const struct request_facts *r, const json_t *expirations,
+                          const json_t *decisions, char out[DATE_LEN])
+{
+    const json_t *decision = latest_decision(decisions);
+    json_t *row;
+    size_t i;
+
+    out[0] = '\0';
+    json_array_foreach(expirations, i, row)
+    {
+        const char *kind = text(row, "kind");
+
+        if ((strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) &&
+            strcmp(text(row, "expires_on"), out) > 0)
+            snprintf(out, DATE_LEN, "%s", text(row, "expires_on"));
+    }
+    if (out[0] == '\0' && decision != NULL && strcmp(text(decision, "outcome"), "approved") == 0 &&
+        strcmp(r->location, "inside_us") == 0 && text(decision, "valid_until") != NULL)
+        snprintf(out, DATE_LEN, "%s", text(decision, "valid_until"));
+}
+
+/* True when an expiry of one of the kinds (NULL-terminated) ends after `date`. */
+static int later_expiry(const json_t *expirations, const char *const *kinds, const char *date)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(expirations, i, row)
+    {
+        for (const char *const *k = kinds; *k; k++)
+            if (strcmp(text(row, "kind"), *k) == 0 && strcmp(text(row, "expires_on"), date) > 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* True when a parole or I-94 expiry was recorded after the expiration `id` (the client
+ * travelled and was admitted). */
+static int entered_after(const json_t *expirations, int64_t id)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(expirations, i, row)
+    {
+        const char *kind = text(row, "kind");
+
+        if ((strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) &&
+            json_integer_value(json_object_get(row, "id")) > id)
+            return 1;
+    }
+    return 0;
+}
+
+/* Deadlines from expiry dates: parole end, EAD end (capped), travel-by, passport. */
+static void expiry_deadlines(const struct request_facts *r, const json_t *expirations,
+                             const json_t *decisions, const json_t *rules, const char *today,
+                             json_t *out)
+{
+    static const char *const parole_kinds[] = {"parole", "i94", NULL};
+    static const char *const ead_kinds[] = {"ead", NULL};
+    static const char *const passport_kinds[] = {"passport", NULL};
+    char parole_end[DATE_LEN];
+    json_t *row;
+    size_t i;
+
+    parole_end_of(r, expirations, decisions, parole_end);
+    if (parole_end[0] && !later_expiry(expirations, parole_kinds, "")) {
+        /* No parole or I-94 date recorded: the end is an inside-US approval's valid_until. */
+        const json_t *decision = latest_decision(decisions);
+        const json_t *rule = rule_for(rules, "parole_end", r->program, parole_end);
+
+        if (rule != NULL && decision != NULL)
+            add(out, r, rule, "parole_end", "decisions",
+                json_integer_value(json_object_get(decision, "id")), parole_end, NULL, NULL,
+                status_of(0, parole_end, today), "Parole ends");
+    }
+    json_array_foreach(expirations, i, row)
+    {
+        const char *kind = text(row, "kind"), *expires_on = text(row, "expires_on");
+        int64_t id = json_integer_value(json_object_get(row, "id"));
+        const json_t *rule;
+
+        if (strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) {
+            rule = rule_for(rules, "parole_end", r->program, expires_on);
+            if (rule != NULL)
+                add(out, r, rule, "parole_end", "expirations", id, expires_on, NULL, NULL,
+                    status_of(later_expiry(expirations, parole_kinds, expires_on), expires_on,
+                              today),
+                    strcmp(kind, "i94") == 0 ? "I-94 admit-until date" : "Parole ends");
+        } else if (strcmp(kind, "ead") == 0) {
+            char due[DATE_LEN];
+
+            rule = rule_for(rules, "ead_end", r->program, expires_on);
+            if (rule == NULL)
+                continue;
+            /* The earliest of the card's date, the parole end, and the rule's days (one year)
+             * from the card's issue date when it is known. */
+            const char *title = "Work permit (EAD) ends";
+
+            snprintf(due, sizeof(due), "%s", expires_on);
+            if (parole_end[0] && strcmp(parole_end, due) < 0) {
+                snprintf(due, sizeof(due), "%s", parole_end);
+                title = "Work permit ends with the parole";
+            }
+            if (text(row, "issued_on") != NULL && !json_is_null(json_object_get(rule, "days"))) {
+                char cap[DATE_LEN];
+
+                shift(text(row, "issued_on"), json_integer_value(json_object_get(rule, "days")),
+                      cap);
+                if (strcmp(cap, due) < 0) {
+                    snprintf(due, sizeof(due), "%s", cap);
+                    title = "Work permit ends a year after issue";
+                }
+            }
+            add(out, r, rule, "ead_end", "expirations", id, due, NULL, NULL,
+                status_of(later_expiry(expirations, ead_kinds, expires_on), due, today), title);
+        } else if (strcmp(kind, "travel_document") == 0) {
+            rule = rule_for(rules, "travel_by", r->program, expires_on);
+            if (rule != NULL)
+                add(out, r, rule, "travel_by", "expirations", id, expires_on, NULL, NULL,
+                    status_of(entered_after(expirations, id), expires_on, today), "Travel by");
+        } else if (strcmp(kind, "passport") == 0) {
+            rule = rule_for(rules, "passport_expiry", r->program, expires_on);
+            if (rule != NULL)
+                add(out, r, rule, "passport_expiry", "expirations", id, expires_on, NULL, NULL,
+                    status_of(later_expiry(expirations, passport_kinds, expires_on), expires_on,
+                              today),
+                    "Passport expires");
+        }
+    }
+}
+
+/* The re-parole filing window before the parole end of an approved request, and the motion
+ * deadline after a denial where that rule is enabled. */
+static void decision_deadlines(const struct request_facts *r, const json_t *decisions,
+                               const json_t *expirations, const json_t *filings,
+                               const json_t *rules, const char *today, json_t *out)
+{
+    const json_t *decision = latest_decision(decisions);
+    char parole_end[DATE_LEN], due[DATE_LEN], opens[DATE_LEN];
+    const json_t *rule;
+    json_t *row;
+    size_t i;
+    int filed = 0;
+
+    if (decision == NULL)
+        return;
+    if (strcmp(text(decision, "outcome"), "denied") == 0) {
+        rule = rule_for(rules, "motion", r->program, text(decision, "decided_on"));
+        if (rule != NULL) {
+            shift(text(decision, "decided_on"),
+                  json_integer_value(json_object_get(rule, "days")) +
+                      (json_is_true(json_object_get(decision, "mailed"))
+                           ? json_integer_value(json_object_get(rule, "mailed_extra_days"))
+                           : 0),
+                  due);
+            add(out, r, rule, "motion", "decisions",
+                json_integer_value(json_object_get(decision, "id")), due, NULL, NULL,
+                status_of(0, due, today), "Motion (I-290B) deadline");
+        }
+        return;
+    }
+    if (strcmp(text(decision, "outcome"), "approved") != 0)
+        return;
+    parole_end_of(r, expirations, decisions, parole_end);
+    if (parole_end[0] == '\0')
+        return;
+    rule = rule_for(rules, "reparole_filing", r->program, parole_end);
+    if (rule == NULL)
+        return;
+    shift(parole_end, -json_integer_value(json_object_get(rule, "days")), due);
+    if (!json_is_null(json_object_get(rule, "opens_days_before")))
+        shift(parole_end, -json_integer_value(json_object_get(rule, "opens_days_before")), opens);
+    json_array_foreach(filings, i, row)
+    {
+        const char *kind = text(row, "kind");
+
+        if (kind != NULL && strcmp(kind, "re_parole") == 0 &&
+            strcmp(text(row, "filed_on"), text(decision, "decided_on")) >= 0)
+            filed = 1;
+    }
+    add(out, r, rule, "reparole_filing", "decisions",
+        json_integer_value(json_object_get(decision, "id")), due, NULL,
+        json_is_null(json_object_get(rule, "opens_days_before")) ? NULL : opens,
+        status_of(filed, due, today), "File for re-parole by");
+}
+
+/* Order deadlines by date, then appointment time, then id. */
+static int compare_deadlines(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int order = strcmp(text(x, "due_on"), text(y, "due_on"));
+
+    if (order == 0)
+        order = strcmp(text(x, "due_at") ? text(x, "due_at") : "",
+                       text(y, "due_at") ? text(y, "due_at") : "");
+    return order ? order : strcmp(text(x, "id"), text(y, "id"));
+}
+
+json_t *deadline_compute_request(const struct deadline_compute_input *in)
+{
+    static const char *const passport_kinds[] = {"passport", NULL};
+    const json_t *request = in->request;
+    const char *passport = text(request, "passport_expires_on");
+    const json_t *rule;
+    struct request_facts r;
+    json_t *out = json_array();
+
+    memset(&r, 0, sizeof(r));
+    r.id = json_integer_value(json_object_get(request, "id"));
+    r.client_id = json_integer_value(json_object_get(request, "client_id"));
+    snprintf(r.program, sizeof(r.program), "%s",
+             text(request, "program") ? text(request, "program") : "");
+    snprintf(r.location, sizeof(r.location), "%s",
+             text(request, "location") ? text(request, "location") : "");
+    /* The passport date on the client's record (besides passport expirations). */
+    rule = passport ? rule_for(in->rules, "passport_expiry", r.program, passport) : NULL;
+    if (rule != NULL)
+        add(out, &r, rule, "passport_expiry", "clients", r.client_id, passport, NULL, NULL,
+            status_of(later_expiry(in->expirations, passport_kinds, passport), passport, in->today),
+            "Passport expires (client record)");
+    rfe_deadlines(&r, in->rfes, in->rules, in->today, out);
+    appointment_deadlines(&r, in->interviews, in->rules, in->today, in->now, out);
+    expiry_deadlines(&r, in->expirations, in->decisions, in->rules, in->today, out);
+    decision_deadlines(&r, in->decisions, in->expirations, in->filings, in->rules, in->today, out);
+    return out;
+}
+
+void deadline_compute_sort(json_t *deadlines)
+{
+    size_t n = json_array_size(deadlines), i;
+    json_t **items = calloc(n ? n : 1, sizeof(*items));
+
+    if (items == NULL)
+        return;
+    for (i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(deadlines, i));
+    qsort(items, n, sizeof(*items), compare_deadlines);
+    json_array_clear(deadlines);
+    for (i = 0; i < n; i++) {
+        size_t kept_n = json_array_size(deadlines);
+        json_t *kept = kept_n ? json_array_get(deadlines, kept_n - 1) : NULL;
+
+        /* A client's own passport date shows once, whichever requests it has. */
+        if (kept != NULL && strcmp(text(items[i], "id"), text(kept, "id")) == 0) {
+            json_decref(items[i]);
+            continue;
+        }
+        json_array_append_new(deadlines, items[i]);
+    }
+    free(items);
+}
+
+void deadline_compute_api_view(json_t *deadline)
+{
+    json_object_del(deadline, "met");
+    json_object_del(json_object_get(deadline, "rule"), "version");
+}

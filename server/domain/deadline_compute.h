@@ -1,0 +1,46 @@
+/* deadline_compute: the deadline rules as a pure function. From one parole request, its
+ * events and the deadline_rules rows, all already loaded, it computes each deadline of the
+ * request as a full record: the request, kind, rule (id, code, version, citation), the due date
+ * (or appointment time, and for a window its opening date), the source event, whether it is met
+ * and its status against the given today. No database, no clock, no HTTP: the store
+ * (store/deadline_engine.c) loads the inputs and calls it; unit tests call it with literals.
+ * Domain layer: depends on dates and jansson only. See docs/deadlines-contract.md. */
+#ifndef PAROLETRACK_DEADLINE_COMPUTE_H
+#define PAROLETRACK_DEADLINE_COMPUTE_H
+
+#include <jansson.h>
+
+/* What one request's deadlines are computed from. Every pointer is borrowed for the call. The
+ * event arrays hold row objects as store/sql.c selects them (SQL_DEADLINE_*), in its order. */
+struct deadline_compute_input {
+    const json_t *request;     /* {id, client_id, program, location, passport_expires_on} */
+    const json_t *rfes;        /* {id, issued_on, kind, response_due_on, mailed, responded_on} */
+    const json_t *interviews;  /* {id, kind, scheduled_at, scheduled_at_utc, outcome, local_date} */
+    const json_t *decisions;   /* {id, decided_on, outcome, valid_until, mailed}, by decided_on */
+    const json_t *expirations; /* {id, kind, issued_on, expires_on}, by expires_on */
+    const json_t *filings;     /* {id, kind, filed_on, receipt_number}, by filed_on */
+    const json_t *rules;       /* every deadline_rules row: enabled a boolean, version an integer */
+    const char *today;         /* YYYY-MM-DD in the firm's time zone */
+    const char *now;           /* the current instant, RFC 3339 UTC (past appointments) */
+};
+
+/* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
+ * new array the caller owns. Each is a full record:
+ *   {id, kind, due_on, due_at, opens_on, status, parole_request_id, client_id,
+ *    source: {resource, id}, rule: {id, code, citation_source, citation_date, version},
+ *    title, met}
+ * where due_on is the due date (a window's closing date), due_at the appointment time or null,
+ * opens_on a window's opening date or null, met a boolean (the thing is done) and status
+ * met/upcoming/due_today/overdue against in->today. A request with no matching rules yields an
+ * empty array. */
+json_t *deadline_compute_request(const struct deadline_compute_input *in);
+
+/* Sort deadlines (records or their API view) by due_on, then due_at, then id, and drop repeated
+ * ids (a client's own passport date counted by several requests shows once). In place. */
+void deadline_compute_sort(json_t *deadlines);
+
+/* Turn a full record into the deadline the API, the calendar and the reminders show (the
+ * spec's Deadline: no `met`, no rule `version`). In place; the record stays the caller's. */
+void deadline_compute_api_view(json_t *deadline);
+
+#endif

@@ -1,0 +1,281 @@
+/* Unit tests of the pure deadline computation (domain/deadline_compute.c): a request and its
+ * events in, full deadline records out, with literal rows and no database or clock. The
+ * store-backed cases (every seeded rule against the real migrations) are in test_deadlines.c. */
+#include <string.h>
+
+#include "check.h"
+#include "deadline_compute.h"
+
+/* The rules the cases use, shaped as deadline_engine_rules returns them. */
+static const char *const rules_text =
+    "["
+    "{\"id\":1,\"code\":\"rfe_response\",\"kind\":\"rfe_response\",\"program\":null,\"days\":84,"
+    " \"mailed_extra_days\":3,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":\"2024-05-01\","
+    " \"citation_source\":\"8 CFR "
+    "103.2(b)(8)(iv)\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":2,\"code\":\"rfe_short\",\"kind\":\"rfe_response\",\"program\":null,\"days\":60,"
+    " \"mailed_extra_days\":3,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2024-05-01\",\"effective_to\":null,"
+    " \"citation_source\":\"test\",\"citation_date\":\"2024-05-01\",\"version\":4},"
+    "{\"id\":3,\"code\":\"appointment\",\"kind\":\"appointment\",\"program\":null,\"days\":null,"
+    " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"notice\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":4,\"code\":\"reparole_general\",\"kind\":\"reparole_filing\",\"program\":null,"
+    " \"days\":90,\"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"general\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":5,\"code\":\"reparole_u4u\",\"kind\":\"reparole_filing\",\"program\":\"u4u\","
+    " \"days\":90,\"mailed_extra_days\":0,\"opens_days_before\":180,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"u4u\",\"citation_date\":\"2023-01-01\",\"version\":2},"
+    "{\"id\":6,\"code\":\"parole_end\",\"kind\":\"parole_end\",\"program\":null,\"days\":null,"
+    " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"I-94\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":7,\"code\":\"ead_c11\",\"kind\":\"ead_end\",\"program\":null,\"days\":365,"
+    " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"8 CFR 274a.12(c)(11)\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":8,\"code\":\"passport\",\"kind\":\"passport_expiry\",\"program\":null,\"days\":null,"
+    " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"passport\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":9,\"code\":\"motion_i290b\",\"kind\":\"motion\",\"program\":null,\"days\":30,"
+    " \"mailed_extra_days\":3,\"opens_days_before\":null,\"enabled\":false,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"8 CFR 103.5\",\"citation_date\":\"2023-01-01\",\"version\":1}"
+    "]";
+
+static json_t *rules;
+
+/* A parsed JSON literal (the test's own text: never NULL unless the test is wrong). */
+static json_t *parse(const char *text)
+{
+    json_error_t error;
+    json_t *value = json_loads(text, 0, &error);
+
+    if (value == NULL)
+        fprintf(stderr, "bad test JSON: %s\n", error.text);
+    return value;
+}
+
+/* The deadlines of a request with the given event arrays (NULL: none), today and now. A new
+ * array the caller owns. */
+static json_t *compute(const char *request, const char *rfes, const char *interviews,
+                       const char *decisions, const char *expirations, const char *filings,
+                       const char *today, const char *now)
+{
+    json_t *values[6] = {parse(request),
+                         parse(rfes ? rfes : "[]"),
+                         parse(interviews ? interviews : "[]"),
+                         parse(decisions ? decisions : "[]"),
+                         parse(expirations ? expirations : "[]"),
+                         parse(filings ? filings : "[]")};
+    struct deadline_compute_input in = {.request = values[0],
+                                        .rfes = values[1],
+                                        .interviews = values[2],
+                                        .decisions = values[3],
+                                        .expirations = values[4],
+                                        .filings = values[5],
+                                        .rules = rules,
+                                        .today = today,
+                                        .now = now};
+    json_t *out = deadline_compute_request(&in);
+
+    for (size_t i = 0; i < 6; i++)
+        json_decref(values[i]);
+    return out;
+}
+
+/* The deadline whose id is `id` in all (borrowed), or NULL. */
+static json_t *find(const json_t *all, const char *id)
+{
+    json_t *d;
+    size_t i;
+
+    json_array_foreach(all, i, d)
+    {
+        if (strcmp(json_string_value(json_object_get(d, "id")), id) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+/* A text member of a deadline ("(missing)" when the deadline is, NULL when the member is). */
+static const char *field(const json_t *d, const char *name)
+{
+    return d ? json_string_value(json_object_get(d, name)) : "(missing)";
+}
+
+static const char *const request = "{\"id\":7,\"client_id\":3,\"program\":null,"
+                                   "\"location\":\"outside_us\",\"passport_expires_on\":null}";
+
+/* RFEs: the full record, the rule in force on the issue date, the mailed days, a response. */
+static void test_rfes(void)
+{
+    json_t *all = compute(request,
+                          "[{\"id\":12,\"issued_on\":\"2024-01-31\",\"kind\":\"rfe\","
+                          "  \"response_due_on\":null,\"mailed\":false,\"responded_on\":null},"
+                          " {\"id\":13,\"issued_on\":\"2024-05-02\",\"kind\":\"rfe\","
+                          "  \"response_due_on\":null,\"mailed\":true,"
+                          "  \"responded_on\":\"2024-05-20\"}]",
+                          NULL, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    json_t *d = find(all, "rfes/12/rfe_response"), *rule = json_object_get(d, "rule");
+    json_t *expected = parse("{\"id\":\"rfes/12/rfe_response\",\"kind\":\"rfe_response\","
+                             "\"due_on\":\"2024-04-24\",\"due_at\":null,\"opens_on\":null,"
+                             "\"status\":\"overdue\",\"parole_request_id\":7,\"client_id\":3,"
+                             "\"source\":{\"resource\":\"rfes\",\"id\":12},"
+                             "\"rule\":{\"id\":1,\"code\":\"rfe_response\","
+                             "\"citation_source\":\"8 CFR 103.2(b)(8)(iv)\","
+                             "\"citation_date\":\"2023-01-01\",\"version\":1},"
+                             "\"title\":\"RFE response due\",\"met\":false}");
+
+    CHECK(json_array_size(all) == 2);
+    CHECK(json_equal(d, expected));
+    CHECK(json_integer_value(json_object_get(rule, "version")) == 1);
+    /* Issued after the shorter rule took effect: 60 days + 3 mailed; responded: met. */
+    d = find(all, "rfes/13/rfe_response");
+    CHECK_STR(field(d, "due_on"), "2024-07-04");
+    CHECK_STR(field(d, "status"), "met");
+    CHECK(json_is_true(json_object_get(d, "met")));
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")), "rfe_short");
+    CHECK(json_integer_value(json_object_get(json_object_get(d, "rule"), "version")) == 4);
+    json_decref(expected);
+    json_decref(all);
+}
+
+/* Appointments: firm-local date from the input, met when completed, overdue once past without
+ * an outcome (against `now`), none when cancelled. */
+static void test_appointments(void)
+{
+    const char *interviews =
+        "[{\"id\":1,\"kind\":\"biometrics\",\"scheduled_at\":\"2024-06-02T03:30:00Z\","
+        "  \"scheduled_at_utc\":\"2024-06-02T03:30:00Z\",\"outcome\":\"scheduled\","
+        "  \"local_date\":\"2024-06-01\"},"
+        " {\"id\":2,\"kind\":\"interview\",\"scheduled_at\":\"2024-05-30T10:00:00-04:00\","
+        "  \"scheduled_at_utc\":\"2024-05-30T14:00:00Z\",\"outcome\":\"scheduled\","
+        "  \"local_date\":\"2024-05-30\"},"
+        " {\"id\":3,\"kind\":\"interview\",\"scheduled_at\":\"2024-05-29T10:00:00-04:00\","
+        "  \"scheduled_at_utc\":\"2024-05-29T14:00:00Z\",\"outcome\":\"completed\","
+        "  \"local_date\":\"2024-05-29\"},"
+        " {\"id\":4,\"kind\":\"interview\",\"scheduled_at\":\"2024-07-01T10:00:00-04:00\","
+        "  \"scheduled_at_utc\":\"2024-07-01T14:00:00Z\",\"outcome\":\"cancelled\","
+        "  \"local_date\":\"2024-07-01\"}]";
+    json_t *all =
+        compute(request, NULL, interviews, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    json_t *d = find(all, "interviews/1/biometrics");
+
+    CHECK(json_array_size(all) == 3);
+    CHECK_STR(field(d, "due_on"), "2024-06-01");
+    CHECK_STR(field(d, "due_at"), "2024-06-02T03:30:00Z");
+    CHECK_STR(field(d, "status"), "due_today");
+    CHECK_STR(field(d, "title"), "Biometrics appointment");
+    CHECK_STR(field(find(all, "interviews/2/interview"), "status"), "overdue");
+    CHECK_STR(field(find(all, "interviews/3/interview"), "status"), "met");
+    CHECK(find(all, "interviews/4/interview") == NULL);
+    json_decref(all);
+    /* The same appointment before its time that day is due today, not overdue. */
+    all =
+        compute(request, NULL, interviews, NULL, NULL, NULL, "2024-05-30", "2024-05-30T12:00:00Z");
+    CHECK_STR(field(find(all, "interviews/2/interview"), "status"), "due_today");
+    json_decref(all);
+}
+
+/* An approval with a parole end: the parole end, the re-parole window (a program's own rule
+ * with its opening date, met by a filing after the approval), the EAD capped at the parole end,
+ * the client's passport; a disabled rule (motion) makes nothing. */
+static void test_approval(void)
+{
+    const char *u4u = "{\"id\":8,\"client_id\":4,\"program\":\"u4u\",\"location\":\"outside_us\","
+                      "\"passport_expires_on\":\"2025-01-15\"}";
+    const char *decisions = "[{\"id\":21,\"decided_on\":\"2023-01-10\",\"outcome\":\"approved\","
+                            "  \"valid_until\":null,\"mailed\":false}]";
+    const char *expirations =
+        "[{\"id\":31,\"kind\":\"parole\",\"issued_on\":null,\"expires_on\":\"2025-03-01\"},"
+        " {\"id\":32,\"kind\":\"ead\",\"issued_on\":\"2024-06-01\",\"expires_on\":\"2026-01-01\"}]";
+    json_t *all = compute(u4u, NULL, NULL, decisions, expirations, NULL, "2024-06-01",
+                          "2024-06-01T16:00:00Z");
+    json_t *d = find(all, "decisions/21/reparole_filing");
+
+    CHECK_STR(field(d, "due_on"), "2024-12-01");
+    CHECK_STR(field(d, "opens_on"), "2024-09-02");
+    CHECK_STR(field(d, "status"), "upcoming");
+    CHECK(json_is_false(json_object_get(d, "met")));
+    CHECK(json_integer_value(json_object_get(json_object_get(d, "rule"), "id")) == 5);
+    CHECK(json_integer_value(json_object_get(json_object_get(d, "rule"), "version")) == 2);
+    CHECK_STR(field(find(all, "expirations/31/parole_end"), "due_on"), "2025-03-01");
+    d = find(all, "expirations/32/ead_end");
+    CHECK_STR(field(d, "due_on"), "2025-03-01");
+    CHECK_STR(field(d, "title"), "Work permit ends with the parole");
+    d = find(all, "clients/4/passport_expiry");
+    CHECK_STR(field(d, "due_on"), "2025-01-15");
+    CHECK(json_integer_value(json_object_get(json_object_get(d, "source"), "id")) == 4);
+    CHECK(json_array_size(all) == 4);
+    json_decref(all);
+    /* A re-parole filing after the approval meets the window. */
+    all = compute(u4u, NULL, NULL, decisions, expirations,
+                  "[{\"id\":41,\"kind\":\"re_parole\",\"filed_on\":\"2024-10-01\","
+                  "  \"receipt_number\":null}]",
+                  "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "decisions/21/reparole_filing"), "status"), "met");
+    json_decref(all);
+    /* A denial: the motion rule is disabled, so no deadline at all. */
+    all = compute(request, NULL, NULL,
+                  "[{\"id\":22,\"decided_on\":\"2024-05-01\",\"outcome\":\"denied\","
+                  "  \"valid_until\":null,\"mailed\":true}]",
+                  NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK(json_array_size(all) == 0);
+    json_decref(all);
+}
+
+/* Sorting and the API view: by date, then time, then id; a repeated id once; no `met`, no rule
+ * `version`. */
+static void test_sort_and_view(void)
+{
+    json_t *all =
+        parse("[{\"id\":\"b\",\"due_on\":\"2024-06-02\",\"due_at\":null},"
+              " {\"id\":\"c\",\"due_on\":\"2024-06-01\",\"due_at\":\"2024-06-01T10:00Z\"},"
+              " {\"id\":\"a\",\"due_on\":\"2024-06-02\",\"due_at\":null},"
+              " {\"id\":\"d\",\"due_on\":\"2024-06-01\",\"due_at\":null},"
+              " {\"id\":\"a\",\"due_on\":\"2024-06-02\",\"due_at\":null}]");
+    json_t *record = compute(request,
+                             "[{\"id\":12,\"issued_on\":\"2024-01-31\",\"kind\":\"noid\","
+                             "  \"response_due_on\":null,\"mailed\":false,\"responded_on\":null}]",
+                             NULL, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    json_t *d = json_array_get(record, 0);
+
+    deadline_compute_sort(all);
+    CHECK(json_array_size(all) == 4);
+    CHECK_STR(field(json_array_get(all, 0), "id"), "d");
+    CHECK_STR(field(json_array_get(all, 1), "id"), "c");
+    CHECK_STR(field(json_array_get(all, 2), "id"), "a");
+    CHECK_STR(field(json_array_get(all, 3), "id"), "b");
+    /* No NOID rule among these: no deadline. */
+    CHECK(d == NULL);
+    json_decref(record);
+    record = compute(request,
+                     "[{\"id\":12,\"issued_on\":\"2024-01-31\",\"kind\":\"rfe\","
+                     "  \"response_due_on\":null,\"mailed\":false,\"responded_on\":null}]",
+                     NULL, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    d = json_array_get(record, 0);
+    deadline_compute_api_view(d);
+    CHECK(json_object_get(d, "met") == NULL);
+    CHECK(json_object_get(json_object_get(d, "rule"), "version") == NULL);
+    CHECK(json_object_size(d) == 11);
+    CHECK(json_object_size(json_object_get(d, "rule")) == 4);
+    json_decref(record);
+    json_decref(all);
+}
+
+int main(void)
+{
+    rules = parse(rules_text);
+    test_rfes();
+    test_appointments();
+    test_approval();
+    test_sort_and_view();
+    json_decref(rules);
+    return CHECK_DONE();
+}
