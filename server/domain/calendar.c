@@ -63,7 +63,7 @@ static void offset_text(long offset, char out[8])
 
 /* One STANDARD/DAYLIGHT component: the zone's rules from `onset` (local time before it, in the
  * offset `from`) on. */
-static void add_observance(struct ical_text *t, time_t onset, long from)
+static void add_observance(struct text_buffer *t, time_t onset, long from)
 {
     struct tm after, wall;
     char start[20], from_text[8], to_text[8];
@@ -84,7 +84,7 @@ static void add_observance(struct ical_text *t, time_t onset, long from)
 
 /* A VTIMEZONE for the firm's zone covering [first, last] (epoch seconds): its offset at the
  * start, then every change of offset found day by day and pinned to the second. */
-static void add_vtimezone(struct ical_text *t, const char *zone, time_t first, time_t last)
+static void add_vtimezone(struct text_buffer *t, const char *zone, time_t first, time_t last)
 {
     time_t day, start = first - 86400 * 366;
     struct tm probe;
@@ -119,7 +119,7 @@ static void add_vtimezone(struct ical_text *t, const char *zone, time_t first, t
 
 char *calendar_render(const json_t *deadlines, const char *now_utc)
 {
-    struct ical_text t = {0};
+    struct text_buffer t = {0};
     json_t *d;
     size_t i;
     char stamp[32];

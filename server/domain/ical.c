@@ -4,29 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ical_text_add(struct ical_text *t, const char *s, size_t n)
-{
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 4096;
-        char *grown;
-
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        grown = realloc(t->data, cap);
-        if (grown == NULL) {
-            t->failed = 1;
-            return;
-        }
-        t->data = grown;
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-}
-
 size_t ical_utf8_char_length(const unsigned char *s, size_t available)
 {
     size_t width;
@@ -59,17 +36,17 @@ size_t ical_utf8_char_length(const unsigned char *s, size_t available)
 
 /* Append one unit (a character or an escape pair) to the line, folding first when it would
  * take the physical line past the limit. *octets counts the current physical line. */
-static void add_unit(struct ical_text *t, const char *unit, size_t width, size_t *octets)
+static void add_unit(struct text_buffer *t, const char *unit, size_t width, size_t *octets)
 {
     if (*octets + width > ICAL_FOLD_OCTETS) {
-        ical_text_add(t, "\r\n ", 3); /* a fold: the space counts on the next line */
+        text_buffer_add(t, "\r\n ", 3); /* a fold: the space counts on the next line */
         *octets = 1;
     }
-    ical_text_add(t, unit, width);
+    text_buffer_add(t, unit, width);
     *octets += width;
 }
 
-void ical_add_line(struct ical_text *t, const char *name, const char *value, int escape)
+void ical_add_line(struct text_buffer *t, const char *name, const char *value, int escape)
 {
     const unsigned char *c = (const unsigned char *)name;
     size_t octets = 0, left;
@@ -100,5 +77,5 @@ void ical_add_line(struct ical_text *t, const char *name, const char *value, int
         c += width;
         left -= width;
     }
-    ical_text_add(t, "\r\n", 2);
+    text_buffer_add(t, "\r\n", 2);
 }

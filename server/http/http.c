@@ -30,6 +30,7 @@
 #include "client_address.h"
 #include "crypto.h"
 #include "dates.h"
+#include "text_buffer.h"
 
 #define MAX_QUERY_PARAMS 64
 
@@ -44,11 +45,10 @@ struct http_server {
 struct request_state {
     struct timespec started;
     char request_id[65];
-    char *body;
-    size_t body_len, body_cap;
-    size_t body_limit; /* the most body bytes this request's route takes */
-    size_t received;   /* body bytes that arrived, kept or not */
-    unsigned timeout;  /* inactivity timeout set on the connection for this request, 0: none */
+    struct text_buffer body; /* the body received so far */
+    size_t body_limit;       /* the most body bytes this request's route takes */
+    size_t received;         /* body bytes that arrived, kept or not */
+    unsigned timeout; /* inactivity timeout set on the connection for this request, 0: none */
     int too_large;
     int status;
     size_t bytes;
@@ -399,29 +399,16 @@ static void take_upload(struct request_state *state, const char *data, size_t si
 {
     if (state->too_large)
         return;
-    if (state->body_len + size > state->body_limit) {
+    if (state->body.len + size > state->body_limit) {
         state->too_large = 1;
-        free(state->body);
-        state->body = NULL;
-        state->body_len = state->body_cap = 0;
+        text_buffer_free(&state->body);
         return;
     }
-    if (state->body_len + size > state->body_cap) {
-        size_t cap = state->body_cap ? state->body_cap * 2 : 4096;
-        char *grown;
-
-        while (cap < state->body_len + size)
-            cap *= 2;
-        grown = realloc(state->body, cap);
-        if (grown == NULL) {
-            state->too_large = 1;
-            return;
-        }
-        state->body = grown;
-        state->body_cap = cap;
+    text_buffer_add(&state->body, data, size);
+    if (state->body.failed) {
+        state->too_large = 1;
+        text_buffer_free(&state->body);
     }
-    memcpy(state->body + state->body_len, data, size);
-    state->body_len += size;
 }
 
 /* Run the API for a request whose body has fully arrived and queue its reply. */
@@ -440,8 +427,8 @@ static enum MHD_Result finish_request(struct MHD_Connection *connection, const c
     fill_request_head(connection, url, method, state, &request, address);
     request.query = query.params;
     request.query_count = query.count;
-    request.body = state->body;
-    request.body_len = state->body_len;
+    request.body = state->body.data;
+    request.body_len = state->body.len;
     api_handle(&request, &reply);
     result = send_reply(connection, state, &reply);
     call_reply_clear(&reply);
@@ -521,7 +508,7 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
     fprintf(stderr, "%s request_id=%s method=%s route=%s status=%d bytes=%zu duration_ms=%.3f%s\n",
             when, state->request_id, state->method, state->route, state->status, state->bytes, ms,
             code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
-    free(state->body);
+    text_buffer_free(&state->body);
     free(state);
     *req_cls = NULL;
     atomic_fetch_sub(&server->in_flight, 1);

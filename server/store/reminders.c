@@ -12,6 +12,7 @@
 #include "dates.h"
 #include "deadline_compute.h"
 #include "deadline_engine.h"
+#include "text_buffer.h"
 
 /* No lead time crossed: no reminder. */
 #define NO_LEAD (-2)
@@ -94,7 +95,7 @@ static json_t *recipients_of(struct db *db, const struct reminder *r, const char
 
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
         while (db_step(stmt) == DB_ROW)
-            json_array_append_new(out, json_string(db_column_text(stmt, 0)));
+            json_array_append_new(out, json_string(db_row_text(stmt, "email")));
     db_finish(stmt);
     json_decref(binds);
     if (json_array_size(out) == 0 && firm != NULL && firm[0])
@@ -102,7 +103,7 @@ static json_t *recipients_of(struct db *db, const struct reminder *r, const char
     if (r->lead == REMINDERS_OVERDUE) {
         stmt = db_prepare(db, SQL_REMIND_ADMINS, p);
         while (stmt != NULL && db_step(stmt) == DB_ROW) {
-            const char *email = db_column_text(stmt, 0);
+            const char *email = db_row_text(stmt, "email");
             json_t *e;
             size_t i;
             int seen = 0;
@@ -273,25 +274,12 @@ const char *reminders_urgency(const struct reminder *r)
     return "COMING UP";
 }
 
-/* Append n bytes of add to the growing text (left as it was when memory runs out). */
-static void append_text(char **text, size_t *len, const char *add, size_t n)
-{
-    char *grown = realloc(*text, *len + n + 1);
-
-    if (grown == NULL)
-        return;
-    memcpy(grown + *len, add, n + 1);
-    *text = grown;
-    *len += n;
-}
-
 char *reminders_digest_text(const struct reminder_batch *batch, const char *base_url)
 {
     static const char *const order[] = {"OVERDUE", "DUE TODAY", "THIS WEEK", "COMING UP"};
-    char *text = NULL;
-    size_t len = 0;
+    struct text_buffer text = {0};
 
-    append_text(&text, &len, "", 0);
+    text_buffer_add(&text, "", 0);
     for (size_t g = 0; g < 4; g++) {
         int heading = 0;
 
@@ -306,7 +294,7 @@ char *reminders_digest_text(const struct reminder_batch *batch, const char *base
             if (!heading) {
                 n = snprintf(line, sizeof(line), "\n%s\n", order[g]);
                 heading = 1;
-                append_text(&text, &len, line, (size_t)n);
+                text_buffer_add(&text, line, (size_t)n);
             }
             n = snprintf(line, sizeof(line),
                          "  PR-%lld  %s  due %s%s%s (%lld day(s) %s)\n"
@@ -327,10 +315,14 @@ char *reminders_digest_text(const struct reminder_batch *batch, const char *base
                          base_url ? base_url : "http://127.0.0.1:8080",
                          (long long)json_integer_value(json_object_get(d, "parole_request_id")));
             if (n > 0)
-                append_text(&text, &len, line, strlen(line));
+                text_buffer_add_string(&text, line);
         }
     }
-    return text;
+    if (text.failed) {
+        text_buffer_free(&text);
+        return NULL;
+    }
+    return text.data;
 }
 
 char *reminders_webhook_body(const struct reminder *r, const char *as_of)

@@ -24,7 +24,7 @@ static int valid_utf8(const char *s, size_t len)
 /* Check one rendered line: ends with CRLF, every physical line at most 75 octets and valid
  * UTF-8 by itself (no character split by a fold), continuation lines start with a space, and
  * unfolding gives back `expected`. */
-static void check_line(const struct ical_text *t, const char *expected)
+static void check_line(const struct text_buffer *t, const char *expected)
 {
     char *unfolded = malloc(t->len + 1);
     size_t n = 0, start = 0;
@@ -66,7 +66,7 @@ int main(void)
     for (size_t w = 0; w < 4; w++) {
         for (size_t prefix = 0; prefix < 160; prefix++) {
             char value[1024], expected[1100];
-            struct ical_text t = {0};
+            struct text_buffer t = {0};
             size_t n = 0;
 
             memset(value, 'x', prefix);
@@ -84,7 +84,7 @@ int main(void)
     }
     /* Escapes are kept whole; a newline becomes \n. */
     {
-        struct ical_text t = {0};
+        struct text_buffer t = {0};
 
         ical_add_line(&t, "SUMMARY", "a,b;c\\d\ne", 1);
         CHECK_STR(t.data, "SUMMARY:a\\,b\\;c\\\\d\\ne\r\n");
@@ -93,7 +93,7 @@ int main(void)
     /* Not UTF-8 (a lone lead byte at the end, a stray continuation byte, an overlong form, a
      * surrogate) and control characters are left out; nothing past the value is read. */
     {
-        struct ical_text t = {0};
+        struct text_buffer t = {0};
 
         ical_add_line(&t, "X", "ok\xe2\x82", 0);
         CHECK_STR(t.data, "X:ok\r\n");
@@ -113,7 +113,7 @@ int main(void)
     {
         size_t big = 20000;
         char *value = malloc(big * 4 + 1), *expected = malloc(big * 4 + 3);
-        struct ical_text t = {0};
+        struct text_buffer t = {0};
 
         for (size_t i = 0; i < big; i++)
             memcpy(value + 4 * i, characters[3], 4);

@@ -1,0 +1,41 @@
+/* text_buffer: a growing NUL-terminated buffer (see text_buffer.h). */
+#include "text_buffer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void text_buffer_add(struct text_buffer *t, const char *s, size_t n)
+{
+    if (t->failed)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 4096;
+        char *grown;
+
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        grown = realloc(t->data, cap);
+        if (grown == NULL) {
+            t->failed = 1;
+            return;
+        }
+        t->data = grown;
+        t->cap = cap;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = '\0';
+}
+
+void text_buffer_add_string(struct text_buffer *t, const char *s)
+{
+    text_buffer_add(t, s, strlen(s));
+}
+
+void text_buffer_free(struct text_buffer *t)
+{
+    free(t->data);
+    t->data = NULL;
+    t->len = t->cap = 0;
+    t->failed = 0;
+}
