@@ -26,9 +26,9 @@ static json_t *stage_counts(struct db *db, const struct op_context *ctx, int64_t
     *total = 0;
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
         while ((step = db_step(stmt)) == DB_ROW) {
-            int64_t n = db_column_int(stmt, 1);
+            int64_t n = db_row_int(stmt, "requests");
 
-            json_object_set_new(counts, db_column_text(stmt, 0), json_integer(n));
+            json_object_set_new(counts, db_row_text(stmt, "stage"), json_integer(n));
             *total += n;
         }
     }

@@ -16,12 +16,14 @@
 static json_t *session_row(db_stmt *stmt, const void *arg, struct problem *p)
 {
     const struct principal *caller = arg;
-    int64_t id = db_column_int(stmt, 0);
+    int64_t id = db_row_int(stmt, "id");
 
     (void)p;
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)id, "created_at",
-                     db_column_text(stmt, 1), "last_seen_at", db_column_text(stmt, 2), "expires_at",
-                     db_column_text(stmt, 3), "second_factor", db_column_text(stmt, 4), "current",
+                     db_row_text(stmt, "created_at"), "last_seen_at",
+                     db_row_text(stmt, "last_seen_at"), "expires_at",
+                     db_row_text(stmt, "expires_at"), "second_factor",
+                     db_row_text(stmt, "second_factor"), "current",
                      caller->kind == PRINCIPAL_SESSION && caller->session_id == id);
 }
 

@@ -76,12 +76,12 @@ static int head_read(struct db *db, struct head *h, struct problem *p)
         return -1;
     step = db_step(stmt);
     if (step == DB_ROW) {
-        h->id = db_column_int(stmt, 0);
-        snprintf(h->hash, sizeof(h->hash), "%s", db_column_text(stmt, 1));
-        h->count = db_column_int(stmt, 2);
-        snprintf(h->at, sizeof(h->at), "%s", db_column_text(stmt, 3));
-        if (!db_column_is_null(stmt, 4))
-            snprintf(h->mac, sizeof(h->mac), "%s", db_column_text(stmt, 4));
+        h->id = db_row_int(stmt, "event_id");
+        snprintf(h->hash, sizeof(h->hash), "%s", db_row_text(stmt, "hash"));
+        h->count = db_row_int(stmt, "event_count");
+        snprintf(h->at, sizeof(h->at), "%s", db_row_text(stmt, "at"));
+        if (!db_row_is_null(stmt, "mac"))
+            snprintf(h->mac, sizeof(h->mac), "%s", db_row_text(stmt, "mac"));
         rc = 1;
     } else if (step == DB_DONE) {
         rc = 0;
@@ -170,8 +170,8 @@ int audit_append(struct db *db, const struct op_context *ctx, const char *action
     }
     step = db_step(stmt);
     if (step == DB_ROW) {
-        id = db_column_int(stmt, 0) + 1;
-        snprintf(prev_hash, sizeof(prev_hash), "%s", db_column_text(stmt, 1));
+        id = db_row_int(stmt, "id") + 1;
+        snprintf(prev_hash, sizeof(prev_hash), "%s", db_row_text(stmt, "hash"));
     } else if (step != DB_DONE) {
         problem_set(p, PROBLEM_INTERNAL, "audit_last: %s", db_errmsg(db));
         goto out;

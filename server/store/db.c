@@ -284,17 +284,19 @@ json_t *db_row_to_json(db_stmt *stmt, const char *const *bool_columns,
     return row;
 }
 
-int64_t db_column_int(db_stmt *stmt, int column)
+/* The current row's column at `column` (positions are for this module only: the scalar
+ * helpers read column 0; everyone else reads by name). */
+static int64_t db_column_int(db_stmt *stmt, int column)
 {
     return sqlite3_column_int64(stmt, column);
 }
 
-const char *db_column_text(db_stmt *stmt, int column)
+static const char *db_column_text(db_stmt *stmt, int column)
 {
     return (const char *)sqlite3_column_text(stmt, column);
 }
 
-int db_column_is_null(db_stmt *stmt, int column)
+static int db_column_is_null(db_stmt *stmt, int column)
 {
     return sqlite3_column_type(stmt, column) == SQLITE_NULL;
 }

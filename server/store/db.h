@@ -53,12 +53,6 @@ enum db_step db_step(db_stmt *stmt);
 json_t *db_row_to_json(db_stmt *stmt, const char *const *bool_columns,
                        const char *const *json_columns);
 
-/* Column accessors for the current row. The text is owned by the statement until the next step
- * or reset. */
-int64_t db_column_int(db_stmt *stmt, int column);
-const char *db_column_text(db_stmt *stmt, int column);
-int db_column_is_null(db_stmt *stmt, int column);
-
 /* The position of the column called `name` in stmt's result (its name as SQLite reports it:
  * the column's own name, or its AS alias), or -1 when there is none. */
 int db_column_index(db_stmt *stmt, const char *name);

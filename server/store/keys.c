@@ -198,8 +198,8 @@ static int upgrade_legacy(struct db *db, int *unopened, struct problem *p)
         if (stmt == NULL)
             goto out;
         while (db_step(stmt) == DB_ROW) {
-            const char *stored = db_column_text(stmt, 1);
-            int64_t id = db_column_int(stmt, 0);
+            const char *stored = db_row_text(stmt, "value");
+            int64_t id = db_row_int(stmt, "id");
             char *plain;
 
             if (strncmp(stored, CRYPTO_FIELD_LEGACY_PREFIX, strlen(CRYPTO_FIELD_LEGACY_PREFIX)))
@@ -210,7 +210,7 @@ static int upgrade_legacy(struct db *db, int *unopened, struct problem *p)
                 continue;
             }
             json_array_append_new(pending, json_pack("[I, I, s, s]", (json_int_t)i, (json_int_t)id,
-                                                     db_column_text(stmt, 2), plain));
+                                                     db_row_text(stmt, "row_nonce"), plain));
             free_plain(plain);
         }
         db_finish(stmt);
@@ -247,12 +247,12 @@ static int seal_plaintext(struct db *db, struct problem *p)
         if (stmt == NULL)
             goto out;
         while (db_step(stmt) == DB_ROW) {
-            const char *stored = db_column_text(stmt, 1);
+            const char *stored = db_row_text(stmt, "value");
 
             if (!is_sealed(stored))
                 json_array_append_new(pending, json_pack("[I, I, s, s]", (json_int_t)i,
-                                                         (json_int_t)db_column_int(stmt, 0),
-                                                         db_column_text(stmt, 2), stored));
+                                                         (json_int_t)db_row_int(stmt, "id"),
+                                                         db_row_text(stmt, "row_nonce"), stored));
         }
         db_finish(stmt);
     }
@@ -389,8 +389,9 @@ static json_t *unseal_all(struct db *db, struct problem *p)
         if (stmt == NULL)
             goto fail;
         while ((step = db_step(stmt)) == DB_ROW) {
-            int64_t id = db_column_int(stmt, 0);
-            const char *stored = db_column_text(stmt, 1), *nonce = db_column_text(stmt, 2);
+            int64_t id = db_row_int(stmt, "id");
+            const char *stored = db_row_text(stmt, "value"),
+                       *nonce = db_row_text(stmt, "row_nonce");
             char *plain = is_sealed(stored)
                               ? crypto_field_decrypt(c->table, c->column, id, nonce, stored)
                               : strdup(stored);

@@ -226,7 +226,7 @@ json_t *listing_page(struct db *db, enum sql_id sql, const json_t *binds, int64_
             more = 1;
             break;
         }
-        last_id = db_column_int(stmt, 0);
+        last_id = db_row_int(stmt, "id");
         item = convert(stmt, arg, p);
         if (item == NULL)
             goto out;

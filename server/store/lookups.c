@@ -30,11 +30,11 @@ int lookups_claim(struct db *db, const struct op_context *ctx, struct problem *p
         problem_set(p, PROBLEM_INTERNAL, "lookup_count: %s", db_errmsg(db));
         goto out;
     }
-    if (db_column_int(stmt, 0) >= LOOKUPS_LIMIT) {
+    if (db_row_int(stmt, "lookups") >= LOOKUPS_LIMIT) {
         int64_t oldest = (int64_t)now;
         int wait;
 
-        dates_parse_timestamp(db_column_text(stmt, 1), NULL, &oldest);
+        dates_parse_timestamp(db_row_text(stmt, "oldest"), NULL, &oldest);
         wait = (int)(oldest + LOOKUPS_WINDOW_SECONDS - (int64_t)now) + 1;
         p->retry_after = wait > 0 ? wait : 1;
         problem_set(p, PROBLEM_TOO_MANY_LOOKUPS,

@@ -19,9 +19,9 @@ static int migrate_verify(struct db *db, int *latest, struct problem *p)
     if (stmt == NULL)
         return -1;
     while ((step = db_step(stmt)) == DB_ROW) {
-        int number = (int)db_column_int(stmt, 0);
-        const char *name = db_column_text(stmt, 1);
-        const char *checksum = db_column_text(stmt, 2);
+        int number = (int)db_row_int(stmt, "number");
+        const char *name = db_row_text(stmt, "name");
+        const char *checksum = db_row_text(stmt, "checksum");
         char expected[65];
 
         if (number < 1) {

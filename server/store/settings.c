@@ -37,8 +37,8 @@ int settings_read(struct db *db, struct settings *out, struct problem *p)
     if (stmt == NULL)
         return -1;
     while ((step = db_step(stmt)) == DB_ROW) {
-        const char *key = db_column_text(stmt, 0), *value = db_column_text(stmt, 1);
-        const char *at = db_column_text(stmt, 2);
+        const char *key = db_row_text(stmt, "key"), *value = db_row_text(stmt, "value");
+        const char *at = db_row_text(stmt, "updated_at");
 
         if (strcmp(key, "require_totp_for_all") == 0)
             out->require_totp_for_all = strcmp(value, "true") == 0;

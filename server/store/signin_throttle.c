@@ -70,11 +70,11 @@ static int throttle_wait(struct db *db, json_t *binds, time_t now, struct proble
     for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
         stmt = db_prepare(db, windows[i].sql, p);
         if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW &&
-            db_column_int(stmt, 0) >= windows[i].limit) {
+            db_row_int(stmt, "failures") >= windows[i].limit) {
             int64_t oldest = 0;
 
             /* until the oldest failure leaves the window */
-            dates_parse_timestamp(db_column_text(stmt, 1), NULL, &oldest);
+            dates_parse_timestamp(db_row_text(stmt, "oldest"), NULL, &oldest);
             if ((int)(oldest + FAILURE_WINDOW_SECONDS - now) + 1 > wait)
                 wait = (int)(oldest + FAILURE_WINDOW_SECONDS - now) + 1;
         }
@@ -92,12 +92,12 @@ static int throttle_wait(struct db *db, json_t *binds, time_t now, struct proble
     }
     stmt = db_prepare(db, SQL_FAILURE_BY_EMAIL, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW &&
-        db_column_int(stmt, 0) >= ACCOUNT_FREE_FAILURES) {
+        db_row_int(stmt, "failures") >= ACCOUNT_FREE_FAILURES) {
         int64_t latest = 0;
-        int delay = account_delay(db_column_int(stmt, 0));
+        int delay = account_delay(db_row_int(stmt, "failures"));
 
         /* until the delay after the latest failure has passed */
-        dates_parse_timestamp(db_column_text(stmt, 1), NULL, &latest);
+        dates_parse_timestamp(db_row_text(stmt, "latest"), NULL, &latest);
         if ((int)(latest + delay - now) > wait)
             wait = (int)(latest + delay - now);
     }

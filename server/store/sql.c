@@ -445,15 +445,17 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                             "INSERT INTO sign_in_failures (email_key, address, at)"
                             " VALUES (:email_key, :address, :now)"},
     [SQL_FAILURE_TOUCH] = {"failure_touch", "UPDATE sign_in_failures SET at = :now WHERE id = :id"},
-    [SQL_FAILURE_BY_PAIR] = {"failure_by_pair", "SELECT count(*), min(at) FROM sign_in_failures"
-                                                " WHERE email_key = :email_key"
-                                                " AND address = :address AND at > :since"},
-    [SQL_FAILURE_BY_EMAIL] = {"failure_by_email", "SELECT count(*), max(at) FROM sign_in_failures"
-                                                  " WHERE email_key = :email_key"
-                                                  " AND at > :account_since"},
+    [SQL_FAILURE_BY_PAIR] = {"failure_by_pair",
+                             "SELECT count(*) AS failures, min(at) AS oldest"
+                             " FROM sign_in_failures WHERE email_key = :email_key"
+                             " AND address = :address AND at > :since"},
+    [SQL_FAILURE_BY_EMAIL] = {"failure_by_email",
+                              "SELECT count(*) AS failures, max(at) AS latest"
+                              " FROM sign_in_failures WHERE email_key = :email_key"
+                              " AND at > :account_since"},
     [SQL_FAILURE_BY_ADDRESS] = {"failure_by_address",
-                                "SELECT count(*), min(at) FROM sign_in_failures"
-                                " WHERE address = :address AND at > :since"},
+                                "SELECT count(*) AS failures, min(at) AS oldest"
+                                " FROM sign_in_failures WHERE address = :address AND at > :since"},
     [SQL_FAILURE_PRUNE] = {"failure_prune",
                            "DELETE FROM sign_in_failures WHERE at <= :account_since"},
     [SQL_FAILURE_RELEASE] = {"failure_release", "DELETE FROM sign_in_failures WHERE id = :id"},
@@ -485,8 +487,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                 " passport_number_index = :passport_number_index WHERE id = :id"},
 #define SEALED_ENTRIES(name, table, column)                                                        \
     [SQL_SEALED_SELECT_##name] = {"sealed_select_" table "_" column,                               \
-                                  "SELECT id, " column ", row_nonce FROM " table " WHERE " column  \
-                                  " IS NOT NULL ORDER BY id"},                                     \
+                                  "SELECT id, " column " AS value, row_nonce FROM " table          \
+                                  " WHERE " column " IS NOT NULL ORDER BY id"},                    \
     [SQL_SEALED_UPDATE_##name] = {"sealed_update_" table "_" column,                               \
                                   "UPDATE " table " SET " column " = :value WHERE id = :id"},
     SEALED_COLUMNS(SEALED_ENTRIES)
@@ -497,7 +499,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_LOOKUP_PRUNE] = {"lookup_prune", "DELETE FROM identifier_lookups WHERE at <= :since"},
     [SQL_LOOKUP_COUNT] =
         {"lookup_count",
-         "SELECT count(*), min(at) FROM identifier_lookups"
+         "SELECT count(*) AS lookups, min(at) AS oldest FROM identifier_lookups"
          " WHERE actor_type = :actor_type AND actor_id = :actor_id AND at > :since"},
     [SQL_LOOKUP_INSERT] = {"lookup_insert",
                            "INSERT INTO identifier_lookups (actor_type, actor_id, at)"
@@ -562,8 +564,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " status = excluded.status, attempts = attempts + 1, last_error = excluded.last_error,"
          " sent_at = excluded.sent_at"},
     [SQL_REMIND_ASSIGNEES] = {"remind_assignees",
-                              "SELECT u.email, CASE WHEN u.id = p.assigned_attorney_id"
-                              " THEN 'attorney' ELSE 'paralegal' END FROM parole_requests p"
+                              "SELECT u.email AS email, CASE WHEN u.id = p.assigned_attorney_id"
+                              " THEN 'attorney' ELSE 'paralegal' END AS role FROM parole_requests p"
                               " JOIN users u ON u.id IN (p.assigned_attorney_id,"
                               " p.assigned_paralegal_id) WHERE p.id = :id AND u.disabled = 0"
                               " ORDER BY 2, 1"},
@@ -587,8 +589,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " WHEN 'assigned_paralegal_id' THEN assigned_paralegal_id IS :value ELSE 0 END"},
     [SQL_ACTIVE_ADMIN_COUNT] = {"active_admin_count", "SELECT count(*) FROM users"
                                                       " WHERE role = 'admin' AND disabled = 0"},
-    [SQL_STAGE_COUNTS] = {"stage_counts", "SELECT stage, count(*) FROM (SELECT " STAGE_EXPRESSION
-                                          " AS stage FROM parole_requests p) GROUP BY stage"},
+    [SQL_STAGE_COUNTS] = {"stage_counts",
+                          "SELECT stage, count(*) AS requests FROM (SELECT " STAGE_EXPRESSION
+                          " AS stage FROM parole_requests p) GROUP BY stage"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
     [SQL_SETTING_PUT] = {"setting_put",
                          "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"

@@ -292,7 +292,7 @@ static int read_password_hash(struct db *db, int64_t user_id, char hash[CRYPTO_P
         enum db_step step = db_step(stmt);
 
         if (step == DB_ROW)
-            snprintf(hash, CRYPTO_PASSWORD_HASH_LEN, "%s", db_column_text(stmt, 5));
+            snprintf(hash, CRYPTO_PASSWORD_HASH_LEN, "%s", db_row_text(stmt, "password_hash"));
         if (step == DB_ROW || step == DB_DONE)
             rc = 0;
         else
