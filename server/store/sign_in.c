@@ -15,6 +15,7 @@
 #include "signin_throttle.h"
 #include "totp.h"
 #include "users.h"
+#include "write.h"
 
 /* What the sign-in and the enrolment need to know of a user. */
 struct sign_in_user {
@@ -410,63 +411,89 @@ out:
     return list;
 }
 
-json_t *sign_in_totp_confirm(struct db *db, int64_t user_id, int64_t session_id, const char *code,
-                             const struct op_context *ctx, struct problem *p)
+/* What a TOTP confirmation knows besides the call: the session that confirms and the code. */
+struct totp_confirm {
+    int64_t session_id;
+    const char *code;
+};
+
+/* Turn the user's pending secret into their second factor when the code is right
+ * (write_kind.write): new recovery codes (left in w->result), the confirming session verified,
+ * every other session of the user ended. */
+static int totp_enable_write(struct db *db, struct write_call *w, const json_t *before,
+                             struct problem *p)
 {
+    const struct totp_confirm *tc = w->arg;
     unsigned char raw[TOTP_SECRET_BYTES];
-    json_t *binds = NULL, *list = NULL, *reply = NULL;
+    json_t *binds = NULL, *list = NULL;
     struct sign_in_user u;
     char *sealed = NULL;
     int64_t step = 0;
+    int rc = -1;
 
+    (void)before;
     crypto_wipe(&u, sizeof(u));
     crypto_wipe(raw, sizeof(raw));
-    if (db_begin_write(db, p) != 0)
+    if (load_user(db, w->id, &u, p) != 1) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_NOT_FOUND, "no user with id %lld", (long long)w->id);
         goto out;
-    if (load_user(db, user_id, &u, p) != 1)
-        goto fail;
+    }
     if (u.totp_enabled || u.totp_pending_secret[0] == '\0') {
         problem_set(p, PROBLEM_CONFLICT,
                     u.totp_enabled ? "an authenticator app is already set up"
                                    : "start with POST /api/v1/me/totp");
-        goto fail;
+        goto out;
     }
     if (unseal_totp("totp_pending_secret", u.id, u.row_nonce, u.totp_pending_secret, raw) < 0) {
         problem_set(p, PROBLEM_INTERNAL, "the pending TOTP secret does not open");
-        goto fail;
+        goto out;
     }
-    if (totp_verify(raw, sizeof(raw), code, time(NULL), -1, &step) != 0) {
+    if (totp_verify(raw, sizeof(raw), tc->code, time(NULL), -1, &step) != 0) {
         problem_add_field(p, "code", "is not the current code of the authenticator app");
         problem_finish_checks(p);
-        goto fail;
+        goto out;
     }
     sealed = seal_totp("totp_secret", &u, raw);
     binds = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)u.id, "step", (json_int_t)step,
-                      "secret", sealed ? sealed : "", "now", ctx->now);
+                      "secret", sealed ? sealed : "", "now", w->ctx->now);
     if (sealed == NULL || db_exec_json(db, SQL_USER_ENABLE_TOTP, binds, p) != 0)
-        goto fail;
+        goto out;
     list = new_recovery_codes(db, u.id, p);
     if (list == NULL)
-        goto fail;
+        goto out;
     json_decref(binds);
     /* The session that confirmed becomes verified; every other session of the user ends (one
      * opened with a stolen password must sign in again, now with the second factor). */
-    binds = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)session_id, "user_id", (json_int_t)u.id,
-                      "second_factor", "verified");
+    binds = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)tc->session_id, "user_id",
+                      (json_int_t)u.id, "second_factor", "verified");
     if (db_exec_json(db, SQL_SESSION_SET_FACTOR, binds, p) != 0 ||
-        db_exec_json(db, SQL_SESSION_DELETE_USER_OTHERS, binds, p) != 0 ||
-        audit_append(db, ctx, "totp_enable", "users", u.id, 0, NULL, p) != 0 ||
-        db_commit(db, p) != 0)
-        goto fail;
-    reply = json_pack("{s:O}", "recovery_codes", list);
-    goto out;
-fail:
-    db_rollback(db);
+        db_exec_json(db, SQL_SESSION_DELETE_USER_OTHERS, binds, p) != 0)
+        goto out;
+    w->result = json_pack("{s:O}", "recovery_codes", list);
+    rc = 0;
 out:
     crypto_wipe(raw, sizeof(raw));
     crypto_wipe(&u, sizeof(u));
     free(sealed);
     json_decref(list);
     json_decref(binds);
-    return reply;
+    return rc;
+}
+
+static const struct write_kind totp_enable_kind = {
+    .entity = "users", .noun = "user", .write = totp_enable_write};
+
+json_t *sign_in_totp_confirm(struct db *db, int64_t user_id, int64_t session_id, const char *code,
+                             const struct op_context *ctx, struct problem *p)
+{
+    struct totp_confirm tc = {.session_id = session_id, .code = code};
+    struct write_call w = {.kind = &totp_enable_kind,
+                           .mode = WRITE_UPDATE,
+                           .action = "totp_enable",
+                           .id = user_id,
+                           .ctx = ctx,
+                           .arg = &tc};
+
+    return write_run(db, &w, p);
 }
