@@ -224,13 +224,36 @@ static int64_t history_of(const struct resource_spec *spec, int64_t parent_id, i
     return spec->is_child ? parent_id : (spec->is_parole_request ? id : 0);
 }
 
+/* Seal the record's encrypted values for row `id` and run `sql` (the insert or the update)
+ * with them, the call's binds and one more bind `extra_name` (taken: the new row's nonce, or
+ * the version the update expects). Returns 0 or -1 with *p set. */
+static int store_row(struct db *db, const struct write_call *w, enum sql_id sql,
+                     const json_t *record, int64_t id, const char *extra_name, json_t *extra,
+                     struct problem *p)
+{
+    const struct resource_write *rw = w->arg;
+    json_t *values = values_to_store(rw->spec, record, id, rw->nonce, p), *binds;
+    int rc;
+
+    if (values == NULL) {
+        json_decref(extra);
+        return -1;
+    }
+    binds = binds_new(w->ctx, rw->parent_id, id);
+    json_object_set_new(binds, extra_name, extra);
+    rc = write_record(db, rw->spec, sql, binds, values, p);
+    json_decref(binds);
+    json_decref(values);
+    return rc;
+}
+
 /* Check a new record and insert it (write_kind.write of a create). */
 static int resource_insert(struct db *db, struct write_call *w, const json_t *before,
                            struct problem *p)
 {
     struct resource_write *rw = w->arg;
     const struct resource_spec *spec = rw->spec;
-    json_t *record = NULL, *values = NULL, *binds = NULL;
+    json_t *record = NULL;
     int64_t id = 0;
     int rc = -1;
 
@@ -246,19 +269,12 @@ static int resource_insert(struct db *db, struct write_call *w, const json_t *be
     if (db_scalar_int(db, spec->sql_next_id, NULL, &id, p) != 0)
         goto out;
     crypto_row_nonce(rw->nonce);
-    values = values_to_store(spec, record, id, rw->nonce, p);
-    if (values == NULL)
-        goto out;
-    binds = binds_new(w->ctx, rw->parent_id, id);
-    json_object_set_new(binds, "row_nonce", json_string(rw->nonce));
-    if (write_record(db, spec, spec->sql_insert, binds, values, p) != 0)
+    if (store_row(db, w, spec->sql_insert, record, id, "row_nonce", json_string(rw->nonce), p) != 0)
         goto out;
     w->id = id;
     w->request_id = history_of(spec, rw->parent_id, id);
     rc = 0;
 out:
-    json_decref(binds);
-    json_decref(values);
     json_decref(record);
     return rc;
 }
@@ -270,18 +286,14 @@ static int resource_update(struct db *db, struct write_call *w, const json_t *be
 {
     struct resource_write *rw = w->arg;
     const struct resource_spec *spec = rw->spec;
-    json_t *record = NULL, *values = NULL, *binds = NULL;
+    json_t *record = NULL;
     int rc = -1;
 
     record = fields_check_patch(&spec->table, before, w->input, w->ctx->today, p);
     if (record == NULL || check_rules(db, spec, record, rw->parent_id, w->id, w->ctx, p) != 0)
         goto out;
-    values = values_to_store(spec, record, w->id, rw->nonce, p);
-    if (values == NULL)
-        goto out;
-    binds = binds_new(w->ctx, rw->parent_id, w->id);
-    json_object_set(binds, "version", json_object_get(before, "version"));
-    if (write_record(db, spec, spec->sql_update, binds, values, p) != 0)
+    if (store_row(db, w, spec->sql_update, record, w->id, "version",
+                  json_incref(json_object_get(before, "version")), p) != 0)
         goto out;
     if (db_changes(db) != 1) {
         problem_set(p, PROBLEM_PRECONDITION_FAILED, "the record changed while it was updated");
@@ -289,8 +301,6 @@ static int resource_update(struct db *db, struct write_call *w, const json_t *be
     }
     rc = 0;
 out:
-    json_decref(binds);
-    json_decref(values);
     json_decref(record);
     return rc;
 }

@@ -30,28 +30,14 @@ import threading
 
 import yaml
 
+from tally import Tally
+
 DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                             os.pardir, os.pardir, "api-spec", "openapi.yaml")
 LISTEN_RE = re.compile(r"paroletrack: listening on http://127\.0\.0\.1:([0-9]+)")
 EMAIL = "lists@spec.check.invalid"
 PASSWORD = "Tq8#vRm3!pLx6Wz-lighthouse"
 START_TIMEOUT = 30
-
-
-class Tally:
-    """Counts checks and prints each failure as it happens."""
-
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, ok, message):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL: " + message)
-        return ok
 
 
 def clean_env():

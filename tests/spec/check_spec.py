@@ -28,6 +28,8 @@ import sys
 
 import yaml
 
+from tally import Tally
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PERMISSIONS = ("public", "signed_in", "read", "write", "admin")
 UNSAFE_METHODS = ("POST", "PATCH", "DELETE", "PUT")
@@ -38,22 +40,6 @@ PROBLEM_REF = "#/components/schemas/Problem"
 PROBLEM_MEDIA = "application/problem+json"
 DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                             os.pardir, os.pardir, "api-spec", "openapi.yaml")
-
-
-class Tally:
-    """Counts checks and prints each failure as it happens."""
-
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, ok, message):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL: " + message)
-        return ok
 
 
 def server_routes(binary, tally):

@@ -1,6 +1,7 @@
 /* store_fixture: an in-memory store for the unit tests that run records through the resource
  * engine: the migrated schema, a test key, the firm's zone (America/New_York), a clock held
- * still, and a helper to create records from JSON text. Include it in one test file only. */
+ * still, and a helper to create records from JSON text (inline: a test uses what it needs).
+ * Include it in one test file only. */
 #ifndef PAROLETRACK_STORE_FIXTURE_H
 #define PAROLETRACK_STORE_FIXTURE_H
 
@@ -15,7 +16,7 @@ static struct db *db;
 static struct op_context ctx;
 
 /* Open the migrated in-memory store with a test key. Returns 0, or -1 after printing why. */
-static int fixture_open(void)
+static inline int fixture_open(void)
 {
     unsigned char key[CRYPTO_KEY_BYTES] = {7};
     struct problem p;
@@ -39,14 +40,14 @@ static int fixture_open(void)
 }
 
 /* Move the clock: firm-local date and UTC instant. */
-static void set_clock(const char *today, const char *now)
+static inline void set_clock(const char *today, const char *now)
 {
     snprintf(ctx.today, sizeof(ctx.today), "%s", today);
     snprintf(ctx.now, sizeof(ctx.now), "%s", now);
 }
 
 /* Create a record from JSON text; returns its id (0 on failure, reported). */
-static int64_t create(const struct resource_spec *spec, int64_t parent, const char *json)
+static inline int64_t create(const struct resource_spec *spec, int64_t parent, const char *json)
 {
     struct problem p;
     json_t *body = json_loads(json, 0, NULL), *record;

@@ -9,41 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "check.h"
-#include "crypto.h"
-#include "migrate.h"
 #include "session_store.h"
 #include "sign_in.h"
+#include "store_fixture.h"
 #include "totp.h"
 #include "users.h"
 
 #define PASSWORD "correct horse battery staple 42"
-
-static struct db *db;
-static struct op_context ctx;
-
-/* Open the migrated in-memory store with a test key. Returns 0, or -1 after printing why. */
-static int open_store(void)
-{
-    unsigned char key[CRYPTO_KEY_BYTES] = {9};
-    struct problem p;
-    int rc = 0;
-
-    crypto_init();
-    crypto_use_key(key);
-    crypto_use_audit_key(key);
-    context_init(&ctx);
-    problem_init(&p);
-    db = db_open(":memory:", &p);
-    if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0 || db_begin_write(db, &p) != 0 ||
-        audit_head_adopt(db, &p) != 0 || db_commit(db, &p) != 0) {
-        fprintf(stderr, "setup: %s\n", p.detail);
-        rc = -1;
-    }
-    problem_clear(&p);
-    return rc;
-}
 
 /* Create a user with PASSWORD; returns its id (0 on failure, reported). */
 static int64_t add_user(const char *email, const char *role)
@@ -305,7 +278,7 @@ int main(void)
     static const char recovery[] = "abcd-efgh-jkmn-pqrs-tuvw-xyz2-3456";
     int64_t pat, ali;
 
-    if (open_store() != 0)
+    if (fixture_open() != 0)
         return 1;
     pat = add_user("pat@example.org", "paralegal");
     ali = add_user("ali@example.org", "attorney");
