@@ -16,8 +16,8 @@
 #include "db.h"
 #include "dblock.h"
 #include "demo.h"
+#include "field_key.h"
 #include "http.h"
-#include "keys.h"
 #include "migrate.h"
 #include "probe.h"
 #include "sessions.h"
@@ -370,7 +370,7 @@ static int serve_database(const char *path, const struct cli_options *o)
     db_pool_configure(path);
     /* Should the key change anyway (the lock file removed by hand), stop writing rather than
      * seal with a stale key. */
-    db_set_write_guard(keys_check_unchanged);
+    db_set_write_guard(field_key_check_unchanged);
     sessions_configure(o->secure_cookies);
     /* Block the stop signals before the daemon's threads start (they inherit the mask), so
      * sigwait() below is the one place they arrive. */

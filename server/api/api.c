@@ -14,14 +14,14 @@
 #include <strings.h>
 
 #include "accounts.h"
-#include "apikeys.h"
+#include "api_key_routes.h"
 #include "auth.h"
 #include "calendar_feed.h"
 #include "deadline_rules.h"
 #include "deadlines.h"
 #include "field_catalogue.h"
+#include "records.h"
 #include "resource_routes.h"
-#include "resources.h"
 #include "sessions.h"
 #include "static_files.h"
 #include "stats.h"
@@ -80,9 +80,9 @@ static const struct route routes[] = {
     {"DELETE", "/api/v1/users/{id}/sessions", PERM_ADMIN, user_sessions_end_all, NULL, 0},
     {"DELETE", "/api/v1/users/{id}/sessions/{child_id}", PERM_ADMIN, user_sessions_end_one, NULL,
      0},
-    {"GET", "/api/v1/api-keys", PERM_ADMIN, apikeys_list, NULL, 0},
-    {"POST", "/api/v1/api-keys", PERM_ADMIN, apikeys_post, NULL, 0},
-    {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, apikeys_delete, NULL, 0},
+    {"GET", "/api/v1/api-keys", PERM_ADMIN, api_key_routes_list, NULL, 0},
+    {"POST", "/api/v1/api-keys", PERM_ADMIN, api_key_routes_create, NULL, 0},
+    {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, api_key_routes_revoke, NULL, 0},
     {"GET", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_get, NULL, 0},
     {"PATCH", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_patch, NULL, 0},
     {"GET", "/api/v1/audit-events", PERM_ADMIN, resource_routes_audit_list, NULL, 0},

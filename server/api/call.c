@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "keys.h"
+#include "field_key.h"
 
 /* Release what the reply owns, leaving it empty for another use. */
 void call_reply_clear(struct call_reply *reply)
@@ -37,8 +37,9 @@ void call_reply_problem(struct call_reply *reply, const struct problem *p)
                 reply->request_id ? reply->request_id : "-", p->detail);
         problem_init(&generic);
         problem_set(&generic, p->kind, "%s",
-                    p->kind == PROBLEM_UNAVAILABLE && strcmp(p->detail, KEYS_CHANGED_DETAIL) == 0
-                        ? KEYS_CHANGED_DETAIL
+                    p->kind == PROBLEM_UNAVAILABLE &&
+                            strcmp(p->detail, FIELD_KEY_CHANGED_DETAIL) == 0
+                        ? FIELD_KEY_CHANGED_DETAIL
                     : p->kind == PROBLEM_UNAVAILABLE
                         ? "the service cannot reach its database; try again shortly"
                         : "something went wrong on the server; quote the X-Request-Id to "

@@ -7,7 +7,7 @@
 
 #include "deadline_kind.h"
 #include "fields.h"
-#include "resources.h"
+#include "records.h"
 #include "role.h"
 #include "stage.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "deadline_engine.h"
-#include "resources.h"
+#include "records.h"
 #include "stage.h"
 
 #define MONTHS_AHEAD 12

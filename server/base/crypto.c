@@ -22,7 +22,7 @@ struct process_keys {
     unsigned char audit_head[crypto_auth_hmacsha256_KEYBYTES];
 };
 static struct process_keys *keys;
-static int keys_locked;
+static int field_key_locked;
 static int have_key;
 static char key_id[CRYPTO_KEY_ID_LEN + 1];
 static int have_audit_key;
@@ -48,7 +48,7 @@ static void crypto_init_once(void)
     sodium_memzero(keys, sizeof(*keys));
     /* sodium_malloc locks the pages when it can; ask again to know whether it could
      * (RLIMIT_MEMLOCK), so the operator can be told. */
-    keys_locked = sodium_mlock(keys, sizeof(*keys)) == 0;
+    field_key_locked = sodium_mlock(keys, sizeof(*keys)) == 0;
     sodium_mprotect_readonly(keys);
     init_result = 0;
 }
@@ -61,7 +61,7 @@ int crypto_init(void)
 
 int crypto_keys_locked(void)
 {
-    return keys_locked;
+    return field_key_locked;
 }
 
 void crypto_wipe(void *buf, size_t n)

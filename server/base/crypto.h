@@ -14,7 +14,7 @@
 #define CRYPTO_PASSWORD_HASH_LEN 128
 /* A sealed value is "enc2:<key id>:<base64 of nonce, ciphertext and tag>". "enc1:<base64>"
  * values (before migration 9: bound to table, column and id only) are opened only by the
- * one-time upgrade at start (keys.c), never on a request. */
+ * one-time upgrade at start (field_key.c), never on a request. */
 #define CRYPTO_FIELD_PREFIX        "enc2:"
 #define CRYPTO_FIELD_LEGACY_PREFIX "enc1:"
 #define CRYPTO_KEY_ID_LEN          8  /* hex digits: 4 bytes derived from the key */
@@ -110,7 +110,7 @@ char *crypto_field_decrypt_legacy(const char *table, const char *column, int64_t
                                   const char *stored);
 
 /* Make `key` the audit chain's MAC key. It is a random key of its own, kept in the database
- * sealed with the field key (keys.c), so a rekey does not touch the chain. */
+ * sealed with the field key (field_key.c), so a rekey does not touch the chain. */
 void crypto_use_audit_key(const unsigned char key[CRYPTO_KEY_BYTES]);
 
 /* True once the audit chain's key is in use. */

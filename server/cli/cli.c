@@ -11,7 +11,7 @@
 #include "context.h"
 #include "crypto.h"
 #include "dblock.h"
-#include "keys.h"
+#include "field_key.h"
 #include "migrate.h"
 #include "notify.h"
 #include "passwords.h"
@@ -27,7 +27,7 @@ void cli_key_file(const struct cli_options *o, char *out, size_t out_size)
     else if (env != NULL && env[0])
         snprintf(out, out_size, "%s", env);
     else
-        keys_default_path(o->db, out, out_size);
+        field_key_default_path(o->db, out, out_size);
 }
 
 struct db *cli_open_database(const char *path, const struct cli_options *o, enum cli_open how)
@@ -58,7 +58,7 @@ struct db *cli_open_database(const char *path, const struct cli_options *o, enum
 
         for_path.db = path;
         cli_key_file(&for_path, key_file, sizeof(key_file));
-        if (keys_open(db, key_file, getenv("PAROLETRACK_KEY"), &p) != 0)
+        if (field_key_open(db, key_file, getenv("PAROLETRACK_KEY"), &p) != 0)
             goto fail;
     }
     problem_clear(&p);
@@ -349,7 +349,7 @@ int cli_rekey(const struct cli_options *o)
         fprintf(stderr, "paroletrack: cannot create %s (it must not exist yet)\n", o->new_key_file);
         goto out;
     }
-    if (keys_rekey(db, old_key, new_key, &p) != 0) {
+    if (field_key_rekey(db, old_key, new_key, &p) != 0) {
         fprintf(stderr, "paroletrack: rekey failed, nothing changed: %s\n", p.detail);
         unlink(o->new_key_file);
         goto out;

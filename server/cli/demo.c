@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "passwords.h"
-#include "resources.h"
+#include "records.h"
 #include "users.h"
 
 extern const char demo_data_json[];
@@ -74,11 +74,23 @@ static json_t *resolve_one(const char *text, struct civil_date today)
     return NULL;
 }
 
+/* The value a member becomes: its date when it is a "@N" marker (a new reference), else NULL
+ * after resolving the markers inside it. */
+static json_t *resolve_member(json_t *member, struct civil_date today, const char *today_text)
+{
+    json_t *resolved =
+        json_is_string(member) ? resolve_one(json_string_value(member), today) : NULL;
+
+    if (resolved == NULL)
+        demo_resolve_dates(member, today_text);
+    return resolved;
+}
+
 void demo_resolve_dates(json_t *value, const char *today_text)
 {
     struct civil_date today;
     const char *key;
-    json_t *member;
+    json_t *member, *resolved;
     size_t i;
 
     if (dates_parse(today_text, &today) != 0)
@@ -86,24 +98,14 @@ void demo_resolve_dates(json_t *value, const char *today_text)
     if (json_is_object(value)) {
         json_object_foreach(value, key, member)
         {
-            json_t *resolved =
-                json_is_string(member) ? resolve_one(json_string_value(member), today) : NULL;
-
-            if (resolved != NULL)
+            if ((resolved = resolve_member(member, today, today_text)) != NULL)
                 json_object_set_new(value, key, resolved);
-            else
-                demo_resolve_dates(member, today_text);
         }
     } else if (json_is_array(value)) {
         json_array_foreach(value, i, member)
         {
-            json_t *resolved =
-                json_is_string(member) ? resolve_one(json_string_value(member), today) : NULL;
-
-            if (resolved != NULL)
+            if ((resolved = resolve_member(member, today, today_text)) != NULL)
                 json_array_set_new(value, i, resolved);
-            else
-                demo_resolve_dates(member, today_text);
         }
     }
 }

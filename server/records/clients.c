@@ -4,7 +4,7 @@
 
 #include "crypto.h"
 
-#include "resources.h"
+#include "records.h"
 #include "textfold.h"
 
 static const struct field_spec client_fields[] = {

@@ -1,7 +1,7 @@
 /* decisions: the outcome of a parole request, with the validity period when approved. */
 #include <string.h>
 
-#include "resources.h"
+#include "records.h"
 
 static const char *const decision_outcomes[] = {
     "approved", "denied", "withdrawn", "administratively_closed", "terminated", NULL};
@@ -29,7 +29,7 @@ static int decision_before_write(struct db *db, json_t *record, int64_t parent_i
     int rc;
 
     (void)id, (void)ctx;
-    resources_check_order(record, "valid_from", "valid_until", "must not be before valid_from", p);
+    records_check_order(record, "valid_from", "valid_until", "must not be before valid_from", p);
     rc =
         db_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing, sizeof(earliest_filing), p);
     json_decref(binds);

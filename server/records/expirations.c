@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "resources.h"
+#include "records.h"
 
 static const char *const expiration_kinds[] = {"parole",   "i94",   "ead", "travel_document",
                                                "passport", "other", NULL};
@@ -51,8 +51,7 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
     const char *number = json_string_value(json_object_get(record, "document_number"));
 
     (void)db, (void)parent_id, (void)id, (void)ctx;
-    resources_check_order(record, "issued_on", "expires_on", "must not be before the issue date",
-                          p);
+    records_check_order(record, "issued_on", "expires_on", "must not be before the issue date", p);
     if (kind == NULL || number == NULL)
         return 0;
     if (strcmp(kind, "ead") == 0 && !shaped_like(number, 3, 10))

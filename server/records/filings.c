@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "resources.h"
+#include "records.h"
 
 static const char *const forms[] = {"I-131", "I-131F", "I-134", "I-134A",
                                     "I-765", "I-290B", "other", NULL};
@@ -64,8 +64,8 @@ static int filing_before_write(struct db *db, json_t *record, int64_t parent_id,
     int64_t owner = 0;
 
     (void)ctx;
-    resources_check_order(record, "filed_on", "receipt_notice_on",
-                          "must not be before the filing date", p);
+    records_check_order(record, "filed_on", "receipt_notice_on",
+                        "must not be before the filing date", p);
     if (filed_on != NULL) {
         if (earliest_filing_with(db, parent_id, id, filed_on, first_filing, p) != 0 ||
             earliest_decision(db, parent_id, first_decision, p) != 0)

@@ -1,5 +1,5 @@
 /* interviews: interview and biometrics appointments, each at an instant with its offset. */
-#include "resources.h"
+#include "records.h"
 
 static const char *const interview_kinds[] = {"interview", "biometrics", NULL};
 static const char *const outcomes[] = {"scheduled", "completed", "rescheduled",

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "deadline_engine.h"
-#include "resources.h"
+#include "records.h"
 #include "role.h"
 #include "stage.h"
 #include "textfold.h"

@@ -1,5 +1,5 @@
 /* rfes: requests for evidence and notices of intent to deny, each with a hard response date. */
-#include "resources.h"
+#include "records.h"
 
 static const char *const rfe_kinds[] = {"rfe", "noid", NULL};
 
@@ -20,10 +20,10 @@ static int rfe_before_write(struct db *db, json_t *record, int64_t parent_id, in
                             const struct op_context *ctx, struct problem *p)
 {
     (void)db, (void)parent_id, (void)id, (void)ctx;
-    resources_check_order(record, "issued_on", "response_due_on",
-                          "must not be before the notice was issued", p);
-    resources_check_order(record, "issued_on", "responded_on",
-                          "must not be before the notice was issued", p);
+    records_check_order(record, "issued_on", "response_due_on",
+                        "must not be before the notice was issued", p);
+    records_check_order(record, "issued_on", "responded_on",
+                        "must not be before the notice was issued", p);
     return 0;
 }
 

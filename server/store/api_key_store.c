@@ -1,5 +1,5 @@
 /* api_key_store: creating, revoking, listing and finding rows of integration API keys (the
- * store; the HTTP handlers are in apikeys.c, the Authorization header in auth.c). */
+ * store; the HTTP handlers are in api_key_routes.c, the Authorization header in auth.c). */
 #include "api_key_store.h"
 
 #include <stdio.h>

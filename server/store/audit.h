@@ -66,8 +66,8 @@ int audit_verify(struct db *db, struct audit_check *c, struct problem *p);
 
 /* Seal a head that has no MAC yet (carried over by migration 0008 from an older version), or
  * create the sealed empty head of a trail without events, when the chain is intact and ends
- * exactly at it. Only keys_open calls it, inside its write transaction, and only while the
- * audit key is in its pre-0008 form or new with the database (see keys.c), so a MAC stripped
+ * exactly at it. Only field_key_open calls it, inside its write transaction, and only while the
+ * audit key is in its pre-0008 form or new with the database (see field_key.c), so a MAC stripped
  * later is never resealed. Returns 0 (sealed, or already sealed), 1 (left as it is, for verify
  * to report) or -1 with *p set. */
 int audit_head_adopt(struct db *db, struct problem *p);

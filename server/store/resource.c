@@ -7,7 +7,7 @@
 
 #include "audit.h"
 #include "crypto.h"
-#include "keys.h"
+#include "field_key.h"
 #include "lookups.h"
 
 const char *const resource_includes[] = {"notes", NULL};
@@ -35,7 +35,7 @@ static json_t *unreadable(const struct resource_spec *spec, const char *field, i
     char key_id[CRYPTO_KEY_ID_LEN + 1];
 
     if (crypto_field_key_id(stored, key_id) == 0 && strcmp(key_id, crypto_key_id()) != 0)
-        problem_set(p, PROBLEM_UNAVAILABLE, "%s", KEYS_CHANGED_DETAIL);
+        problem_set(p, PROBLEM_UNAVAILABLE, "%s", FIELD_KEY_CHANGED_DETAIL);
     else
         problem_set(p, PROBLEM_INTERNAL, "%s.%s of row %lld does not decrypt with this key",
                     spec->sql_table, field, (long long)id);

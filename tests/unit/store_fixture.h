@@ -10,7 +10,7 @@
 #include "audit.h"
 #include "crypto.h"
 #include "migrate.h"
-#include "resources.h"
+#include "records.h"
 
 static struct db *db;
 static struct op_context ctx;
@@ -29,7 +29,7 @@ static inline int fixture_open(void)
     context_init(&ctx);
     problem_init(&p);
     db = db_open(":memory:", &p);
-    /* the sealed empty audit head keys_open gives a new database */
+    /* the sealed empty audit head field_key_open gives a new database */
     if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0 || db_begin_write(db, &p) != 0 ||
         audit_head_adopt(db, &p) != 0 || db_commit(db, &p) != 0) {
         fprintf(stderr, "setup: %s\n", p.detail);

@@ -12,7 +12,7 @@
 #include "api_key_store.h"
 #include "check.h"
 #include "crypto.h"
-#include "keys.h"
+#include "field_key.h"
 #include "migrate.h"
 
 static char bearer[160];
@@ -61,7 +61,8 @@ static int setup(const char *path, const char *key_path)
     context_init(&ctx);
     ctx.actor.type = ACTOR_CLI;
     db = db_open(path, &p);
-    if (db != NULL && migrate_apply(db, 0, NULL, &p) == 0 && keys_open(db, key_path, NULL, &p) == 0)
+    if (db != NULL && migrate_apply(db, 0, NULL, &p) == 0 &&
+        field_key_open(db, key_path, NULL, &p) == 0)
         key = api_key_store_create(db, body, 0, &ctx, &p);
     if (key != NULL) {
         snprintf(bearer, sizeof(bearer), "Bearer %s",

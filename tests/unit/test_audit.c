@@ -64,7 +64,7 @@ static int verify(int64_t *events, int64_t *broken_at)
     return verify_anchor(NULL, events, broken_at, NULL);
 }
 
-/* Run audit_head_adopt in its own write transaction, as keys_open does. */
+/* Run audit_head_adopt in its own write transaction, as field_key_open does. */
 static int adopt(void)
 {
     struct problem p;

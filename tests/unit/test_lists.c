@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "deadline_kind.h"
-#include "resources.h"
+#include "records.h"
 #include "role.h"
 #include "sql.h"
 #include "stage.h"

@@ -1,7 +1,7 @@
-/* resources: the specs of every REST resource, one file each (clients.c, parole_requests.c,
- * filings.c, rfes.c, interviews.c, decisions.c, expirations.c). */
-#ifndef PAROLETRACK_RESOURCES_H
-#define PAROLETRACK_RESOURCES_H
+/* records: the specs of every record kind the API lists and edits, one file each (clients.c,
+ * parole_requests.c, filings.c, rfes.c, interviews.c, decisions.c, expirations.c). */
+#ifndef PAROLETRACK_RECORDS_H
+#define PAROLETRACK_RECORDS_H
 
 #include "resource.h"
 
@@ -18,7 +18,7 @@ extern const struct resource_spec expirations_resource;
 
 /* Add a field error naming `later_field` when the date `later` is before `earlier` (both
  * "YYYY-MM-DD" or JSON null; nulls never conflict). */
-void resources_check_order(const json_t *record, const char *earlier_field, const char *later_field,
-                           const char *message, struct problem *p);
+void records_check_order(const json_t *record, const char *earlier_field, const char *later_field,
+                         const char *message, struct problem *p);
 
 #endif

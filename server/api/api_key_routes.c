@@ -1,6 +1,6 @@
-/* apikeys: the HTTP handlers of /api/v1/api-keys (list, create, revoke); the keys themselves
+/* api_key_routes: the HTTP handlers of /api/v1/api-keys (list, create, revoke); the keys themselves
  * are kept by api_key_store.c. */
-#include "apikeys.h"
+#include "api_key_routes.h"
 
 #include <stdio.h>
 
@@ -8,13 +8,13 @@
 #include "auth.h"
 
 /* GET /api/v1/api-keys: every key, without secrets. */
-void apikeys_list(struct call *call, struct call_reply *reply)
+void api_key_routes_list(struct call *call, struct call_reply *reply)
 {
     call_reply_simple_list(call, SQL_KEY_LIST, api_key_store_row, reply);
 }
 
 /* POST /api/v1/api-keys: 201 with the new key, its one-time secret and its Location. */
-void apikeys_post(struct call *call, struct call_reply *reply)
+void api_key_routes_create(struct call *call, struct call_reply *reply)
 {
     json_t *body = call_parse_body(call->request, 0, &call->p), *key = NULL;
 
@@ -32,7 +32,7 @@ void apikeys_post(struct call *call, struct call_reply *reply)
 }
 
 /* DELETE /api/v1/api-keys/{id}: revoke the key at once, 204. */
-void apikeys_delete(struct call *call, struct call_reply *reply)
+void api_key_routes_revoke(struct call *call, struct call_reply *reply)
 {
     if (api_key_store_revoke(call->db, call->id, &call->ctx, &call->p) == 0)
         reply->status = 204;

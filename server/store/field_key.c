@@ -1,5 +1,5 @@
-/* keys: key check value, key file creation and rekeying. */
-#include "keys.h"
+/* field_key: key check value, key file creation and rekeying. */
+#include "field_key.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -40,7 +40,7 @@ struct sealed_column {
 static const struct sealed_column sealed_columns[] = {SEALED_COLUMNS(SEALED_ROW)};
 #undef SEALED_ROW
 
-void keys_default_path(const char *db_path, char *out, size_t out_size)
+void field_key_default_path(const char *db_path, char *out, size_t out_size)
 {
     snprintf(out, out_size, "%s.key", db_path);
 }
@@ -271,7 +271,7 @@ out:
     return sealed;
 }
 
-int keys_open(struct db *db, const char *key_file, const char *key_hex, struct problem *p)
+int field_key_open(struct db *db, const char *key_file, const char *key_hex, struct problem *p)
 {
     unsigned char key[CRYPTO_KEY_BYTES], audit_key[CRYPTO_KEY_BYTES];
     char check[512];
@@ -490,8 +490,8 @@ out:
     return rc;
 }
 
-int keys_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
-               const unsigned char new_key[CRYPTO_KEY_BYTES], struct problem *p)
+int field_key_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
+                    const unsigned char new_key[CRYPTO_KEY_BYTES], struct problem *p)
 {
     char check[512];
     unsigned char audit_key[CRYPTO_KEY_BYTES];
@@ -536,7 +536,7 @@ out:
     return rc;
 }
 
-int keys_check_unchanged(struct db *db, struct problem *p)
+int field_key_check_unchanged(struct db *db, struct problem *p)
 {
     char check[512], id[CRYPTO_KEY_ID_LEN + 1];
 
@@ -550,5 +550,5 @@ int keys_check_unchanged(struct db *db, struct problem *p)
                             "this server's (rekeyed while it runs?): no more writes; restart "
                             "the server with the new key file\n");
     }
-    return problem_set(p, PROBLEM_UNAVAILABLE, "%s", KEYS_CHANGED_DETAIL);
+    return problem_set(p, PROBLEM_UNAVAILABLE, "%s", FIELD_KEY_CHANGED_DETAIL);
 }
