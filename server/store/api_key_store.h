@@ -1,6 +1,6 @@
 /* api_key_store: the store of integration API keys, used by the /api/v1/api-keys handlers
- * (api_key_routes.c) and by `paroletrack api-key add` (cli). A key is "pt_<prefix>_<secret>"; only the
- * SHA-256 of the secret is stored, the key is shown once at creation, and revocation takes
+ * (api_key_routes.c) and by `paroletrack api-key add` (cli). A key is "pt_<prefix>_<secret>"; only
+ * the SHA-256 of the secret is stored, the key is shown once at creation, and revocation takes
  * effect at once. Every change is audited. A store module: it may depend on db, audit, fields,
  * crypto, dates and context, never on call, auth or a handler. Identifying a request's key is
  * here too (api_key_store_find); auth.c only takes it from the Authorization header. */
