@@ -81,11 +81,18 @@ static json_t *rule_member(const json_t *rule, const char *key)
     return value ? value : json_null();
 }
 
-/* Append one full deadline record to out (see deadline_compute.h). due_at may be NULL (a date
- * deadline); opens_on may be NULL. The record is met exactly when its status is "met". */
+/* An appointment's time: as scheduled (RFC 3339 with the firm's offset) and in UTC. */
+struct appointment_time {
+    const char *local;
+    const char *utc;
+};
+
+/* Append one full deadline record to out (see deadline_compute.h). at is NULL for a date
+ * deadline; opens_on may be NULL. The record is met exactly when its status is "met". */
 static void add(json_t *out, const struct request_facts *r, const json_t *rule, const char *kind,
-                const char *resource, int64_t source_id, const char *due_on, const char *due_at,
-                const char *opens_on, const char *status, const char *title)
+                const char *resource, int64_t source_id, const char *due_on,
+                const struct appointment_time *at, const char *opens_on, const char *status,
+                const char *title)
 {
     char id[96];
 
@@ -93,16 +100,17 @@ static void add(json_t *out, const struct request_facts *r, const json_t *rule, 
     json_array_append_new(
         out,
         json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:{s:s, s:I}, s:{s:O, s:O, s:O, "
-                  "s:O, s:O}, s:s, s:b}",
+                  "s:O, s:O}, s:s, s:b, s:o}",
                   "id", id, "kind", kind, "due_on", due_on, "due_at",
-                  due_at ? json_string(due_at) : json_null(), "opens_on",
+                  at ? json_string(at->local) : json_null(), "opens_on",
                   opens_on ? json_string(opens_on) : json_null(), "status", status,
                   "parole_request_id", (json_int_t)r->id, "client_id", (json_int_t)r->client_id,
                   "source", "resource", resource, "id", (json_int_t)source_id, "rule", "id",
                   json_object_get(rule, "id"), "code", json_object_get(rule, "code"),
                   "citation_source", json_object_get(rule, "citation_source"), "citation_date",
                   json_object_get(rule, "citation_date"), "version", rule_member(rule, "version"),
-                  "title", title, "met", strcmp(status, "met") == 0));
+                  "title", title, "met", strcmp(status, "met") == 0, "due_at_utc",
+                  at ? json_string(at->utc) : json_null()));
 }
 
 /* Text of a member of a row (NULL when null). */
@@ -157,6 +165,7 @@ static void appointment_deadlines(const struct request_facts *r, const json_t *i
         const json_t *rule;
         const char *status;
         int completed = strcmp(outcome, "completed") == 0;
+        struct appointment_time at = {text(row, "scheduled_at"), text(row, "scheduled_at_utc")};
 
         if (strcmp(outcome, "cancelled") == 0 || strcmp(outcome, "missed") == 0)
             continue;
@@ -170,7 +179,7 @@ static void appointment_deadlines(const struct request_facts *r, const json_t *i
         else
             status = strcmp(local_date, today) == 0 ? "due_today" : "upcoming";
         add(out, r, rule, kind, "interviews", json_integer_value(json_object_get(row, "id")),
-            local_date, text(row, "scheduled_at"), NULL, status,
+            local_date, &at, NULL, status,
             strcmp(kind, "biometrics") == 0 ? "Biometrics appointment" : "Interview");
     }
 }
@@ -442,5 +451,6 @@ void deadline_compute_sort(json_t *deadlines)
 void deadline_compute_api_view(json_t *deadline)
 {
     json_object_del(deadline, "met");
+    json_object_del(deadline, "due_at_utc");
     json_object_del(json_object_get(deadline, "rule"), "version");
 }

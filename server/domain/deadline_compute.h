@@ -24,12 +24,18 @@ struct deadline_compute_input {
     const char *now;           /* the current instant, RFC 3339 UTC (past appointments) */
 };
 
+/* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
+ * another version are rebuilt at start: raise it with any change to this module that changes
+ * what a request's deadlines are. */
+#define DEADLINE_COMPUTE_VERSION 1
+
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:
  *   {id, kind, due_on, due_at, opens_on, status, parole_request_id, client_id,
  *    source: {resource, id}, rule: {id, code, citation_source, citation_date, version},
- *    title, met}
- * where due_on is the due date (a window's closing date), due_at the appointment time or null,
+ *    title, met, due_at_utc}
+ * where due_on is the due date (a window's closing date), due_at the appointment time or null
+ * (due_at_utc the same instant in UTC, compared with `now`),
  * opens_on a window's opening date or null, met a boolean (the thing is done) and status
  * met/upcoming/due_today/overdue against in->today. A request with no matching rules yields an
  * empty array. */
@@ -40,7 +46,8 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in);
 void deadline_compute_sort(json_t *deadlines);
 
 /* Turn a full record into the deadline the API, the calendar and the reminders show (the
- * spec's Deadline: no `met`, no rule `version`). In place; the record stays the caller's. */
+ * spec's Deadline: no `met`, no `due_at_utc`, no rule `version`). In place; the record stays the
+ * caller's. */
 void deadline_compute_api_view(json_t *deadline);
 
 #endif

@@ -130,7 +130,8 @@ static void test_rfes(void)
                              "\"rule\":{\"id\":1,\"code\":\"rfe_response\","
                              "\"citation_source\":\"8 CFR 103.2(b)(8)(iv)\","
                              "\"citation_date\":\"2023-01-01\",\"version\":1},"
-                             "\"title\":\"RFE response due\",\"met\":false}");
+                             "\"title\":\"RFE response due\",\"met\":false,"
+                             "\"due_at_utc\":null}");
 
     CHECK(json_array_size(all) == 2);
     CHECK(json_equal(d, expected));
