@@ -15,6 +15,7 @@
 #include "dates.h"
 #include "db.h"
 #include "dblock.h"
+#include "deadline_ledger.h"
 #include "demo.h"
 #include "field_key.h"
 #include "http.h"
@@ -53,6 +54,8 @@ static void usage(FILE *out)
                  "             sealed head (and that it still holds an anchor line)\n"
                  "  audit anchor print the trail's current head as one line for an external log\n"
                  "  rekey        move every encrypted value to a new key file\n"
+                 "  deadlines verify|rebuild  compare the stored deadlines with a fresh\n"
+                 "             computation (exit 1 on a difference), or rewrite them\n"
                  "  remind       the nightly reminder job (cron or a systemd timer)\n"
                  "  version    print the version\n"
                  "\n");
@@ -334,6 +337,27 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     return 0;
 }
 
+/* Bring the stored deadlines up to date before serving: a database from before the ledger, or
+ * one last computed in another firm time zone, schema or computation, is rebuilt. Returns 0 or
+ * -1 (reported). */
+static int ensure_deadline_ledger(struct db *db)
+{
+    struct op_context ctx;
+    struct problem p;
+    int rc;
+
+    context_init(&ctx);
+    problem_init(&p);
+    rc = deadline_ledger_ensure(db, &ctx, &p);
+    if (rc < 0)
+        fprintf(stderr, "paroletrack: the stored deadlines cannot be rebuilt: %s\n", p.detail);
+    else if (rc == 1)
+        fprintf(stderr, "paroletrack: stored deadlines rebuilt (time zone %s)\n",
+                dates_timezone_name());
+    problem_clear(&p);
+    return rc < 0 ? -1 : 0;
+}
+
 /* Serve the database at path until SIGINT/SIGTERM. Returns the process exit code. */
 static int serve_database(const char *path, const struct cli_options *o)
 {
@@ -362,7 +386,8 @@ static int serve_database(const char *path, const struct cli_options *o)
         return 1;
     }
     db = cli_open_database(path, o, CLI_OPEN_WITH_KEY_LOCKED);
-    if (db == NULL) {
+    if (db == NULL || ensure_deadline_ledger(db) != 0) {
+        db_close(db);
         dblock_release(lock);
         return 1;
     }
@@ -481,7 +506,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(command, "user") == 0 || strcmp(command, "api-key") == 0 ||
-        strcmp(command, "audit") == 0) {
+        strcmp(command, "audit") == 0 || strcmp(command, "deadlines") == 0) {
         const char *verb = argc > 2 ? argv[2] : NULL;
 
         if (load_options(argc > 3 ? argc - 3 : 0, argv + 3, &options) != 0)
@@ -492,6 +517,8 @@ int main(int argc, char **argv)
             return cli_user(verb, &options);
         if (strcmp(command, "api-key") == 0)
             return cli_api_key(verb, &options);
+        if (strcmp(command, "deadlines") == 0)
+            return cli_deadlines(verb, &options);
         return cli_audit(verb, &options);
     }
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&

@@ -10,7 +10,8 @@
 #include "calendar.h"
 #include "crypto.h"
 #include "db.h"
-#include "deadline_engine.h"
+#include "deadline_compute.h"
+#include "deadline_ledger.h"
 #include "user_access.h"
 
 void calendar_feed_create(struct call *call, struct call_reply *reply)
@@ -31,6 +32,22 @@ void calendar_feed_revoke(struct call *call, struct call_reply *reply)
 {
     if (user_access_feed_revoke(call->db, call->principal->user_id, &call->ctx, &call->p) == 0)
         reply->status = 204;
+}
+
+/* Every deadline of the open requests assigned to user_id, as the API shows them. A new array,
+ * or NULL with *p set. */
+static json_t *feed_deadlines(struct db *db, int64_t user_id, const struct op_context *ctx,
+                              struct problem *p)
+{
+    struct deadline_query q = {.assigned_to = user_id, .limit = -1};
+    json_t *deadlines = deadline_ledger_select(db, &q, ctx, p), *d;
+    size_t i;
+
+    json_array_foreach(deadlines, i, d)
+    {
+        deadline_compute_api_view(d);
+    }
+    return deadlines;
 }
 
 void calendar_feed_get(struct call *call, struct call_reply *reply)
@@ -61,7 +78,7 @@ void calendar_feed_get(struct call *call, struct call_reply *reply)
         if (user_id == 0)
             problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "this feed token is not valid");
         else
-            deadlines = deadline_engine_compute(call->db, 0, user_id, &call->ctx, &call->p);
+            deadlines = feed_deadlines(call->db, user_id, &call->ctx, &call->p);
     }
     db_rollback(call->db);
     if (deadlines != NULL) {

@@ -10,7 +10,9 @@
 #include "audit.h"
 #include "context.h"
 #include "crypto.h"
+#include "dates.h"
 #include "dblock.h"
+#include "deadline_ledger.h"
 #include "field_key.h"
 #include "migrate.h"
 #include "notify.h"
@@ -280,6 +282,93 @@ int cli_audit(const char *verb, const struct cli_options *o)
     return rc == 0 ? 0 : 1;
 }
 
+/* Work in the firm time zone the stored deadlines were computed in: with no --timezone (or
+ * PAROLETRACK_TZ) the process takes that zone; a different one given is refused (exit 2) with
+ * how to fix it, naming `command`. Returns 0, or the exit code after printing why. */
+static int cli_adopt_ledger_zone(struct db *db, const struct cli_options *o, const char *command)
+{
+    char zone[128];
+    struct problem p;
+    int rc;
+
+    problem_init(&p);
+    rc = deadline_ledger_zone(db, zone, sizeof(zone), &p);
+    if (rc != 0)
+        fprintf(stderr, "paroletrack: %s\n", p.detail);
+    problem_clear(&p);
+    if (rc != 0)
+        return 1;
+    if (zone[0] == '\0' || strcmp(zone, dates_timezone_name()) == 0)
+        return 0;
+    if (o->timezone == NULL || o->timezone[0] == '\0') {
+        if (dates_set_timezone(zone) == 0)
+            return 0;
+        fprintf(stderr,
+                "paroletrack: the stored deadlines were computed in the time zone %s, "
+                "which this system does not know\n",
+                zone);
+        return 2;
+    }
+    fprintf(stderr,
+            "paroletrack: %s: the stored deadlines were computed in the firm's time zone %s, "
+            "not %s; run with --timezone %s (or restart the server with the new zone, which "
+            "rebuilds them)\n",
+            command, zone, o->timezone, zone);
+    return 2;
+}
+
+int cli_deadlines(const char *verb, const struct cli_options *o)
+{
+    int rebuilding = verb != NULL && strcmp(verb, "rebuild") == 0;
+    struct op_context ctx;
+    struct problem p;
+    struct db *db;
+    int rc = 1;
+
+    if (verb == NULL || (strcmp(verb, "verify") != 0 && !rebuilding) || o->db == NULL) {
+        fprintf(stderr, "usage: paroletrack deadlines verify --db FILE\n"
+                        "       paroletrack deadlines rebuild --db FILE\n");
+        return 2;
+    }
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
+    if (db == NULL)
+        return 1;
+    /* Verify in the zone the ledger was built in (unless told otherwise); a rebuild computes in
+     * the zone given, which is how the firm's zone changes. */
+    if (!rebuilding && (rc = cli_adopt_ledger_zone(db, o, "deadlines verify")) != 0) {
+        db_close(db);
+        return rc;
+    }
+    rc = 1;
+    cli_context(&ctx);
+    problem_init(&p);
+    if (rebuilding) {
+        int64_t stored = deadline_ledger_rebuild(db, &ctx, &p);
+
+        if (stored >= 0) {
+            printf("deadline ledger rebuilt: %lld deadlines\n", (long long)stored);
+            rc = 0;
+        }
+    } else {
+        int64_t differences = 0;
+
+        if (deadline_ledger_verify(db, &ctx, stdout, &differences, &p) == 0) {
+            if (differences == 0)
+                printf("deadline ledger matches the computation\n");
+            else
+                printf("deadline ledger differs from the computation in %lld deadline(s); "
+                       "`paroletrack deadlines rebuild` rewrites it\n",
+                       (long long)differences);
+            rc = differences == 0 ? 0 : 1;
+        }
+    }
+    if (p.kind != PROBLEM_NONE)
+        fprintf(stderr, "paroletrack: %s\n", p.detail);
+    problem_clear(&p);
+    db_close(db);
+    return rc;
+}
+
 int cli_remind(const struct cli_options *o)
 {
     struct remind_config config = {
@@ -312,7 +401,10 @@ int cli_remind(const struct cli_options *o)
     db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
     if (db == NULL)
         return 1;
-    rc = remind_run(db, &config);
+    /* The reminders' dates are the firm's: the zone the stored deadlines were computed in. */
+    rc = cli_adopt_ledger_zone(db, o, "remind");
+    if (rc == 0)
+        rc = remind_run(db, &config);
     db_close(db);
     return rc;
 }

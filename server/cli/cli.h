@@ -47,6 +47,11 @@ int cli_audit(const char *verb, const struct cli_options *o);
  * must not exist) and every sealed value moves to it in one transaction. */
 int cli_rekey(const struct cli_options *o);
 
+/* `paroletrack deadlines verify|rebuild`: recompute every deadline and print each difference
+ * with the stored ledger (exit 1 when there is one), or rewrite the ledger in one transaction.
+ * Returns the exit code. */
+int cli_deadlines(const char *verb, const struct cli_options *o);
+
 /* `paroletrack remind`: the nightly reminder job (see remind.h). */
 int cli_remind(const struct cli_options *o);
 

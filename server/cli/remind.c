@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "deadline_ledger.h"
 #include "notify.h"
 #include "reminders.h"
 
@@ -174,7 +175,9 @@ int remind_run(struct db *db, const struct remind_config *config)
     if (code != 0)
         goto out;
     code = 1;
-    if (reminders_collect(db, &ctx, &options, &due, &p) != 0)
+    /* A database from before the stored deadlines, or last computed in another time zone. */
+    if (deadline_ledger_ensure(db, &ctx, &p) < 0 ||
+        reminders_collect(db, &ctx, &options, &due, &p) != 0)
         goto out;
     failures += print_digest(db, &due, config, ctx.today, now);
     failures += send_emails(db, &due, config, &smtp, ctx.today, now);

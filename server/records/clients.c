@@ -110,6 +110,7 @@ static void client_present_in_list(json_t *record)
 }
 
 const struct resource_spec clients_resource = {
+    .ledger = WRITE_LEDGER_CLIENT,
     .collection = "clients",
     .noun = "client",
     .entity = "clients",

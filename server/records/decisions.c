@@ -46,6 +46,7 @@ static const char *const decision_narratives[] = {"notes", NULL};
 static const char *const decision_encrypted[] = {"notes", NULL};
 
 const struct resource_spec decisions_resource = {
+    .ledger = WRITE_LEDGER_REQUEST,
     .collection = "decisions",
     .entity = "decisions",
     .sql_table = "decisions",

@@ -77,6 +77,7 @@ static void expiration_present_in_list(json_t *record)
 }
 
 const struct resource_spec expirations_resource = {
+    .ledger = WRITE_LEDGER_REQUEST,
     .collection = "expirations",
     .entity = "expirations",
     .sql_table = "expirations",

@@ -134,6 +134,7 @@ static const char *const filing_narratives[] = {"notes", NULL};
 static const char *const filing_encrypted[] = {"notes", NULL};
 
 const struct resource_spec filings_resource = {
+    .ledger = WRITE_LEDGER_REQUEST,
     .collection = "filings",
     .entity = "filings",
     .sql_table = "filings",

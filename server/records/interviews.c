@@ -32,6 +32,7 @@ static const char *const interview_narratives[] = {"notes", NULL};
 static const char *const interview_encrypted[] = {"notes", NULL};
 
 const struct resource_spec interviews_resource = {
+    .ledger = WRITE_LEDGER_REQUEST,
     .collection = "interviews",
     .entity = "interviews",
     .sql_table = "interviews",

@@ -2,7 +2,7 @@
  * derived in SQL from its events and today's date (sql.c, STAGE_EXPRESSION). */
 #include <string.h>
 
-#include "deadline_engine.h"
+#include "deadline_ledger.h"
 #include "records.h"
 #include "role.h"
 #include "stage.h"
@@ -101,9 +101,7 @@ static int request_keep_in_list(struct db *db, const json_t *record, const json_
     const char *unguarded = json_string_value(json_object_get(binds, "unguarded"));
     const char *stage = json_string_value(json_object_get(record, "stage"));
     int64_t id = json_integer_value(json_object_get(record, "id"));
-    json_t *deadlines, *d;
-    size_t i;
-    int ahead = 0;
+    int ahead;
 
     if (unguarded == NULL || strcmp(unguarded, "true") != 0)
         return 1;
@@ -127,18 +125,8 @@ static int request_keep_in_list(struct db *db, const json_t *record, const json_
         if (first[0] && strcmp(first, cutoff) <= 0)
             return 1; /* filed 30+ days ago, still no receipt number */
     }
-    deadlines = deadline_engine_compute(db, id, 0, ctx, p);
-    if (deadlines == NULL)
-        return 0;
-    json_array_foreach(deadlines, i, d)
-    {
-        const char *status = json_string_value(json_object_get(d, "status"));
-
-        if (strcmp(status, "upcoming") == 0 || strcmp(status, "due_today") == 0)
-            ahead = 1;
-    }
-    json_decref(deadlines);
-    return !ahead;
+    ahead = deadline_ledger_any_ahead(db, id, ctx, p);
+    return ahead == 0;
 }
 
 /* assigned_to=me means the signed-in user. */
@@ -184,6 +172,7 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
 }
 
 const struct resource_spec parole_requests_resource = {
+    .ledger = WRITE_LEDGER_REQUEST,
     .collection = "parole-requests",
     .noun = "parole request",
     .entity = "parole_requests",

@@ -31,6 +31,7 @@ static const char *const rfe_narratives[] = {"summary", NULL};
 static const char *const rfe_encrypted[] = {"summary", NULL};
 
 const struct resource_spec rfes_resource = {
+    .ledger = WRITE_LEDGER_REQUEST,
     .collection = "rfes",
     .entity = "rfes",
     .sql_table = "rfes",

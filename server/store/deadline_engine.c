@@ -1,12 +1,10 @@
 /* deadline_engine: the deadline engine's store side. It loads what deadlines are computed from
- * (the rule rows, the parole requests asked for, their RFEs, interviews, decisions, expirations
- * and filings: one query each per call, whatever the number of requests) and hands each request
- * to the pure computation in domain/deadline_compute.c. Nothing is stored: a rule edit or a new
- * event shows at once. See docs/deadlines-contract.md.
- * Store layer: it reads through db (the statement catalogue) and uses context, deadline_compute
- * and problem; it knows nothing of HTTP (no call.h, auth.h or handler module). Its callers are
- * the deadline handlers (deadlines.c), parole_requests.c (the stage hint), calendar_feed.c,
- * stats.c and the reminders (reminders.c). */
+ * (the rule rows, a chunk of parole requests, their RFEs, interviews, decisions, expirations
+ * and filings: one query each per chunk) and hands each request to the pure computation in
+ * domain/deadline_compute.c. Its one caller is the deadline ledger (deadline_ledger.c), which
+ * stores the output in the same transaction as the change that moved it. See
+ * docs/deadlines-contract.md. Store layer: it reads through db (the statement catalogue) and
+ * uses context, deadline_compute, stage and problem; it knows nothing of HTTP. */
 #include "deadline_engine.h"
 
 #include <stdio.h>
@@ -88,9 +86,11 @@ json_t *deadline_engine_rules(struct db *db, struct problem *p)
     return rules;
 }
 
-json_t *deadline_engine_records(struct db *db, const json_t *rules, int64_t request_id,
-                                int64_t assigned_to, const struct op_context *ctx,
-                                struct problem *p)
+/* Compute the requests with from_id <= id < to_id (loaded with one query per event kind) and
+ * call each() for every one of them, in id order. Returns 0, or -1 with *p set. */
+static int compute_range(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+                         const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
+                         struct problem *p)
 {
     enum { RFES, INTERVIEWS, DECISIONS, EXPIRATIONS, FILINGS, EVENT_KINDS };
     static const enum sql_id event_sql[EVENT_KINDS] = {
@@ -98,25 +98,22 @@ json_t *deadline_engine_records(struct db *db, const json_t *rules, int64_t requ
         SQL_DEADLINE_EXPIRATIONS, SQL_DEADLINE_FILINGS};
     static const char *const mailed[] = {"mailed", NULL};
     static const char *const *const event_bools[EVENT_KINDS] = {mailed, NULL, mailed, NULL, NULL};
-    json_t *requests = json_array(), *events[EVENT_KINDS] = {NULL}, *empty = json_array();
-    json_t *out = NULL, *row;
-    json_t *binds = json_pack("{s:o, s:o, s:s, s:s}", "request_id",
-                              request_id ? json_integer(request_id) : json_null(), "assigned_to",
-                              assigned_to ? json_integer(assigned_to) : json_null(), "today",
-                              ctx->today, "now", ctx->now);
+    json_t *requests = json_array(), *events[EVENT_KINDS] = {NULL}, *empty = json_array(), *row;
+    json_t *binds = json_pack("{s:I, s:I, s:s, s:s}", "from_id", (json_int_t)from_id, "to_id",
+                              (json_int_t)to_id, "today", ctx->today, "now", ctx->now);
+    enum db_step step = DB_ERROR;
     db_stmt *stmt;
     size_t i;
+    int rc = -1;
 
     stmt = db_prepare(db, SQL_DEADLINE_REQUESTS, p);
-    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0) {
-        db_finish(stmt);
-        goto out;
-    }
-    while (db_step(stmt) == DB_ROW)
-        json_array_append_new(requests, db_row_to_json(stmt, NULL, NULL));
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW)
+            json_array_append_new(requests, db_row_to_json(stmt, NULL, NULL));
     db_finish(stmt);
-    if (request_id != 0 && json_array_size(requests) == 0) {
-        problem_set(p, PROBLEM_NOT_FOUND, "no parole request with id %lld", (long long)request_id);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "deadline_requests: %s", db_errmsg(db));
         goto out;
     }
     for (i = 0; i < EVENT_KINDS; i++) {
@@ -124,11 +121,9 @@ json_t *deadline_engine_records(struct db *db, const json_t *rules, int64_t requ
         if (events[i] == NULL)
             goto out;
     }
-    out = json_array();
     json_array_foreach(requests, i, row)
     {
         int64_t id = json_integer_value(json_object_get(row, "id"));
-        json_t *mine;
         struct deadline_compute_input in = {
             .request = row,
             .rfes = events_of(events[RFES], id, empty),
@@ -140,36 +135,57 @@ json_t *deadline_engine_records(struct db *db, const json_t *rules, int64_t requ
             .today = ctx->today,
             .now = ctx->now,
         };
+        int open = !stage_is_closed(stage_parse(json_string_value(json_object_get(row, "stage"))));
+        json_t *mine = deadline_compute_request(&in);
+        int failed = each(id, open, mine, arg, p) != 0;
 
-        if (request_id == 0 &&
-            stage_is_closed(stage_parse(json_string_value(json_object_get(row, "stage")))))
-            continue; /* not open: nothing to remind anyone of */
-        mine = deadline_compute_request(&in);
-        json_array_extend(out, mine);
         json_decref(mine);
+        if (failed)
+            goto out;
     }
-    deadline_compute_sort(out);
+    rc = 0;
 out:
     for (i = 0; i < EVENT_KINDS; i++)
         json_decref(events[i]);
     json_decref(empty);
     json_decref(binds);
     json_decref(requests);
-    return out;
+    return rc;
 }
 
-json_t *deadline_engine_compute(struct db *db, int64_t request_id, int64_t assigned_to,
-                                const struct op_context *ctx, struct problem *p)
+int deadline_engine_each(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+                         const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
+                         struct problem *p)
 {
-    json_t *rules = deadline_engine_rules(db, p), *out = NULL, *d;
-    size_t i;
+    /* A chunk of requests at a time, so memory stays bounded whatever the firm's size. */
+    enum { CHUNK = 512 };
 
-    if (rules != NULL)
-        out = deadline_engine_records(db, rules, request_id, assigned_to, ctx, p);
-    json_array_foreach(out, i, d)
-    {
-        deadline_compute_api_view(d);
+    while (from_id < to_id) {
+        json_t *binds = json_pack("{s:I, s:i}", "from_id", (json_int_t)from_id, "limit", CHUNK);
+        db_stmt *stmt = db_prepare(db, SQL_DLEDGER_REQUEST_IDS, p);
+        int64_t first = 0, last = 0;
+        enum db_step step = DB_ERROR;
+
+        if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+            while ((step = db_step(stmt)) == DB_ROW) {
+                last = db_row_int(stmt, "id");
+                if (first == 0)
+                    first = last;
+            }
+        db_finish(stmt);
+        json_decref(binds);
+        if (step != DB_DONE) {
+            if (p->kind == PROBLEM_NONE)
+                problem_set(p, PROBLEM_INTERNAL, "dledger_request_ids: %s", db_errmsg(db));
+            return -1;
+        }
+        if (first == 0 || first >= to_id)
+            return 0;
+        if (last >= to_id)
+            last = to_id - 1;
+        if (compute_range(db, rules, first, last + 1, ctx, each, arg, p) != 0)
+            return -1;
+        from_id = last + 1;
     }
-    json_decref(rules);
-    return out;
+    return 0;
 }

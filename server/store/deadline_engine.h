@@ -1,31 +1,31 @@
-/* deadline_engine: the deadline engine's store side. Loads a request's events and the rules
- * (deadline_rules) and computes, on every read, each deadline through the pure
- * domain/deadline_compute, with its status against today in the firm's time zone and the rule
- * and citation behind it. Nothing is stored: a rule edit or a new event shows at once. See
- * docs/deadlines-contract.md. Store layer: depends on db, context, deadline_compute and problem
- * only, never on HTTP. */
+/* deadline_engine: the deadline engine's store side. Loads requests' events and the rules
+ * (deadline_rules) and computes each deadline through the pure domain/deadline_compute, with
+ * the rule and citation behind it. Its one user is the deadline ledger (deadline_ledger.h),
+ * which stores the output; readers read the ledger. See docs/deadlines-contract.md. Store layer:
+ * depends on db, context, deadline_compute and problem only, never on HTTP. */
 #ifndef PAROLETRACK_DEADLINE_ENGINE_H
 #define PAROLETRACK_DEADLINE_ENGINE_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "context.h"
 #include "db.h"
 #include "problem.h"
 
-/* Every deadline of parole request `request_id` (0: of every open request; assigned_to 0: anyone),
- * sorted by date, as the API shows it (the spec's Deadline), as a new array the caller owns;
- * NULL with *p set on error (404 for an unknown request). Runs inside the caller's read
- * transaction. */
-json_t *deadline_engine_compute(struct db *db, int64_t request_id, int64_t assigned_to,
-                                const struct op_context *ctx, struct problem *p);
+/* What deadline_engine_each hands over for one request: its id, whether it is open (not in a
+ * closed stage), and its deadlines as full records (deadline_compute.h; borrowed, unsorted).
+ * Returns 0, or -1 with *p set to stop. */
+typedef int (*deadline_engine_each_fn)(int64_t request_id, int open, const json_t *records,
+                                       void *arg, struct problem *p);
 
-/* The same deadlines as full records (deadline_compute.h: with `met` and the rule's `version`),
- * computed with `rules` (borrowed; from deadline_engine_rules) so a caller that needs the rules
- * too reads them once. A new array the caller owns, or NULL with *p set. */
-json_t *deadline_engine_records(struct db *db, const json_t *rules, int64_t request_id,
-                                int64_t assigned_to, const struct op_context *ctx,
-                                struct problem *p);
+/* Compute the deadlines of every parole request with from_id <= id < to_id (one request:
+ * [id, id + 1)), open or closed, with `rules` (borrowed; from deadline_engine_rules), loading a
+ * chunk of requests at a time with one query per event kind, and call each() for every request
+ * in id order. Runs inside the caller's transaction. Returns 0, or -1 with *p set. */
+int deadline_engine_each(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+                         const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
+                         struct problem *p);
 
 /* Every deadline_rules row, by id, as deadline_engine_rule_json makes it. A new array the caller
  * owns, or NULL with *p set. */

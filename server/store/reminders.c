@@ -12,6 +12,8 @@
 #include "dates.h"
 #include "deadline_compute.h"
 #include "deadline_engine.h"
+#include "deadline_ledger.h"
+#include "rule_store.h"
 #include "text_buffer.h"
 
 /* No lead time crossed: no reminder. */
@@ -225,9 +227,18 @@ int reminders_collect(struct db *db, const struct op_context *ctx,
     rules = deadline_engine_rules(db, p);
     if (rules == NULL)
         goto out;
-    out->deadlines = deadline_engine_records(db, rules, 0, 0, ctx, p);
-    if (out->deadlines == NULL)
-        goto out;
+    {
+        /* What is not met and due before the longest lead time a rule may have ends. */
+        struct civil_date today;
+        char horizon[DATE_LEN];
+        struct deadline_query q = {.unmet = 1, .to = horizon, .limit = -1};
+
+        dates_parse(ctx->today, &today);
+        dates_format(dates_add_days(today, RULE_MAX_LEAD_DAYS), horizon);
+        out->deadlines = deadline_ledger_select(db, &q, ctx, p);
+        if (out->deadlines == NULL)
+            goto out;
+    }
     json_array_foreach(out->deadlines, i, d)
     {
         deadline_compute_api_view(d);

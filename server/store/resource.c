@@ -371,6 +371,7 @@ static json_t *resource_write(struct db *db, const struct resource_spec *spec, e
         .read = resource_write_read,
         .write = writers[mode],
         .changes = resource_changes,
+        .ledger = spec->ledger,
     };
     struct write_call w = {
         .kind = &kind,

@@ -33,6 +33,7 @@ struct resource_spec {
     const char *sql_table;        /* SQL table, part of each encrypted value's associated data */
     int is_child;                 /* lives under /api/v1/parole-requests/{id}/ */
     int is_parole_request;        /* its own events belong to its history */
+    enum write_ledger ledger;     /* the stored deadlines a change of it moves */
     const char *const *encrypted; /* fields stored encrypted, NULL-terminated */
     const char *const *audited_reads; /* fields whose reading by id appends an audit event */
     /* Narratives (notes, summaries), NULL-terminated: left out of list items unless the list

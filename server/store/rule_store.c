@@ -35,7 +35,7 @@ static const struct field_spec rule_fields[] = {
     {.name = "lead_times",
      .type = FIELD_INT_ARRAY,
      .min = 0,
-     .max = 730,
+     .max = RULE_MAX_LEAD_DAYS,
      .max_items = 16,
      .default_json = "[180, 90, 60, 30, 14, 7, 1, 0]"},
     {.name = "enabled", .type = FIELD_BOOL, .flags = FIELD_REQUIRED},
@@ -94,6 +94,7 @@ static const struct write_kind rule_kind = {
     .read = rule_write_read,
     .write = rule_write,
     .audited = rule_audited,
+    .ledger = WRITE_LEDGER_ALL,
 };
 
 json_t *rule_store_patch(struct db *db, int64_t id, const json_t *patch,

@@ -12,6 +12,9 @@
 #include "problem.h"
 #include "write.h"
 
+/* The longest lead time a rule may give (days before a deadline a reminder may start). */
+#define RULE_MAX_LEAD_DAYS 730
+
 /* A rule row of SQL_RULE_LIST / SQL_RULE_GET as the API shows it (a listing_row_fn). Returns a
  * new object. */
 json_t *rule_store_row(db_stmt *stmt, const void *arg, struct problem *p);

@@ -104,10 +104,93 @@
 
 /* The parole requests whose deadlines are computed (:request_id, else every one; :assigned_to
  * narrows to one person's), for the request list and the event lists of the deadline engine. */
-#define DEADLINE_REQUEST_WHERE                                                                     \
-    "(:request_id IS NULL OR p.id = :request_id)"                                                  \
-    " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"                          \
-    "      OR p.assigned_paralegal_id = :assigned_to)"
+/* The facts a request's stage is derived from (table parole_request_facts), computed from its
+ * events for the requests :from_id <= id < :to_id. */
+#define FACTS_SELECT                                                                               \
+    "SELECT p.id AS parole_request_id,"                                                            \
+    " (SELECT d.outcome FROM decisions d WHERE d.parole_request_id = p.id"                         \
+    "  ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) AS latest_outcome,"                          \
+    " (SELECT max(e.expires_on) FROM expirations e WHERE e.parole_request_id = p.id"               \
+    "  AND e.kind IN ('parole', 'i94')) AS parole_until,"                                          \
+    " (SELECT d.valid_until FROM decisions d WHERE d.parole_request_id = p.id"                     \
+    "  ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) AS valid_until,"                             \
+    " p.location IS 'inside_us' AS inside_us,"                                                     \
+    " EXISTS (SELECT 1 FROM rfes r WHERE r.parole_request_id = p.id"                               \
+    "  AND r.responded_on IS NULL) AS open_rfe,"                                                   \
+    " (SELECT max(i.scheduled_at_utc) FROM interviews i WHERE i.parole_request_id = p.id"          \
+    "  AND i.outcome IN ('scheduled', 'rescheduled')) AS interview_until,"                         \
+    " EXISTS (SELECT 1 FROM filings f WHERE f.parole_request_id = p.id"                            \
+    "  AND f.receipt_number IS NOT NULL) AS receipted,"                                            \
+    " EXISTS (SELECT 1 FROM filings f WHERE f.parole_request_id = p.id) AS filed"                  \
+    " FROM parole_requests p WHERE p.id >= :from_id AND p.id < :to_id"
+
+/* The facts with the request's stage class and the boundary where that class's stage turns
+ * (date-free, so they are stored): an approval with an end date is 'approved_until' that end
+ * (paroled until it passes, then expired); a request with an appointment and no decision is
+ * 'interview_then_<stage>' until that instant; every other class is its stage. */
+#define FACTS_WITH_CLASS                                                                           \
+    "SELECT x.*, CASE x.latest_outcome"                                                            \
+    " WHEN 'approved' THEN CASE WHEN x.parole_until IS NOT NULL THEN 'approved_until'"             \
+    "   WHEN NOT x.inside_us THEN 'approved'"                                                      \
+    "   WHEN x.valid_until IS NOT NULL THEN 'approved_until' ELSE 'approved' END"                  \
+    " WHEN 'denied' THEN 'denied' WHEN 'withdrawn' THEN 'withdrawn'"                               \
+    " WHEN 'administratively_closed' THEN 'closed' WHEN 'terminated' THEN 'terminated'"            \
+    " ELSE CASE WHEN x.open_rfe THEN 'rfe_open'"                                                   \
+    "   ELSE CASE WHEN x.interview_until IS NOT NULL THEN 'interview_then_' ELSE '' END"           \
+    "     || CASE WHEN x.receipted THEN 'receipted' WHEN x.filed THEN 'filed' ELSE 'draft' END"    \
+    "   END END AS stage_class,"                                                                   \
+    " CASE x.latest_outcome"                                                                       \
+    " WHEN 'approved' THEN CASE WHEN x.parole_until IS NOT NULL THEN x.parole_until"               \
+    "   WHEN NOT x.inside_us THEN '' ELSE coalesce(x.valid_until, '') END"                         \
+    " WHEN 'denied' THEN '' WHEN 'withdrawn' THEN '' WHEN 'administratively_closed' THEN ''"       \
+    " WHEN 'terminated' THEN ''"                                                                   \
+    " ELSE CASE WHEN x.open_rfe THEN '' ELSE coalesce(x.interview_until, '') END"                  \
+    " END AS stage_boundary FROM (" FACTS_SELECT ") x"
+
+/* A stage from a stage class and its boundary (alias t: a facts row or a tally row) against
+ * :today and :now: the same stage, for every request, as STAGE_EXPRESSION from the events. */
+#define TALLY_STAGE                                                                                \
+    "CASE WHEN t.stage_class = 'approved_until' THEN"                                              \
+    "  CASE WHEN t.stage_boundary >= :today THEN 'paroled' ELSE 'expired' END"                     \
+    " WHEN substr(t.stage_class, 1, 15) = 'interview_then_' THEN"                                  \
+    "  CASE WHEN t.stage_boundary > :now THEN 'interview_scheduled'"                               \
+    "  ELSE substr(t.stage_class, 16) END"                                                         \
+    " ELSE t.stage_class END"
+
+/* The facts columns in table order. */
+#define FACTS_COLUMNS                                                                              \
+    "parole_request_id, latest_outcome, parole_until, valid_until, inside_us, open_rfe,"           \
+    " interview_until, receipted, filed, stage_class, stage_boundary"
+
+/* The requests the engine computes at once: an id range (one request is [id, id + 1)). */
+#define DEADLINE_REQUEST_WHERE "p.id >= :from_id AND p.id < :to_id"
+
+/* The deadline ledger as the readers see it: the stored dates and facts, the rule's code and
+ * citation, and the status derived from the dates against :today and :now (an appointment is
+ * overdue once its instant passed). */
+#define DLEDGER_STATUS                                                                             \
+    "CASE WHEN d.met THEN 'met' WHEN d.due_at_utc IS NOT NULL THEN"                                \
+    "  CASE WHEN d.due_at_utc < :now THEN 'overdue' WHEN d.due_on = :today THEN 'due_today'"       \
+    "  ELSE 'upcoming' END"                                                                        \
+    " WHEN d.due_on > :today THEN 'upcoming' WHEN d.due_on = :today THEN 'due_today'"              \
+    " ELSE 'overdue' END"
+#define DLEDGER_COLUMNS                                                                            \
+    "d.parole_request_id, d.deadline_id, d.kind, d.client_id, d.due_on, d.due_at,"                 \
+    " d.due_at_utc, d.opens_on, d.met, d.rule_id, d.rule_version, d.source_resource,"              \
+    " d.source_id, d.title, d.request_open, r.code AS rule_code,"                                  \
+    " r.citation_source AS citation_source, r.citation_date AS citation_date, " DLEDGER_STATUS     \
+    " AS status"
+/* The filters every firm-wide read takes: a due-date range (:lo..:hi, always bound), a kind and
+ * an exact status (NULL: any). */
+#define DLEDGER_FILTERS                                                                            \
+    " d.due_on >= :lo AND d.due_on <= :hi AND (:kind IS NULL OR d.kind = :kind)"                   \
+    " AND (:status IS NULL OR (" DLEDGER_STATUS ") = :status)"
+/* A client's passport date shows once, under the lowest open request that holds it. */
+#define DLEDGER_FIRST_OF_CLIENT                                                                    \
+    " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"                \
+    "  WHERE o.deadline_id = d.deadline_id AND o.request_open = 1"                                 \
+    "  AND o.parole_request_id < d.parole_request_id))"
+#define DLEDGER_ORDER        " ORDER BY d.due_on, d.due_at, d.deadline_id LIMIT :limit OFFSET :offset"
 #define DEADLINE_REQUEST_IDS "SELECT p.id FROM parole_requests p WHERE " DEADLINE_REQUEST_WHERE
 
 struct sql_entry {
@@ -550,6 +633,113 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                               "SELECT parole_request_id, id, kind, filed_on, receipt_number"
                               " FROM filings WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
                               ") ORDER BY parole_request_id, filed_on, id"},
+    [SQL_DLEDGER_DELETE_REQUEST] = {"dledger_delete_request",
+                                    "DELETE FROM deadlines WHERE parole_request_id = :request_id"},
+    [SQL_DLEDGER_DELETE_ALL] = {"dledger_delete_all", "DELETE FROM deadlines"},
+    [SQL_DLEDGER_INSERT] =
+        {"dledger_insert",
+         "INSERT INTO deadlines (parole_request_id, deadline_id, kind, client_id, due_on, due_at,"
+         " due_at_utc, opens_on, met, rule_id, rule_version, source_resource, source_id, title,"
+         " request_open) VALUES (:parole_request_id, :deadline_id, :kind, :client_id, :due_on,"
+         " :due_at, :due_at_utc, :opens_on, :met, :rule_id, :rule_version, :source_resource,"
+         " :source_id, :title, :request_open)"},
+    [SQL_DLEDGER_ROWS_RANGE] =
+        {"dledger_rows_range", "SELECT parole_request_id, deadline_id, kind, client_id, due_on,"
+                               " due_at, due_at_utc, opens_on, met, rule_id, rule_version,"
+                               " source_resource, source_id, title, request_open FROM deadlines"
+                               " WHERE parole_request_id >= :from_id AND parole_request_id < :to_id"
+                               " ORDER BY parole_request_id, deadline_id"},
+    [SQL_DLEDGER_REQUEST_IDS] = {"dledger_request_ids",
+                                 "SELECT id FROM parole_requests WHERE id >= :from_id ORDER BY id"
+                                 " LIMIT :limit"},
+    [SQL_DLEDGER_REQUESTS_OF_CLIENT] =
+        {"dledger_requests_of_client", "SELECT id FROM parole_requests WHERE client_id = :client_id"
+                                       " ORDER BY id"},
+    [SQL_DLEDGER_FIRM] = {"dledger_firm",
+                          "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                          " JOIN deadline_rules r ON r.id = d.rule_id"
+                          " WHERE d.request_open = 1 AND" DLEDGER_FILTERS DLEDGER_FIRST_OF_CLIENT
+                              DLEDGER_ORDER},
+    [SQL_DLEDGER_FIRM_BY_MET] = {"dledger_firm_by_met",
+                                 "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                                 " JOIN deadline_rules r ON r.id = d.rule_id"
+                                 " WHERE d.request_open = 1 AND d.met = :met AND" DLEDGER_FILTERS
+                                     DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+    [SQL_DLEDGER_ASSIGNED] =
+        {"dledger_assigned",
+         "SELECT " DLEDGER_COLUMNS " FROM parole_requests p"
+         " CROSS JOIN deadlines d ON d.parole_request_id = p.id"
+         " JOIN deadline_rules r ON r.id = d.rule_id"
+         " WHERE (p.assigned_attorney_id = :assigned_to OR p.assigned_paralegal_id = :assigned_to)"
+         /* unary +: the user's requests lead, each read by its key, not the firm's dates */
+         " AND +d.request_open = 1 AND +d.due_on >= :lo AND +d.due_on <= :hi"
+         " AND (:kind IS NULL OR d.kind = :kind)"
+         " AND (:status IS NULL OR (" DLEDGER_STATUS ") = :status)"
+         " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"
+         "  JOIN parole_requests op ON op.id = o.parole_request_id"
+         "  WHERE o.deadline_id = d.deadline_id AND o.request_open = 1"
+         "  AND o.parole_request_id < d.parole_request_id AND (op.assigned_attorney_id ="
+         "  :assigned_to OR op.assigned_paralegal_id = :assigned_to)))" DLEDGER_ORDER},
+    [SQL_DLEDGER_REQUEST] =
+        {"dledger_request",
+         "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+         " JOIN deadline_rules r ON r.id = d.rule_id"
+         " WHERE d.parole_request_id = :request_id AND" DLEDGER_FILTERS DLEDGER_ORDER},
+    [SQL_DLEDGER_ANY_AHEAD] = {"dledger_any_ahead",
+                               "SELECT count(*) FROM deadlines d"
+                               " WHERE d.parole_request_id = :request_id AND d.met = 0"
+                               " AND (" DLEDGER_STATUS ") IN ('upcoming', 'due_today')"},
+    [SQL_DLEDGER_ENDS] =
+        {"dledger_ends",
+         "SELECT kind, substr(due_on, 1, 7) AS month, count(*) AS ends FROM"
+         " (SELECT d.parole_request_id, d.kind, max(d.due_on) AS due_on FROM deadlines d"
+         "  WHERE d.request_open = 1 AND d.met = 0 AND d.kind IN ('parole_end', 'ead_end')"
+         "  AND d.due_on >= :lo GROUP BY d.parole_request_id, d.kind)"
+         " WHERE due_on <= :hi GROUP BY kind, month ORDER BY kind, month"},
+    [SQL_FACTS_UNTALLY] = {"facts_untally",
+                           "UPDATE stage_tally SET requests = requests - 1"
+                           " WHERE (stage_class, stage_boundary) IN (SELECT stage_class,"
+                           " stage_boundary FROM parole_request_facts"
+                           " WHERE parole_request_id = :request_id)"},
+    [SQL_FACTS_DELETE_REQUEST] = {"facts_delete_request", "DELETE FROM parole_request_facts"
+                                                          " WHERE parole_request_id = :request_id"},
+    [SQL_FACTS_REFRESH] = {"facts_refresh", "INSERT INTO parole_request_facts (" FACTS_COLUMNS
+                                            ") " FACTS_WITH_CLASS},
+    [SQL_FACTS_TALLY] = {"facts_tally",
+                         "INSERT INTO stage_tally (stage_class, stage_boundary, requests)"
+                         " SELECT stage_class, stage_boundary, count(*) FROM parole_request_facts"
+                         " WHERE parole_request_id >= :from_id AND parole_request_id < :to_id"
+                         " GROUP BY stage_class, stage_boundary"
+                         " ON CONFLICT (stage_class, stage_boundary)"
+                         " DO UPDATE SET requests = requests + excluded.requests"},
+    [SQL_TALLY_PRUNE] = {"tally_prune", "DELETE FROM stage_tally WHERE requests = 0"},
+    [SQL_TALLY_DELETE_ALL] = {"tally_delete_all", "DELETE FROM stage_tally"},
+    [SQL_FACTS_COMPUTE] = {"facts_compute", FACTS_WITH_CLASS},
+    [SQL_FACTS_STORED] = {"facts_stored",
+                          "SELECT " FACTS_COLUMNS " FROM parole_request_facts"
+                          " WHERE parole_request_id >= :from_id AND parole_request_id < :to_id"},
+    [SQL_FACTS_DELETE_ALL] = {"facts_delete_all", "DELETE FROM parole_request_facts"},
+    [SQL_STAGE_DISAGREEMENTS] = {"stage_disagreements",
+                                 "SELECT count(*) FROM parole_requests p LEFT JOIN"
+                                 " parole_request_facts t ON t.parole_request_id = p.id"
+                                 " WHERE (" STAGE_EXPRESSION ") IS NOT (" TALLY_STAGE ")"},
+    [SQL_TALLY_DISAGREEMENTS] =
+        {"tally_disagreements",
+         "SELECT (SELECT count(*) FROM (SELECT stage_class, stage_boundary, count(*)"
+         "  FROM parole_request_facts GROUP BY 1, 2"
+         "  EXCEPT SELECT stage_class, stage_boundary, requests FROM stage_tally))"
+         " + (SELECT count(*) FROM (SELECT stage_class, stage_boundary, requests FROM stage_tally"
+         "  EXCEPT SELECT stage_class, stage_boundary, count(*) FROM parole_request_facts"
+         "  GROUP BY 1, 2))"
+         " + (SELECT count(*) FROM parole_request_facts f WHERE NOT EXISTS"
+         "  (SELECT 1 FROM parole_requests p WHERE p.id = f.parole_request_id))"},
+    [SQL_DLEDGER_SCHEMA] = {"dledger_schema", "SELECT max(number) FROM schema_migrations"},
+    [SQL_DLEDGER_BASIS_GET] = {"dledger_basis_get",
+                               "SELECT basis FROM deadline_ledger_basis WHERE slot = 1"},
+    [SQL_DLEDGER_BASIS_PUT] = {"dledger_basis_put",
+                               "INSERT INTO deadline_ledger_basis (slot, basis, built_at)"
+                               " VALUES (1, :basis, :now) ON CONFLICT (slot) DO UPDATE"
+                               " SET basis = excluded.basis, built_at = excluded.built_at"},
     [SQL_LEDGER_STATUS] = {"ledger_status",
                            "SELECT status FROM reminder_ledger WHERE deadline_id = :deadline_id"
                            " AND due_on = :due_on AND lead_time = :lead_time"
@@ -590,8 +780,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_ACTIVE_ADMIN_COUNT] = {"active_admin_count", "SELECT count(*) FROM users"
                                                       " WHERE role = 'admin' AND disabled = 0"},
     [SQL_STAGE_COUNTS] = {"stage_counts",
-                          "SELECT stage, count(*) AS requests FROM (SELECT " STAGE_EXPRESSION
-                          " AS stage FROM parole_requests p) GROUP BY stage"},
+                          "SELECT " TALLY_STAGE " AS stage, sum(requests) AS requests"
+                          " FROM stage_tally t GROUP BY stage"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
     [SQL_SETTING_PUT] = {"setting_put",
                          "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"

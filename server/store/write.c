@@ -2,6 +2,7 @@
 #include "write.h"
 
 #include "audit.h"
+#include "deadline_ledger.h"
 
 int write_check_version(const json_t *current, const struct if_match *if_match, const char *noun,
                         struct problem *p)
@@ -36,6 +37,22 @@ static int audit_change(struct db *db, const struct write_call *w, const json_t 
     return rc;
 }
 
+/* Recompute the stored deadlines the change moved (step 4). Returns 0 or -1 with *p set. */
+static int refresh_ledger(struct db *db, const struct write_call *w, struct problem *p)
+{
+    switch (w->kind->ledger) {
+    case WRITE_LEDGER_REQUEST:
+        return w->request_id ? deadline_ledger_refresh_request(db, w->request_id, w->ctx, p) : 0;
+    case WRITE_LEDGER_CLIENT:
+        return deadline_ledger_refresh_client(db, w->id, w->ctx, p);
+    case WRITE_LEDGER_ALL:
+        return deadline_ledger_refresh_all(db, w->ctx, p);
+    case WRITE_LEDGER_NONE:
+        break;
+    }
+    return 0;
+}
+
 json_t *write_run(struct db *db, struct write_call *w, struct problem *p)
 {
     const struct write_kind *kind = w->kind;
@@ -51,7 +68,8 @@ json_t *write_run(struct db *db, struct write_call *w, struct problem *p)
     }
     if (kind->write(db, w, before, p) != 0)
         goto out;
-    if (kind->after_write != NULL && kind->after_write(db, w, before, p) != 0)
+    if ((kind->after_write != NULL && kind->after_write(db, w, before, p) != 0) ||
+        refresh_ledger(db, w, p) != 0)
         goto out;
     if (kind->read != NULL && w->mode != WRITE_DELETE) {
         after = kind->read(db, w, p);

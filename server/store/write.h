@@ -6,14 +6,15 @@
  *   2. checks the client's If-Match against its `version` (412, nothing changed),
  *   3. lets the kind check the input and write the change (`write`; 422/409, nothing changed),
  *   4. runs the kind's special rules on the written state (`after_write`: keep one active
- *      admin, end the sessions of a disabled user, ...),
+ *      admin, end the sessions of a disabled user, ...) and recomputes the stored deadlines
+ *      the change moves (the kind's `ledger`: a request, a client's requests, or all),
  *   5. reads the record again, so the reply and the audit event show what was stored,
  *   6. appends the audit event (the kind's `changes`, or a diff of its `audited` fields),
  *   7. commits; any failure on the way rolls everything back.
  *
- * Whatever must follow every change (a stored deadline ledger, change webhooks) hooks in
- * write_run, once, between steps 4 and 5. A store module: it depends on db, audit and the
- * operation context only; the kinds (resource.c, users.c, ...) depend on it. */
+ * Whatever must follow every change (the deadline ledger; change webhooks later) hooks in
+ * write_run, once, in step 4. A store module: it depends on db, audit, the deadline ledger and
+ * the operation context; the kinds (resource.c, users.c, ...) depend on it. */
 #ifndef PAROLETRACK_WRITE_H
 #define PAROLETRACK_WRITE_H
 
@@ -41,6 +42,15 @@ enum write_mode {
     WRITE_DELETE, /* a record before, none after */
 };
 
+/* Which stored deadlines a kind's change moves (the deadline ledger, deadline_ledger.h), so
+ * write_run recomputes them in the same transaction. */
+enum write_ledger {
+    WRITE_LEDGER_NONE,    /* users, keys, settings: no deadline depends on them */
+    WRITE_LEDGER_REQUEST, /* the request w->request_id (a request or one of its events) */
+    WRITE_LEDGER_CLIENT,  /* every request of the client w->id (its passport date) */
+    WRITE_LEDGER_ALL,     /* every request (a deadline rule) */
+};
+
 struct write_call;
 
 /* What one kind of stored record supplies to the write path. Every hook runs inside the write
@@ -66,6 +76,7 @@ struct write_kind {
     json_t *(*changes)(const struct write_call *w, const json_t *before, const json_t *after);
     const char *const *audited;  /* NULL-terminated; NULL with no `changes`: no changes */
     const char *const *redacted; /* NULL-terminated, may be NULL */
+    enum write_ledger ledger;    /* the deadlines the change moves */
 };
 
 /* One change, filled by the caller (the fields marked "out" by write_run and the hooks). */

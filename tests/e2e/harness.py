@@ -997,6 +997,9 @@ class ApiTestCase(unittest.TestCase):
     timezone = FIRM_TZ
     server_args = ()
     check_hardening = True
+    # After the class: `paroletrack deadlines verify` on its database must find no difference.
+    # Only a class that leaves its database unreadable on purpose turns it off, and says why.
+    verify_deadlines = True
     maxDiff = 4000
 
     @classmethod
@@ -1025,6 +1028,9 @@ class ApiTestCase(unittest.TestCase):
                     f.write(server.log_text())
                     f.write("\n[exit code %r]\n" % code)
             leaks = server.leaks()
+            # The stored deadlines must match a fresh computation after everything this class
+            # did: a write path that forgets the deadline ledger fails here.
+            verified = server.cli("deadlines", "verify") if cls.verify_deadlines else (0, "", "")
             server.cleanup()
             cls.server = None
             if code != 0:
@@ -1034,6 +1040,10 @@ class ApiTestCase(unittest.TestCase):
                 raise AssertionError(
                     "the server log holds secrets sent during this class's tests: %s" %
                     "; ".join("%s %s..." % (kind, value[:6]) for kind, value in leaks[:10]))
+            if verified[0] != 0:
+                raise AssertionError("`paroletrack deadlines verify` after this class's tests "
+                                     "exited %d:\n%s%s" % (verified[0], verified[1][-3000:],
+                                                            verified[2][-1000:]))
         super().tearDownClass()
 
     # ---- HTTP --------------------------------------------------------------------------------

@@ -1,0 +1,560 @@
+/* deadline_ledger: the stored deadlines (see deadline_ledger.h). */
+#include "deadline_ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "deadline_compute.h"
+#include "deadline_engine.h"
+
+/* The ledger row of a computed record (deadline_compute.h) of request `request_id`: exactly the
+ * table's columns, as db_row_to_json reads them back. A new object. */
+static json_t *row_of(const json_t *record, int64_t request_id, int open)
+{
+    const json_t *rule = json_object_get(record, "rule");
+    const json_t *source = json_object_get(record, "source");
+
+    return json_pack(
+        "{s:I, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:i}",
+        "parole_request_id", (json_int_t)request_id, "deadline_id", json_object_get(record, "id"),
+        "kind", json_object_get(record, "kind"), "client_id", json_object_get(record, "client_id"),
+        "due_on", json_object_get(record, "due_on"), "due_at", json_object_get(record, "due_at"),
+        "due_at_utc", json_object_get(record, "due_at_utc"), "opens_on",
+        json_object_get(record, "opens_on"), "met", json_is_true(json_object_get(record, "met")),
+        "rule_id", json_object_get(rule, "id"), "rule_version", json_object_get(rule, "version"),
+        "source_resource", json_object_get(source, "resource"), "source_id",
+        json_object_get(source, "id"), "title", json_object_get(record, "title"), "request_open",
+        open);
+}
+
+/* What storing computed deadlines counts. */
+struct store_state {
+    struct db *db;
+    int64_t stored;
+};
+
+/* Insert the rows of one request's computed deadlines (a deadline_engine_each_fn). */
+static int store_request(int64_t request_id, int open, const json_t *records, void *arg,
+                         struct problem *p)
+{
+    struct store_state *st = arg;
+    const json_t *record;
+    size_t i;
+
+    json_array_foreach(records, i, record)
+    {
+        json_t *row = row_of(record, request_id, open);
+        int rc = row ? db_exec_json(st->db, SQL_DLEDGER_INSERT, row, p)
+                     : problem_set(p, PROBLEM_INTERNAL,
+                                   "a deadline of request %lld lacks a "
+                                   "member the ledger stores",
+                                   (long long)request_id);
+
+        json_decref(row);
+        if (rc != 0)
+            return -1;
+        st->stored++;
+    }
+    return 0;
+}
+
+/* Delete the rows of the requests in [from_id, to_id) and store them again computed with
+ * rules. Returns the number of rows stored, or -1 with *p set. */
+static int64_t store_range(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+                           const struct op_context *ctx, struct problem *p)
+{
+    struct store_state st = {db, 0};
+
+    json_t *binds = json_pack("{s:I, s:I, s:I}", "request_id", (json_int_t)from_id, "from_id",
+                              (json_int_t)from_id, "to_id", (json_int_t)to_id);
+    int rc;
+
+    if (to_id == from_id + 1) /* one request: take its old stage class out of the tally */
+        rc = db_exec_json(db, SQL_DLEDGER_DELETE_REQUEST, binds, p) != 0 ||
+                     db_exec_json(db, SQL_FACTS_UNTALLY, binds, p) != 0 ||
+                     db_exec_json(db, SQL_FACTS_DELETE_REQUEST, binds, p) != 0
+                 ? -1
+                 : 0;
+    else
+        rc = db_exec_json(db, SQL_DLEDGER_DELETE_ALL, NULL, p) != 0 ||
+                     db_exec_json(db, SQL_FACTS_DELETE_ALL, NULL, p) != 0 ||
+                     db_exec_json(db, SQL_TALLY_DELETE_ALL, NULL, p) != 0
+                 ? -1
+                 : 0;
+    /* The facts the stage is derived from go with the deadlines, and into the tally (a request
+     * that no longer exists leaves neither). */
+    if (rc == 0)
+        rc = db_exec_json(db, SQL_FACTS_REFRESH, binds, p) != 0 ||
+                     db_exec_json(db, SQL_FACTS_TALLY, binds, p) != 0 ||
+                     db_exec_json(db, SQL_TALLY_PRUNE, NULL, p) != 0
+                 ? -1
+                 : 0;
+    json_decref(binds);
+    if (rc != 0 || deadline_engine_each(db, rules, from_id, to_id, ctx, store_request, &st, p) != 0)
+        return -1;
+    return st.stored;
+}
+
+int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const struct op_context *ctx,
+                                    struct problem *p)
+{
+    json_t *rules = deadline_engine_rules(db, p);
+    int64_t stored = rules ? store_range(db, rules, request_id, request_id + 1, ctx, p) : -1;
+
+    json_decref(rules);
+    return stored < 0 ? -1 : 0;
+}
+
+int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struct op_context *ctx,
+                                   struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "client_id", (json_int_t)client_id), *ids = json_array();
+    json_t *rules = NULL, *id;
+    db_stmt *stmt = db_prepare(db, SQL_DLEDGER_REQUESTS_OF_CLIENT, p);
+    enum db_step step = DB_ERROR;
+    size_t i;
+    int rc = -1;
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW)
+            json_array_append_new(ids, json_integer(db_row_int(stmt, "id")));
+    db_finish(stmt);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "dledger_requests_of_client: %s", db_errmsg(db));
+        goto out;
+    }
+    rules = deadline_engine_rules(db, p);
+    if (rules == NULL)
+        goto out;
+    json_array_foreach(ids, i, id)
+    {
+        int64_t request_id = json_integer_value(id);
+
+        if (store_range(db, rules, request_id, request_id + 1, ctx, p) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    json_decref(rules);
+    json_decref(ids);
+    json_decref(binds);
+    return rc;
+}
+
+/* Rewrite every row; the number stored, or -1 with *p set. */
+static int64_t store_all(struct db *db, const struct op_context *ctx, struct problem *p)
+{
+    json_t *rules = deadline_engine_rules(db, p);
+    int64_t stored = rules ? store_range(db, rules, 1, INT64_MAX, ctx, p) : -1;
+
+    json_decref(rules);
+    return stored;
+}
+
+int deadline_ledger_refresh_all(struct db *db, const struct op_context *ctx, struct problem *p)
+{
+    return store_all(db, ctx, p) < 0 ? -1 : 0;
+}
+
+/* What the stored deadlines depend on besides the rows the write path watches: the firm's time
+ * zone (an appointment's local date), the schema (a migration may add or change rules) and the
+ * computation's version in code. Written into out. Returns 0 or -1 with *p set. */
+static int ledger_basis(struct db *db, char *out, size_t out_size, struct problem *p)
+{
+    int64_t schema = 0;
+
+    if (db_scalar_int(db, SQL_DLEDGER_SCHEMA, NULL, &schema, p) != 0)
+        return -1;
+    snprintf(out, out_size, "zone=%s schema=%lld compute=%d", dates_timezone_name(),
+             (long long)schema, DEADLINE_COMPUTE_VERSION);
+    return 0;
+}
+
+/* Remember the basis the ledger was just built with (inside the caller's transaction). */
+static int put_basis(struct db *db, const char *basis, const char *now, struct problem *p)
+{
+    json_t *binds = json_pack("{s:s, s:s}", "basis", basis, "now", now);
+    int rc = db_exec_json(db, SQL_DLEDGER_BASIS_PUT, binds, p);
+
+    json_decref(binds);
+    return rc;
+}
+
+int64_t deadline_ledger_rebuild(struct db *db, const struct op_context *ctx, struct problem *p)
+{
+    char basis[160];
+    int64_t stored;
+
+    if (db_begin_write(db, p) != 0)
+        return -1;
+    stored = store_all(db, ctx, p);
+    if (stored < 0 || ledger_basis(db, basis, sizeof(basis), p) != 0 ||
+        put_basis(db, basis, ctx->now, p) != 0 || db_commit(db, p) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    return stored;
+}
+
+int deadline_ledger_zone(struct db *db, char *zone, size_t zone_size, struct problem *p)
+{
+    char basis[160] = "";
+    int rc;
+
+    zone[0] = '\0';
+    if (db_begin_read(db, p) != 0)
+        return -1;
+    rc = db_scalar_text(db, SQL_DLEDGER_BASIS_GET, NULL, basis, sizeof(basis), p);
+    db_rollback(db);
+    if (rc == 0 && strncmp(basis, "zone=", 5) == 0)
+        snprintf(zone, zone_size, "%.*s", (int)strcspn(basis + 5, " "), basis + 5);
+    return rc;
+}
+
+int deadline_ledger_ensure(struct db *db, const struct op_context *ctx, struct problem *p)
+{
+    char stored[160] = "", basis[160];
+
+    if (db_begin_read(db, p) != 0)
+        return -1;
+    if (db_scalar_text(db, SQL_DLEDGER_BASIS_GET, NULL, stored, sizeof(stored), p) != 0 ||
+        ledger_basis(db, basis, sizeof(basis), p) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    db_rollback(db);
+    if (strcmp(stored, basis) == 0)
+        return 0;
+    return deadline_ledger_rebuild(db, ctx, p) < 0 ? -1 : 1;
+}
+
+/* What verifying compares and counts. */
+struct verify_state {
+    struct db *db;
+    FILE *out;
+    int64_t differences;
+};
+
+/* The stored rows of one request, by deadline id. A new object, or NULL with *p set. */
+static json_t *stored_rows(struct db *db, int64_t request_id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I, s:I}", "from_id", (json_int_t)request_id, "to_id",
+                              (json_int_t)(request_id + 1)),
+           *rows = json_object();
+    db_stmt *stmt = db_prepare(db, SQL_DLEDGER_ROWS_RANGE, p);
+    enum db_step step = DB_ERROR;
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW)
+            json_object_set_new(rows, db_row_text(stmt, "deadline_id"),
+                                db_row_to_json(stmt, NULL, NULL));
+    db_finish(stmt);
+    json_decref(binds);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "dledger_rows_range: %s", db_errmsg(db));
+        json_decref(rows);
+        return NULL;
+    }
+    return rows;
+}
+
+/* Print the columns in which a stored row differs from the computed one. */
+static void print_columns(FILE *out, int64_t request_id, const char *id, const json_t *stored,
+                          const json_t *computed)
+{
+    const char *column;
+    json_t *want;
+
+    json_object_foreach((json_t *)computed, column, want)
+    {
+        const json_t *have = json_object_get(stored, column);
+
+        if (have == NULL || !json_equal((json_t *)have, want)) {
+            char *a = have ? json_dumps(have, JSON_ENCODE_ANY) : NULL;
+            char *b = json_dumps(want, JSON_ENCODE_ANY);
+
+            fprintf(out, "request %lld: %s: %s is %s in the ledger, %s when computed\n",
+                    (long long)request_id, id, column, a ? a : "missing", b ? b : "?");
+            free(a);
+            free(b);
+        }
+    }
+}
+
+/* The one row of a facts statement (SQL_FACTS_COMPUTE or SQL_FACTS_STORED) for request
+ * `request_id`, as a new object; JSON null when there is none; NULL with *p set. */
+static json_t *facts_row(struct db *db, enum sql_id sql, int64_t request_id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I, s:I}", "from_id", (json_int_t)request_id, "to_id",
+                              (json_int_t)(request_id + 1)),
+           *row = NULL;
+    db_stmt *stmt = db_prepare(db, sql, p);
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0) {
+        enum db_step step = db_step(stmt);
+
+        if (step == DB_ROW)
+            row = db_row_to_json(stmt, NULL, NULL);
+        else if (step == DB_DONE)
+            row = json_null();
+        else
+            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    }
+    db_finish(stmt);
+    json_decref(binds);
+    return row;
+}
+
+/* Compare the stored stage facts of one request with a fresh computation. */
+static int compare_facts(struct verify_state *vs, int64_t request_id, struct problem *p)
+{
+    json_t *want = facts_row(vs->db, SQL_FACTS_COMPUTE, request_id, p);
+    json_t *have = want ? facts_row(vs->db, SQL_FACTS_STORED, request_id, p) : NULL;
+    int rc = have != NULL ? 0 : -1;
+
+    if (rc == 0 && json_is_null(have)) {
+        fprintf(vs->out, "request %lld: its stage facts are not stored\n", (long long)request_id);
+        vs->differences++;
+    } else if (rc == 0 && !json_equal(have, want)) {
+        print_columns(vs->out, request_id, "stage facts", have, want);
+        vs->differences++;
+    }
+    json_decref(want);
+    json_decref(have);
+    return rc;
+}
+
+/* Compare one request's computed deadlines with its stored rows (a deadline_engine_each_fn). */
+static int compare_request(int64_t request_id, int open, const json_t *records, void *arg,
+                           struct problem *p)
+{
+    struct verify_state *vs = arg;
+    json_t *stored = stored_rows(vs->db, request_id, p), *computed = json_object(), *row;
+    const json_t *record;
+    const char *id;
+    size_t i;
+
+    if (stored == NULL) {
+        json_decref(computed);
+        return -1;
+    }
+    json_array_foreach(records, i, record)
+    {
+        json_object_set_new(computed, json_string_value(json_object_get(record, "id")),
+                            row_of(record, request_id, open));
+    }
+    json_object_foreach(computed, id, row)
+    {
+        const json_t *have = json_object_get(stored, id);
+
+        if (have == NULL) {
+            fprintf(vs->out, "request %lld: %s (due %s) is computed but not in the ledger\n",
+                    (long long)request_id, id, json_string_value(json_object_get(row, "due_on")));
+            vs->differences++;
+        } else if (!json_equal((json_t *)have, row)) {
+            print_columns(vs->out, request_id, id, have, row);
+            vs->differences++;
+        }
+    }
+    json_object_foreach(stored, id, row)
+    {
+        if (json_object_get(computed, id) == NULL) {
+            fprintf(vs->out, "request %lld: %s (due %s) is in the ledger but not computed\n",
+                    (long long)request_id, id, json_string_value(json_object_get(row, "due_on")));
+            vs->differences++;
+        }
+    }
+    json_decref(computed);
+    json_decref(stored);
+    return compare_facts(vs, request_id, p);
+}
+
+int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *out,
+                           int64_t *differences, struct problem *p)
+{
+    struct verify_state vs = {db, out, 0};
+    json_t *rules;
+    int rc = -1;
+
+    if (db_begin_read(db, p) != 0)
+        return -1;
+    rules = deadline_engine_rules(db, p);
+    if (rules != NULL &&
+        deadline_engine_each(db, rules, 1, INT64_MAX, ctx, compare_request, &vs, p) == 0) {
+        json_t *binds = json_pack("{s:s, s:s}", "today", ctx->today, "now", ctx->now);
+        int64_t disagreements = 0;
+
+        int64_t tally = 0;
+
+        /* Today's stage from the stored facts is the stage from the events themselves, and the
+         * tally counts the stored facts (and nothing of a request that is gone). */
+        if (db_scalar_int(db, SQL_STAGE_DISAGREEMENTS, binds, &disagreements, p) == 0 &&
+            db_scalar_int(db, SQL_TALLY_DISAGREEMENTS, NULL, &tally, p) == 0) {
+            if (disagreements > 0)
+                fprintf(out,
+                        "%lld request(s) show another stage from their stored facts than "
+                        "from their events\n",
+                        (long long)disagreements);
+            if (tally > 0)
+                fprintf(out, "the stage tally differs from the stored facts in %lld row(s)\n",
+                        (long long)tally);
+            *differences = vs.differences + disagreements + tally;
+            rc = 0;
+        }
+        json_decref(binds);
+    }
+    db_rollback(db);
+    json_decref(rules);
+    return rc;
+}
+
+/* A nullable text column as JSON (null for SQL NULL). */
+static json_t *text_or_null(db_stmt *stmt, const char *column)
+{
+    const char *value = db_row_text(stmt, column);
+
+    return value ? json_string(value) : json_null();
+}
+
+/* The full record (deadline_compute.h) of the ledger row under stmt, with its status. */
+static json_t *record_of_row(db_stmt *stmt)
+{
+    return json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:{s:s, s:I}, s:{s:I, s:s, s:o, s:o, s:I}, s:s, "
+        "s:b, s:o}",
+        "id", db_row_text(stmt, "deadline_id"), "kind", db_row_text(stmt, "kind"), "due_on",
+        db_row_text(stmt, "due_on"), "due_at", text_or_null(stmt, "due_at"), "opens_on",
+        text_or_null(stmt, "opens_on"), "status", db_row_text(stmt, "status"), "parole_request_id",
+        (json_int_t)db_row_int(stmt, "parole_request_id"), "client_id",
+        (json_int_t)db_row_int(stmt, "client_id"), "source", "resource",
+        db_row_text(stmt, "source_resource"), "id", (json_int_t)db_row_int(stmt, "source_id"),
+        "rule", "id", (json_int_t)db_row_int(stmt, "rule_id"), "code",
+        db_row_text(stmt, "rule_code"), "citation_source", text_or_null(stmt, "citation_source"),
+        "citation_date", text_or_null(stmt, "citation_date"), "version",
+        (json_int_t)db_row_int(stmt, "rule_version"), "title", db_row_text(stmt, "title"), "met",
+        (int)db_row_int(stmt, "met"), "due_at_utc", text_or_null(stmt, "due_at_utc"));
+}
+
+/* The later of two dates (either may be ""). */
+static const char *later(const char *a, const char *b)
+{
+    return strcmp(a, b) >= 0 ? a : b;
+}
+
+/* The earlier of two dates. */
+static const char *earlier(const char *a, const char *b)
+{
+    return strcmp(a, b) <= 0 ? a : b;
+}
+
+json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
+                               const struct op_context *ctx, struct problem *p)
+{
+    const char *lo = q->from ? q->from : "", *hi = q->to ? q->to : "9999-12-31";
+    const char *status = q->status;
+    enum sql_id sql = SQL_DLEDGER_FIRM;
+    json_t *binds, *out = json_array();
+    enum db_step step = DB_ERROR;
+    db_stmt *stmt;
+
+    /* An exact status holds only on one side of today: narrow the date range to it, so the
+     * index does the work (an appointment's status also needs its instant: checked per row). */
+    if (status != NULL && strcmp(status, "overdue") == 0)
+        hi = earlier(hi, ctx->today);
+    else if (status != NULL && strcmp(status, "due_today") == 0)
+        lo = later(lo, ctx->today), hi = earlier(hi, ctx->today);
+    else if (status != NULL && strcmp(status, "upcoming") == 0)
+        lo = later(lo, ctx->today);
+    if (q->request_id != 0)
+        sql = SQL_DLEDGER_REQUEST;
+    else if (q->assigned_to != 0)
+        sql = SQL_DLEDGER_ASSIGNED;
+    else if (status != NULL || q->unmet)
+        sql = SQL_DLEDGER_FIRM_BY_MET;
+    binds = json_pack(
+        "{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:i}", "today", ctx->today, "now",
+        ctx->now, "lo", lo, "hi", hi, "kind", q->kind ? json_string(q->kind) : json_null(),
+        "status", status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
+        "offset", (json_int_t)q->offset, "request_id", (json_int_t)q->request_id, "assigned_to",
+        (json_int_t)q->assigned_to, "met", status != NULL && strcmp(status, "met") == 0);
+    stmt = db_prepare(db, sql, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW)
+            json_array_append_new(out, record_of_row(stmt));
+    db_finish(stmt);
+    json_decref(binds);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+int deadline_ledger_any_ahead(struct db *db, int64_t request_id, const struct op_context *ctx,
+                              struct problem *p)
+{
+    json_t *binds = json_pack("{s:I, s:s, s:s}", "request_id", (json_int_t)request_id, "today",
+                              ctx->today, "now", ctx->now);
+    int64_t ahead = 0;
+    int rc = db_scalar_int(db, SQL_DLEDGER_ANY_AHEAD, binds, &ahead, p);
+
+    json_decref(binds);
+    return rc != 0 ? -1 : ahead > 0;
+}
+
+json_t *deadline_ledger_ends_by_month(struct db *db, const char *today, int months,
+                                      struct problem *p)
+{
+    json_t *buckets = json_array(), *binds;
+    struct civil_date first;
+    char month[16], lo[DATE_LEN], hi[DATE_LEN];
+    enum db_step step = DB_ERROR;
+    db_stmt *stmt;
+
+    if (dates_parse(today, &first) != 0) {
+        json_decref(buckets);
+        problem_set(p, PROBLEM_INTERNAL, "not a date: %s", today);
+        return NULL;
+    }
+    for (int m = 0; m < months; m++) {
+        int index = first.month - 1 + m;
+
+        snprintf(month, sizeof(month), "%04d-%02d", first.year + index / 12, index % 12 + 1);
+        json_array_append_new(
+            buckets, json_pack("{s:s, s:i, s:i}", "month", month, "parole_end", 0, "ead_end", 0));
+    }
+    snprintf(lo, sizeof(lo), "%.7s-01",
+             json_string_value(json_object_get(json_array_get(buckets, 0), "month")));
+    snprintf(hi, sizeof(hi), "%.7s-31",
+             json_string_value(json_object_get(json_array_get(buckets, months - 1), "month")));
+    binds = json_pack("{s:s, s:s}", "lo", lo, "hi", hi);
+    stmt = db_prepare(db, SQL_DLEDGER_ENDS, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW) {
+            const char *row_month = db_row_text(stmt, "month");
+            json_t *bucket;
+            size_t i;
+
+            json_array_foreach(buckets, i, bucket)
+            {
+                if (strcmp(json_string_value(json_object_get(bucket, "month")), row_month) == 0)
+                    json_object_set_new(bucket, db_row_text(stmt, "kind"),
+                                        json_integer(db_row_int(stmt, "ends")));
+            }
+        }
+    db_finish(stmt);
+    json_decref(binds);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "dledger_ends: %s", db_errmsg(db));
+        json_decref(buckets);
+        return NULL;
+    }
+    return buckets;
+}

@@ -1,0 +1,86 @@
+/* deadline_ledger: the stored output of the deadline engine (table `deadlines`, migration 0013).
+ * The write path (write.c) refreshes the rows of the requests a change moves, in the change's
+ * own transaction; `paroletrack deadlines verify` recomputes everything and compares,
+ * `deadlines rebuild` rewrites the table. The readers (/deadlines, /stats, the unguarded hint,
+ * remind, the calendar feed) select rows through indexes: the status (met, upcoming, due today,
+ * overdue) is derived at read time from the stored dates and today, so the rows never go stale
+ * overnight. A store module: it depends on db, context, the engine
+ * (deadline_engine.h) and the computation's record shape (deadline_compute.h). */
+#ifndef PAROLETRACK_DEADLINE_LEDGER_H
+#define PAROLETRACK_DEADLINE_LEDGER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "context.h"
+#include "db.h"
+#include "problem.h"
+
+/* Recompute and store the deadlines of parole request `request_id` (open or closed; none when
+ * the request no longer exists), inside the caller's write transaction. Returns 0 or -1. */
+int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const struct op_context *ctx,
+                                    struct problem *p);
+
+/* The same for every request of client `client_id` (the client's passport date feeds them). */
+int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struct op_context *ctx,
+                                   struct problem *p);
+
+/* Rewrite the whole ledger inside the caller's write transaction (a rule edit; a rebuild). */
+int deadline_ledger_refresh_all(struct db *db, const struct op_context *ctx, struct problem *p);
+
+/* Rewrite the whole ledger in one transaction of its own, and remember what it was computed
+ * with (the firm's time zone, the schema's migration, the computation's version). Returns the
+ * number of deadlines stored, or -1 with *p set. */
+int64_t deadline_ledger_rebuild(struct db *db, const struct op_context *ctx, struct problem *p);
+
+/* Rebuild the ledger when it was computed with anything else than now: another firm time zone
+ * (an appointment's date is firm-local), an older schema (a migration may change rules), an
+ * older computation, or never (a database from before the ledger). Returns 1 when it rebuilt,
+ * 0 when the ledger was current, -1 with *p set. */
+int deadline_ledger_ensure(struct db *db, const struct op_context *ctx, struct problem *p);
+
+/* Copy the firm time zone the ledger was last built in into zone ("" when it never was).
+ * Returns 0 or -1 with *p set. */
+int deadline_ledger_zone(struct db *db, char *zone, size_t zone_size, struct problem *p);
+
+/* Recompute every request's deadlines in a read transaction and compare them with the stored
+ * rows, printing one line per difference to out. Sets *differences and returns 0, or -1 with
+ * *p set. */
+int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *out,
+                           int64_t *differences, struct problem *p);
+
+/* A read of the ledger. request_id: that request's deadlines (open or closed, no dedupe); else
+ * every open request's, or (assigned_to) those of the requests assigned to that user. from/to
+ * bound the due date, kind and status (upcoming, due_today, overdue, met) filter exactly; each
+ * may be NULL. unmet: only what is not met (with no status). limit -1: all. */
+struct deadline_query {
+    int64_t request_id;
+    int64_t assigned_to;
+    const char *from, *to, *kind, *status;
+    int unmet;
+    int64_t limit, offset;
+};
+
+/* The deadlines the query selects, in date order (due_on, due_at, id; a client's own passport
+ * date once, under the lowest open request), as full records (deadline_compute.h: status
+ * derived against ctx's today and now, with `met`, `due_at_utc` and the rule's `version`).
+ * Runs inside the caller's read transaction. A new array the caller owns, or NULL with *p
+ * set. */
+json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
+                               const struct op_context *ctx, struct problem *p);
+
+/* Whether request `request_id` has a deadline still ahead (upcoming or due today). Returns 1,
+ * 0, or -1 with *p set. */
+int deadline_ledger_any_ahead(struct db *db, int64_t request_id, const struct op_context *ctx,
+                              struct problem *p);
+
+/* The number of open requests whose parole and whose work permit end in each month, from the
+ * month of `today` (YYYY-MM-DD) for `months` months: each request's latest end of each kind that
+ * is not met (a later expiry replaced it). An array of {"month", "parole_end", "ead_end"},
+ * new, the caller's; NULL with *p set. */
+json_t *deadline_ledger_ends_by_month(struct db *db, const char *today, int months,
+                                      struct problem *p);
+
+#endif
