@@ -344,6 +344,36 @@ int db_exec(struct db *db, const char *sql, struct problem *p)
     return 0;
 }
 
+json_t *db_query_plan(struct db *db, enum sql_id id, struct problem *p)
+{
+    char *text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql_text(id));
+    sqlite3_stmt *stmt = NULL;
+    json_t *plan = NULL;
+    int rc;
+
+    if (text == NULL) {
+        problem_set(p, PROBLEM_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (sqlite3_prepare_v2(db->handle, text, -1, &stmt, NULL) != SQLITE_OK) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), sqlite3_errmsg(db->handle));
+        goto out;
+    }
+    plan = json_array();
+    /* EXPLAIN QUERY PLAN rows: id, parent, notused, detail */
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        json_array_append_new(plan, json_string((const char *)sqlite3_column_text(stmt, 3)));
+    if (rc != SQLITE_DONE) {
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), sqlite3_errmsg(db->handle));
+        json_decref(plan);
+        plan = NULL;
+    }
+out:
+    sqlite3_finalize(stmt);
+    sqlite3_free(text);
+    return plan;
+}
+
 void db_set_write_guard(db_write_guard guard)
 {
     write_guard = guard;

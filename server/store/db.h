@@ -65,6 +65,11 @@ int64_t db_row_int(db_stmt *stmt, const char *name);
 const char *db_row_text(db_stmt *stmt, const char *name);
 int db_row_is_null(db_stmt *stmt, const char *name);
 
+/* The query plan SQLite picks for catalogue statement `id` (EXPLAIN QUERY PLAN): one text per
+ * step, such as "SEARCH d USING INDEX deadlines_open_by_date (request_open=? AND due_on>? ...)"
+ * or "SCAN p". For the plan test. A new array the caller owns, or NULL with *p set. */
+json_t *db_query_plan(struct db *db, enum sql_id id, struct problem *p);
+
 /* Run SQL text with no parameters and no results (schema scripts). Returns 0, or -1 with the
  * SQLite message in *p. */
 int db_exec(struct db *db, const char *sql, struct problem *p);

@@ -415,7 +415,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_NEXT_ID_DECISIONS] = {"next_id_decisions", NEXT_ID("decisions")},
     [SQL_NEXT_ID_EXPIRATIONS] = {"next_id_expirations", NEXT_ID("expirations")},
 
-    [SQL_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"},
+    [SQL_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit_events"
+                                      " WHERE id = (SELECT max(id) FROM audit_events)"},
     [SQL_AUDIT_INSERT] =
         {"audit_insert",
          "INSERT INTO audit_events (" AUDIT_COLUMNS ") VALUES (:id, :at, :actor_type, :actor_id,"
@@ -424,10 +425,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_AUDIT_LIST] = {"audit_list",
                         "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after" AUDIT_FILTERS
                         " ORDER BY id LIMIT :limit"},
-    [SQL_AUDIT_LIST_DESC] = {"audit_list_desc",
-                             "SELECT " AUDIT_COLUMNS " FROM audit_events"
-                             " WHERE (coalesce(:after, 0) = 0 OR id < :after)" AUDIT_FILTERS
-                             " ORDER BY id DESC LIMIT :limit"},
+    [SQL_AUDIT_LIST_DESC] =
+        {"audit_list_desc",
+         "SELECT " AUDIT_COLUMNS " FROM audit_events"
+         " WHERE id < coalesce(nullif(:after, 0), 9223372036854775807)" AUDIT_FILTERS
+         " ORDER BY id DESC LIMIT :limit"},
     [SQL_AUDIT_HISTORY] = {"audit_history",
                            "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE id > :after"
                            " AND parole_request_id = :parent_id ORDER BY id LIMIT :limit"},
