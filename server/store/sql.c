@@ -50,7 +50,10 @@
     "p.expedite AS expedite, p.assigned_attorney_id AS assigned_attorney_id, "                     \
     "p.assigned_paralegal_id AS assigned_paralegal_id, p.created_at AS created_at, "               \
     "p.updated_at AS updated_at, "                                                                 \
-    "p.version AS version, p.row_nonce AS row_nonce, " STAGE_EXPRESSION " AS stage"
+    "p.version AS version, p.row_nonce AS row_nonce, " TALLY_STAGE " AS stage"
+/* A request with its stored stage facts (alias t), which REQUEST_COLUMNS' stage reads. */
+#define REQUEST_FROM                                                                               \
+    " FROM parole_requests p LEFT JOIN parole_request_facts t ON t.parole_request_id = p.id"
 
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
@@ -248,11 +251,10 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_CLIENT_EXISTS] = {"client_exists", "SELECT 1 FROM clients WHERE id = :id"},
     [SQL_REQUEST_EXISTS] = {"request_exists", "SELECT 1 FROM parole_requests WHERE id = :id"},
 
-    [SQL_REQUEST_GET] = {"request_get",
-                         "SELECT " REQUEST_COLUMNS " FROM parole_requests p WHERE p.id = :id"},
+    [SQL_REQUEST_GET] = {"request_get", "SELECT " REQUEST_COLUMNS REQUEST_FROM " WHERE p.id = :id"},
     [SQL_REQUEST_LIST] =
         {"request_list",
-         "SELECT * FROM (SELECT " REQUEST_COLUMNS " FROM parole_requests p WHERE p.id > :after"
+         "SELECT * FROM (SELECT " REQUEST_COLUMNS REQUEST_FROM " WHERE p.id > :after"
          " AND (:client_id IS NULL OR p.client_id = :client_id)"
          " AND (:parole_type IS NULL OR p.parole_type = :parole_type)"
          " AND (:program IS NULL OR p.program = :program)"
