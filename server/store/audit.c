@@ -124,12 +124,13 @@ static int head_put(struct db *db, struct head *h, struct problem *p)
     return rc;
 }
 
-/* Move the head to the event just appended (id, hash), in the same transaction, when the head
- * is sealed and ends where the chain ended before it. A head that does not (tampered with, or
- * never sealed) is left as it is so that `audit verify` keeps failing: carrying it forward would
- * launder the tampering. Said once per process on standard error. */
-static int head_advance(struct db *db, int64_t id, const char *hash, const char *prev_hash,
-                        const char *now, struct problem *p)
+/* Move the head over the events just appended (first_id .. last_id, `appended` of them, the
+ * first chained on prev_hash, the last hashed last_hash), in the same transaction, when the
+ * head is sealed and ends where the chain ended before them. A head that does not (tampered
+ * with, or never sealed) is left as it is so that `audit verify` keeps failing: carrying it
+ * forward would launder the tampering. Said once per process on standard error. */
+static int head_advance(struct db *db, int64_t first_id, const char *prev_hash, int64_t last_id,
+                        const char *last_hash, int64_t appended, const char *now, struct problem *p)
 {
     static atomic_int warned;
     struct head h;
@@ -137,10 +138,10 @@ static int head_advance(struct db *db, int64_t id, const char *hash, const char 
 
     if (found < 0)
         return -1;
-    if (found && head_sealed(&h) && h.id == id - 1 && strcmp(h.hash, prev_hash) == 0) {
-        h.id = id;
-        h.count++;
-        snprintf(h.hash, sizeof(h.hash), "%s", hash);
+    if (found && head_sealed(&h) && h.id == first_id - 1 && strcmp(h.hash, prev_hash) == 0) {
+        h.id = last_id;
+        h.count += appended;
+        snprintf(h.hash, sizeof(h.hash), "%s", last_hash);
         snprintf(h.at, sizeof(h.at), "%s", now);
         return head_put(db, &h, p);
     }
@@ -150,44 +151,50 @@ static int head_advance(struct db *db, int64_t id, const char *hash, const char 
     return 0;
 }
 
-int audit_append(struct db *db, const struct op_context *ctx, const char *action,
-                 const char *entity, int64_t entity_id, int64_t parole_request_id,
-                 const json_t *changes, struct problem *p)
+/* Read the newest event's id and hash into *id and prev_hash (0 and the genesis hash for an
+ * empty trail). Returns 0 or -1 with *p set. */
+static int chain_last(struct db *db, int64_t *id, char prev_hash[65], struct problem *p)
 {
     db_stmt *stmt = db_prepare(db, SQL_AUDIT_LAST, p);
-    char prev_hash[65] = GENESIS_HASH, hash[65];
-    int64_t id = 1;
-    json_t *event = NULL, *changes_copy;
-    char *changes_text = NULL;
     enum db_step step;
-    int rc = -1;
+    int rc = 0;
 
+    *id = 0;
+    snprintf(prev_hash, 65, "%s", GENESIS_HASH);
     if (stmt == NULL)
         return -1;
-    if (!crypto_has_key()) {
-        db_finish(stmt);
-        return problem_set(p, PROBLEM_INTERNAL, "the audit trail needs the database's key");
-    }
     step = db_step(stmt);
     if (step == DB_ROW) {
-        id = db_row_int(stmt, "id") + 1;
-        snprintf(prev_hash, sizeof(prev_hash), "%s", db_row_text(stmt, "hash"));
+        *id = db_row_int(stmt, "id");
+        snprintf(prev_hash, 65, "%s", db_row_text(stmt, "hash"));
     } else if (step != DB_DONE) {
-        problem_set(p, PROBLEM_INTERNAL, "audit_last: %s", db_errmsg(db));
-        goto out;
+        rc = problem_set(p, PROBLEM_INTERNAL, "audit_last: %s", db_errmsg(db));
     }
     db_finish(stmt);
-    stmt = NULL;
-    changes_copy = changes ? json_deep_copy(changes) : json_object();
+    return rc;
+}
+
+/* Insert event `e` as event `id`, chained on prev_hash; its hash goes into hash. The head is
+ * the caller's. Returns 0 or -1 with *p set. */
+static int event_insert(struct db *db, const struct audit_event *e, int64_t id,
+                        const char *prev_hash, char hash[65], struct problem *p)
+{
+    const struct op_context *ctx = e->ctx;
+    json_t *event = NULL, *changes_copy;
+    char *changes_text = NULL;
+    db_stmt *stmt = NULL;
+    int rc = -1;
+
+    changes_copy = e->changes ? json_deep_copy(e->changes) : json_object();
     changes_text = json_dumps(changes_copy, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
-    event =
-        json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
-                  (json_int_t)id, "at", ctx->now, "actor_type",
-                  context_actor_type_name(ctx->actor.type), "actor_id", id_or_null(ctx->actor.id),
-                  "actor_label", ctx->actor.label, "action", action, "entity", entity, "entity_id",
-                  id_or_null(entity_id), "parole_request_id", id_or_null(parole_request_id),
-                  "request_id", ctx->request_id ? json_string(ctx->request_id) : json_null(),
-                  "changes", changes_copy, "prev_hash", prev_hash);
+    event = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
+                      (json_int_t)id, "at", ctx->now, "actor_type",
+                      context_actor_type_name(ctx->actor.type), "actor_id",
+                      id_or_null(ctx->actor.id), "actor_label", ctx->actor.label, "action",
+                      e->action, "entity", e->entity, "entity_id", id_or_null(e->entity_id),
+                      "parole_request_id", id_or_null(e->parole_request_id), "request_id",
+                      ctx->request_id ? json_string(ctx->request_id) : json_null(), "changes",
+                      changes_copy, "prev_hash", prev_hash);
     if (event == NULL || changes_text == NULL) {
         problem_set(p, PROBLEM_INTERNAL, "audit: out of memory");
         goto out;
@@ -202,14 +209,44 @@ int audit_append(struct db *db, const struct op_context *ctx, const char *action
         problem_set(p, PROBLEM_INTERNAL, "audit_insert: %s", db_errmsg(db));
         goto out;
     }
-    db_finish(stmt);
-    stmt = NULL;
-    rc = head_advance(db, id, hash, prev_hash, ctx->now, p);
+    rc = 0;
 out:
     db_finish(stmt);
     json_decref(event);
     free(changes_text);
     return rc;
+}
+
+int audit_append_events(struct db *db, const struct audit_event *events, size_t count,
+                        struct problem *p)
+{
+    char first_prev[65], prev[65], hash[65];
+    int64_t last = 0;
+
+    if (count == 0)
+        return 0;
+    if (!crypto_has_key())
+        return problem_set(p, PROBLEM_INTERNAL, "the audit trail needs the database's key");
+    if (chain_last(db, &last, first_prev, p) != 0)
+        return -1;
+    snprintf(prev, sizeof(prev), "%s", first_prev);
+    for (size_t i = 0; i < count; i++) {
+        if (event_insert(db, &events[i], last + 1, prev, hash, p) != 0)
+            return -1;
+        last++;
+        snprintf(prev, sizeof(prev), "%s", hash);
+    }
+    return head_advance(db, last - (int64_t)count + 1, first_prev, last, prev, (int64_t)count,
+                        events[count - 1].ctx->now, p);
+}
+
+int audit_append(struct db *db, const struct op_context *ctx, const char *action,
+                 const char *entity, int64_t entity_id, int64_t parole_request_id,
+                 const json_t *changes, struct problem *p)
+{
+    const struct audit_event e = {ctx, action, entity, entity_id, parole_request_id, changes};
+
+    return audit_append_events(db, &e, 1, p);
 }
 
 /* True when name is in the NULL-terminated list. */

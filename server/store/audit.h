@@ -24,6 +24,21 @@ int audit_append(struct db *db, const struct op_context *ctx, const char *action
                  const char *entity, int64_t entity_id, int64_t parole_request_id,
                  const json_t *changes, struct problem *p);
 
+/* One event to append (everything borrowed): as audit_append's arguments. */
+struct audit_event {
+    const struct op_context *ctx;
+    const char *action, *entity;
+    int64_t entity_id, parole_request_id;
+    const json_t *changes;
+};
+
+/* Append `count` events in order, each chained on the one before, and move the sealed head
+ * once, over all of them (audit_batch commits concurrent reads' events this way). Call inside
+ * the caller's write transaction. Returns 0, or -1 with *p set (the caller rolls back: some
+ * events may have been inserted). */
+int audit_append_events(struct db *db, const struct audit_event *events, size_t count,
+                        struct problem *p);
+
 /* The changes between two versions of a record for the fields listed (NULL-terminated): every
  * field whose value differs, as {"before", "after"}; before or after may be NULL (a create or a
  * delete). Fields in `redacted` show "[redacted]" instead of their values. Returns a new

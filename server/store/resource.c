@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "audit_batch.h"
 #include "crypto.h"
 #include "field_key.h"
 #include "lookups.h"
@@ -426,36 +427,36 @@ static int holds_audited_value(const struct resource_spec *spec, const json_t *r
 json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t parent_id, int64_t id,
                      const struct op_context *ctx, struct problem *p)
 {
-    json_t *record;
+    json_t *record, *changes;
+    int rc;
 
     if (spec->audited_reads == NULL) {
         if (spec->is_child && !listing_parent_exists(db, parent_id, p))
             return NULL;
         return read_record(db, spec, parent_id, id, ctx, NULL, p);
     }
-    /* A read of decrypted identifiers is itself an audited event, recorded in the same
-     * transaction as the read. */
-    if (db_begin_write(db, p) != 0)
-        return NULL;
+    /* A read of decrypted identifiers is itself an audited event. The read is one statement
+     * (its own snapshot); its event is then committed, in a batch with the events of the
+     * reads running alongside it (audit_batch), before the record is handed back: a read
+     * whose event is not durable is never answered. */
     record = read_record(db, spec, parent_id, id, ctx, NULL, p);
-    if (record != NULL && holds_audited_value(spec, record)) {
-        json_t *changes = json_object();
-        int rc;
-
-        for (const char *const *f = spec->audited_reads; *f; f++)
-            if (!json_is_null(json_object_get(record, *f)))
-                json_object_set_new(changes, *f,
-                                    json_pack("{s:n, s:s}", "before", "after", AUDIT_REDACTED));
-        rc = audit_append(db, ctx, "read_identifiers", spec->entity, id, 0, changes, p);
-        json_decref(changes);
-        if (rc != 0) {
-            json_decref(record);
-            record = NULL;
-        }
-    }
-    if (record == NULL || db_commit(db, p) != 0) {
+    if (record == NULL || !holds_audited_value(spec, record))
+        return record;
+    changes = json_object();
+    for (const char *const *f = spec->audited_reads; *f; f++)
+        if (!json_is_null(json_object_get(record, *f)))
+            json_object_set_new(changes, *f,
+                                json_pack("{s:n, s:s}", "before", "after", AUDIT_REDACTED));
+    rc = audit_batch_append(db,
+                            &(const struct audit_event){.ctx = ctx,
+                                                        .action = "read_identifiers",
+                                                        .entity = spec->entity,
+                                                        .entity_id = id,
+                                                        .changes = changes},
+                            p);
+    json_decref(changes);
+    if (rc != 0) {
         json_decref(record);
-        db_rollback(db);
         return NULL;
     }
     return record;
@@ -532,21 +533,29 @@ static json_t *lookup_filters_used(const struct resource_spec *spec, const json_
 /* Append the audit event of a list that read protected values: `action`, `what` (borrowed)
  * under the name `what_name` (the filters used, or the narrative fields read; never a value)
  * and the ids returned (borrowed). The entity id is the item's when exactly one was returned;
- * events of a request's children belong to its history. Returns 0 or -1 with *p set. */
+ * events of a request's children belong to its history. `batched`: outside any transaction,
+ * committed with concurrent events by audit_batch (returns once durable); else inside the
+ * caller's write transaction. Returns 0 or -1 with *p set. */
 static int audit_list_read(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                            const char *action, const char *what_name, json_t *what, json_t *ids,
-                           const struct op_context *ctx, struct problem *p)
+                           int batched, const struct op_context *ctx, struct problem *p)
 {
     int64_t only = json_array_size(ids) == 1 ? json_integer_value(json_array_get(ids, 0)) : 0;
     json_t *changes = json_pack("{s:{s:n, s:O}, s:{s:n, s:O}}", what_name, "before", "after", what,
                                 "ids", "before", "after", ids);
+    const struct audit_event event = {
+        .ctx = ctx,
+        .action = action,
+        .entity = spec->entity,
+        .entity_id = only,
+        .parole_request_id = spec->is_child ? parent_id : (spec->is_parole_request ? only : 0),
+        .changes = changes,
+    };
     int rc;
 
     if (changes == NULL)
         return problem_set(p, PROBLEM_INTERNAL, "audit: out of memory");
-    rc =
-        audit_append(db, ctx, action, spec->entity, only,
-                     spec->is_child ? parent_id : (spec->is_parole_request ? only : 0), changes, p);
+    rc = batched ? audit_batch_append(db, &event, p) : audit_append_events(db, &event, 1, p);
     json_decref(changes);
     return rc;
 }
@@ -568,33 +577,37 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
     json_t *binds = binds_new(ctx, parent_id, 0), *page = NULL, *lookups = NULL, *fields = NULL;
     struct list_call call = {spec, db, binds, ctx, 0, json_array()};
     int64_t limit;
-    int audited;
+    int lookup;
 
     if (listing_parse_query(spec->filters, query, query_count, binds, &limit, p) != 0)
         goto out;
     if (spec->bind_list != NULL && spec->bind_list(binds, ctx, p) != 0)
         goto out;
     lookups = lookup_filters_used(spec, binds);
+    lookup = json_array_size(lookups) > 0;
     call.include_notes = json_is_string(json_object_get(binds, "include"));
-    audited = json_array_size(lookups) > 0 || call.include_notes;
-    /* An audited list reads inside a write transaction: the count of look-ups, the read and its
-     * audit event are one, so no look-up goes unrecorded and parallel ones cannot overshoot. */
-    if ((audited ? db_begin_write(db, p) : db_begin_read(db, p)) != 0)
+    /* A look-up by identifier reads inside a write transaction: the count of look-ups, the read
+     * and its audit events are one, so no look-up goes unrecorded and parallel ones cannot
+     * overshoot the limit. A list that reads narratives but looks nothing up reads in a
+     * snapshot; its read_notes event is then committed in a batch with concurrent ones
+     * (audit_batch) before the page is handed back. */
+    if ((lookup ? db_begin_write(db, p) : db_begin_read(db, p)) != 0)
         goto out;
     if (spec->is_child && !listing_parent_exists(db, parent_id, p))
         goto out;
-    if (json_array_size(lookups) > 0 && lookups_claim(db, ctx, p) != 0)
+    if (lookup && lookups_claim(db, ctx, p) != 0)
         goto out;
     page = listing_page(db, spec->sql_list, binds, limit, list_item, &call, p);
-    if (page == NULL || !audited)
+    if (page == NULL || (!lookup && !call.include_notes))
         goto out;
     fields = narrative_names(spec);
-    if ((json_array_size(lookups) > 0 &&
-         audit_list_read(db, spec, parent_id, "lookup_identifiers", "filters", lookups, call.ids,
-                         ctx, p) != 0) ||
+    if (!lookup)
+        db_rollback(db); /* ends the read snapshot before the batched event */
+    if ((lookup && audit_list_read(db, spec, parent_id, "lookup_identifiers", "filters", lookups,
+                                   call.ids, 0, ctx, p) != 0) ||
         (call.include_notes && audit_list_read(db, spec, parent_id, "read_notes", "fields", fields,
-                                               call.ids, ctx, p) != 0) ||
-        db_commit(db, p) != 0) {
+                                               call.ids, !lookup, ctx, p) != 0) ||
+        (lookup && db_commit(db, p) != 0)) {
         json_decref(page);
         page = NULL;
     }
