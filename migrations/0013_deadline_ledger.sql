@@ -60,6 +60,9 @@ CREATE TABLE parole_request_facts (
     interview_until   TEXT,              -- the last scheduled appointment's instant (UTC)
     receipted         INTEGER NOT NULL,  -- a filing with a receipt number
     filed             INTEGER NOT NULL,  -- any filing
+    first_filed_on    TEXT,              -- the earliest filing's date
+    ahead_on          TEXT,              -- the latest date deadline not yet met
+    ahead_at          TEXT,              -- the latest appointment not yet held (UTC instant)
     stage_class       TEXT NOT NULL,     -- e.g. 'denied', 'approved_until', 'interview_then_filed'
     stage_boundary    TEXT NOT NULL      -- the date or instant the class's stage turns, or ''
 );

@@ -2,7 +2,6 @@
  * derived in SQL from its events and today's date (sql.c, STAGE_EXPRESSION). */
 #include <string.h>
 
-#include "deadline_ledger.h"
 #include "records.h"
 #include "role.h"
 #include "stage.h"
@@ -92,43 +91,6 @@ static void check_assignee(struct db *db, const json_t *record, int64_t request_
                               : "no active user has this id");
 }
 
-/* unguarded=true keeps the open requests that nothing protects: no deadline still ahead
- * (upcoming or due today), approved with no parole end recorded, or filed 30 or more days ago
- * with no receipt number yet. */
-static int request_keep_in_list(struct db *db, const json_t *record, const json_t *binds,
-                                const struct op_context *ctx, struct problem *p)
-{
-    const char *unguarded = json_string_value(json_object_get(binds, "unguarded"));
-    const char *stage = json_string_value(json_object_get(record, "stage"));
-    int64_t id = json_integer_value(json_object_get(record, "id"));
-    int ahead;
-
-    if (unguarded == NULL || strcmp(unguarded, "true") != 0)
-        return 1;
-    if (stage_is_closed(stage_parse(stage)))
-        return 0;
-    if (strcmp(stage, "approved") == 0)
-        return 1; /* approved, and no parole or I-94 end date recorded */
-    if (strcmp(stage, "filed") == 0) {
-        json_t *b = json_pack("{s:I}", "parent_id", (json_int_t)id);
-        char first[DATE_LEN] = "", cutoff[DATE_LEN];
-        struct civil_date today;
-        int rc;
-
-        json_object_set_new(b, "id", json_integer(0));
-        rc = db_scalar_text(db, SQL_FILING_EARLIEST, b, first, sizeof(first), p);
-        json_decref(b);
-        if (rc != 0)
-            return 0;
-        dates_parse(ctx->today, &today);
-        dates_format(dates_add_days(today, -30), cutoff);
-        if (first[0] && strcmp(first, cutoff) <= 0)
-            return 1; /* filed 30+ days ago, still no receipt number */
-    }
-    ahead = deadline_ledger_any_ahead(db, id, ctx, p);
-    return ahead == 0;
-}
-
 /* assigned_to=me means the signed-in user. */
 static int request_bind_list(json_t *binds, const struct op_context *ctx, struct problem *p)
 {
@@ -182,7 +144,6 @@ const struct resource_spec parole_requests_resource = {
     .narratives = request_narratives,
     .sql_next_id = SQL_NEXT_ID_PAROLE_REQUESTS,
     .bind_list = request_bind_list,
-    .keep_in_list = request_keep_in_list,
     .table = {request_fields, sizeof(request_fields) / sizeof(request_fields[0]),
               request_read_only},
     .filters = request_filters,

@@ -83,8 +83,11 @@ static int64_t store_range(struct db *db, const json_t *rules, int64_t from_id, 
                      db_exec_json(db, SQL_TALLY_DELETE_ALL, NULL, p) != 0
                  ? -1
                  : 0;
-    /* The facts the stage is derived from go with the deadlines, and into the tally (a request
-     * that no longer exists leaves neither). */
+    if (rc == 0)
+        rc = deadline_engine_each(db, rules, from_id, to_id, ctx, store_request, &st, p);
+    /* The facts the stage is derived from (and what is still ahead, from the rows just stored)
+     * go with the deadlines, and into the tally; a request that no longer exists leaves
+     * neither. */
     if (rc == 0)
         rc = db_exec_json(db, SQL_FACTS_REFRESH, binds, p) != 0 ||
                      db_exec_json(db, SQL_FACTS_TALLY, binds, p) != 0 ||
@@ -92,9 +95,7 @@ static int64_t store_range(struct db *db, const json_t *rules, int64_t from_id, 
                  ? -1
                  : 0;
     json_decref(binds);
-    if (rc != 0 || deadline_engine_each(db, rules, from_id, to_id, ctx, store_request, &st, p) != 0)
-        return -1;
-    return st.stored;
+    return rc != 0 ? -1 : st.stored;
 }
 
 int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const struct op_context *ctx,
@@ -494,18 +495,6 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
         return NULL;
     }
     return out;
-}
-
-int deadline_ledger_any_ahead(struct db *db, int64_t request_id, const struct op_context *ctx,
-                              struct problem *p)
-{
-    json_t *binds = json_pack("{s:I, s:s, s:s}", "request_id", (json_int_t)request_id, "today",
-                              ctx->today, "now", ctx->now);
-    int64_t ahead = 0;
-    int rc = db_scalar_int(db, SQL_DLEDGER_ANY_AHEAD, binds, &ahead, p);
-
-    json_decref(binds);
-    return rc != 0 ? -1 : ahead > 0;
 }
 
 json_t *deadline_ledger_ends_by_month(struct db *db, const char *today, int months,

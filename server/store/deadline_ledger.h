@@ -1,7 +1,7 @@
 /* deadline_ledger: the stored output of the deadline engine (table `deadlines`, migration 0013).
  * The write path (write.c) refreshes the rows of the requests a change moves, in the change's
  * own transaction; `paroletrack deadlines verify` recomputes everything and compares,
- * `deadlines rebuild` rewrites the table. The readers (/deadlines, /stats, the unguarded hint,
+ * `deadlines rebuild` rewrites the table. The readers (/deadlines, /stats, the unguarded list,
  * remind, the calendar feed) select rows through indexes: the status (met, upcoming, due today,
  * overdue) is derived at read time from the stored dates and today, so the rows never go stale
  * overnight. A store module: it depends on db, context, the engine
@@ -70,11 +70,6 @@ struct deadline_query {
  * set. */
 json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
                                const struct op_context *ctx, struct problem *p);
-
-/* Whether request `request_id` has a deadline still ahead (upcoming or due today). Returns 1,
- * 0, or -1 with *p set. */
-int deadline_ledger_any_ahead(struct db *db, int64_t request_id, const struct op_context *ctx,
-                              struct problem *p);
 
 /* The number of open requests whose parole and whose work permit end in each month, from the
  * month of `today` (YYYY-MM-DD) for `months` months: each request's latest end of each kind that

@@ -52,6 +52,14 @@
     "p.updated_at AS updated_at, "                                                                 \
     "p.version AS version, p.row_nonce AS row_nonce, " TALLY_STAGE " AS stage"
 /* A request with its stored stage facts (alias t), which REQUEST_COLUMNS' stage reads. */
+/* unguarded=true: an open request that nothing protects (alias t: its stored facts): approved
+ * with no parole end recorded, filed 30 or more days ago with no receipt number yet, or no
+ * deadline still ahead (upcoming or due today). */
+#define REQUEST_UNGUARDED                                                                          \
+    "t.stage_class NOT IN ('denied', 'withdrawn', 'closed', 'terminated') AND ("                   \
+    " (" TALLY_STAGE ") = 'approved'"                                                              \
+    " OR ((" TALLY_STAGE ") = 'filed' AND t.first_filed_on <= date(:today, '-30 days'))"           \
+    " OR NOT (coalesce(t.ahead_on, '') >= :today OR coalesce(t.ahead_at, '') >= :now))"
 #define REQUEST_FROM                                                                               \
     " FROM parole_requests p LEFT JOIN parole_request_facts t ON t.parole_request_id = p.id"
 
@@ -124,7 +132,13 @@
     "  AND i.outcome IN ('scheduled', 'rescheduled')) AS interview_until,"                         \
     " EXISTS (SELECT 1 FROM filings f WHERE f.parole_request_id = p.id"                            \
     "  AND f.receipt_number IS NOT NULL) AS receipted,"                                            \
-    " EXISTS (SELECT 1 FROM filings f WHERE f.parole_request_id = p.id) AS filed"                  \
+    " EXISTS (SELECT 1 FROM filings f WHERE f.parole_request_id = p.id) AS filed,"                 \
+    " (SELECT min(f.filed_on) FROM filings f WHERE f.parole_request_id = p.id)"                    \
+    "  AS first_filed_on,"                                                                         \
+    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
+    "  AND d.due_at_utc IS NULL) AS ahead_on,"                                                     \
+    " (SELECT max(d.due_at_utc) FROM deadlines d WHERE d.parole_request_id = p.id"                 \
+    "  AND d.met = 0 AND d.due_at_utc IS NOT NULL) AS ahead_at"                                    \
     " FROM parole_requests p WHERE p.id >= :from_id AND p.id < :to_id"
 
 /* The facts with the request's stage class and the boundary where that class's stage turns
@@ -163,7 +177,8 @@
 /* The facts columns in table order. */
 #define FACTS_COLUMNS                                                                              \
     "parole_request_id, latest_outcome, parole_until, valid_until, inside_us, open_rfe,"           \
-    " interview_until, receipted, filed, stage_class, stage_boundary"
+    " interview_until, receipted, filed, first_filed_on, ahead_on, ahead_at, stage_class,"         \
+    " stage_boundary"
 
 /* The requests the engine computes at once: an id range (one request is [id, id + 1)). */
 #define DEADLINE_REQUEST_WHERE "p.id >= :from_id AND p.id < :to_id"
@@ -260,6 +275,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " AND (:program IS NULL OR p.program = :program)"
          " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"
          "      OR p.assigned_paralegal_id = :assigned_to)"
+         " AND (:unguarded IS NOT 'true' OR (" REQUEST_UNGUARDED "))"
          " AND (:q IS NULL OR search_match(p.search_key || char(31) || (SELECT c.search_key"
          " FROM clients c WHERE c.id = p.client_id), :q)))"
          " WHERE (:stage IS NULL OR stage = :stage) ORDER BY id LIMIT :limit"},
@@ -689,10 +705,6 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
          " JOIN deadline_rules r ON r.id = d.rule_id"
          " WHERE d.parole_request_id = :request_id AND" DLEDGER_FILTERS DLEDGER_ORDER},
-    [SQL_DLEDGER_ANY_AHEAD] = {"dledger_any_ahead",
-                               "SELECT count(*) FROM deadlines d"
-                               " WHERE d.parole_request_id = :request_id AND d.met = 0"
-                               " AND (" DLEDGER_STATUS ") IN ('upcoming', 'due_today')"},
     [SQL_DLEDGER_ENDS] =
         {"dledger_ends",
          "SELECT kind, substr(due_on, 1, 7) AS month, count(*) AS ends FROM"
