@@ -15,8 +15,9 @@
 static struct db *db;
 static struct op_context ctx;
 
-/* Open the migrated in-memory store with a test key. Returns 0, or -1 after printing why. */
-static inline int fixture_open(void)
+/* Open the migrated store at `path` (":memory:", or a file for tests that need WAL and real
+ * commits) with a test key. Returns 0, or -1 after printing why. */
+static inline int fixture_open_path(const char *path)
 {
     unsigned char key[CRYPTO_KEY_BYTES] = {7};
     struct problem p;
@@ -28,8 +29,8 @@ static inline int fixture_open(void)
     dates_set_timezone("America/New_York");
     context_init(&ctx);
     problem_init(&p);
-    db = db_open(":memory:", &p);
-    /* the sealed empty audit head field_key_open gives a new database */
+    db = db_open(path, &p);
+    /* the sealed empty audit head keys_open gives a new database */
     if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0 || db_begin_write(db, &p) != 0 ||
         audit_head_adopt(db, &p) != 0 || db_commit(db, &p) != 0) {
         fprintf(stderr, "setup: %s\n", p.detail);
@@ -37,6 +38,12 @@ static inline int fixture_open(void)
     }
     problem_clear(&p);
     return rc;
+}
+
+/* Open the migrated in-memory store with a test key. Returns 0, or -1 after printing why. */
+static inline int fixture_open(void)
+{
+    return fixture_open_path(":memory:");
 }
 
 /* Move the clock: firm-local date and UTC instant. */

@@ -11,18 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "audit_batch.h"
 #include "check.h"
-#include "crypto.h"
-#include "migrate.h"
-#include "records.h"
+#include "store_fixture.h" /* db: the main thread's connection */
 
 #define THREADS 8
 #define READS   40 /* per thread, in the free-running round */
 
-static struct db *db; /* the main thread's connection */
-static struct op_context ctx;
 static int64_t clients[THREADS];
 
 /* What the next write guard call does: nothing, or hold the batch's leader until every reader
@@ -155,25 +150,13 @@ static json_t *read_event_ids(void)
 /* Open the migrated file database with a test key and THREADS clients holding an A-number. */
 static int setup(const char *path)
 {
-    unsigned char key[CRYPTO_KEY_BYTES] = {9};
     struct problem p;
-    int rc = 0;
+    int rc = fixture_open_path(path);
 
-    crypto_init();
-    crypto_use_key(key);
-    crypto_use_audit_key(key);
-    dates_set_timezone("America/New_York");
-    context_init(&ctx);
     ctx.actor.type = ACTOR_USER;
     ctx.actor.id = 1;
     snprintf(ctx.actor.label, sizeof(ctx.actor.label), "ana@example.org");
     problem_init(&p);
-    db = db_open(path, &p);
-    if (db == NULL || migrate_apply(db, 0, NULL, &p) != 0 || db_begin_write(db, &p) != 0 ||
-        audit_head_adopt(db, &p) != 0 || db_commit(db, &p) != 0) {
-        fprintf(stderr, "setup: %s\n", p.detail);
-        rc = -1;
-    }
     for (int t = 0; rc == 0 && t < THREADS; t++) {
         char text[160];
         json_t *body, *record;
