@@ -108,12 +108,12 @@ int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const str
     return stored < 0 ? -1 : 0;
 }
 
-int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struct op_context *ctx,
-                                   struct problem *p)
+/* Refresh every request the statement `sql` selects (one column, id) with `binds`. */
+static int refresh_selected(struct db *db, enum sql_id sql, const json_t *binds,
+                            const struct op_context *ctx, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I}", "client_id", (json_int_t)client_id), *ids = json_array();
-    json_t *rules = NULL, *id;
-    db_stmt *stmt = db_prepare(db, SQL_DLEDGER_REQUESTS_OF_CLIENT, p);
+    json_t *ids = json_array(), *rules = NULL, *id;
+    db_stmt *stmt = db_prepare(db, sql, p);
     enum db_step step = DB_ERROR;
     size_t i;
     int rc = -1;
@@ -124,7 +124,7 @@ int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struc
     db_finish(stmt);
     if (step != DB_DONE) {
         if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "dledger_requests_of_client: %s", db_errmsg(db));
+            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
         goto out;
     }
     rules = deadline_engine_rules(db, p);
@@ -141,6 +141,29 @@ int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struc
 out:
     json_decref(rules);
     json_decref(ids);
+    return rc;
+}
+
+int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struct op_context *ctx,
+                                   struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "client_id", (json_int_t)client_id);
+    int rc = refresh_selected(db, SQL_DLEDGER_REQUESTS_OF_CLIENT, binds, ctx, p);
+
+    json_decref(binds);
+    return rc;
+}
+
+int deadline_ledger_refresh_program(struct db *db, const char *program,
+                                    const struct op_context *ctx, struct problem *p)
+{
+    json_t *binds;
+    int rc;
+
+    if (program == NULL)
+        return deadline_ledger_refresh_all(db, ctx, p);
+    binds = json_pack("{s:s}", "program", program);
+    rc = refresh_selected(db, SQL_DLEDGER_REQUESTS_OF_PROGRAM, binds, ctx, p);
     json_decref(binds);
     return rc;
 }

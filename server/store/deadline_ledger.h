@@ -27,7 +27,12 @@ int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const str
 int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struct op_context *ctx,
                                    struct problem *p);
 
-/* Rewrite the whole ledger inside the caller's write transaction (a rule edit; a rebuild). */
+/* The same for every request in program `program` (a rule limited to that program changed);
+ * NULL: every request (a rule for all programs). */
+int deadline_ledger_refresh_program(struct db *db, const char *program,
+                                    const struct op_context *ctx, struct problem *p);
+
+/* Rewrite the whole ledger inside the caller's write transaction (a rebuild). */
 int deadline_ledger_refresh_all(struct db *db, const struct op_context *ctx, struct problem *p);
 
 /* Rewrite the whole ledger in one transaction of its own, and remember what it was computed

@@ -68,6 +68,8 @@ static int rule_write(struct db *db, struct write_call *w, const json_t *before,
 
     if (record == NULL)
         return -1;
+    /* The requests the rule applies to: those of its program, or all */
+    w->program = json_string_value(json_object_get(before, "program"));
     {
         const char *from = json_string_value(json_object_get(record, "effective_from"));
         const char *to = json_string_value(json_object_get(record, "effective_to"));
@@ -94,7 +96,7 @@ static const struct write_kind rule_kind = {
     .read = rule_write_read,
     .write = rule_write,
     .audited = rule_audited,
-    .ledger = WRITE_LEDGER_ALL,
+    .ledger = WRITE_LEDGER_PROGRAM,
 };
 
 json_t *rule_store_patch(struct db *db, int64_t id, const json_t *patch,

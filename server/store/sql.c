@@ -675,6 +675,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DLEDGER_REQUESTS_OF_CLIENT] =
         {"dledger_requests_of_client", "SELECT id FROM parole_requests WHERE client_id = :client_id"
                                        " ORDER BY id"},
+    [SQL_DLEDGER_REQUESTS_OF_PROGRAM] = {"dledger_requests_of_program",
+                                         "SELECT id FROM parole_requests"
+                                         " WHERE program = :program ORDER BY id"},
     [SQL_DLEDGER_FIRM] = {"dledger_firm",
                           "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
                           " JOIN deadline_rules r ON r.id = d.rule_id"

@@ -45,8 +45,8 @@ static int refresh_ledger(struct db *db, const struct write_call *w, struct prob
         return w->request_id ? deadline_ledger_refresh_request(db, w->request_id, w->ctx, p) : 0;
     case WRITE_LEDGER_CLIENT:
         return deadline_ledger_refresh_client(db, w->id, w->ctx, p);
-    case WRITE_LEDGER_ALL:
-        return deadline_ledger_refresh_all(db, w->ctx, p);
+    case WRITE_LEDGER_PROGRAM:
+        return deadline_ledger_refresh_program(db, w->program, w->ctx, p);
     case WRITE_LEDGER_NONE:
         break;
     }

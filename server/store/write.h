@@ -7,7 +7,7 @@
  *   3. lets the kind check the input and write the change (`write`; 422/409, nothing changed),
  *   4. runs the kind's special rules on the written state (`after_write`: keep one active
  *      admin, end the sessions of a disabled user, ...) and recomputes the stored deadlines
- *      the change moves (the kind's `ledger`: a request, a client's requests, or all),
+ *      the change moves (the kind's `ledger`: a request, a client's requests, a program's),
  *   5. reads the record again, so the reply and the audit event show what was stored,
  *   6. appends the audit event (the kind's `changes`, or a diff of its `audited` fields),
  *   7. commits; any failure on the way rolls everything back.
@@ -48,7 +48,7 @@ enum write_ledger {
     WRITE_LEDGER_NONE,    /* users, keys, settings: no deadline depends on them */
     WRITE_LEDGER_REQUEST, /* the request w->request_id (a request or one of its events) */
     WRITE_LEDGER_CLIENT,  /* every request of the client w->id (its passport date) */
-    WRITE_LEDGER_ALL,     /* every request (a deadline rule) */
+    WRITE_LEDGER_PROGRAM, /* every request of w->program (a rule: NULL, every request) */
 };
 
 struct write_call;
@@ -89,8 +89,9 @@ struct write_call {
     const json_t *input;             /* the body or merge patch, borrowed; may be NULL */
     const struct if_match *if_match; /* NULL: no precondition */
     const struct op_context *ctx;
-    void *arg;      /* the kind's own state (its resource spec, a checked record, ...) */
-    json_t *result; /* out, for a kind without `read`: what write_run returns (it takes it) */
+    void *arg;           /* the kind's own state (its resource spec, a checked record, ...) */
+    json_t *result;      /* out, for a kind without `read`: what write_run returns (it takes it) */
+    const char *program; /* out, for WRITE_LEDGER_PROGRAM: borrowed until write_run returns */
 };
 
 /* Run one change as described above. Returns the record after the change (the record as it was

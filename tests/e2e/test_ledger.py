@@ -135,6 +135,38 @@ class Ledger(ApiTestCase):
                                " WHERE parole_request_id = ?", (second["id"],)).fetchone()[0]
         self.assertEqual((left, facts), (0, 0), "a deleted request leaves no stored rows")
 
+    def test_a_program_rule_edit_recomputes_that_programs_requests(self):
+        rule = [r for r in self.list_all("/api/v1/deadline-rules")
+                if r["code"] == "reparole_u4u"][0]
+        general = [r for r in self.list_all("/api/v1/deadline-rules")
+                   if r["code"] == "reparole_general"][0]
+        rows = {}
+        for program in ("u4u", "chnv"):
+            pr = self.make_request(parole_type="program", program=program)
+            self.make_child(pr["id"], "filings", filed_on=day(-200),
+                            receipt_number=unique_receipt())
+            self.make_child(pr["id"], "decisions", decided_on=day(-30), outcome="approved")
+            self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(400))
+            rows[program] = pr["id"]
+
+        def versions():
+            with sqlite3.connect(self.server.db) as db:
+                return dict(db.execute(
+                    "SELECT parole_request_id, rule_version FROM deadlines"
+                    " WHERE kind = 'reparole_filing' AND parole_request_id IN (?, ?)",
+                    (rows["u4u"], rows["chnv"])).fetchall())
+
+        self.assertEqual(versions(), {rows["u4u"]: rule["version"],
+                                      rows["chnv"]: general["version"]})
+        r = self.patch("/api/v1/deadline-rules/%d" % rule["id"], {"lead_times": [120, 30, 0]},
+                       headers={"If-Match": '"%d"' % rule["version"]})
+        self.assertStatus(r, 200)
+        self.assertEqual(versions(), {rows["u4u"]: rule["version"] + 1,
+                                      rows["chnv"]: general["version"]},
+                         "the U4U request is recomputed under the edited rule, CHNV is not")
+        code, out, err = self.verify()
+        self.assertEqual(code, 0, out + err)
+
     def test_stage_counts_match_each_requests_stage(self):
         self.make_request()
         pr = self.make_request()
