@@ -21,18 +21,29 @@
 
 static const char *reference_db_path;
 
-/* Each pool thread's connection and statement, opened on its first request, never closed
- * (they live as long as the process). */
+/* Each pool thread's connection and statement, opened on its first request; every connection
+ * is also listed in reference_opened, so main closes them all once the daemon stopped. */
 static _Thread_local sqlite3 *reference_db;
 static _Thread_local sqlite3_stmt *reference_stmt;
+static sqlite3 *reference_opened[16];
+static int reference_opened_count;
+static pthread_mutex_t reference_opened_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The calling thread's prepared point read, opened on first use. Returns NULL on failure. */
 static sqlite3_stmt *reference_statement(void)
 {
     if (reference_stmt != NULL)
         return reference_stmt;
-    if (sqlite3_open_v2(reference_db_path, &reference_db, SQLITE_OPEN_READONLY, NULL) !=
-            SQLITE_OK ||
+    if (reference_db != NULL)
+        return NULL; /* opened, but the statement failed to prepare: stays failed */
+    if (sqlite3_open_v2(reference_db_path, &reference_db, SQLITE_OPEN_READONLY, NULL) ==
+        SQLITE_OK) {
+        pthread_mutex_lock(&reference_opened_lock);
+        if (reference_opened_count < 16)
+            reference_opened[reference_opened_count++] = reference_db;
+        pthread_mutex_unlock(&reference_opened_lock);
+    }
+    if (sqlite3_errcode(reference_db) != SQLITE_OK ||
         sqlite3_prepare_v3(reference_db, "SELECT * FROM parole_requests WHERE id = ?1", -1,
                            SQLITE_PREPARE_PERSISTENT, &reference_stmt, NULL) != SQLITE_OK) {
         fprintf(stderr, "reference_mhd: %s\n", sqlite3_errmsg(reference_db));
@@ -150,5 +161,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     sigwait(&stop, &sig);
     MHD_stop_daemon(daemon);
+    /* The pool threads are gone: close their connections (and with them their statements). */
+    for (int i = 0; i < reference_opened_count; i++)
+        sqlite3_close_v2(reference_opened[i]);
     return 0;
 }
