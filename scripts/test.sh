@@ -34,9 +34,9 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   build_and_test sanitize -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
 
 # Formatting: every C file matches the committed .clang-format.
-unformatted=$(clang-format --dry-run --Werror server/*.c server/*/*.[ch] tests/unit/*.c tests/unit/*.h 2>&1 | grep -c "error:" || true)
+unformatted=$(clang-format --dry-run --Werror server/*.c server/*/*.[ch] tests/unit/*.c tests/unit/*.h tests/bench/*.c 2>&1 | grep -c "error:" || true)
 if [ "$unformatted" = "0" ]; then summaries+=("format: 1 passed, 0 failed"); else
-  clang-format --dry-run server/*.c server/*/*.[ch] tests/unit/*.c tests/unit/*.h 2>&1 | head -20
+  clang-format --dry-run server/*.c server/*/*.[ch] tests/unit/*.c tests/unit/*.h tests/bench/*.c 2>&1 | head -20
   summaries+=("format: 0 passed, 1 failed"); status=1; fi
 
 printf '%s\n' "${summaries[@]}"
