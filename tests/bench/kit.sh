@@ -40,7 +40,7 @@ export TZ=America/New_York
 log() { echo "kit: $*" >&2; }
 
 # 1. Build: the release binary, the generator and the bare reference; install the Node one.
-[ -d "$build" ] || meson setup "$build" --buildtype=release "$root" >/dev/null
+[ -d "$build" ] || meson setup --buildtype=release "$build" "$root" >/dev/null
 ninja -C "$build" -j2 server/paroletrack tests/generate_firm tests/reference_mhd >/dev/null
 bin=$build/server/paroletrack
 if [ ! -d "$here/reference-node/node_modules/better-sqlite3" ]; then
