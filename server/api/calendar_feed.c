@@ -39,7 +39,8 @@ void calendar_feed_revoke(struct call *call, struct call_reply *reply)
 static json_t *feed_deadlines(struct db *db, int64_t user_id, const struct op_context *ctx,
                               struct problem *p)
 {
-    struct deadline_query q = {.assigned_to = user_id, .limit = -1};
+    /* a met deadline is not an event (calendar_render leaves it out): not read at all */
+    struct deadline_query q = {.assigned_to = user_id, .unmet = 1, .limit = -1};
     json_t *deadlines = deadline_ledger_select(db, &q, ctx, p), *d;
     size_t i;
 

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,13 +302,34 @@ static int db_column_is_null(db_stmt *stmt, int column)
     return sqlite3_column_type(stmt, column) == SQLITE_NULL;
 }
 
+/* Where db_column_index last found a name in a statement, per thread: reading a row by name
+ * asks the same (statement, name) pairs row after row, so a hit costs one comparison instead
+ * of a walk over every column. Keyed by the pointers (the names are the callers' literals);
+ * a hit is confirmed by the column's name, so a stale slot only costs the walk. */
+#define COLUMN_CACHE_SLOTS 256
+static _Thread_local struct {
+    const db_stmt *stmt;
+    const char *name;
+    int index;
+} column_cache[COLUMN_CACHE_SLOTS];
+
 int db_column_index(db_stmt *stmt, const char *name)
 {
+    uintptr_t key = ((uintptr_t)stmt >> 4) ^ ((uintptr_t)name >> 2) * 31u;
+    size_t slot = (size_t)(key % COLUMN_CACHE_SLOTS);
     int count = sqlite3_column_count(stmt);
 
+    if (column_cache[slot].stmt == stmt && column_cache[slot].name == name &&
+        column_cache[slot].index < count &&
+        strcmp(sqlite3_column_name(stmt, column_cache[slot].index), name) == 0)
+        return column_cache[slot].index;
     for (int i = 0; i < count; i++)
-        if (strcmp(sqlite3_column_name(stmt, i), name) == 0)
+        if (strcmp(sqlite3_column_name(stmt, i), name) == 0) {
+            column_cache[slot].stmt = stmt;
+            column_cache[slot].name = name;
+            column_cache[slot].index = i;
             return i;
+        }
     return -1;
 }
 

@@ -499,12 +499,13 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
         sql = SQL_DLEDGER_ASSIGNED;
     else if (status != NULL || q->unmet)
         sql = SQL_DLEDGER_FIRM_BY_MET;
-    binds = json_pack(
-        "{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:i}", "today", ctx->today, "now",
-        ctx->now, "lo", lo, "hi", hi, "kind", q->kind ? json_string(q->kind) : json_null(),
-        "status", status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
-        "offset", (json_int_t)q->offset, "request_id", (json_int_t)q->request_id, "assigned_to",
-        (json_int_t)q->assigned_to, "met", status != NULL && strcmp(status, "met") == 0);
+    binds = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:i, s:i}", "today",
+                      ctx->today, "now", ctx->now, "lo", lo, "hi", hi, "kind",
+                      q->kind ? json_string(q->kind) : json_null(), "status",
+                      status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
+                      "offset", (json_int_t)q->offset, "request_id", (json_int_t)q->request_id,
+                      "assigned_to", (json_int_t)q->assigned_to, "met",
+                      status != NULL && strcmp(status, "met") == 0, "unmet", q->unmet);
     stmt = db_prepare(db, sql, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
         while ((step = db_step(stmt)) == DB_ROW)

@@ -59,7 +59,8 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
 /* A read of the ledger. request_id: that request's deadlines (open or closed, no dedupe); else
  * every open request's, or (assigned_to) those of the requests assigned to that user. from/to
  * bound the due date, kind and status (upcoming, due_today, overdue, met) filter exactly; each
- * may be NULL. unmet: only what is not met (with no status). limit -1: all. */
+ * may be NULL. unmet: only what is not met (with no status; firm-wide or one user's). limit
+ * -1: all. */
 struct deadline_query {
     int64_t request_id;
     int64_t assigned_to;

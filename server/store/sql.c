@@ -696,6 +696,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " WHERE (p.assigned_attorney_id = :assigned_to OR p.assigned_paralegal_id = :assigned_to)"
          /* unary +: the user's requests lead, each read by its key, not the firm's dates */
          " AND +d.request_open = 1 AND +d.due_on >= :lo AND +d.due_on <= :hi"
+         " AND (:unmet = 0 OR d.met = 0)"
          " AND (:kind IS NULL OR d.kind = :kind)"
          " AND (:status IS NULL OR (" DLEDGER_STATUS ") = :status)"
          " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"
