@@ -448,6 +448,11 @@ void db_rollback(struct db *db)
     release_writer(db);
 }
 
+int db_in_transaction(struct db *db)
+{
+    return !sqlite3_get_autocommit(db->handle);
+}
+
 int db_changes(struct db *db)
 {
     return sqlite3_changes(db->handle);

@@ -88,6 +88,10 @@ int db_begin_read(struct db *db, struct problem *p);
 int db_commit(struct db *db, struct problem *p);
 void db_rollback(struct db *db);
 
+/* Whether a transaction is open on db (SQLite may have rolled one back by itself after a
+ * full disk or an I/O error). */
+int db_in_transaction(struct db *db);
+
 /* Number of rows the last INSERT/UPDATE/DELETE changed, and the last inserted row id. */
 int db_changes(struct db *db);
 int64_t db_last_insert_id(struct db *db);

@@ -10,7 +10,8 @@
  *      the change moves (the kind's `ledger`: a request, a client's requests, a program's),
  *   5. reads the record again, so the reply and the audit event show what was stored,
  *   6. appends the audit event (the kind's `changes`, or a diff of its `audited` fields),
- *   7. commits; any failure on the way rolls everything back.
+ *   7. commits; any failure on the way rolls everything back. Changes of several threads that
+ *      meet share one transaction and one commit, each in its own savepoint (write_run).
  *
  * Whatever must follow every change (the deadline ledger; change webhooks later) hooks in
  * write_run, once, in step 4. A store module: it depends on db, audit, the deadline ledger and
@@ -94,10 +95,28 @@ struct write_call {
     const char *program; /* out, for WRITE_LEDGER_PROGRAM: borrowed until write_run returns */
 };
 
-/* Run one change as described above. Returns the record after the change (the record as it was
- * for a delete; w->result, or JSON null, for a kind without `read`) as a new reference the
- * caller owns, or NULL with *p set and nothing changed. */
+/* The most changes one commit takes; later ones wait for the next commit. */
+#define WRITE_BATCH_MAX 32
+
+/* Run one change as described above. Changes that arrive from other threads while a commit is
+ * in flight share the next transaction and its one commit (one fsync): each runs in a savepoint
+ * of its own, so a change that fails is rolled back alone, and each caller returns only once
+ * the commit that holds its change succeeded (when that commit fails, every change of the batch
+ * fails and none is stored). A lone change commits at once. db is the calling thread's
+ * connection, outside any transaction (it runs the batch when this call leads). Returns the record
+ * after the change (the record as it was for a delete; w->result, or JSON null, for a kind without
+ * `read`) as a new reference the caller owns, or NULL with *p set and nothing changed. */
 json_t *write_run(struct db *db, struct write_call *w, struct problem *p);
+
+/* Counters since the process started, for tests and benchmarks. */
+struct write_batch_stats {
+    int64_t commits; /* batch transactions that committed */
+    int64_t changes; /* changes the batches ran, committed or not */
+    int64_t queued;  /* changes waiting right now, the ones of the batch in flight included */
+};
+
+/* A consistent copy of the counters into *out. */
+void write_batch_stats(struct write_batch_stats *out);
 
 /* Refuse a stale If-Match: 412 naming the stored version when if_match (NULL: none) lists
  * other versions. Returns 0 when the change may go on, -1 with *p set. */

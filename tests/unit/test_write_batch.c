@@ -1,0 +1,196 @@
+/* Unit tests of the write path's group commit (store/write.c) on a real database file, with
+ * threads that each write through their own connection, as the server's workers do: changes
+ * that meet share one transaction and one commit; a change that fails inside a batch is rolled
+ * back alone while the others of its batch are stored; a batch whose transaction fails stores
+ * nothing and fails every change; and the audit trail stays one verified chain. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "store_fixture.h"
+
+#include "write.h"
+
+#define THREADS 8
+
+static char path[64];
+
+/* What the write guard does on its next call. */
+enum gate { GATE_NONE, GATE_HOLD, GATE_FAIL };
+static atomic_int gate;
+
+/* The write guard of these tests: GATE_HOLD and GATE_FAIL wait until every thread's change is
+ * queued (at most ten seconds), so one batch holds them all; GATE_FAIL then fails it. */
+static int gate_guard(struct db *conn, struct problem *p)
+{
+    enum gate g = (enum gate)atomic_exchange(&gate, GATE_NONE);
+    struct timespec pause = {0, 1000000};
+    struct write_batch_stats s;
+
+    (void)conn;
+    if (g == GATE_NONE)
+        return 0;
+    for (int i = 0; i < 10000; i++) {
+        write_batch_stats(&s);
+        if (s.queued >= THREADS)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    if (g == GATE_FAIL)
+        return problem_set(p, PROBLEM_UNAVAILABLE, "injected failure of the batch");
+    return 0;
+}
+
+/* One writer: creates one client through its own connection (a bad one when `bad`). */
+struct writer {
+    int index, bad;
+    int64_t id; /* the new client's id, 0 when refused */
+    int status; /* 0 stored, else the problem's HTTP status */
+    char name[32];
+};
+
+static void *write_one(void *arg)
+{
+    struct writer *w = arg;
+    struct problem p;
+    struct db *conn;
+    char body[160];
+    json_t *json, *record;
+    struct op_context mine = ctx;
+
+    problem_init(&p);
+    conn = db_open(path, &p);
+    snprintf(w->name, sizeof(w->name), "Batch%d", w->index);
+    snprintf(body, sizeof(body), "{\"family_name\":\"%s\",\"given_name\":\"Test\"%s}", w->name,
+             w->bad ? ",\"country_of_birth\":\"Atlantis\"" : "");
+    json = json_loads(body, 0, NULL);
+    record = conn ? resource_create(conn, &clients_resource, 0, json, &mine, &p) : NULL;
+    w->id = record ? json_integer_value(json_object_get(record, "id")) : 0;
+    w->status = record ? 0 : problem_status(p.kind);
+    json_decref(record);
+    json_decref(json);
+    db_close(conn);
+    problem_clear(&p);
+    return NULL;
+}
+
+/* Run THREADS writers at once (writer `bad_one` sends a bad field; -1: none). */
+static void run_writers(struct writer *writers, int bad_one)
+{
+    pthread_t threads[THREADS];
+
+    for (int t = 0; t < THREADS; t++) {
+        memset(&writers[t], 0, sizeof(writers[t]));
+        writers[t].index = t;
+        writers[t].bad = t == bad_one;
+        pthread_create(&threads[t], NULL, write_one, &writers[t]);
+    }
+    for (int t = 0; t < THREADS; t++)
+        pthread_join(threads[t], NULL);
+}
+
+/* Whether client `id` is stored. */
+static int stored(int64_t id)
+{
+    struct problem p;
+    json_t *record;
+    int found;
+
+    problem_init(&p);
+    record = resource_get(db, &clients_resource, 0, id, &ctx, &p);
+    found = record != NULL;
+    json_decref(record);
+    problem_clear(&p);
+    return found;
+}
+
+/* The audit trail is one intact chain; returns its number of events (-1 when broken). */
+static int64_t verified_events(void)
+{
+    struct audit_check c = {.anchor = NULL};
+    struct problem p;
+    int rc;
+
+    problem_init(&p);
+    rc = audit_verify(db, &c, &p);
+    problem_clear(&p);
+    return rc == 0 ? c.events : -1;
+}
+
+static void test_changes_that_meet_share_one_commit(void)
+{
+    struct writer writers[THREADS];
+    struct write_batch_stats before, after;
+    int64_t events = verified_events();
+
+    write_batch_stats(&before);
+    atomic_store(&gate, GATE_HOLD);
+    run_writers(writers, 3);
+    write_batch_stats(&after);
+    CHECK(after.commits - before.commits == 1);
+    CHECK(after.changes - before.changes == THREADS);
+    for (int t = 0; t < THREADS; t++) {
+        if (t == 3) {
+            /* the bad change was refused and rolled back alone */
+            CHECK(writers[t].status == 422 && writers[t].id == 0);
+        } else {
+            CHECK(writers[t].status == 0 && writers[t].id > 0 && stored(writers[t].id));
+        }
+    }
+    /* one event per stored change, in one intact chain */
+    CHECK(verified_events() == events + THREADS - 1);
+}
+
+static void test_a_failed_batch_stores_nothing(void)
+{
+    struct writer writers[THREADS];
+    int64_t events = verified_events();
+
+    atomic_store(&gate, GATE_FAIL);
+    run_writers(writers, -1);
+    for (int t = 0; t < THREADS; t++)
+        CHECK(writers[t].status == 503 && writers[t].id == 0);
+    CHECK(verified_events() == events);
+    /* and the next change goes through */
+    run_writers(writers, -1);
+    for (int t = 0; t < THREADS; t++)
+        CHECK(writers[t].status == 0 && stored(writers[t].id));
+    CHECK(verified_events() == events + THREADS);
+}
+
+static void test_a_lone_change_commits_at_once(void)
+{
+    struct write_batch_stats before, after;
+
+    write_batch_stats(&before);
+    CHECK(create(&clients_resource, 0, "{\"family_name\":\"Lone\",\"given_name\":\"Test\"}") > 0);
+    write_batch_stats(&after);
+    CHECK(after.commits - before.commits == 1 && after.changes - before.changes == 1);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/paroletrack-batch-XXXXXX", wal[80], shm[80];
+
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    snprintf(path, sizeof(path), "%s/batch.db", dir);
+    if (fixture_open_path(path) != 0)
+        return 1;
+    db_set_write_guard(gate_guard);
+    test_a_lone_change_commits_at_once();
+    test_changes_that_meet_share_one_commit();
+    test_a_failed_batch_stores_nothing();
+    db_close(db);
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    snprintf(shm, sizeof(shm), "%s-shm", path);
+    unlink(wal);
+    unlink(shm);
+    unlink(path);
+    rmdir(dir);
+    return CHECK_DONE();
+}
