@@ -7,10 +7,10 @@
  * (then every event of that batch failed and none is recorded), so a read whose event is not
  * durable is never answered. A lone event is committed at once, without waiting.
  *
- * The scheme is a leader and followers on one process-wide mutex and condition variable: the
- * first caller with no commit in flight leads; it opens the write transaction on its own
- * connection, takes up to AUDIT_BATCH_MAX queued events (its own and those queued meanwhile),
- * appends them, commits and wakes the followers with the result. Depends on: audit, db. */
+ * The leader and followers are group_commit's: the first caller with no commit in flight leads;
+ * it opens the write transaction on its own connection, takes up to AUDIT_BATCH_MAX queued
+ * events (its own and those queued meanwhile), appends them, commits and wakes the followers
+ * with the result. Depends on: audit, db, group_commit. */
 #ifndef PAROLETRACK_AUDIT_BATCH_H
 #define PAROLETRACK_AUDIT_BATCH_H
 

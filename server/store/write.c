@@ -1,10 +1,11 @@
 /* write: the one write path (see write.h). */
 #include "write.h"
 
-#include <pthread.h>
+#include <stdatomic.h>
 
 #include "audit.h"
 #include "deadline_ledger.h"
+#include "group_commit.h"
 
 int write_check_version(const json_t *current, const struct if_match *if_match, const char *noun,
                         struct problem *p)
@@ -92,52 +93,31 @@ out:
     return out;
 }
 
-/* A change while it waits for its commit: queued, then run by a leader, then done. Lives on
- * its caller's stack; the leader uses it only between taking it and marking it done, while
- * the caller sleeps. */
+/* A change while it waits for its commit (see group_commit.h). */
 struct pending_write {
+    struct group_item item; /* first: the group's part */
     struct write_call *w;
     struct problem *p; /* the caller's */
     json_t *out;       /* the result, NULL on failure */
-    struct pending_write *next;
-    int done;
 };
 
-/* Everything below is guarded by batch_lock. */
-static pthread_mutex_t batch_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t batch_ended = PTHREAD_COND_INITIALIZER;
-static struct pending_write *queue_head, **queue_tail = &queue_head;
-static int committing; /* a leader is between taking the lead and waking its batch */
-static struct write_batch_stats totals;
+static struct group_item *batch_lead(struct db *db, struct group_commit *g);
 
-/* Take up to WRITE_BATCH_MAX changes off the front of the queue (batch_lock held). Returns the
- * first (linked through next, the last's next NULL) and the number in *count. */
-static struct pending_write *batch_take(size_t *count)
-{
-    struct pending_write *first = queue_head, *last = NULL;
-    size_t n = 0;
+/* The changes of the process waiting for, or in, a batch. */
+static struct group_commit changes = GROUP_COMMIT_INIT(changes, WRITE_BATCH_MAX, batch_lead);
 
-    for (struct pending_write *e = queue_head; e != NULL && n < WRITE_BATCH_MAX; e = e->next) {
-        n++;
-        last = e;
-    }
-    if (last != NULL) {
-        queue_head = last->next;
-        if (queue_head == NULL)
-            queue_tail = &queue_head;
-        last->next = NULL;
-    }
-    *count = n;
-    return n > 0 ? first : NULL;
-}
+/* The batches that committed and the changes they ran (a write_batch_stats without queued). */
+static atomic_int_fast64_t committed_batches, batched_changes;
 
 /* Run each taken change in its own savepoint of the batch's transaction: a change that fails
  * is rolled back to its savepoint alone. Returns 0, or -1 (with *p) when the transaction as a
  * whole is lost (SQLite rolled it back after a full disk or an I/O error, or a savepoint
  * could not be set), so nothing of the batch stands. */
-static int run_batch(struct db *db, struct pending_write *batch, struct problem *p)
+static int run_batch(struct db *db, struct group_item *batch, struct problem *p)
 {
-    for (struct pending_write *e = batch; e != NULL; e = e->next) {
+    for (struct group_item *i = batch; i != NULL; i = i->next) {
+        struct pending_write *e = (struct pending_write *)i;
+
         if (db_exec(db, "SAVEPOINT write_change", p) != 0)
             return -1;
         e->out = write_steps(db, e->w, e->p);
@@ -151,74 +131,50 @@ static int run_batch(struct db *db, struct pending_write *batch, struct problem 
     return 0;
 }
 
-/* Lead one batch on db (called without batch_lock, with `committing` set): open the write
- * transaction (waiting for the process's other writers meanwhile lets more changes queue),
- * take the queued changes, run them, commit once, then hand each its result and wake the
- * waiters. */
-static void batch_lead(struct db *db)
+/* Lead one batch (a group_commit_lead_fn): open the write transaction (waiting for the
+ * process's other writers meanwhile lets more changes queue), take the queued changes, run
+ * them, commit once, and give each its result. */
+static struct group_item *batch_lead(struct db *db, struct group_commit *g)
 {
-    struct pending_write *batch;
+    struct group_item *batch;
     struct problem p;
     size_t count = 0;
     int rc;
 
     problem_init(&p);
     rc = db_begin_write(db, &p);
-    pthread_mutex_lock(&batch_lock);
-    batch = batch_take(&count);
-    pthread_mutex_unlock(&batch_lock);
+    batch = group_commit_take(g, &count);
     if (rc == 0 && (run_batch(db, batch, &p) != 0 || db_commit(db, &p) != 0))
         rc = -1;
     if (rc != 0)
         db_rollback(db);
-    pthread_mutex_lock(&batch_lock);
-    for (struct pending_write *e = batch, *next; e != NULL; e = next) {
-        next = e->next; /* e may be gone once done is set and the lock released */
+    for (struct group_item *i = batch; i != NULL; i = i->next) {
+        struct pending_write *e = (struct pending_write *)i;
+
         if (rc != 0 && e->out != NULL) {
             json_decref(e->out);
             e->out = NULL;
         }
         if (rc != 0 && e->p->kind == PROBLEM_NONE)
             problem_set(e->p, p.kind != PROBLEM_NONE ? p.kind : PROBLEM_INTERNAL, "%s", p.detail);
-        e->done = 1;
     }
-    if (count > 0) {
-        totals.commits += rc == 0;
-        totals.changes += (int64_t)count;
-        totals.queued -= (int64_t)count;
-    }
-    committing = 0;
-    pthread_cond_broadcast(&batch_ended);
-    pthread_mutex_unlock(&batch_lock);
+    committed_batches += rc == 0 && count > 0;
+    batched_changes += (int_fast64_t)count;
     problem_clear(&p);
+    return batch;
 }
 
 json_t *write_run(struct db *db, struct write_call *w, struct problem *p)
 {
     struct pending_write self = {.w = w, .p = p};
 
-    pthread_mutex_lock(&batch_lock);
-    *queue_tail = &self;
-    queue_tail = &self.next;
-    totals.queued++;
-    while (!self.done) {
-        if (committing) {
-            pthread_cond_wait(&batch_ended, &batch_lock);
-            continue;
-        }
-        /* No commit in flight: lead one (a lone change commits at once). */
-        committing = 1;
-        pthread_mutex_unlock(&batch_lock);
-        batch_lead(db);
-        pthread_mutex_lock(&batch_lock);
-    }
-    pthread_mutex_unlock(&batch_lock);
+    group_commit_join(&changes, &self.item, db);
     return self.out;
 }
 
 void write_batch_stats(struct write_batch_stats *out)
 {
-    pthread_mutex_lock(&batch_lock);
-    *out = totals;
-    pthread_mutex_unlock(&batch_lock);
+    out->commits = committed_batches;
+    out->changes = batched_changes;
+    out->queued = group_commit_queued(&changes);
 }

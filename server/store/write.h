@@ -14,8 +14,8 @@
  *      meet share one transaction and one commit, each in its own savepoint (write_run).
  *
  * Whatever must follow every change (the deadline ledger; change webhooks later) hooks in
- * write_run, once, in step 4. A store module: it depends on db, audit, the deadline ledger and
- * the operation context; the kinds (resource.c, users.c, ...) depend on it. */
+ * write_run, once, in step 4. A store module: it depends on db, audit, the deadline ledger,
+ * group_commit and the operation context; the kinds (resource.c, users.c, ...) depend on it. */
 #ifndef PAROLETRACK_WRITE_H
 #define PAROLETRACK_WRITE_H
 

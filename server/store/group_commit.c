@@ -1,0 +1,74 @@
+/* group_commit: a leader and followers on one mutex and condition variable (see group_commit.h). */
+#include "group_commit.h"
+
+struct group_item *group_commit_take(struct group_commit *g, size_t *count)
+{
+    struct group_item *first, *last = NULL;
+    size_t n = 0;
+
+    pthread_mutex_lock(&g->lock);
+    first = g->head;
+    for (struct group_item *e = g->head; e != NULL && n < g->max; e = e->next) {
+        n++;
+        last = e;
+    }
+    if (last != NULL) {
+        g->head = last->next;
+        if (g->head == NULL)
+            g->tail = &g->head;
+        last->next = NULL;
+    }
+    pthread_mutex_unlock(&g->lock);
+    *count = n;
+    return n > 0 ? first : NULL;
+}
+
+/* Lead one batch on db (called without g->lock, with g->committing set): the owner's lead
+ * function takes and runs the batch; then mark its items done and wake the waiters. */
+static void lead(struct group_commit *g, struct db *db)
+{
+    struct group_item *batch = g->lead(db, g);
+
+    pthread_mutex_lock(&g->lock);
+    for (struct group_item *e = batch, *next; e != NULL; e = next) {
+        next = e->next; /* e may be gone once done is set and the lock released */
+        e->done = 1;
+        g->queued--;
+    }
+    g->committing = 0;
+    pthread_cond_broadcast(&g->ended);
+    pthread_mutex_unlock(&g->lock);
+}
+
+void group_commit_join(struct group_commit *g, struct group_item *item, struct db *db)
+{
+    item->next = NULL;
+    item->done = 0;
+    pthread_mutex_lock(&g->lock);
+    *g->tail = item;
+    g->tail = &item->next;
+    g->queued++;
+    while (!item->done) {
+        if (g->committing) {
+            pthread_cond_wait(&g->ended, &g->lock);
+            continue;
+        }
+        /* No commit in flight: lead one (a lone item at once). Should the queue be longer
+         * than one batch and this item not in the first, the loop leads or waits again. */
+        g->committing = 1;
+        pthread_mutex_unlock(&g->lock);
+        lead(g, db);
+        pthread_mutex_lock(&g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
+int64_t group_commit_queued(struct group_commit *g)
+{
+    int64_t queued;
+
+    pthread_mutex_lock(&g->lock);
+    queued = g->queued;
+    pthread_mutex_unlock(&g->lock);
+    return queued;
+}
