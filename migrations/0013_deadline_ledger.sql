@@ -14,7 +14,8 @@ CREATE TABLE deadlines (
     kind              TEXT NOT NULL,
     client_id         INTEGER NOT NULL,
     due_on            TEXT NOT NULL,  -- firm-local date
-    due_at            TEXT,           -- an appointment's local time (RFC 3339), else NULL
+    due_at            TEXT NOT NULL,  -- an appointment's local time (RFC 3339), else '' (so
+                                      -- it sorts and pages like the API's order)
     due_at_utc        TEXT,           -- the same instant in UTC, compared with now
     opens_on          TEXT,           -- the first day of a filing window, else NULL
     met               INTEGER NOT NULL CHECK (met IN (0, 1)),

@@ -15,19 +15,55 @@
 /* The statuses the ledger derives, for the status filter (the kinds: deadline_kind.h). */
 static const char *const deadline_statuses[] = {"upcoming", "due_today", "overdue", "met", NULL};
 
+/* The query without its `cursor` (a deadline page's cursor is not the id cursor of the other
+ * lists: listing_parse_query checks the rest), the cursor read into *place. Returns the
+ * number of parameters kept in kept[] (at most `room`), and sets *has_cursor. A cursor this
+ * server did not write is a field error on `cursor` in *p. */
+static size_t without_cursor(const struct call_request *request, struct query_param *kept,
+                             size_t room, struct deadline_place *place, int *has_cursor,
+                             struct problem *p)
+{
+    size_t n = 0;
+
+    *has_cursor = 0;
+    for (size_t i = 0; i < request->query_count; i++) {
+        const struct query_param *q = &request->query[i];
+
+        if (strcmp(q->name, "cursor") != 0) {
+            if (n < room)
+                kept[n++] = *q;
+            continue;
+        }
+        if (*has_cursor)
+            problem_add_field(p, "cursor", "must be given at most once");
+        else if (deadline_ledger_parse_cursor(q->value, place) != 0)
+            problem_add_field(p, "cursor", "is not a cursor this server returned");
+        *has_cursor = 1;
+    }
+    return n;
+}
+
 /* Shared by both deadline routes: parse the query, read one page from the ledger (one row more
- * than the page, to know whether another follows), reply. */
+ * than the page, to know whether another follows) after the cursor's place, reply. */
 static void reply_deadlines(struct call *call, int64_t request_id,
                             const struct filter_spec *filters, struct call_reply *reply)
 {
+    struct query_param kept[64];
+    struct deadline_place after;
     json_t *binds = json_object(), *rows = NULL, *d;
     struct deadline_query q = {.request_id = request_id};
-    size_t i;
+    size_t i, count;
+    int has_cursor;
 
-    if (listing_parse_query(filters, call->request->query, call->request->query_count, binds,
-                            &q.limit, &call->p) != 0)
+    count = without_cursor(call->request, kept, sizeof(kept) / sizeof(kept[0]), &after, &has_cursor,
+                           &call->p);
+    if (listing_parse_query(filters, kept, count, binds, &q.limit, &call->p) != 0)
         goto out;
-    q.offset = json_integer_value(json_object_get(binds, "after"));
+    if (problem_has_field_errors(&call->p)) { /* the cursor alone was bad */
+        problem_set(&call->p, PROBLEM_INVALID_QUERY, "1 query parameter(s) are invalid");
+        goto out;
+    }
+    q.after = has_cursor ? &after : NULL;
     q.from = json_string_value(json_object_get(binds, "from"));
     q.to = json_string_value(json_object_get(binds, "to"));
     q.kind = json_string_value(json_object_get(binds, "kind"));
@@ -57,18 +93,19 @@ static void reply_deadlines(struct call *call, int64_t request_id,
 
         if (more)
             json_array_remove(rows, json_array_size(rows) - 1);
-        json_array_foreach(rows, i, d)
-        {
-            deadline_compute_api_view(d);
-        }
         page = json_pack("{s:O}", "items", rows);
         if (more) {
-            char cursor[32];
+            char cursor[512];
 
-            snprintf(cursor, sizeof(cursor), "c%lld", (long long)(q.offset + q.limit - 1));
+            deadline_ledger_cursor(json_array_get(rows, json_array_size(rows) - 1), cursor,
+                                   sizeof(cursor));
             json_object_set_new(page, "next_cursor", json_string(cursor));
         } else {
             json_object_set_new(page, "next_cursor", json_null());
+        }
+        json_array_foreach(rows, i, d)
+        {
+            deadline_compute_api_view(d);
         }
         call_reply_json(reply, 200, page);
     }

@@ -1,6 +1,7 @@
 /* deadline_ledger: the stored deadlines (see deadline_ledger.h). */
 #include "deadline_ledger.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,19 @@ static json_t *row_of(const json_t *record, int64_t request_id, int open)
 {
     const json_t *rule = json_object_get(record, "rule");
     const json_t *source = json_object_get(record, "source");
+    const char *due_at = json_string_value(json_object_get(record, "due_at"));
 
+    /* a date deadline's due_at is '' in the table, so rows sort and page as the API orders */
     return json_pack(
-        "{s:I, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:i}",
+        "{s:I, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:i}",
         "parole_request_id", (json_int_t)request_id, "deadline_id", json_object_get(record, "id"),
         "kind", json_object_get(record, "kind"), "client_id", json_object_get(record, "client_id"),
-        "due_on", json_object_get(record, "due_on"), "due_at", json_object_get(record, "due_at"),
-        "due_at_utc", json_object_get(record, "due_at_utc"), "opens_on",
-        json_object_get(record, "opens_on"), "met", json_is_true(json_object_get(record, "met")),
-        "rule_id", json_object_get(rule, "id"), "rule_version", json_object_get(rule, "version"),
-        "source_resource", json_object_get(source, "resource"), "source_id",
-        json_object_get(source, "id"), "title", json_object_get(record, "title"), "request_open",
-        open);
+        "due_on", json_object_get(record, "due_on"), "due_at", due_at ? due_at : "", "due_at_utc",
+        json_object_get(record, "due_at_utc"), "opens_on", json_object_get(record, "opens_on"),
+        "met", json_is_true(json_object_get(record, "met")), "rule_id", json_object_get(rule, "id"),
+        "rule_version", json_object_get(rule, "version"), "source_resource",
+        json_object_get(source, "resource"), "source_id", json_object_get(source, "id"), "title",
+        json_object_get(record, "title"), "request_open", open);
 }
 
 /* What storing computed deadlines counts. */
@@ -436,12 +438,12 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
     return rc;
 }
 
-/* A nullable text column as JSON (null for SQL NULL). */
+/* A nullable text column as JSON (null for SQL NULL or, for due_at, ''). */
 static json_t *text_or_null(db_stmt *stmt, const char *column)
 {
     const char *value = db_row_text(stmt, column);
 
-    return value ? json_string(value) : json_null();
+    return value && value[0] ? json_string(value) : json_null();
 }
 
 /* The full record (deadline_compute.h) of the ledger row under stmt, with its status. */
@@ -479,6 +481,7 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
                                const struct op_context *ctx, struct problem *p)
 {
     const char *lo = q->from ? q->from : "", *hi = q->to ? q->to : "9999-12-31";
+    const struct deadline_place start = {"", "", "", 0}, *after = q->after ? q->after : &start;
     const char *status = q->status;
     enum sql_id sql = SQL_DLEDGER_FIRM;
     json_t *binds, *out = json_array();
@@ -493,19 +496,22 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
         lo = later(lo, ctx->today), hi = earlier(hi, ctx->today);
     else if (status != NULL && strcmp(status, "upcoming") == 0)
         lo = later(lo, ctx->today);
+    lo = later(lo, after->due_on); /* the index starts at the cursor's date */
     if (q->request_id != 0)
         sql = SQL_DLEDGER_REQUEST;
     else if (q->assigned_to != 0)
         sql = SQL_DLEDGER_ASSIGNED;
     else if (status != NULL || q->unmet)
         sql = SQL_DLEDGER_FIRM_BY_MET;
-    binds = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:i, s:i}", "today",
-                      ctx->today, "now", ctx->now, "lo", lo, "hi", hi, "kind",
-                      q->kind ? json_string(q->kind) : json_null(), "status",
-                      status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
-                      "offset", (json_int_t)q->offset, "request_id", (json_int_t)q->request_id,
-                      "assigned_to", (json_int_t)q->assigned_to, "met",
-                      status != NULL && strcmp(status, "met") == 0, "unmet", q->unmet);
+    binds =
+        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:i, s:i, s:s, s:s, s:s, s:I}",
+                  "today", ctx->today, "now", ctx->now, "lo", lo, "hi", hi, "kind",
+                  q->kind ? json_string(q->kind) : json_null(), "status",
+                  status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
+                  "request_id", (json_int_t)q->request_id, "assigned_to",
+                  (json_int_t)q->assigned_to, "met", status != NULL && strcmp(status, "met") == 0,
+                  "unmet", q->unmet, "after_due", after->due_on, "after_at", after->due_at,
+                  "after_id", after->id, "after_request", (json_int_t)after->request_id);
     stmt = db_prepare(db, sql, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
         while ((step = db_step(stmt)) == DB_ROW)
@@ -570,4 +576,60 @@ json_t *deadline_ledger_ends_by_month(struct db *db, const char *today, int mont
         return NULL;
     }
     return buckets;
+}
+
+/* The separator of a cursor's fields (never in a date, an RFC 3339 time or a deadline id). */
+#define CURSOR_SEPARATOR '\x1f'
+
+void deadline_ledger_cursor(const json_t *deadline, char *out, size_t out_size)
+{
+    const char *due_at = json_string_value(json_object_get(deadline, "due_at"));
+    char place[200];
+    size_t n;
+
+    snprintf(place, sizeof(place), "%s%c%s%c%s%c%lld",
+             json_string_value(json_object_get(deadline, "due_on")), CURSOR_SEPARATOR,
+             due_at ? due_at : "", CURSOR_SEPARATOR,
+             json_string_value(json_object_get(deadline, "id")), CURSOR_SEPARATOR,
+             (long long)json_integer_value(json_object_get(deadline, "parole_request_id")));
+    n = snprintf(out, out_size, "k");
+    for (const unsigned char *c = (const unsigned char *)place; *c && n + 3 <= out_size; c++)
+        n += (size_t)snprintf(out + n, out_size - n, "%02x", *c);
+}
+
+int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *place)
+{
+    char text[200], *field[4], *end;
+    size_t len = cursor ? strlen(cursor) : 0, n = 0;
+    int fields = 0;
+
+    if (len < 3 || cursor[0] != 'k' || (len - 1) % 2 != 0 || (len - 1) / 2 >= sizeof(text))
+        return -1;
+    for (size_t i = 1; i < len; i += 2) {
+        unsigned int byte;
+
+        if (sscanf(cursor + i, "%2x", &byte) != 1 || !isxdigit((unsigned char)cursor[i]) ||
+            !isxdigit((unsigned char)cursor[i + 1]) || byte == 0)
+            return -1;
+        text[n++] = (char)byte;
+    }
+    text[n] = '\0';
+    field[fields++] = text;
+    for (char *c = text; *c && fields <= 4; c++)
+        if (*c == CURSOR_SEPARATOR) {
+            *c = '\0';
+            if (fields == 4)
+                return -1;
+            field[fields++] = c + 1;
+        }
+    if (fields != 4 || strlen(field[0]) != 10 || strlen(field[1]) >= sizeof(place->due_at) ||
+        field[2][0] == '\0' || strlen(field[2]) >= sizeof(place->id))
+        return -1;
+    place->request_id = strtoll(field[3], &end, 10);
+    if (*end != '\0' || place->request_id <= 0)
+        return -1;
+    snprintf(place->due_on, sizeof(place->due_on), "%s", field[0]);
+    snprintf(place->due_at, sizeof(place->due_at), "%s", field[1]);
+    snprintf(place->id, sizeof(place->id), "%s", field[2]);
+    return 0;
 }

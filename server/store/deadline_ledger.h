@@ -59,15 +59,28 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
 /* A read of the ledger. request_id: that request's deadlines (open or closed, no dedupe); else
  * every open request's, or (assigned_to) those of the requests assigned to that user. from/to
  * bound the due date, kind and status (upcoming, due_today, overdue, met) filter exactly; each
- * may be NULL. unmet: only what is not met (with no status; firm-wide or one user's). limit
- * -1: all. */
+ * may be NULL. unmet: only what is not met (with no status; firm-wide or one user's). after:
+ * only what comes after that place in the order (a page's last item, deadline_ledger_cursor);
+ * NULL: from the start. limit -1: all. */
+struct deadline_place {
+    char due_on[16], due_at[40], id[96];
+    int64_t request_id;
+};
 struct deadline_query {
     int64_t request_id;
     int64_t assigned_to;
     const char *from, *to, *kind, *status;
     int unmet;
-    int64_t limit, offset;
+    const struct deadline_place *after;
+    int64_t limit;
 };
+
+/* The cursor of the place of `deadline` (a record deadline_ledger_select returned) in the
+ * order: an opaque text of hex digits, written into out. */
+void deadline_ledger_cursor(const json_t *deadline, char *out, size_t out_size);
+
+/* Read a cursor back into *place. Returns 0, or -1 when it is not one this server wrote. */
+int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *place);
 
 /* The deadlines the query selects, in date order (due_on, due_at, id; a client's own passport
  * date once, under the lowest open request), as full records (deadline_compute.h: status

@@ -208,7 +208,12 @@
     " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"                \
     "  WHERE o.deadline_id = d.deadline_id AND o.request_open = 1"                                 \
     "  AND o.parole_request_id < d.parole_request_id))"
-#define DLEDGER_ORDER        " ORDER BY d.due_on, d.due_at, d.deadline_id LIMIT :limit OFFSET :offset"
+/* The API's order, and the page after a cursor (the last item's place in that order). */
+#define DLEDGER_AFTER                                                                              \
+    " AND (d.due_on, d.due_at, d.deadline_id, d.parole_request_id)"                                \
+    " > (:after_due, :after_at, :after_id, :after_request)"
+#define DLEDGER_ORDER                                                                              \
+    " ORDER BY d.due_on, d.due_at, d.deadline_id, d.parole_request_id LIMIT :limit"
 #define DEADLINE_REQUEST_IDS "SELECT p.id FROM parole_requests p WHERE " DEADLINE_REQUEST_WHERE
 
 struct sql_entry {
@@ -681,13 +686,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DLEDGER_FIRM] = {"dledger_firm",
                           "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
                           " JOIN deadline_rules r ON r.id = d.rule_id"
-                          " WHERE d.request_open = 1 AND" DLEDGER_FILTERS DLEDGER_FIRST_OF_CLIENT
-                              DLEDGER_ORDER},
+                          " WHERE d.request_open = 1 AND" DLEDGER_FILTERS DLEDGER_AFTER
+                              DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
     [SQL_DLEDGER_FIRM_BY_MET] = {"dledger_firm_by_met",
                                  "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                                 " INDEXED BY deadlines_open_by_met" /* met first, then dates */
                                  " JOIN deadline_rules r ON r.id = d.rule_id"
                                  " WHERE d.request_open = 1 AND d.met = :met AND" DLEDGER_FILTERS
-                                     DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+                                     DLEDGER_AFTER DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
     [SQL_DLEDGER_ASSIGNED] =
         {"dledger_assigned",
          "SELECT " DLEDGER_COLUMNS " FROM parole_requests p"
@@ -697,6 +703,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          /* unary +: the user's requests lead, each read by its key, not the firm's dates */
          " AND +d.request_open = 1 AND +d.due_on >= :lo AND +d.due_on <= :hi"
          " AND (:unmet = 0 OR d.met = 0)"
+         " AND (+d.due_on, d.due_at, d.deadline_id, d.parole_request_id)"
+         " > (:after_due, :after_at, :after_id, :after_request)"
          " AND (:kind IS NULL OR d.kind = :kind)"
          " AND (:status IS NULL OR (" DLEDGER_STATUS ") = :status)"
          " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"
@@ -704,11 +712,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "  WHERE o.deadline_id = d.deadline_id AND o.request_open = 1"
          "  AND o.parole_request_id < d.parole_request_id AND (op.assigned_attorney_id ="
          "  :assigned_to OR op.assigned_paralegal_id = :assigned_to)))" DLEDGER_ORDER},
-    [SQL_DLEDGER_REQUEST] =
-        {"dledger_request",
-         "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
-         " JOIN deadline_rules r ON r.id = d.rule_id"
-         " WHERE d.parole_request_id = :request_id AND" DLEDGER_FILTERS DLEDGER_ORDER},
+    [SQL_DLEDGER_REQUEST] = {"dledger_request",
+                             "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                             " JOIN deadline_rules r ON r.id = d.rule_id"
+                             " WHERE d.parole_request_id = :request_id AND" DLEDGER_FILTERS
+                                 DLEDGER_AFTER DLEDGER_ORDER},
     [SQL_DLEDGER_ENDS] =
         {"dledger_ends",
          "SELECT kind, substr(due_on, 1, 7) AS month, count(*) AS ends FROM"
