@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "gate_guard.h"
 #include "store_fixture.h"
 
 #include "write.h"
@@ -19,30 +20,13 @@
 
 static char path[64];
 
-/* What the write guard does on its next call. */
-enum gate { GATE_NONE, GATE_HOLD, GATE_FAIL };
-static atomic_int gate;
-
-/* The write guard of these tests: GATE_HOLD and GATE_FAIL wait until every thread's change is
- * queued (at most ten seconds), so one batch holds them all; GATE_FAIL then fails it. */
-static int gate_guard(struct db *conn, struct problem *p)
+/* How many changes or events wait right now (the gate's count). */
+static int64_t queued_now(void)
 {
-    enum gate g = (enum gate)atomic_exchange(&gate, GATE_NONE);
-    struct timespec pause = {0, 1000000};
     struct write_batch_stats s;
 
-    (void)conn;
-    if (g == GATE_NONE)
-        return 0;
-    for (int i = 0; i < 10000; i++) {
-        write_batch_stats(&s);
-        if (s.queued >= THREADS)
-            break;
-        nanosleep(&pause, NULL);
-    }
-    if (g == GATE_FAIL)
-        return problem_set(p, PROBLEM_UNAVAILABLE, "injected failure of the batch");
-    return 0;
+    write_batch_stats(&s);
+    return s.queued;
 }
 
 /* One writer: creates one client through its own connection (a bad one when `bad`). */
@@ -181,6 +165,8 @@ int main(void)
     snprintf(path, sizeof(path), "%s/batch.db", dir);
     if (fixture_open_path(path) != 0)
         return 1;
+    gate_queued = queued_now;
+    gate_threads = THREADS;
     db_set_write_guard(gate_guard);
     test_a_lone_change_commits_at_once();
     test_changes_that_meet_share_one_commit();
