@@ -64,9 +64,16 @@ CREATE TABLE parole_request_facts (
     first_filed_on    TEXT,              -- the earliest filing's date
     ahead_on          TEXT,              -- the latest date deadline not yet met
     ahead_at          TEXT,              -- the latest appointment not yet held (UTC instant)
+    parole_end_due    TEXT,              -- an open request's latest parole end not met, else NULL
+    ead_end_due       TEXT,              -- an open request's latest work permit end not met
     stage_class       TEXT NOT NULL,     -- e.g. 'denied', 'approved_until', 'interview_then_filed'
     stage_boundary    TEXT NOT NULL      -- the date or instant the class's stage turns, or ''
 );
+-- The statistics' parole and work permit ends by month: a range count of the next months.
+CREATE INDEX parole_request_facts_parole_end ON parole_request_facts(parole_end_due)
+    WHERE parole_end_due IS NOT NULL;
+CREATE INDEX parole_request_facts_ead_end ON parole_request_facts(ead_end_due)
+    WHERE ead_end_due IS NOT NULL;
 -- How many requests are in each stage class with each boundary: the statistics count stages
 -- from these few thousand rows (one per class and date), not from every request.
 CREATE TABLE stage_tally (

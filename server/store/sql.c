@@ -138,7 +138,11 @@
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
     "  AND d.due_at_utc IS NULL) AS ahead_on,"                                                     \
     " (SELECT max(d.due_at_utc) FROM deadlines d WHERE d.parole_request_id = p.id"                 \
-    "  AND d.met = 0 AND d.due_at_utc IS NOT NULL) AS ahead_at"                                    \
+    "  AND d.met = 0 AND d.due_at_utc IS NOT NULL) AS ahead_at,"                                   \
+    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
+    "  AND d.request_open = 1 AND d.kind = 'parole_end') AS parole_end_due,"                       \
+    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
+    "  AND d.request_open = 1 AND d.kind = 'ead_end') AS ead_end_due"                              \
     " FROM parole_requests p WHERE p.id >= :from_id AND p.id < :to_id"
 
 /* The facts with the request's stage class and the boundary where that class's stage turns
@@ -177,8 +181,8 @@
 /* The facts columns in table order. */
 #define FACTS_COLUMNS                                                                              \
     "parole_request_id, latest_outcome, parole_until, valid_until, inside_us, open_rfe,"           \
-    " interview_until, receipted, filed, first_filed_on, ahead_on, ahead_at, stage_class,"         \
-    " stage_boundary"
+    " interview_until, receipted, filed, first_filed_on, ahead_on, ahead_at, parole_end_due,"      \
+    " ead_end_due, stage_class, stage_boundary"
 
 /* The requests the engine computes at once: an id range (one request is [id, id + 1)). */
 #define DEADLINE_REQUEST_WHERE "p.id >= :from_id AND p.id < :to_id"
@@ -717,13 +721,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                              " JOIN deadline_rules r ON r.id = d.rule_id"
                              " WHERE d.parole_request_id = :request_id AND" DLEDGER_FILTERS
                                  DLEDGER_AFTER DLEDGER_ORDER},
-    [SQL_DLEDGER_ENDS] =
-        {"dledger_ends",
-         "SELECT kind, substr(due_on, 1, 7) AS month, count(*) AS ends FROM"
-         " (SELECT d.parole_request_id, d.kind, max(d.due_on) AS due_on FROM deadlines d"
-         "  WHERE d.request_open = 1 AND d.met = 0 AND d.kind IN ('parole_end', 'ead_end')"
-         "  AND d.due_on >= :lo GROUP BY d.parole_request_id, d.kind)"
-         " WHERE due_on <= :hi GROUP BY kind, month ORDER BY kind, month"},
+    [SQL_DLEDGER_ENDS] = {"dledger_ends",
+                          "SELECT 'parole_end' AS kind, substr(parole_end_due, 1, 7) AS month,"
+                          " count(*) AS ends FROM parole_request_facts"
+                          " WHERE parole_end_due >= :lo AND parole_end_due <= :hi GROUP BY month"
+                          " UNION ALL"
+                          " SELECT 'ead_end' AS kind, substr(ead_end_due, 1, 7) AS month,"
+                          " count(*) AS ends FROM parole_request_facts"
+                          " WHERE ead_end_due >= :lo AND ead_end_due <= :hi GROUP BY month"},
     [SQL_FACTS_UNTALLY] = {"facts_untally",
                            "UPDATE stage_tally SET requests = requests - 1"
                            " WHERE (stage_class, stage_boundary) IN (SELECT stage_class,"
