@@ -138,11 +138,13 @@
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
     "  AND d.due_at_utc IS NULL) AS ahead_on,"                                                     \
     " (SELECT max(d.due_at_utc) FROM deadlines d WHERE d.parole_request_id = p.id"                 \
-    "  AND d.met = 0 AND d.due_at_utc IS NOT NULL) AS ahead_at,"                                   \
-    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
-    "  AND d.request_open = 1 AND d.kind = 'parole_end') AS parole_end_due,"                       \
-    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
-    "  AND d.request_open = 1 AND d.kind = 'ead_end') AS ead_end_due"                              \
+    "  AND d.met = 0 AND d.due_at_utc IS NOT NULL) AS ahead_at," /* unary +: read by the request's \
+                                                                    key, never through the         \
+                                                                    firm-wide ends index */        \
+    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
+    "  AND +d.request_open = 1 AND +d.kind = 'parole_end') AS parole_end_due,"                     \
+    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
+    "  AND +d.request_open = 1 AND +d.kind = 'ead_end') AS ead_end_due"                            \
     " FROM parole_requests p WHERE p.id >= :from_id AND p.id < :to_id"
 
 /* The facts with the request's stage class and the boundary where that class's stage turns
