@@ -230,8 +230,6 @@ json_t *listing_page(struct db *db, enum sql_id sql, const json_t *binds, int64_
         item = convert(stmt, arg, p);
         if (item == NULL)
             goto out;
-        if (json_is_null(item)) /* the converter left this row out */
-            continue;
         json_array_append_new(items, item);
     }
     if (step != DB_ROW && step != DB_DONE) {

@@ -46,8 +46,8 @@ struct filter_spec {
     identifier_normalizer normalize; /* FILTER_CODE, FILTER_BLIND */
 };
 
-/* Converts the current row of a list statement into an item (new reference), JSON null to
- * leave the row out, or NULL with *p set. */
+/* Converts the current row of a list statement into an item (new reference), or NULL with *p
+ * set. */
 typedef json_t *(*listing_row_fn)(db_stmt *stmt, const void *arg, struct problem *p);
 
 /* The filters of a list that takes only limit and cursor (an empty, NULL-terminated table). */

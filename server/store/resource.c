@@ -489,26 +489,17 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
  * returned, for the audit of an audited list. */
 struct list_call {
     const struct resource_spec *spec;
-    struct db *db;
-    const json_t *binds;
-    const struct op_context *ctx;
     int include_notes;
     json_t *ids;
 };
 
 /* A list item of a resource: its record as read, then the list's own presentation, without its
- * narratives unless they were asked for. Returns a new object, null to leave the row out, or
- * NULL with *p set. */
+ * narratives unless they were asked for. Returns a new object, or NULL with *p set. */
 static json_t *list_item(db_stmt *stmt, const void *arg, struct problem *p)
 {
     const struct list_call *call = arg;
     json_t *record = record_from_row(call->spec, stmt, NULL, p);
 
-    if (record != NULL && call->spec->keep_in_list != NULL &&
-        !call->spec->keep_in_list(call->db, record, call->binds, call->ctx, p)) {
-        json_decref(record);
-        return p->kind == PROBLEM_NONE ? json_null() : NULL; /* null: left out */
-    }
     if (record == NULL)
         return NULL;
     if (call->spec->present_in_list != NULL)
@@ -575,7 +566,7 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
                       const struct op_context *ctx, struct problem *p)
 {
     json_t *binds = binds_new(ctx, parent_id, 0), *page = NULL, *lookups = NULL, *fields = NULL;
-    struct list_call call = {spec, db, binds, ctx, 0, json_array()};
+    struct list_call call = {spec, 0, json_array()};
     int64_t limit;
     int lookup;
 

@@ -64,11 +64,6 @@ struct resource_spec {
     int (*before_delete)(struct db *db, int64_t parent_id, int64_t id, struct problem *p);
     /* Add read-only computed members to a record read from the store. May be NULL. */
     void (*decorate)(json_t *record);
-    /* Whether a listed record passes filters SQL cannot express (binds hold the parsed query).
-     * Returns 1 to keep, 0 to leave out (or on error, with *p set). May be NULL. A page may then
-     * hold fewer than `limit` items while next_cursor still leads on. */
-    int (*keep_in_list)(struct db *db, const json_t *record, const json_t *binds,
-                        const struct op_context *ctx, struct problem *p);
     /* How a record shows in a list (e.g. identifiers masked). May be NULL. */
     void (*present_in_list)(json_t *record);
     /* Add list binds that depend on the caller (e.g. assigned_to=me). May be NULL. */
