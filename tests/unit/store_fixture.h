@@ -46,6 +46,22 @@ static inline int fixture_open(void)
     return fixture_open_path(":memory:");
 }
 
+/* The number of events in the audit trail when it verifies (sealed head included), else -1
+ * (the reason printed). */
+static inline int64_t fixture_verified_events(void)
+{
+    struct audit_check c = {.anchor = NULL};
+    struct problem p;
+    int rc;
+
+    problem_init(&p);
+    rc = audit_verify(db, &c, &p);
+    if (rc != 0)
+        fprintf(stderr, "  audit verify: %s %s\n", c.why, p.detail);
+    problem_clear(&p);
+    return rc == 0 ? c.events : -1;
+}
+
 /* Move the clock: firm-local date and UTC instant. */
 static inline void set_clock(const char *today, const char *now)
 {

@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "field_key.h"
 #include "migrate.h"
+#include "temp_db.h"
 
 static char bearer[160];
 
@@ -148,24 +149,16 @@ static void test_write_and_read(void)
 
 int main(void)
 {
-    char dir[] = "/tmp/paroletrack-api-XXXXXX", path[96], key_path[96], wal[104], shm[104];
+    struct temp_db t;
 
-    if (mkdtemp(dir) == NULL || crypto_init() != 0)
+    if (temp_db_make(&t, "api") != 0 || crypto_init() != 0)
         return 1;
     dates_set_timezone("America/New_York");
-    snprintf(path, sizeof(path), "%s/api.db", dir);
-    snprintf(key_path, sizeof(key_path), "%s/api.db.key", dir);
-    if (setup(path, key_path) != 0)
+    if (setup(t.path, t.key) != 0)
         return 1;
     test_routing_and_auth();
     test_write_and_read();
     db_pool_close_all();
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    snprintf(shm, sizeof(shm), "%s-shm", path);
-    unlink(wal);
-    unlink(shm);
-    unlink(path);
-    unlink(key_path);
-    rmdir(dir);
+    temp_db_remove(&t);
     return CHECK_DONE();
 }

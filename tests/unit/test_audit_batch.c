@@ -15,6 +15,7 @@
 #include "check.h"
 #include "gate_guard.h"
 #include "store_fixture.h" /* db: the main thread's connection */
+#include "temp_db.h"
 
 #define THREADS 8
 #define READS   40 /* per thread, in the free-running round */
@@ -77,21 +78,6 @@ static int run_readers(struct reader readers[THREADS], int reads)
         ok += readers[t].ok;
     }
     return ok;
-}
-
-/* The number of events in the trail when it verifies (sealed head included), else -1. */
-static int64_t verified_events(void)
-{
-    struct audit_check c = {.anchor = NULL};
-    struct problem p;
-    int rc;
-
-    problem_init(&p);
-    rc = audit_verify(db, &c, &p);
-    if (rc != 0)
-        fprintf(stderr, "  audit verify: %s %s\n", c.why, p.detail);
-    problem_clear(&p);
-    return rc == 0 ? c.events : -1;
 }
 
 /* Every request id of the trail's read_identifiers events, as the keys of a new object. */
@@ -183,7 +169,7 @@ static void test_one_commit_for_a_batch(void)
 {
     static struct reader readers[THREADS];
     struct audit_batch_stats before, d;
-    int64_t events = verified_events();
+    int64_t events = fixture_verified_events();
 
     audit_batch_stats(&before);
     atomic_store(&gate, GATE_HOLD);
@@ -192,7 +178,7 @@ static void test_one_commit_for_a_batch(void)
     CHECK(d.commits == 1);
     CHECK(d.events == THREADS);
     CHECK(d.failures == 0 && d.queued == 0);
-    CHECK(verified_events() == events + THREADS);
+    CHECK(fixture_verified_events() == events + THREADS);
 }
 
 /* THREADS reads whose batch fails when its transaction opens: every one fails, none is
@@ -201,7 +187,7 @@ static void test_a_failed_batch_fails_every_read(void)
 {
     static struct reader readers[THREADS];
     struct audit_batch_stats before, d;
-    int64_t events = verified_events();
+    int64_t events = fixture_verified_events();
 
     audit_batch_stats(&before);
     atomic_store(&gate, GATE_FAIL);
@@ -209,9 +195,9 @@ static void test_a_failed_batch_fails_every_read(void)
     stats_since(&before, &d);
     CHECK(d.commits == 0 && d.events == 0);
     CHECK(d.failures == 1);
-    CHECK(verified_events() == events);
+    CHECK(fixture_verified_events() == events);
     CHECK(run_readers(readers, 1) == THREADS);
-    CHECK(verified_events() == events + THREADS);
+    CHECK(fixture_verified_events() == events + THREADS);
 }
 
 /* Free-running readers: every read succeeds and has its event, under its own request id, and
@@ -220,7 +206,7 @@ static void test_concurrent_reads_all_recorded(void)
 {
     static struct reader readers[THREADS];
     struct audit_batch_stats before, d;
-    int64_t events = verified_events();
+    int64_t events = fixture_verified_events();
     json_t *ids;
     int missing = 0;
 
@@ -233,7 +219,7 @@ static void test_concurrent_reads_all_recorded(void)
     printf("%d concurrent audited reads: %lld commits (%.1f reads per commit)\n", THREADS * READS,
            (long long)d.commits,
            d.commits > 0 ? (double)(THREADS * READS) / (double)d.commits : 0.0);
-    CHECK(verified_events() == events + THREADS * READS);
+    CHECK(fixture_verified_events() == events + THREADS * READS);
     ids = read_event_ids();
     for (int t = 0; t < THREADS; t++)
         for (int i = 0; i < READS; i++)
@@ -250,7 +236,7 @@ static void test_lone_read_and_notes_list(void)
     struct audit_batch_stats before, d;
     struct problem p;
     json_t *record, *page;
-    int64_t events = verified_events();
+    int64_t events = fixture_verified_events();
 
     problem_init(&p);
     audit_batch_stats(&before);
@@ -265,18 +251,17 @@ static void test_lone_read_and_notes_list(void)
     json_decref(page);
     stats_since(&before, &d);
     CHECK(d.commits == 2 && d.events == 2);
-    CHECK(verified_events() == events + 2);
+    CHECK(fixture_verified_events() == events + 2);
     problem_clear(&p);
 }
 
 int main(void)
 {
-    char dir[] = "/tmp/paroletrack-batch-XXXXXX", path[96], wal[104], shm[104];
+    struct temp_db t;
 
-    if (mkdtemp(dir) == NULL)
+    if (temp_db_make(&t, "audit-batch") != 0)
         return 1;
-    snprintf(path, sizeof(path), "%s/batch.db", dir);
-    if (setup(path) != 0)
+    if (setup(t.path) != 0)
         return 1;
     test_lone_read_and_notes_list();
     test_one_commit_for_a_batch();
@@ -285,11 +270,6 @@ int main(void)
     db_set_write_guard(NULL);
     db_pool_close_all();
     db_close(db);
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    snprintf(shm, sizeof(shm), "%s-shm", path);
-    unlink(wal);
-    unlink(shm);
-    unlink(path);
-    rmdir(dir);
+    temp_db_remove(&t);
     return CHECK_DONE();
 }

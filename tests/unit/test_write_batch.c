@@ -13,12 +13,13 @@
 #include "check.h"
 #include "gate_guard.h"
 #include "store_fixture.h"
+#include "temp_db.h"
 
 #include "write.h"
 
 #define THREADS 8
 
-static char path[64];
+static struct temp_db file; /* the database file every writer opens */
 
 /* How many changes or events wait right now (the gate's count). */
 static int64_t queued_now(void)
@@ -47,7 +48,7 @@ static void *write_one(void *arg)
     struct op_context mine = ctx;
 
     problem_init(&p);
-    conn = db_open(path, &p);
+    conn = db_open(file.path, &p);
     snprintf(w->name, sizeof(w->name), "Batch%d", w->index);
     snprintf(body, sizeof(body), "{\"family_name\":\"%s\",\"given_name\":\"Test\"%s}", w->name,
              w->bad ? ",\"country_of_birth\":\"Atlantis\"" : "");
@@ -92,24 +93,11 @@ static int stored(int64_t id)
     return found;
 }
 
-/* The audit trail is one intact chain; returns its number of events (-1 when broken). */
-static int64_t verified_events(void)
-{
-    struct audit_check c = {.anchor = NULL};
-    struct problem p;
-    int rc;
-
-    problem_init(&p);
-    rc = audit_verify(db, &c, &p);
-    problem_clear(&p);
-    return rc == 0 ? c.events : -1;
-}
-
 static void test_changes_that_meet_share_one_commit(void)
 {
     struct writer writers[THREADS];
     struct write_batch_stats before, after;
-    int64_t events = verified_events();
+    int64_t events = fixture_verified_events();
 
     write_batch_stats(&before);
     atomic_store(&gate, GATE_HOLD);
@@ -126,24 +114,24 @@ static void test_changes_that_meet_share_one_commit(void)
         }
     }
     /* one event per stored change, in one intact chain */
-    CHECK(verified_events() == events + THREADS - 1);
+    CHECK(fixture_verified_events() == events + THREADS - 1);
 }
 
 static void test_a_failed_batch_stores_nothing(void)
 {
     struct writer writers[THREADS];
-    int64_t events = verified_events();
+    int64_t events = fixture_verified_events();
 
     atomic_store(&gate, GATE_FAIL);
     run_writers(writers, -1);
     for (int t = 0; t < THREADS; t++)
         CHECK(writers[t].status == 503 && writers[t].id == 0);
-    CHECK(verified_events() == events);
+    CHECK(fixture_verified_events() == events);
     /* and the next change goes through */
     run_writers(writers, -1);
     for (int t = 0; t < THREADS; t++)
         CHECK(writers[t].status == 0 && stored(writers[t].id));
-    CHECK(verified_events() == events + THREADS);
+    CHECK(fixture_verified_events() == events + THREADS);
 }
 
 static void test_a_lone_change_commits_at_once(void)
@@ -158,12 +146,7 @@ static void test_a_lone_change_commits_at_once(void)
 
 int main(void)
 {
-    char dir[] = "/tmp/paroletrack-batch-XXXXXX", wal[80], shm[80];
-
-    if (mkdtemp(dir) == NULL)
-        return 1;
-    snprintf(path, sizeof(path), "%s/batch.db", dir);
-    if (fixture_open_path(path) != 0)
+    if (temp_db_make(&file, "write-batch") != 0 || fixture_open_path(file.path) != 0)
         return 1;
     gate_queued = queued_now;
     gate_threads = THREADS;
@@ -172,11 +155,6 @@ int main(void)
     test_changes_that_meet_share_one_commit();
     test_a_failed_batch_stores_nothing();
     db_close(db);
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    snprintf(shm, sizeof(shm), "%s-shm", path);
-    unlink(wal);
-    unlink(shm);
-    unlink(path);
-    rmdir(dir);
+    temp_db_remove(&file);
     return CHECK_DONE();
 }

@@ -1,0 +1,45 @@
+/* temp_db: a database file in a new private directory under /tmp, for the unit tests that need
+ * a real file (WAL, real commits, several connections), and its removal with its -wal, -shm and
+ * key files. Include it in one test file only. */
+#ifndef PAROLETRACK_TEMP_DB_H
+#define PAROLETRACK_TEMP_DB_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct temp_db {
+    char dir[64];  /* /tmp/paroletrack-NAME-?????? */
+    char path[96]; /* DIR/NAME.db */
+    char key[104]; /* DIR/NAME.db.key, for a test that keeps its key in a file */
+};
+
+/* Make the directory and name the files in it after `name`. Returns 0, or -1 (reported). */
+static inline int temp_db_make(struct temp_db *t, const char *name)
+{
+    /* mkdtemp replaces the template's six trailing X with a unique name */
+    snprintf(t->dir, sizeof(t->dir), "/tmp/paroletrack-%s-%s", name, "XXXXXX");
+    if (mkdtemp(t->dir) == NULL) {
+        perror("mkdtemp");
+        return -1;
+    }
+    snprintf(t->path, sizeof(t->path), "%s/%s.db", t->dir, name);
+    snprintf(t->key, sizeof(t->key), "%s.key", t->path);
+    return 0;
+}
+
+/* Remove the database, its -wal, -shm and key files and the directory. */
+static inline void temp_db_remove(const struct temp_db *t)
+{
+    char file[112];
+
+    snprintf(file, sizeof(file), "%s-wal", t->path);
+    unlink(file);
+    snprintf(file, sizeof(file), "%s-shm", t->path);
+    unlink(file);
+    unlink(t->path);
+    unlink(t->key);
+    rmdir(t->dir);
+}
+
+#endif
