@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "dates.h"
 #include "db.h"
+#include "deadline_ledger.h"
 #include "field_key.h"
 #include "migrate.h"
 #include "passwords.h"
@@ -478,6 +479,11 @@ int main(int argc, char **argv)
     context_init(&run.ctx);
     run.ctx.actor.type = ACTOR_CLI;
     snprintf(run.ctx.actor.label, sizeof(run.ctx.actor.label), "bench generator");
+    /* Stamp the empty ledger with its basis (zone, schema, computation) as `serve` would, so
+     * the firm's first server start finds the ledger current instead of rebuilding it; every
+     * write below keeps it so. */
+    if (deadline_ledger_ensure(run.db, &run.ctx, &p) < 0)
+        goto out;
     if (dates_parse(run.ctx.today, &run.today) != 0 || generate_users(&run, o.requests, &staff))
         goto out;
     fprintf(stderr, "generate_firm: %zu attorneys, %zu paralegals (%.1f s)\n", staff.attorney_count,
