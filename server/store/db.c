@@ -77,6 +77,14 @@ static int db_configure(struct db *db, struct problem *p)
     return db_exec(db, setup, p);
 }
 
+int db_set_cache_mib(struct db *db, int mib, struct problem *p)
+{
+    char pragma[64];
+
+    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", mib * 1024);
+    return db_exec(db, pragma, p);
+}
+
 struct db *db_open(const char *path, struct problem *p)
 {
     struct db *db = calloc(1, sizeof(*db));

@@ -22,6 +22,11 @@ enum db_step { DB_ROW, DB_DONE, DB_CONSTRAINT_UNIQUE, DB_CONSTRAINT_FOREIGN_KEY,
  * the reason in *p. ":memory:" opens a private in-memory database (tests). */
 struct db *db_open(const char *path, struct problem *p);
 
+/* Give this connection a page cache of `mib` MiB (SQLite's default is 2 MiB): for one-shot
+ * commands that read much of a large file (remind, deadlines verify), so its pages are read from
+ * the file once. Returns 0, or -1 with *p set. */
+int db_set_cache_mib(struct db *db, int mib, struct problem *p);
+
 /* Finalise the cached statements and close the connection; NULL is ignored. */
 void db_close(struct db *db);
 
