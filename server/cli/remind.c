@@ -14,14 +14,15 @@
 #include "notify.h"
 #include "reminders.h"
 
-/* Record a delivery in the ledger, saying so on standard error when that fails. */
-static void record(struct db *db, const struct reminder *r, const char *channel,
+/* Record the deliveries of a batch in the ledger (one commit), saying so on standard error when
+ * that fails. */
+static void record(struct db *db, const struct reminder_batch *batch, const char *channel,
                    const char *recipient, const char *error, const char *now)
 {
     struct problem p;
 
     problem_init(&p);
-    if (reminders_record_delivery(db, r, channel, recipient, error, now, &p) != 0)
+    if (reminders_record_deliveries(db, batch, channel, recipient, error, now, &p) != 0)
         fprintf(stderr, "paroletrack: recording a reminder: %s\n", p.detail);
     problem_clear(&p);
 }
@@ -76,8 +77,7 @@ static int print_digest(struct db *db, const struct reminders *due,
     if (ferror(stdout))
         failures++;
     else if (!config->dry_run)
-        for (size_t i = 0; i < batch->count; i++)
-            record(db, &batch->items[i], "stdout", "stdout", NULL, now);
+        record(db, batch, "stdout", "stdout", NULL, now);
     free(text);
     return failures;
 }
@@ -108,8 +108,7 @@ static int send_emails(struct db *db, const struct reminders *due,
                 failures++;
                 fprintf(stderr, "paroletrack: e-mail to a recipient failed: %s\n", error);
             }
-            for (size_t j = 0; j < batch->count; j++)
-                record(db, &batch->items[j], "email", batch->recipient, rc ? error : NULL, now);
+            record(db, batch, "email", batch->recipient, rc ? error : NULL, now);
         }
         free(text);
     }
@@ -145,7 +144,12 @@ static int send_webhooks(struct db *db, const struct reminders *due,
             failures++;
             fprintf(stderr, "paroletrack: webhook delivery failed: %s\n", error);
         }
-        record(db, r, "webhook", "webhook", rc ? error : NULL, now);
+        {
+            struct reminder copy = *r;
+            const struct reminder_batch one = {.items = &copy, .count = 1};
+
+            record(db, &one, "webhook", "webhook", rc ? error : NULL, now);
+        }
         free(body);
     }
     return failures;

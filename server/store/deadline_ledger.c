@@ -447,7 +447,7 @@ static json_t *text_or_null(db_stmt *stmt, const char *column)
 }
 
 /* The full record (deadline_compute.h) of the ledger row under stmt, with its status. */
-static json_t *record_of_row(db_stmt *stmt)
+json_t *deadline_ledger_row_record(db_stmt *stmt)
 {
     return json_pack(
         "{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:{s:s, s:I}, s:{s:I, s:s, s:o, s:o, s:I}, s:s, "
@@ -515,7 +515,7 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
     stmt = db_prepare(db, sql, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
         while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(out, record_of_row(stmt));
+            json_array_append_new(out, deadline_ledger_row_record(stmt));
     db_finish(stmt);
     json_decref(binds);
     if (step != DB_DONE) {

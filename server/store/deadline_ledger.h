@@ -90,6 +90,10 @@ int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *plac
 json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
                                const struct op_context *ctx, struct problem *p);
 
+/* The full record (as deadline_ledger_select returns) of the current row of a statement that
+ * selects the ledger's reader columns (sql.c's DLEDGER_COLUMNS). A new object the caller owns. */
+json_t *deadline_ledger_row_record(db_stmt *stmt);
+
 /* The number of open requests whose parole and whose work permit end in each month, from the
  * month of `today` (YYYY-MM-DD) for `months` months: each request's latest end of each kind that
  * is not met (a later expiry replaced it). An array of {"month", "parole_end", "ead_end"},

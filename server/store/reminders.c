@@ -1,7 +1,7 @@
 /* reminders: the reminders due on a day, per channel, and the delivery ledger (see
- * reminders.h). Store layer: reads the deadlines and rules through deadline_engine, the ledger
- * and recipients through db; uses dates, context, crypto (the message id) and problem. No
- * sending, no printing, no HTTP. */
+ * reminders.h). Store layer: reads the stored deadlines, the reminder ledger and the recipients
+ * through db in one query (SQL_REMIND_DUE, records by deadline_ledger); uses dates, context,
+ * crypto (the message id) and problem. No sending, no printing, no HTTP. */
 #include "reminders.h"
 
 #include <stdio.h>
@@ -11,71 +11,27 @@
 #include "crypto.h"
 #include "dates.h"
 #include "deadline_compute.h"
-#include "deadline_engine.h"
 #include "deadline_ledger.h"
 #include "rule_store.h"
+#include "sql.h"
 #include "text_buffer.h"
 
 /* No lead time crossed: no reminder. */
 #define NO_LEAD (-2)
 
-/* Days from `from` to `to` (both YYYY-MM-DD; 0 when one is not a date). */
-static int64_t days_between(const char *from, const char *to)
-{
-    struct civil_date a, b;
-
-    if (dates_parse(from, &a) != 0 || dates_parse(to, &b) != 0)
-        return 0;
-    return dates_to_days(b) - dates_to_days(a);
-}
-
-/* The most urgent lead time a deadline has crossed with days_left to go (REMINDERS_OVERDUE past
- * its date), or NO_LEAD when none: after days without a run only this one goes out, not a burst
- * of stale ones. */
-static int crossed_lead(const json_t *lead_times, int64_t days_left)
-{
-    json_t *l;
-    size_t i;
-    int best = NO_LEAD;
-
-    if (days_left < 0)
-        return REMINDERS_OVERDUE;
-    json_array_foreach(lead_times, i, l)
-    {
-        int64_t lead = json_integer_value(l);
-
-        if (days_left <= lead && (best == NO_LEAD || lead < best))
-            best = (int)lead;
-    }
-    return best;
-}
-
-/* The lead times of each rule, by rule id (decimal text); a new object the caller owns. */
-static json_t *lead_times_by_rule(const json_t *rules)
-{
-    json_t *map = json_object(), *rule;
-    size_t i;
-
-    json_array_foreach(rules, i, rule)
-    {
-        char key[24];
-
-        snprintf(key, sizeof(key), "%lld",
-                 (long long)json_integer_value(json_object_get(rule, "id")));
-        json_object_set(map, key, json_object_get(rule, "lead_times"));
-    }
-    return map;
-}
-
-/* Append a copy of r to batch (left as it was when memory runs out). */
+/* Append a copy of r to batch, growing it by doubling (left as it was when memory runs out). */
 static void batch_add(struct reminder_batch *batch, const struct reminder *r)
 {
-    struct reminder *grown = realloc(batch->items, (batch->count + 1) * sizeof(*grown));
+    if (batch->count == batch->capacity) {
+        size_t capacity = batch->capacity ? batch->capacity * 2 : 64;
+        struct reminder *grown = realloc(batch->items, capacity * sizeof(*grown));
 
-    if (grown == NULL)
-        return;
-    grown[batch->count++] = *r;
-    batch->items = grown;
+        if (grown == NULL)
+            return;
+        batch->items = grown;
+        batch->capacity = capacity;
+    }
+    batch->items[batch->count++] = *r;
 }
 
 /* Free what a batch owns and empty it. */
@@ -86,39 +42,49 @@ static void batch_free(struct reminder_batch *batch)
     memset(batch, 0, sizeof(*batch));
 }
 
-/* The recipients of a reminder: the request's assigned attorney and paralegal, else the firm's
- * address; an overdue one also goes to every admin. Returns a new array of e-mail strings. */
-static json_t *recipients_of(struct db *db, const struct reminder *r, const char *firm,
-                             struct problem *p)
+/* Append email to the array of addresses unless it is already there. */
+static void add_address(json_t *addresses, const char *email)
 {
-    json_t *out = json_array(),
-           *binds = json_pack("{s:O}", "id", json_object_get(r->deadline, "parole_request_id"));
-    db_stmt *stmt = db_prepare(db, SQL_REMIND_ASSIGNEES, p);
+    json_t *e;
+    size_t i;
 
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
-        while (db_step(stmt) == DB_ROW)
-            json_array_append_new(out, json_string(db_row_text(stmt, "email")));
-    db_finish(stmt);
-    json_decref(binds);
-    if (json_array_size(out) == 0 && firm != NULL && firm[0])
-        json_array_append_new(out, json_string(firm));
-    if (r->lead == REMINDERS_OVERDUE) {
-        stmt = db_prepare(db, SQL_REMIND_ADMINS, p);
-        while (stmt != NULL && db_step(stmt) == DB_ROW) {
-            const char *email = db_row_text(stmt, "email");
-            json_t *e;
-            size_t i;
-            int seen = 0;
-
-            json_array_foreach(out, i, e)
-            {
-                seen |= strcmp(json_string_value(e), email) == 0;
-            }
-            if (!seen)
-                json_array_append_new(out, json_string(email));
-        }
-        db_finish(stmt);
+    if (email == NULL || email[0] == '\0')
+        return;
+    json_array_foreach(addresses, i, e)
+    {
+        if (strcmp(json_string_value(e), email) == 0)
+            return;
     }
+    json_array_append_new(addresses, json_string(email));
+}
+
+/* The recipients of a reminder: the request's assigned attorney and paralegal (enabled accounts),
+ * else the firm's address; an overdue one also goes to every admin (admins: their addresses).
+ * Returns a new array of e-mail strings. */
+static json_t *recipients_of(const struct reminder *r, const char *firm, const json_t *admins)
+{
+    json_t *out = json_array(), *e;
+    size_t i;
+
+    add_address(out, r->attorney_email);
+    add_address(out, r->paralegal_email);
+    if (json_array_size(out) == 0)
+        add_address(out, firm);
+    if (r->lead == REMINDERS_OVERDUE)
+        json_array_foreach(admins, i, e) add_address(out, json_string_value(e));
+    return out;
+}
+
+/* The addresses of the enabled admins, in order; a new array (empty when the look-up fails,
+ * with *p set). */
+static json_t *admin_addresses(struct db *db, struct problem *p)
+{
+    json_t *out = json_array();
+    db_stmt *stmt = db_prepare(db, SQL_REMIND_ADMINS, p);
+
+    while (stmt != NULL && db_step(stmt) == DB_ROW)
+        json_array_append_new(out, json_string(db_row_text(stmt, "email")));
+    db_finish(stmt);
     return out;
 }
 
@@ -142,40 +108,17 @@ static int already_sent(struct db *db, const struct reminder *r, const char *cha
     return rc == 0 && strcmp(status, "sent") == 0;
 }
 
-/* The due reminders among deadlines into out->due: each deadline not met that has crossed a
- * lead time of its rule (leads: by rule id), with the most urgent one. */
-static void select_due(struct reminders *out, const json_t *leads, const char *today)
-{
-    json_t *d;
-    size_t i;
-
-    json_array_foreach(out->deadlines, i, d)
-    {
-        struct reminder r = {.deadline = d};
-        char key[24];
-
-        if (strcmp(json_string_value(json_object_get(d, "status")), "met") == 0)
-            continue;
-        snprintf(key, sizeof(key), "%lld",
-                 (long long)json_integer_value(json_object_get(json_object_get(d, "rule"), "id")));
-        r.days_left = days_between(today, json_string_value(json_object_get(d, "due_on")));
-        r.lead = crossed_lead(json_object_get(leads, key), r.days_left);
-        if (r.lead != NO_LEAD)
-            batch_add(&out->due, &r);
-    }
-}
-
 /* One e-mail batch per recipient of the due reminders, in the order recipients first appear,
  * each with the reminders that recipient has not been sent; recipients with none are left out. */
 static void collect_emails(struct db *db, const char *firm, struct reminders *out,
                            struct problem *p)
 {
-    json_t *by_recipient = json_object(), *indexes;
+    json_t *by_recipient = json_object(), *indexes, *admins = admin_addresses(db, p);
     const char *to;
     size_t i;
 
     for (i = 0; i < out->due.count; i++) {
-        json_t *recipients = recipients_of(db, &out->due.items[i], firm, p), *e;
+        json_t *recipients = recipients_of(&out->due.items[i], firm, admins), *e;
         size_t j;
 
         json_array_foreach(recipients, j, e)
@@ -190,6 +133,7 @@ static void collect_emails(struct db *db, const char *firm, struct reminders *ou
         }
         json_decref(recipients);
     }
+    json_decref(admins);
     out->emails = calloc(json_object_size(by_recipient) + 1, sizeof(*out->emails));
     json_object_foreach(by_recipient, to, indexes)
     {
@@ -213,52 +157,95 @@ static void collect_emails(struct db *db, const char *firm, struct reminders *ou
     json_decref(by_recipient);
 }
 
+/* A text column as a string kept alive by `keep` (NULL when the column is NULL). */
+static const char *kept_text(db_stmt *stmt, const char *column, json_t *keep)
+{
+    const char *text = db_row_text(stmt, column);
+    json_t *copy;
+
+    if (text == NULL)
+        return NULL;
+    copy = json_string(text);
+    json_array_append_new(keep, copy);
+    return json_string_value(copy);
+}
+
+/* Read every reminder due on ctx->today (SQL_REMIND_DUE: the lead time crossed and whether the
+ * digest and the webhook already carry it are worked out in the query) into out: the deadlines,
+ * the due batch, the standard-output batch and, when options ask, the webhook batch. Returns 0,
+ * or -1 with *p set. */
+static int select_due(struct db *db, const struct op_context *ctx,
+                      const struct reminders_options *options, struct reminders *out,
+                      struct problem *p)
+{
+    struct civil_date today;
+    char horizon[DATE_LEN];
+    enum db_step step = DB_ERROR;
+    json_t *binds;
+    db_stmt *stmt;
+
+    /* Nothing is reminded of earlier than the longest lead time a rule may have. */
+    if (dates_parse(ctx->today, &today) != 0) {
+        problem_set(p, PROBLEM_INTERNAL, "not a date: %s", ctx->today);
+        return -1;
+    }
+    dates_format(dates_add_days(today, RULE_MAX_LEAD_DAYS), horizon);
+    binds = json_pack("{s:s, s:s, s:s}", "today", ctx->today, "now", ctx->now, "horizon", horizon);
+    stmt = db_prepare(db, SQL_REMIND_DUE, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW) {
+            int print = options->dry_run || !db_row_int(stmt, "printed_before"),
+                post = options->webhook && !db_row_int(stmt, "posted_before");
+            struct reminder r = {.lead = (int)db_row_int(stmt, "lead"),
+                                 .days_left = db_row_int(stmt, "days_left")};
+            json_t *d;
+
+            /* A nightly run reads every due reminder but builds only those a channel still
+             * needs (e-mail decides per recipient, later). */
+            if (!print && !post && !options->email)
+                continue;
+            d = deadline_ledger_row_record(stmt);
+            r.deadline = d;
+            deadline_compute_api_view(d);
+            json_array_append_new(out->deadlines, d);
+            if (options->email) {
+                r.attorney_email = kept_text(stmt, "attorney_email", out->addresses);
+                r.paralegal_email = kept_text(stmt, "paralegal_email", out->addresses);
+            }
+            batch_add(&out->due, &r);
+            if (print)
+                batch_add(&out->printed, &r);
+            if (post)
+                batch_add(&out->webhooks, &r);
+        }
+    db_finish(stmt);
+    json_decref(binds);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(SQL_REMIND_DUE), db_errmsg(db));
+        return -1;
+    }
+    return 0;
+}
+
 int reminders_collect(struct db *db, const struct op_context *ctx,
                       const struct reminders_options *options, struct reminders *out,
                       struct problem *p)
 {
-    json_t *rules = NULL, *leads = NULL, *d;
-    size_t i;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
+    out->deadlines = json_array();
+    out->addresses = json_array();
     if (db_begin_read(db, p) != 0)
         return -1;
-    rules = deadline_engine_rules(db, p);
-    if (rules == NULL)
+    if (select_due(db, ctx, options, out, p) != 0)
         goto out;
-    {
-        /* What is not met and due before the longest lead time a rule may have ends. */
-        struct civil_date today;
-        char horizon[DATE_LEN];
-        struct deadline_query q = {.unmet = 1, .to = horizon, .limit = -1};
-
-        dates_parse(ctx->today, &today);
-        dates_format(dates_add_days(today, RULE_MAX_LEAD_DAYS), horizon);
-        out->deadlines = deadline_ledger_select(db, &q, ctx, p);
-        if (out->deadlines == NULL)
-            goto out;
-    }
-    json_array_foreach(out->deadlines, i, d)
-    {
-        deadline_compute_api_view(d);
-    }
-    leads = lead_times_by_rule(rules);
-    select_due(out, leads, ctx->today);
-    /* Standard output: the digest of what was not printed before (crontab MAILTO). */
-    for (i = 0; i < out->due.count; i++)
-        if (options->dry_run || !already_sent(db, &out->due.items[i], "stdout", "stdout", p))
-            batch_add(&out->printed, &out->due.items[i]);
     if (options->email)
         collect_emails(db, options->firm_email, out, p);
-    for (i = 0; options->webhook && i < out->due.count; i++)
-        if (!already_sent(db, &out->due.items[i], "webhook", "webhook", p))
-            batch_add(&out->webhooks, &out->due.items[i]);
     rc = 0;
 out:
     db_rollback(db);
-    json_decref(leads);
-    json_decref(rules);
     return rc;
 }
 
@@ -271,6 +258,7 @@ void reminders_free(struct reminders *r)
     batch_free(&r->printed);
     batch_free(&r->webhooks);
     json_decref(r->deadlines);
+    json_decref(r->addresses);
     memset(r, 0, sizeof(*r));
 }
 
@@ -364,20 +352,29 @@ void reminders_message_id(const struct reminder *r, char out[REMINDERS_MESSAGE_I
     snprintf(out, REMINDERS_MESSAGE_ID_LEN, "msg_%.32s", hash);
 }
 
-int reminders_record_delivery(struct db *db, const struct reminder *r, const char *channel,
-                              const char *recipient, const char *error, const char *now,
-                              struct problem *p)
+int reminders_record_deliveries(struct db *db, const struct reminder_batch *batch,
+                                const char *channel, const char *recipient, const char *error,
+                                const char *now, struct problem *p)
 {
-    json_t *binds = ledger_binds(r, channel, recipient);
+    json_t *binds = NULL;
+    size_t i;
 
-    json_object_set_new(binds, "status", json_string(error ? "failed" : "sent"));
-    json_object_set_new(binds, "last_error", error ? json_string(error) : json_null());
-    json_object_set_new(binds, "now", json_string(now));
-    if (db_begin_write(db, p) == 0) {
-        if (db_exec_json(db, SQL_LEDGER_RECORD, binds, p) == 0)
-            db_commit(db, p);
-        db_rollback(db);
+    if (batch->count == 0)
+        return 0;
+    if (db_begin_write(db, p) != 0)
+        return -1;
+    for (i = 0; i < batch->count; i++) {
+        json_decref(binds);
+        binds = ledger_binds(&batch->items[i], channel, recipient);
+        json_object_set_new(binds, "status", json_string(error ? "failed" : "sent"));
+        json_object_set_new(binds, "last_error", error ? json_string(error) : json_null());
+        json_object_set_new(binds, "now", json_string(now));
+        if (db_exec_json(db, SQL_LEDGER_RECORD, binds, p) != 0)
+            break;
     }
     json_decref(binds);
+    if (i == batch->count)
+        db_commit(db, p);
+    db_rollback(db);
     return p->kind == PROBLEM_NONE ? 0 : -1;
 }

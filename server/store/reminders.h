@@ -6,7 +6,8 @@
  * bodies, and records each delivery. It sends nothing and prints nothing: the caller does,
  * through notify. Reminders carry the case reference, kind, due date and rule, never a name,
  * A-number, passport number or narrative.
- * Store layer: depends on db, deadline_engine, context, dates, crypto and problem. */
+ * Store layer: depends on db, deadline_ledger, deadline_compute, context, dates, crypto and
+ * problem. */
 #ifndef PAROLETRACK_REMINDERS_H
 #define PAROLETRACK_REMINDERS_H
 
@@ -25,16 +26,19 @@
 
 /* One reminder to deliver. */
 struct reminder {
-    const json_t *deadline; /* borrowed from the digest's deadlines (the API's Deadline) */
+    const json_t *deadline; /* borrowed from the run's deadlines (the API's Deadline) */
     int lead;               /* the lead time crossed (days), or REMINDERS_OVERDUE */
     int64_t days_left;      /* from today to the due date; negative when late */
+    /* the assigned staff's addresses (enabled accounts), only when e-mail was asked for;
+     * borrowed from the run's addresses, NULL when none */
+    const char *attorney_email, *paralegal_email;
 };
 
 /* Reminders that go out together (one digest, one recipient). */
 struct reminder_batch {
     char *recipient;        /* e-mail batches: the address (owned); NULL otherwise */
     struct reminder *items; /* owned array */
-    size_t count;
+    size_t count, capacity;
 };
 
 /* What reminders_collect prepares. */
@@ -47,19 +51,24 @@ struct reminders_options {
 
 /* The reminders of one run. Owns everything it points to; free with reminders_free. */
 struct reminders {
-    json_t *deadlines;             /* every deadline of every open request */
-    struct reminder_batch due;     /* every reminder due, by deadline date */
+    json_t *deadlines; /* every deadline with a reminder due */
+    json_t *addresses; /* the strings the reminders' addresses point into */
+    /* every reminder due that a channel still needs (all of them in a dry run or with
+     * e-mail), by deadline date */
+    struct reminder_batch due;
     struct reminder_batch printed; /* standard output: those not printed before */
     struct reminder_batch *emails; /* one batch per recipient with something not yet sent */
     size_t email_count;
     struct reminder_batch webhooks; /* those not posted yet */
 };
 
-/* Select the reminders due on ctx->today and, per channel that `options` asks for, those not yet
- * delivered, into *out (which the caller frees with reminders_free, even on error). Reads in one
- * read transaction of its own. Returns -1 with *p set when the deadlines cannot be computed; a
- * failed ledger or recipient look-up leaves *p set, counts as not sent and returns 0 (the run
- * goes on, and the caller reports *p). */
+/* Select the reminders due on ctx->today from the stored deadlines and, per channel that
+ * `options` asks for, those not yet delivered, into *out (which the caller frees with
+ * reminders_free, even on error). One query selects every due reminder with its lead time, the
+ * standard-output and webhook ledger's verdict and the assigned staff's addresses; e-mail looks
+ * the ledger up per recipient. Reads in one read transaction of its own. Returns -1 with *p set
+ * when the deadlines cannot be read; a failed e-mail ledger look-up leaves *p set, counts as not
+ * sent and returns 0 (the run goes on, and the caller reports *p). */
 int reminders_collect(struct db *db, const struct op_context *ctx,
                       const struct reminders_options *options, struct reminders *out,
                       struct problem *p);
@@ -83,11 +92,12 @@ char *reminders_webhook_body(const struct reminder *r, const char *as_of);
  * receiver can drop a redelivery. */
 void reminders_message_id(const struct reminder *r, char out[REMINDERS_MESSAGE_ID_LEN]);
 
-/* Record a delivery of r on channel ("stdout", "email", "webhook") to recipient in the ledger,
- * as sent, or as failed with error when error is not NULL, at now; in its own write
- * transaction, right after it happened. Returns 0, or -1 with *p set. */
-int reminders_record_delivery(struct db *db, const struct reminder *r, const char *channel,
-                              const char *recipient, const char *error, const char *now,
-                              struct problem *p);
+/* Record the delivery of every reminder of batch on channel ("stdout", "email", "webhook") to
+ * recipient in the ledger, as sent, or as failed with error when error is not NULL, at now; in
+ * one write transaction of its own (all or none), right after the delivery happened (one digest
+ * or one e-mail: a single commit, not one per line). Returns 0, or -1 with *p set. */
+int reminders_record_deliveries(struct db *db, const struct reminder_batch *batch,
+                                const char *channel, const char *recipient, const char *error,
+                                const char *now, struct problem *p);
 
 #endif

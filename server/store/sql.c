@@ -775,6 +775,33 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                "INSERT INTO deadline_ledger_basis (slot, basis, built_at)"
                                " VALUES (1, :basis, :now) ON CONFLICT (slot) DO UPDATE"
                                " SET basis = excluded.basis, built_at = excluded.built_at"},
+    /* Every reminder due on :today, with its most urgent lead time (from the rule's own
+     * lead_times as data): an unmet deadline of an open request that is past its date (lead -1)
+     * or whose days left fit one of its rule's lead times (the smallest such). With whether the
+     * standard-output digest and the webhook already carry it, and the assigned staff's
+     * addresses (enabled accounts only). In the API's order. */
+    [SQL_REMIND_DUE] =
+        {"remind_due",
+         "SELECT x.*, EXISTS (SELECT 1 FROM reminder_ledger l WHERE l.deadline_id = x.deadline_id"
+         " AND l.due_on = x.due_on AND l.lead_time = x.lead AND l.channel = 'stdout'"
+         " AND l.recipient = 'stdout' AND l.status = 'sent') AS printed_before,"
+         " EXISTS (SELECT 1 FROM reminder_ledger l WHERE l.deadline_id = x.deadline_id"
+         " AND l.due_on = x.due_on AND l.lead_time = x.lead AND l.channel = 'webhook'"
+         " AND l.recipient = 'webhook' AND l.status = 'sent') AS posted_before,"
+         " (SELECT u.email FROM parole_requests p JOIN users u ON u.id = p.assigned_attorney_id"
+         "  WHERE p.id = x.parole_request_id AND u.disabled = 0) AS attorney_email,"
+         " (SELECT u.email FROM parole_requests p JOIN users u ON u.id = p.assigned_paralegal_id"
+         "  WHERE p.id = x.parole_request_id AND u.disabled = 0) AS paralegal_email"
+         " FROM (SELECT " DLEDGER_COLUMNS ","
+         " CAST(julianday(d.due_on) - julianday(:today) AS INTEGER) AS days_left,"
+         " CASE WHEN d.due_on < :today THEN -1 ELSE (SELECT min(j.value)"
+         "  FROM json_each(r.lead_times) j WHERE j.value >= julianday(d.due_on)"
+         "  - julianday(:today)) END AS lead"
+         " FROM deadlines d INDEXED BY deadlines_open_by_met"
+         " JOIN deadline_rules r ON r.id = d.rule_id"
+         " WHERE d.request_open = 1 AND d.met = 0 AND d.due_on <= :horizon" DLEDGER_FIRST_OF_CLIENT
+         ") x WHERE x.lead IS NOT NULL"
+         " ORDER BY x.due_on, x.due_at, x.deadline_id, x.parole_request_id"},
     [SQL_LEDGER_STATUS] = {"ledger_status",
                            "SELECT status FROM reminder_ledger WHERE deadline_id = :deadline_id"
                            " AND due_on = :due_on AND lead_time = :lead_time"
@@ -788,12 +815,6 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " ON CONFLICT (deadline_id, due_on, lead_time, channel, recipient) DO UPDATE SET"
          " status = excluded.status, attempts = attempts + 1, last_error = excluded.last_error,"
          " sent_at = excluded.sent_at"},
-    [SQL_REMIND_ASSIGNEES] = {"remind_assignees",
-                              "SELECT u.email AS email, CASE WHEN u.id = p.assigned_attorney_id"
-                              " THEN 'attorney' ELSE 'paralegal' END AS role FROM parole_requests p"
-                              " JOIN users u ON u.id IN (p.assigned_attorney_id,"
-                              " p.assigned_paralegal_id) WHERE p.id = :id AND u.disabled = 0"
-                              " ORDER BY 2, 1"},
     [SQL_REMIND_ADMINS] = {"remind_admins", "SELECT email FROM users WHERE role = 'admin'"
                                             " AND disabled = 0 ORDER BY email"},
     [SQL_FEED_PUT] = {"feed_put",

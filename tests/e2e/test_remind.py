@@ -722,6 +722,25 @@ class Email(RemindCase):
                 for (pr_id, block), d in zip(found, dls):
                     self.assertEntry(block, pr_id, d, rfe_rule)
 
+    def test_a_disabled_assignee_is_skipped_and_the_other_still_mailed(self):
+        attorney, paralegal = self.staff()
+        pr_a = self.case(attorney, paralegal)
+        self.rfe(pr_a, 7)
+        pr_b = self.case(None, paralegal)  # only the paralegal, who is then disabled
+        self.rfe(pr_b, 14)
+        r = self.patch("/api/v1/users/%d" % paralegal.id, {"disabled": True})
+        self.assertEqual(r.status, 200, r.json)
+        self.assertRan(self.remind(day(0)))
+        mails = self.mails_by_recipient(self.smtp.take())
+        self.assertEqual(set(mails), {attorney.email, FIRM},
+                         "a disabled account gets nothing; a request left with nobody enabled"
+                         " goes to the firm address")
+        self.assertEqual([p for p, _ in self.entries(self.body_of(mails[attorney.email][0]))],
+                         [pr_a["id"]])
+        self.assertEqual([p for p, _ in self.entries(self.body_of(mails[FIRM][0]))],
+                         [pr_b["id"]])
+        self.assertNotIn(paralegal.email, {row[3] for row in self.ledger()})
+
     def test_overdue_reminders_also_go_to_every_admin(self):
         attorney, paralegal = self.staff()
         second_admin = self.make_user("admin")
