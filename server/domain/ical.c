@@ -46,6 +46,18 @@ static void add_unit(struct text_buffer *t, const char *unit, size_t width, size
     *octets += width;
 }
 
+/* The length of the run of printable ASCII at the start of c (at most `left` octets) that needs
+ * no escape: every octet of it is written as it is. */
+static size_t plain_run(const unsigned char *c, size_t left, int escape)
+{
+    size_t n = 0;
+
+    while (n < left && c[n] >= 0x20 && c[n] < 0x7F &&
+           !(escape && (c[n] == '\\' || c[n] == ';' || c[n] == ',')))
+        n++;
+    return n;
+}
+
 void ical_add_line(struct text_buffer *t, const char *name, const char *value, int escape)
 {
     const unsigned char *c = (const unsigned char *)name;
@@ -59,7 +71,25 @@ void ical_add_line(struct text_buffer *t, const char *name, const char *value, i
     c = (const unsigned char *)value;
     left = strlen(value);
     while (left > 0) {
-        size_t width = ical_utf8_char_length(c, left);
+        size_t run = plain_run(c, left, escape), width;
+
+        /* A run of printable ASCII that needs no escape goes in whole pieces, folded where the
+         * physical line is full (as add_unit would, one octet at a time). */
+        while (run > 0) {
+            size_t room, n;
+
+            if (octets >= ICAL_FOLD_OCTETS) {
+                text_buffer_add(t, "\r\n ", 3);
+                octets = 1;
+            }
+            room = ICAL_FOLD_OCTETS - octets;
+            n = run < room ? run : room;
+            text_buffer_add(t, (const char *)c, n);
+            octets += n, c += n, left -= n, run -= n;
+        }
+        if (left == 0)
+            break;
+        width = ical_utf8_char_length(c, left);
 
         if (width == 0) {
             width = 1; /* not UTF-8: left out */
