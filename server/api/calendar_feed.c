@@ -1,6 +1,6 @@
 /* calendar_feed: the feed token routes and the feed itself (see calendar_feed.h). A handler
- * module: it may depend on call, auth, audit, db, crypto, the deadline engine and the renderer
- * (calendar); nothing below the handlers depends on it. */
+ * module: it may depend on call, auth, db, crypto, user_access, the deadline ledger (read row by
+ * row) and the renderer (calendar); nothing below the handlers depends on it. */
 #include "calendar_feed.h"
 
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include "calendar.h"
 #include "crypto.h"
 #include "db.h"
-#include "deadline_compute.h"
 #include "deadline_ledger.h"
 #include "user_access.h"
 
@@ -34,28 +33,51 @@ void calendar_feed_revoke(struct call *call, struct call_reply *reply)
         reply->status = 204;
 }
 
-/* Every deadline of the open requests assigned to user_id, as the API shows them. A new array,
- * or NULL with *p set. */
-static json_t *feed_deadlines(struct db *db, int64_t user_id, const struct op_context *ctx,
-                              struct problem *p)
+/* Add one stored deadline to the feed (arg: the calendar_writer). */
+static void feed_add(const struct deadline_row *row, void *arg)
 {
-    /* a met deadline is not an event (calendar_render leaves it out): not read at all */
-    struct deadline_query q = {.assigned_to = user_id, .unmet = 1, .limit = -1};
-    json_t *deadlines = deadline_ledger_select(db, &q, ctx, p), *d;
-    size_t i;
+    const struct calendar_event event = {
+        .id = row->id,
+        .title = row->title,
+        .kind = row->kind,
+        .status = row->status,
+        .due_on = row->due_on,
+        .due_at = row->due_at,
+        .rule_code = row->rule_code,
+        .citation_source = row->citation_source,
+        .citation_date = row->citation_date,
+        .parole_request_id = row->parole_request_id,
+    };
 
-    json_array_foreach(deadlines, i, d)
-    {
-        deadline_compute_api_view(d);
+    calendar_writer_add(arg, &event);
+}
+
+/* The feed of the unmet deadlines of the open requests assigned to user_id, written row by row
+ * as the ledger is read (a met deadline is not an event: not read at all). A new string, or
+ * NULL with *p set. */
+static char *feed_text(struct db *db, int64_t user_id, const struct op_context *ctx,
+                       struct problem *p)
+{
+    const struct deadline_query q = {.assigned_to = user_id, .unmet = 1, .limit = -1};
+    struct calendar_writer writer;
+    char *text;
+
+    calendar_writer_init(&writer, ctx->now);
+    if (deadline_ledger_each(db, &q, ctx, feed_add, &writer, p) != 0) {
+        text_buffer_free(&writer.events);
+        return NULL;
     }
-    return deadlines;
+    text = calendar_writer_finish(&writer);
+    if (text == NULL)
+        problem_set(p, PROBLEM_INTERNAL, "out of memory rendering a feed");
+    return text;
 }
 
 void calendar_feed_get(struct call *call, struct call_reply *reply)
 {
     const char *token = NULL;
-    char hash[65];
-    json_t *binds = NULL, *deadlines = NULL;
+    char hash[65], *text = NULL;
+    json_t *binds = NULL;
     int64_t user_id = 0;
 
     for (size_t i = 0; i < call->request->query_count; i++) {
@@ -79,19 +101,14 @@ void calendar_feed_get(struct call *call, struct call_reply *reply)
         if (user_id == 0)
             problem_set(&call->p, PROBLEM_UNAUTHENTICATED, "this feed token is not valid");
         else
-            deadlines = feed_deadlines(call->db, user_id, &call->ctx, &call->p);
+            text = feed_text(call->db, user_id, &call->ctx, &call->p);
     }
     db_rollback(call->db);
-    if (deadlines != NULL) {
-        reply->raw_body = calendar_render(deadlines, call->ctx.now);
-        if (reply->raw_body == NULL) {
-            problem_set(&call->p, PROBLEM_INTERNAL, "out of memory rendering a feed");
-            goto out;
-        }
+    if (text != NULL) {
+        reply->raw_body = text;
         reply->raw_content_type = "text/calendar; charset=utf-8";
         reply->status = 200;
     }
 out:
-    json_decref(deadlines);
     json_decref(binds);
 }

@@ -1,5 +1,5 @@
 /* calendar_feed: the routes of each user's calendar feed: a secret URL (its token is the
- * credential) calendar applications subscribe to, served as RFC 5545 text by calendar_render.
+ * credential) calendar applications subscribe to, served as RFC 5545 text by calendar's writer.
  * A handler module (struct call / call_reply). */
 #ifndef PAROLETRACK_CALENDAR_FEED_H
 #define PAROLETRACK_CALENDAR_FEED_H

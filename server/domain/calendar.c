@@ -1,5 +1,5 @@
 /* calendar: the RFC 5545 rendering of computed deadlines (see calendar.h). A domain module:
- * it depends on ical (content lines), dates and jansson only, never on the request, the caller
+ * it depends on ical (content lines), dates and text_buffer only, never on the request, the caller
  * or the database; the feed routes that serve it are in calendar_feed.c. */
 #include "calendar.h"
 
@@ -117,106 +117,94 @@ static void add_vtimezone(struct text_buffer *t, const char *zone, time_t first,
     ical_add_line(t, "END", "VTIMEZONE", 0);
 }
 
-char *calendar_render(const json_t *deadlines, const char *now_utc)
+void calendar_writer_init(struct calendar_writer *w, const char *now_utc)
+{
+    memset(w, 0, sizeof(*w));
+    compact(now_utc, w->stamp, sizeof(w->stamp));
+}
+
+void calendar_writer_add(struct calendar_writer *w, const struct calendar_event *e)
+{
+    struct text_buffer *t = &w->events;
+    char uid[160], *summary, *description, start[32], end[32], utc[TIMESTAMP_LEN];
+    int64_t epoch = 0;
+
+    if (strcmp(e->status, "met") == 0)
+        return;
+    snprintf(uid, sizeof(uid), "%s@paroletrack", e->id);
+    summary = format_text("PR-%lld: %s", (long long)e->parole_request_id, e->title);
+    description = format_text("Parole request PR-%lld\nDeadline: %s (%s)\nRule: %s\nSource: %s, %s",
+                              (long long)e->parole_request_id, e->kind, e->status, e->rule_code,
+                              e->citation_source ? e->citation_source : "",
+                              e->citation_date ? e->citation_date : "");
+    ical_add_line(t, "BEGIN", "VEVENT", 0);
+    ical_add_line(t, "UID", uid, 0);
+    ical_add_line(t, "DTSTAMP", w->stamp, 0);
+    if (e->due_at != NULL && dates_parse_timestamp(e->due_at, utc, &epoch) == 0) {
+        /* Appointments are written in the firm's zone (a named IANA zone), which the finished
+         * feed describes in a VTIMEZONE spanning them. */
+        if (w->first == 0 || epoch < w->first)
+            w->first = epoch;
+        if (epoch > w->last)
+            w->last = epoch;
+        if (strcmp(dates_timezone_name(), "system") != 0) {
+            char property[160];
+
+            snprintf(property, sizeof(property), "DTSTART;TZID=%s", dates_timezone_name());
+            local_of((time_t)epoch, start);
+            ical_add_line(t, property, start, 0);
+            snprintf(property, sizeof(property), "DTEND;TZID=%s", dates_timezone_name());
+            local_of((time_t)(epoch + 3600), end); /* an hour by default */
+            ical_add_line(t, property, end, 0);
+        } else {
+            compact(utc, start, sizeof(start));
+            dates_format_utc((time_t)(epoch + 3600), utc); /* an hour by default */
+            compact(utc, end, sizeof(end));
+            ical_add_line(t, "DTSTART", start, 0);
+            ical_add_line(t, "DTEND", end, 0);
+        }
+    } else {
+        struct civil_date day;
+        char next[DATE_LEN];
+
+        dates_parse(e->due_on, &day);
+        compact(e->due_on, start, sizeof(start));
+        dates_format(dates_add_days(day, 1), next);
+        compact(next, end, sizeof(end));
+        ical_add_line(t, "DTSTART;VALUE=DATE", start, 0);
+        ical_add_line(t, "DTEND;VALUE=DATE", end, 0);
+    }
+    if (summary == NULL || description == NULL)
+        t->failed = 1;
+    ical_add_line(t, "SUMMARY", summary ? summary : "", 1);
+    ical_add_line(t, "DESCRIPTION", description ? description : "", 1);
+    free(summary);
+    free(description);
+    ical_add_line(t, "CATEGORIES", e->kind, 1);
+    ical_add_line(t, "TRANSP", "TRANSPARENT", 0);
+    ical_add_line(t, "END", "VEVENT", 0);
+}
+
+char *calendar_writer_finish(struct calendar_writer *w)
 {
     struct text_buffer t = {0};
-    json_t *d;
-    size_t i;
-    char stamp[32];
 
-    compact(now_utc, stamp, sizeof(stamp));
     ical_add_line(&t, "BEGIN", "VCALENDAR", 0);
     ical_add_line(&t, "VERSION", "2.0", 0);
     ical_add_line(&t, "PRODID", "-//paroletrack//deadlines//EN", 0);
     ical_add_line(&t, "CALSCALE", "GREGORIAN", 0);
     ical_add_line(&t, "METHOD", "PUBLISH", 0);
     ical_add_line(&t, "X-WR-CALNAME", "paroletrack deadlines", 1);
-    {
-        /* Appointments are written in the firm's zone (a named IANA zone): describe it. */
-        int64_t first = 0, last = 0, epoch;
-
-        json_array_foreach(deadlines, i, d)
-        {
-            const char *at = json_string_value(json_object_get(d, "due_at"));
-
-            if (at != NULL && dates_parse_timestamp(at, NULL, &epoch) == 0) {
-                if (first == 0 || epoch < first)
-                    first = epoch;
-                if (epoch > last)
-                    last = epoch;
-            }
-        }
-        if (first != 0 && strcmp(dates_timezone_name(), "system") != 0)
-            add_vtimezone(&t, dates_timezone_name(), (time_t)first, (time_t)last);
-    }
-    json_array_foreach(deadlines, i, d)
-    {
-        const json_t *rule = json_object_get(d, "rule");
-        const char *due_at = json_string_value(json_object_get(d, "due_at"));
-        char uid[160], *summary, *description, start[32], end[32], utc[TIMESTAMP_LEN];
-
-        if (strcmp(json_string_value(json_object_get(d, "status")), "met") == 0)
-            continue;
-        snprintf(uid, sizeof(uid), "%s@paroletrack", json_string_value(json_object_get(d, "id")));
-        summary = format_text(
-            "PR-%lld: %s", (long long)json_integer_value(json_object_get(d, "parole_request_id")),
-            json_string_value(json_object_get(d, "title")));
-        description =
-            format_text("Parole request PR-%lld\nDeadline: %s (%s)\nRule: %s\nSource: %s, %s",
-                        (long long)json_integer_value(json_object_get(d, "parole_request_id")),
-                        json_string_value(json_object_get(d, "kind")),
-                        json_string_value(json_object_get(d, "status")),
-                        json_string_value(json_object_get(rule, "code")),
-                        json_string_value(json_object_get(rule, "citation_source")),
-                        json_string_value(json_object_get(rule, "citation_date")));
-        ical_add_line(&t, "BEGIN", "VEVENT", 0);
-        ical_add_line(&t, "UID", uid, 0);
-        ical_add_line(&t, "DTSTAMP", stamp, 0);
-        if (due_at != NULL && dates_parse_timestamp(due_at, utc, NULL) == 0) {
-            int64_t epoch = 0;
-
-            dates_parse_timestamp(due_at, NULL, &epoch);
-            if (strcmp(dates_timezone_name(), "system") != 0) {
-                /* Local time in the firm's zone, which the VTIMEZONE above describes. */
-                char property[160];
-
-                snprintf(property, sizeof(property), "DTSTART;TZID=%s", dates_timezone_name());
-                local_of((time_t)epoch, start);
-                ical_add_line(&t, property, start, 0);
-                snprintf(property, sizeof(property), "DTEND;TZID=%s", dates_timezone_name());
-                local_of((time_t)(epoch + 3600), end); /* an hour by default */
-                ical_add_line(&t, property, end, 0);
-            } else {
-                compact(utc, start, sizeof(start));
-                dates_format_utc((time_t)(epoch + 3600), utc); /* an hour by default */
-                compact(utc, end, sizeof(end));
-                ical_add_line(&t, "DTSTART", start, 0);
-                ical_add_line(&t, "DTEND", end, 0);
-            }
-        } else {
-            struct civil_date day;
-            char next[DATE_LEN];
-
-            dates_parse(json_string_value(json_object_get(d, "due_on")), &day);
-            compact(json_string_value(json_object_get(d, "due_on")), start, sizeof(start));
-            dates_format(dates_add_days(day, 1), next);
-            compact(next, end, sizeof(end));
-            ical_add_line(&t, "DTSTART;VALUE=DATE", start, 0);
-            ical_add_line(&t, "DTEND;VALUE=DATE", end, 0);
-        }
-        if (summary == NULL || description == NULL)
-            t.failed = 1;
-        ical_add_line(&t, "SUMMARY", summary ? summary : "", 1);
-        ical_add_line(&t, "DESCRIPTION", description ? description : "", 1);
-        free(summary);
-        free(description);
-        ical_add_line(&t, "CATEGORIES", json_string_value(json_object_get(d, "kind")), 1);
-        ical_add_line(&t, "TRANSP", "TRANSPARENT", 0);
-        ical_add_line(&t, "END", "VEVENT", 0);
-    }
+    if (w->first != 0 && strcmp(dates_timezone_name(), "system") != 0)
+        add_vtimezone(&t, dates_timezone_name(), (time_t)w->first, (time_t)w->last);
+    if (w->events.len > 0)
+        text_buffer_add(&t, w->events.data, w->events.len);
     ical_add_line(&t, "END", "VCALENDAR", 0);
+    if (w->events.failed)
+        t.failed = 1;
+    text_buffer_free(&w->events);
     if (t.failed) {
-        free(t.data);
+        text_buffer_free(&t);
         return NULL;
     }
     return t.data;

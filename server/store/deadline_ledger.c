@@ -477,15 +477,15 @@ static const char *earlier(const char *a, const char *b)
     return strcmp(a, b) <= 0 ? a : b;
 }
 
-json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
-                               const struct op_context *ctx, struct problem *p)
+/* The prepared, bound statement of a query (see deadline_ledger_select), or NULL with *p set.
+ * The caller steps it and finishes it. */
+static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
+                                 const struct op_context *ctx, enum sql_id *sql, struct problem *p)
 {
     const char *lo = q->from ? q->from : "", *hi = q->to ? q->to : "9999-12-31";
     const struct deadline_place start = {"", "", "", 0}, *after = q->after ? q->after : &start;
     const char *status = q->status;
-    enum sql_id sql = SQL_DLEDGER_FIRM;
-    json_t *binds, *out = json_array();
-    enum db_step step = DB_ERROR;
+    json_t *binds;
     db_stmt *stmt;
 
     /* An exact status holds only on one side of today: narrow the date range to it, so the
@@ -497,12 +497,13 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
     else if (status != NULL && strcmp(status, "upcoming") == 0)
         lo = later(lo, ctx->today);
     lo = later(lo, after->due_on); /* the index starts at the cursor's date */
+    *sql = SQL_DLEDGER_FIRM;
     if (q->request_id != 0)
-        sql = SQL_DLEDGER_REQUEST;
+        *sql = SQL_DLEDGER_REQUEST;
     else if (q->assigned_to != 0)
-        sql = SQL_DLEDGER_ASSIGNED;
+        *sql = SQL_DLEDGER_ASSIGNED;
     else if (status != NULL || q->unmet)
-        sql = SQL_DLEDGER_FIRM_BY_MET;
+        *sql = SQL_DLEDGER_FIRM_BY_MET;
     binds =
         json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:i, s:i, s:s, s:s, s:s, s:I}",
                   "today", ctx->today, "now", ctx->now, "lo", lo, "hi", hi, "kind",
@@ -512,19 +513,71 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
                   (json_int_t)q->assigned_to, "met", status != NULL && strcmp(status, "met") == 0,
                   "unmet", q->unmet, "after_due", after->due_on, "after_at", after->due_at,
                   "after_id", after->id, "after_request", (json_int_t)after->request_id);
-    stmt = db_prepare(db, sql, p);
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
-        while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(out, deadline_ledger_row_record(stmt));
-    db_finish(stmt);
+    stmt = db_prepare(db, *sql, p);
+    if (stmt != NULL && db_bind_json(stmt, binds, p) != 0) {
+        db_finish(stmt);
+        stmt = NULL;
+    }
     json_decref(binds);
-    if (step != DB_DONE) {
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return stmt;
+}
+
+/* Finish a read of the ledger: 0 when it ran to its end, else -1 with *p set. */
+static int select_done(struct db *db, db_stmt *stmt, enum sql_id sql, enum db_step step,
+                       struct problem *p)
+{
+    db_finish(stmt);
+    if (step == DB_DONE)
+        return 0;
+    if (p->kind == PROBLEM_NONE)
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return -1;
+}
+
+json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
+                               const struct op_context *ctx, struct problem *p)
+{
+    enum sql_id sql;
+    enum db_step step = DB_ERROR;
+    db_stmt *stmt = select_statement(db, q, ctx, &sql, p);
+    json_t *out = json_array();
+
+    while (stmt != NULL && (step = db_step(stmt)) == DB_ROW)
+        json_array_append_new(out, deadline_ledger_row_record(stmt));
+    if (select_done(db, stmt, sql, step, p) != 0) {
         json_decref(out);
         return NULL;
     }
     return out;
+}
+
+int deadline_ledger_each(struct db *db, const struct deadline_query *q,
+                         const struct op_context *ctx, deadline_ledger_row_fn fn, void *arg,
+                         struct problem *p)
+{
+    enum sql_id sql;
+    enum db_step step = DB_ERROR;
+    db_stmt *stmt = select_statement(db, q, ctx, &sql, p);
+
+    while (stmt != NULL && (step = db_step(stmt)) == DB_ROW) {
+        const char *due_at = db_row_text(stmt, "due_at");
+        const struct deadline_row row = {
+            .id = db_row_text(stmt, "deadline_id"),
+            .kind = db_row_text(stmt, "kind"),
+            .status = db_row_text(stmt, "status"),
+            .title = db_row_text(stmt, "title"),
+            .due_on = db_row_text(stmt, "due_on"),
+            .due_at = due_at && due_at[0] ? due_at : NULL,
+            .rule_code = db_row_text(stmt, "rule_code"),
+            .citation_source = db_row_text(stmt, "citation_source"),
+            .citation_date = db_row_text(stmt, "citation_date"),
+            .parole_request_id = db_row_int(stmt, "parole_request_id"),
+            .client_id = db_row_int(stmt, "client_id"),
+        };
+
+        fn(&row, arg);
+    }
+    return select_done(db, stmt, sql, step, p);
 }
 
 json_t *deadline_ledger_ends_by_month(struct db *db, const char *today, int months,

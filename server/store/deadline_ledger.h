@@ -90,6 +90,24 @@ int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *plac
 json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
                                const struct op_context *ctx, struct problem *p);
 
+/* One deadline as deadline_ledger_each hands it over: texts borrowed from the statement, valid
+ * only during the call (due_at, citation_source and citation_date may be NULL). */
+struct deadline_row {
+    const char *id, *kind, *status, *title, *due_on, *due_at;
+    const char *rule_code, *citation_source, *citation_date;
+    int64_t parole_request_id, client_id;
+};
+
+/* What deadline_ledger_each calls for every row. */
+typedef void (*deadline_ledger_row_fn)(const struct deadline_row *row, void *arg);
+
+/* The deadlines the query selects, as deadline_ledger_select would, handed to fn one row at a
+ * time instead of built into one array: for readers that write each row out and forget it (the
+ * calendar feed), so memory does not grow with the rows. Returns 0, or -1 with *p set. */
+int deadline_ledger_each(struct db *db, const struct deadline_query *q,
+                         const struct op_context *ctx, deadline_ledger_row_fn fn, void *arg,
+                         struct problem *p);
+
 /* The full record (as deadline_ledger_select returns) of the current row of a statement that
  * selects the ledger's reader columns (sql.c's DLEDGER_COLUMNS). A new object the caller owns. */
 json_t *deadline_ledger_row_record(db_stmt *stmt);
