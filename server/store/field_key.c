@@ -228,18 +228,31 @@ out:
     return upgraded;
 }
 
+/* The setting that says every stored value has been sealed: values are written sealed ever
+ * after, so later starts need not read every sealed column again (a full scan of the clients,
+ * requests and their records, which grew with the firm). */
+#define PLAINTEXT_SEALED_SETTING "plaintext_sealed"
+
 /* Seal every value still stored in plain text (written before encryption existed, by
- * migrations 1 and 2) and fill in the clients' blind indexes, in one transaction. Returns the
- * number of values sealed, or -1 with *p set. */
+ * migrations 1 and 2) and fill in the clients' blind indexes, in one transaction that also
+ * records PLAINTEXT_SEALED_SETTING; nothing to do once it is recorded. Returns the number of
+ * values sealed, or -1 with *p set. */
 static int seal_plaintext(struct db *db, struct problem *p)
 {
     json_t *pending = json_array(), *entry;
+    char done[8] = "", now[TIMESTAMP_LEN];
     size_t i;
     int sealed = -1;
 
     if (db_begin_write(db, p) != 0) {
         json_decref(pending);
         return -1;
+    }
+    if (settings_value(db, PLAINTEXT_SEALED_SETTING, done, sizeof(done), p) != 0)
+        goto out;
+    if (strcmp(done, "1") == 0) {
+        sealed = 0;
+        goto out;
     }
     for (i = 0; i < sizeof(sealed_columns) / sizeof(sealed_columns[0]); i++) {
         db_stmt *stmt = db_prepare(db, sealed_columns[i].select, p);
@@ -260,12 +273,12 @@ static int seal_plaintext(struct db *db, struct problem *p)
         if (reseal_all(db, pending, p) != 0)
             goto out;
     }
-    if (db_commit(db, p) != 0)
+    dates_format_utc(time(NULL), now);
+    if (settings_put(db, PLAINTEXT_SEALED_SETTING, "1", now, p) != 0 || db_commit(db, p) != 0)
         goto out;
     sealed = (int)json_array_size(pending);
 out:
-    if (sealed < 0)
-        db_rollback(db);
+    db_rollback(db); /* after a commit: nothing left to roll back */
     (void)entry;
     json_decref(pending);
     return sealed;

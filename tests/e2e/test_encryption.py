@@ -422,6 +422,10 @@ class Keys(EncryptionCase):
         self.assertEqual([c["id"] for c in self.get(
             "/api/v1/clients?passport_number=" + passport).json["items"]], [cid])
         self.stop()
+        with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as c:
+            self.assertEqual(c.execute("SELECT value FROM settings WHERE key ="
+                                       " 'plaintext_sealed'").fetchall(), [("1",)],
+                             "the sealing pass is recorded, so later starts skip the scan")
         needles = [("A-number", a_number), ("A-number digits", a_number[1:]),
                    ("passport number", passport), ("date of birth", "1966-06-16")]
         needles += [("legacy narrative", w) for w in words]

@@ -57,7 +57,8 @@ static const char *whole_table_reason(enum sql_id id)
         if (whole_table[i].id == id)
             return whole_table[i].why;
     if (strncmp(sql_name(id), "sealed_", 7) == 0)
-        return "rekey reads and rewrites every sealed value";
+        return "rekey reads and rewrites every sealed value (and a start, until every value "
+               "was sealed once: the plaintext_sealed setting)";
     return NULL;
 }
 
