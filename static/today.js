@@ -1,14 +1,20 @@
 // today: what is due. Overdue and due-in-14-days deadlines (mine or everyone's), open RFEs with
 // days left, paroles ending in 30/60/90 days, unguarded cases, counts by stage and two charts.
-import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, table, humanize, nameText } from "./dom.js";
+// Each list is read a page at a time (pages.js): its first page on load, the next ones behind a
+// "Show more" button, so the page asks the same of the server at any firm size.
+import { api, problemText } from "./api.js";
+import { h, fill, statusLine, table, humanize, nameText, announce } from "./dom.js";
 import { formatDate, formatInstant, formatMonth, firmToday, addDays, daysBetween, formatNumber } from "./format.js";
 import { clientNames } from "./names.js";
+import { pagedList, deadlineOrder } from "./pages.js";
 import { groupedBars, horizontalBars } from "./charts.js";
 import { choiceLabel } from "./labels.js";
 import { fieldCatalogue, stageOrder } from "./forms.js";
 
-const OVERDUE_SHOWN = 8;
+// The first page of each list on load (the overdue table: a screenful, so what is due soon
+// shows below it), then MORE items a "Show more".
+const FIRST = { overdue: 8, soon: 50, rfes: 25, ending: 50, unguarded: 25 };
+const MORE = 50;
 
 // A case cell: the client's name linking to the request.
 function caseCell(names, d) {
@@ -24,6 +30,61 @@ function section(parent, title, id) {
   const body = h("div", { class: "section-body" }, statusLine("loading", "Loading…"));
   parent.append(h("section", { class: "card", "aria-labelledby": id }, h("h2", { id, text: title }), body));
   return body;
+}
+
+// "12" when the whole list is shown, "50 shown, more exist" while pages remain unread.
+function countText(count, more) {
+  return more ? `${count} shown, more exist` : String(count);
+}
+
+// A draw function (see pagedBlock) adding items as rows of one table (made on first use) with
+// the given column headers; row(item) gives a row's cells.
+function tableRows(headers, row, id) {
+  return (container, items) => {
+    if (!container.querySelector("tbody")) container.append(table(null, headers, [], { id }));
+    const rows = items.map((item) => h("tr", {}, row(item).map((c) => h("td", {}, c))));
+    container.querySelector("tbody").append(...rows);
+    return rows[0]?.querySelector("a") || null;
+  };
+}
+
+// One paged list appended to parent: heading (appended too unless already on the page) says
+// "title (count)", or how many are shown while more exist; draw(container, items, more) adds
+// items and returns the element to focus after a "Show more" (the first new item's link); a
+// "Show more" button (id `${id}-more`, label `more`) reads the next page while more exist and
+// adds the names of its clients to names first.
+function pagedBlock(parent, names, { list, first, heading, title, more, id, empty, draw }) {
+  const body = h("div", {});
+  let count = first.length, error = null;
+  const button = h("button", { type: "button", id: `${id}-more`, text: more, hidden: !list.more, onclick: async () => {
+    if (button.getAttribute("aria-busy") === "true") return; // a page is already on its way
+    button.setAttribute("aria-busy", "true");
+    button.textContent = "Loading…";
+    const r = await list.next(MORE);
+    button.removeAttribute("aria-busy");
+    button.textContent = more;
+    error?.remove();
+    if (!r.ok) {
+      error = statusLine("error", `More could not be loaded: ${problemText(r)}`);
+      button.before(error);
+      return;
+    }
+    for (const [clientId, name] of await clientNames(r.items.map((item) => item.client_id))) names.set(clientId, name);
+    const target = draw(body, r.items, list.more);
+    count += r.items.length;
+    heading.textContent = `${title} (${countText(count, list.more)})`;
+    button.hidden = !list.more;
+    announce(list.more ? `${r.items.length} more shown.` : `${r.items.length} more shown; that is all.`);
+    // Reading goes on at the first new item; with nothing new, at the button or the heading.
+    if (target) target.focus();
+    else if (!button.hidden) button.focus();
+    else { heading.tabIndex = -1; heading.focus(); }
+  } });
+  heading.textContent = `${title} (${countText(count, list.more)})`;
+  if (!heading.parentNode) parent.append(heading);
+  parent.append(body, button);
+  if (count === 0 && !list.more) body.append(statusLine("empty", empty));
+  else draw(body, first, list.more);
 }
 
 export async function render(page, params, ctx) {
@@ -51,75 +112,97 @@ export async function render(page, params, ctx) {
   const charts = section(grid, "Parole and EAD ends, next 12 months", "chart-title");
 
   const who = mine ? "&assigned_to=me" : "";
-  const [overdueR, soonR, rfeR, noidR, endR, unguardedR, statsR, catalogue] = await Promise.all([
-    listAll(`/api/v1/deadlines?status=overdue${who}`),
-    listAll(`/api/v1/deadlines?from=${today}&to=${addDays(today, 14)}${who}`),
-    listAll(`/api/v1/deadlines?kind=rfe_response${who}`),
-    listAll(`/api/v1/deadlines?kind=noid_response${who}`),
-    listAll(`/api/v1/deadlines?kind=parole_end&from=${today}&to=${addDays(today, 90)}${who}`),
-    listAll(`/api/v1/parole-requests?unguarded=true${who}`),
+  const D = "/api/v1/deadlines?";
+  // Exact statuses, so a page holds only what the section shows (no met row filtered out).
+  const unmet = (filter, to) => [`${D}${filter}status=overdue${who}`, `${D}${filter}status=due_today${who}`,
+    `${D}${filter}status=upcoming${to ? `&to=${to}` : ""}${who}`];
+  const lists = {
+    overdue: pagedList([`${D}status=overdue${who}`]),
+    soon: pagedList(unmet("", addDays(today, 14)).slice(1), deadlineOrder),
+    rfes: pagedList(["rfe_response", "noid_response"].flatMap((kind) => unmet(`kind=${kind}&`)), deadlineOrder),
+    ending: pagedList(unmet("kind=parole_end&", addDays(today, 90)).slice(1), deadlineOrder),
+    unguarded: pagedList([`/api/v1/parole-requests?unguarded=true${who}`]),
+  };
+  const [overdueR, soonR, rfeR, endR, unguardedR, statsR, catalogue] = await Promise.all([
+    lists.overdue.next(FIRST.overdue), lists.soon.next(FIRST.soon), lists.rfes.next(FIRST.rfes),
+    lists.ending.next(FIRST.ending), lists.unguarded.next(FIRST.unguarded),
     api("GET", "/api/v1/stats"),
     fieldCatalogue(),
   ]);
-  const names = await clientNames([overdueR, soonR, rfeR, noidR, endR, unguardedR]
-    .flatMap((r) => (r.ok ? r.data.items.map((item) => item.client_id) : [])));
+  // The names of the clients on these pages only; each "Show more" adds those of its page.
+  const names = await clientNames([overdueR, soonR, rfeR, endR, unguardedR].flatMap((r) => (r.ok ? r.items.map((item) => item.client_id) : [])));
+  const cell = (d) => caseCell(names, d);
 
   // Overdue, then due in the next 14 days.
-  const dueTable = (items, id) => table(null, ["Due", "Case", "What", "Status", "Rule"], items.map((d) => [
-    h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), caseCell(names, d), d.title,
+  const dueRow = (d) => [h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), cell(d), d.title,
     h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
-    h("span", { class: "rule", text: `${d.rule.code} — ${d.rule.citation_source}` })]), { id });
+    h("span", { class: "rule", text: `${d.rule.code} — ${d.rule.citation_source}` })];
+  const dueHeaders = ["Due", "Case", "What", "Status", "Rule"];
   if (!overdueR.ok || !soonR.ok) fill(due, statusLine("error", `Deadlines could not be loaded: ${problemText(overdueR.ok ? soonR : overdueR)}`));
   else {
-    const overdue = overdueR.data.items;
-    const soon = soonR.data.items.filter((d) => d.status === "due_today" || d.status === "upcoming");
-    fill(due,
-      h("h3", { text: `Overdue (${overdue.length})` }),
-      overdue.length ? dueTable(overdue, "overdue-table") : statusLine("empty", "Nothing is overdue."),
-      overdue.length > OVERDUE_SHOWN ? h("button", { type: "button", id: "overdue-all", text: `Show all ${overdue.length} overdue`, onclick: (e) => {
-        for (const row of due.querySelectorAll("#overdue-table tbody tr")) row.hidden = false;
-        e.target.remove();
-      } }) : null,
-      h("h3", { text: `Due today and in the next 14 days (${soon.length})` }),
-      soon.length ? dueTable(soon, "due-table") : statusLine("empty", "Nothing is due in the next 14 days."));
-    if (overdueR.data.truncated || soonR.data.truncated) due.prepend(statusLine("error", "Only the first 5,000 deadlines are shown here; use the Parole requests page filters to see the rest."));
-    // The oldest overdue items first; beyond a screenful they wait behind a button.
-    due.querySelectorAll("#overdue-table tbody tr").forEach((row, i) => { row.hidden = i >= OVERDUE_SHOWN; });
+    fill(due);
+    // The oldest overdue items first; beyond a screenful they wait behind the button.
+    pagedBlock(due, names, { list: lists.overdue, first: overdueR.items, heading: h("h3"), title: "Overdue", more: "Show more overdue", id: "overdue",
+      empty: "Nothing is overdue.", draw: tableRows(dueHeaders, dueRow, "overdue-table") });
+    pagedBlock(due, names, { list: lists.soon, first: soonR.items, heading: h("h3"), title: "Due today and in the next 14 days", more: "Show more due soon", id: "due",
+      empty: "Nothing is due in the next 14 days.", draw: tableRows(dueHeaders, dueRow, "due-table") });
   }
 
-  // Open RFEs with days left.
-  if (!rfeR.ok || !noidR.ok) fill(rfes, statusLine("error", "RFEs could not be loaded."));
+  // Open RFEs and NOIDs with days left, both kinds in one order of due dates.
+  if (!rfeR.ok) fill(rfes, statusLine("error", "RFEs could not be loaded."));
   else {
-    const open = [...rfeR.data.items, ...noidR.data.items].filter((d) => d.status !== "met").sort((a, b) => a.due_on.localeCompare(b.due_on));
-    fill(rfes, open.length === 0 ? statusLine("empty", "No RFE or NOID is waiting for a response.")
-      : table(null, ["Response due", "Days left", "Case", "What"], open.map((d) => {
+    fill(rfes);
+    pagedBlock(rfes, names, { list: lists.rfes, first: rfeR.items, heading: rfes.previousElementSibling, title: "Open RFEs and NOIDs", more: "Show more RFEs and NOIDs", id: "rfe",
+      empty: "No RFE or NOID is waiting for a response.", draw: tableRows(["Response due", "Days left", "Case", "What"], (d) => {
         const left = daysBetween(today, d.due_on);
-        return [formatDate(d.due_on), h("span", { class: left < 0 ? "overdue" : left <= 14 ? "soon" : "", text: left < 0 ? `${-left} overdue` : String(left) }), caseCell(names, d), d.title];
-      }), { id: "rfe-table" }));
+        return [formatDate(d.due_on), h("span", { class: left < 0 ? "overdue" : left <= 14 ? "soon" : "", text: left < 0 ? `${-left} overdue` : String(left) }), cell(d), d.title];
+      }, "rfe-table") });
   }
 
-  // Paroles ending, grouped 30/60/90.
+  // Paroles ending, grouped 30/60/90; a band the pages read so far may not have reached yet says so.
   if (!endR.ok) fill(ending, statusLine("error", "Parole ends could not be loaded."));
   else {
-    const items = endR.data.items.filter((d) => d.status !== "met");
-    if (items.length === 0) fill(ending, statusLine("empty", "No parole ends in the next 90 days."));
-    else {
-      fill(ending);
+    fill(ending);
+    const shown = [];
+    const bands = h("div", {});
+    const drawBands = (items, more) => {
+      shown.push(...items);
+      const reached = shown.length ? daysBetween(today, shown[shown.length - 1].due_on) : -1;
+      const fresh = new Set(items);
+      let focus = null;
+      fill(bands);
       for (const [from, to] of [[0, 30], [31, 60], [61, 90]]) {
-        const band = items.filter((d) => { const n = daysBetween(today, d.due_on); return n >= from && n <= to; });
-        ending.append(h("h3", { text: `Within ${to} days (${band.length})` }),
-          band.length ? h("ul", { class: "plain" }, band.map((d) => h("li", {}, formatDate(d.due_on), " — ", caseCell(names, d), ` (${d.title})`))) : h("p", { class: "muted", text: "None." }));
+        const band = shown.filter((d) => { const n = daysBetween(today, d.due_on); return n >= from && n <= to; });
+        const whole = !more || reached > to;
+        const entries = band.map((d) => {
+          const li = h("li", {}, formatDate(d.due_on), " — ", cell(d), ` (${d.title})`);
+          if (!focus && fresh.has(d)) focus = li.querySelector("a");
+          return li;
+        });
+        bands.append(h("h3", { text: `Within ${to} days (${whole ? band.length : `${band.length} shown, more exist`})` }),
+          band.length ? h("ul", { class: "plain" }, entries) : h("p", { class: "muted", text: whole ? "None." : "Not loaded yet: show more to see them." }));
       }
-    }
+      return focus;
+    };
+    pagedBlock(ending, names, { list: lists.ending, first: endR.items, heading: ending.previousElementSibling, title: "Paroles ending in the next 90 days", more: "Show more parole ends", id: "ending",
+      empty: "No parole ends in the next 90 days.", draw: (container, items, more) => {
+        if (!container.contains(bands)) container.append(bands);
+        return drawBands(items, more);
+      } });
   }
 
   // Unguarded.
   if (!unguardedR.ok) fill(unguarded, statusLine("error", "Unguarded cases could not be loaded."));
   else {
-    const items = unguardedR.data.items;
-    fill(unguarded, h("p", { class: "muted", text: "Open cases with no deadline ahead, approved with no parole end recorded, or filed 30+ days ago with no receipt." }),
-      items.length === 0 ? statusLine("empty", "Every open case has something ahead of it.")
-        : h("ul", { class: "plain", id: "unguarded-list" }, items.map((r) => h("li", {}, h("a", { href: `#/requests/${r.id}` }, nameText(names.get(r.client_id) || `Client ${r.client_id}`), ` · request ${r.id}`), ` — ${humanize(r.stage)}, ${choiceLabel(r.parole_type)}`))));
+    fill(unguarded, h("p", { class: "muted", text: "Open cases with no deadline ahead, approved with no parole end recorded, or filed 30+ days ago with no receipt." }));
+    const list = h("ul", { class: "plain", id: "unguarded-list" });
+    pagedBlock(unguarded, names, { list: lists.unguarded, first: unguardedR.items, heading: unguarded.previousElementSibling, title: "Unguarded cases", more: "Show more unguarded cases", id: "unguarded",
+      empty: "Every open case has something ahead of it.", draw: (container, items) => {
+        if (!container.contains(list)) container.append(list);
+        const rows = items.map((r) => h("li", {}, h("a", { href: `#/requests/${r.id}` }, nameText(names.get(r.client_id) || `Client ${r.client_id}`), ` · request ${r.id}`), ` — ${humanize(r.stage)}, ${choiceLabel(r.parole_type)}`));
+        list.append(...rows);
+        return rows[0]?.querySelector("a") || null;
+      } });
   }
 
   // Stage counts and charts (firm-wide).

@@ -1,7 +1,8 @@
 // The dashboard's Today page load in a real browser (Debian's Chromium headless, driven by the
 // repository's playwright-core, as tests/browser/run.mjs does): signs in once with a password,
 // then loads the page LOADS times and prints the median and the slowest, in ms, of the time from
-// navigation to every list of the page rendered (no section still "Loading…").
+// navigation to the first page of every list of the page rendered (no section still
+// "Loading…"; "Show more" is not part of the load).
 //
 // usage: node tests/bench/today_browser.mjs BASE_URL EMAIL PASSWORD [LOADS]
 // (the password comes from the kit, which creates the paralegal it signs in as)

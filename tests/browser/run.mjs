@@ -548,6 +548,70 @@ test("every page fits a tablet and a phone: no sideways scrolling of the page", 
   }
 });
 
+test("Today reads the first page of each list; Show more reads the rest, in order, without duplicates", async () => {
+  // A firm of its own: 64 open RFEs and NOIDs (the kinds interleaved) due on 64 days in a row,
+  // from 12 days ago, on 8 requests assigned to Rae. Today's first pages hold 8 overdue items
+  // and 25 of each RFE/NOID list, so both sections have more than a page.
+  const other = await startServer();
+  try {
+    addUser(other, RAE);
+    const call = await apiSession(other, RAE.email, RAE.password);
+    const me = (await call("GET", "/api/v1/session")).data.user.id;
+    const requests = [];
+    for (let c = 0; c < 8; c++) {
+      const client = await call("POST", "/api/v1/clients", { family_name: `Pager${c}`, given_name: "Test" });
+      const request = await call("POST", "/api/v1/parole-requests", { client_id: client.data.id, parole_type: "humanitarian", location: "outside_us", assigned_paralegal_id: me });
+      assert(request.status === 201, `request created (${request.status})`);
+      requests.push(request.data.id);
+    }
+    for (let i = 0; i < 64; i++) {
+      const made = await call("POST", `/api/v1/parole-requests/${requests[i % 8]}/rfes`, { issued_on: firmDay(-90), kind: i % 3 ? "rfe" : "noid", response_due_on: firmDay(i - 12) });
+      assert(made.status === 201, `RFE ${i} created (${made.status} ${JSON.stringify(made.data)})`);
+    }
+    const page = await openPage(undefined, other.base);
+    await signIn(page, RAE);
+    const loaded = new Set();
+    page.on("request", (r) => { if (r.url().includes("/api/v1/deadlines")) loaded.add(r.url()); });
+    // The days left of every row of the RFE table, read from its "Days left" column.
+    const daysLeft = () => page.locator("#rfe-table tbody tr td:nth-child(2)").allInnerTexts()
+      .then((texts) => texts.map((t) => (t.endsWith("overdue") ? -parseInt(t, 10) : Number(t))));
+    for (const scope of ["Everyone's", "Mine"]) {
+      await page.getByRole("button", { name: scope, exact: true }).click();
+      await waitText(page.locator("#rfe-title"), "shown, more exist");
+      const first = await daysLeft();
+      assert(first.length >= 25 && first.length < 64, `${scope}: a first page of RFEs and NOIDs (${first.length} rows)`);
+      assert(first.every((d, i) => d === i - 12), `${scope}: the first rows are the earliest due, both kinds in order (${first})`);
+      assert(!(await page.locator("#rfe-table").innerText()).includes("Client "), "every row has its client's name");
+      // Show more, from the keyboard, until the button goes.
+      for (let clicks = 0; await page.locator("#rfe-more").isVisible(); clicks++) {
+        assert(clicks < 5, "Show more ends");
+        const before = (await daysLeft()).length;
+        await page.locator("#rfe-more").focus();
+        await page.keyboard.press("Enter");
+        await page.waitForFunction((n) => document.querySelectorAll("#rfe-table tbody tr").length > n, before);
+        const focused = await page.evaluate(() => ({ inTable: Boolean(document.activeElement.closest("#rfe-table")), row: [...document.querySelectorAll("#rfe-table tbody tr")].indexOf(document.activeElement.closest("tr")) }));
+        assert(focused.inTable && focused.row === before, `focus moves to the first new row (${JSON.stringify(focused)}, ${before})`);
+      }
+      const all = await daysLeft();
+      assert(all.length === 64 && all.every((d, i) => d === i - 12), `${scope}: all 64, each once, in order (${all})`);
+      await waitText(page.locator("#rfe-title"), "Open RFEs and NOIDs (64)");
+      assert(!(await page.locator("#rfe-table").innerText()).includes("Client "), "rows read by Show more have their client's name too");
+      // Overdue: a screenful of 8 of the 12, then the rest.
+      await waitText(page.locator("#due-title ~ .section-body h3").first(), "Overdue (8 shown, more exist)");
+      assert(await page.locator("#overdue-table tbody tr").count() === 8, "8 overdue rows on load");
+      await page.locator("#overdue-more").click();
+      await waitText(page.locator("#due-title ~ .section-body h3").first(), "Overdue (12)");
+      const overdue = await page.locator("#overdue-table tbody tr td:first-child").allInnerTexts();
+      assert(overdue.length === 12 && new Set(overdue).size === 12, `12 overdue rows, each once (${overdue})`);
+      assert(await page.locator("#overdue-more").isHidden(), "no Show more once the list is whole");
+    }
+    assert([...loaded].every((u) => /[?&]limit=\d+/.test(u)), "every deadline call asks for one page");
+    await page.screenshot({ path: join(shots, "today-pages.png"), fullPage: true });
+  } finally {
+    await other.stop();
+  }
+});
+
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
   assert(!(shared.pageErrors || []).length, `errors: ${(shared.pageErrors || []).join(" | ")}`);
 });
