@@ -502,6 +502,8 @@ static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
         *sql = SQL_DLEDGER_REQUEST;
     else if (q->assigned_to != 0)
         *sql = SQL_DLEDGER_ASSIGNED;
+    else if ((status != NULL || q->unmet) && q->kind != NULL)
+        *sql = SQL_DLEDGER_FIRM_BY_KIND;
     else if (status != NULL || q->unmet)
         *sql = SQL_DLEDGER_FIRM_BY_MET;
     binds =

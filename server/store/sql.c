@@ -700,6 +700,17 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                  " JOIN deadline_rules r ON r.id = d.rule_id"
                                  " WHERE d.request_open = 1 AND d.met = :met AND" DLEDGER_FILTERS
                                      DLEDGER_AFTER DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+    [SQL_DLEDGER_FIRM_BY_KIND] = {"dledger_firm_by_kind",
+                                  "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                                  /* one kind, met or not, then dates: a rare kind's page
+                                   * does not wait behind every other kind's rows */
+                                  " INDEXED BY deadlines_open_ends"
+                                  " JOIN deadline_rules r ON r.id = d.rule_id"
+                                  " WHERE d.request_open = 1 AND d.met = :met AND d.kind = :kind"
+                                  " AND d.due_on >= :lo AND d.due_on <= :hi"
+                                  " AND (:status IS NULL OR (" DLEDGER_STATUS
+                                  ") = :status)" DLEDGER_AFTER DLEDGER_FIRST_OF_CLIENT
+                                      DLEDGER_ORDER},
     [SQL_DLEDGER_ASSIGNED] =
         {"dledger_assigned",
          "SELECT " DLEDGER_COLUMNS " FROM parole_requests p"

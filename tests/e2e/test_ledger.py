@@ -77,6 +77,31 @@ class Ledger(ApiTestCase):
             db.execute("DELETE FROM deadlines WHERE deadline_id = 'rfes/999999/rfe_response'")
         self.assertEqual(self.verify()[0], 0)
 
+    def test_one_kind_by_status_pages_in_order_like_the_whole_list(self):
+        """A kind with a status (or unmet) reads the kind's own index range: every page size
+        walks the same rows, in the same order, as the firm-wide status list filtered to the
+        kind, ties on one date included."""
+        made = set()
+        for i in range(4):
+            pr = self.make_request()
+            for issued in (-100 - i, -100 - i, -40 - i):  # two on one date; one not overdue yet
+                made.add(self.make_child(pr["id"], "rfes", issued_on=day(issued))["id"])
+            self.make_child(pr["id"], "rfes", kind="noid", issued_on=day(-60 - i))
+            self.make_child(pr["id"], "rfes", issued_on=day(-99 - i), responded_on=day(-1))
+        for status in ("overdue", "upcoming", "met"):
+            with self.subTest(status=status):
+                firm = [d for d in self.list_all("/api/v1/deadlines?status=" + status)
+                        if d["kind"] == "rfe_response"]
+                self.assertTrue(firm, "the fixture has %s RFE responses" % status)
+                for limit in (1, 2, 3, 200):
+                    paged = self.list_all("/api/v1/deadlines?kind=rfe_response&status=%s"
+                                          % status, limit=limit)
+                    self.assertEqual([(d["id"], d["parole_request_id"]) for d in paged],
+                                     [(d["id"], d["parole_request_id"]) for d in firm],
+                                     "limit %d" % limit)
+        unmet = self.list_all("/api/v1/deadlines?kind=rfe_response&status=overdue")
+        self.assertLessEqual(8, len([d for d in unmet if d["source"]["id"] in made]))
+
     def test_stage_facts_and_tally_are_verified(self):
         pr = self.make_request()
         self.make_child(pr["id"], "filings", filed_on=day(-40), receipt_number=unique_receipt())
