@@ -8,11 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How many values a connection remembers (db_memo_*): one per reader that asks. */
+#define MEMO_SLOTS 4
+
 struct db {
     sqlite3 *handle;
     sqlite3_stmt *statements[SQL__MAX];
     struct db *next_in_pool; /* the pool's list of every connection it opened */
     int holds_writer_lock;   /* this connection owns writer_lock (between BEGIN and the end) */
+    struct {
+        const char *name;     /* the reader's static name; NULL: a free slot */
+        char key[64];         /* what else the value depends on (a date, say) */
+        unsigned int version; /* the file's data version when it was computed */
+        json_t *value;        /* owned */
+    } memo[MEMO_SLOTS];
 };
 
 static char *pool_path;
@@ -112,10 +121,55 @@ void db_close(struct db *db)
 {
     if (db == NULL)
         return;
+    for (int i = 0; i < MEMO_SLOTS; i++)
+        json_decref(db->memo[i].value);
     for (int i = 0; i < SQL__MAX; i++)
         sqlite3_finalize(db->statements[i]);
     sqlite3_close(db->handle);
     free(db);
+}
+
+/* The data version of the main database as this connection's read transaction sees it: it
+ * changes with every commit to the file, this connection's and any other's (another thread's
+ * connection, another process). */
+static unsigned int data_version(struct db *db)
+{
+    unsigned int version = 0;
+
+    if (sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+        return 0;
+    return version;
+}
+
+json_t *db_memo_get(struct db *db, const char *name, const char *key)
+{
+    unsigned int version = data_version(db);
+
+    for (int i = 0; i < MEMO_SLOTS; i++)
+        if (db->memo[i].name == name)
+            return version != 0 && db->memo[i].version == version &&
+                           strcmp(db->memo[i].key, key) == 0
+                       ? db->memo[i].value
+                       : NULL;
+    return NULL;
+}
+
+void db_memo_put(struct db *db, const char *name, const char *key, json_t *value)
+{
+    int slot = -1;
+
+    for (int i = 0; i < MEMO_SLOTS && slot < 0; i++)
+        if (db->memo[i].name == name || db->memo[i].name == NULL)
+            slot = i;
+    if (slot < 0 || strlen(key) >= sizeof(db->memo[slot].key)) {
+        json_decref(value);
+        return;
+    }
+    json_decref(db->memo[slot].value);
+    db->memo[slot].name = name;
+    snprintf(db->memo[slot].key, sizeof(db->memo[slot].key), "%s", key);
+    db->memo[slot].version = data_version(db);
+    db->memo[slot].value = value;
 }
 
 void db_pool_configure(const char *path)

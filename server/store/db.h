@@ -22,6 +22,17 @@ enum db_step { DB_ROW, DB_DONE, DB_CONSTRAINT_UNIQUE, DB_CONSTRAINT_FOREIGN_KEY,
  * the reason in *p. ":memory:" opens a private in-memory database (tests). */
 struct db *db_open(const char *path, struct problem *p);
 
+/* A value this connection remembered under `name` (a static string: the reader's own) and `key`,
+ * when the database file has not changed since (no commit by this connection or any other, in
+ * this process or another): for firm-wide figures that are costly to compute and read far more
+ * often than the firm changes. Call inside a read transaction that has already read something
+ * (so its snapshot, and the file's data version, are current). Borrowed; NULL when none. */
+json_t *db_memo_get(struct db *db, const char *name, const char *key);
+
+/* Remember value (stolen) under name and key as of this read transaction's data version (the
+ * same rule as db_memo_get); a key longer than 63 bytes is not remembered. */
+void db_memo_put(struct db *db, const char *name, const char *key, json_t *value);
+
 /* Give this connection a page cache of `mib` MiB (SQLite's default is 2 MiB): for one-shot
  * commands that read much of a large file (remind, deadlines verify), so its pages are read from
  * the file once. Returns 0, or -1 with *p set. */

@@ -582,6 +582,16 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
     return select_done(db, stmt, sql, step, p);
 }
 
+int deadline_ledger_next_stage_flip(struct db *db, const char *now, char *out, size_t out_size,
+                                    struct problem *p)
+{
+    json_t *binds = json_pack("{s:s}", "now", now);
+    int rc = db_scalar_text(db, SQL_TALLY_NEXT_FLIP, binds, out, out_size, p);
+
+    json_decref(binds);
+    return rc;
+}
+
 json_t *deadline_ledger_ends_by_month(struct db *db, const char *today, int months,
                                       struct problem *p)
 {

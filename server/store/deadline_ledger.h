@@ -112,6 +112,13 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
  * selects the ledger's reader columns (sql.c's DLEDGER_COLUMNS). A new object the caller owns. */
 json_t *deadline_ledger_row_record(db_stmt *stmt);
 
+/* The next instant after now (RFC 3339 UTC) at which some request's stage turns by itself
+ * (its interview passing) into out, or "" when none is ahead: the stage counts computed now
+ * hold until then (and the day's end). Runs inside the caller's read transaction. Returns 0,
+ * or -1 with *p set. */
+int deadline_ledger_next_stage_flip(struct db *db, const char *now, char *out, size_t out_size,
+                                    struct problem *p);
+
 /* The number of open requests whose parole and whose work permit end in each month, from the
  * month of `today` (YYYY-MM-DD) for `months` months: each request's latest end of each kind that
  * is not met (a later expiry replaced it). An array of {"month", "parole_end", "ead_end"},

@@ -849,6 +849,16 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_STAGE_COUNTS] = {"stage_counts",
                           "SELECT " TALLY_STAGE " AS stage, sum(requests) AS requests"
                           " FROM stage_tally t GROUP BY stage"},
+    /* The next instant after :now at which a tallied request's stage turns by itself (an
+     * interview passing); '' when none is ahead. One index seek per interview class. */
+    [SQL_TALLY_NEXT_FLIP] =
+        {"tally_next_flip", "SELECT coalesce(min(b), '') AS next_flip FROM ("
+                            " SELECT min(stage_boundary) AS b FROM stage_tally"
+                            " WHERE stage_class = 'interview_then_draft' AND stage_boundary > :now"
+                            " UNION ALL SELECT min(stage_boundary) FROM stage_tally"
+                            " WHERE stage_class = 'interview_then_filed' AND stage_boundary > :now"
+                            " UNION ALL SELECT min(stage_boundary) FROM stage_tally WHERE"
+                            " stage_class = 'interview_then_receipted' AND stage_boundary > :now)"},
     [SQL_SETTINGS_ALL] = {"settings_all", "SELECT key, value, updated_at FROM settings"},
     [SQL_SETTING_PUT] = {"setting_put",
                          "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value,"

@@ -171,7 +171,8 @@ measure() {
     out=$(PATH_TEMPLATE=${url#"$host"} MAX_ID=${MAX_ID:-$requests} wrk --latency --timeout 10s -t2 -c32 \
       -d"${seconds}s" "${auth[@]}" -s "$here/read_id.lua" "$host" 2>&1)
   else
-    out=$(wrk --latency --timeout 10s -t2 -c32 -d"${seconds}s" "${auth[@]}" "$@" "$url" 2>&1)
+    out=$(wrk --latency --timeout 10s -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-32}" \
+      -d"${seconds}s" "${auth[@]}" "$@" "$url" 2>&1)
   fi
   after=$(cpu_ticks "$pid")
   settle "$pid"
@@ -199,16 +200,20 @@ measure "$server" "GET deadlines, next 14 days" "$base/api/v1/deadlines?from=$fr
 measure "$server" "GET deadlines?status=overdue" "$base/api/v1/deadlines?status=overdue"
 measure "$server" "GET stats" "$base/api/v1/stats"
 measure "$server" "GET parole requests?stage=filed (a page of 50)" "$base/api/v1/parole-requests?stage=filed&limit=50"
-measure "$server" "GET calendar.ics of a busy attorney" "$base/api/v1/calendar.ics?token=$feed"
+# A calendar application fetches its user's feed one request at a time: the budget's figure. The
+# 32-connection row shows the same feed fetched by 32 clients at once (on two cores).
+WRK_THREADS=1 WRK_CONNECTIONS=1 measure "$server" "GET calendar.ics of a busy attorney (one client)" \
+  "$base/api/v1/calendar.ics?token=$feed"
+measure "$server" "GET calendar.ics of a busy attorney (32 connections)" "$base/api/v1/calendar.ics?token=$feed"
 
 # The guard: past 10 s for one firm-wide read, or past KIT_MAX_RSS_MIB (3072) of server memory,
-# the Today page (seven such reads at once) and the browser are not run: they would take
+# the Today page (twelve reads at once) and the browser are not run: they would take
 # minutes and several times the memory of one read, on a machine other work shares.
 guard_mib=${KIT_MAX_RSS_MIB:-3072}
 guarded=""
 if [ -n "$slow" ] || awk -v r="$(rss_mib "$server")" -v g="$guard_mib" 'BEGIN {exit !(r > g)}'; then
   slowest=$(awk -F'|' '$1 ~ /^GET (deadlines|stats)/ && $4 ~ /^[0-9.]+$/ && $4 + 0 > m {m = $4 + 0} END {print m + 0}' "$work/rows")
-  guarded="not run (guard: a firm-wide read takes over 10 s or the server holds over $guard_mib MiB, and the page makes seven at once); at least $slowest ms, its slowest call alone"
+  guarded="not run (guard: a firm-wide read takes over 10 s or the server holds over $guard_mib MiB, and the page makes twelve reads at once); at least $slowest ms, its slowest call alone"
 fi
 today_p50="" today_p95=""
 browser="not run"
@@ -248,7 +253,7 @@ measure "$server" "POST client (durable write)" "$base/api/v1/clients" -s "$here
 rss_end=$(rss_mib "$server")
 peak_end=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$server/status")
 
-log "remind --dry-run"
+log "remind"
 remind_runs=3
 if [ -n "$guarded" ]; then
   # Its memory and the server's together could exhaust the machine: stop the server first.
@@ -262,6 +267,17 @@ for _ in $(seq $remind_runs); do
   remind+=($(($(now_ms) - start)))
 done
 remind_ms=$(printf '%s\n' "${remind[@]}" | median)
+# Then the real thing, twice: the first run prints and records every reminder due (none was
+# sent before: the worst night), the second is an ordinary night after it (nothing new).
+time_remind() {
+  local start
+  start=$(now_ms)
+  "$bin" remind --db "$work/firm.db" --timezone America/New_York >"$work/remind.out" 2>&1 || true
+  echo $(($(now_ms) - start))
+}
+remind_first_ms=$(time_remind)
+remind_count=$(sed -n 's/^paroletrack reminders for [0-9-]*: //p' "$work/remind.out" | head -1)
+remind_next_ms=$(time_remind)
 
 # 6. The tables.
 ref_rps=$(awk -F'|' 'NR == 1 {print $3}' "$work/rows")
@@ -291,8 +307,11 @@ for w in "GET deadlines, next 14 days" "GET deadlines?status=overdue" "GET stats
   budget "$w: p99 <= 20 ms" "$(field "$w" 5) ms" "$(le "$(field "$w" 5)" 20)"
 done
 budget "the whole Today page's API calls <= 100 ms" "${today_p50:+$today_p50 ms (p95 $today_p95 ms, 5 loads)}${guarded}" "$(le "$today_p50" 100)"
-budget "remind over the whole firm < 5 s" "$remind_ms ms" "$(le "$remind_ms" 4999)"
-budget "a busy user's calendar feed < 100 ms" "p99 $(field "GET calendar.ics" 5) ms" "$(le "$(field "GET calendar.ics" 5)" 99.99)"
+budget "remind over the whole firm < 5 s (the first run: every reminder new, printed and recorded)" \
+  "$remind_first_ms ms (${remind_count:-0} reminders; --dry-run $remind_ms ms; the next night $remind_next_ms ms)" \
+  "$(le "$remind_first_ms" 4999)"
+budget "a busy user's calendar feed < 100 ms (one client)" "p99 $(field "GET calendar.ics of a busy attorney (one" 5) ms" \
+  "$(le "$(field "GET calendar.ics of a busy attorney (one" 5)" 99.99)"
 budget "cold start < 200 ms" "$cold_ms ms" "$(le "$cold_ms" 199)"
 budget "server RSS <= 64 MiB after all of the above" "$rss_end MiB (peak $peak_end MiB)" "$(le "$rss_end" 64)"
 pr=$(field "GET parole request by id: paroletrack" 3)

@@ -12,10 +12,11 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from harness import (BIN, FIELDS, FIRM_TZ, VALID_CHILD, ApiTestCase, Server, clean_env, day,
-                     today, token, unique_receipt)
+                     instant, today, token, unique_receipt)
 
 STAGES = ("draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "denied",
           "withdrawn", "closed", "terminated", "paroled", "expired")
@@ -162,6 +163,27 @@ class Stats(StatsCase):
         step("another draft", {"draft": 1}, total_change=1)
         self.assertStatus(self.delete("/api/v1/parole-requests/%d" % draft["id"]), 204)
         step("the draft deleted", {"draft": -1}, total_change=-1)
+
+    def test_a_passing_interview_moves_its_request_without_a_write(self):
+        """An interview's instant turns the stage by itself: figures remembered between writes
+        must not outlive it. Read several times on each side (the server's threads each keep
+        their own)."""
+        pr = self.make_request()
+        self.child(pr["id"], "filings", filed_on=day(-20), receipt_number=unique_receipt())
+        before = self.stats()
+        for _ in range(4):
+            self.stats()  # figures remembered now, with nothing written after them
+        self.child(pr["id"], "interviews", kind="interview", scheduled_at=instant(3))
+        during = self.stats()
+        self.assertEqual(self.stage_delta(before, during),
+                         {"receipted": -1, "interview_scheduled": 1})
+        for _ in range(4):
+            self.assertEqual(self.stats(), during)
+        time.sleep(4.5)
+        for _ in range(6):
+            self.assertEqual(self.stage_delta(during, self.stats()),
+                             {"receipted": 1, "interview_scheduled": -1},
+                             "the interview has passed")
 
     def test_parole_and_ead_ends_by_month(self):
         before = self.stats()
