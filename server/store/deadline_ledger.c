@@ -447,7 +447,7 @@ static json_t *text_or_null(db_stmt *stmt, const char *column)
 }
 
 /* The full record (deadline_compute.h) of the ledger row under stmt, with its status. */
-json_t *deadline_ledger_row_record(db_stmt *stmt)
+static json_t *row_record(db_stmt *stmt)
 {
     return json_pack(
         "{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:{s:s, s:I}, s:{s:I, s:s, s:o, s:o, s:I}, s:s, "
@@ -545,7 +545,7 @@ json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
     json_t *out = json_array();
 
     while (stmt != NULL && (step = db_step(stmt)) == DB_ROW)
-        json_array_append_new(out, deadline_ledger_row_record(stmt));
+        json_array_append_new(out, row_record(stmt));
     if (select_done(db, stmt, sql, step, p) != 0) {
         json_decref(out);
         return NULL;

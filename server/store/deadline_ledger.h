@@ -108,10 +108,6 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
                          const struct op_context *ctx, deadline_ledger_row_fn fn, void *arg,
                          struct problem *p);
 
-/* The full record (as deadline_ledger_select returns) of the current row of a statement that
- * selects the ledger's reader columns (sql.c's DLEDGER_COLUMNS). A new object the caller owns. */
-json_t *deadline_ledger_row_record(db_stmt *stmt);
-
 /* The next instant after now (RFC 3339 UTC) at which some request's stage turns by itself
  * (its interview passing) into out, or "" when none is ahead: the stage counts computed now
  * hold until then (and the day's end). Runs inside the caller's read transaction. Returns 0,

@@ -1,7 +1,8 @@
 /* reminders: the reminders due on a day, per channel, and the delivery ledger (see
  * reminders.h). Store layer: reads the stored deadlines, the reminder ledger and the recipients
- * through db in one query (SQL_REMIND_DUE, records by deadline_ledger); uses dates, context,
- * crypto (the message id) and problem. No sending, no printing, no HTTP. */
+ * through db in one query (SQL_REMIND_DUE) into reminders whose texts live in an arena of the
+ * run; uses dates, context, crypto (the message id), text_buffer and problem. No sending, no
+ * printing, no HTTP. */
 #include "reminders.h"
 
 #include <stdio.h>
@@ -10,14 +11,9 @@
 
 #include "crypto.h"
 #include "dates.h"
-#include "deadline_compute.h"
-#include "deadline_ledger.h"
 #include "rule_store.h"
 #include "sql.h"
 #include "text_buffer.h"
-
-/* No lead time crossed: no reminder. */
-#define NO_LEAD (-2)
 
 /* Append a copy of r to batch, growing it by doubling (left as it was when memory runs out). */
 static void batch_add(struct reminder_batch *batch, const struct reminder *r)
@@ -91,9 +87,8 @@ static json_t *admin_addresses(struct db *db, struct problem *p)
 /* The ledger binds of a reminder on a channel for a recipient; a new object. */
 static json_t *ledger_binds(const struct reminder *r, const char *channel, const char *recipient)
 {
-    return json_pack("{s:O, s:O, s:i, s:s, s:s}", "deadline_id", json_object_get(r->deadline, "id"),
-                     "due_on", json_object_get(r->deadline, "due_on"), "lead_time", r->lead,
-                     "channel", channel, "recipient", recipient);
+    return json_pack("{s:s, s:s, s:i, s:s, s:s}", "deadline_id", r->deadline_id, "due_on",
+                     r->due_on, "lead_time", r->lead, "channel", channel, "recipient", recipient);
 }
 
 /* True when the ledger has this reminder as sent (a failed look-up sets *p and counts as not). */
@@ -157,17 +152,45 @@ static void collect_emails(struct db *db, const char *firm, struct reminders *ou
     json_decref(by_recipient);
 }
 
-/* A text column as a string kept alive by `keep` (NULL when the column is NULL). */
-static const char *kept_text(db_stmt *stmt, const char *column, json_t *keep)
+/* A block of the run's text arena: the reminders' texts are copied in and never move. */
+struct reminder_text_block {
+    struct reminder_text_block *next;
+    size_t used, size;
+    char data[];
+};
+
+/* A copy of text (NULL stays NULL) in the run's arena; NULL when out of memory, with
+ * out->failed set. */
+static const char *keep_text(struct reminders *out, const char *text)
 {
-    const char *text = db_row_text(stmt, column);
-    json_t *copy;
+    struct reminder_text_block *block = out->texts;
+    size_t n;
 
     if (text == NULL)
         return NULL;
-    copy = json_string(text);
-    json_array_append_new(keep, copy);
-    return json_string_value(copy);
+    n = strlen(text) + 1;
+    if (block == NULL || block->size - block->used < n) {
+        size_t size = n > 65536 ? n : 65536;
+
+        block = malloc(sizeof(*block) + size);
+        if (block == NULL) {
+            out->failed = 1;
+            return NULL;
+        }
+        block->next = out->texts, block->used = 0, block->size = size;
+        out->texts = block;
+    }
+    memcpy(block->data + block->used, text, n);
+    block->used += n;
+    return block->data + block->used - n;
+}
+
+/* A text column of the current row kept in the run's arena (NULL for NULL or ''). */
+static const char *kept_column(struct reminders *out, db_stmt *stmt, const char *column)
+{
+    const char *text = db_row_text(stmt, column);
+
+    return keep_text(out, text != NULL && text[0] ? text : NULL);
 }
 
 /* Read every reminder due on ctx->today (SQL_REMIND_DUE: the lead time crossed and whether the
@@ -198,20 +221,28 @@ static int select_due(struct db *db, const struct op_context *ctx,
                 post = options->webhook && !db_row_int(stmt, "posted_before");
             struct reminder r = {.lead = (int)db_row_int(stmt, "lead"),
                                  .days_left = db_row_int(stmt, "days_left")};
-            json_t *d;
 
-            /* A nightly run reads every due reminder but builds only those a channel still
+            /* A nightly run reads every due reminder but keeps only those a channel still
              * needs (e-mail decides per recipient, later). */
             if (!print && !post && !options->email)
                 continue;
-            d = deadline_ledger_row_record(stmt);
-            r.deadline = d;
-            deadline_compute_api_view(d);
-            json_array_append_new(out->deadlines, d);
+            r.deadline_id = kept_column(out, stmt, "deadline_id");
+            r.kind = kept_column(out, stmt, "kind");
+            r.title = kept_column(out, stmt, "title");
+            r.status = kept_column(out, stmt, "status");
+            r.due_on = kept_column(out, stmt, "due_on");
+            r.due_at = kept_column(out, stmt, "due_at");
+            r.rule_code = kept_column(out, stmt, "rule_code");
+            r.citation_source = kept_column(out, stmt, "citation_source");
+            r.citation_date = kept_column(out, stmt, "citation_date");
+            r.parole_request_id = db_row_int(stmt, "parole_request_id");
+            r.rule_id = db_row_int(stmt, "rule_id");
             if (options->email) {
-                r.attorney_email = kept_text(stmt, "attorney_email", out->addresses);
-                r.paralegal_email = kept_text(stmt, "paralegal_email", out->addresses);
+                r.attorney_email = kept_column(out, stmt, "attorney_email");
+                r.paralegal_email = kept_column(out, stmt, "paralegal_email");
             }
+            if (out->failed)
+                break;
             batch_add(&out->due, &r);
             if (print)
                 batch_add(&out->printed, &r);
@@ -220,6 +251,8 @@ static int select_due(struct db *db, const struct op_context *ctx,
         }
     db_finish(stmt);
     json_decref(binds);
+    if (out->failed)
+        return problem_set(p, PROBLEM_INTERNAL, "out of memory selecting the reminders");
     if (step != DB_DONE) {
         if (p->kind == PROBLEM_NONE)
             problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(SQL_REMIND_DUE), db_errmsg(db));
@@ -235,8 +268,6 @@ int reminders_collect(struct db *db, const struct op_context *ctx,
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    out->deadlines = json_array();
-    out->addresses = json_array();
     if (db_begin_read(db, p) != 0)
         return -1;
     if (select_due(db, ctx, options, out, p) != 0)
@@ -257,8 +288,12 @@ void reminders_free(struct reminders *r)
     batch_free(&r->due);
     batch_free(&r->printed);
     batch_free(&r->webhooks);
-    json_decref(r->deadlines);
-    json_decref(r->addresses);
+    while (r->texts != NULL) {
+        struct reminder_text_block *next = r->texts->next;
+
+        free(r->texts);
+        r->texts = next;
+    }
     memset(r, 0, sizeof(*r));
 }
 
@@ -284,7 +319,6 @@ char *reminders_digest_text(const struct reminder_batch *batch, const char *base
 
         for (size_t i = 0; i < batch->count; i++) {
             const struct reminder *r = &batch->items[i];
-            const json_t *d = r->deadline, *rule = json_object_get(d, "rule");
             char line[1024];
             int n;
 
@@ -299,20 +333,14 @@ char *reminders_digest_text(const struct reminder_batch *batch, const char *base
                          "  PR-%lld  %s  due %s%s%s (%lld day(s) %s)\n"
                          "    rule %s: %s (%s)\n"
                          "    %s/parole-requests/%lld\n",
-                         (long long)json_integer_value(json_object_get(d, "parole_request_id")),
-                         json_string_value(json_object_get(d, "title")),
-                         json_string_value(json_object_get(d, "due_on")),
-                         json_string_value(json_object_get(d, "due_at")) ? " at " : "",
-                         json_string_value(json_object_get(d, "due_at"))
-                             ? json_string_value(json_object_get(d, "due_at"))
-                             : "",
+                         (long long)r->parole_request_id, r->title, r->due_on,
+                         r->due_at ? " at " : "", r->due_at ? r->due_at : "",
                          (long long)(r->days_left < 0 ? -r->days_left : r->days_left),
-                         r->days_left < 0 ? "late" : "left",
-                         json_string_value(json_object_get(rule, "code")),
-                         json_string_value(json_object_get(rule, "citation_source")),
-                         json_string_value(json_object_get(rule, "citation_date")),
+                         r->days_left < 0 ? "late" : "left", r->rule_code,
+                         r->citation_source ? r->citation_source : "(null)",
+                         r->citation_date ? r->citation_date : "(null)",
                          base_url ? base_url : "http://127.0.0.1:8080",
-                         (long long)json_integer_value(json_object_get(d, "parole_request_id")));
+                         (long long)r->parole_request_id);
             if (n > 0)
                 text_buffer_add_string(&text, line);
         }
@@ -324,16 +352,21 @@ char *reminders_digest_text(const struct reminder_batch *batch, const char *base
     return text.data;
 }
 
+/* A JSON string of text, or null when text is NULL; new. */
+static json_t *string_or_null(const char *text)
+{
+    return text != NULL ? json_string(text) : json_null();
+}
+
 char *reminders_webhook_body(const struct reminder *r, const char *as_of)
 {
     json_t *body = json_pack(
-        "{s:s, s:s, s:{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:s}}", "type", "deadline.reminder",
-        "timestamp", as_of, "data", "deadline_id", json_object_get(r->deadline, "id"), "kind",
-        json_object_get(r->deadline, "kind"), "due_on", json_object_get(r->deadline, "due_on"),
-        "due_at", json_object_get(r->deadline, "due_at"), "status",
-        json_object_get(r->deadline, "status"), "parole_request_id",
-        json_object_get(r->deadline, "parole_request_id"), "rule",
-        json_object_get(r->deadline, "rule"), "lead_time_days",
+        "{s:s, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:I, s:{s:I, s:s, s:o, s:o}, s:o, s:s}}", "type",
+        "deadline.reminder", "timestamp", as_of, "data", "deadline_id", r->deadline_id, "kind",
+        r->kind, "due_on", r->due_on, "due_at", string_or_null(r->due_at), "status", r->status,
+        "parole_request_id", (json_int_t)r->parole_request_id, "rule", "id", (json_int_t)r->rule_id,
+        "code", r->rule_code, "citation_source", string_or_null(r->citation_source),
+        "citation_date", string_or_null(r->citation_date), "lead_time_days",
         r->lead == REMINDERS_OVERDUE ? json_null() : json_integer(r->lead), "urgency",
         reminders_urgency(r));
     char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
@@ -346,8 +379,7 @@ void reminders_message_id(const struct reminder *r, char out[REMINDERS_MESSAGE_I
 {
     char seed[256], hash[65];
 
-    snprintf(seed, sizeof(seed), "%s|%s|%d", json_string_value(json_object_get(r->deadline, "id")),
-             json_string_value(json_object_get(r->deadline, "due_on")), r->lead);
+    snprintf(seed, sizeof(seed), "%s|%s|%d", r->deadline_id, r->due_on, r->lead);
     crypto_sha256_hex(seed, strlen(seed), hash);
     snprintf(out, REMINDERS_MESSAGE_ID_LEN, "msg_%.32s", hash);
 }

@@ -6,8 +6,7 @@
  * bodies, and records each delivery. It sends nothing and prints nothing: the caller does,
  * through notify. Reminders carry the case reference, kind, due date and rule, never a name,
  * A-number, passport number or narrative.
- * Store layer: depends on db, deadline_ledger, deadline_compute, context, dates, crypto and
- * problem. */
+ * Store layer: depends on db, context, dates, crypto, text_buffer and problem. */
 #ifndef PAROLETRACK_REMINDERS_H
 #define PAROLETRACK_REMINDERS_H
 
@@ -24,13 +23,16 @@
 /* The size of a webhook message id ("msg_" and 32 hex digits, NUL-terminated). */
 #define REMINDERS_MESSAGE_ID_LEN 40
 
-/* One reminder to deliver. */
+/* One reminder to deliver: the deadline as the API shows it (texts borrowed from the run's
+ * arena; due_at, citation_source and citation_date may be NULL). */
 struct reminder {
-    const json_t *deadline; /* borrowed from the run's deadlines (the API's Deadline) */
-    int lead;               /* the lead time crossed (days), or REMINDERS_OVERDUE */
-    int64_t days_left;      /* from today to the due date; negative when late */
+    const char *deadline_id, *kind, *title, *status, *due_on, *due_at;
+    const char *rule_code, *citation_source, *citation_date;
+    int64_t parole_request_id, rule_id;
+    int lead;          /* the lead time crossed (days), or REMINDERS_OVERDUE */
+    int64_t days_left; /* from today to the due date; negative when late */
     /* the assigned staff's addresses (enabled accounts), only when e-mail was asked for;
-     * borrowed from the run's addresses, NULL when none */
+     * NULL when none */
     const char *attorney_email, *paralegal_email;
 };
 
@@ -51,8 +53,8 @@ struct reminders_options {
 
 /* The reminders of one run. Owns everything it points to; free with reminders_free. */
 struct reminders {
-    json_t *deadlines; /* every deadline with a reminder due */
-    json_t *addresses; /* the strings the reminders' addresses point into */
+    struct reminder_text_block *texts; /* the arena the reminders' texts point into */
+    int failed;                        /* the arena ran out of memory */
     /* every reminder due that a channel still needs (all of them in a dry run or with
      * e-mail), by deadline date */
     struct reminder_batch due;
