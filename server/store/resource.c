@@ -561,6 +561,24 @@ static json_t *narrative_names(const struct resource_spec *spec)
     return names;
 }
 
+/* The statement a list reads with: spec's sql_list_by when its filter is the only one given
+ * (include= is not a filter of rows), else sql_list. */
+static enum sql_id list_statement(const struct resource_spec *spec, const json_t *binds)
+{
+    const json_t *given;
+
+    if (spec->list_by_filter == NULL)
+        return spec->sql_list;
+    given = json_object_get(binds, spec->list_by_filter);
+    if (given == NULL || json_is_null(given))
+        return spec->sql_list;
+    for (const struct filter_spec *f = spec->filters; f && f->name; f++)
+        if (strcmp(f->name, spec->list_by_filter) != 0 && strcmp(f->name, "include") != 0 &&
+            !json_is_null(json_object_get(binds, f->name)))
+            return spec->sql_list;
+    return spec->sql_list_by;
+}
+
 json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
                       const struct query_param *query, size_t query_count,
                       const struct op_context *ctx, struct problem *p)
@@ -588,7 +606,7 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
         goto out;
     if (lookup && lookups_claim(db, ctx, p) != 0)
         goto out;
-    page = listing_page(db, spec->sql_list, binds, limit, list_item, &call, p);
+    page = listing_page(db, list_statement(spec, binds), binds, limit, list_item, &call, p);
     if (page == NULL || (!lookup && !call.include_notes))
         goto out;
     fields = narrative_names(spec);

@@ -45,6 +45,11 @@ struct resource_spec {
     const char *const *bool_columns;   /* columns returned as true/false */
     const char *const *json_columns;   /* columns stored as JSON text */
     enum sql_id sql_get, sql_list, sql_insert, sql_update, sql_delete;
+    /* When the list filter named list_by_filter is the only filter given (include= aside), the
+     * list reads with sql_list_by instead (same binds, columns and order): a statement whose
+     * plan starts from that filter's index. NULL: always sql_list. */
+    const char *list_by_filter;
+    enum sql_id sql_list_by;
 
     /* Inside the write transaction, after the field checks: cross-field and cross-record rules
      * and derived values (search keys, UTC copies) added to `record`. It runs even when some

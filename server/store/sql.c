@@ -63,6 +63,47 @@
 #define REQUEST_FROM                                                                               \
     " FROM parole_requests p LEFT JOIN parole_request_facts t ON t.parole_request_id = p.id"
 
+/* The list filters of parole requests but the stage (aliases p and t, as REQUEST_FROM). */
+#define REQUEST_LIST_FILTERS                                                                       \
+    " AND (:client_id IS NULL OR p.client_id = :client_id)"                                        \
+    " AND (:parole_type IS NULL OR p.parole_type = :parole_type)"                                  \
+    " AND (:program IS NULL OR p.program = :program)"                                              \
+    " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"                          \
+    "      OR p.assigned_paralegal_id = :assigned_to)"                                             \
+    " AND (:unguarded IS NOT 'true' OR (" REQUEST_UNGUARDED "))"                                   \
+    " AND (:q IS NULL OR search_match(p.search_key || char(31) || (SELECT c.search_key"            \
+    " FROM clients c WHERE c.id = p.client_id), :q))"
+/* One class of a stage (an SQL expression of :stage; NULL: none): the ids of the first page of
+ * its requests after :after that are in :stage now, in id order. */
+#define REQUEST_STAGE_ARM(class)                                                                   \
+    "SELECT * FROM (SELECT t.parole_request_id AS id FROM parole_request_facts t"                  \
+    " INDEXED BY parole_request_facts_by_class WHERE t.stage_class = " class                       \
+        " AND t.parole_request_id > :after AND (" TALLY_STAGE ") = :stage"                         \
+        " ORDER BY t.parole_request_id LIMIT :limit)"
+/* The classes a stage can come from (SQL expressions of :stage; NULL: no class): a draft,
+ * filed or receipted request may also be one whose interview has passed; an interview ahead
+ * may precede any of those three; paroled and expired are both an approval with an end. */
+#define STAGE_CLASS_1                                                                              \
+    "CASE :stage WHEN 'paroled' THEN 'approved_until' WHEN 'expired' THEN 'approved_until'"        \
+    " WHEN 'interview_scheduled' THEN 'interview_then_draft' ELSE :stage END"
+#define STAGE_CLASS_2                                                                              \
+    "CASE :stage WHEN 'interview_scheduled' THEN 'interview_then_filed'"                           \
+    " WHEN 'draft' THEN 'interview_then_draft' WHEN 'filed' THEN 'interview_then_filed'"           \
+    " WHEN 'receipted' THEN 'interview_then_receipted' END"
+#define STAGE_CLASS_3 "CASE :stage WHEN 'interview_scheduled' THEN 'interview_then_receipted' END"
+/* The parole request list when a stage is its only filter: each class the stage can come from
+ * is read in id order from its own index range and cut to a page; the page is the first ids of
+ * those few rows, each read by its key. */
+// clang-format off
+#define REQUEST_LIST_BY_STAGE                                                                      \
+    "SELECT " REQUEST_COLUMNS " FROM ("                                                            \
+    REQUEST_STAGE_ARM(STAGE_CLASS_1) " UNION ALL "                                                 \
+    REQUEST_STAGE_ARM(STAGE_CLASS_2) " UNION ALL "                                                 \
+    REQUEST_STAGE_ARM(STAGE_CLASS_3) " ORDER BY 1 LIMIT :limit) s"                                 \
+    " CROSS JOIN parole_requests p ON p.id = s.id"                                                 \
+    " LEFT JOIN parole_request_facts t ON t.parole_request_id = p.id ORDER BY p.id"
+// clang-format on
+
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
     "method, notes, created_at, updated_at, version, row_nonce"
@@ -278,18 +319,12 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_REQUEST_EXISTS] = {"request_exists", "SELECT 1 FROM parole_requests WHERE id = :id"},
 
     [SQL_REQUEST_GET] = {"request_get", "SELECT " REQUEST_COLUMNS REQUEST_FROM " WHERE p.id = :id"},
-    [SQL_REQUEST_LIST] =
-        {"request_list",
-         "SELECT * FROM (SELECT " REQUEST_COLUMNS REQUEST_FROM " WHERE p.id > :after"
-         " AND (:client_id IS NULL OR p.client_id = :client_id)"
-         " AND (:parole_type IS NULL OR p.parole_type = :parole_type)"
-         " AND (:program IS NULL OR p.program = :program)"
-         " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"
-         "      OR p.assigned_paralegal_id = :assigned_to)"
-         " AND (:unguarded IS NOT 'true' OR (" REQUEST_UNGUARDED "))"
-         " AND (:q IS NULL OR search_match(p.search_key || char(31) || (SELECT c.search_key"
-         " FROM clients c WHERE c.id = p.client_id), :q)))"
-         " WHERE (:stage IS NULL OR stage = :stage) ORDER BY id LIMIT :limit"},
+    [SQL_REQUEST_LIST] = {"request_list",
+                          "SELECT * FROM (SELECT " REQUEST_COLUMNS REQUEST_FROM
+                          " WHERE p.id > :after" REQUEST_LIST_FILTERS ")"
+                          " WHERE (:stage IS NULL OR stage = :stage) ORDER BY id LIMIT :limit"},
+    /* The same list when a stage is its only filter (REQUEST_LIST_BY_STAGE). */
+    [SQL_REQUEST_LIST_BY_STAGE] = {"request_list_by_stage", REQUEST_LIST_BY_STAGE},
     [SQL_REQUEST_INSERT] =
         {"request_insert",
          "INSERT INTO parole_requests (id, client_id, parole_type, program, location, summary,"

@@ -291,6 +291,48 @@ class Stage(StageBase):
         self.assertEqual(r.json["stage"], "paroled")
 
 
+class StageListPages(StageBase):
+    """?stage=S alone reads the stage's classes from their own index ranges; its pages, at every
+    size, are exactly the requests the unfiltered list shows in stage S, in id order."""
+
+    def test_stage_pages_match_the_unfiltered_list(self):
+        for _ in range(2):
+            self.make_request()                                   # draft
+            self.filed_request(receipt=False)                     # filed
+            self.filed_request()                                  # receipted
+            pr = self.make_request()                              # an interview ahead: draft
+            self.make_child(pr["id"], "interviews", kind="interview", scheduled_at=instant(86400))
+            pr = self.filed_request(receipt=False)                # ...and filed
+            self.make_child(pr["id"], "interviews", kind="interview", scheduled_at=instant(86400))
+            pr = self.filed_request()                             # ...and receipted
+            self.make_child(pr["id"], "interviews", kind="interview", scheduled_at=instant(86400))
+            pr = self.filed_request(receipt=False)                # an interview passed: filed
+            self.make_child(pr["id"], "interviews", kind="interview", scheduled_at=instant(-3600))
+            pr = self.filed_request()                             # rfe_open
+            self.make_child(pr["id"], "rfes", issued_on=day(-10))
+            pr = self.filed_request()                             # approved
+            self.approved(pr["id"])
+            pr = self.filed_request()                             # paroled
+            self.approved(pr["id"])
+            self.make_child(pr["id"], "expirations", kind="parole", expires_on=day(30))
+            pr = self.filed_request()                             # expired
+            self.approved(pr["id"])
+            self.make_child(pr["id"], "expirations", kind="parole", expires_on=day(-1))
+            pr = self.filed_request()                             # denied
+            self.make_child(pr["id"], "decisions", decided_on=day(-3), outcome="denied")
+        everything = self.list_all("/api/v1/parole-requests")
+        for stage in STAGES:
+            expected = [p["id"] for p in everything if p["stage"] == stage]
+            for limit in (1, 2, 50):
+                with self.subTest(stage=stage, limit=limit):
+                    got = self.list_all("/api/v1/parole-requests?stage=" + stage, limit=limit)
+                    self.assertEqual([p["id"] for p in got], expected)
+                    self.assertEqual({p["stage"] for p in got}, {stage} if expected else set())
+        seen = {p["stage"] for p in everything}
+        self.assertLessEqual({"draft", "filed", "receipted", "interview_scheduled", "rfe_open",
+                              "approved", "paroled", "expired", "denied"}, seen)
+
+
 class StageTimeZoneEast(StageBase):
     """The firm's 'today' is taken in the configured zone, not UTC nor the system's.
 
