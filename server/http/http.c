@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,27 +488,97 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
     return finish_request(connection, url, method, state);
 }
 
+/* The access log's line builder: appends to a fixed buffer and stops at its end (a cut line
+ * is still one line). Formatting by hand, not printf, keeps the line a few hundred nanoseconds
+ * on a read that takes tens of microseconds. */
+struct log_line {
+    char text[512];
+    size_t len;
+};
+
+/* Append the NUL-terminated `s` to `line` (cut at the buffer's end). */
+static void log_text(struct log_line *line, const char *s)
+{
+    size_t n = strlen(s), room = sizeof(line->text) - 1 - line->len;
+
+    if (n > room)
+        n = room;
+    memcpy(line->text + line->len, s, n);
+    line->len += n;
+}
+
+/* Append `value` in decimal, at least `width` digits (zero-padded) to `line`. */
+static void log_number(struct log_line *line, uint64_t value, int width)
+{
+    char digits[24];
+    int n = 0;
+
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0 && n < (int)sizeof(digits));
+    while (n < width && n < (int)sizeof(digits))
+        digits[n++] = '0';
+    while (n > 0 && line->len < sizeof(line->text) - 1)
+        line->text[line->len++] = digits[--n];
+}
+
+/* The current second as "YYYY-MM-DDTHH:MM:SSZ", formatted once a second per thread. Returns a
+ * thread-owned string, valid until the thread's next call. */
+static const char *log_timestamp(void)
+{
+    static _Thread_local time_t formatted_second = (time_t)-1;
+    static _Thread_local char formatted[TIMESTAMP_LEN];
+    time_t now = time(NULL);
+
+    if (now != formatted_second) {
+        dates_format_utc(now, formatted);
+        formatted_second = now;
+    }
+    return formatted;
+}
+
 /* Write the access-log line of a finished request and free its state. The line holds no path,
- * query value or body: only the route pattern. */
+ * query value or body: only the route pattern. One write(2) per line, so lines of concurrent
+ * requests never interleave. */
 static void request_completed(void *cls, struct MHD_Connection *connection, void **req_cls,
                               enum MHD_RequestTerminationCode code)
 {
     struct request_state *state = *req_cls;
     struct http_server *server = cls;
     struct timespec ended;
-    char when[TIMESTAMP_LEN];
-    double ms;
+    struct log_line line = {.len = 0};
+    int64_t micros;
 
     (void)cls, (void)connection;
     if (state == NULL)
         return;
     clock_gettime(CLOCK_MONOTONIC, &ended);
-    ms = (double)(ended.tv_sec - state->started.tv_sec) * 1e3 +
-         (double)(ended.tv_nsec - state->started.tv_nsec) / 1e6;
-    dates_format_utc(time(NULL), when);
-    fprintf(stderr, "%s request_id=%s method=%s route=%s status=%d bytes=%zu duration_ms=%.3f%s\n",
-            when, state->request_id, state->method, state->route, state->status, state->bytes, ms,
-            code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    micros = (int64_t)(ended.tv_sec - state->started.tv_sec) * 1000000 +
+             (ended.tv_nsec - state->started.tv_nsec) / 1000;
+    if (micros < 0)
+        micros = 0;
+    log_text(&line, log_timestamp());
+    log_text(&line, " request_id=");
+    log_text(&line, state->request_id);
+    log_text(&line, " method=");
+    log_text(&line, state->method);
+    log_text(&line, " route=");
+    log_text(&line, state->route);
+    log_text(&line, " status=");
+    log_number(&line, (uint64_t)(state->status < 0 ? 0 : state->status), 1);
+    log_text(&line, " bytes=");
+    log_number(&line, state->bytes, 1);
+    log_text(&line, " duration_ms=");
+    log_number(&line, (uint64_t)micros / 1000, 1);
+    log_text(&line, ".");
+    log_number(&line, (uint64_t)micros % 1000, 3);
+    if (code != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        log_text(&line, " aborted=1");
+    line.text[line.len++] = '\n';
+    if (write(STDERR_FILENO, line.text, line.len) < 0) {
+        /* nowhere left to say it: the log is gone */
+    }
     text_buffer_free(&state->body);
     free(state);
     *req_cls = NULL;

@@ -477,12 +477,23 @@ class Http(ApiTestCase):
         cl = self.make_client()
         rid = "route-" + token(8)
         start = self.server.log_len()
-        self.assertStatus(self.get("/api/v1/clients/%d" % cl["id"],
-                                   headers={"X-Request-Id": rid}), 200)
+        r = self.get("/api/v1/clients/%d" % cl["id"], headers={"X-Request-Id": rid})
+        self.assertStatus(r, 200)
         log = self._wait_for_log(start, [rid])
         line = [ln for ln in log.splitlines() if rid in ln]
         self.assertEqual(len(line), 1, log[-1000:])
         self.assertNotIn("/api/v1/clients/%d" % cl["id"], line[0])
+        # The whole line: UTC time, the request id, method, route pattern, status, the bytes of
+        # the body sent and the duration in milliseconds with three decimals.
+        m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) request_id=(\S+) method=(\S+)"
+                         r" route=(\S+) status=(\d+) bytes=(\d+) duration_ms=(\d+)\.(\d{3})",
+                         line[0])
+        self.assertIsNotNone(m, line[0])
+        logged = time.mktime(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        self.assertLess(abs(logged - time.time()), 120, line[0])
+        self.assertEqual(m.group(2, 3, 4, 5), (rid, "GET", "/api/v1/clients/{id}", "200"))
+        self.assertEqual(int(m.group(6)), len(r.raw), line[0])
+        self.assertLess(int(m.group(7)), HTTP_TIMEOUT * 1000, line[0])
 
 
 class Shutdown(unittest.TestCase):
