@@ -94,11 +94,22 @@ int db_set_cache_mib(struct db *db, int mib, struct problem *p)
     return db_exec(db, pragma, p);
 }
 
+/* Once per process, before SQLite initialises: no memory statistics. Debian's SQLite keeps
+ * them by default, and keeping them takes one process-wide mutex on every allocation of every
+ * connection; nothing here reads them. */
+static void configure_library(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct db *db_open(const char *path, struct problem *p)
 {
-    struct db *db = calloc(1, sizeof(*db));
+    static pthread_once_t library_configured = PTHREAD_ONCE_INIT;
+    struct db *db;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 
+    pthread_once(&library_configured, configure_library);
+    db = calloc(1, sizeof(*db));
     if (db == NULL) {
         problem_set(p, PROBLEM_INTERNAL, "out of memory");
         return NULL;
