@@ -181,6 +181,7 @@ static void run_route(const struct route *route, const struct call_request *requ
 {
     struct principal principal;
     struct call call;
+    int reading;
 
     memset(&call, 0, sizeof(call));
     problem_init(&call.p);
@@ -193,11 +194,18 @@ static void run_route(const struct route *route, const struct call_request *requ
     call.db = db_thread(&call.p);
     if (call.db == NULL)
         goto out;
-    if (admit_caller(call.db, route, request, call.ctx.now, &principal, &call.p) != 0)
-        goto out;
-    auth_set_actor(&principal, &call.ctx);
-    call.resource = route->resource;
-    route->handler(&call, reply);
+    /* A GET reads: who is calling and what they read share one snapshot (a write on the way,
+     * such as a last-use time or an audited read's event, ends it first). */
+    reading = strcmp(route->method, "GET") == 0;
+    if (reading)
+        db_read_scope_begin(call.db);
+    if (admit_caller(call.db, route, request, call.ctx.now, &principal, &call.p) == 0) {
+        auth_set_actor(&principal, &call.ctx);
+        call.resource = route->resource;
+        route->handler(&call, reply);
+    }
+    if (reading)
+        db_read_scope_end(call.db);
 out:
     if (call.p.kind != PROBLEM_NONE)
         call_reply_problem(reply, &call.p);

@@ -16,6 +16,8 @@ struct db {
     sqlite3_stmt *statements[SQL__MAX];
     struct db *next_in_pool; /* the pool's list of every connection it opened */
     int holds_writer_lock;   /* this connection owns writer_lock (between BEGIN and the end) */
+    int read_scope;          /* a read scope's BEGIN is open (db_read_scope_begin) */
+    int scope_reads;         /* reads begun inside the scope and not yet ended */
     struct {
         const char *name;     /* the reader's static name; NULL: a free slot */
         char key[64];         /* what else the value depends on (a date, say) */
@@ -474,8 +476,33 @@ void db_set_write_guard(db_write_guard guard)
     write_guard = guard;
 }
 
+/* End the connection's read scope, if one is open: its snapshot (a read transaction) ends and
+ * the reads begun inside it are forgotten (they only read). */
+static void end_read_scope(struct db *db)
+{
+    if (db->read_scope && !sqlite3_get_autocommit(db->handle))
+        sqlite3_exec(db->handle, "COMMIT", NULL, NULL, NULL);
+    db->read_scope = 0;
+    db->scope_reads = 0;
+}
+
+void db_read_scope_begin(struct db *db)
+{
+    end_read_scope(db);
+    /* Deferred: the snapshot starts at the first read. Without one, reads run alone. */
+    if (sqlite3_get_autocommit(db->handle) &&
+        sqlite3_exec(db->handle, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+        db->read_scope = 1;
+}
+
+void db_read_scope_end(struct db *db)
+{
+    end_read_scope(db);
+}
+
 int db_begin_write(struct db *db, struct problem *p)
 {
+    end_read_scope(db);
     pthread_mutex_lock(&writer_lock);
     db->holds_writer_lock = 1;
     if (db_exec(db, "BEGIN IMMEDIATE", p) != 0) {
@@ -503,12 +530,22 @@ static void release_writer(struct db *db)
 
 int db_begin_read(struct db *db, struct problem *p)
 {
+    if (db->read_scope && !sqlite3_get_autocommit(db->handle)) {
+        db->scope_reads++;
+        return 0;
+    }
     return db_exec(db, "BEGIN", p);
 }
 
 int db_commit(struct db *db, struct problem *p)
 {
-    int rc = db_exec(db, "COMMIT", p);
+    int rc;
+
+    if (db->scope_reads > 0) {
+        db->scope_reads--;
+        return 0;
+    }
+    rc = db_exec(db, "COMMIT", p);
 
     release_writer(db);
     return rc;
@@ -516,6 +553,10 @@ int db_commit(struct db *db, struct problem *p)
 
 void db_rollback(struct db *db)
 {
+    if (db->scope_reads > 0) {
+        db->scope_reads--;
+        return;
+    }
     if (!sqlite3_get_autocommit(db->handle))
         sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
     release_writer(db);

@@ -98,11 +98,21 @@ typedef int (*db_write_guard)(struct db *db, struct problem *p);
 void db_set_write_guard(db_write_guard guard);
 
 /* BEGIN IMMEDIATE (takes the write lock up front) / BEGIN (a read snapshot) / COMMIT /
- * ROLLBACK. Each returns 0, or -1 with the reason in *p; db_rollback never fails loudly. */
+ * ROLLBACK. Each returns 0, or -1 with the reason in *p; db_rollback never fails loudly.
+ * Inside a read scope (below) a read's BEGIN and its end join the scope's snapshot, and a
+ * write ends the scope first. */
 int db_begin_write(struct db *db, struct problem *p);
 int db_begin_read(struct db *db, struct problem *p);
 int db_commit(struct db *db, struct problem *p);
 void db_rollback(struct db *db);
+
+/* A read scope: one read snapshot for every read of a call that only reads (the caller's
+ * authentication and the handler's reads share one transaction, so one WAL read lock, not
+ * one per statement). A write inside it ends the snapshot first (reads after it see the
+ * write). db_read_scope_end ends whatever of the scope is still open; call it once for each
+ * db_read_scope_begin, on every path. */
+void db_read_scope_begin(struct db *db);
+void db_read_scope_end(struct db *db);
 
 /* Whether a transaction is open on db (SQLite may have rolled one back by itself after a
  * full disk or an I/O error). */
