@@ -110,7 +110,8 @@ int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const str
     return stored < 0 ? -1 : 0;
 }
 
-/* Refresh every request the statement `sql` selects (one column, id) with `binds`. */
+/* Refresh every request the statement `sql` selects (one column, id) with `binds`; the rules
+ * are loaded only when there is one. */
 static int refresh_selected(struct db *db, enum sql_id sql, const json_t *binds,
                             const struct op_context *ctx, struct problem *p)
 {
@@ -129,6 +130,10 @@ static int refresh_selected(struct db *db, enum sql_id sql, const json_t *binds,
             problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
         goto out;
     }
+    rc = 0;
+    if (json_array_size(ids) == 0)
+        goto out; /* a new client, or a program without requests: no rules to load */
+    rc = -1;
     rules = deadline_engine_rules(db, p);
     if (rules == NULL)
         goto out;
