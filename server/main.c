@@ -369,7 +369,7 @@ static int serve_database(const char *path, const struct cli_options *o)
         .request_timeout = o->request_timeout,
         .per_ip_connections = o->per_ip_connections,
         .max_connections = o->max_connections,
-        .connection_memory = 64 * 1024,
+        .connection_memory = 32 * 1024,
         .hsts = o->secure_cookies,
         .trusted_proxies = &trusted_proxies,
     };
