@@ -74,7 +74,7 @@ static void usage(FILE *out)
             "                       such as en-US or es-US (env PAROLETRACK_LOCALE; default\n"
             "                       en-US)\n"
             "  --max-body BYTES     largest accepted request body (default 1048576)\n"
-            "  --threads N          worker threads (default 4)\n"
+            "  --threads N          worker threads (default 8)\n"
             "  --per-ip-connections N  simultaneous connections from one address (default\n"
             "                       32; behind a reverse proxy every client shares one: raise it\n"
             "                       there)\n"
@@ -301,7 +301,7 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     o->locale = getenv("PAROLETRACK_LOCALE");
     o->trusted_proxy = getenv("PAROLETRACK_TRUSTED_PROXY");
     o->max_body = DEFAULT_MAX_BODY;
-    o->threads = 4;
+    o->threads = 8;
     o->per_ip_connections = DEFAULT_PER_IP_CONNECTIONS;
     o->max_connections = DEFAULT_MAX_CONNECTIONS;
     o->request_timeout = DEFAULT_REQUEST_TIMEOUT;
