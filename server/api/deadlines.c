@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "deadline_compute.h"
 #include "deadline_kind.h"
 #include "deadline_ledger.h"
+#include "json_text.h"
 #include "listing.h"
 
 /* The statuses the ledger derives, for the status filter (the kinds: deadline_kind.h). */
@@ -43,17 +43,67 @@ static size_t without_cursor(const struct call_request *request, struct query_pa
     return n;
 }
 
+/* A page of deadlines as it is written: the JSON text of its items so far, how many rows the
+ * page takes and has seen, and the place of the last one written (the next page's cursor). */
+struct deadline_page {
+    struct text_buffer items;
+    int64_t limit, seen;
+    struct deadline_place last;
+};
+
+/* A deadline_ledger_row_fn: write the row into the page, or, past the page's size, only note
+ * that more follow (the query reads one row more than a page). */
+static void add_to_page(const struct deadline_row *row, void *arg)
+{
+    struct deadline_page *page = arg;
+
+    if (page->seen++ >= page->limit)
+        return;
+    if (page->seen > 1)
+        text_buffer_add(&page->items, ",", 1);
+    deadline_ledger_row_json(row, &page->items);
+    deadline_ledger_place(row, &page->last);
+}
+
+/* The reply body of a page: {"items":[...],"next_cursor":...}. A new string the caller frees,
+ * or NULL when memory ran out. */
+static char *page_body(struct deadline_page *page)
+{
+    struct text_buffer body = {0};
+
+    text_buffer_add_string(&body, "{\"items\":[");
+    if (page->items.len > 0)
+        text_buffer_add(&body, page->items.data, page->items.len);
+    text_buffer_add_string(&body, "],\"next_cursor\":");
+    if (page->seen > page->limit) {
+        char cursor[512];
+
+        deadline_ledger_cursor(&page->last, cursor, sizeof(cursor));
+        json_text_string(&body, cursor);
+    } else {
+        text_buffer_add_string(&body, "null");
+    }
+    text_buffer_add_string(&body, "}");
+    if (body.failed || page->items.failed) {
+        text_buffer_free(&body);
+        return NULL;
+    }
+    return body.data;
+}
+
 /* Shared by both deadline routes: parse the query, read one page from the ledger (one row more
- * than the page, to know whether another follows) after the cursor's place, reply. */
+ * than the page, to know whether another follows) after the cursor's place, and reply with its
+ * JSON text, written row by row. */
 static void reply_deadlines(struct call *call, int64_t request_id,
                             const struct filter_spec *filters, struct call_reply *reply)
 {
     struct query_param kept[64];
     struct deadline_place after;
-    json_t *binds = json_object(), *rows = NULL, *d;
+    json_t *binds = json_object();
     struct deadline_query q = {.request_id = request_id};
-    size_t i, count;
-    int has_cursor;
+    struct deadline_page page = {.items = {0}};
+    size_t count;
+    int has_cursor, rc;
 
     count = without_cursor(call->request, kept, sizeof(kept) / sizeof(kept[0]), &after, &has_cursor,
                            &call->p);
@@ -84,33 +134,23 @@ static void reply_deadlines(struct call *call, int64_t request_id,
         db_rollback(call->db);
         goto out;
     }
+    page.limit = q.limit;
     q.limit++;
-    rows = deadline_ledger_select(call->db, &q, &call->ctx, &call->p);
+    rc = deadline_ledger_each(call->db, &q, &call->ctx, add_to_page, &page, &call->p);
     db_rollback(call->db);
-    if (rows != NULL) {
-        int more = (int64_t)json_array_size(rows) == q.limit;
-        json_t *page;
+    if (rc == 0) {
+        char *body = page_body(&page);
 
-        if (more)
-            json_array_remove(rows, json_array_size(rows) - 1);
-        page = json_pack("{s:O}", "items", rows);
-        if (more) {
-            char cursor[512];
-
-            deadline_ledger_cursor(json_array_get(rows, json_array_size(rows) - 1), cursor,
-                                   sizeof(cursor));
-            json_object_set_new(page, "next_cursor", json_string(cursor));
+        if (body == NULL) {
+            problem_set(&call->p, PROBLEM_INTERNAL, "out of memory writing the deadlines");
         } else {
-            json_object_set_new(page, "next_cursor", json_null());
+            reply->status = 200;
+            reply->raw_body = body;
+            reply->raw_content_type = "application/json";
         }
-        json_array_foreach(rows, i, d)
-        {
-            deadline_compute_api_view(d);
-        }
-        call_reply_json(reply, 200, page);
     }
 out:
-    json_decref(rows);
+    text_buffer_free(&page.items);
     json_decref(binds);
 }
 

@@ -447,10 +447,3 @@ void deadline_compute_sort(json_t *deadlines)
     }
     free(items);
 }
-
-void deadline_compute_api_view(json_t *deadline)
-{
-    json_object_del(deadline, "met");
-    json_object_del(deadline, "due_at_utc");
-    json_object_del(json_object_get(deadline, "rule"), "version");
-}

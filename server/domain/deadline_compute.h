@@ -45,9 +45,4 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in);
  * ids (a client's own passport date counted by several requests shows once). In place. */
 void deadline_compute_sort(json_t *deadlines);
 
-/* Turn a full record into the deadline the API, the calendar and the reminders show (the
- * spec's Deadline: no `met`, no `due_at_utc`, no rule `version`). In place; the record stays the
- * caller's. */
-void deadline_compute_api_view(json_t *deadline);
-
 #endif

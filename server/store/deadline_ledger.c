@@ -9,6 +9,7 @@
 #include "dates.h"
 #include "deadline_compute.h"
 #include "deadline_engine.h"
+#include "json_text.h"
 
 /* The ledger row of a computed record (deadline_compute.h) of request `request_id`: exactly the
  * table's columns, as db_row_to_json reads them back. A new object. */
@@ -443,31 +444,13 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
     return rc;
 }
 
-/* A nullable text column as JSON (null for SQL NULL or, for due_at, ''). */
-static json_t *text_or_null(db_stmt *stmt, const char *column)
+/* A nullable text column of the row under stmt: NULL for SQL NULL and for '' (a due_at left
+ * empty). Borrowed from the statement. */
+static const char *text_or_null(db_stmt *stmt, const char *column)
 {
     const char *value = db_row_text(stmt, column);
 
-    return value && value[0] ? json_string(value) : json_null();
-}
-
-/* The full record (deadline_compute.h) of the ledger row under stmt, with its status. */
-static json_t *row_record(db_stmt *stmt)
-{
-    return json_pack(
-        "{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:{s:s, s:I}, s:{s:I, s:s, s:o, s:o, s:I}, s:s, "
-        "s:b, s:o}",
-        "id", db_row_text(stmt, "deadline_id"), "kind", db_row_text(stmt, "kind"), "due_on",
-        db_row_text(stmt, "due_on"), "due_at", text_or_null(stmt, "due_at"), "opens_on",
-        text_or_null(stmt, "opens_on"), "status", db_row_text(stmt, "status"), "parole_request_id",
-        (json_int_t)db_row_int(stmt, "parole_request_id"), "client_id",
-        (json_int_t)db_row_int(stmt, "client_id"), "source", "resource",
-        db_row_text(stmt, "source_resource"), "id", (json_int_t)db_row_int(stmt, "source_id"),
-        "rule", "id", (json_int_t)db_row_int(stmt, "rule_id"), "code",
-        db_row_text(stmt, "rule_code"), "citation_source", text_or_null(stmt, "citation_source"),
-        "citation_date", text_or_null(stmt, "citation_date"), "version",
-        (json_int_t)db_row_int(stmt, "rule_version"), "title", db_row_text(stmt, "title"), "met",
-        (int)db_row_int(stmt, "met"), "due_at_utc", text_or_null(stmt, "due_at_utc"));
+    return value && value[0] ? value : NULL;
 }
 
 /* The later of two dates (either may be ""). */
@@ -482,7 +465,7 @@ static const char *earlier(const char *a, const char *b)
     return strcmp(a, b) <= 0 ? a : b;
 }
 
-/* The prepared, bound statement of a query (see deadline_ledger_select), or NULL with *p set.
+/* The prepared, bound statement of a query (see deadline_ledger_each), or NULL with *p set.
  * The caller steps it and finishes it. */
 static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
                                  const struct op_context *ctx, enum sql_id *sql, struct problem *p)
@@ -541,23 +524,6 @@ static int select_done(struct db *db, db_stmt *stmt, enum sql_id sql, enum db_st
     return -1;
 }
 
-json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
-                               const struct op_context *ctx, struct problem *p)
-{
-    enum sql_id sql;
-    enum db_step step = DB_ERROR;
-    db_stmt *stmt = select_statement(db, q, ctx, &sql, p);
-    json_t *out = json_array();
-
-    while (stmt != NULL && (step = db_step(stmt)) == DB_ROW)
-        json_array_append_new(out, row_record(stmt));
-    if (select_done(db, stmt, sql, step, p) != 0) {
-        json_decref(out);
-        return NULL;
-    }
-    return out;
-}
-
 int deadline_ledger_each(struct db *db, const struct deadline_query *q,
                          const struct op_context *ctx, deadline_ledger_row_fn fn, void *arg,
                          struct problem *p)
@@ -567,19 +533,22 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
     db_stmt *stmt = select_statement(db, q, ctx, &sql, p);
 
     while (stmt != NULL && (step = db_step(stmt)) == DB_ROW) {
-        const char *due_at = db_row_text(stmt, "due_at");
         const struct deadline_row row = {
             .id = db_row_text(stmt, "deadline_id"),
             .kind = db_row_text(stmt, "kind"),
             .status = db_row_text(stmt, "status"),
             .title = db_row_text(stmt, "title"),
             .due_on = db_row_text(stmt, "due_on"),
-            .due_at = due_at && due_at[0] ? due_at : NULL,
+            .due_at = text_or_null(stmt, "due_at"),
+            .opens_on = text_or_null(stmt, "opens_on"),
+            .source_resource = db_row_text(stmt, "source_resource"),
             .rule_code = db_row_text(stmt, "rule_code"),
-            .citation_source = db_row_text(stmt, "citation_source"),
-            .citation_date = db_row_text(stmt, "citation_date"),
+            .citation_source = text_or_null(stmt, "citation_source"),
+            .citation_date = text_or_null(stmt, "citation_date"),
             .parole_request_id = db_row_int(stmt, "parole_request_id"),
             .client_id = db_row_int(stmt, "client_id"),
+            .source_id = db_row_int(stmt, "source_id"),
+            .rule_id = db_row_int(stmt, "rule_id"),
         };
 
         fn(&row, arg);
@@ -651,20 +620,65 @@ json_t *deadline_ledger_ends_by_month(struct db *db, const char *today, int mont
 /* The separator of a cursor's fields (never in a date, an RFC 3339 time or a deadline id). */
 #define CURSOR_SEPARATOR '\x1f'
 
-void deadline_ledger_cursor(const json_t *deadline, char *out, size_t out_size)
+void deadline_ledger_cursor(const struct deadline_place *place, char *out, size_t out_size)
 {
-    const char *due_at = json_string_value(json_object_get(deadline, "due_at"));
-    char place[200];
-    size_t n;
+    static const char hex[] = "0123456789abcdef";
+    char text[200];
+    size_t n = 0;
 
-    snprintf(place, sizeof(place), "%s%c%s%c%s%c%lld",
-             json_string_value(json_object_get(deadline, "due_on")), CURSOR_SEPARATOR,
-             due_at ? due_at : "", CURSOR_SEPARATOR,
-             json_string_value(json_object_get(deadline, "id")), CURSOR_SEPARATOR,
-             (long long)json_integer_value(json_object_get(deadline, "parole_request_id")));
-    n = snprintf(out, out_size, "k");
-    for (const unsigned char *c = (const unsigned char *)place; *c && n + 3 <= out_size; c++)
-        n += (size_t)snprintf(out + n, out_size - n, "%02x", *c);
+    snprintf(text, sizeof(text), "%s%c%s%c%s%c%lld", place->due_on, CURSOR_SEPARATOR, place->due_at,
+             CURSOR_SEPARATOR, place->id, CURSOR_SEPARATOR, (long long)place->request_id);
+    if (out_size == 0)
+        return;
+    out[n++] = 'k';
+    for (const unsigned char *c = (const unsigned char *)text; *c && n + 3 <= out_size; c++) {
+        out[n++] = hex[*c >> 4];
+        out[n++] = hex[*c & 15];
+    }
+    out[n < out_size ? n : out_size - 1] = '\0';
+}
+
+void deadline_ledger_place(const struct deadline_row *row, struct deadline_place *place)
+{
+    snprintf(place->due_on, sizeof(place->due_on), "%s", row->due_on);
+    snprintf(place->due_at, sizeof(place->due_at), "%s", row->due_at ? row->due_at : "");
+    snprintf(place->id, sizeof(place->id), "%s", row->id);
+    place->request_id = row->parole_request_id;
+}
+
+void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer *out)
+{
+    text_buffer_add_string(out, "{\"id\":");
+    json_text_string(out, row->id);
+    text_buffer_add_string(out, ",\"kind\":");
+    json_text_string(out, row->kind);
+    text_buffer_add_string(out, ",\"due_on\":");
+    json_text_string(out, row->due_on);
+    text_buffer_add_string(out, ",\"due_at\":");
+    json_text_string(out, row->due_at);
+    text_buffer_add_string(out, ",\"opens_on\":");
+    json_text_string(out, row->opens_on);
+    text_buffer_add_string(out, ",\"status\":");
+    json_text_string(out, row->status);
+    text_buffer_add_string(out, ",\"parole_request_id\":");
+    json_text_int(out, row->parole_request_id);
+    text_buffer_add_string(out, ",\"client_id\":");
+    json_text_int(out, row->client_id);
+    text_buffer_add_string(out, ",\"source\":{\"resource\":");
+    json_text_string(out, row->source_resource);
+    text_buffer_add_string(out, ",\"id\":");
+    json_text_int(out, row->source_id);
+    text_buffer_add_string(out, "},\"rule\":{\"id\":");
+    json_text_int(out, row->rule_id);
+    text_buffer_add_string(out, ",\"code\":");
+    json_text_string(out, row->rule_code);
+    text_buffer_add_string(out, ",\"citation_source\":");
+    json_text_string(out, row->citation_source);
+    text_buffer_add_string(out, ",\"citation_date\":");
+    json_text_string(out, row->citation_date);
+    text_buffer_add_string(out, "},\"title\":");
+    json_text_string(out, row->title);
+    text_buffer_add_string(out, "}");
 }
 
 int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *place)

@@ -17,6 +17,7 @@
 #include "context.h"
 #include "db.h"
 #include "problem.h"
+#include "text_buffer.h"
 
 /* Recompute and store the deadlines of parole request `request_id` (open or closed; none when
  * the request no longer exists), inside the caller's write transaction. Returns 0 or -1. */
@@ -75,38 +76,40 @@ struct deadline_query {
     int64_t limit;
 };
 
-/* The cursor of the place of `deadline` (a record deadline_ledger_select returned) in the
- * order: an opaque text of hex digits, written into out. */
-void deadline_ledger_cursor(const json_t *deadline, char *out, size_t out_size);
+/* The cursor of `place` (a page's last deadline, deadline_ledger_place) in the order: an
+ * opaque text of hex digits, written into out. */
+void deadline_ledger_cursor(const struct deadline_place *place, char *out, size_t out_size);
 
 /* Read a cursor back into *place. Returns 0, or -1 when it is not one this server wrote. */
 int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *place);
 
-/* The deadlines the query selects, in date order (due_on, due_at, id; a client's own passport
- * date once, under the lowest open request), as full records (deadline_compute.h: status
- * derived against ctx's today and now, with `met`, `due_at_utc` and the rule's `version`).
- * Runs inside the caller's read transaction. A new array the caller owns, or NULL with *p
- * set. */
-json_t *deadline_ledger_select(struct db *db, const struct deadline_query *q,
-                               const struct op_context *ctx, struct problem *p);
-
 /* One deadline as deadline_ledger_each hands it over: texts borrowed from the statement, valid
- * only during the call (due_at, citation_source and citation_date may be NULL). */
+ * only during the call (due_at, opens_on, citation_source and citation_date may be NULL). */
 struct deadline_row {
-    const char *id, *kind, *status, *title, *due_on, *due_at;
-    const char *rule_code, *citation_source, *citation_date;
-    int64_t parole_request_id, client_id;
+    const char *id, *kind, *status, *title, *due_on, *due_at, *opens_on;
+    const char *source_resource, *rule_code, *citation_source, *citation_date;
+    int64_t parole_request_id, client_id, source_id, rule_id;
 };
 
 /* What deadline_ledger_each calls for every row. */
 typedef void (*deadline_ledger_row_fn)(const struct deadline_row *row, void *arg);
 
-/* The deadlines the query selects, as deadline_ledger_select would, handed to fn one row at a
- * time instead of built into one array: for readers that write each row out and forget it (the
- * calendar feed), so memory does not grow with the rows. Returns 0, or -1 with *p set. */
+/* The deadlines the query selects, in date order (due_on, due_at, id; a client's own passport
+ * date once, under the lowest open request), their status derived against ctx's today and
+ * now, handed to fn one row at a time: readers write each row out and forget it (a page of
+ * /deadlines, the calendar feed), so no tree of records is built and memory does not grow
+ * with the rows. Runs inside the caller's read transaction. Returns 0, or -1 with *p set. */
 int deadline_ledger_each(struct db *db, const struct deadline_query *q,
                          const struct op_context *ctx, deadline_ledger_row_fn fn, void *arg,
                          struct problem *p);
+
+/* Append `row` to out as the API shows a deadline (JSON text: id, kind, due_on, due_at,
+ * opens_on, status, parole_request_id, client_id, source {resource, id}, rule {id, code,
+ * citation_source, citation_date}, title). */
+void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer *out);
+
+/* The place of `row` in the order, copied into *place (for deadline_ledger_cursor). */
+void deadline_ledger_place(const struct deadline_row *row, struct deadline_place *place);
 
 /* The next instant after now (RFC 3339 UTC) at which some request's stage turns by itself
  * (its interview passing) into out, or "" when none is ahead: the stage counts computed now

@@ -8,22 +8,37 @@
 #include "deadline_ledger.h"
 #include "store_fixture.h"
 
+/* A deadline_ledger_row_fn: append the row's API JSON to the array text in arg. */
+static void append_row(const struct deadline_row *row, void *arg)
+{
+    struct text_buffer *text = arg;
+
+    text_buffer_add_string(text, text->len > 1 ? "," : "");
+    deadline_ledger_row_json(row, text);
+}
+
 /* The stored deadlines of request `request` (0: of every open request) as the API shows them,
- * read from the ledger the write path keeps. A new array, or NULL with *p set. */
+ * read from the ledger the write path keeps and parsed back from the JSON text the API sends.
+ * A new array, or NULL with *p set. */
 static json_t *ledger_read(int64_t request, struct problem *p)
 {
     struct deadline_query q = {.request_id = request, .limit = -1};
-    json_t *all = NULL, *d;
-    size_t i;
+    struct text_buffer text = {0};
+    json_t *all = NULL;
+    int rc;
 
     if (db_begin_read(db, p) != 0)
         return NULL;
-    all = deadline_ledger_select(db, &q, &ctx, p);
+    text_buffer_add_string(&text, "[");
+    rc = deadline_ledger_each(db, &q, &ctx, append_row, &text, p);
+    text_buffer_add_string(&text, "]");
     db_rollback(db);
-    json_array_foreach(all, i, d)
-    {
-        deadline_compute_api_view(d);
+    if (rc == 0 && !text.failed) {
+        all = json_loads(text.data, 0, NULL);
+        if (all == NULL)
+            problem_set(p, PROBLEM_INTERNAL, "the ledger wrote JSON that does not parse");
     }
+    text_buffer_free(&text);
     return all;
 }
 
@@ -101,6 +116,14 @@ int main(void)
     CHECK_STR(field(d, "status"), "overdue");
     CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
               "rfe_response");
+    /* The API's Deadline: 11 members (no met, due_at_utc), a rule of 4 (no version). */
+    CHECK(json_object_size(d) == 11);
+    CHECK(json_object_get(d, "met") == NULL && json_object_get(d, "due_at_utc") == NULL);
+    CHECK(json_object_size(json_object_get(d, "rule")) == 4);
+    CHECK(json_is_null(json_object_get(d, "due_at")) &&
+          json_is_null(json_object_get(d, "opens_on")));
+    CHECK(json_integer_value(json_object_get(json_object_get(d, "source"), "id")) == rfe);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "source"), "resource")), "rfes");
     rfe = create(&rfes_resource, r, "{\"issued_on\":\"2023-12-08\",\"mailed\":true}");
     snprintf(name, sizeof(name), "rfes/%lld/rfe_response", (long long)rfe);
     CHECK_STR(field(find(&all, r, name), "due_on"), "2024-03-04"); /* 87 days, Feb 29 counted */

@@ -1,0 +1,21 @@
+/* json_text: JSON text written straight into a text_buffer, for replies built row by row (a
+ * page of deadlines) without building a jansson tree and dumping it. Compact, UTF-8 passed
+ * through as is: the bytes json_dumps(JSON_COMPACT) writes for the same values. The caller
+ * writes the punctuation ({ } [ ] ,) with text_buffer_add_string. Depends on text_buffer. */
+#ifndef PAROLETRACK_JSON_TEXT_H
+#define PAROLETRACK_JSON_TEXT_H
+
+#include <stdint.h>
+
+#include "text_buffer.h"
+
+/* Append s as a JSON string (quoted, escaped), or null when s is NULL. */
+void json_text_string(struct text_buffer *out, const char *s);
+
+/* Append the member name key and its colon ("key":); key is escaped as any string. */
+void json_text_key(struct text_buffer *out, const char *key);
+
+/* Append the integer value in decimal. */
+void json_text_int(struct text_buffer *out, int64_t value);
+
+#endif

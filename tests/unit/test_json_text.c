@@ -1,0 +1,85 @@
+/* test_json_text: the JSON text json_text writes is byte for byte what jansson's
+ * json_dumps(JSON_COMPACT) writes for the same values (quotes, backslashes, every control
+ * character, UTF-8 of several scripts, the empty string, null, the integer extremes), and it
+ * parses back to them. */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "json_text.h"
+
+/* Whether json_text_string writes s as jansson does. */
+static int string_matches_jansson(const char *s)
+{
+    struct text_buffer mine = {0};
+    json_t *value = json_string(s);
+    char *theirs = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+    int same;
+
+    json_text_string(&mine, s);
+    same = theirs != NULL && mine.data != NULL && strcmp(mine.data, theirs) == 0;
+    if (!same)
+        fprintf(stderr, "json_text: %s, jansson: %s\n", mine.data ? mine.data : "(none)",
+                theirs ? theirs : "(none)");
+    free(theirs);
+    json_decref(value);
+    text_buffer_free(&mine);
+    return same;
+}
+
+int main(void)
+{
+    static const char *const strings[] = {
+        "",
+        "plain ASCII, 42",
+        "quote \" and backslash \\ and slash /",
+        "line\nbreak\r\ttab\bback\fform",
+        "\x01\x02\x1f\x7f control bytes",
+        "Коваленко Олена",
+        "José Nuñez, عبد الله, 張偉, 🇺🇦",
+        "I-94 admit-until date",
+    };
+    struct text_buffer out = {0};
+    char all_controls[32];
+    json_t *parsed;
+
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+        CHECK(string_matches_jansson(strings[i]));
+    for (int c = 1; c < 32; c++)
+        all_controls[c - 1] = (char)c;
+    all_controls[31] = '\0';
+    CHECK(string_matches_jansson(all_controls));
+
+    /* An object written with every helper parses back to the values. */
+    text_buffer_add_string(&out, "{");
+    json_text_key(&out, "name \"quoted\"");
+    json_text_string(&out, strings[6]);
+    text_buffer_add_string(&out, ",");
+    json_text_key(&out, "none");
+    json_text_string(&out, NULL);
+    text_buffer_add_string(&out, ",");
+    json_text_key(&out, "min");
+    json_text_int(&out, INT64_MIN);
+    text_buffer_add_string(&out, ",");
+    json_text_key(&out, "max");
+    json_text_int(&out, INT64_MAX);
+    text_buffer_add_string(&out, ",");
+    json_text_key(&out, "zero");
+    json_text_int(&out, 0);
+    text_buffer_add_string(&out, "}");
+    CHECK(!out.failed);
+    parsed = json_loads(out.data, 0, NULL);
+    CHECK(parsed != NULL);
+    CHECK_STR(json_string_value(json_object_get(parsed, "name \"quoted\"")), strings[6]);
+    CHECK(json_is_null(json_object_get(parsed, "none")));
+    CHECK(json_integer_value(json_object_get(parsed, "min")) == INT64_MIN);
+    CHECK(json_integer_value(json_object_get(parsed, "max")) == INT64_MAX);
+    CHECK(json_is_integer(json_object_get(parsed, "zero")) &&
+          json_integer_value(json_object_get(parsed, "zero")) == 0);
+    json_decref(parsed);
+    text_buffer_free(&out);
+    return CHECK_DONE();
+}
