@@ -11,13 +11,28 @@
 /* How many values a connection remembers (db_memo_*): one per reader that asks. */
 #define MEMO_SLOTS 4
 
+/* The transaction statements every call runs, kept prepared per connection instead of parsed
+ * on each run (db_exec looks its text up here). */
+static const char *const control_texts[] = {
+    "BEGIN",
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT write_change",
+    "ROLLBACK TO write_change",
+    "RELEASE write_change",
+};
+#define CONTROL_COUNT (sizeof(control_texts) / sizeof(control_texts[0]))
+enum { CONTROL_BEGIN = 0, CONTROL_COMMIT = 2, CONTROL_ROLLBACK = 3 }; /* their places above */
+
 struct db {
     sqlite3 *handle;
     sqlite3_stmt *statements[SQL__MAX];
-    struct db *next_in_pool; /* the pool's list of every connection it opened */
-    int holds_writer_lock;   /* this connection owns writer_lock (between BEGIN and the end) */
-    int read_scope;          /* a read scope's BEGIN is open (db_read_scope_begin) */
-    int scope_reads;         /* reads begun inside the scope and not yet ended */
+    sqlite3_stmt *control[CONTROL_COUNT]; /* control_texts, prepared when first run */
+    struct db *next_in_pool;              /* the pool's list of every connection it opened */
+    int holds_writer_lock; /* this connection owns writer_lock (between BEGIN and the end) */
+    int read_scope;        /* a read scope's BEGIN is open (db_read_scope_begin) */
+    int scope_reads;       /* reads begun inside the scope and not yet ended */
     struct {
         const char *name;     /* the reader's static name; NULL: a free slot */
         char key[64];         /* what else the value depends on (a date, say) */
@@ -138,6 +153,8 @@ void db_close(struct db *db)
         json_decref(db->memo[i].value);
     for (int i = 0; i < SQL__MAX; i++)
         sqlite3_finalize(db->statements[i]);
+    for (size_t i = 0; i < CONTROL_COUNT; i++)
+        sqlite3_finalize(db->control[i]);
     sqlite3_close(db->handle);
     free(db);
 }
@@ -429,10 +446,32 @@ int db_row_is_null(db_stmt *stmt, const char *name)
     return column < 0 || sqlite3_column_type(stmt, column) == SQLITE_NULL;
 }
 
+/* Run the transaction statement control_texts[which] on db through its prepared copy. Returns
+ * SQLite's result code (SQLITE_DONE on success). */
+static int run_control(struct db *db, size_t which)
+{
+    int rc;
+
+    if (db->control[which] == NULL &&
+        sqlite3_prepare_v3(db->handle, control_texts[which], -1, SQLITE_PREPARE_PERSISTENT,
+                           &db->control[which], NULL) != SQLITE_OK)
+        return sqlite3_errcode(db->handle);
+    rc = sqlite3_step(db->control[which]);
+    sqlite3_reset(db->control[which]);
+    return rc;
+}
+
 int db_exec(struct db *db, const char *sql, struct problem *p)
 {
     char *message = NULL;
 
+    for (size_t i = 0; i < CONTROL_COUNT; i++) {
+        if (strcmp(sql, control_texts[i]) != 0)
+            continue;
+        if (run_control(db, i) != SQLITE_DONE)
+            return problem_set(p, PROBLEM_INTERNAL, "database: %s", sqlite3_errmsg(db->handle));
+        return 0;
+    }
     if (sqlite3_exec(db->handle, sql, NULL, NULL, &message) != SQLITE_OK) {
         problem_set(p, PROBLEM_INTERNAL, "database: %s", message ? message : "error");
         sqlite3_free(message);
@@ -481,7 +520,7 @@ void db_set_write_guard(db_write_guard guard)
 static void end_read_scope(struct db *db)
 {
     if (db->read_scope && !sqlite3_get_autocommit(db->handle))
-        sqlite3_exec(db->handle, "COMMIT", NULL, NULL, NULL);
+        run_control(db, CONTROL_COMMIT);
     db->read_scope = 0;
     db->scope_reads = 0;
 }
@@ -490,8 +529,7 @@ void db_read_scope_begin(struct db *db)
 {
     end_read_scope(db);
     /* Deferred: the snapshot starts at the first read. Without one, reads run alone. */
-    if (sqlite3_get_autocommit(db->handle) &&
-        sqlite3_exec(db->handle, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+    if (sqlite3_get_autocommit(db->handle) && run_control(db, CONTROL_BEGIN) == SQLITE_DONE)
         db->read_scope = 1;
 }
 
@@ -558,7 +596,7 @@ void db_rollback(struct db *db)
         return;
     }
     if (!sqlite3_get_autocommit(db->handle))
-        sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+        run_control(db, CONTROL_ROLLBACK);
     release_writer(db);
 }
 
