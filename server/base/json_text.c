@@ -2,19 +2,16 @@
 #include "json_text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-void json_text_string(struct text_buffer *out, const char *s)
+/* Append the n bytes at s as a JSON string (quoted, escaped as jansson escapes). */
+static void string_of_length(struct text_buffer *out, const char *s, size_t n)
 {
-    const char *run;
+    const char *run = s, *end = s + n;
 
-    if (s == NULL) {
-        text_buffer_add(out, "null", 4);
-        return;
-    }
     text_buffer_add(out, "\"", 1);
-    run = s;
-    for (; *s; s++) {
+    for (; s < end; s++) {
         unsigned char c = (unsigned char)*s;
         char escaped[8];
 
@@ -53,6 +50,14 @@ void json_text_string(struct text_buffer *out, const char *s)
     text_buffer_add(out, "\"", 1);
 }
 
+void json_text_string(struct text_buffer *out, const char *s)
+{
+    if (s == NULL)
+        text_buffer_add(out, "null", 4);
+    else
+        string_of_length(out, s, strlen(s));
+}
+
 void json_text_key(struct text_buffer *out, const char *key)
 {
     json_text_string(out, key);
@@ -65,4 +70,60 @@ void json_text_int(struct text_buffer *out, int64_t value)
     int n = snprintf(digits, sizeof(digits), "%lld", (long long)value);
 
     text_buffer_add(out, digits, (size_t)n);
+}
+
+void json_text_value(struct text_buffer *out, const json_t *value)
+{
+    const char *key;
+    json_t *member;
+    size_t i;
+    char *real;
+
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        text_buffer_add(out, "{", 1);
+        i = 0;
+        json_object_foreach((json_t *)value, key, member)
+        {
+            if (i++ > 0)
+                text_buffer_add(out, ",", 1);
+            json_text_key(out, key);
+            json_text_value(out, member);
+        }
+        text_buffer_add(out, "}", 1);
+        break;
+    case JSON_ARRAY:
+        text_buffer_add(out, "[", 1);
+        json_array_foreach(value, i, member)
+        {
+            if (i > 0)
+                text_buffer_add(out, ",", 1);
+            json_text_value(out, member);
+        }
+        text_buffer_add(out, "]", 1);
+        break;
+    case JSON_STRING:
+        string_of_length(out, json_string_value(value), json_string_length(value));
+        break;
+    case JSON_INTEGER:
+        json_text_int(out, json_integer_value(value));
+        break;
+    case JSON_REAL: /* none in the API today; jansson's own digits */
+        real = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (real == NULL)
+            out->failed = 1;
+        else
+            text_buffer_add_string(out, real);
+        free(real);
+        break;
+    case JSON_TRUE:
+        text_buffer_add(out, "true", 4);
+        break;
+    case JSON_FALSE:
+        text_buffer_add(out, "false", 5);
+        break;
+    case JSON_NULL:
+        text_buffer_add(out, "null", 4);
+        break;
+    }
 }

@@ -1,10 +1,12 @@
 /* json_text: JSON text written straight into a text_buffer, for replies built row by row (a
  * page of deadlines) without building a jansson tree and dumping it. Compact, UTF-8 passed
  * through as is: the bytes json_dumps(JSON_COMPACT) writes for the same values. The caller
- * writes the punctuation ({ } [ ] ,) with text_buffer_add_string. Depends on text_buffer. */
+ * writes the punctuation ({ } [ ] ,) with text_buffer_add_string, or has a whole jansson
+ * value written (json_text_value: every JSON reply). Depends on text_buffer and jansson. */
 #ifndef PAROLETRACK_JSON_TEXT_H
 #define PAROLETRACK_JSON_TEXT_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "text_buffer.h"
@@ -17,5 +19,10 @@ void json_text_key(struct text_buffer *out, const char *key);
 
 /* Append the integer value in decimal. */
 void json_text_int(struct text_buffer *out, int64_t value);
+
+/* Append the whole of value (any JSON type), as json_dumps(value, JSON_COMPACT |
+ * JSON_ENCODE_ANY) would write it: members in their order, strings with their NUL bytes
+ * escaped. */
+void json_text_value(struct text_buffer *out, const json_t *value);
 
 #endif

@@ -31,6 +31,7 @@
 #include "client_address.h"
 #include "crypto.h"
 #include "dates.h"
+#include "json_text.h"
 #include "text_buffer.h"
 
 #define MAX_QUERY_PARAMS 64
@@ -158,9 +159,15 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         if (text != NULL)
             len = strlen(text);
     } else if (reply->body != NULL) {
-        text = json_dumps(reply->body, JSON_COMPACT);
-        if (text != NULL)
-            len = strlen(text);
+        struct text_buffer json = {0};
+
+        json_text_value(&json, reply->body); /* json_dumps' bytes, at a fraction of its cost */
+        if (json.failed || json.data == NULL) {
+            text_buffer_free(&json);
+        } else {
+            text = json.data;
+            len = json.len;
+        }
     }
     response = MHD_create_response_from_buffer(
         len, text ? text : (void *)"", text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);

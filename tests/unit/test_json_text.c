@@ -1,7 +1,8 @@
 /* test_json_text: the JSON text json_text writes is byte for byte what jansson's
  * json_dumps(JSON_COMPACT) writes for the same values (quotes, backslashes, every control
- * character, UTF-8 of several scripts, the empty string, null, the integer extremes), and it
- * parses back to them. */
+ * character, UTF-8 of several scripts, the empty string, null, the integer extremes; whole
+ * trees of every type, in member order, NUL bytes inside strings), and it parses back to
+ * them. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,52 @@ static int string_matches_jansson(const char *s)
     json_decref(value);
     text_buffer_free(&mine);
     return same;
+}
+
+/* Whether json_text_value writes value as json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) does. */
+static int value_matches_jansson(const json_t *value)
+{
+    struct text_buffer mine = {0};
+    char *theirs = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+    int same;
+
+    json_text_value(&mine, value);
+    same = theirs != NULL && mine.data != NULL && mine.len == strlen(theirs) &&
+           memcmp(mine.data, theirs, mine.len) == 0;
+    if (!same)
+        fprintf(stderr, "json_text: %s\njansson:   %s\n", mine.data ? mine.data : "(none)",
+                theirs ? theirs : "(none)");
+    free(theirs);
+    text_buffer_free(&mine);
+    return same;
+}
+
+/* Whole values: every type, nesting, member order as inserted (not sorted). */
+static void test_values(void)
+{
+    json_t *tree = json_loads(
+        "{\"zeta\":1,\"alpha\":[true,false,null,-7,0,\"x\\\"y\"],\"mid\":{\"b\":{},\"a\":[]},"
+        "\"name\":\"Коваленко\",\"fee_cents\":41000,\"nested\":[[[{\"deep\":\"\\n\"}]]]}",
+        0, NULL);
+    json_t *with_nul = json_stringn("before\0after", 12);
+    json_t *real = json_real(2.5);
+    json_t *items = json_array();
+
+    CHECK(tree != NULL);
+    CHECK(value_matches_jansson(tree));
+    CHECK(value_matches_jansson(with_nul));
+    CHECK(value_matches_jansson(real));
+    CHECK(value_matches_jansson(items));
+    json_object_set_new(tree, "added_last", json_integer(INT64_MIN));
+    json_array_append(items, tree);
+    json_array_append_new(items, json_string("tail"));
+    CHECK(value_matches_jansson(items));
+    CHECK(value_matches_jansson(json_null()));
+    CHECK(value_matches_jansson(json_true()));
+    json_decref(items);
+    json_decref(real);
+    json_decref(with_nul);
+    json_decref(tree);
 }
 
 int main(void)
@@ -81,5 +128,6 @@ int main(void)
           json_integer_value(json_object_get(parsed, "zero")) == 0);
     json_decref(parsed);
     text_buffer_free(&out);
+    test_values();
     return CHECK_DONE();
 }
