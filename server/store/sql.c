@@ -93,15 +93,14 @@
 #define STAGE_CLASS_3 "CASE :stage WHEN 'interview_scheduled' THEN 'interview_then_receipted' END"
 /* The parole request list when a stage is its only filter: each class the stage can come from
  * is read in id order from its own index range and cut to a page; the page is the first ids of
- * those few rows, each read by its key. */
+ * those few rows, each request read by its key in id order (an IN list is walked sorted, so
+ * no sort of the wide rows follows). */
 // clang-format off
 #define REQUEST_LIST_BY_STAGE                                                                      \
-    "SELECT " REQUEST_COLUMNS " FROM ("                                                            \
+    "SELECT " REQUEST_COLUMNS REQUEST_FROM " WHERE p.id IN (SELECT id FROM ("                      \
     REQUEST_STAGE_ARM(STAGE_CLASS_1) " UNION ALL "                                                 \
     REQUEST_STAGE_ARM(STAGE_CLASS_2) " UNION ALL "                                                 \
-    REQUEST_STAGE_ARM(STAGE_CLASS_3) " ORDER BY 1 LIMIT :limit) s"                                 \
-    " CROSS JOIN parole_requests p ON p.id = s.id"                                                 \
-    " LEFT JOIN parole_request_facts t ON t.parole_request_id = p.id ORDER BY p.id"
+    REQUEST_STAGE_ARM(STAGE_CLASS_3) ") ORDER BY 1 LIMIT :limit) ORDER BY p.id"
 // clang-format on
 
 #define FILING_COLUMNS                                                                             \
