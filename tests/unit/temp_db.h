@@ -1,12 +1,15 @@
 /* temp_db: a database file in a new private directory under /tmp, for the unit tests that need
  * a real file (WAL, real commits, several connections), and its removal with its -wal, -shm and
- * key files. Include it in one test file only. */
+ * key files, and a commit of a statement on a connection to it. Include it in one test file
+ * only. */
 #ifndef PAROLETRACK_TEMP_DB_H
 #define PAROLETRACK_TEMP_DB_H
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include "db.h"
 
 struct temp_db {
     char dir[64];  /* /tmp/paroletrack-NAME-?????? */
@@ -40,6 +43,23 @@ static inline void temp_db_remove(const struct temp_db *t)
     unlink(t->path);
     unlink(t->key);
     rmdir(t->dir);
+}
+
+/* Run sql on connection in a write transaction of its own, as the write path would commit it.
+ * Returns 0 or -1 (rolled back). */
+static inline int temp_db_commit(struct db *connection, const char *sql)
+{
+    struct problem p;
+    int rc;
+
+    problem_init(&p);
+    rc = db_begin_write(connection, &p) == 0 && db_exec(connection, sql, &p) == 0 &&
+                 db_commit(connection, &p) == 0
+             ? 0
+             : -1;
+    db_rollback(connection);
+    problem_clear(&p);
+    return rc;
 }
 
 #endif

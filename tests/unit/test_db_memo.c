@@ -12,20 +12,6 @@
 
 static const char memo_name[] = "figures";
 
-/* Run sql on db in a write transaction of its own (0 or -1). */
-static int commit(struct db *db, const char *sql)
-{
-    struct problem p;
-    int rc;
-
-    problem_init(&p);
-    rc =
-        db_begin_write(db, &p) == 0 && db_exec(db, sql, &p) == 0 && db_commit(db, &p) == 0 ? 0 : -1;
-    db_rollback(db);
-    problem_clear(&p);
-    return rc;
-}
-
 /* Start a read transaction on db and read a row, so its snapshot is current. */
 static void read_snapshot(struct db *db)
 {
@@ -70,7 +56,7 @@ int main(void)
     CHECK(a != NULL && b != NULL);
     if (a == NULL || b == NULL)
         return 1;
-    CHECK(commit(a, "CREATE TABLE t (x INTEGER)") == 0);
+    CHECK(temp_db_commit(a, "CREATE TABLE t (x INTEGER)") == 0);
 
     remember(a, "2026-12-07");
     CHECK(remembers(a, "2026-12-07"));
@@ -78,12 +64,12 @@ int main(void)
     CHECK(remembers(a, "2026-12-07"));  /* reads change nothing */
     CHECK(!remembers(b, "2026-12-07")); /* per connection */
 
-    CHECK(commit(b, "INSERT INTO t VALUES (1)") == 0); /* another connection commits */
+    CHECK(temp_db_commit(b, "INSERT INTO t VALUES (1)") == 0); /* another connection commits */
     CHECK(!remembers(a, "2026-12-07"));
 
     remember(a, "2026-12-07");
     CHECK(remembers(a, "2026-12-07"));
-    CHECK(commit(a, "INSERT INTO t VALUES (2)") == 0); /* its own commit */
+    CHECK(temp_db_commit(a, "INSERT INTO t VALUES (2)") == 0); /* its own commit */
     CHECK(!remembers(a, "2026-12-07"));
 
     remember(a, "2026-12-07");

@@ -10,20 +10,6 @@
 #include "db.h"
 #include "temp_db.h"
 
-/* Run sql on db in a write transaction of its own (0 or -1). */
-static int commit(struct db *db, const char *sql)
-{
-    struct problem p;
-    int rc;
-
-    problem_init(&p);
-    rc =
-        db_begin_write(db, &p) == 0 && db_exec(db, sql, &p) == 0 && db_commit(db, &p) == 0 ? 0 : -1;
-    db_rollback(db);
-    problem_clear(&p);
-    return rc;
-}
-
 /* The number of rows of schema_migrations as db reads it inside a read of its own (begun and
  * ended as a handler does), through the catalogue's health statement (count(*) of that
  * table: here a bare table of this test, not a migrated schema); -1 when the read failed. */
@@ -56,14 +42,14 @@ int main(void)
     CHECK(a != NULL && b != NULL);
     if (a == NULL || b == NULL)
         return 1;
-    CHECK(commit(a, "CREATE TABLE schema_migrations (x INTEGER)") == 0);
-    CHECK(commit(a, "INSERT INTO schema_migrations VALUES (1)") == 0);
+    CHECK(temp_db_commit(a, "CREATE TABLE schema_migrations (x INTEGER)") == 0);
+    CHECK(temp_db_commit(a, "INSERT INTO schema_migrations VALUES (1)") == 0);
 
     /* Reads inside a scope share its snapshot: another connection's commit stays unseen. */
     db_read_scope_begin(a);
     CHECK(rows_read(a) == 1);
     CHECK(db_in_transaction(a)); /* the handler's read ended; the scope's snapshot did not */
-    CHECK(commit(b, "INSERT INTO schema_migrations VALUES (2)") == 0);
+    CHECK(temp_db_commit(b, "INSERT INTO schema_migrations VALUES (2)") == 0);
     CHECK(rows_read(a) == 1);
     CHECK(rows_read(b) == 2);
     db_read_scope_end(a);
@@ -73,12 +59,12 @@ int main(void)
     /* A write inside a scope ends the snapshot first: it commits, and later reads see it. */
     db_read_scope_begin(a);
     CHECK(rows_read(a) == 2);
-    CHECK(commit(b, "INSERT INTO schema_migrations VALUES (3)") == 0);
+    CHECK(temp_db_commit(b, "INSERT INTO schema_migrations VALUES (3)") == 0);
     CHECK(rows_read(a) == 2);
-    CHECK(commit(a, "INSERT INTO schema_migrations VALUES (4)") == 0);
+    CHECK(temp_db_commit(a, "INSERT INTO schema_migrations VALUES (4)") == 0);
     CHECK(!db_in_transaction(a));
     CHECK(rows_read(a) == 4);
-    CHECK(commit(b, "INSERT INTO schema_migrations VALUES (5)") == 0);
+    CHECK(temp_db_commit(b, "INSERT INTO schema_migrations VALUES (5)") == 0);
     CHECK(rows_read(a) == 5); /* the scope is over: each read sees the latest commit */
     db_read_scope_end(a);     /* a write already ended it: harmless */
     CHECK(!db_in_transaction(a));
@@ -87,7 +73,7 @@ int main(void)
     db_read_scope_begin(a);
     db_read_scope_end(a);
     CHECK(!db_in_transaction(a));
-    CHECK(commit(a, "INSERT INTO schema_migrations VALUES (6)") == 0);
+    CHECK(temp_db_commit(a, "INSERT INTO schema_migrations VALUES (6)") == 0);
     CHECK(rows_read(a) == 6);
 
     /* Without a scope a read ends its own transaction. */
