@@ -48,12 +48,15 @@ static int64_t target_of(const struct call *call, const struct resource_spec *sp
 /* GET of a resource collection: one page of call->resource. */
 void resource_routes_list(struct call *call, struct call_reply *reply)
 {
-    json_t *page =
+    char *page =
         resource_list(call->db, call->resource, parent_of(call, call->resource),
                       call->request->query, call->request->query_count, &call->ctx, &call->p);
 
-    if (page != NULL)
-        call_reply_json(reply, 200, page);
+    if (page != NULL) {
+        reply->status = 200;
+        reply->raw_body = page;
+        reply->raw_content_type = "application/json";
+    }
 }
 
 /* POST to a resource collection: 201 with the record, its ETag and Location. */

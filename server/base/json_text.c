@@ -50,6 +50,50 @@ static void string_of_length(struct text_buffer *out, const char *s, size_t n)
     text_buffer_add(out, "\"", 1);
 }
 
+/* The length of the UTF-8 sequence starting at s (at most `left` bytes there), or 0 when it is
+ * not valid: jansson's rules. */
+static size_t utf8_sequence(const unsigned char *s, size_t left)
+{
+    size_t size = s[0] < 0x80   ? 1
+                  : s[0] < 0xC2 ? 0
+                  : s[0] < 0xE0 ? 2
+                  : s[0] < 0xF0 ? 3
+                  : s[0] < 0xF5 ? 4
+                                : 0;
+    uint32_t value;
+
+    if (size <= 1)
+        return size;
+    if (size > left)
+        return 0;
+    value = s[0] & (size == 2 ? 0x1F : size == 3 ? 0x0F : 0x07);
+    for (size_t i = 1; i < size; i++) {
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+        value = (value << 6) | (s[i] & 0x3F);
+    }
+    if ((size == 3 && (value < 0x800 || (value >= 0xD800 && value <= 0xDFFF))) ||
+        (size == 4 && (value < 0x10000 || value > 0x10FFFF)))
+        return 0;
+    return size;
+}
+
+void json_text_utf8_string(struct text_buffer *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t i = 0; i < n;) {
+        size_t size = utf8_sequence(u + i, n - i);
+
+        if (size == 0) {
+            text_buffer_add(out, "null", 4);
+            return;
+        }
+        i += size;
+    }
+    string_of_length(out, s, n);
+}
+
 void json_text_string(struct text_buffer *out, const char *s)
 {
     if (s == NULL)

@@ -14,6 +14,11 @@
 /* Append s as a JSON string (quoted, escaped), or null when s is NULL. */
 void json_text_string(struct text_buffer *out, const char *s);
 
+/* Append the n bytes at s as a JSON string when they are valid UTF-8 as jansson judges it (no
+ * overlong forms, surrogates or code points past U+10FFFF; NUL bytes allowed and escaped);
+ * otherwise append null, as db_row_to_json reads such a value. */
+void json_text_utf8_string(struct text_buffer *out, const char *s, size_t n);
+
 /* Append the member name key and its colon ("key":); key is escaped as any string. */
 void json_text_key(struct text_buffer *out, const char *key);
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
+
 /* How many values a connection remembers (db_memo_*): one per reader that asks. */
 #define MEMO_SLOTS 4
 
@@ -375,6 +377,65 @@ json_t *db_row_to_json(db_stmt *stmt, const char *const *bool_columns,
         json_object_set_new(row, name, value);
     }
     return row;
+}
+
+/* Write column i (called name) of the row under stmt into out as db_row_to_json reads it. */
+static void write_column(db_stmt *stmt, int i, const char *name, const char *const *bool_columns,
+                         const char *const *json_columns, struct text_buffer *out)
+{
+    int type = sqlite3_column_type(stmt, i); /* before any read converts the value */
+    const char *text;
+    size_t len;
+    json_t *value;
+
+    if (type == SQLITE_NULL) {
+        text_buffer_add(out, "null", 4);
+        return;
+    }
+    if (type == SQLITE_INTEGER) {
+        if (name_in(name, bool_columns))
+            text_buffer_add_string(out, sqlite3_column_int64(stmt, i) != 0 ? "true" : "false");
+        else
+            json_text_int(out, sqlite3_column_int64(stmt, i));
+        return;
+    }
+    if (type == SQLITE_FLOAT) {
+        value = json_real(sqlite3_column_double(stmt, i));
+    } else {
+        text = (const char *)sqlite3_column_text(stmt, i);
+        len = (size_t)sqlite3_column_bytes(stmt, i);
+        if (!name_in(name, json_columns)) {
+            /* the text as it is; null where jansson would refuse its UTF-8 */
+            json_text_utf8_string(out, text ? text : "", len);
+            return;
+        }
+        value = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+    }
+    if (value != NULL)
+        json_text_value(out, value);
+    else
+        text_buffer_add(out, "null", 4);
+    json_decref(value);
+}
+
+void db_row_write_json(db_stmt *stmt, const char *const *bool_columns,
+                       const char *const *json_columns, const char *const *skip,
+                       struct text_buffer *out)
+{
+    int count = sqlite3_column_count(stmt), written = 0;
+
+    text_buffer_add(out, "{", 1);
+    for (int i = 0; i < count; i++) {
+        const char *name = sqlite3_column_name(stmt, i);
+
+        if (name_in(name, skip))
+            continue;
+        if (written++ > 0)
+            text_buffer_add(out, ",", 1);
+        json_text_key(out, name);
+        write_column(stmt, i, name, bool_columns, json_columns, out);
+    }
+    text_buffer_add(out, "}", 1);
 }
 
 /* The current row's column at `column` (positions are for this module only: the scalar

@@ -10,6 +10,7 @@
 
 #include "problem.h"
 #include "sql.h"
+#include "text_buffer.h"
 
 struct db;
 typedef struct sqlite3_stmt db_stmt;
@@ -68,6 +69,13 @@ enum db_step db_step(db_stmt *stmt);
  * json_columns are parsed JSON text (both NULL-terminated lists, may be NULL). */
 json_t *db_row_to_json(db_stmt *stmt, const char *const *bool_columns,
                        const char *const *json_columns);
+
+/* The current row written into out as the JSON text of the object db_row_to_json would build,
+ * without the columns named in `skip` (NULL-terminated, may be NULL): the same members in the
+ * same order, with no object built. */
+void db_row_write_json(db_stmt *stmt, const char *const *bool_columns,
+                       const char *const *json_columns, const char *const *skip,
+                       struct text_buffer *out);
 
 /* The position of the column called `name` in stmt's result (its name as SQLite reports it:
  * the column's own name, or its AS alias), or -1 when there is none. */

@@ -208,47 +208,109 @@ int listing_parse_query(const struct filter_spec *filters, const struct query_pa
     return 0;
 }
 
-json_t *listing_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
-                     listing_row_fn convert, const void *arg, struct problem *p)
+/* What a page walk hands each row to: the list's own converter, and where the page goes. */
+struct page_visit {
+    listing_row_fn convert; /* listing_page: into items */
+    json_t *items;
+    listing_write_fn write; /* listing_page_text: into text */
+    struct text_buffer *text;
+    const void *arg;
+};
+
+/* Step a list statement for one page: each row up to `limit` goes to the visit; *more says
+ * whether a row followed, *last_id is the last one's id. Returns 0, or -1 with *p set. */
+static int walk_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
+                     struct page_visit *visit, int64_t *last_id, int *more, struct problem *p)
 {
-    json_t *items = json_array(), *page = NULL;
     db_stmt *stmt = db_prepare(db, sql, p);
     enum db_step step = DB_ERROR;
-    int64_t last_id = 0;
-    int more = 0;
+    int64_t rows = 0;
+    int rc = -1;
 
+    *more = 0;
+    *last_id = 0;
     if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
         goto out;
     while ((step = db_step(stmt)) == DB_ROW) {
-        json_t *item;
-
-        if ((int64_t)json_array_size(items) == limit) {
-            more = 1;
+        if (rows == limit) {
+            *more = 1;
             break;
         }
-        last_id = db_row_int(stmt, "id");
-        item = convert(stmt, arg, p);
-        if (item == NULL)
-            goto out;
-        json_array_append_new(items, item);
+        *last_id = db_row_int(stmt, "id");
+        if (visit->convert != NULL) {
+            json_t *item = visit->convert(stmt, visit->arg, p);
+
+            if (item == NULL)
+                goto out;
+            json_array_append_new(visit->items, item);
+        } else {
+            if (rows > 0)
+                text_buffer_add(visit->text, ",", 1);
+            if (visit->write(stmt, visit->arg, visit->text, p) != 0)
+                goto out;
+        }
+        rows++;
     }
     if (step != DB_ROW && step != DB_DONE) {
         problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
         goto out;
     }
-    page = json_pack("{s:O}", "items", items);
-    if (more) {
-        char cursor[32];
-
-        snprintf(cursor, sizeof(cursor), "c%lld", (long long)last_id);
-        json_object_set_new(page, "next_cursor", json_string(cursor));
-    } else {
-        json_object_set_new(page, "next_cursor", json_null());
-    }
+    rc = 0;
 out:
     db_finish(stmt);
-    json_decref(items);
+    return rc;
+}
+
+json_t *listing_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
+                     listing_row_fn convert, const void *arg, struct problem *p)
+{
+    struct page_visit visit = {.convert = convert, .items = json_array(), .arg = arg};
+    json_t *page = NULL;
+    int64_t last_id;
+    int more;
+
+    if (walk_page(db, sql, binds, limit, &visit, &last_id, &more, p) == 0) {
+        page = json_pack("{s:O}", "items", visit.items);
+        if (more) {
+            char cursor[32];
+
+            snprintf(cursor, sizeof(cursor), "c%lld", (long long)last_id);
+            json_object_set_new(page, "next_cursor", json_string(cursor));
+        } else {
+            json_object_set_new(page, "next_cursor", json_null());
+        }
+    }
+    json_decref(visit.items);
     return page;
+}
+
+char *listing_page_text(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
+                        listing_write_fn write, const void *arg, struct problem *p)
+{
+    struct text_buffer text = {0};
+    struct page_visit visit = {.write = write, .text = &text, .arg = arg};
+    int64_t last_id;
+    int more;
+
+    text_buffer_add_string(&text, "{\"items\":[");
+    if (walk_page(db, sql, binds, limit, &visit, &last_id, &more, p) != 0) {
+        text_buffer_free(&text);
+        return NULL;
+    }
+    if (more) {
+        char tail[64];
+
+        snprintf(tail, sizeof(tail), "],\"next_cursor\":\"c%lld\"}", (long long)last_id);
+        text_buffer_add_string(&text, tail);
+    } else {
+        text_buffer_add_string(&text, "],\"next_cursor\":null}");
+    }
+    if (text.failed) {
+        text_buffer_free(&text);
+        problem_set(p, PROBLEM_INTERNAL, "out of memory writing a list page");
+        return NULL;
+    }
+    return text.data;
 }
 
 int listing_parent_exists(struct db *db, int64_t parent_id, struct problem *p)

@@ -66,6 +66,17 @@ int listing_parse_query(const struct filter_spec *filters, const struct query_pa
 json_t *listing_page(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
                      listing_row_fn convert, const void *arg, struct problem *p);
 
+/* Writes the current row of a list statement into out as one item's JSON text. Returns 0, or
+ * -1 with *p set. */
+typedef int (*listing_write_fn)(db_stmt *stmt, const void *arg, struct text_buffer *out,
+                                struct problem *p);
+
+/* listing_page, written as JSON text row by row instead of built as an object: the same page
+ * ({"items": [...], "next_cursor": ...}) as a new string the caller frees, or NULL with *p
+ * set. */
+char *listing_page_text(struct db *db, enum sql_id sql, const json_t *binds, int64_t limit,
+                        listing_write_fn write, const void *arg, struct problem *p);
+
 /* True when the parent parole request of a list (its child records, its history, its
  * timeline) exists, inside the caller's transaction; otherwise sets a 404 (or a 500) in *p. */
 int listing_parent_exists(struct db *db, int64_t parent_id, struct problem *p);

@@ -9,6 +9,7 @@
 #include "audit_batch.h"
 #include "crypto.h"
 #include "field_key.h"
+#include "json_text.h"
 #include "lookups.h"
 
 const char *const resource_includes[] = {"notes", NULL};
@@ -510,6 +511,55 @@ static json_t *list_item(db_stmt *stmt, const void *arg, struct problem *p)
     return record;
 }
 
+/* A listing_write_fn: a list item (list_item) written as JSON text. */
+static int write_list_item(db_stmt *stmt, const void *arg, struct text_buffer *out,
+                           struct problem *p)
+{
+    json_t *record = list_item(stmt, arg, p);
+
+    if (record == NULL)
+        return -1;
+    json_text_value(out, record);
+    json_decref(record);
+    return 0;
+}
+
+/* Whether the items of a list of spec can be written straight from the rows: nothing reshapes
+ * a record (no decorate or list hook), the only sealed fields are narratives (left out of a
+ * list), and no audit event needs the ids (no look-up, no include=notes). */
+static int list_writes_rows(const struct resource_spec *spec, int lookup, int include_notes)
+{
+    if (lookup || include_notes || spec->decorate != NULL || spec->present_in_list != NULL)
+        return 0;
+    for (const char *const *f = spec->encrypted; f && *f; f++) {
+        const char *const *n = spec->narratives;
+
+        while (n && *n && strcmp(*n, *f) != 0)
+            n++;
+        if (n == NULL || *n == NULL)
+            return 0;
+    }
+    return 1;
+}
+
+/* A listing_write_fn for list_writes_rows: the row as record_from_row and list_item would
+ * show it (its columns, without row_nonce and the narratives), with no record built. */
+static int write_list_row(db_stmt *stmt, const void *arg, struct text_buffer *out,
+                          struct problem *p)
+{
+    const struct list_call *call = arg;
+    const char *skip[16];
+    size_t n = 0;
+
+    (void)p;
+    skip[n++] = "row_nonce";
+    for (const char *const *f = call->spec->narratives; f && *f && n + 1 < 16; f++)
+        skip[n++] = *f;
+    skip[n] = NULL;
+    db_row_write_json(stmt, call->spec->bool_columns, call->spec->json_columns, skip, out);
+    return 0;
+}
+
 /* The names of the identifier filters (FILTER_BLIND) the query uses. Returns a new array. */
 static json_t *lookup_filters_used(const struct resource_spec *spec, const json_t *binds)
 {
@@ -579,11 +629,12 @@ static enum sql_id list_statement(const struct resource_spec *spec, const json_t
     return spec->sql_list_by;
 }
 
-json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                      const struct query_param *query, size_t query_count,
-                      const struct op_context *ctx, struct problem *p)
+char *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                    const struct query_param *query, size_t query_count,
+                    const struct op_context *ctx, struct problem *p)
 {
-    json_t *binds = binds_new(ctx, parent_id, 0), *page = NULL, *lookups = NULL, *fields = NULL;
+    json_t *binds = binds_new(ctx, parent_id, 0), *lookups = NULL, *fields = NULL;
+    char *page = NULL;
     struct list_call call = {spec, 0, json_array()};
     int64_t limit;
     int lookup;
@@ -606,7 +657,10 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
         goto out;
     if (lookup && lookups_claim(db, ctx, p) != 0)
         goto out;
-    page = listing_page(db, list_statement(spec, binds), binds, limit, list_item, &call, p);
+    page = listing_page_text(db, list_statement(spec, binds), binds, limit,
+                             list_writes_rows(spec, lookup, call.include_notes) ? write_list_row
+                                                                                : write_list_item,
+                             &call, p);
     if (page == NULL || (!lookup && !call.include_notes))
         goto out;
     fields = narrative_names(spec);
@@ -617,7 +671,7 @@ json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t p
         (call.include_notes && audit_list_read(db, spec, parent_id, "read_notes", "fields", fields,
                                                call.ids, !lookup, ctx, p) != 0) ||
         (lookup && db_commit(db, p) != 0)) {
-        json_decref(page);
+        free(page);
         page = NULL;
     }
 out:

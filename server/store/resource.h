@@ -101,14 +101,16 @@ int resource_delete(struct db *db, const struct resource_spec *spec, int64_t par
                     const struct if_match *if_match, const struct op_context *ctx,
                     struct problem *p);
 
-/* One page of the collection: {"items": [...], "next_cursor": "..." | null}, filtered by the
- * query parameters (limit, cursor and the resource's filters; anything else is a 400). Items
- * carry no narratives unless `include=notes`. A look-up by an identifier filter (FILTER_BLIND)
- * is claimed against the caller's limit (429 too-many-lookups) and audited as
+/* One page of the collection as JSON text: {"items": [...], "next_cursor": "..." | null},
+ * filtered by the query parameters (limit, cursor and the resource's filters; anything else is
+ * a 400). Items carry no narratives unless `include=notes`. A look-up by an identifier filter
+ * (FILTER_BLIND) is claimed against the caller's limit (429 too-many-lookups) and audited as
  * lookup_identifiers, `include=notes` as read_notes, each in the same write transaction as the
- * read. Returns a new object the caller owns, or NULL with the problem in *p. */
-json_t *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
-                      const struct query_param *query, size_t query_count,
-                      const struct op_context *ctx, struct problem *p);
+ * read. A resource whose records nothing reshapes has its items written straight from the
+ * rows; the others are built as records first. Returns a new string the caller frees, or NULL
+ * with the problem in *p. */
+char *resource_list(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                    const struct query_param *query, size_t query_count,
+                    const struct op_context *ctx, struct problem *p);
 
 #endif

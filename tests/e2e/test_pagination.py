@@ -211,3 +211,45 @@ class Pagination(ApiTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ListItemsAreTheRecords(ApiTestCase):
+    """A list item is the record GET shows, without its narratives: for every resource, whether
+    its items are written straight from the rows (requests, RFEs, interviews, decisions) or
+    built as records first (clients, filings, expirations), in the same member order, with
+    text that needs escaping, non-Latin scripts, booleans and nulls."""
+
+    def assert_items_match(self, collection, item_path, narratives):
+        items = self.list_all(collection)
+        self.assertTrue(items, collection)
+        for item in items:
+            r = self.get(item_path % item["id"])
+            self.assertStatus(r, 200)
+            record = {k: v for k, v in r.json.items() if k not in narratives}
+            self.assertEqual(list(item.keys()), [k for k in record.keys() if k in item],
+                             "member order of %s" % collection)
+            self.assertEqual(item, {k: v for k, v in record.items() if k in item}, collection)
+            self.assertEqual(set(record) - set(item), set(), collection)
+
+    def test_every_resource(self):
+        tricky = 'Ковальчук "Quote" \\ back/slash عبد 🇺🇦'
+        notes = tricky + "\nsecond\tline"
+        cl = self.make_client(family_name="Ковальчук", given_name="Олена")
+        pr = self.make_request(cl["id"], sponsor_name=tricky, summary="private " + notes,
+                               expedite=True)
+        self.make_request(cl["id"], parole_type="medical", location="inside_us")
+        self.make_child(pr["id"], "filings", notes=notes)
+        self.make_child(pr["id"], "rfes", summary=notes)
+        self.make_child(pr["id"], "interviews", location=tricky, notes=notes)
+        self.make_child(pr["id"], "decisions", notes=notes)
+        self.make_child(pr["id"], "expirations", notes=notes)
+        base = "/api/v1/parole-requests/%d/" % pr["id"]
+        self.assert_items_match("/api/v1/parole-requests?client_id=%d" % cl["id"],
+                                "/api/v1/parole-requests/%d", {"summary"})
+        for child in ("filings", "rfes", "interviews", "decisions", "expirations"):
+            self.assert_items_match(base + child, base + child + "/%d",
+                                    {"summary"} if child == "rfes" else {"notes"})
+        page = self.get("/api/v1/parole-requests?client_id=%d" % cl["id"])
+        self.assertEqual(page.header("Content-Type"), "application/json")
+        self.assertIn(tricky, [i["sponsor_name"] for i in page.json["items"]])
+        self.assertEqual([i["expedite"] for i in page.json["items"]], [True, False])

@@ -236,6 +236,7 @@ static void test_lone_read_and_notes_list(void)
     struct audit_batch_stats before, d;
     struct problem p;
     json_t *record, *page;
+    char *text;
     int64_t events = fixture_verified_events();
 
     problem_init(&p);
@@ -243,7 +244,9 @@ static void test_lone_read_and_notes_list(void)
     record = resource_get(db, &clients_resource, 0, clients[0], &ctx, &p);
     CHECK(record != NULL);
     json_decref(record);
-    page = resource_list(db, &clients_resource, 0, query, 1, &ctx, &p);
+    text = resource_list(db, &clients_resource, 0, query, 1, &ctx, &p);
+    page = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
     CHECK(page != NULL);
     CHECK_STR(json_string_value(
                   json_object_get(json_array_get(json_object_get(page, "items"), 0), "notes")),

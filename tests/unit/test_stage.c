@@ -1,5 +1,6 @@
 /* Unit tests of stage derivation: every transition of a parole request's stage, evaluated by
  * the real SQL against an in-memory database, with the clock held still. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -46,11 +47,14 @@ static int list_has(const char *stage, int64_t id)
     struct problem p;
     struct query_param q[] = {{"stage", stage}, {"limit", "200"}};
     json_t *page, *item;
+    char *text;
     size_t i;
     int found = 0;
 
     problem_init(&p);
-    page = resource_list(db, &parole_requests_resource, 0, q, 2, &ctx, &p);
+    text = resource_list(db, &parole_requests_resource, 0, q, 2, &ctx, &p);
+    page = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
     json_array_foreach(json_object_get(page, "items"), i, item)
     {
         if (json_integer_value(json_object_get(item, "id")) == id)
