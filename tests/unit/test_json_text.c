@@ -77,6 +77,36 @@ static void test_values(void)
     json_decref(tree);
 }
 
+/* json_text_utf8_string judges UTF-8 as json_stringn does: what jansson refuses is null, the
+ * rest is written as json_dumps writes it. */
+static void test_utf8_judgement(void)
+{
+    static const char *const bytes[] = {
+        "plain",
+        "\xC3\xA9t\xC3\xA9",
+        "\xF0\x9F\x87\xBA\xF0\x9F\x87\xA6",
+        "\xEF\xBF\xBF",
+        "\xC0\xAF",         /* overlong */
+        "\xED\xA0\x80",     /* a surrogate */
+        "\xF4\x90\x80\x80", /* past U+10FFFF */
+        "\xE2\x82",         /* cut short */
+        "\x80",             /* a lone continuation byte */
+        "\xF8\x88\x80\x80\x80",
+    };
+
+    for (size_t i = 0; i < sizeof(bytes) / sizeof(bytes[0]); i++) {
+        struct text_buffer mine = {0};
+        json_t *value = json_stringn(bytes[i], strlen(bytes[i]));
+        char *theirs = value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+        json_text_utf8_string(&mine, bytes[i], strlen(bytes[i]));
+        CHECK_STR(mine.data, theirs ? theirs : "null");
+        free(theirs);
+        json_decref(value);
+        text_buffer_free(&mine);
+    }
+}
+
 int main(void)
 {
     static const char *const strings[] = {
@@ -129,5 +159,6 @@ int main(void)
     json_decref(parsed);
     text_buffer_free(&out);
     test_values();
+    test_utf8_judgement();
     return CHECK_DONE();
 }
