@@ -580,8 +580,11 @@ void db_set_write_guard(db_write_guard guard)
  * the reads begun inside it are forgotten (they only read). */
 static void end_read_scope(struct db *db)
 {
-    if (db->read_scope && !sqlite3_get_autocommit(db->handle))
-        run_control(db, CONTROL_COMMIT);
+    /* A read-only transaction: should its COMMIT fail, ROLLBACK ends it all the same, so the
+     * thread's connection never stays inside a transaction. */
+    if (db->read_scope && !sqlite3_get_autocommit(db->handle) &&
+        run_control(db, CONTROL_COMMIT) != SQLITE_DONE && !sqlite3_get_autocommit(db->handle))
+        run_control(db, CONTROL_ROLLBACK);
     db->read_scope = 0;
     db->scope_reads = 0;
 }

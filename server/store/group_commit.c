@@ -42,6 +42,9 @@ static void lead(struct group_commit *g, struct db *db)
 
 void group_commit_join(struct group_commit *g, struct group_item *item, struct db *db)
 {
+    /* A caller reading in a scope (a GET's audited read) lets its snapshot go before it queues:
+     * a waiter holding a read lock could stall a checkpoint that the leader then waits on. */
+    db_read_scope_end(db);
     item->next = NULL;
     item->done = 0;
     pthread_mutex_lock(&g->lock);

@@ -49,7 +49,8 @@ struct group_commit {
     }
 
 /* Queue `item` and return once a batch that held it ended (leading one with db, the calling
- * thread's connection outside any transaction, when no commit is in flight). */
+ * thread's connection outside any transaction, when no commit is in flight). A read scope the
+ * caller is in ends first (db_read_scope_end). */
 void group_commit_join(struct group_commit *g, struct group_item *item, struct db *db);
 
 /* For the lead function: take up to the group's max queued items. Returns the first (linked
