@@ -833,10 +833,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " EXISTS (SELECT 1 FROM reminder_ledger l WHERE l.deadline_id = x.deadline_id"
          " AND l.due_on = x.due_on AND l.lead_time = x.lead AND l.channel = 'webhook'"
          " AND l.recipient = 'webhook' AND l.status = 'sent') AS posted_before,"
-         " (SELECT u.email FROM parole_requests p JOIN users u ON u.id = p.assigned_attorney_id"
-         "  WHERE p.id = x.parole_request_id AND u.disabled = 0) AS attorney_email,"
-         " (SELECT u.email FROM parole_requests p JOIN users u ON u.id = p.assigned_paralegal_id"
-         "  WHERE p.id = x.parole_request_id AND u.disabled = 0) AS paralegal_email"
+         " ua.email AS attorney_email, up.email AS paralegal_email"
          " FROM (SELECT " DLEDGER_COLUMNS ","
          " CAST(julianday(d.due_on) - julianday(:today) AS INTEGER) AS days_left,"
          " CASE WHEN d.due_on < :today THEN -1 ELSE (SELECT min(j.value)"
@@ -845,7 +842,12 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " FROM deadlines d INDEXED BY deadlines_open_by_met"
          " JOIN deadline_rules r ON r.id = d.rule_id"
          " WHERE d.request_open = 1 AND d.met = 0 AND d.due_on <= :horizon" DLEDGER_FIRST_OF_CLIENT
-         ") x WHERE x.lead IS NOT NULL"
+         ") x"
+         /* the request's assignees, each read once by key (enabled accounts only) */
+         " CROSS JOIN parole_requests p ON p.id = x.parole_request_id"
+         " LEFT JOIN users ua ON ua.id = p.assigned_attorney_id AND ua.disabled = 0"
+         " LEFT JOIN users up ON up.id = p.assigned_paralegal_id AND up.disabled = 0"
+         " WHERE x.lead IS NOT NULL"
          " ORDER BY x.due_on, x.due_at, x.deadline_id, x.parole_request_id"},
     [SQL_LEDGER_STATUS] = {"ledger_status",
                            "SELECT status FROM reminder_ledger WHERE deadline_id = :deadline_id"
