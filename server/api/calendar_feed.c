@@ -104,11 +104,8 @@ void calendar_feed_get(struct call *call, struct call_reply *reply)
             text = feed_text(call->db, user_id, &call->ctx, &call->p);
     }
     db_rollback(call->db);
-    if (text != NULL) {
-        reply->raw_body = text;
-        reply->raw_content_type = "text/calendar; charset=utf-8";
-        reply->status = 200;
-    }
+    if (text != NULL)
+        call_reply_text(reply, 200, text, "text/calendar; charset=utf-8");
 out:
     json_decref(binds);
 }

@@ -206,6 +206,16 @@ void call_reply_simple_list(struct call *call, enum sql_id sql, listing_row_fn c
         call_reply_json(reply, 200, page);
 }
 
+/* Set the status and a text body of content_type, dropping any earlier body; the reply takes
+ * the string. */
+void call_reply_text(struct call_reply *reply, int status, char *text, const char *content_type)
+{
+    call_reply_clear(reply);
+    reply->status = status;
+    reply->raw_body = text;
+    reply->raw_content_type = content_type;
+}
+
 /* Set the status and JSON body, dropping any earlier body; the reply takes the reference. */
 void call_reply_json(struct call_reply *reply, int status, json_t *body)
 {

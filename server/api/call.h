@@ -87,6 +87,10 @@ void call_reply_simple_list(struct call *call, enum sql_id sql, listing_row_fn c
 /* Reply with a JSON body (the reply takes the reference). */
 void call_reply_json(struct call_reply *reply, int status, json_t *body);
 
+/* Reply with a body already written as text (JSON written row by row, an iCalendar feed) of
+ * the given static Content-Type; the reply takes the string and frees it. */
+void call_reply_text(struct call_reply *reply, int status, char *text, const char *content_type);
+
 /* Reply with a record: its ETag (from "version") and, when location is not NULL, a Location of
  * location + "/" + its id. The reply takes the reference. */
 void call_reply_record(struct call_reply *reply, int status, json_t *record, const char *location);

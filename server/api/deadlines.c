@@ -43,10 +43,11 @@ static size_t without_cursor(const struct call_request *request, struct query_pa
     return n;
 }
 
-/* A page of deadlines as it is written: the JSON text of its items so far, how many rows the
- * page takes and has seen, and the place of the last one written (the next page's cursor). */
+/* A page of deadlines as it is written: the reply's JSON text so far ({"items":[ and the items
+ * written), how many rows the page takes and has seen, and the place of the last one written
+ * (the next page's cursor). */
 struct deadline_page {
-    struct text_buffer items;
+    struct text_buffer text;
     int64_t limit, seen;
     struct deadline_place last;
 };
@@ -60,35 +61,30 @@ static void add_to_page(const struct deadline_row *row, void *arg)
     if (page->seen++ >= page->limit)
         return;
     if (page->seen > 1)
-        text_buffer_add(&page->items, ",", 1);
-    deadline_ledger_row_json(row, &page->items);
+        text_buffer_add(&page->text, ",", 1);
+    deadline_ledger_row_json(row, &page->text);
     deadline_ledger_place(row, &page->last);
 }
 
-/* The reply body of a page: {"items":[...],"next_cursor":...}. A new string the caller frees,
- * or NULL when memory ran out. */
-static char *page_body(struct deadline_page *page)
+/* Close the page's text: ],"next_cursor":...}. Returns 0, or -1 when memory ran out (the text
+ * is then freed). */
+static int finish_page(struct deadline_page *page)
 {
-    struct text_buffer body = {0};
-
-    text_buffer_add_string(&body, "{\"items\":[");
-    if (page->items.len > 0)
-        text_buffer_add(&body, page->items.data, page->items.len);
-    text_buffer_add_string(&body, "],\"next_cursor\":");
+    text_buffer_add_string(&page->text, "],\"next_cursor\":");
     if (page->seen > page->limit) {
         char cursor[512];
 
         deadline_ledger_cursor(&page->last, cursor, sizeof(cursor));
-        json_text_string(&body, cursor);
+        json_text_string(&page->text, cursor);
     } else {
-        text_buffer_add_string(&body, "null");
+        text_buffer_add_string(&page->text, "null");
     }
-    text_buffer_add_string(&body, "}");
-    if (body.failed || page->items.failed) {
-        text_buffer_free(&body);
-        return NULL;
+    text_buffer_add_string(&page->text, "}");
+    if (page->text.failed) {
+        text_buffer_free(&page->text);
+        return -1;
     }
-    return body.data;
+    return 0;
 }
 
 /* Shared by both deadline routes: parse the query, read one page from the ledger (one row more
@@ -101,7 +97,7 @@ static void reply_deadlines(struct call *call, int64_t request_id,
     struct deadline_place after;
     json_t *binds = json_object();
     struct deadline_query q = {.request_id = request_id};
-    struct deadline_page page = {.items = {0}};
+    struct deadline_page page = {.text = {0}};
     size_t count;
     int has_cursor, rc;
 
@@ -136,21 +132,17 @@ static void reply_deadlines(struct call *call, int64_t request_id,
     }
     page.limit = q.limit;
     q.limit++;
+    text_buffer_add_string(&page.text, "{\"items\":[");
     rc = deadline_ledger_each(call->db, &q, &call->ctx, add_to_page, &page, &call->p);
     db_rollback(call->db);
-    if (rc == 0) {
-        char *body = page_body(&page);
-
-        if (body == NULL) {
-            problem_set(&call->p, PROBLEM_INTERNAL, "out of memory writing the deadlines");
-        } else {
-            reply->status = 200;
-            reply->raw_body = body;
-            reply->raw_content_type = "application/json";
-        }
+    if (rc == 0 && finish_page(&page) == 0) {
+        call_reply_text(reply, 200, page.text.data, "application/json");
+        page.text.data = NULL; /* the reply's now */
+    } else if (rc == 0) {
+        problem_set(&call->p, PROBLEM_INTERNAL, "out of memory writing the deadlines");
     }
 out:
-    text_buffer_free(&page.items);
+    text_buffer_free(&page.text);
     json_decref(binds);
 }
 

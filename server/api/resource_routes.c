@@ -52,11 +52,8 @@ void resource_routes_list(struct call *call, struct call_reply *reply)
         resource_list(call->db, call->resource, parent_of(call, call->resource),
                       call->request->query, call->request->query_count, &call->ctx, &call->p);
 
-    if (page != NULL) {
-        reply->status = 200;
-        reply->raw_body = page;
-        reply->raw_content_type = "application/json";
-    }
+    if (page != NULL)
+        call_reply_text(reply, 200, page, "application/json");
 }
 
 /* POST to a resource collection: 201 with the record, its ETag and Location. */
