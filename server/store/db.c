@@ -15,17 +15,25 @@
 
 /* The transaction statements every call runs, kept prepared per connection instead of parsed
  * on each run (db_exec looks its text up here). */
-static const char *const control_texts[] = {
-    "BEGIN",
-    "BEGIN IMMEDIATE",
-    "COMMIT",
-    "ROLLBACK",
-    "SAVEPOINT write_change",
-    "ROLLBACK TO write_change",
-    "RELEASE write_change",
+enum control {
+    CONTROL_BEGIN,
+    CONTROL_BEGIN_IMMEDIATE,
+    CONTROL_COMMIT,
+    CONTROL_ROLLBACK,
+    CONTROL_SAVEPOINT,
+    CONTROL_ROLLBACK_TO_SAVEPOINT,
+    CONTROL_RELEASE,
+    CONTROL_COUNT
 };
-#define CONTROL_COUNT (sizeof(control_texts) / sizeof(control_texts[0]))
-enum { CONTROL_BEGIN = 0, CONTROL_COMMIT = 2, CONTROL_ROLLBACK = 3 }; /* their places above */
+static const char *const control_texts[CONTROL_COUNT] = {
+    [CONTROL_BEGIN] = "BEGIN",
+    [CONTROL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [CONTROL_COMMIT] = "COMMIT",
+    [CONTROL_ROLLBACK] = "ROLLBACK",
+    [CONTROL_SAVEPOINT] = "SAVEPOINT write_change",
+    [CONTROL_ROLLBACK_TO_SAVEPOINT] = "ROLLBACK TO write_change",
+    [CONTROL_RELEASE] = "RELEASE write_change",
+};
 
 struct db {
     sqlite3 *handle;
@@ -155,7 +163,7 @@ void db_close(struct db *db)
         json_decref(db->memo[i].value);
     for (int i = 0; i < SQL__MAX; i++)
         sqlite3_finalize(db->statements[i]);
-    for (size_t i = 0; i < CONTROL_COUNT; i++)
+    for (enum control i = 0; i < CONTROL_COUNT; i++)
         sqlite3_finalize(db->control[i]);
     sqlite3_close(db->handle);
     free(db);
@@ -509,7 +517,7 @@ int db_row_is_null(db_stmt *stmt, const char *name)
 
 /* Run the transaction statement control_texts[which] on db through its prepared copy. Returns
  * SQLite's result code (SQLITE_DONE on success). */
-static int run_control(struct db *db, size_t which)
+static int run_control(struct db *db, enum control which)
 {
     int rc;
 
@@ -526,7 +534,7 @@ int db_exec(struct db *db, const char *sql, struct problem *p)
 {
     char *message = NULL;
 
-    for (size_t i = 0; i < CONTROL_COUNT; i++) {
+    for (enum control i = 0; i < CONTROL_COUNT; i++) {
         if (strcmp(sql, control_texts[i]) != 0)
             continue;
         if (run_control(db, i) != SQLITE_DONE)
