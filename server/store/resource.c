@@ -492,6 +492,7 @@ struct list_call {
     const struct resource_spec *spec;
     int include_notes;
     json_t *ids;
+    const char *skipped[16]; /* write_list_row: the columns a list leaves out, NULL-ended */
 };
 
 /* A list item of a resource: its record as read, then the list's own presentation, without its
@@ -542,21 +543,27 @@ static int list_writes_rows(const struct resource_spec *spec, int lookup, int in
     return 1;
 }
 
+/* The columns a list written from its rows leaves out, into call->skipped: row_nonce and the
+ * narratives. */
+static void list_skipped_columns(struct list_call *call)
+{
+    size_t n = 0, room = sizeof(call->skipped) / sizeof(call->skipped[0]);
+
+    call->skipped[n++] = "row_nonce";
+    for (const char *const *f = call->spec->narratives; f && *f && n + 1 < room; f++)
+        call->skipped[n++] = *f;
+    call->skipped[n] = NULL;
+}
+
 /* A listing_write_fn for list_writes_rows: the row as record_from_row and list_item would
- * show it (its columns, without row_nonce and the narratives), with no record built. */
+ * show it (its columns but call->skipped), with no record built. */
 static int write_list_row(db_stmt *stmt, const void *arg, struct text_buffer *out,
                           struct problem *p)
 {
     const struct list_call *call = arg;
-    const char *skip[16];
-    size_t n = 0;
 
     (void)p;
-    skip[n++] = "row_nonce";
-    for (const char *const *f = call->spec->narratives; f && *f && n + 1 < 16; f++)
-        skip[n++] = *f;
-    skip[n] = NULL;
-    db_row_write_json(stmt, call->spec->bool_columns, call->spec->json_columns, skip, out);
+    db_row_write_json(stmt, call->spec->bool_columns, call->spec->json_columns, call->skipped, out);
     return 0;
 }
 
@@ -635,9 +642,9 @@ char *resource_list(struct db *db, const struct resource_spec *spec, int64_t par
 {
     json_t *binds = binds_new(ctx, parent_id, 0), *lookups = NULL, *fields = NULL;
     char *page = NULL;
-    struct list_call call = {spec, 0, json_array()};
+    struct list_call call = {.spec = spec, .ids = json_array()};
     int64_t limit;
-    int lookup;
+    int lookup, from_rows;
 
     if (listing_parse_query(spec->filters, query, query_count, binds, &limit, p) != 0)
         goto out;
@@ -657,10 +664,11 @@ char *resource_list(struct db *db, const struct resource_spec *spec, int64_t par
         goto out;
     if (lookup && lookups_claim(db, ctx, p) != 0)
         goto out;
+    from_rows = list_writes_rows(spec, lookup, call.include_notes);
+    if (from_rows)
+        list_skipped_columns(&call);
     page = listing_page_text(db, list_statement(spec, binds), binds, limit,
-                             list_writes_rows(spec, lookup, call.include_notes) ? write_list_row
-                                                                                : write_list_item,
-                             &call, p);
+                             from_rows ? write_list_row : write_list_item, &call, p);
     if (page == NULL || (!lookup && !call.include_notes))
         goto out;
     fields = narrative_names(spec);
