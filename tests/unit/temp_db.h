@@ -45,6 +45,30 @@ static inline void temp_db_remove(const struct temp_db *t)
     rmdir(t->dir);
 }
 
+/* Make the file (temp_db_make) and open two connections to it, as two threads of a server
+ * would hold. Returns 0, or -1 (reported; whatever opened is closed). */
+static inline int temp_db_two_connections(struct temp_db *t, const char *name, struct db **a,
+                                          struct db **b)
+{
+    struct problem p;
+
+    *a = *b = NULL;
+    if (temp_db_make(t, name) != 0)
+        return -1;
+    problem_init(&p);
+    *a = db_open(t->path, &p);
+    *b = db_open(t->path, &p);
+    if (*a == NULL || *b == NULL)
+        fprintf(stderr, "temp_db: %s\n", p.detail);
+    problem_clear(&p);
+    if (*a != NULL && *b != NULL)
+        return 0;
+    db_close(*a);
+    db_close(*b);
+    *a = *b = NULL;
+    return -1;
+}
+
 /* Run sql on connection in a write transaction of its own, as the write path would commit it.
  * Returns 0 or -1 (rolled back). */
 static inline int temp_db_commit(struct db *connection, const char *sql)

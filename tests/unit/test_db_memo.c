@@ -47,14 +47,12 @@ int main(void)
     struct temp_db file;
     struct problem p;
     struct db *a, *b;
+    int rc;
 
     problem_init(&p);
-    if (temp_db_make(&file, "memo") != 0)
-        return 1;
-    a = db_open(file.path, &p);
-    b = db_open(file.path, &p);
-    CHECK(a != NULL && b != NULL);
-    if (a == NULL || b == NULL)
+    rc = temp_db_two_connections(&file, "memo", &a, &b);
+    CHECK(rc == 0);
+    if (rc != 0)
         return 1;
     CHECK(temp_db_commit(a, "CREATE TABLE t (x INTEGER)") == 0);
 

@@ -33,14 +33,12 @@ int main(void)
     struct temp_db file;
     struct problem p;
     struct db *a, *b;
+    int rc;
 
     problem_init(&p);
-    if (temp_db_make(&file, "scope") != 0)
-        return 1;
-    a = db_open(file.path, &p);
-    b = db_open(file.path, &p);
-    CHECK(a != NULL && b != NULL);
-    if (a == NULL || b == NULL)
+    rc = temp_db_two_connections(&file, "scope", &a, &b);
+    CHECK(rc == 0);
+    if (rc != 0)
         return 1;
     CHECK(temp_db_commit(a, "CREATE TABLE schema_migrations (x INTEGER)") == 0);
     CHECK(temp_db_commit(a, "INSERT INTO schema_migrations VALUES (1)") == 0);
