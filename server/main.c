@@ -442,10 +442,15 @@ static int command_migrate(const struct cli_options *o)
         fprintf(stderr, "paroletrack: migrate needs --db FILE (or PAROLETRACK_DB)\n");
         return 2;
     }
+    int unknown;
+
     db = cli_open_database(o->db, o, CLI_OPEN_NO_KEY);
     if (db == NULL)
         return 1;
+    unknown = cli_report_unknown_programs(db, o->migrate_to, stderr);
     db_close(db);
+    if (unknown < 0)
+        return 1;
     fprintf(stderr, "paroletrack: %s is up to date\n", o->db);
     return 0;
 }

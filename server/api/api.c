@@ -20,6 +20,7 @@
 #include "deadline_rules.h"
 #include "deadlines.h"
 #include "field_catalogue.h"
+#include "programs.h"
 #include "records.h"
 #include "resource_routes.h"
 #include "sessions.h"
@@ -89,6 +90,10 @@ static const struct route routes[] = {
     {"GET", "/api/v1/deadline-rules", PERM_ADMIN, deadline_rules_list, NULL, 0},
     {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_get, NULL, 0},
     {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_patch, NULL, 0},
+    {"GET", "/api/v1/programs", PERM_READ, programs_list, NULL, 0},
+    {"POST", "/api/v1/programs", PERM_ADMIN, programs_post, NULL, 0},
+    {"GET", "/api/v1/programs/{id}", PERM_READ, programs_get, NULL, 0},
+    {"PATCH", "/api/v1/programs/{id}", PERM_ADMIN, programs_patch, NULL, 0},
     {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0},
     {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0},
     {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0},

@@ -31,6 +31,8 @@ static const char *type_name(enum field_type type)
         return "text_array";
     case FIELD_INT_ARRAY:
         return "integer_array";
+    case FIELD_JSON:
+        return "json";
     }
     return "text";
 }

@@ -17,6 +17,7 @@
 #include "migrate.h"
 #include "notify.h"
 #include "passwords.h"
+#include "program_store.h"
 #include "remind.h"
 #include "users.h"
 
@@ -480,4 +481,34 @@ out:
     db_close(db);
     dblock_release(lock);
     return rc;
+}
+
+int cli_report_unknown_programs(struct db *db, int migrated_to, FILE *out)
+{
+    struct problem p;
+    json_t *unknown, *row;
+    size_t i;
+    int n;
+
+    if (migrated_to > 0 && migrated_to < PROGRAM_STORE_MIGRATION)
+        return 0;
+    problem_init(&p);
+    unknown = program_store_unknown(db, &p);
+    if (unknown == NULL) {
+        fprintf(stderr, "paroletrack: cannot read the programs of requests: %s\n", p.detail);
+        problem_clear(&p);
+        return -1;
+    }
+    json_array_foreach(unknown, i, row)
+    {
+        fprintf(out,
+                "paroletrack: %lld parole request(s) name the program \"%s\", which is not a "
+                "known program: add it (POST /api/v1/programs, or as an alias of a program) or "
+                "change their program\n",
+                (long long)json_integer_value(json_object_get(row, "requests")),
+                json_string_value(json_object_get(row, "program")));
+    }
+    n = (int)json_array_size(unknown);
+    json_decref(unknown);
+    return n;
 }

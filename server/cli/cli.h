@@ -4,6 +4,7 @@
 #define PAROLETRACK_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct cli_options {
     const char *db;
@@ -69,5 +70,11 @@ enum cli_open {
 /* Open the database at path, bring its schema up to date and (as `how` says) load its key.
  * Returns the connection (caller closes) or NULL after printing why. */
 struct db *cli_open_database(const char *path, const struct cli_options *o, enum cli_open how);
+
+/* Print to out, one line each, the programs that parole requests name but no program row has
+ * (what migration 16 could not map to a code), with how many requests name each; nothing when
+ * the database was migrated only to `migrated_to` (0: all), before the programs table. Returns
+ * the number of such programs, or -1 when they cannot be read (the reason printed to stderr). */
+int cli_report_unknown_programs(struct db *db, int migrated_to, FILE *out);
 
 #endif

@@ -17,6 +17,21 @@ struct request_facts {
     char program[40], location[16];
 };
 
+/* How the request's program's termination bears on its parole (see deadline_compute.h). */
+struct termination {
+    const json_t *program;  /* the program row; NULL: its termination changes nothing here */
+    int terminates;         /* parole ends on the termination date, no exception applying */
+    char ends_on[DATE_LEN]; /* the parole end the program sets ("": the parole's own stands) */
+};
+
+/* The parole end of an approved request: its own (the I-94 or approval date) and what the
+ * program's termination makes of it. */
+struct parole_end {
+    char own[DATE_LEN];       /* "" when none is known */
+    struct termination ended; /* the program's say */
+    char effective[DATE_LEN]; /* ended.ends_on when set, else own */
+};
+
 /* A date `days` after (or before, when negative) `date`, into out. */
 static void shift(const char *date, int64_t days, char out[DATE_LEN])
 {
@@ -111,6 +126,18 @@ static void add(json_t *out, const struct request_facts *r, const json_t *rule, 
                   json_object_get(rule, "citation_date"), "version", rule_member(rule, "version"),
                   "title", title, "met", strcmp(status, "met") == 0, "due_at_utc",
                   at ? json_string(at->utc) : json_null()));
+    json_object_set_new(json_array_get(out, json_array_size(out) - 1), "program_code", json_null());
+    json_object_set_new(json_array_get(out, json_array_size(out) - 1), "terminates", json_false());
+}
+
+/* Cite `program` (its code) on the deadline added last to out: its date is the program's
+ * termination (terminates) or follows from it. */
+static void cite_program(json_t *out, const json_t *program, int terminates)
+{
+    json_t *record = json_array_get(out, json_array_size(out) - 1);
+
+    json_object_set(record, "program_code", json_object_get(program, "code"));
+    json_object_set_new(record, "terminates", json_boolean(terminates));
 }
 
 /* Text of a member of a row (NULL when null). */
@@ -248,29 +275,126 @@ static int entered_after(const json_t *expirations, int64_t id)
     return 0;
 }
 
+/* A filing of exception `exception` (kind filing_on_or_before: its form, made on or before its
+ * date). Returns 1 when one or more filings qualify, with the date the last of them was decided
+ * into decided ("" while one is pending), else 0. */
+static int exception_filings(const json_t *exception, const json_t *filings, char decided[DATE_LEN])
+{
+    const char *form = text(exception, "form"), *by = text(exception, "on_or_before");
+    int found = 0, pending = 0;
+    json_t *row;
+    size_t i;
+
+    decided[0] = '\0';
+    if (strcmp(text(exception, "kind") ? text(exception, "kind") : "", "filing_on_or_before") !=
+            0 ||
+        form == NULL || by == NULL)
+        return 0;
+    json_array_foreach(filings, i, row)
+    {
+        const char *row_form = text(row, "form"), *on = text(row, "decided_on");
+
+        if (row_form == NULL || strcmp(row_form, form) != 0 ||
+            strcmp(text(row, "filed_on"), by) > 0)
+            continue;
+        found = 1;
+        if (on == NULL)
+            pending = 1;
+        else if (strcmp(on, decided) > 0)
+            snprintf(decided, DATE_LEN, "%s", on);
+    }
+    if (pending)
+        decided[0] = '\0';
+    return found;
+}
+
+/* What the program's termination makes of an approved request's parole, whose own end is
+ * `own` ("" when unknown), into *t (see struct termination). */
+static void termination_of(const json_t *program, const json_t *decisions, const json_t *filings,
+                           const char *own, struct termination *t)
+{
+    const json_t *decision = latest_decision(decisions);
+    const char *terminated_on = program ? text(program, "terminated_on") : NULL;
+    json_t *exception;
+    size_t i;
+
+    memset(t, 0, sizeof(*t));
+    if (terminated_on == NULL || decision == NULL ||
+        strcmp(text(decision, "outcome"), "approved") != 0 ||
+        (own[0] && strcmp(own, terminated_on) < 0))
+        return; /* not terminated, not approved, or ended before the termination */
+    t->program = program;
+    json_array_foreach(json_object_get(program, "exceptions"), i, exception)
+    {
+        char decided[DATE_LEN];
+
+        if (!exception_filings(exception, filings, decided))
+            continue;
+        if (decided[0] && (own[0] == '\0' || strcmp(decided, own) < 0))
+            snprintf(t->ends_on, DATE_LEN, "%s", decided);
+        return;
+    }
+    t->terminates = 1;
+    snprintf(t->ends_on, DATE_LEN, "%s", terminated_on);
+}
+
+/* The parole end of the request and what its program makes of it, into *end. */
+static void parole_end_facts(const struct request_facts *r, const json_t *program,
+                             const json_t *expirations, const json_t *decisions,
+                             const json_t *filings, struct parole_end *end)
+{
+    parole_end_of(r, expirations, decisions, end->own);
+    termination_of(program, decisions, filings, end->own, &end->ended);
+    snprintf(end->effective, DATE_LEN, "%s", end->ended.ends_on[0] ? end->ended.ends_on : end->own);
+}
+
+/* The parole end deadline from `source` (resource/id) whose own date is `own`: due then, or
+ * when the program's termination says (cited on it). */
+static void add_parole_end(json_t *out, const struct request_facts *r, const json_t *rules,
+                           const struct parole_end *end, const char *resource, int64_t id,
+                           const char *own, int met, const char *title, const char *today)
+{
+    const struct termination *t = &end->ended;
+    const char *due = own[0] ? own : t->ends_on;
+    const json_t *rule;
+
+    if (!met && t->ends_on[0])
+        due = t->ends_on;
+    rule = rule_for(rules, "parole_end", r->program, due);
+    if (rule == NULL)
+        return;
+    if (!met && t->ends_on[0]) {
+        add(out, r, rule, "parole_end", resource, id, due, NULL, NULL, status_of(0, due, today),
+            t->terminates ? (own[0] ? "Parole ends: program terminated"
+                                    : "Travel authorisation ends: program terminated")
+                          : "Parole ends with the decision on the exception filing");
+        cite_program(out, t->program, t->terminates);
+    } else {
+        add(out, r, rule, "parole_end", resource, id, due, NULL, NULL, status_of(met, due, today),
+            title);
+    }
+}
+
 /* Deadlines from expiry dates: parole end, EAD end (capped), travel-by, passport. */
 static void expiry_deadlines(const struct request_facts *r, const json_t *expirations,
-                             const json_t *decisions, const json_t *rules, const char *today,
-                             json_t *out)
+                             const json_t *decisions, const struct parole_end *end,
+                             const json_t *rules, const char *today, json_t *out)
 {
     static const char *const parole_kinds[] = {"parole", "i94", NULL};
     static const char *const ead_kinds[] = {"ead", NULL};
     static const char *const passport_kinds[] = {"passport", NULL};
-    char parole_end[DATE_LEN];
+    const char *parole_end = end->effective;
+    const json_t *decision = latest_decision(decisions);
     json_t *row;
     size_t i;
 
-    parole_end_of(r, expirations, decisions, parole_end);
-    if (parole_end[0] && !later_expiry(expirations, parole_kinds, "")) {
-        /* No parole or I-94 date recorded: the end is an inside-US approval's valid_until. */
-        const json_t *decision = latest_decision(decisions);
-        const json_t *rule = rule_for(rules, "parole_end", r->program, parole_end);
-
-        if (rule != NULL && decision != NULL)
-            add(out, r, rule, "parole_end", "decisions",
-                json_integer_value(json_object_get(decision, "id")), parole_end, NULL, NULL,
-                status_of(0, parole_end, today), "Parole ends");
-    }
+    /* No parole or I-94 date recorded: the end is an inside-US approval's valid_until, or the
+     * termination of the program of an approval not yet used. */
+    if (decision != NULL && !later_expiry(expirations, parole_kinds, "") &&
+        (end->own[0] || end->ended.ends_on[0]))
+        add_parole_end(out, r, rules, end, "decisions",
+                       json_integer_value(json_object_get(decision, "id")), end->own, 0,
+                       "Parole ends", today);
     json_array_foreach(expirations, i, row)
     {
         const char *kind = text(row, "kind"), *expires_on = text(row, "expires_on");
@@ -278,12 +402,10 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
         const json_t *rule;
 
         if (strcmp(kind, "parole") == 0 || strcmp(kind, "i94") == 0) {
-            rule = rule_for(rules, "parole_end", r->program, expires_on);
-            if (rule != NULL)
-                add(out, r, rule, "parole_end", "expirations", id, expires_on, NULL, NULL,
-                    status_of(later_expiry(expirations, parole_kinds, expires_on), expires_on,
-                              today),
-                    strcmp(kind, "i94") == 0 ? "I-94 admit-until date" : "Parole ends");
+            add_parole_end(out, r, rules, end, "expirations", id, expires_on,
+                           later_expiry(expirations, parole_kinds, expires_on),
+                           strcmp(kind, "i94") == 0 ? "I-94 admit-until date" : "Parole ends",
+                           today);
         } else if (strcmp(kind, "ead") == 0) {
             char due[DATE_LEN];
 
@@ -293,11 +415,16 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
             /* The earliest of the card's date, the parole end, and the rule's days (one year)
              * from the card's issue date when it is known. */
             const char *title = "Work permit (EAD) ends";
+            int by_program = 0;
 
             snprintf(due, sizeof(due), "%s", expires_on);
             if (parole_end[0] && strcmp(parole_end, due) < 0) {
                 snprintf(due, sizeof(due), "%s", parole_end);
-                title = "Work permit ends with the parole";
+                by_program = end->ended.ends_on[0] != '\0';
+                title = by_program ? (end->ended.terminates
+                                          ? "Work permit ends: program terminated"
+                                          : "Work permit ends with the exception filing's decision")
+                                   : "Work permit ends with the parole";
             }
             if (text(row, "issued_on") != NULL && !json_is_null(json_object_get(rule, "days"))) {
                 char cap[DATE_LEN];
@@ -307,10 +434,13 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
                 if (strcmp(cap, due) < 0) {
                     snprintf(due, sizeof(due), "%s", cap);
                     title = "Work permit ends a year after issue";
+                    by_program = 0;
                 }
             }
             add(out, r, rule, "ead_end", "expirations", id, due, NULL, NULL,
                 status_of(later_expiry(expirations, ead_kinds, expires_on), due, today), title);
+            if (by_program)
+                cite_program(out, end->ended.program, 0);
         } else if (strcmp(kind, "travel_document") == 0) {
             rule = rule_for(rules, "travel_by", r->program, expires_on);
             if (rule != NULL)
@@ -330,11 +460,12 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
 /* The re-parole filing window before the parole end of an approved request, and the motion
  * deadline after a denial where that rule is enabled. */
 static void decision_deadlines(const struct request_facts *r, const json_t *decisions,
-                               const json_t *expirations, const json_t *filings,
+                               const struct parole_end *end, const json_t *filings,
                                const json_t *rules, const char *today, json_t *out)
 {
     const json_t *decision = latest_decision(decisions);
-    char parole_end[DATE_LEN], due[DATE_LEN], opens[DATE_LEN];
+    const char *parole_end = end->own;
+    char due[DATE_LEN], opens[DATE_LEN];
     const json_t *rule;
     json_t *row;
     size_t i;
@@ -359,8 +490,8 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
     }
     if (strcmp(text(decision, "outcome"), "approved") != 0)
         return;
-    parole_end_of(r, expirations, decisions, parole_end);
-    if (parole_end[0] == '\0')
+    /* No re-parole under a program whose termination ends this parole. */
+    if (parole_end[0] == '\0' || end->ended.program != NULL)
         return;
     rule = rule_for(rules, "reparole_filing", r->program, parole_end);
     if (rule == NULL)
@@ -401,6 +532,7 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
     const char *passport = text(request, "passport_expires_on");
     const json_t *rule;
     struct request_facts r;
+    struct parole_end end;
     json_t *out = json_array();
 
     memset(&r, 0, sizeof(r));
@@ -416,10 +548,12 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
         add(out, &r, rule, "passport_expiry", "clients", r.client_id, passport, NULL, NULL,
             status_of(later_expiry(in->expirations, passport_kinds, passport), passport, in->today),
             "Passport expires (client record)");
+    parole_end_facts(&r, r.program[0] ? json_object_get(in->programs, r.program) : NULL,
+                     in->expirations, in->decisions, in->filings, &end);
     rfe_deadlines(&r, in->rfes, in->rules, in->today, out);
     appointment_deadlines(&r, in->interviews, in->rules, in->today, in->now, out);
-    expiry_deadlines(&r, in->expirations, in->decisions, in->rules, in->today, out);
-    decision_deadlines(&r, in->decisions, in->expirations, in->filings, in->rules, in->today, out);
+    expiry_deadlines(&r, in->expirations, in->decisions, &end, in->rules, in->today, out);
+    decision_deadlines(&r, in->decisions, &end, in->filings, in->rules, in->today, out);
     return out;
 }
 

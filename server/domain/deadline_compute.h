@@ -18,27 +18,39 @@ struct deadline_compute_input {
     const json_t *interviews;  /* {id, kind, scheduled_at, scheduled_at_utc, outcome, local_date} */
     const json_t *decisions;   /* {id, decided_on, outcome, valid_until, mailed}, by decided_on */
     const json_t *expirations; /* {id, kind, issued_on, expires_on}, by expires_on */
-    const json_t *filings;     /* {id, kind, filed_on, receipt_number}, by filed_on */
+    const json_t *filings;     /* {id, form, kind, filed_on, receipt_number, decided_on} */
     const json_t *rules;       /* every deadline_rules row: enabled a boolean, version an integer */
-    const char *today;         /* YYYY-MM-DD in the firm's time zone */
-    const char *now;           /* the current instant, RFC 3339 UTC (past appointments) */
+    /* Every programs row by code ({code, terminated_on, citation_source, citation_date,
+     * exceptions: an array}); NULL or a code it lacks: the request's program terminates nothing */
+    const json_t *programs;
+    const char *today; /* YYYY-MM-DD in the firm's time zone */
+    const char *now;   /* the current instant, RFC 3339 UTC (past appointments) */
 };
 
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 1
+#define DEADLINE_COMPUTE_VERSION 2
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:
  *   {id, kind, due_on, due_at, opens_on, status, parole_request_id, client_id,
  *    source: {resource, id}, rule: {id, code, citation_source, citation_date, version},
- *    title, met, due_at_utc}
+ *    title, met, due_at_utc, program_code, terminates}
  * where due_on is the due date (a window's closing date), due_at the appointment time or null
  * (due_at_utc the same instant in UTC, compared with `now`),
  * opens_on a window's opening date or null, met a boolean (the thing is done) and status
- * met/upcoming/due_today/overdue against in->today. A request with no matching rules yields an
- * empty array. */
+ * met/upcoming/due_today/overdue against in->today. program_code names the program whose
+ * notice set the date (its termination, or the decision ending a parole its exception kept),
+ * else null; terminates is true on the parole end that is the termination itself (the request's
+ * stage is `terminated` from that date). A request with no matching rules yields an empty
+ * array.
+ *
+ * A program's termination (programs row, terminated_on T) bears on an approved request whose
+ * parole had not ended before T: with no exception that applies, parole ends on T (its parole end
+ * and every work permit end capped at it, no re-parole window); with an exception (a filing of
+ * the named form made on or before its date) parole runs to its own end, or to the exception
+ * filing's decision when that comes first. */
 json_t *deadline_compute_request(const struct deadline_compute_input *in);
 
 /* Sort deadlines (records or their API view) by due_on, then due_at, then id, and drop repeated

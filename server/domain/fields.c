@@ -195,6 +195,15 @@ static json_t *check_value(const struct field_spec *f, const json_t *value, cons
         }
         return json_incref((json_t *)value);
     }
+    case FIELD_JSON:
+        if ((!json_is_array(value) && !json_is_object(value)) ||
+            (json_is_array(value) ? json_array_size(value) : json_object_size(value)) >
+                f->max_items) {
+            problem_add_field(p, f->name, "must be an array or object of at most %zu entries",
+                              f->max_items);
+            return NULL;
+        }
+        return json_incref((json_t *)value);
     case FIELD_TEXT_ARRAY: {
         json_t *out, *item;
         size_t i;

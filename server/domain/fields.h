@@ -22,6 +22,7 @@ enum field_type {
     FIELD_INT,        /* an integer in min..max */
     FIELD_TEXT_ARRAY, /* an array of at most max_items strings, default [] */
     FIELD_INT_ARRAY,  /* an array of at most max_items distinct integers in min..max */
+    FIELD_JSON,       /* an array or object of at most max_items entries, checked by the caller */
 };
 
 enum field_flags {

@@ -264,17 +264,32 @@ int identifiers_phone(const char *in, char *out, size_t out_size, const char **m
 
 int identifiers_program(const char *in, char *out, size_t out_size, const char **message)
 {
-    size_t len = strlen(in);
+    size_t n = 0;
+    int gap = 0;
 
-    *message = "must be a lower-case program code like u4u, oaw, frp or chnv";
-    if (len < 1 || len > 32 || !islower((unsigned char)in[0]))
-        return -1;
-    for (size_t i = 0; i < len; i++)
-        if (!islower((unsigned char)in[i]) && !isdigit((unsigned char)in[i]) && in[i] != '_')
+    *message = "must be a program code like u4u, oaw, frp or chnv (letters, digits and _)";
+    for (const char *c = in; *c; c++) {
+        unsigned char ch = (unsigned char)*c;
+
+        if (ch == ' ' || ch == '-' || ch == '_') {
+            gap = n > 0; /* words joined by one '_'; leading gaps dropped */
+            continue;
+        }
+        if (!isalnum(ch))
             return -1;
-    if (len + 1 > out_size)
+        if (gap) {
+            if (n + 1 >= out_size)
+                return -1;
+            out[n++] = '_';
+            gap = 0;
+        }
+        if (n + 1 >= out_size)
+            return -1;
+        out[n++] = (char)tolower(ch);
+    }
+    out[n] = '\0';
+    if (n < 1 || n > 32 || !islower((unsigned char)out[0]))
         return -1;
-    memcpy(out, in, len + 1);
     return 0;
 }
 

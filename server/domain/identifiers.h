@@ -34,7 +34,9 @@ int identifiers_email(const char *in, char *out, size_t out_size, const char **m
  * returned as given. */
 int identifiers_phone(const char *in, char *out, size_t out_size, const char **message);
 
-/* Program code: ^[a-z][a-z0-9_]{0,31}$ (u4u, oaw, frp, chnv, ...). */
+/* Program code: ^[a-z][a-z0-9_]{0,31}$ (u4u, oaw, frp, chnv, ...) after trimming, lower-casing
+ * and joining words with '_' ("U4U" -> u4u, "Uniting for Ukraine" -> uniting_for_ukraine); the
+ * store resolves a program's aliases to its code. */
 int identifiers_program(const char *in, char *out, size_t out_size, const char **message);
 
 /* Passport number: 5..20 letters/digits once spaces are removed; upper-cased. */

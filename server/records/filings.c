@@ -2,16 +2,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "filing_form.h"
 #include "records.h"
 
-static const char *const forms[] = {"I-131", "I-131F", "I-134", "I-134A",
-                                    "I-765", "I-290B", "other", NULL};
 static const char *const filing_kinds[] = {
     "initial", "re_parole", "expedite_request", "rfe_response", "motion", "other", NULL};
 static const char *const methods[] = {"mail", "online", NULL};
 
 static const struct field_spec filing_fields[] = {
-    {.name = "form", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = forms},
+    {.name = "form", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = filing_form_names},
     {.name = "filed_on", .type = FIELD_DATE, .flags = FIELD_REQUIRED | FIELD_NOT_FUTURE},
     {.name = "kind", .type = FIELD_ENUM, .choices = filing_kinds, .default_choice = "initial"},
     {.name = "receipt_number",
@@ -21,6 +20,9 @@ static const struct field_spec filing_fields[] = {
     {.name = "receipt_notice_on", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
     {.name = "fee_cents", .type = FIELD_INT, .min = 0, .max = 100000000},
     {.name = "method", .type = FIELD_ENUM, .choices = methods},
+    /* the date USCIS decided the filing (an I-485's decision ends a parole a program's
+     * termination exception kept) */
+    {.name = "decided_on", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
     {.name = "notes", .type = FIELD_TEXT, .max_chars = 10000},
 };
 
@@ -66,6 +68,7 @@ static int filing_before_write(struct db *db, json_t *record, int64_t parent_id,
     (void)ctx;
     records_check_order(record, "filed_on", "receipt_notice_on",
                         "must not be before the filing date", p);
+    records_check_order(record, "filed_on", "decided_on", "must not be before the filing date", p);
     if (filed_on != NULL) {
         if (earliest_filing_with(db, parent_id, id, filed_on, first_filing, p) != 0 ||
             earliest_decision(db, parent_id, first_decision, p) != 0)

@@ -2,6 +2,7 @@
  * derived in SQL from its events and today's date (sql.c, STAGE_EXPRESSION). */
 #include <string.h>
 
+#include "program_store.h"
 #include "records.h"
 #include "role.h"
 #include "stage.h"
@@ -91,6 +92,41 @@ static void check_assignee(struct db *db, const json_t *record, int64_t request_
                               : "no active user has this id");
 }
 
+/* The program must be a known one: a code or one of its aliases becomes the code. A request
+ * that still names a program no row has (kept by migration 16) keeps it until it is changed
+ * (request_id 0: a create). */
+static int check_program(struct db *db, json_t *record, int64_t request_id, struct problem *p)
+{
+    const char *typed = json_string_value(json_object_get(record, "program"));
+    char code[40], known[512];
+    int found;
+
+    if (typed == NULL)
+        return 0;
+    found = program_store_resolve(db, typed, code, sizeof(code), p);
+    if (found < 0)
+        return -1;
+    if (found) {
+        json_object_set_new(record, "program", json_string(code));
+        return 0;
+    }
+    if (request_id != 0) {
+        json_t *binds = json_pack("{s:I, s:s}", "id", (json_int_t)request_id, "program", typed);
+        int64_t kept = 0;
+        int rc = db_scalar_int(db, SQL_REQUEST_PROGRAM_KEPT, binds, &kept, p);
+
+        json_decref(binds);
+        if (rc != 0)
+            return -1;
+        if (kept)
+            return 0;
+    }
+    if (program_store_codes(db, known, sizeof(known), p) != 0)
+        return -1;
+    problem_add_field(p, "program", "must be one of the known programs: %s", known);
+    return 0;
+}
+
 /* assigned_to=me means the signed-in user. */
 static int request_bind_list(json_t *binds, const struct op_context *ctx, struct problem *p)
 {
@@ -125,6 +161,8 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
         if (!found)
             problem_add_field(p, "client_id", "no client has this id");
     }
+    if (p->kind != PROBLEM_INTERNAL && check_program(db, record, id, p) != 0)
+        return -1;
     if (p->kind != PROBLEM_INTERNAL) {
         check_assignee(db, record, id, "assigned_attorney_id", role_is_assignable_attorney, p);
         check_assignee(db, record, id, "assigned_paralegal_id", role_is_assignable_paralegal, p);

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "deadline_compute.h"
-#include "stage.h"
 
 static const char *const rule_json_columns[] = {"lead_times", NULL};
 static const char *const rule_bool_columns[] = {"enabled", NULL};
@@ -67,28 +66,48 @@ json_t *deadline_engine_rule_json(db_stmt *stmt)
     return db_row_to_json(stmt, rule_bool_columns, rule_json_columns);
 }
 
-json_t *deadline_engine_rules(struct db *db, struct problem *p)
+json_t *deadline_engine_program_json(db_stmt *stmt)
+{
+    static const char *const json_columns[] = {"aliases", "exceptions", NULL};
+
+    return db_row_to_json(stmt, NULL, json_columns);
+}
+
+json_t *deadline_engine_basis(struct db *db, struct problem *p)
 {
     db_stmt *stmt = db_prepare(db, SQL_RULES_ALL, p);
-    json_t *rules = json_array();
+    json_t *rules = json_array(), *programs = json_object();
     enum db_step step = DB_ERROR;
 
     if (stmt != NULL)
         while ((step = db_step(stmt)) == DB_ROW)
             json_array_append_new(rules, deadline_engine_rule_json(stmt));
     db_finish(stmt);
+    if (step == DB_DONE) {
+        stmt = db_prepare(db, SQL_PROGRAMS_ALL, p);
+        step = DB_ERROR;
+        if (stmt != NULL)
+            while ((step = db_step(stmt)) == DB_ROW) {
+                json_t *program = deadline_engine_program_json(stmt);
+
+                json_object_set_new(programs, json_string_value(json_object_get(program, "code")),
+                                    program);
+            }
+        db_finish(stmt);
+    }
     if (step != DB_DONE) {
         if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "rules_all: %s", db_errmsg(db));
+            problem_set(p, PROBLEM_INTERNAL, "the deadline rules and programs: %s", db_errmsg(db));
         json_decref(rules);
+        json_decref(programs);
         return NULL;
     }
-    return rules;
+    return json_pack("{s:o, s:o}", "rules", rules, "programs", programs);
 }
 
 /* Compute the requests with from_id <= id < to_id (loaded with one query per event kind) and
  * call each() for every one of them, in id order. Returns 0, or -1 with *p set. */
-static int compute_range(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+static int compute_range(struct db *db, const json_t *basis, int64_t from_id, int64_t to_id,
                          const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
                          struct problem *p)
 {
@@ -131,11 +150,15 @@ static int compute_range(struct db *db, const json_t *rules, int64_t from_id, in
             .decisions = events_of(events[DECISIONS], id, empty),
             .expirations = events_of(events[EXPIRATIONS], id, empty),
             .filings = events_of(events[FILINGS], id, empty),
-            .rules = rules,
+            .rules = json_object_get(basis, "rules"),
+            .programs = json_object_get(basis, "programs"),
             .today = ctx->today,
             .now = ctx->now,
         };
-        int open = !stage_is_closed(stage_parse(json_string_value(json_object_get(row, "stage"))));
+        /* Closed by its latest decision (a date never reopens it); a program's termination
+         * leaves it open, so the parole and work permit ends it sets stay in the lists. */
+        const char *outcome = json_string_value(json_object_get(row, "latest_outcome"));
+        int open = outcome == NULL || strcmp(outcome, "approved") == 0;
         json_t *mine = deadline_compute_request(&in);
         int failed = each(id, open, mine, arg, p) != 0;
 
@@ -153,7 +176,7 @@ out:
     return rc;
 }
 
-int deadline_engine_each(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+int deadline_engine_each(struct db *db, const json_t *basis, int64_t from_id, int64_t to_id,
                          const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
                          struct problem *p)
 {
@@ -183,7 +206,7 @@ int deadline_engine_each(struct db *db, const json_t *rules, int64_t from_id, in
             return 0;
         if (last >= to_id)
             last = to_id - 1;
-        if (compute_range(db, rules, first, last + 1, ctx, each, arg, p) != 0)
+        if (compute_range(db, basis, first, last + 1, ctx, each, arg, p) != 0)
             return -1;
         from_id = last + 1;
     }

@@ -13,23 +13,28 @@
 #include "db.h"
 #include "problem.h"
 
-/* What deadline_engine_each hands over for one request: its id, whether it is open (not in a
- * closed stage), and its deadlines as full records (deadline_compute.h; borrowed, unsorted).
- * Returns 0, or -1 with *p set to stop. */
+/* What deadline_engine_each hands over for one request: its id, whether it is open (no
+ * decision closed it: denied, withdrawn, administratively closed, terminated), and its deadlines as
+ * full records (deadline_compute.h; borrowed, unsorted). Returns 0, or -1 with *p set to stop. */
 typedef int (*deadline_engine_each_fn)(int64_t request_id, int open, const json_t *records,
                                        void *arg, struct problem *p);
 
 /* Compute the deadlines of every parole request with from_id <= id < to_id (one request:
- * [id, id + 1)), open or closed, with `rules` (borrowed; from deadline_engine_rules), loading a
+ * [id, id + 1)), open or closed, with `basis` (borrowed; from deadline_engine_basis), loading a
  * chunk of requests at a time with one query per event kind, and call each() for every request
  * in id order. Runs inside the caller's transaction. Returns 0, or -1 with *p set. */
-int deadline_engine_each(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+int deadline_engine_each(struct db *db, const json_t *basis, int64_t from_id, int64_t to_id,
                          const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
                          struct problem *p);
 
-/* Every deadline_rules row, by id, as deadline_engine_rule_json makes it. A new array the caller
- * owns, or NULL with *p set. */
-json_t *deadline_engine_rules(struct db *db, struct problem *p);
+/* What every computation reads besides a request's own rows: {"rules": every deadline_rules
+ * row by id (deadline_engine_rule_json), "programs": every programs row by code
+ * (deadline_engine_program_json)}. A new object the caller owns, or NULL with *p set. */
+json_t *deadline_engine_basis(struct db *db, struct problem *p);
+
+/* The programs row under stmt (SQL_PROGRAM_* or SQL_PROGRAMS_ALL) as the API and the engine see
+ * it: aliases and exceptions as arrays. A new reference the caller owns. */
+json_t *deadline_engine_program_json(db_stmt *stmt);
 
 /* The deadline_rules row under stmt (a SQL_RULE_* or SQL_RULES_ALL statement) as the API and
  * the engine see it: enabled a boolean, lead_times an array. A new reference the caller owns. */

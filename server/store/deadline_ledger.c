@@ -21,7 +21,7 @@ static json_t *row_of(const json_t *record, int64_t request_id, int open)
 
     /* a date deadline's due_at is '' in the table, so rows sort and page as the API orders */
     return json_pack(
-        "{s:I, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:i}",
+        "{s:I, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:i, s:O, s:i}",
         "parole_request_id", (json_int_t)request_id, "deadline_id", json_object_get(record, "id"),
         "kind", json_object_get(record, "kind"), "client_id", json_object_get(record, "client_id"),
         "due_on", json_object_get(record, "due_on"), "due_at", due_at ? due_at : "", "due_at_utc",
@@ -29,7 +29,9 @@ static json_t *row_of(const json_t *record, int64_t request_id, int open)
         "met", json_is_true(json_object_get(record, "met")), "rule_id", json_object_get(rule, "id"),
         "rule_version", json_object_get(rule, "version"), "source_resource",
         json_object_get(source, "resource"), "source_id", json_object_get(source, "id"), "title",
-        json_object_get(record, "title"), "request_open", open);
+        json_object_get(record, "title"), "request_open", open, "program_code",
+        json_object_get(record, "program_code"), "terminates",
+        json_is_true(json_object_get(record, "terminates")));
 }
 
 /* What storing computed deadlines counts. */
@@ -64,8 +66,8 @@ static int store_request(int64_t request_id, int open, const json_t *records, vo
 }
 
 /* Delete the rows of the requests in [from_id, to_id) and store them again computed with
- * rules. Returns the number of rows stored, or -1 with *p set. */
-static int64_t store_range(struct db *db, const json_t *rules, int64_t from_id, int64_t to_id,
+ * the rules and programs (basis). Returns the number of rows stored, or -1 with *p set. */
+static int64_t store_range(struct db *db, const json_t *basis, int64_t from_id, int64_t to_id,
                            const struct op_context *ctx, struct problem *p)
 {
     struct store_state st = {db, 0};
@@ -87,7 +89,7 @@ static int64_t store_range(struct db *db, const json_t *rules, int64_t from_id, 
                  ? -1
                  : 0;
     if (rc == 0)
-        rc = deadline_engine_each(db, rules, from_id, to_id, ctx, store_request, &st, p);
+        rc = deadline_engine_each(db, basis, from_id, to_id, ctx, store_request, &st, p);
     /* The facts the stage is derived from (and what is still ahead, from the rows just stored)
      * go with the deadlines, and into the tally; a request that no longer exists leaves
      * neither. */
@@ -104,19 +106,19 @@ static int64_t store_range(struct db *db, const json_t *rules, int64_t from_id, 
 int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const struct op_context *ctx,
                                     struct problem *p)
 {
-    json_t *rules = deadline_engine_rules(db, p);
-    int64_t stored = rules ? store_range(db, rules, request_id, request_id + 1, ctx, p) : -1;
+    json_t *basis = deadline_engine_basis(db, p);
+    int64_t stored = basis ? store_range(db, basis, request_id, request_id + 1, ctx, p) : -1;
 
-    json_decref(rules);
+    json_decref(basis);
     return stored < 0 ? -1 : 0;
 }
 
 /* Refresh every request the statement `sql` selects (one column, id) with `binds`; the rules
- * are loaded only when there is one. */
+ * and programs are loaded only when there is one. */
 static int refresh_selected(struct db *db, enum sql_id sql, const json_t *binds,
                             const struct op_context *ctx, struct problem *p)
 {
-    json_t *ids = json_array(), *rules = NULL, *id;
+    json_t *ids = json_array(), *basis = NULL, *id;
     db_stmt *stmt = db_prepare(db, sql, p);
     enum db_step step = DB_ERROR;
     size_t i;
@@ -133,21 +135,21 @@ static int refresh_selected(struct db *db, enum sql_id sql, const json_t *binds,
     }
     rc = 0;
     if (json_array_size(ids) == 0)
-        goto out; /* a new client, or a program without requests: no rules to load */
+        goto out; /* a new client, or a program without requests: nothing to load */
     rc = -1;
-    rules = deadline_engine_rules(db, p);
-    if (rules == NULL)
+    basis = deadline_engine_basis(db, p);
+    if (basis == NULL)
         goto out;
     json_array_foreach(ids, i, id)
     {
         int64_t request_id = json_integer_value(id);
 
-        if (store_range(db, rules, request_id, request_id + 1, ctx, p) < 0)
+        if (store_range(db, basis, request_id, request_id + 1, ctx, p) < 0)
             goto out;
     }
     rc = 0;
 out:
-    json_decref(rules);
+    json_decref(basis);
     json_decref(ids);
     return rc;
 }
@@ -179,10 +181,10 @@ int deadline_ledger_refresh_program(struct db *db, const char *program,
 /* Rewrite every row; the number stored, or -1 with *p set. */
 static int64_t store_all(struct db *db, const struct op_context *ctx, struct problem *p)
 {
-    json_t *rules = deadline_engine_rules(db, p);
-    int64_t stored = rules ? store_range(db, rules, 1, INT64_MAX, ctx, p) : -1;
+    json_t *basis = deadline_engine_basis(db, p);
+    int64_t stored = basis ? store_range(db, basis, 1, INT64_MAX, ctx, p) : -1;
 
-    json_decref(rules);
+    json_decref(basis);
     return stored;
 }
 
@@ -409,14 +411,14 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
                            int64_t *differences, struct problem *p)
 {
     struct verify_state vs = {db, out, 0};
-    json_t *rules;
+    json_t *basis;
     int rc = -1;
 
     if (db_begin_read(db, p) != 0)
         return -1;
-    rules = deadline_engine_rules(db, p);
-    if (rules != NULL &&
-        deadline_engine_each(db, rules, 1, INT64_MAX, ctx, compare_request, &vs, p) == 0) {
+    basis = deadline_engine_basis(db, p);
+    if (basis != NULL &&
+        deadline_engine_each(db, basis, 1, INT64_MAX, ctx, compare_request, &vs, p) == 0) {
         json_t *binds = json_pack("{s:s, s:s}", "today", ctx->today, "now", ctx->now);
         int64_t disagreements = 0;
 
@@ -440,7 +442,7 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
         json_decref(binds);
     }
     db_rollback(db);
-    json_decref(rules);
+    json_decref(basis);
     return rc;
 }
 
@@ -545,6 +547,7 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
             .rule_code = db_row_text(stmt, "rule_code"),
             .citation_source = text_or_null(stmt, "citation_source"),
             .citation_date = text_or_null(stmt, "citation_date"),
+            .program_code = text_or_null(stmt, "program_code"),
             .parole_request_id = db_row_int(stmt, "parole_request_id"),
             .client_id = db_row_int(stmt, "client_id"),
             .source_id = db_row_int(stmt, "source_id"),
@@ -678,6 +681,8 @@ void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer
     json_text_string(out, row->citation_date);
     text_buffer_add_string(out, "},\"title\":");
     json_text_string(out, row->title);
+    text_buffer_add_string(out, ",\"program_code\":");
+    json_text_string(out, row->program_code);
     text_buffer_add_string(out, "}");
 }
 

@@ -88,6 +88,7 @@ int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *plac
 struct deadline_row {
     const char *id, *kind, *status, *title, *due_on, *due_at, *opens_on;
     const char *source_resource, *rule_code, *citation_source, *citation_date;
+    const char *program_code; /* the program whose notice set the date (cited), else NULL */
     int64_t parole_request_id, client_id, source_id, rule_id;
 };
 
@@ -105,7 +106,7 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
 
 /* Append `row` to out as the API shows a deadline (JSON text: id, kind, due_on, due_at,
  * opens_on, status, parole_request_id, client_id, source {resource, id}, rule {id, code,
- * citation_source, citation_date}, title). */
+ * citation_source, citation_date}, title, program_code). */
 void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer *out);
 
 /* The place of `row` in the order, copied into *place (for deadline_ledger_cursor). */

@@ -12,10 +12,19 @@
  * I-94 date is the parole end; without one, an approval inside the US (parole in place,
  * re-parole) runs until its valid_until, while an approval abroad only authorises travel:
  * parole starts at entry, with the I-94, so it stays `approved` until that date is recorded. */
+/* A stored parole end (alias t) that a program's termination exception set (the decision on the
+ * exception's filing, before the parole's own end): the parole ends then. */
+#define PROGRAM_SET_END "t.kind = 'parole_end' AND t.program_code IS NOT NULL AND t.terminates = 0"
 #define STAGE_EXPRESSION                                                                           \
     "CASE (SELECT d.outcome FROM decisions d WHERE d.parole_request_id = p.id"                     \
     "      ORDER BY d.decided_on DESC, d.id DESC LIMIT 1)"                                         \
     " WHEN 'approved' THEN CASE"                                                                   \
+    "   WHEN EXISTS (SELECT 1 FROM deadlines t WHERE t.parole_request_id = p.id"                   \
+    "                AND t.terminates = 1 AND t.due_on <= :today) THEN 'terminated'"               \
+    "   WHEN (SELECT min(t.due_on) FROM deadlines t WHERE t.parole_request_id = p.id"              \
+    "         AND " PROGRAM_SET_END ") >= :today THEN 'paroled'"                                   \
+    "   WHEN EXISTS (SELECT 1 FROM deadlines t WHERE t.parole_request_id = p.id"                   \
+    "                AND " PROGRAM_SET_END ") THEN 'expired'"                                      \
     "   WHEN EXISTS (SELECT 1 FROM expirations e WHERE e.parole_request_id = p.id"                 \
     "                AND e.kind IN ('parole', 'i94') AND e.expires_on >= :today) THEN 'paroled'"   \
     "   WHEN EXISTS (SELECT 1 FROM expirations e WHERE e.parole_request_id = p.id"                 \
@@ -56,7 +65,7 @@
  * with no parole end recorded, filed 30 or more days ago with no receipt number yet, or no
  * deadline still ahead (upcoming or due today). */
 #define REQUEST_UNGUARDED                                                                          \
-    "t.stage_class NOT IN ('denied', 'withdrawn', 'closed', 'terminated') AND ("                   \
+    "(" TALLY_STAGE ") NOT IN ('denied', 'withdrawn', 'closed', 'terminated') AND ("               \
     " (" TALLY_STAGE ") = 'approved'"                                                              \
     " OR ((" TALLY_STAGE ") = 'filed' AND t.first_filed_on <= date(:today, '-30 days'))"           \
     " OR NOT (coalesce(t.ahead_on, '') >= :today OR coalesce(t.ahead_at, '') >= :now))"
@@ -82,15 +91,22 @@
         " ORDER BY t.parole_request_id LIMIT :limit)"
 /* The classes a stage can come from (SQL expressions of :stage; NULL: no class): a draft,
  * filed or receipted request may also be one whose interview has passed; an interview ahead
- * may precede any of those three; paroled and expired are both an approval with an end. */
+ * may precede any of those three; paroled and expired are both an approval with an end; a
+ * paroled or approved request may be one whose program's termination is still ahead, and a
+ * terminated one either of those once it has passed (or a decision that terminated it). */
 #define STAGE_CLASS_1                                                                              \
     "CASE :stage WHEN 'paroled' THEN 'approved_until' WHEN 'expired' THEN 'approved_until'"        \
     " WHEN 'interview_scheduled' THEN 'interview_then_draft' ELSE :stage END"
 #define STAGE_CLASS_2                                                                              \
     "CASE :stage WHEN 'interview_scheduled' THEN 'interview_then_filed'"                           \
     " WHEN 'draft' THEN 'interview_then_draft' WHEN 'filed' THEN 'interview_then_filed'"           \
-    " WHEN 'receipted' THEN 'interview_then_receipted' END"
-#define STAGE_CLASS_3 "CASE :stage WHEN 'interview_scheduled' THEN 'interview_then_receipted' END"
+    " WHEN 'receipted' THEN 'interview_then_receipted'"                                            \
+    " WHEN 'paroled' THEN 'paroled_then_terminated' WHEN 'approved' THEN "                         \
+    "'approved_then_terminated'"                                                                   \
+    " WHEN 'terminated' THEN 'paroled_then_terminated' END"
+#define STAGE_CLASS_3                                                                              \
+    "CASE :stage WHEN 'interview_scheduled' THEN 'interview_then_receipted'"                       \
+    " WHEN 'terminated' THEN 'approved_then_terminated' END"
 /* The parole request list when a stage is its only filter: each class the stage can come from
  * is read in id order from its own index range and cut to a page; the page is the first ids of
  * those few rows, each request read by its key in id order (an IN list is walked sorted, so
@@ -105,7 +121,7 @@
 
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
-    "method, notes, created_at, updated_at, version, row_nonce"
+    "method, decided_on, notes, created_at, updated_at, version, row_nonce"
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
     "created_at, updated_at, version, row_nonce"
@@ -148,6 +164,9 @@
     " AND (:actor_id IS NULL OR actor_id = :actor_id)"                                             \
     " AND (:from IS NULL OR at >= :from) AND (:to IS NULL OR at <= :to)"
 
+#define PROGRAM_COLUMNS                                                                            \
+    "id, code, name, aliases, terminated_on, citation_source, citation_date, exceptions, "         \
+    "created_at, updated_at, version"
 #define RULE_COLUMNS                                                                               \
     "id, code, kind, description, program, days, mailed_extra_days, opens_days_before, "           \
     "lead_times, enabled, effective_from, effective_to, citation_source, citation_date, "          \
@@ -161,8 +180,10 @@
     "SELECT p.id AS parole_request_id,"                                                            \
     " (SELECT d.outcome FROM decisions d WHERE d.parole_request_id = p.id"                         \
     "  ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) AS latest_outcome,"                          \
+    " coalesce((SELECT min(t.due_on) FROM deadlines t WHERE t.parole_request_id = p.id"            \
+    "  AND " PROGRAM_SET_END "),"                                                                  \
     " (SELECT max(e.expires_on) FROM expirations e WHERE e.parole_request_id = p.id"               \
-    "  AND e.kind IN ('parole', 'i94')) AS parole_until,"                                          \
+    "  AND e.kind IN ('parole', 'i94'))) AS parole_until,"                                         \
     " (SELECT d.valid_until FROM decisions d WHERE d.parole_request_id = p.id"                     \
     "  ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) AS valid_until,"                             \
     " p.location IS 'inside_us' AS inside_us,"                                                     \
@@ -184,16 +205,23 @@
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
     "  AND +d.request_open = 1 AND +d.kind = 'parole_end') AS parole_end_due,"                     \
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
-    "  AND +d.request_open = 1 AND +d.kind = 'ead_end') AS ead_end_due"                            \
+    "  AND +d.request_open = 1 AND +d.kind = 'ead_end') AS ead_end_due,"                           \
+    " (SELECT min(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id"                     \
+    "  AND +d.terminates = 1) AS terminated_on"                                                    \
     " FROM parole_requests p WHERE p.id >= :from_id AND p.id < :to_id"
 
 /* The facts with the request's stage class and the boundary where that class's stage turns
- * (date-free, so they are stored): an approval with an end date is 'approved_until' that end
+ * (date-free, so they are stored): an approval its program's termination ends is
+ * 'paroled_then_terminated' (or 'approved_then_terminated' before any parole end is known)
+ * until the termination date; an approval with an end date is 'approved_until' that end
  * (paroled until it passes, then expired); a request with an appointment and no decision is
  * 'interview_then_<stage>' until that instant; every other class is its stage. */
 #define FACTS_WITH_CLASS                                                                           \
     "SELECT x.*, CASE x.latest_outcome"                                                            \
-    " WHEN 'approved' THEN CASE WHEN x.parole_until IS NOT NULL THEN 'approved_until'"             \
+    " WHEN 'approved' THEN CASE WHEN x.terminated_on IS NOT NULL THEN"                             \
+    "   CASE WHEN x.parole_until IS NOT NULL OR (x.inside_us AND x.valid_until IS NOT NULL)"       \
+    "   THEN 'paroled_then_terminated' ELSE 'approved_then_terminated' END"                        \
+    "   WHEN x.parole_until IS NOT NULL THEN 'approved_until'"                                     \
     "   WHEN NOT x.inside_us THEN 'approved'"                                                      \
     "   WHEN x.valid_until IS NOT NULL THEN 'approved_until' ELSE 'approved' END"                  \
     " WHEN 'denied' THEN 'denied' WHEN 'withdrawn' THEN 'withdrawn'"                               \
@@ -203,7 +231,8 @@
     "     || CASE WHEN x.receipted THEN 'receipted' WHEN x.filed THEN 'filed' ELSE 'draft' END"    \
     "   END END AS stage_class,"                                                                   \
     " CASE x.latest_outcome"                                                                       \
-    " WHEN 'approved' THEN CASE WHEN x.parole_until IS NOT NULL THEN x.parole_until"               \
+    " WHEN 'approved' THEN CASE WHEN x.terminated_on IS NOT NULL THEN x.terminated_on"             \
+    "   WHEN x.parole_until IS NOT NULL THEN x.parole_until"                                       \
     "   WHEN NOT x.inside_us THEN '' ELSE coalesce(x.valid_until, '') END"                         \
     " WHEN 'denied' THEN '' WHEN 'withdrawn' THEN '' WHEN 'administratively_closed' THEN ''"       \
     " WHEN 'terminated' THEN ''"                                                                   \
@@ -215,6 +244,10 @@
 #define TALLY_STAGE                                                                                \
     "CASE WHEN t.stage_class = 'approved_until' THEN"                                              \
     "  CASE WHEN t.stage_boundary >= :today THEN 'paroled' ELSE 'expired' END"                     \
+    " WHEN substr(t.stage_class, -16) = '_then_terminated' THEN"                                   \
+    "  CASE WHEN t.stage_boundary > :today THEN substr(t.stage_class, 1, length(t.stage_class) - " \
+    "16)"                                                                                          \
+    "  ELSE 'terminated' END"                                                                      \
     " WHEN substr(t.stage_class, 1, 15) = 'interview_then_' THEN"                                  \
     "  CASE WHEN t.stage_boundary > :now THEN 'interview_scheduled'"                               \
     "  ELSE substr(t.stage_class, 16) END"                                                         \
@@ -224,7 +257,7 @@
 #define FACTS_COLUMNS                                                                              \
     "parole_request_id, latest_outcome, parole_until, valid_until, inside_us, open_rfe,"           \
     " interview_until, receipted, filed, first_filed_on, ahead_on, ahead_at, parole_end_due,"      \
-    " ead_end_due, stage_class, stage_boundary"
+    " ead_end_due, terminated_on, stage_class, stage_boundary"
 
 /* The requests the engine computes at once: an id range (one request is [id, id + 1)). */
 #define DEADLINE_REQUEST_WHERE "p.id >= :from_id AND p.id < :to_id"
@@ -241,8 +274,11 @@
 #define DLEDGER_COLUMNS                                                                            \
     "d.parole_request_id, d.deadline_id, d.kind, d.client_id, d.due_on, d.due_at,"                 \
     " d.due_at_utc, d.opens_on, d.met, d.rule_id, d.rule_version, d.source_resource,"              \
-    " d.source_id, d.title, d.request_open, r.code AS rule_code,"                                  \
-    " r.citation_source AS citation_source, r.citation_date AS citation_date, " DLEDGER_STATUS     \
+    " d.source_id, d.title, d.request_open, d.program_code, r.code AS rule_code,"                  \
+    " CASE WHEN d.program_code IS NULL THEN r.citation_source ELSE (SELECT g.citation_source"      \
+    "  FROM programs g WHERE g.code = d.program_code) END AS citation_source,"                     \
+    " CASE WHEN d.program_code IS NULL THEN r.citation_date ELSE (SELECT g.citation_date"          \
+    "  FROM programs g WHERE g.code = d.program_code) END AS citation_date, " DLEDGER_STATUS       \
     " AS status"
 /* The filters every firm-wide read takes: a due-date range (:lo..:hi, always bound), a kind and
  * an exact status (NULL: any). */
@@ -386,15 +422,16 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FILING_INSERT] =
         {"filing_insert",
          "INSERT INTO filings (id, parole_request_id, form, filed_on, kind, receipt_number,"
-         " receipt_notice_on, fee_cents, method, notes, created_at, updated_at, version, row_nonce)"
-         " VALUES (:id, :parent_id, :form, :filed_on, :kind, :receipt_number, :receipt_notice_on,"
-         " :fee_cents, :method, :notes, :now, :now, 1, :row_nonce)"},
+         " receipt_notice_on, fee_cents, method, decided_on, notes, created_at, updated_at,"
+         " version, row_nonce) VALUES (:id, :parent_id, :form, :filed_on, :kind,"
+         " :receipt_number, :receipt_notice_on, :fee_cents, :method, :decided_on, :notes, :now,"
+         " :now, 1, :row_nonce)"},
     [SQL_FILING_UPDATE] =
         {"filing_update",
          "UPDATE filings SET form = :form, filed_on = :filed_on, kind = :kind,"
          " receipt_number = :receipt_number, receipt_notice_on = :receipt_notice_on,"
-         " fee_cents = :fee_cents, method = :method, notes = :notes, updated_at = :now,"
-         " version = version + 1"
+         " fee_cents = :fee_cents, method = :method, decided_on = :decided_on, notes = :notes,"
+         " updated_at = :now, version = version + 1"
          " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
     [SQL_FILING_DELETE] = {"filing_delete", CHILD_DELETE("filings")},
     [SQL_FILING_RECEIPT_OWNER] = {"filing_receipt_owner",
@@ -667,9 +704,51 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " effective_to = :effective_to, citation_source = :citation_source,"
          " citation_date = :citation_date, updated_at = :now, version = version + 1"
          " WHERE id = :id AND version = :version"},
+    [SQL_PROGRAMS_ALL] = {"programs_all", "SELECT " PROGRAM_COLUMNS " FROM programs ORDER BY id"},
+    [SQL_PROGRAM_GET] = {"program_get", "SELECT " PROGRAM_COLUMNS " FROM programs WHERE id = :id"},
+    [SQL_PROGRAM_LIST] = {"program_list", "SELECT " PROGRAM_COLUMNS " FROM programs"
+                                          " WHERE id > :after ORDER BY id LIMIT :limit"},
+    [SQL_PROGRAM_INSERT] =
+        {"program_insert",
+         "INSERT INTO programs (id, code, name, aliases, terminated_on, citation_source,"
+         " citation_date, exceptions, created_at, updated_at, version) VALUES (:id, :code, :name,"
+         " :aliases, :terminated_on, :citation_source, :citation_date, :exceptions, :now, :now,"
+         " 1)"},
+    [SQL_PROGRAM_UPDATE] =
+        {"program_update",
+         "UPDATE programs SET name = :name, aliases = :aliases, terminated_on = :terminated_on,"
+         " citation_source = :citation_source, citation_date = :citation_date,"
+         " exceptions = :exceptions, updated_at = :now, version = version + 1"
+         " WHERE id = :id AND version = :version"},
+    [SQL_NEXT_ID_PROGRAMS] = {"next_id_programs", NEXT_ID("programs")},
+    /* The code a typed program stands for: a code, or one of a program's aliases, by case. */
+    [SQL_PROGRAM_RESOLVE] = {"program_resolve",
+                             "SELECT g.code FROM programs g WHERE g.code = lower(:program)"
+                             " OR EXISTS (SELECT 1 FROM json_each(g.aliases) a"
+                             "  WHERE lower(a.value) = lower(:program)) ORDER BY g.id LIMIT 1"},
+    /* Another program already has this code or alias (:id: the program itself, 0 for none). */
+    [SQL_PROGRAM_NAME_TAKEN] = {"program_name_taken",
+                                "SELECT count(*) FROM programs g WHERE g.id IS NOT :id AND"
+                                " (g.code = :name OR EXISTS (SELECT 1 FROM json_each(g.aliases) a"
+                                "  WHERE a.value = :name))"},
+    [SQL_PROGRAM_CODES] = {"program_codes",
+                           "SELECT group_concat(code, ', ') FROM (SELECT code FROM programs"
+                           " ORDER BY code)"},
+    /* The programs requests name that no program row has (kept by migration 16). */
+    [SQL_PROGRAM_UNKNOWN] = {"program_unknown",
+                             "SELECT program, count(*) AS requests FROM parole_requests"
+                             " WHERE program IS NOT NULL"
+                             " AND program NOT IN (SELECT code FROM programs)"
+                             " GROUP BY program ORDER BY program"},
+    /* The request :id already names :program (kept on a patch that leaves it alone). */
+    [SQL_REQUEST_PROGRAM_KEPT] = {"request_program_kept",
+                                  "SELECT count(*) FROM parole_requests WHERE id = :id"
+                                  " AND program = :program"},
     [SQL_DEADLINE_REQUESTS] =
         {"deadline_requests",
-         "SELECT p.id, p.client_id, p.program, p.location, " STAGE_EXPRESSION " AS stage,"
+         "SELECT p.id, p.client_id, p.program, p.location,"
+         " (SELECT d.outcome FROM decisions d WHERE d.parole_request_id = p.id"
+         "  ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) AS latest_outcome,"
          " (SELECT c.passport_expires_on FROM clients c WHERE c.id = p.client_id)"
          " AS passport_expires_on"
          " FROM parole_requests p WHERE " DEADLINE_REQUEST_WHERE " ORDER BY p.id"},
@@ -695,7 +774,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " FROM expirations WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
          ") ORDER BY parole_request_id, expires_on, id"},
     [SQL_DEADLINE_FILINGS] = {"deadline_filings",
-                              "SELECT parole_request_id, id, kind, filed_on, receipt_number"
+                              "SELECT parole_request_id, id, form, kind, filed_on,"
+                              " receipt_number, decided_on"
                               " FROM filings WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
                               ") ORDER BY parole_request_id, filed_on, id"},
     [SQL_DLEDGER_DELETE_REQUEST] = {"dledger_delete_request",
@@ -705,13 +785,15 @@ static const struct sql_entry catalogue[SQL__MAX] = {
         {"dledger_insert",
          "INSERT INTO deadlines (parole_request_id, deadline_id, kind, client_id, due_on, due_at,"
          " due_at_utc, opens_on, met, rule_id, rule_version, source_resource, source_id, title,"
-         " request_open) VALUES (:parole_request_id, :deadline_id, :kind, :client_id, :due_on,"
-         " :due_at, :due_at_utc, :opens_on, :met, :rule_id, :rule_version, :source_resource,"
-         " :source_id, :title, :request_open)"},
+         " request_open, program_code, terminates) VALUES (:parole_request_id, :deadline_id,"
+         " :kind, :client_id, :due_on, :due_at, :due_at_utc, :opens_on, :met, :rule_id,"
+         " :rule_version, :source_resource, :source_id, :title, :request_open, :program_code,"
+         " :terminates)"},
     [SQL_DLEDGER_ROWS_RANGE] =
         {"dledger_rows_range", "SELECT parole_request_id, deadline_id, kind, client_id, due_on,"
                                " due_at, due_at_utc, opens_on, met, rule_id, rule_version,"
-                               " source_resource, source_id, title, request_open FROM deadlines"
+                               " source_resource, source_id, title, request_open, program_code,"
+                               " terminates FROM deadlines"
                                " WHERE parole_request_id >= :from_id AND parole_request_id < :to_id"
                                " ORDER BY parole_request_id, deadline_id"},
     [SQL_DLEDGER_REQUEST_IDS] = {"dledger_request_ids",

@@ -22,7 +22,7 @@ RULE_FIELDS = {"id", "code", "kind", "description", "program", "days", "mailed_e
                "opens_days_before", "lead_times", "enabled", "effective_from", "effective_to",
                "citation_source", "citation_date", "created_at", "updated_at", "version"}
 DEADLINE_FIELDS = {"id", "kind", "due_on", "due_at", "opens_on", "status", "parole_request_id",
-                   "client_id", "source", "rule", "title"}
+                   "client_id", "source", "rule", "title", "program_code"}
 # code -> (kind, days, mailed_extra_days, opens_days_before, program, enabled)
 SEEDED = {
     "rfe_response": ("rfe_response", 84, 3, None, None, True),
@@ -287,8 +287,8 @@ class Engine(DeadlineCase):
                                      "citation_source": u4u["citation_source"],
                                      "citation_date": u4u["citation_date"]})
         self.assertEqual(d["rule"]["citation_date"], "2024-06-10")
-        # Another program gets the general rule.
-        pr2, _ = self.approved(parole_type="program", program="chnv")
+        # Another (running) program gets the general rule.
+        pr2, _ = self.approved(parole_type="program", program="oaw")
         self.make_child(pr2["id"], "expirations", kind="parole", expires_on=day(400))
         d2 = self.one(pr2["id"], "reparole_filing")
         self.assertEqual(d2["rule"]["code"], "reparole_general")

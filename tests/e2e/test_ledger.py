@@ -166,7 +166,7 @@ class Ledger(ApiTestCase):
         general = [r for r in self.list_all("/api/v1/deadline-rules")
                    if r["code"] == "reparole_general"][0]
         rows = {}
-        for program in ("u4u", "chnv"):
+        for program in ("u4u", "oaw"):  # two running programs (CHNV's termination ends its parole)
             pr = self.make_request(parole_type="program", program=program)
             self.make_child(pr["id"], "filings", filed_on=day(-200),
                             receipt_number=unique_receipt())
@@ -179,15 +179,15 @@ class Ledger(ApiTestCase):
                 return dict(db.execute(
                     "SELECT parole_request_id, rule_version FROM deadlines"
                     " WHERE kind = 'reparole_filing' AND parole_request_id IN (?, ?)",
-                    (rows["u4u"], rows["chnv"])).fetchall())
+                    (rows["u4u"], rows["oaw"])).fetchall())
 
         self.assertEqual(versions(), {rows["u4u"]: rule["version"],
-                                      rows["chnv"]: general["version"]})
+                                      rows["oaw"]: general["version"]})
         r = self.patch("/api/v1/deadline-rules/%d" % rule["id"], {"lead_times": [120, 30, 0]},
                        headers={"If-Match": '"%d"' % rule["version"]})
         self.assertStatus(r, 200)
         self.assertEqual(versions(), {rows["u4u"]: rule["version"] + 1,
-                                      rows["chnv"]: general["version"]},
+                                      rows["oaw"]: general["version"]},
                          "the U4U request is recomputed under the edited rule, CHNV is not")
         code, out, err = self.verify()
         self.assertEqual(code, 0, out + err)

@@ -50,6 +50,20 @@ static const char *const rules_text =
 
 static json_t *rules;
 
+/* The programs the cases use, shaped as deadline_engine_basis returns them: CHNV terminated
+ * with no exception, FRP with the I-485 exception, U4U running. */
+static const char *const programs_text =
+    "{\"chnv\":{\"code\":\"chnv\",\"terminated_on\":\"2025-04-24\","
+    " \"citation_source\":\"90 FR 13611\",\"citation_date\":\"2025-03-25\",\"exceptions\":[]},"
+    " \"frp\":{\"code\":\"frp\",\"terminated_on\":\"2026-01-14\","
+    " \"citation_source\":\"FR 2025-12-15\",\"citation_date\":\"2025-12-15\","
+    " \"exceptions\":[{\"kind\":\"filing_on_or_before\",\"form\":\"I-485\","
+    "  \"on_or_before\":\"2025-12-15\",\"description\":\"I-485 filed\"}]},"
+    " \"u4u\":{\"code\":\"u4u\",\"terminated_on\":null,\"citation_source\":\"87 FR 25040\","
+    " \"citation_date\":\"2022-04-27\",\"exceptions\":[]}}";
+
+static json_t *programs;
+
 /* A parsed JSON literal (the test's own text: never NULL unless the test is wrong). */
 static json_t *parse(const char *text)
 {
@@ -80,6 +94,7 @@ static json_t *compute(const char *request, const char *rfes, const char *interv
                                         .expirations = values[4],
                                         .filings = values[5],
                                         .rules = rules,
+                                        .programs = programs,
                                         .today = today,
                                         .now = now};
     json_t *out = deadline_compute_request(&in);
@@ -131,7 +146,7 @@ static void test_rfes(void)
                              "\"citation_source\":\"8 CFR 103.2(b)(8)(iv)\","
                              "\"citation_date\":\"2023-01-01\",\"version\":1},"
                              "\"title\":\"RFE response due\",\"met\":false,"
-                             "\"due_at_utc\":null}");
+                             "\"due_at_utc\":null,\"program_code\":null,\"terminates\":false}");
 
     CHECK(json_array_size(all) == 2);
     CHECK(json_equal(d, expected));
@@ -231,6 +246,118 @@ static void test_approval(void)
     json_decref(all);
 }
 
+/* An approved request of program `program` with an I-94 until `i94` (NULL: none recorded, the
+ * approval abroad not yet used), a work permit to 2027-06-01 (its issue date unknown), and
+ * `filings`.
+ * Its deadlines on `today`: a new array the caller owns. */
+static json_t *approved_in(const char *program, const char *i94, const char *filings,
+                           const char *today)
+{
+    char request_row[256], expirations[512], now[32];
+
+    snprintf(request_row, sizeof(request_row),
+             "{\"id\":9,\"client_id\":5,\"program\":\"%s\",\"location\":\"outside_us\","
+             "\"passport_expires_on\":null}",
+             program);
+    if (i94)
+        snprintf(expirations, sizeof(expirations),
+                 "[{\"id\":51,\"kind\":\"i94\",\"issued_on\":null,\"expires_on\":\"%s\"},"
+                 " {\"id\":52,\"kind\":\"ead\",\"issued_on\":null,"
+                 "  \"expires_on\":\"2027-06-01\"}]",
+                 i94);
+    else
+        snprintf(expirations, sizeof(expirations), "[]");
+    snprintf(now, sizeof(now), "%sT12:00:00Z", today);
+    return compute(request_row, NULL, NULL,
+                   "[{\"id\":61,\"decided_on\":\"2024-01-10\",\"outcome\":\"approved\","
+                   "  \"valid_until\":null,\"mailed\":false}]",
+                   expirations, filings, today, now);
+}
+
+/* Program terminations (programs rows): CHNV ends a parole that ran past its date on that
+ * date, with the program cited and the work permit following, no re-parole window; a parole
+ * that ended before it, or a running program, is untouched; FRP's I-485 exception keeps the
+ * parole to its own end, or to the I-485 decision when that comes first; one filed after the
+ * exception's date does not. */
+static void test_program_termination(void)
+{
+    json_t *all = approved_in("chnv", "2026-08-01", NULL, "2025-04-01");
+    json_t *d = find(all, "expirations/51/parole_end");
+
+    CHECK_STR(field(d, "due_on"), "2025-04-24");
+    CHECK_STR(field(d, "status"), "upcoming");
+    CHECK_STR(field(d, "program_code"), "chnv");
+    CHECK(json_is_true(json_object_get(d, "terminates")));
+    CHECK_STR(field(d, "title"), "Parole ends: program terminated");
+    d = find(all, "expirations/52/ead_end");
+    CHECK_STR(field(d, "due_on"), "2025-04-24");
+    CHECK_STR(field(d, "program_code"), "chnv");
+    CHECK(json_is_false(json_object_get(d, "terminates")));
+    CHECK(find(all, "decisions/61/reparole_filing") == NULL);
+    json_decref(all);
+    /* The day after: overdue, still there. */
+    all = approved_in("chnv", "2026-08-01", NULL, "2025-04-25");
+    CHECK_STR(field(find(all, "expirations/51/parole_end"), "status"), "overdue");
+    json_decref(all);
+    /* Ended the day before the termination: the termination changes nothing. */
+    all = approved_in("chnv", "2025-04-23", NULL, "2025-04-01");
+    d = find(all, "expirations/51/parole_end");
+    CHECK_STR(field(d, "due_on"), "2025-04-23");
+    CHECK(json_is_null(json_object_get(d, "program_code")));
+    CHECK(find(all, "decisions/61/reparole_filing") != NULL);
+    json_decref(all);
+    /* Ending on the termination date itself: terminated (not ended before it). */
+    all = approved_in("chnv", "2025-04-24", NULL, "2025-04-01");
+    CHECK(json_is_true(json_object_get(find(all, "expirations/51/parole_end"), "terminates")));
+    json_decref(all);
+    /* Approved abroad, never used: the travel authorisation ends with the program. */
+    all = approved_in("chnv", NULL, NULL, "2025-04-01");
+    d = find(all, "decisions/61/parole_end");
+    CHECK_STR(field(d, "due_on"), "2025-04-24");
+    CHECK(json_is_true(json_object_get(d, "terminates")));
+    CHECK(json_array_size(all) == 1);
+    json_decref(all);
+    /* A running program: its own dates. */
+    all = approved_in("u4u", "2026-08-01", NULL, "2025-04-01");
+    CHECK_STR(field(find(all, "expirations/51/parole_end"), "due_on"), "2026-08-01");
+    CHECK(json_is_null(json_object_get(find(all, "expirations/51/parole_end"), "program_code")));
+    json_decref(all);
+    /* FRP with an I-485 filed on the exception's last day, pending: its own end stands. */
+    all = approved_in("frp", "2026-08-01",
+                      "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-12-15\",\"receipt_number\":null,\"decided_on\":null}]",
+                      "2026-01-20");
+    d = find(all, "expirations/51/parole_end");
+    CHECK_STR(field(d, "due_on"), "2026-08-01");
+    CHECK(json_is_null(json_object_get(d, "program_code")));
+    CHECK(json_is_false(json_object_get(d, "terminates")));
+    CHECK(find(all, "decisions/61/reparole_filing") == NULL);
+    json_decref(all);
+    /* ... decided before its own end: parole ends with the I-485 decision, FRP cited. */
+    all = approved_in("frp", "2026-08-01",
+                      "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-12-01\",\"receipt_number\":null,"
+                      "  \"decided_on\":\"2026-03-02\"}]",
+                      "2026-01-20");
+    d = find(all, "expirations/51/parole_end");
+    CHECK_STR(field(d, "due_on"), "2026-03-02");
+    CHECK_STR(field(d, "program_code"), "frp");
+    CHECK(json_is_false(json_object_get(d, "terminates")));
+    CHECK_STR(field(find(all, "expirations/52/ead_end"), "due_on"), "2026-03-02");
+    json_decref(all);
+    /* An I-485 filed the day after the exception's date, or another form: terminated. */
+    all = approved_in("frp", "2026-08-01",
+                      "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-12-16\",\"receipt_number\":null,\"decided_on\":null},"
+                      " {\"id\":72,\"form\":\"I-589\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-11-01\",\"receipt_number\":null,\"decided_on\":null}]",
+                      "2026-01-20");
+    d = find(all, "expirations/51/parole_end");
+    CHECK_STR(field(d, "due_on"), "2026-01-14");
+    CHECK(json_is_true(json_object_get(d, "terminates")));
+    json_decref(all);
+}
+
 /* Sorting: by date, then time, then id; a repeated id once. (The API's view of a deadline is
  * written by the ledger's reader: test_deadlines checks it.) */
 static void test_sort(void)
@@ -262,10 +389,13 @@ static void test_sort(void)
 int main(void)
 {
     rules = parse(rules_text);
+    programs = parse(programs_text);
     test_rfes();
     test_appointments();
     test_approval();
+    test_program_termination();
     test_sort();
+    json_decref(programs);
     json_decref(rules);
     return CHECK_DONE();
 }

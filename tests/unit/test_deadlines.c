@@ -116,8 +116,9 @@ int main(void)
     CHECK_STR(field(d, "status"), "overdue");
     CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
               "rfe_response");
-    /* The API's Deadline: 11 members (no met, due_at_utc), a rule of 4 (no version). */
-    CHECK(json_object_size(d) == 11);
+    /* The API's Deadline: 12 members (no met, due_at_utc), a rule of 4 (no version). */
+    CHECK(json_object_size(d) == 12);
+    CHECK(json_is_null(json_object_get(d, "program_code")));
     CHECK(json_object_get(d, "met") == NULL && json_object_get(d, "due_at_utc") == NULL);
     CHECK(json_object_size(json_object_get(d, "rule")) == 4);
     CHECK(json_is_null(json_object_get(d, "due_at")) &&

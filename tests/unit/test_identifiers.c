@@ -106,9 +106,14 @@ static void test_contacts_and_codes(void)
     CHECK(norm(identifiers_phone, "call me") == NULL);
     CHECK(norm(identifiers_phone, "1+2025550143") == NULL);
     CHECK_STR(norm(identifiers_program, "u4u"), "u4u");
-    CHECK(norm(identifiers_program, "U4U") == NULL);
+    CHECK_STR(norm(identifiers_program, "U4U"), "u4u");
+    CHECK_STR(norm(identifiers_program, " Uniting for  Ukraine "), "uniting_for_ukraine");
+    CHECK_STR(norm(identifiers_program, "u-4-u"), "u_4_u");
     CHECK(norm(identifiers_program, "4u") == NULL);
-    CHECK(norm(identifiers_program, "u4u program") == NULL);
+    CHECK(norm(identifiers_program, "u4u!") == NULL);
+    CHECK(norm(identifiers_program, "") == NULL);
+    CHECK(norm(identifiers_program, " - ") == NULL);
+    CHECK(norm(identifiers_program, "abcdefghijklmnopqrstuvwxyzabcdefg") == NULL);
     CHECK_STR(norm(identifiers_passport_number, "fa 123 4567"), "FA1234567");
     CHECK(norm(identifiers_passport_number, "FA12") == NULL);
     CHECK(norm(identifiers_passport_number, "FA-1234567") == NULL);

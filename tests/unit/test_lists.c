@@ -66,8 +66,14 @@ static void check_stage_literals(enum sql_id id, const char *const *classes, int
 }
 
 /* The stored stage classes that are not stages: an approval with an end date, an appointment
- * before its instant (the prefix of 'interview_then_<stage>'), and the empty boundary. */
-static const char *const stage_classes[] = {"approved_until", "interview_then_", "", NULL};
+ * before its instant (the prefix of 'interview_then_<stage>'), an approval its program's
+ * termination ends, and the empty boundary. */
+static const char *const stage_classes[] = {"approved_until",
+                                            "interview_then_",
+                                            "paroled_then_terminated",
+                                            "approved_then_terminated",
+                                            "",
+                                            NULL};
 
 /* Every table, parse and predicate of the three lists. */
 static void check_tables(void)
@@ -148,7 +154,6 @@ int main(void)
     /* the statistics count stages through stored stage classes; verify's comparison holds both
      * derivations, from the events (STAGE_EXPRESSION) and from the classes */
     check_stage_literals(SQL_STAGE_DISAGREEMENTS, NULL, 1);
-    check_stage_literals(SQL_DEADLINE_REQUESTS, NULL, 1);
     /* a request's stage is read from its stored class: the classes are stages, or turn into
      * one at their boundary (verify compares the two derivations on every request) */
     check_stage_literals(SQL_REQUEST_GET, NULL, 0);
