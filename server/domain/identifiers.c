@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Copy `in` to `out` upper-cased without the characters in `drop`. Returns the length, or -1
  * when it does not fit. */
@@ -42,14 +43,24 @@ static int all_alnum(const char *s)
 int identifiers_a_number(const char *in, char *out, size_t out_size, const char **message)
 {
     char buf[32];
-    int len = squeeze_upper(in, " -", buf, sizeof(buf));
+    int len = squeeze_upper(in, " -#.", buf, sizeof(buf));
+    const char *digits = buf;
 
-    *message = "must be A followed by 7 to 9 digits";
-    if (len < 8 || len > 10 || buf[0] != 'A' || !all_digits(buf + 1, (size_t)len - 1))
+    *message = "must be A followed by 7 to 9 digits (A#, A- and USCIS# are understood)";
+    if (len < 0)
+        return -1;
+    /* The work permit prints the A-number as "USCIS#" and its digits. */
+    if (strncmp(buf, "USCIS", 5) == 0)
+        digits += 5;
+    else if (buf[0] == 'A')
+        digits += 1;
+    else
+        return -1;
+    if (strlen(digits) < 7 || strlen(digits) > 9 || !all_digits(digits, strlen(digits)))
         return -1;
     if (out_size < 11)
         return -1;
-    snprintf(out, out_size, "A%09ld", strtol(buf + 1, NULL, 10));
+    snprintf(out, out_size, "A%09ld", strtol(digits, NULL, 10));
     return 0;
 }
 
@@ -77,7 +88,8 @@ int identifiers_receipt_prefix_known(const char *receipt_number)
     return 0;
 }
 
-/* The 249 officially assigned ISO 3166-1 alpha-2 codes, sorted for bsearch. */
+/* The 249 officially assigned ISO 3166-1 alpha-2 codes, and XK (Kosovo: user-assigned, used by
+ * US agencies and the EU), sorted for bsearch. */
 static const char iso_countries[][3] = {
     "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
     "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
@@ -94,7 +106,7 @@ static const char iso_countries[][3] = {
     "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
     "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
     "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+    "VN", "VU", "WF", "WS", "XK", "YE", "YT", "ZA", "ZM", "ZW",
 };
 
 static int compare_country(const void *key, const void *element)
@@ -106,7 +118,7 @@ int identifiers_country(const char *in, char *out, size_t out_size, const char *
 {
     char code[3];
 
-    *message = "must be an ISO 3166-1 alpha-2 country code, like US or UA";
+    *message = "must be a two-letter country code, like US, UA or XK (Kosovo)";
     if (strlen(in) != 2 || !isalpha((unsigned char)in[0]) || !isalpha((unsigned char)in[1]))
         return -1;
     code[0] = (char)toupper((unsigned char)in[0]);
@@ -301,6 +313,30 @@ int identifiers_passport_number(const char *in, char *out, size_t out_size, cons
     if (len < 5 || len > 20 || !all_alnum(out))
         return -1;
     return 0;
+}
+
+int identifiers_citizenship(const char *in, char *out, size_t out_size, const char **message)
+{
+    if (strcasecmp(in, "stateless") == 0) {
+        if (out_size < sizeof("stateless"))
+            return -1;
+        memcpy(out, "stateless", sizeof("stateless"));
+        return 0;
+    }
+    if (identifiers_country(in, out, out_size, message) == 0)
+        return 0;
+    *message = "must be a two-letter country code, like US, UA or XK (Kosovo), or stateless";
+    return -1;
+}
+
+int identifiers_i94_number_shaped(const char *number)
+{
+    size_t len = strlen(number);
+
+    /* 11 digits (before May 2019), or 9 digits, a letter or digit, and a digit */
+    if (len != 11 || !all_digits(number, 9) || !isdigit((unsigned char)number[10]))
+        return 0;
+    return isdigit((unsigned char)number[9]) || isupper((unsigned char)number[9]);
 }
 
 int identifiers_document_number(const char *in, char *out, size_t out_size, const char **message)

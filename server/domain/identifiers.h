@@ -24,6 +24,14 @@ int identifiers_receipt_prefix_known(const char *receipt_number);
 /* ISO 3166-1 alpha-2 country code (case-insensitive in, upper-case out). */
 int identifiers_country(const char *in, char *out, size_t out_size, const char **message);
 
+/* Citizenship: a country code as identifiers_country, or "stateless" (any case). */
+int identifiers_citizenship(const char *in, char *out, size_t out_size, const char **message);
+
+/* True when an already normalised (upper-cased, separators dropped) document number has the
+ * shape of an I-94 number: 11 digits (before May 2019), or since then 9 digits, a letter or
+ * digit and a digit (^[0-9]{9}[A-Z0-9][0-9]$). */
+int identifiers_i94_number_shaped(const char *number);
+
 /* BCP 47 language tag, checked against the RFC 5646 syntax (returned as given). */
 int identifiers_language_tag(const char *in, char *out, size_t out_size, const char **message);
 

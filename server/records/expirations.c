@@ -21,29 +21,22 @@ static const struct field_spec expiration_fields[] = {
 
 static const char *const expiration_read_only[] = {RECORD_READ_ONLY, "parole_request_id", NULL};
 
-/* True when text is `letters` upper-case letters followed by `digits` digits, or (letters < 0)
- * exactly `digits` letters and digits. */
-static int shaped_like(const char *text, int letters, size_t digits)
+/* True when text is `letters` upper-case letters followed by `digits` digits. */
+static int shaped_like(const char *text, size_t letters, size_t digits)
 {
     size_t len = strlen(text);
 
-    if (letters < 0) {
-        for (size_t i = 0; i < len; i++)
-            if (!isalnum((unsigned char)text[i]))
-                return 0;
-        return len == digits;
-    }
-    if (len != (size_t)letters + digits)
+    if (len != letters + digits)
         return 0;
     for (size_t i = 0; i < len; i++)
-        if ((i < (size_t)letters) ? !isupper((unsigned char)text[i])
-                                  : !isdigit((unsigned char)text[i]))
+        if ((i < letters) ? !isupper((unsigned char)text[i]) : !isdigit((unsigned char)text[i]))
             return 0;
     return 1;
 }
 
 /* The document number must have the shape of its kind: an EAD card number is 3 letters and 10
- * digits, an I-94 number 11 letters and digits (../shared/DOMAIN.md). */
+ * digits, an I-94 number 11 digits or 9 digits + a letter or digit + a digit
+ * (../shared/DOMAIN.md). */
 static int expiration_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
                                    const struct op_context *ctx, struct problem *p)
 {
@@ -57,9 +50,10 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
     if (strcmp(kind, "ead") == 0 && !shaped_like(number, 3, 10))
         problem_add_field(p, "document_number",
                           "an EAD card number is 3 letters and 10 digits, like SRC1234567890");
-    else if (strcmp(kind, "i94") == 0 && !shaped_like(number, -1, 11))
+    else if (strcmp(kind, "i94") == 0 && !identifiers_i94_number_shaped(number))
         problem_add_field(p, "document_number",
-                          "an I-94 number is 11 letters and digits, like 12345678901");
+                          "an I-94 number is 11 digits, or since 2019 9 digits, a letter or digit "
+                          "and a digit, like 12345678901 or 123456789A1");
     return 0;
 }
 

@@ -26,6 +26,16 @@ static void test_a_number(void)
     CHECK(norm(identifiers_a_number, "B123456789") == NULL);
     CHECK(norm(identifiers_a_number, "A12345678X") == NULL);
     CHECK(norm(identifiers_a_number, "") == NULL);
+    /* the prefixes of forms and cards: A#, USCIS# (the work permit prints the 9 digits) */
+    CHECK_STR(norm(identifiers_a_number, "A# 012-345-678"), "A012345678");
+    CHECK_STR(norm(identifiers_a_number, "A#1234567"), "A001234567");
+    CHECK_STR(norm(identifiers_a_number, "USCIS# 123456789"), "A123456789");
+    CHECK_STR(norm(identifiers_a_number, "USCIS #012345678"), "A012345678");
+    CHECK_STR(norm(identifiers_a_number, "uscis#123-456-789"), "A123456789");
+    CHECK(norm(identifiers_a_number, "USCIS#") == NULL);
+    CHECK(norm(identifiers_a_number, "USCIS# 1234567890") == NULL);
+    CHECK(norm(identifiers_a_number, "USCIS A123456789") == NULL);
+    CHECK(norm(identifiers_a_number, "#123456789") == NULL);
 }
 
 static void test_receipt_number(void)
@@ -55,6 +65,23 @@ static void test_country(void)
     CHECK(norm(identifiers_country, "USA") == NULL);
     CHECK(norm(identifiers_country, "U") == NULL);
     CHECK(norm(identifiers_country, "1A") == NULL);
+    CHECK_STR(norm(identifiers_country, "xk"), "XK"); /* Kosovo, as US agencies write it */
+    CHECK(norm(identifiers_country, "stateless") == NULL);
+    CHECK_STR(norm(identifiers_citizenship, "Stateless"), "stateless");
+    CHECK_STR(norm(identifiers_citizenship, "ua"), "UA");
+    CHECK_STR(norm(identifiers_citizenship, "XK"), "XK");
+    CHECK(norm(identifiers_citizenship, "none") == NULL);
+    CHECK(norm(identifiers_citizenship, "XX") == NULL);
+    /* I-94 numbers: 11 digits, or 9 digits + a letter or digit + a digit (since 2019) */
+    CHECK(identifiers_i94_number_shaped("12345678901"));
+    CHECK(identifiers_i94_number_shaped("123456789A1"));
+    CHECK(identifiers_i94_number_shaped("000000000Z9"));
+    CHECK(!identifiers_i94_number_shaped("123456789AA"));
+    CHECK(!identifiers_i94_number_shaped("12345678A01"));
+    CHECK(!identifiers_i94_number_shaped("A2345678901"));
+    CHECK(!identifiers_i94_number_shaped("1234567890"));
+    CHECK(!identifiers_i94_number_shaped("123456789012"));
+    CHECK(!identifiers_i94_number_shaped("123456789a1"));
 }
 
 static void test_language(void)
