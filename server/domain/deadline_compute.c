@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "ead_category.h"
 
 /* The request a deadline belongs to, as the rules read it (program and location "" when
  * null). */
@@ -44,11 +45,12 @@ static void shift(const char *date, int64_t days, char out[DATE_LEN])
     dates_format(dates_add_days(d, days), out);
 }
 
-/* The rule of `kind` in force on `anchor` for `program`: enabled, effective_from <= anchor <
- * effective_to, a program-specific rule before a general one, then the latest effective_from.
- * Returns a borrowed reference or NULL. */
-static json_t *rule_for(const json_t *rules, const char *kind, const char *program,
-                        const char *anchor)
+/* The rule of `kind` in force on `anchor` for `program` and, for a work permit, its
+ * `category` (NULL for other kinds: a rule limited to a category never applies to them):
+ * enabled, effective_from <= anchor < effective_to, a rule limited to the program or category
+ * before a general one, then the latest effective_from. Returns a borrowed reference or NULL. */
+static json_t *rule_for_category(const json_t *rules, const char *kind, const char *program,
+                                 const char *category, const char *anchor)
 {
     json_t *best = NULL, *rule;
     size_t i;
@@ -57,14 +59,17 @@ static json_t *rule_for(const json_t *rules, const char *kind, const char *progr
     json_array_foreach(rules, i, rule)
     {
         const char *rule_program = json_string_value(json_object_get(rule, "program"));
+        const char *rule_category = json_string_value(json_object_get(rule, "ead_category"));
         const char *from = json_string_value(json_object_get(rule, "effective_from"));
         const char *to = json_string_value(json_object_get(rule, "effective_to"));
-        int specific = rule_program != NULL;
+        int specific = (rule_program != NULL) + (rule_category != NULL);
 
         if (strcmp(json_string_value(json_object_get(rule, "kind")), kind) != 0 ||
             !json_is_true(json_object_get(rule, "enabled")))
             continue;
-        if (specific && (program == NULL || strcmp(rule_program, program) != 0))
+        if (rule_program != NULL && (program == NULL || strcmp(rule_program, program) != 0))
+            continue;
+        if (rule_category != NULL && (category == NULL || strcmp(rule_category, category) != 0))
             continue;
         if (strcmp(from, anchor) > 0 || (to != NULL && strcmp(anchor, to) >= 0))
             continue;
@@ -76,6 +81,13 @@ static json_t *rule_for(const json_t *rules, const char *kind, const char *progr
         }
     }
     return best;
+}
+
+/* The rule of `kind` in force on `anchor` for `program` (rule_for_category, no category). */
+static json_t *rule_for(const json_t *rules, const char *kind, const char *program,
+                        const char *anchor)
+{
+    return rule_for_category(rules, kind, program, NULL, anchor);
 }
 
 /* The status of a date deadline: met, or by its date against today. */
@@ -407,18 +419,24 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
                            strcmp(kind, "i94") == 0 ? "I-94 admit-until date" : "Parole ends",
                            today);
         } else if (strcmp(kind, "ead") == 0) {
+            const char *category = text(row, "ead_category"), *issued = text(row, "issued_on");
             char due[DATE_LEN];
 
-            rule = rule_for(rules, "ead_end", r->program, expires_on);
+            /* The rule of the card's category (none recorded: the parole-based one) in force
+             * on its issue date (its expiry date when that is not known). */
+            rule = rule_for_category(rules, "ead_end", r->program,
+                                     category ? category : EAD_CATEGORY_UNRECORDED,
+                                     issued ? issued : expires_on);
             if (rule == NULL)
                 continue;
-            /* The earliest of the card's date, the parole end, and the rule's days (one year)
-             * from the card's issue date when it is known. */
+            /* The earliest of the card's date, the parole end when the rule caps at it, and
+             * the rule's days (one year) from the card's issue date when it is known. */
             const char *title = "Work permit (EAD) ends";
             int by_program = 0;
 
             snprintf(due, sizeof(due), "%s", expires_on);
-            if (parole_end[0] && strcmp(parole_end, due) < 0) {
+            if (json_is_true(json_object_get(rule, "cap_at_parole_end")) && parole_end[0] &&
+                strcmp(parole_end, due) < 0) {
                 snprintf(due, sizeof(due), "%s", parole_end);
                 by_program = end->ended.ends_on[0] != '\0';
                 title = by_program ? (end->ended.terminates

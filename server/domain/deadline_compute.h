@@ -17,7 +17,7 @@ struct deadline_compute_input {
     const json_t *rfes;        /* {id, issued_on, kind, response_due_on, mailed, responded_on} */
     const json_t *interviews;  /* {id, kind, scheduled_at, scheduled_at_utc, outcome, local_date} */
     const json_t *decisions;   /* {id, decided_on, outcome, valid_until, mailed}, by decided_on */
-    const json_t *expirations; /* {id, kind, issued_on, expires_on}, by expires_on */
+    const json_t *expirations; /* {id, kind, issued_on, expires_on, ead_category} */
     const json_t *filings;     /* {id, form, kind, filed_on, receipt_number, decided_on} */
     const json_t *rules;       /* every deadline_rules row: enabled a boolean, version an integer */
     /* Every programs row by code ({code, terminated_on, citation_source, citation_date,
@@ -30,7 +30,7 @@ struct deadline_compute_input {
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 2
+#define DEADLINE_COMPUTE_VERSION 3
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:
@@ -50,7 +50,12 @@ struct deadline_compute_input {
  * parole had not ended before T: with no exception that applies, parole ends on T (its parole end
  * and every work permit end capped at it, no re-parole window); with an exception (a filing of
  * the named form made on or before its date) parole runs to its own end, or to the exception
- * filing's decision when that comes first. */
+ * filing's decision when that comes first.
+ *
+ * A work permit's end follows the rule of its category (ead_category; none recorded is taken
+ * as EAD_CATEGORY_UNRECORDED) in force on its issue date: the card's date, capped at the parole
+ * end when the rule says so (cap_at_parole_end) and at `days` from the issue date when the rule
+ * has days and the issue date is known. */
 json_t *deadline_compute_request(const struct deadline_compute_input *in);
 
 /* Sort deadlines (records or their API view) by due_on, then due_at, then id, and drop repeated

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "ead_category.h"
 #include "records.h"
 
 static const char *const expiration_kinds[] = {"parole",   "i94",   "ead", "travel_document",
@@ -16,6 +17,11 @@ static const struct field_spec expiration_fields[] = {
      .type = FIELD_TEXT,
      .max_chars = 40,
      .normalize = identifiers_document_number},
+    /* a work permit's category as printed on the card (c11, a12, c8, ...) */
+    {.name = "ead_category",
+     .type = FIELD_TEXT,
+     .max_chars = 10,
+     .normalize = ead_category_normalize},
     {.name = "notes", .type = FIELD_TEXT, .max_chars = 10000},
 };
 
@@ -45,6 +51,9 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
 
     (void)db, (void)parent_id, (void)id, (void)ctx;
     records_check_order(record, "issued_on", "expires_on", "must not be before the issue date", p);
+    if (kind != NULL && strcmp(kind, "ead") != 0 &&
+        json_is_string(json_object_get(record, "ead_category")))
+        problem_add_field(p, "ead_category", "only a work permit (kind ead) has a category");
     if (kind == NULL || number == NULL)
         return 0;
     if (strcmp(kind, "ead") == 0 && !shaped_like(number, 3, 10))

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ead_category.h"
 #include "filing_form.h"
 #include "records.h"
 
@@ -23,6 +24,11 @@ static const struct field_spec filing_fields[] = {
     /* the date USCIS decided the filing (an I-485's decision ends a parole a program's
      * termination exception kept) */
     {.name = "decided_on", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
+    /* the category an I-765 asks a work permit in (c11, c8, ...) */
+    {.name = "ead_category",
+     .type = FIELD_TEXT,
+     .max_chars = 10,
+     .normalize = ead_category_normalize},
     {.name = "notes", .type = FIELD_TEXT, .max_chars = 10000},
 };
 
@@ -69,6 +75,10 @@ static int filing_before_write(struct db *db, json_t *record, int64_t parent_id,
     records_check_order(record, "filed_on", "receipt_notice_on",
                         "must not be before the filing date", p);
     records_check_order(record, "filed_on", "decided_on", "must not be before the filing date", p);
+    if (json_is_string(json_object_get(record, "ead_category")) &&
+        (json_string_value(json_object_get(record, "form")) == NULL ||
+         strcmp(json_string_value(json_object_get(record, "form")), "I-765") != 0))
+        problem_add_field(p, "ead_category", "only an I-765 asks for a work permit category");
     if (filed_on != NULL) {
         if (earliest_filing_with(db, parent_id, id, filed_on, first_filing, p) != 0 ||
             earliest_decision(db, parent_id, first_decision, p) != 0)

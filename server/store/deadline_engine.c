@@ -13,7 +13,7 @@
 #include "deadline_compute.h"
 
 static const char *const rule_json_columns[] = {"lead_times", NULL};
-static const char *const rule_bool_columns[] = {"enabled", NULL};
+static const char *const rule_bool_columns[] = {"enabled", "cap_at_parole_end", NULL};
 
 /* The rows of one of the event statements (SQL_DEADLINE_*) for the requests that binds select,
  * grouped by request: an object from the request id (decimal text) to its array of rows, in the

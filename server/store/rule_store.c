@@ -44,8 +44,9 @@ static const struct field_spec rule_fields[] = {
     {.name = "citation_source", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_chars = 500},
     {.name = "citation_date", .type = FIELD_DATE, .flags = FIELD_REQUIRED},
 };
-static const char *const rule_read_only[] = {"id",         "code",       "kind",    "program",
-                                             "created_at", "updated_at", "version", NULL};
+static const char *const rule_read_only[] = {
+    "id",         "code",       "kind",    "program", "ead_category", "cap_at_parole_end",
+    "created_at", "updated_at", "version", NULL};
 static const struct field_table rule_table = {
     rule_fields, sizeof(rule_fields) / sizeof(rule_fields[0]), rule_read_only};
 static const char *const rule_audited[] = {

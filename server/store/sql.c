@@ -121,7 +121,7 @@
 
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
-    "method, decided_on, notes, created_at, updated_at, version, row_nonce"
+    "method, decided_on, ead_category, notes, created_at, updated_at, version, row_nonce"
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
     "created_at, updated_at, version, row_nonce"
@@ -132,8 +132,8 @@
     "id, parole_request_id, decided_on, outcome, valid_from, valid_until, mailed, notes, "         \
     "created_at, updated_at, version, row_nonce"
 #define EXPIRATION_COLUMNS                                                                         \
-    "id, parole_request_id, kind, issued_on, expires_on, document_number, notes, created_at, "     \
-    "updated_at, version, row_nonce"
+    "id, parole_request_id, kind, issued_on, expires_on, document_number, ead_category, notes, "   \
+    "created_at, updated_at, version, row_nonce"
 
 /* The five statements every child resource of a parole request has. */
 #define CHILD_GET(table, columns)                                                                  \
@@ -170,7 +170,7 @@
 #define RULE_COLUMNS                                                                               \
     "id, code, kind, description, program, days, mailed_extra_days, opens_days_before, "           \
     "lead_times, enabled, effective_from, effective_to, citation_source, citation_date, "          \
-    "created_at, updated_at, version"
+    "ead_category, cap_at_parole_end, created_at, updated_at, version"
 
 /* The parole requests whose deadlines are computed (:request_id, else every one; :assigned_to
  * narrows to one person's), for the request list and the event lists of the deadline engine. */
@@ -422,15 +422,16 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FILING_INSERT] =
         {"filing_insert",
          "INSERT INTO filings (id, parole_request_id, form, filed_on, kind, receipt_number,"
-         " receipt_notice_on, fee_cents, method, decided_on, notes, created_at, updated_at,"
-         " version, row_nonce) VALUES (:id, :parent_id, :form, :filed_on, :kind,"
-         " :receipt_number, :receipt_notice_on, :fee_cents, :method, :decided_on, :notes, :now,"
-         " :now, 1, :row_nonce)"},
+         " receipt_notice_on, fee_cents, method, decided_on, ead_category, notes, created_at,"
+         " updated_at, version, row_nonce) VALUES (:id, :parent_id, :form, :filed_on, :kind,"
+         " :receipt_number, :receipt_notice_on, :fee_cents, :method, :decided_on, :ead_category,"
+         " :notes, :now, :now, 1, :row_nonce)"},
     [SQL_FILING_UPDATE] =
         {"filing_update",
          "UPDATE filings SET form = :form, filed_on = :filed_on, kind = :kind,"
          " receipt_number = :receipt_number, receipt_notice_on = :receipt_notice_on,"
-         " fee_cents = :fee_cents, method = :method, decided_on = :decided_on, notes = :notes,"
+         " fee_cents = :fee_cents, method = :method, decided_on = :decided_on,"
+         " ead_category = :ead_category, notes = :notes,"
          " updated_at = :now, version = version + 1"
          " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
     [SQL_FILING_DELETE] = {"filing_delete", CHILD_DELETE("filings")},
@@ -496,14 +497,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_EXPIRATION_INSERT] =
         {"expiration_insert",
          "INSERT INTO expirations (id, parole_request_id, kind, issued_on, expires_on,"
-         " document_number, notes, created_at, updated_at, version, row_nonce)"
-         " VALUES (:id, :parent_id, :kind, :issued_on, :expires_on, :document_number, :notes,"
-         " :now, :now, 1, :row_nonce)"},
+         " document_number, ead_category, notes, created_at, updated_at, version, row_nonce)"
+         " VALUES (:id, :parent_id, :kind, :issued_on, :expires_on, :document_number,"
+         " :ead_category, :notes, :now, :now, 1, :row_nonce)"},
     [SQL_EXPIRATION_UPDATE] =
         {"expiration_update",
          "UPDATE expirations SET kind = :kind, issued_on = :issued_on, expires_on = :expires_on,"
-         " document_number = :document_number, notes = :notes, updated_at = :now,"
-         " version = version + 1"
+         " document_number = :document_number, ead_category = :ead_category, notes = :notes,"
+         " updated_at = :now, version = version + 1"
          " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
     [SQL_EXPIRATION_DELETE] = {"expiration_delete", CHILD_DELETE("expirations")},
 
@@ -770,7 +771,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          ") ORDER BY parole_request_id, decided_on, id"},
     [SQL_DEADLINE_EXPIRATIONS] =
         {"deadline_expirations",
-         "SELECT parole_request_id, id, kind, issued_on, expires_on"
+         "SELECT parole_request_id, id, kind, issued_on, expires_on, ead_category"
          " FROM expirations WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
          ") ORDER BY parole_request_id, expires_on, id"},
     [SQL_DEADLINE_FILINGS] = {"deadline_filings",

@@ -1303,14 +1303,15 @@ FIELDS = {
                         "sponsor_name", "sponsor_relationship", "sponsor_status", "expedite",
                         "assigned_attorney_id", "assigned_paralegal_id", "stage"],
     "filings": ["parole_request_id", "form", "filed_on", "kind", "receipt_number",
-                "receipt_notice_on", "fee_cents", "method", "decided_on", "notes", "warnings"],
+                "receipt_notice_on", "fee_cents", "method", "decided_on", "ead_category", "notes",
+                "warnings"],
     "rfes": ["parole_request_id", "issued_on", "kind", "response_due_on", "mailed",
              "responded_on", "summary"],
     "interviews": ["parole_request_id", "kind", "scheduled_at", "location", "outcome", "notes"],
     "decisions": ["parole_request_id", "decided_on", "outcome", "valid_from", "valid_until",
                   "mailed", "notes"],
     "expirations": ["parole_request_id", "kind", "issued_on", "expires_on", "document_number",
-                    "notes"],
+                    "ead_category", "notes"],
 }
 
 

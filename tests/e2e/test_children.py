@@ -44,7 +44,7 @@ SPECS = {
         {"document_number": None, "notes": None},
         {"kind": "i94", "expires_on": "2027-06-14", "document_number": "12345678901",
          "notes": "Admit-until date on the I-94."},
-        {"expires_on": "2027-12-31", "document_number": "98765432A01", "notes": None},
+        {"expires_on": "2027-12-31", "document_number": "987654321A1", "notes": None},
     ),
 }
 

@@ -17,10 +17,12 @@ import zoneinfo
 from harness import FIRM_TZ, ApiTestCase, day, instant, token, unique_receipt
 
 RULE_CODES = {"rfe_response", "noid_response", "motion_i290b", "appointment", "parole_end",
-              "reparole_general", "reparole_u4u", "ead_c11", "travel_document", "passport"}
+              "reparole_general", "reparole_u4u", "ead_c11", "travel_document", "passport",
+              "ead_c11_hr1", "ead_general"}
 RULE_FIELDS = {"id", "code", "kind", "description", "program", "days", "mailed_extra_days",
                "opens_days_before", "lead_times", "enabled", "effective_from", "effective_to",
-               "citation_source", "citation_date", "created_at", "updated_at", "version"}
+               "citation_source", "citation_date", "ead_category", "cap_at_parole_end",
+               "created_at", "updated_at", "version"}
 DEADLINE_FIELDS = {"id", "kind", "due_on", "due_at", "opens_on", "status", "parole_request_id",
                    "client_id", "source", "rule", "title", "program_code"}
 # code -> (kind, days, mailed_extra_days, opens_days_before, program, enabled)
@@ -32,7 +34,9 @@ SEEDED = {
     "parole_end": ("parole_end", None, 0, None, None, True),
     "reparole_general": ("reparole_filing", 90, 0, None, None, True),
     "reparole_u4u": ("reparole_filing", 90, 0, 180, "u4u", True),
-    "ead_c11": ("ead_end", 365, 0, None, None, True),
+    "ead_c11": ("ead_end", None, 0, None, None, True),
+    "ead_c11_hr1": ("ead_end", 365, 0, None, None, True),
+    "ead_general": ("ead_end", None, 0, None, None, True),
     "travel_document": ("travel_by", None, 0, None, None, True),
     "passport": ("passport_expiry", None, 0, None, None, True),
 }
@@ -335,18 +339,68 @@ class Engine(DeadlineCase):
         self.assertEqual(self.of_request(pr["id"]), [])
 
     def test_ead_end_capped_at_parole_end(self):
+        # No category recorded: taken as the parole-based (c)(11); no issue date, so the rule in
+        # force on its expiry date (H.R. 1's, from 2025-07-04) applies, capped at the parole end.
         pr, _ = self.approved()
         ead = self.make_child(pr["id"], "expirations", kind="ead", expires_on=day(300))
         self.assertDeadline(self.one(pr["id"], "ead_end"), "ead_end", day(300), "upcoming",
-                            "ead_c11", ("expirations", ead["id"]))
+                            "ead_c11_hr1", ("expirations", ead["id"]))
         self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(200))
         self.assertDeadline(self.one(pr["id"], "ead_end"), "ead_end", day(200), "upcoming",
-                            "ead_c11", ("expirations", ead["id"]))
+                            "ead_c11_hr1", ("expirations", ead["id"]))
         # An EAD ending before the parole keeps its own date.
         pr2, _ = self.approved()
         self.make_child(pr2["id"], "expirations", kind="i94", expires_on=day(200))
         self.make_child(pr2["id"], "expirations", kind="ead", expires_on=day(100))
         self.assertEqual(self.one(pr2["id"], "ead_end")["due_on"], day(100))
+
+    def test_work_permit_categories(self):
+        """The one-year cap only on (c)(11) cards issued from 4 July 2025 (H.R. 1, cited), the
+        parole end only on (c)(11) cards, other categories on their own date; the category as
+        the card prints it; only on a work permit or an I-765."""
+        pr, _ = self.approved()
+        self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(500))
+        issued = day(-100)
+        after = self.make_child(pr["id"], "expirations", kind="ead", issued_on=issued,
+                                expires_on=day(600), ead_category="C11")
+        self.assertEqual(after["ead_category"], "c11")
+        asylum = self.make_child(pr["id"], "expirations", kind="ead", issued_on=issued,
+                                 expires_on=day(700), ead_category="(c)(8)")
+        self.assertEqual(asylum["ead_category"], "c8")
+        got = {d["source"]["id"]: d for d in self.of_kind(pr["id"], "ead_end")}
+        hr1 = [r for r in self.rules() if r["code"] == "ead_c11_hr1"][0]
+        year = (datetime.date.fromisoformat(issued) + datetime.timedelta(days=365)).isoformat()
+        self.assertEqual(got[after["id"]]["due_on"], year)
+        self.assertEqual(got[after["id"]]["rule"]["citation_source"], hr1["citation_source"])
+        self.assertIn("Pub. L. 119-21", hr1["citation_source"])
+        self.assertEqual((hr1["ead_category"], hr1["cap_at_parole_end"], hr1["days"],
+                          hr1["effective_from"]), ("c11", True, 365, "2025-07-04"))
+        # the (c)(8) card ends on its own date, past the parole end; the newer card meets the
+        # older one
+        self.assertEqual((got[asylum["id"]]["due_on"], got[asylum["id"]]["rule"]["code"]),
+                         (day(700), "ead_general"))
+        # a (c)(11) card issued the day before the law: capped at the parole end only
+        pr2, _ = self.approved()
+        self.make_child(pr2["id"], "expirations", kind="i94", expires_on=day(500))
+        old = self.make_child(pr2["id"], "expirations", kind="ead", issued_on="2025-07-03",
+                              expires_on=day(700), ead_category="c11")
+        d = self.one(pr2["id"], "ead_end")
+        self.assertEqual((d["due_on"], d["rule"]["code"], d["source"]["id"]),
+                         (day(500), "ead_c11", old["id"]))
+        # the category only on a work permit, and only a known one
+        self.assertNamesField(self.post("/api/v1/parole-requests/%d/expirations" % pr2["id"],
+                                        {"kind": "passport", "expires_on": day(900),
+                                         "ead_category": "c11"}), "ead_category")
+        self.assertNamesField(self.post("/api/v1/parole-requests/%d/expirations" % pr2["id"],
+                                        {"kind": "ead", "expires_on": day(900),
+                                         "ead_category": "c99"}), "ead_category")
+        # an I-765 filing records the category it asks for; another form cannot
+        f = self.make_child(pr2["id"], "filings", form="I-765", filed_on=day(-5),
+                            ead_category="C-11")
+        self.assertEqual(f["ead_category"], "c11")
+        self.assertNamesField(self.post("/api/v1/parole-requests/%d/filings" % pr2["id"],
+                                        {"form": "I-131", "filed_on": day(-5),
+                                         "ead_category": "c11"}), "ead_category")
 
     def test_ead_met_by_a_newer_ead(self):
         pr, _ = self.approved()
@@ -397,7 +451,7 @@ class Engine(DeadlineCase):
         got = self.of_request(pr["id"])
         want_codes = {"rfe_response": "rfe_response", "noid_response": "noid_response",
                       "interview": "appointment", "parole_end": "parole_end",
-                      "reparole_filing": "reparole_u4u", "ead_end": "ead_c11",
+                      "reparole_filing": "reparole_u4u", "ead_end": "ead_c11_hr1",
                       "travel_by": "travel_document", "passport_expiry": "passport"}
         self.assertEqual(sorted(d["kind"] for d in got), sorted(want_codes))
         for d in got:
@@ -662,7 +716,7 @@ class SeededRules(DeadlineCase):
 
     def test_seeded_rules(self):
         rules = self.rules()
-        self.assertEqual(len(rules), 10)
+        self.assertEqual(len(rules), 12)
         self.assertEqual({r["code"] for r in rules}, RULE_CODES)
         self.assertEqual([r["id"] for r in rules], sorted(r["id"] for r in rules))
         for r in rules:
@@ -672,15 +726,21 @@ class SeededRules(DeadlineCase):
                 self.assertEqual((r["kind"], r["days"], r["mailed_extra_days"],
                                   r["opens_days_before"], r["program"], r["enabled"]),
                                  (kind, days, mailed, opens, program, enabled))
-                self.assertEqual(r["effective_from"], "2000-01-01")
-                self.assertIsNone(r["effective_to"])
+                # (c)(11) work permits: the parole period until H.R. 1, its one-year cap from it
+                effective = {"ead_c11": ("2000-01-01", "2025-07-04", 2),
+                             "ead_c11_hr1": ("2025-07-04", None, 1)}.get(
+                                 r["code"], ("2000-01-01", None, 1))
+                self.assertEqual((r["effective_from"], r["effective_to"], r["version"]),
+                                 effective)
+                self.assertEqual((r["ead_category"], r["cap_at_parole_end"]),
+                                 ("c11", True) if r["code"].startswith("ead_c11")
+                                 else (None, False))
                 self.assertTrue(r["citation_source"].strip())
                 self.assertRegex(r["citation_date"], r"^\d{4}-\d{2}-\d{2}$")
                 self.assertTrue(r["lead_times"])
                 self.assertTrue(all(isinstance(x, int) and x >= 0 for x in r["lead_times"]))
                 self.assertEqual(len(set(r["lead_times"])), len(r["lead_times"]))
                 self.assertTrue(r["description"].strip())
-                self.assertEqual(r["version"], 1)
         page = self.get("/api/v1/deadline-rules?limit=4")
         self.assertStatus(page, 200)
         self.assertEqual(len(page.json["items"]), 4)

@@ -34,10 +34,21 @@ static const char *const rules_text =
     " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
     " \"citation_source\":\"I-94\",\"citation_date\":\"2023-01-01\",\"version\":1},"
-    "{\"id\":7,\"code\":\"ead_c11\",\"kind\":\"ead_end\",\"program\":null,\"days\":365,"
+    "{\"id\":7,\"code\":\"ead_c11\",\"kind\":\"ead_end\",\"program\":null,\"days\":null,"
+    " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":\"2025-07-04\","
+    " \"ead_category\":\"c11\",\"cap_at_parole_end\":true,"
+    " \"citation_source\":\"8 CFR 274a.12(c)(11)\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":10,\"code\":\"ead_c11_hr1\",\"kind\":\"ead_end\",\"program\":null,\"days\":365,"
+    " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2025-07-04\",\"effective_to\":null,"
+    " \"ead_category\":\"c11\",\"cap_at_parole_end\":true,"
+    " \"citation_source\":\"Pub. L. 119-21\",\"citation_date\":\"2025-07-04\",\"version\":1},"
+    "{\"id\":11,\"code\":\"ead_general\",\"kind\":\"ead_end\",\"program\":null,\"days\":null,"
     " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
-    " \"citation_source\":\"8 CFR 274a.12(c)(11)\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    " \"ead_category\":null,\"cap_at_parole_end\":false,"
+    " \"citation_source\":\"8 CFR 274a.13\",\"citation_date\":\"2024-04-01\",\"version\":1},"
     "{\"id\":8,\"code\":\"passport\",\"kind\":\"passport_expiry\",\"program\":null,\"days\":null,"
     " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
@@ -358,6 +369,83 @@ static void test_program_termination(void)
     json_decref(all);
 }
 
+/* The end of work permit `ead` (an expirations row, id 81) of an approved U4U request with an
+ * I-94 until `i94`, on 2026-01-10: the deadline (borrowed from *all, which the caller frees). */
+static json_t *work_permit(const char *ead, const char *i94, json_t **all)
+{
+    char expirations[512];
+
+    snprintf(expirations, sizeof(expirations),
+             "[{\"id\":80,\"kind\":\"i94\",\"issued_on\":null,\"expires_on\":\"%s\","
+             "  \"ead_category\":null}, %s]",
+             i94, ead);
+    *all = compute("{\"id\":9,\"client_id\":5,\"program\":\"u4u\",\"location\":\"outside_us\","
+                   "\"passport_expires_on\":null}",
+                   NULL, NULL,
+                   "[{\"id\":61,\"decided_on\":\"2024-01-10\",\"outcome\":\"approved\","
+                   "  \"valid_until\":null,\"mailed\":false}]",
+                   expirations, NULL, "2026-01-10", "2026-01-10T12:00:00Z");
+    return find(*all, "expirations/81/ead_end");
+}
+
+/* Work permits by category: the H.R. 1 one-year cap only on (c)(11) cards issued from
+ * 2025-07-04 (matched on the issue date), (c)(11) before it capped at the parole end only,
+ * other categories on the card's own date even past the parole end; a card with no category
+ * recorded is taken as (c)(11); a terminated program does not cut a (c)(8) card. */
+static void test_work_permits(void)
+{
+    json_t *all;
+    json_t *d = work_permit("{\"id\":81,\"kind\":\"ead\",\"issued_on\":\"2025-07-04\","
+                            " \"expires_on\":\"2027-07-03\",\"ead_category\":\"c11\"}",
+                            "2027-09-01", &all);
+
+    CHECK_STR(field(d, "due_on"), "2026-07-04");
+    CHECK_STR(field(d, "title"), "Work permit ends a year after issue");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
+              "ead_c11_hr1");
+    json_decref(all);
+    /* issued the day before the law: no one-year cap, the parole end caps it */
+    d = work_permit("{\"id\":81,\"kind\":\"ead\",\"issued_on\":\"2025-07-03\","
+                    " \"expires_on\":\"2027-07-02\",\"ead_category\":\"c11\"}",
+                    "2027-01-01", &all);
+    CHECK_STR(field(d, "due_on"), "2027-01-01");
+    CHECK_STR(field(d, "title"), "Work permit ends with the parole");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")), "ead_c11");
+    json_decref(all);
+    /* (c)(8): the card's own date, past the parole end and more than a year after issue */
+    d = work_permit("{\"id\":81,\"kind\":\"ead\",\"issued_on\":\"2025-09-01\","
+                    " \"expires_on\":\"2030-08-31\",\"ead_category\":\"c8\"}",
+                    "2027-01-01", &all);
+    CHECK_STR(field(d, "due_on"), "2030-08-31");
+    CHECK_STR(field(d, "title"), "Work permit (EAD) ends");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
+              "ead_general");
+    json_decref(all);
+    /* no category recorded: taken as (c)(11) */
+    d = work_permit("{\"id\":81,\"kind\":\"ead\",\"issued_on\":\"2025-09-01\","
+                    " \"expires_on\":\"2027-08-31\",\"ead_category\":null}",
+                    "2027-01-01", &all);
+    CHECK_STR(field(d, "due_on"), "2026-09-01");
+    json_decref(all);
+    /* a CHNV termination ends the parole and a (c)(11) card with it, not a (c)(8) one */
+    all = compute("{\"id\":9,\"client_id\":5,\"program\":\"chnv\",\"location\":\"outside_us\","
+                  "\"passport_expires_on\":null}",
+                  NULL, NULL,
+                  "[{\"id\":61,\"decided_on\":\"2024-01-10\",\"outcome\":\"approved\","
+                  "  \"valid_until\":null,\"mailed\":false}]",
+                  "[{\"id\":80,\"kind\":\"i94\",\"issued_on\":null,\"expires_on\":\"2026-01-09\"},"
+                  " {\"id\":81,\"kind\":\"ead\",\"issued_on\":\"2024-03-01\","
+                  "  \"expires_on\":\"2026-02-28\",\"ead_category\":\"c8\"},"
+                  " {\"id\":82,\"kind\":\"ead\",\"issued_on\":\"2024-03-01\","
+                  "  \"expires_on\":\"2026-02-28\",\"ead_category\":\"c11\"}]",
+                  NULL, "2025-03-01", "2025-03-01T12:00:00Z");
+    CHECK_STR(field(find(all, "expirations/81/ead_end"), "due_on"), "2026-02-28");
+    CHECK(json_is_null(json_object_get(find(all, "expirations/81/ead_end"), "program_code")));
+    CHECK_STR(field(find(all, "expirations/82/ead_end"), "due_on"), "2025-04-24");
+    CHECK_STR(field(find(all, "expirations/82/ead_end"), "program_code"), "chnv");
+    json_decref(all);
+}
+
 /* Sorting: by date, then time, then id; a repeated id once. (The API's view of a deadline is
  * written by the ledger's reader: test_deadlines checks it.) */
 static void test_sort(void)
@@ -394,6 +482,7 @@ int main(void)
     test_appointments();
     test_approval();
     test_program_termination();
+    test_work_permits();
     test_sort();
     json_decref(programs);
     json_decref(rules);

@@ -232,15 +232,34 @@ int main(void)
         }
         CHECK(ead_capped);
     }
-    /* With its issue date known, a card also ends a year after issue when that comes first. */
+    /* The seeded rules by category and issue date: a (c)(11) card issued before H.R. 1 has no
+     * one-year cap (the parole end caps it); one issued from 4 July 2025 takes the H.R. 1 rule;
+     * a (c)(8) card ends on its own date, past the parole end. */
     {
-        char ead[64];
-        int64_t card = create(&expirations_resource, r,
-                              "{\"kind\":\"ead\",\"issued_on\":\"2023-06-01\","
-                              "\"expires_on\":\"2025-06-30\"}");
+        static const struct {
+            const char *body, *due_on, *rule;
+        } cards[] = {
+            {"{\"kind\":\"ead\",\"issued_on\":\"2023-06-01\",\"expires_on\":\"2025-06-30\","
+             "\"ead_category\":\"(c)(11)\"}",
+             "2025-02-28", "ead_c11"},
+            {"{\"kind\":\"ead\",\"issued_on\":\"2025-07-10\",\"expires_on\":\"2027-07-09\","
+             "\"ead_category\":\"C11\"}",
+             "2025-02-28", "ead_c11_hr1"},
+            {"{\"kind\":\"ead\",\"issued_on\":\"2023-06-01\",\"expires_on\":\"2025-06-30\","
+             "\"ead_category\":\"C08\"}",
+             "2025-06-30", "ead_general"},
+        };
 
-        snprintf(ead, sizeof(ead), "expirations/%lld/ead_end", (long long)card);
-        CHECK_STR(field(find(&all, r, ead), "due_on"), "2024-05-31"); /* 365 days, a leap year */
+        for (size_t i = 0; i < sizeof(cards) / sizeof(cards[0]); i++) {
+            char ead[64];
+            int64_t card = create(&expirations_resource, r, cards[i].body);
+
+            snprintf(ead, sizeof(ead), "expirations/%lld/ead_end", (long long)card);
+            d = find(&all, r, ead);
+            CHECK_STR(field(d, "due_on"), cards[i].due_on);
+            CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
+                      cards[i].rule);
+        }
     }
     create(&filings_resource, r,
            "{\"form\":\"I-131\",\"filed_on\":\"2024-05-01\",\"kind\":\"re_parole\"}");
