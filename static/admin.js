@@ -1,12 +1,14 @@
-// admin: users, API keys (the secret shown once), deadline rules and the audit trail. Only an
+// admin: users, API keys (the secret shown once), deadline rules, parole programs (their
+// terminations and exceptions) and the audit trail. Only an
 // admin sees these pages; the server refuses everyone else (403) whatever the page shows.
 import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, pager, copyButton } from "./dom.js";
 import { formatDate, formatInstant, localInputToInstant } from "./format.js";
 import { fieldCatalogue, recordForm, resetFormCaches, roleNames } from "./forms.js";
 import { columnLabel, entityLabel, queryProblemText } from "./labels.js";
+import { exceptionsControl, exceptionsSummary } from "./programs.js";
 
-const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["audit", "Audit trail"], ["settings", "Settings"]];
+const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["programs", "Programs"], ["audit", "Audit trail"], ["settings", "Settings"]];
 
 // Field descriptions of the admin forms (the catalogue covers case records only; the role
 // choices are its roles, filled in by users()).
@@ -40,6 +42,17 @@ const RULE_FIELDS = [
   { name: "citation_source", type: "text", required: true, single_line: true, max_length: 500 },
   { name: "citation_date", type: "date", required: true },
 ];
+// A program's fields (the exceptions' form choices are the catalogue's filing forms, filled in
+// by programs()); the code is set on create only.
+const PROGRAM_FIELDS = [
+  { name: "code", type: "text", required: true, single_line: true, max_length: 32 },
+  { name: "name", type: "text", required: true, single_line: true, max_length: 200 },
+  { name: "aliases", type: "text_array", required: false },
+  { name: "terminated_on", type: "date", required: false },
+  { name: "citation_source", type: "text", required: true, single_line: true, max_length: 500 },
+  { name: "citation_date", type: "date", required: true },
+  { name: "exceptions", type: "exceptions", required: false, control: null },
+];
 
 export async function render(page, [tab], ctx) {
   page.append(h("h1", { text: "Administration" }),
@@ -47,7 +60,7 @@ export async function render(page, [tab], ctx) {
   const body = h("div");
   page.append(body);
   if (!ctx.isAdmin) { body.append(statusLine("error", "Only an administrator can open these pages.")); return; }
-  await ({ users, keys, rules, audit, settings })[tab](body, ctx);
+  await ({ users, keys, rules, programs, audit, settings })[tab](body, ctx);
 }
 
 // A simple paged list: load(cursor) -> rows.
@@ -174,8 +187,44 @@ async function rules(body) {
   }
 }
 
+// Parole programs: what a request's program may be, and a program's termination (the date parole
+// under it ends, the notice, its exceptions), which sets the parole end of its requests.
+async function programs(body) {
+  const filingForms = ((await fieldCatalogue())?.filings || []).find((f) => f.name === "form")?.choices || [];
+  PROGRAM_FIELDS[6].control = exceptionsControl(filingForms);
+  const slot = h("div");
+  let reload = null;
+  const add = h("button", { type: "button", class: "primary", id: "add-program", text: "Add program", onclick: () => {
+    fill(slot, recordForm({ fields: PROGRAM_FIELDS, title: "New program", submitLabel: "Create program",
+      save: (b) => api("POST", "/api/v1/programs", { body: b }),
+      onSaved: (p) => { fill(slot, statusLine("status", `Program ${p.code} created.`)); reload(); },
+      onCancel: () => fill(slot) }));
+    slot.querySelector("input, select, textarea")?.focus();
+  } });
+  body.append(h("p", { class: "muted", text: "A parole request names one of these programs. When DHS terminates a program, set the date parole under it ends and cite the notice: the parole of each approved request of the program then ends on that date, unless one of the notice's exceptions applies. Saving recomputes the deadlines of the program's requests." }),
+    add, slot);
+  reload = await pagedTable(body, "/api/v1/programs", ["Code", "Name", "Terminated on", "Citation", "Exceptions", ""], (p) => [
+    p.code, p.name, p.terminated_on ? formatDate(p.terminated_on) : "Not terminated",
+    `${p.citation_source} (${formatDate(p.citation_date)})`, exceptionsSummary(p.exceptions),
+    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit program ${p.code}`, onclick: () => editProgram(p) })], "program-table");
+  function editProgram(p) {
+    const form = recordForm({ fields: PROGRAM_FIELDS, record: p, omit: ["code"], title: `Edit program ${p.code}`,
+      save: (patch, version) => api("PATCH", `/api/v1/programs/${p.id}`, { body: patch, ifMatch: version }),
+      onSaved: async (saved, opts) => {
+        if (opts && opts.reload) { const again = await api("GET", `/api/v1/programs/${p.id}`); if (again.ok) editProgram(again.data); return; }
+        fill(slot, statusLine("status", `Program ${saved.code} saved; the deadlines of its requests follow.`));
+        reload();
+      },
+      onCancel: () => fill(slot) });
+    form.querySelector("h3").after(h("p", { class: "muted", text: `Code ${p.code}: it cannot change, since requests and deadline rules name the program by it.` }));
+    fill(slot, form);
+    slot.scrollIntoView();
+    slot.querySelector("input, select, textarea")?.focus();
+  }
+}
+
 async function audit(body) {
-  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "users", "api_keys", "settings", "deadline_rules"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
+  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "users", "api_keys", "settings", "deadline_rules", "programs"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
   const from = h("input", { id: "audit-from", type: "date" });
   const to = h("input", { id: "audit-to", type: "date" });
   const out = h("div");

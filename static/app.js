@@ -27,7 +27,7 @@ const ROUTES = [
   [/^#\/requests(?:\?(.*))?$/, cases.render, "requests"],
   [/^#\/requests\/(\d+)$/, request.render, "requests"],
   [/^#\/calendar(?:\/((?:19|20|21)\d{2}-(?:0[1-9]|1[0-2])))?$/, calendar.render, "calendar"],
-  [/^#\/admin\/(users|keys|rules|audit|settings)$/, admin.render, "admin"],
+  [/^#\/admin\/(users|keys|rules|programs|audit|settings)$/, admin.render, "admin"],
   [/^#\/account$/, account.render, "account"],
 ];
 

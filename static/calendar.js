@@ -48,7 +48,7 @@ export async function render(page, [month], ctx) {
       h("div", { class: "day-number", text: String(day) }),
       items.length ? h("ul", { class: "day-items" }, items.map((d) => h("li", { class: `kind-${d.kind} status-${d.status}` },
         link(`#/requests/${d.parole_request_id}`, `${d.due_at ? new Intl.DateTimeFormat(firmLocale(), { timeStyle: "short", timeZone: firmZone() }).format(new Date(d.due_at)) + " " : ""}${d.title}${d.status === "overdue" ? " (overdue)" : d.status === "met" ? " (done)" : ""}`,
-          { title: `${names.get(d.client_id) || ""} — ${humanize(d.status)}${d.due_at ? ` — ${formatInstant(d.due_at)}` : ""}` }),
+          { title: `${names.get(d.client_id) || ""} — ${humanize(d.status)}${d.due_at ? ` — ${formatInstant(d.due_at)}` : ""}${d.program_code ? ` — program terminated: ${d.rule.citation_source}` : ""}` }),
         h("bdi", { class: "who", text: names.get(d.client_id) || "" })))) : null);
     row.append(cell);
     if ((lead + day) % 7 === 0) { tbody.append(row); row = h("tr"); }

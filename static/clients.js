@@ -6,6 +6,7 @@ import { formatDate } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
 import { fieldLabel, choiceLabel, queryProblemText } from "./labels.js";
 import { forgetClientNames, displayName } from "./names.js";
+import { programList } from "./programs.js";
 
 // The list: query state lives in the hash's companion sessionStorage so "back" returns to it.
 export async function renderList(page, params, ctx) {
@@ -81,7 +82,7 @@ export function profile(fields, record, formatters = {}) {
 // A client's page.
 export async function renderClient(page, [id], ctx) {
   page.append(statusLine("loading", "Loading…"));
-  const [catalogue, r, requests, people] = await Promise.all([fieldCatalogue(), api("GET", `/api/v1/clients/${id}`), listAll(`/api/v1/parole-requests?client_id=${id}`), assigneeList()]);
+  const [catalogue, r, requests, people] = await Promise.all([fieldCatalogue(), api("GET", `/api/v1/clients/${id}`), listAll(`/api/v1/parole-requests?client_id=${id}`), assigneeList(), programList()]);
   if (!r.ok) { fill(page, h("h1", { text: "Client" }), statusLine("error", r.status === 404 ? "There is no such client." : problemText(r))); return; }
   const client = r.data;
   fill(page);

@@ -6,6 +6,7 @@ import { h, append, fill } from "./dom.js";
 import { api, listAll, problemText } from "./api.js";
 import { fieldLabel, choiceLabel } from "./labels.js";
 import { localInputToInstant, instantToLocalInput } from "./format.js";
+import { forgetPrograms, programSelect } from "./programs.js";
 
 let catalogue = null;
 let assignees = null;
@@ -50,12 +51,15 @@ export async function assigneeList() {
   return assignees;
 }
 
-// Forget cached catalogue and assignees (sign-out).
-export function resetFormCaches() { catalogue = null; assignees = null; }
+// Forget cached catalogue, assignees and programs (sign-out: another user may sign in).
+export function resetFormCaches() { catalogue = null; assignees = null; forgetPrograms(); }
 
 // The input element for one field, filled from value.
 function inputFor(field, id, value) {
   const common = { id, name: field.name, required: field.required, "aria-describedby": `${id}-error` };
+  if (field.control) return field.control.make(common, value, fieldLabel(field.name) + (field.required ? " *" : ""));
+  // A parole request's program: one of the programs (programs.js; read before the form is made).
+  if (field.name === "program" && field.type === "text") return programSelect(common, value);
   if (field.type === "enum" || field.name.startsWith("assigned_")) {
     const select = h("select", common);
     if (!field.required || field.name.startsWith("assigned_")) select.append(h("option", { value: "", text: "—" }));
@@ -93,6 +97,7 @@ const isMoney = (field) => field.type === "integer" && field.name.endsWith("_cen
 // The JSON value of an input (null when empty), or {invalid: message}. `stored` is the record's
 // current value (edit forms), so an untouched appointment time is not re-sent in another form.
 function valueOf(field, input, stored) {
+  if (field.control) return field.control.read(input);
   if (field.type === "boolean") return input.checked;
   // A half-typed number or date reads as "" in the DOM: never let it clear the stored value.
   if (input.validity && input.validity.badInput) return { invalid: field.type === "date" ? "is not a complete date" : "is not a number" };
@@ -122,9 +127,16 @@ function valueOf(field, input, stored) {
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+// What takes focus for a field: the input itself, or the first input of a group.
+const focusable = (el) => (el.matches("input, select, textarea") ? el : el.querySelector("input, select, textarea, button") || el);
+
 // Build a record form.
 //   fields: catalogue entries; record: the stored record (edit) or null (create);
 //   omit: field names not shown; fixed: values always sent on create (e.g. client_id);
+//   a field may bring its own control (field.control: a group of inputs, such as a program's
+//   exceptions): make(attrs, value, label) -> element, read(element) -> value or {invalid},
+//   and optionally showError(element, error) -> the input to focus after placing the error
+//   beside the part it names (null: shown under the field) and clearErrors(element);
 //   save(body, version) -> api result; onSaved(record); onCancel(); submitLabel; title.
 // Returns the <form>. On edit only changed fields are sent (a JSON merge patch) with If-Match.
 export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title }) {
@@ -144,8 +156,9 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     inputs.set(field.name, input);
     errorSlots.set(field.name, error);
     const label = h("label", { for: id, text: fieldLabel(field.name) + (field.required ? " *" : "") });
-    const wrap = h("div", { class: `field field-${field.type}${input.tagName === "TEXTAREA" ? " field-wide" : ""}` });
-    if (field.type === "boolean") append(wrap, [h("span", { class: "check" }, input, label), error]);
+    const wrap = h("div", { class: `field field-${field.type}${input.tagName === "TEXTAREA" || field.control ? " field-wide" : ""}` });
+    if (field.control) append(wrap, [input, error]); // the control carries its own legend
+    else if (field.type === "boolean") append(wrap, [h("span", { class: "check" }, input, label), error]);
     else append(wrap, [label, input, error]);
     grid.append(wrap);
   }
@@ -159,6 +172,7 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     fill(banner);
     banner.className = "form-banner";
     for (const [name, slot] of errorSlots) { slot.textContent = ""; inputs.get(name).removeAttribute("aria-invalid"); }
+    for (const field of fields) if (field.control && field.control.clearErrors && inputs.has(field.name)) field.control.clearErrors(inputs.get(field.name));
   }
 
   function showErrors(errors) {
@@ -167,10 +181,13 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     for (const e of errors) {
       const base = String(e.field || "").split(/[[.]/)[0];
       const slot = errorSlots.get(base);
-      if (slot) {
+      const control = slot && fields.find((f) => f.name === base).control;
+      const placed = control && control.showError ? control.showError(inputs.get(base), e) : null;
+      if (placed) first = first || placed;
+      else if (slot) {
         slot.textContent = slot.textContent ? `${slot.textContent}; ${e.message}` : `${e.field === base ? "" : `${e.field}: `}${e.message}`;
         inputs.get(base).setAttribute("aria-invalid", "true");
-        first = first || inputs.get(base);
+        first = first || focusable(inputs.get(base));
       } else {
         unplaced.push(`${e.field}: ${e.message}`);
       }

@@ -9,11 +9,11 @@ const FIELD_LABELS = {
   a_number: "A-number", passport_number: "Passport number", passport_country: "Passport country (2 letters)",
   passport_expires_on: "Passport expires on", email: "E-mail", phone: "Phone", address: "Address",
   preferred_language: "Preferred language (e.g. uk, es, ar)", notes: "Notes",
-  parole_type: "Parole type", program: "Program (code, e.g. u4u)",
+  parole_type: "Parole type", program: "Program",
   location: "Location", summary: "Summary", sponsor_name: "Sponsor name", sponsor_relationship: "Sponsor relationship",
   sponsor_status: "Sponsor status", expedite: "Expedite requested",
   assigned_attorney_id: "Assigned attorney", assigned_paralegal_id: "Assigned paralegal",
-  form: "Form (e.g. I-131)", filed_on: "Filed on", kind: "Kind", receipt_number: "Receipt number",
+  form: "Form", filed_on: "Filed on", kind: "Kind", receipt_number: "Receipt number",
   receipt_notice_on: "Receipt notice date", fee_cents: "Fee (US$)", method: "Filing method",
   issued_on: "Issued on", response_due_on: "Response due on", mailed: "Notice was mailed",
   responded_on: "Responded on", scheduled_at: "Scheduled at (firm time)", outcome: "Outcome",
@@ -23,6 +23,8 @@ const FIELD_LABELS = {
   opens_days_before: "Window opens (days before)", lead_times: "Reminder lead times (days, comma-separated)",
   enabled: "Enabled", effective_from: "Effective from", effective_to: "Effective to",
   citation_source: "Citation", citation_date: "Citation date",
+  code: "Code (cannot be changed later)", aliases: "Other spellings (one per line)", terminated_on: "Terminated on",
+  exceptions: "Exceptions to the termination",
   require_totp_for_all: "Require an authenticator app of every user", session_idle_minutes: "Sign out after idle (minutes)",
   session_absolute_hours: "Longest session (hours)", old_password: "Current password", new_password: "New password",
 };
@@ -39,7 +41,7 @@ export function fieldLabel(name) { return FIELD_LABELS[name] || humanize(name); 
 const ENTITY_LABELS = {
   clients: "client", parole_requests: "parole request", filings: "filing", rfes: "RFE", interviews: "appointment",
   decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
-  deadline_rules: "deadline rule",
+  deadline_rules: "deadline rule", programs: "program",
 };
 
 // The singular name of an audited table ("parole_requests" -> "parole request").

@@ -1,6 +1,7 @@
 // request: one parole request. Header (stage, type, program, assignees), the timeline of its
 // events, a section per kind of event with forms to add and edit, its deadlines with the rule
-// and citation behind each date, and its history (audit events).
+// and citation behind each date (or the program termination that set it), and its history
+// (audit events).
 import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, announce, replaceError } from "./dom.js";
 import { formatDate, formatInstant, formatCents } from "./format.js";
@@ -8,10 +9,11 @@ import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
 import { fieldLabel, columnLabel, choiceLabel, entityLabel } from "./labels.js";
 import { clientNames } from "./names.js";
 import { profile } from "./clients.js";
+import { programList, programOf, programLabel, exceptionText, terminationNote } from "./programs.js";
 
 // The kinds of event, their titles and the columns their tables show.
 const CHILDREN = [
-  { collection: "filings", title: "Filings", noun: "filing", columns: ["form", "kind", "filed_on", "receipt_number", "receipt_notice_on", "method", "fee_cents"] },
+  { collection: "filings", title: "Filings", noun: "filing", columns: ["form", "kind", "filed_on", "receipt_number", "receipt_notice_on", "method", "fee_cents", "decided_on"] },
   { collection: "rfes", title: "RFEs and NOIDs", noun: "RFE or NOID", columns: ["kind", "issued_on", "response_due_on", "mailed", "responded_on"] },
   { collection: "interviews", title: "Interviews and biometrics", noun: "appointment", columns: ["kind", "scheduled_at", "location", "outcome"] },
   { collection: "decisions", title: "Decisions", noun: "decision", columns: ["outcome", "decided_on", "valid_from", "valid_until"] },
@@ -41,7 +43,7 @@ function card(parent, title, id) {
 export async function render(page, [id], ctx) {
   page.append(statusLine("loading", "Loading…"));
   const base = `/api/v1/parole-requests/${id}`;
-  const [catalogue, people, r] = await Promise.all([fieldCatalogue(), assigneeList(), api("GET", base)]);
+  const [catalogue, people, r] = await Promise.all([fieldCatalogue(), assigneeList(), api("GET", base), programList()]);
   if (!r.ok) { fill(page, h("h1", { text: "Parole request" }), statusLine("error", r.status === 404 ? "There is no such parole request." : problemText(r))); return; }
   if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
   let request = r.data;
@@ -62,16 +64,27 @@ export async function render(page, [id], ctx) {
       h("p", { class: "facts" },
         h("span", { class: `badge stage-${request.stage}`, id: "request-stage", text: humanize(request.stage) }),
         h("span", { text: choiceLabel(request.parole_type) }),
-        h("span", { text: request.program ? `Program ${request.program.toUpperCase()}` : "No program" }),
+        h("span", { id: "request-program", text: request.program ? `Program: ${programLabel(request.program)}` : "No program" }),
         h("span", { text: choiceLabel(request.location) }),
         request.expedite ? h("span", { class: "badge", text: "Expedite" }) : null),
+      terminationLine(),
       h("p", { class: "muted" }, `Attorney: ${person(request.assigned_attorney_id)} · Paralegal: ${person(request.assigned_paralegal_id)}`));
+  }
+  // The request's program was terminated: say when, under which notice and with what exceptions
+  // (why a request can be `terminated` without a decision saying so; the deadlines say which
+  // dates the termination set).
+  function terminationLine() {
+    const p = programOf(request.program);
+    if (!p || !p.terminated_on) return null;
+    return h("p", { class: "termination", id: "request-termination" }, h("strong", { text: `${p.name}: terminated on ${formatDate(p.terminated_on)}` }),
+      ` — ${p.citation_source} (${formatDate(p.citation_date)}).`,
+      p.exceptions.length ? ` ${p.exceptions.map(exceptionText).join("; ")}.` : null);
   }
   function showDetails() {
     fill(details, ctx.canWrite ? h("button", { type: "button", id: "edit-request", text: "Edit request", onclick: showEdit }) : null,
       ctx.isAdmin ? h("button", { type: "button", class: "danger", text: "Delete request", onclick: removeRequest }) : null,
       h("details", {}, h("summary", { text: "Request details" }), profile(catalogue["parole-requests"], request, {
-        assigned_attorney_id: person, assigned_paralegal_id: person, client_id: () => clientName })));
+        assigned_attorney_id: person, assigned_paralegal_id: person, client_id: () => clientName, program: programLabel })));
   }
   function showEdit() {
     fill(details, recordForm({
@@ -119,7 +132,8 @@ export async function render(page, [id], ctx) {
       x.due_at ? formatInstant(x.due_at) : formatDate(x.due_on),
       h("span", {}, x.title, x.opens_on ? h("span", { class: "muted", text: ` (window opens ${formatDate(x.opens_on)})` }) : null),
       h("span", { class: `badge status-${x.status}`, text: humanize(x.status) }),
-      h("span", { class: "rule" }, h("strong", { text: x.rule.code }), ` — ${x.rule.citation_source} (${formatDate(x.rule.citation_date)})`)]), { id: "deadline-table" }));
+      x.program_code ? terminationNote(x)
+        : h("span", { class: "rule" }, h("strong", { text: x.rule.code }), ` — ${x.rule.citation_source} (${formatDate(x.rule.citation_date)})`)]), { id: "deadline-table" }));
   }
   async function drawHistory() {
     const e = await listAll(`${base}/history`);

@@ -136,7 +136,7 @@ export async function render(page, params, ctx) {
   // Overdue, then due in the next 14 days.
   const dueRow = (d) => [h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), cell(d), d.title,
     h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
-    h("span", { class: "rule", text: `${d.rule.code} — ${d.rule.citation_source}` })];
+    h("span", { class: "rule", text: `${d.program_code ? "Program terminated" : d.rule.code} — ${d.rule.citation_source}` })];
   const dueHeaders = ["Due", "Case", "What", "Status", "Rule"];
   if (!overdueR.ok || !soonR.ok) fill(due, statusLine("error", `Deadlines could not be loaded: ${problemText(overdueR.ok ? soonR : overdueR)}`));
   else {
@@ -175,7 +175,8 @@ export async function render(page, params, ctx) {
         const band = shown.filter((d) => { const n = daysBetween(today, d.due_on); return n >= from && n <= to; });
         const whole = !more || reached > to;
         const entries = band.map((d) => {
-          const li = h("li", {}, formatDate(d.due_on), " — ", cell(d), ` (${d.title})`);
+          const li = h("li", {}, formatDate(d.due_on), " — ", cell(d), ` (${d.title})`,
+            d.program_code ? h("span", { class: "rule", text: ` — ${d.rule.citation_source}` }) : null);
           if (!focus && fresh.has(d)) focus = li.querySelector("a");
           return li;
         });

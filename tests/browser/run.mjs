@@ -9,6 +9,7 @@ const PARALEGAL = { email: "pat@firm.test", name: "Pat Paralegal", role: "parale
 const VIEWER = { email: "vic@firm.test", name: "Vic Viewer", role: "viewer", password: "Jq7$wEr4!uPz9Lm-lantern" };
 const ADMIN = { email: "ada@firm.test", name: "Ada Admin", role: "admin", password: "Hk3%zXc8!bNm2Qw-meadow" };
 const RAE = { email: "rae@firm.test", name: "Rae Paralegal", role: "paralegal", password: "Wp4&nTy7!cVb3Xs-orchard" };
+const OLA = { email: "ola@firm.test", name: "Ola Admin", role: "admin", password: "Rb6!tGm3#xKq8Wn-willow" };
 const XSS = "<img src=x onerror=alert(1)>";
 const RECEIPT = "IOE0912345678";
 
@@ -78,6 +79,37 @@ async function submitForm(page) { await page.locator("form.record-form button[ty
 
 async function gotoHash(page, hash) {
   await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+// A calendar date as the firm (en-US) reads it: "2025-04-24" -> "Apr 24, 2025".
+function usDate(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+// An admin's first sign-in: set up the authenticator app on the account page (the session is a
+// full one afterwards). Returns the page.
+async function enrolledAdminPage(user) {
+  const page = await signedInPage(user);
+  await page.click("#totp-begin");
+  await page.fill("#totp-password", user.password);
+  await page.locator("#totp-password").press("Enter");
+  const secret = await page.locator("#totp-secret").innerText();
+  await page.fill("#totp-code", totp(secret));
+  await page.locator("#totp-code").press("Enter");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.locator("[data-admin]").waitFor({ state: "visible" });
+  return page;
+}
+
+// A write as the signed-in user of a page, behind the form's back (a colleague's change).
+function pageCall(page, method, path, body, ifMatch) {
+  return page.evaluate(async ({ method, path, body, ifMatch }) => {
+    const s = await (await fetch("/api/v1/session")).json();
+    const headers = { "Content-Type": "application/json", "X-CSRF-Token": s.csrf_token, ...(ifMatch ? { "If-Match": `"${ifMatch}"` } : {}) };
+    const r = await fetch(path, { method, headers, body: JSON.stringify(body) });
+    return { status: r.status, data: await r.json() };
+  }, { method, path, body, ifMatch });
 }
 
 // --- the tests --------------------------------------------------------------------------------
@@ -610,6 +642,160 @@ test("Today reads the first page of each list; Show more reads the rest, in orde
   } finally {
     await other.stop();
   }
+});
+
+test("an admin adds a program and sets its termination on the Programs page", async () => {
+  addUser(server, OLA);
+  const page = await enrolledAdminPage(OLA);
+  await gotoHash(page, "#/admin/programs");
+  assert(await page.getByRole("link", { name: "Programs", exact: true }).getAttribute("aria-current") === "page", "the Programs tab is the current one");
+  // The seeded programs in plain words: a termination date, its notice and its exception.
+  const seeded = await waitText(page.locator("#program-table"), "chnv");
+  const row = (code) => page.locator("#program-table tbody tr", { has: page.locator("td:first-child", { hasText: new RegExp(`^${code}$`) }) });
+  assert((await row("chnv").innerText()).includes("Apr 24, 2025") && (await row("chnv").innerText()).includes("90 FR 13611"), `CHNV's termination and notice (${seeded})`);
+  assert((await row("frp").innerText()).includes("Exception: I-485 filed on or before Dec 15, 2025"), "FRP's exception in words");
+  assert((await row("u4u").innerText()).includes("Not terminated"), "a running program says so");
+  // A new program; an exception on a program not terminated is refused beside the field, and a
+  // row without its date is marked on that row.
+  await page.click("#add-program");
+  await fillForm(page, { code: "CAM", name: "Central American Minors parole", aliases: "Central American Minors",
+    citation_source: "USCIS, Central American Minors (CAM) Refugee and Parole Program", citation_date: "2026-11-01" });
+  await page.getByRole("button", { name: "Add exception" }).click();
+  const exceptionForm = page.locator('form.record-form [name="exception_form"]').first();
+  assert(await exceptionForm.evaluate((el) => el.tagName) === "SELECT", "the exception's form is chosen from the filing forms");
+  const forms = await exceptionForm.locator("option").evaluateAll((os) => os.map((o) => o.value));
+  assert(["I-485", "I-589", "AR-11", "G-28"].every((f) => forms.includes(f)), `the catalogue's filing forms are offered (${forms})`);
+  await exceptionForm.selectOption("I-485");
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll("form.record-form input, form.record-form select, form.record-form textarea")].filter((el) => el.labels.length === 0).map((el) => el.name));
+  assert(unlabelled.length === 0, `every control has a label (unlabelled: ${unlabelled})`);
+  await submitForm(page);
+  await waitText(page.locator(".form-banner"), "not saved");
+  await waitText(page.locator('[id$="-exceptions-error"]'), "only a terminated program");
+  await waitText(page.locator(".exception-row .field-error"), "Filed on or before");
+  assert(await page.locator('.exception-row [name="exception_on_or_before"]').getAttribute("aria-invalid") === "true", "the row's date is marked");
+  assert(await field(page, "name").inputValue() === "Central American Minors parole", "what was typed is kept");
+  assert(!(await api("GET", "/api/v1/programs")).data.items.some((p) => p.code === "cam"), "nothing was stored");
+  await page.screenshot({ path: join(shots, "admin-program-refused.png"), fullPage: true });
+  await page.getByRole("button", { name: "Remove exception 1" }).click();
+  assert(await page.locator(".exception-row").count() === 0, "the row is gone");
+  await submitForm(page);
+  await waitText(page.locator("#view"), "Program cam created.");
+  await waitText(page.locator("#program-table"), "Central American Minors parole");
+  let cam = (await api("GET", "/api/v1/programs")).data.items.find((p) => p.code === "cam");
+  assert(cam && cam.terminated_on === null && JSON.stringify(cam.aliases) === '["central_american_minors"]' && cam.exceptions.length === 0, `stored as typed, normalised (${JSON.stringify(cam)})`);
+  // Its termination, with an exception row, through the edit form; the code cannot change.
+  await page.getByRole("button", { name: "Edit program cam" }).click();
+  await field(page, "terminated_on").waitFor();
+  assert(await field(page, "code").count() === 0, "no code field on the edit form");
+  await fillForm(page, { terminated_on: "2026-10-01", citation_source: "Termination of the CAM parole process, 91 FR 12345", citation_date: "2026-09-01" });
+  await page.getByRole("button", { name: "Add exception" }).click();
+  await page.locator('.exception-row [name="exception_form"]').selectOption("I-485");
+  await page.locator('.exception-row [name="exception_on_or_before"]').fill("2026-09-15");
+  await page.locator('.exception-row [name="exception_description"]').fill("An I-485 filed by 15 September 2026.");
+  await submitForm(page);
+  await waitText(page.locator("#view"), "Program cam saved");
+  await waitText(row("cam"), "Oct 1, 2026");
+  assert((await row("cam").innerText()).includes("Exception: I-485 filed on or before Sep 15, 2026"), "the exception in words");
+  cam = (await api("GET", `/api/v1/programs/${cam.id}`)).data;
+  assert(cam.terminated_on === "2026-10-01" && cam.version === 2, `the termination is stored (${JSON.stringify(cam)})`);
+  assert(JSON.stringify(cam.exceptions) === JSON.stringify([{ kind: "filing_on_or_before", form: "I-485", on_or_before: "2026-09-15", description: "An I-485 filed by 15 September 2026." }]), `the exception is stored (${JSON.stringify(cam.exceptions)})`);
+  // A colleague moves it meanwhile: the stale save changes nothing, keeps the typing, offers a reload.
+  await page.getByRole("button", { name: "Edit program cam" }).click();
+  await fillForm(page, { terminated_on: "2026-10-15" });
+  const moved = await pageCall(page, "PATCH", `/api/v1/programs/${cam.id}`, { terminated_on: "2026-10-08" }, cam.version);
+  assert(moved.status === 200, `the colleague's change went in (${moved.status})`);
+  await submitForm(page);
+  await waitText(page.locator(".form-banner"), "Someone else changed this record");
+  assert(await field(page, "terminated_on").inputValue() === "2026-10-15", "the typed date is still in the form");
+  await page.getByRole("button", { name: "Reload the current version" }).click();
+  await page.waitForFunction(() => document.querySelector('form.record-form [name="terminated_on"]')?.value === "2026-10-08");
+  assert(await page.locator(".exception-row").count() === 1, "the reloaded form has the exception row");
+  await fillForm(page, { terminated_on: "2026-10-15" });
+  await submitForm(page);
+  await waitText(row("cam"), "Oct 15, 2026");
+  assert((await api("GET", `/api/v1/programs/${cam.id}`)).data.terminated_on === "2026-10-15", "saved over the current version");
+  await page.screenshot({ path: join(shots, "admin-programs.png"), fullPage: true });
+});
+
+test("the request form offers the programs by name and saves u4u", async () => {
+  const page = shared.page;
+  await gotoHash(page, `#/clients/${shared.clientId}`);
+  await page.click("#new-request");
+  const program = field(page, "program");
+  assert(await program.evaluate((el) => el.tagName) === "SELECT", "the program is a choice, not free text");
+  const options = await program.locator("option").evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+  const values = options.map(([v]) => v);
+  assert(values[0] === "" && ["u4u", "oaw", "frp", "chnv", "cam"].every((c) => values.includes(c)), `an empty choice and every program (${values})`);
+  assert(options.find(([v]) => v === "u4u")[1] === "Uniting for Ukraine (U4U)", "named with its code");
+  assert(options.find(([v]) => v === "chnv")[1].includes("terminated Apr 24, 2025"), "a terminated program says so");
+  await fillForm(page, { parole_type: "program", program: "u4u", location: "outside_us" });
+  await submitForm(page);
+  await waitText(page.locator("#request-program"), "Program: Uniting for Ukraine (U4U)");
+  const id = Number(page.url().split("/").pop());
+  assert((await api("GET", `/api/v1/parole-requests/${id}`)).data.program === "u4u", "stored as the code");
+  assert(await page.locator("#request-termination").count() === 0, "no termination for a running program");
+  await page.click("#edit-request");
+  assert(await field(page, "program").inputValue() === "u4u", "the edit form shows the saved program");
+  await page.getByRole("button", { name: "Cancel" }).click();
+});
+
+test("a CHNV parole with an I-94 two years ahead ends on the program's termination, with its notice", async () => {
+  const client = await api("POST", "/api/v1/clients", { family_name: "Pérez", given_name: "Yanelis", citizenship: "CU" });
+  const pat = (await api("GET", "/api/v1/session")).data.user.id; // Today may show Pat's cases only
+  const request = await api("POST", "/api/v1/parole-requests", { client_id: client.data.id, parole_type: "program", program: "CHNV", location: "outside_us", assigned_paralegal_id: pat });
+  assert(request.status === 201 && request.data.program === "chnv", `a CHNV request (${request.status})`);
+  const base = `/api/v1/parole-requests/${request.data.id}`;
+  assert((await api("POST", `${base}/filings`, { form: "I-134A", filed_on: "2024-01-10" })).status === 201, "filed");
+  assert((await api("POST", `${base}/decisions`, { outcome: "approved", decided_on: "2024-03-01" })).status === 201, "approved");
+  const page = shared.page;
+  await gotoHash(page, `#/requests/${request.data.id}`);
+  await waitText(page.locator("#request-program"), "CHNV");
+  // The I-94 through the form: its own date is two years ahead, the program ended before it.
+  const i94 = firmDay(730);
+  await page.click("#add-expirations");
+  await fillForm(page, { kind: "i94", issued_on: "2024-04-01", expires_on: i94, document_number: "98765432101" });
+  await submitForm(page);
+  await waitText(page.locator("#section-expirations"), usDate(i94));
+  await waitText(page.locator("#request-stage"), "Terminated");
+  const deadlines = await waitText(page.locator("#deadline-table"), "Program terminated");
+  const end = page.locator("#deadline-table tbody tr", { hasText: "Parole ends" });
+  const endText = await end.innerText();
+  assert(endText.includes("Apr 24, 2025") && endText.includes("90 FR 13611") && endText.includes("Mar 25, 2025"), `the parole ends on the termination date, citing the notice (${endText})`);
+  assert(!deadlines.includes(usDate(i94)), `nothing is due on the I-94's own date (${deadlines})`);
+  await waitText(page.locator("#request-termination"), "terminated on Apr 24, 2025");
+  const stored = (await api("GET", `${base}/deadlines`)).data.items.find((d) => d.kind === "parole_end");
+  assert(stored.due_on === "2025-04-24" && stored.program_code === "chnv", `the API agrees (${JSON.stringify(stored)})`);
+  assert((await api("GET", base)).data.stage === "terminated", "stage terminated");
+  await page.screenshot({ path: join(shots, "request-chnv-terminated.png"), fullPage: true });
+  // Today lists the overdue parole end with the program's termination as its reason.
+  shared.chnvRequestId = request.data.id;
+  await gotoHash(page, "#/today");
+  const overdue = page.locator("#overdue-table tbody tr", { hasText: `request ${request.data.id}` });
+  await waitText(overdue, "Program terminated");
+  assert((await overdue.innerText()).includes("90 FR 13611"), "Today shows the notice beside the date");
+});
+
+test("the filing form takes the new forms and a decision date: an I-485 decided", async () => {
+  const page = shared.page;
+  await gotoHash(page, `#/requests/${shared.chnvRequestId}`);
+  await page.click("#add-filings");
+  const forms = await field(page, "form").locator("option").evaluateAll((os) => os.map((o) => o.value));
+  assert(["I-589", "I-821", "I-485", "I-130", "I-912", "G-28", "AR-11"].every((f) => forms.includes(f)), `the new forms are offered (${forms})`);
+  assert(await field(page, "decided_on").getAttribute("type") === "date", "a decided-on date field");
+  // A decision before the filing is refused beside the field; the typed values stay.
+  await fillForm(page, { form: "I-485", filed_on: firmDay(-60), decided_on: firmDay(-90) });
+  await submitForm(page);
+  await page.locator('form.record-form [name="decided_on"][aria-invalid="true"]').waitFor();
+  assert((await page.locator('[id$="-decided_on-error"]').innerText()).length > 0, "the reason is beside the field");
+  assert(await field(page, "form").inputValue() === "I-485", "the form choice is kept");
+  await fillForm(page, { decided_on: firmDay(-3) });
+  await submitForm(page);
+  const filings = page.locator("#section-filings");
+  await waitText(filings, "I-485");
+  await waitText(filings, usDate(firmDay(-3)));
+  assert((await filings.locator("th").allInnerTexts()).includes("Decided on"), "the filings table has a Decided on column");
+  const stored = (await api("GET", `/api/v1/parole-requests/${shared.chnvRequestId}/filings`)).data.items.find((f) => f.form === "I-485");
+  assert(stored && stored.filed_on === firmDay(-60) && stored.decided_on === firmDay(-3), `stored (${JSON.stringify(stored)})`);
 });
 
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
