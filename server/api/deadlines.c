@@ -13,7 +13,8 @@
 #include "listing.h"
 
 /* The statuses the ledger derives, for the status filter (the kinds: deadline_kind.h). */
-static const char *const deadline_statuses[] = {"upcoming", "due_today", "overdue", "met", NULL};
+static const char *const deadline_statuses[] = {"upcoming", "due_today", "overdue",
+                                                "met",      "moot",      NULL};
 
 /* The query without its `cursor` (a deadline page's cursor is not the id cursor of the other
  * lists: listing_parse_query checks the rest), the cursor read into *place. Returns the

@@ -129,8 +129,8 @@ void calendar_writer_add(struct calendar_writer *w, const struct calendar_event 
     char uid[160], *summary, *description, start[32], end[32], utc[TIMESTAMP_LEN];
     int64_t epoch = 0;
 
-    if (strcmp(e->status, "met") == 0)
-        return;
+    if (strcmp(e->status, "met") == 0 || strcmp(e->status, "moot") == 0)
+        return; /* nothing is due any more */
     snprintf(uid, sizeof(uid), "%s@paroletrack", e->id);
     summary = format_text("PR-%lld: %s", (long long)e->parole_request_id, e->title);
     description = format_text("Parole request PR-%lld\nDeadline: %s (%s)\nRule: %s\nSource: %s, %s",

@@ -31,7 +31,7 @@ struct calendar_writer {
 /* Start a feed as of now_utc (RFC 3339 UTC). */
 void calendar_writer_init(struct calendar_writer *w, const char *now_utc);
 
-/* Add one event (a met deadline is left out; the texts are copied). */
+/* Add one event (a met or moot deadline is left out; the texts are copied). */
 void calendar_writer_add(struct calendar_writer *w, const struct calendar_event *e);
 
 /* The whole feed as RFC 5545 text (with a VTIMEZONE of the firm's zone spanning the

@@ -138,15 +138,37 @@ static void add(json_t *out, const struct request_facts *r, const json_t *rule, 
                   json_object_get(rule, "citation_date"), "version", rule_member(rule, "version"),
                   "title", title, "met", strcmp(status, "met") == 0, "due_at_utc",
                   at ? json_string(at->utc) : json_null()));
-    json_object_set_new(json_array_get(out, json_array_size(out) - 1), "program_code", json_null());
-    json_object_set_new(json_array_get(out, json_array_size(out) - 1), "terminates", json_false());
+    json_t *record = json_array_get(out, json_array_size(out) - 1);
+
+    json_object_set_new(record, "program_code", json_null());
+    json_object_set_new(record, "terminates", json_false());
+    json_object_set_new(record, "moot_decision_id", json_null());
+    json_object_set_new(record, "basis", json_null());
+    json_object_set_new(record, "premature", json_false());
+}
+
+/* The deadline added last to out, to set a member the rules decide. Borrowed. */
+static json_t *last_added(json_t *out)
+{
+    return json_array_get(out, json_array_size(out) - 1);
+}
+
+/* The deadline added last to out is moot: `decision` settled it before it was met. Its status
+ * is moot and it counts as done (met), with the decision as its reason. */
+static void moot_by(json_t *out, const json_t *decision)
+{
+    json_t *record = last_added(out);
+
+    json_object_set_new(record, "status", json_string("moot"));
+    json_object_set_new(record, "met", json_true());
+    json_object_set(record, "moot_decision_id", json_object_get(decision, "id"));
 }
 
 /* Cite `program` (its code) on the deadline added last to out: its date is the program's
  * termination (terminates) or follows from it. */
 static void cite_program(json_t *out, const json_t *program, int terminates)
 {
-    json_t *record = json_array_get(out, json_array_size(out) - 1);
+    json_t *record = last_added(out);
 
     json_object_set(record, "program_code", json_object_get(program, "code"));
     json_object_set_new(record, "terminates", json_boolean(terminates));
@@ -158,10 +180,22 @@ static const char *text(const json_t *row, const char *key)
     return json_string_value(json_object_get(row, key));
 }
 
-/* RFE and NOID response deadlines. */
-static void rfe_deadlines(const struct request_facts *r, const json_t *rfes, const json_t *rules,
-                          const char *today, json_t *out)
+/* The latest decision (NULL when none). */
+static const json_t *latest_decision(const json_t *decisions)
 {
+    size_t n = json_array_size(decisions);
+
+    return n ? json_array_get(decisions, n - 1) : NULL;
+}
+
+/* RFE and NOID response deadlines: due on the date the notice prints (basis "notice"), else the
+ * rule's longest allowance from the issue date (basis "computed_maximum"); moot when a decision
+ * came on or after the issue date with no response recorded. */
+static void rfe_deadlines(const struct request_facts *r, const json_t *rfes,
+                          const json_t *decisions, const json_t *rules, const char *today,
+                          json_t *out)
+{
+    const json_t *decision = latest_decision(decisions);
     json_t *rfe;
     size_t i;
 
@@ -186,14 +220,70 @@ static void rfe_deadlines(const struct request_facts *r, const json_t *rfes, con
         add(out, r, rule, kind, "rfes", json_integer_value(json_object_get(rfe, "id")), due, NULL,
             NULL, status_of(text(rfe, "responded_on") != NULL, due, today),
             noid ? "NOID response due" : "RFE response due");
+        json_object_set_new(
+            last_added(out), "basis",
+            json_string(text(rfe, "response_due_on") ? "notice" : "computed_maximum"));
+        if (text(rfe, "responded_on") == NULL && decision != NULL &&
+            strcmp(text(decision, "decided_on"), text(rfe, "issued_on")) >= 0)
+            moot_by(out, decision);
     }
 }
 
-/* Interview and biometrics appointments (cancelled and missed ones make none). */
-static void appointment_deadlines(const struct request_facts *r, const json_t *interviews,
-                                  const json_t *rules, const char *today, const char *now,
-                                  json_t *out)
+/* True when an appointment of `kind` other than `missed` is scheduled (or held) after the
+ * instant `after_utc`: a missed one was rescheduled. */
+static int rescheduled_after(const json_t *interviews, const json_t *missed, const char *kind,
+                             const char *after_utc)
 {
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(interviews, i, row)
+    {
+        const char *outcome = text(row, "outcome");
+
+        if (row != missed && strcmp(text(row, "kind"), kind) == 0 &&
+            strcmp(outcome, "cancelled") != 0 && strcmp(outcome, "missed") != 0 &&
+            strcmp(text(row, "scheduled_at_utc"), after_utc) > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A missed appointment: abandonment looms, so an urgent deadline at the appointment's own time
+ * (overdue at once), met when a later appointment of the same kind is scheduled or the request
+ * is decided. */
+static void missed_appointment(const struct request_facts *r, const json_t *interviews,
+                               const json_t *row, const json_t *decisions, const json_t *rules,
+                               const char *today, const char *now, json_t *out)
+{
+    const char *kind = text(row, "kind"), *local_date = text(row, "local_date");
+    const char *utc = text(row, "scheduled_at_utc");
+    struct appointment_time at = {text(row, "scheduled_at"), utc};
+    const json_t *rule = rule_for(rules, "missed_appointment", r->program, local_date);
+    int met = rescheduled_after(interviews, row, kind, utc) || latest_decision(decisions) != NULL;
+    const char *status;
+
+    if (rule == NULL)
+        return;
+    if (met)
+        status = "met";
+    else if (strcmp(utc, now) < 0)
+        status = "overdue";
+    else
+        status = strcmp(local_date, today) == 0 ? "due_today" : "upcoming";
+    add(out, r, rule, "missed_appointment", "interviews",
+        json_integer_value(json_object_get(row, "id")), local_date, &at, NULL, status,
+        strcmp(kind, "biometrics") == 0 ? "Biometrics missed: reschedule at once"
+                                        : "Interview missed: reschedule at once");
+}
+
+/* Interview and biometrics appointments (a cancelled one makes none; a missed one its own
+ * urgent deadline); an appointment not held is moot once the request is decided. */
+static void appointment_deadlines(const struct request_facts *r, const json_t *interviews,
+                                  const json_t *decisions, const json_t *rules, const char *today,
+                                  const char *now, json_t *out)
+{
+    const json_t *decision = latest_decision(decisions);
     json_t *row;
     size_t i;
 
@@ -206,6 +296,8 @@ static void appointment_deadlines(const struct request_facts *r, const json_t *i
         int completed = strcmp(outcome, "completed") == 0;
         struct appointment_time at = {text(row, "scheduled_at"), text(row, "scheduled_at_utc")};
 
+        if (strcmp(outcome, "missed") == 0)
+            missed_appointment(r, interviews, row, decisions, rules, today, now, out);
         if (strcmp(outcome, "cancelled") == 0 || strcmp(outcome, "missed") == 0)
             continue;
         rule = rule_for(rules, "appointment", r->program, local_date);
@@ -220,15 +312,9 @@ static void appointment_deadlines(const struct request_facts *r, const json_t *i
         add(out, r, rule, kind, "interviews", json_integer_value(json_object_get(row, "id")),
             local_date, &at, NULL, status,
             strcmp(kind, "biometrics") == 0 ? "Biometrics appointment" : "Interview");
+        if (!completed && decision != NULL)
+            moot_by(out, decision);
     }
-}
-
-/* The latest decision (NULL when none). */
-static const json_t *latest_decision(const json_t *decisions)
-{
-    size_t n = json_array_size(decisions);
-
-    return n ? json_array_get(decisions, n - 1) : NULL;
 }
 
 /* The parole end of the request into out ("" when none): the latest parole/I-94 expiry, else
@@ -407,6 +493,21 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
         add_parole_end(out, r, rules, end, "decisions",
                        json_integer_value(json_object_get(decision, "id")), end->own, 0,
                        "Parole ends", today);
+    /* An approval abroad authorises travel until its valid_until: travel by then; met once the
+     * entry is recorded (a parole or I-94 date). */
+    if (decision != NULL && strcmp(text(decision, "outcome"), "approved") == 0 &&
+        strcmp(r->location, "inside_us") != 0 && text(decision, "valid_until") != NULL) {
+        const json_t *rule =
+            rule_for(rules, "travel_by", r->program, text(decision, "valid_until"));
+
+        if (rule != NULL)
+            add(out, r, rule, "travel_by", "decisions",
+                json_integer_value(json_object_get(decision, "id")), text(decision, "valid_until"),
+                NULL, NULL,
+                status_of(later_expiry(expirations, parole_kinds, ""),
+                          text(decision, "valid_until"), today),
+                "Travel by (the approval's valid-until date)");
+    }
     json_array_foreach(expirations, i, row)
     {
         const char *kind = text(row, "kind"), *expires_on = text(row, "expires_on");
@@ -460,10 +561,16 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
             if (by_program)
                 cite_program(out, end->ended.program, 0);
         } else if (strcmp(kind, "travel_document") == 0) {
+            int entered = entered_after(expirations, id);
+
             rule = rule_for(rules, "travel_by", r->program, expires_on);
-            if (rule != NULL)
-                add(out, r, rule, "travel_by", "expirations", id, expires_on, NULL, NULL,
-                    status_of(entered_after(expirations, id), expires_on, today), "Travel by");
+            if (rule == NULL)
+                continue;
+            add(out, r, rule, "travel_by", "expirations", id, expires_on, NULL, NULL,
+                status_of(entered, expires_on, today), "Travel by");
+            /* a denial (or withdrawal, closing, termination) leaves nothing to travel on */
+            if (!entered && decision != NULL && strcmp(text(decision, "outcome"), "approved") != 0)
+                moot_by(out, decision);
         } else if (strcmp(kind, "passport") == 0) {
             rule = rule_for(rules, "passport_expiry", r->program, expires_on);
             if (rule != NULL)
@@ -487,7 +594,7 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
     const json_t *rule;
     json_t *row;
     size_t i;
-    int filed = 0;
+    int filed = 0, premature = 0;
 
     if (decision == NULL)
         return;
@@ -517,18 +624,27 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
     shift(parole_end, -json_integer_value(json_object_get(rule, "days")), due);
     if (!json_is_null(json_object_get(rule, "opens_days_before")))
         shift(parole_end, -json_integer_value(json_object_get(rule, "opens_days_before")), opens);
+    /* A re-parole filing after the approval meets it, unless it came before the window opened
+     * (USCIS may reject it without refund): then the deadline stays open, marked premature. */
     json_array_foreach(filings, i, row)
     {
-        const char *kind = text(row, "kind");
+        const char *kind = text(row, "kind"), *on = text(row, "filed_on");
 
-        if (kind != NULL && strcmp(kind, "re_parole") == 0 &&
-            strcmp(text(row, "filed_on"), text(decision, "decided_on")) >= 0)
+        if (kind == NULL || strcmp(kind, "re_parole") != 0 ||
+            strcmp(on, text(decision, "decided_on")) < 0)
+            continue;
+        if (!json_is_null(json_object_get(rule, "opens_days_before")) && strcmp(on, opens) < 0)
+            premature = 1;
+        else
             filed = 1;
     }
     add(out, r, rule, "reparole_filing", "decisions",
         json_integer_value(json_object_get(decision, "id")), due, NULL,
         json_is_null(json_object_get(rule, "opens_days_before")) ? NULL : opens,
-        status_of(filed, due, today), "File for re-parole by");
+        status_of(filed, due, today),
+        premature && !filed ? "File for re-parole by (the filing came before the window opened)"
+                            : "File for re-parole by");
+    json_object_set_new(last_added(out), "premature", json_boolean(premature && !filed));
 }
 
 /* Order deadlines by date, then appointment time, then id. */
@@ -568,8 +684,8 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
             "Passport expires (client record)");
     parole_end_facts(&r, r.program[0] ? json_object_get(in->programs, r.program) : NULL,
                      in->expirations, in->decisions, in->filings, &end);
-    rfe_deadlines(&r, in->rfes, in->rules, in->today, out);
-    appointment_deadlines(&r, in->interviews, in->rules, in->today, in->now, out);
+    rfe_deadlines(&r, in->rfes, in->decisions, in->rules, in->today, out);
+    appointment_deadlines(&r, in->interviews, in->decisions, in->rules, in->today, in->now, out);
     expiry_deadlines(&r, in->expirations, in->decisions, &end, in->rules, in->today, out);
     decision_deadlines(&r, in->decisions, &end, in->filings, in->rules, in->today, out);
     return out;

@@ -30,21 +30,26 @@ struct deadline_compute_input {
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 3
+#define DEADLINE_COMPUTE_VERSION 4
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:
  *   {id, kind, due_on, due_at, opens_on, status, parole_request_id, client_id,
  *    source: {resource, id}, rule: {id, code, citation_source, citation_date, version},
- *    title, met, due_at_utc, program_code, terminates}
+ *    title, met, due_at_utc, program_code, terminates, moot_decision_id, basis, premature}
  * where due_on is the due date (a window's closing date), due_at the appointment time or null
  * (due_at_utc the same instant in UTC, compared with `now`),
  * opens_on a window's opening date or null, met a boolean (the thing is done) and status
- * met/upcoming/due_today/overdue against in->today. program_code names the program whose
+ * met/moot/upcoming/due_today/overdue against in->today (met is true for met and moot: nothing is
+ * due any more). program_code names the program whose
  * notice set the date (its termination, or the decision ending a parole its exception kept),
  * else null; terminates is true on the parole end that is the termination itself (the request's
  * stage is `terminated` from that date). A request with no matching rules yields an empty
- * array.
+ * array. moot_decision_id is the decision that made a deadline moot (status moot: an RFE or NOID
+ * response not given, an appointment not held, a travel-by after a denial), else null; every
+ * other deadline outlives a decision. basis says where a response date comes from ("notice" or
+ * "computed_maximum"; null for other kinds); premature is true on a re-parole deadline whose
+ * only filing came before its window opened (it stays open).
  *
  * A program's termination (programs row, terminated_on T) bears on an approved request whose
  * parole had not ended before T: with no exception that applies, parole ends on T (its parole end

@@ -15,6 +15,7 @@ const char *const deadline_kind_names[DEADLINE_KIND__MAX + 1] = {
     [DEADLINE_KIND_EAD_END] = "ead_end",
     [DEADLINE_KIND_TRAVEL_BY] = "travel_by",
     [DEADLINE_KIND_PASSPORT_EXPIRY] = "passport_expiry",
+    [DEADLINE_KIND_MISSED_APPOINTMENT] = "missed_appointment",
     [DEADLINE_KIND__MAX] = NULL,
 };
 

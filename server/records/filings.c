@@ -125,11 +125,29 @@ static int filing_before_delete(struct db *db, int64_t parent_id, int64_t id, st
     return 0;
 }
 
-/* Add `warnings`: things worth a second look that are not errors (an unknown receipt prefix). */
+/* Add `warnings`: things worth a second look that are not errors (an unknown receipt prefix, a
+ * re-parole filed before its window opened); the window's opening date read with the row is
+ * not a member of the record. */
 static void filing_decorate(json_t *record)
 {
     const char *receipt = json_string_value(json_object_get(record, "receipt_number"));
+    const char *opens = json_string_value(json_object_get(record, "reparole_window_opens_on"));
+    const char *kind = json_string_value(json_object_get(record, "kind"));
+    const char *filed_on = json_string_value(json_object_get(record, "filed_on"));
     json_t *warnings = json_array();
+
+    if (opens != NULL && kind != NULL && strcmp(kind, "re_parole") == 0 && filed_on != NULL &&
+        strcmp(filed_on, opens) < 0) {
+        char message[200];
+
+        snprintf(message, sizeof(message),
+                 "filed before the re-parole window opens on %s: USCIS may reject it without a "
+                 "refund, so the re-parole deadline stays open",
+                 opens);
+        json_array_append_new(warnings,
+                              json_pack("{s:s, s:s}", "field", "filed_on", "message", message));
+    }
+    json_object_del(record, "reparole_window_opens_on");
 
     if (receipt != NULL && !identifiers_receipt_prefix_known(receipt)) {
         char message[128];

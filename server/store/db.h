@@ -90,7 +90,7 @@ const char *db_row_text(db_stmt *stmt, const char *name);
 int db_row_is_null(db_stmt *stmt, const char *name);
 
 /* The query plan SQLite picks for catalogue statement `id` (EXPLAIN QUERY PLAN): one text per
- * step, such as "SEARCH d USING INDEX deadlines_open_by_date (request_open=? AND due_on>? ...)"
+ * step, such as "SEARCH d USING INDEX deadlines_by_date (due_on>? ...)"
  * or "SCAN p". For the plan test. A new array the caller owns, or NULL with *p set. */
 json_t *db_query_plan(struct db *db, enum sql_id id, struct problem *p);
 

@@ -155,12 +155,8 @@ static int compute_range(struct db *db, const json_t *basis, int64_t from_id, in
             .today = ctx->today,
             .now = ctx->now,
         };
-        /* Closed by its latest decision (a date never reopens it); a program's termination
-         * leaves it open, so the parole and work permit ends it sets stay in the lists. */
-        const char *outcome = json_string_value(json_object_get(row, "latest_outcome"));
-        int open = outcome == NULL || strcmp(outcome, "approved") == 0;
         json_t *mine = deadline_compute_request(&in);
-        int failed = each(id, open, mine, arg, p) != 0;
+        int failed = each(id, mine, arg, p) != 0;
 
         json_decref(mine);
         if (failed)

@@ -13,11 +13,10 @@
 #include "db.h"
 #include "problem.h"
 
-/* What deadline_engine_each hands over for one request: its id, whether it is open (no
- * decision closed it: denied, withdrawn, administratively closed, terminated), and its deadlines as
- * full records (deadline_compute.h; borrowed, unsorted). Returns 0, or -1 with *p set to stop. */
-typedef int (*deadline_engine_each_fn)(int64_t request_id, int open, const json_t *records,
-                                       void *arg, struct problem *p);
+/* What deadline_engine_each hands over for one request: its id and its deadlines as full
+ * records (deadline_compute.h; borrowed, unsorted). Returns 0, or -1 with *p set to stop. */
+typedef int (*deadline_engine_each_fn)(int64_t request_id, const json_t *records, void *arg,
+                                       struct problem *p);
 
 /* Compute the deadlines of every parole request with from_id <= id < to_id (one request:
  * [id, id + 1)), open or closed, with `basis` (borrowed; from deadline_engine_basis), loading a

@@ -13,15 +13,15 @@
 
 /* The ledger row of a computed record (deadline_compute.h) of request `request_id`: exactly the
  * table's columns, as db_row_to_json reads them back. A new object. */
-static json_t *row_of(const json_t *record, int64_t request_id, int open)
+static json_t *row_of(const json_t *record, int64_t request_id)
 {
     const json_t *rule = json_object_get(record, "rule");
     const json_t *source = json_object_get(record, "source");
     const char *due_at = json_string_value(json_object_get(record, "due_at"));
 
     /* a date deadline's due_at is '' in the table, so rows sort and page as the API orders */
-    return json_pack(
-        "{s:I, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:i, s:O, s:i}",
+    json_t *row = json_pack(
+        "{s:I, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:O, s:i}",
         "parole_request_id", (json_int_t)request_id, "deadline_id", json_object_get(record, "id"),
         "kind", json_object_get(record, "kind"), "client_id", json_object_get(record, "client_id"),
         "due_on", json_object_get(record, "due_on"), "due_at", due_at ? due_at : "", "due_at_utc",
@@ -29,9 +29,20 @@ static json_t *row_of(const json_t *record, int64_t request_id, int open)
         "met", json_is_true(json_object_get(record, "met")), "rule_id", json_object_get(rule, "id"),
         "rule_version", json_object_get(rule, "version"), "source_resource",
         json_object_get(source, "resource"), "source_id", json_object_get(source, "id"), "title",
-        json_object_get(record, "title"), "request_open", open, "program_code",
-        json_object_get(record, "program_code"), "terminates",
-        json_is_true(json_object_get(record, "terminates")));
+        json_object_get(record, "title"), "program_code", json_object_get(record, "program_code"),
+        "terminates", json_is_true(json_object_get(record, "terminates")));
+
+    if (row != NULL &&
+        (json_object_set(row, "moot_decision_id", json_object_get(record, "moot_decision_id")) !=
+             0 ||
+         json_object_set(row, "basis", json_object_get(record, "basis")) != 0 ||
+         json_object_set_new(row, "premature",
+                             json_integer(json_is_true(json_object_get(record, "premature")))) !=
+             0)) {
+        json_decref(row); /* a member the computation always sets is missing */
+        return NULL;
+    }
+    return row;
 }
 
 /* What storing computed deadlines counts. */
@@ -41,8 +52,7 @@ struct store_state {
 };
 
 /* Insert the rows of one request's computed deadlines (a deadline_engine_each_fn). */
-static int store_request(int64_t request_id, int open, const json_t *records, void *arg,
-                         struct problem *p)
+static int store_request(int64_t request_id, const json_t *records, void *arg, struct problem *p)
 {
     struct store_state *st = arg;
     const json_t *record;
@@ -50,7 +60,7 @@ static int store_request(int64_t request_id, int open, const json_t *records, vo
 
     json_array_foreach(records, i, record)
     {
-        json_t *row = row_of(record, request_id, open);
+        json_t *row = row_of(record, request_id);
         int rc = row ? db_exec_json(st->db, SQL_DLEDGER_INSERT, row, p)
                      : problem_set(p, PROBLEM_INTERNAL,
                                    "a deadline of request %lld lacks a "
@@ -363,8 +373,7 @@ static int compare_facts(struct verify_state *vs, int64_t request_id, struct pro
 }
 
 /* Compare one request's computed deadlines with its stored rows (a deadline_engine_each_fn). */
-static int compare_request(int64_t request_id, int open, const json_t *records, void *arg,
-                           struct problem *p)
+static int compare_request(int64_t request_id, const json_t *records, void *arg, struct problem *p)
 {
     struct verify_state *vs = arg;
     json_t *stored = stored_rows(vs->db, request_id, p), *computed = json_object(), *row;
@@ -379,7 +388,7 @@ static int compare_request(int64_t request_id, int open, const json_t *records, 
     json_array_foreach(records, i, record)
     {
         json_object_set_new(computed, json_string_value(json_object_get(record, "id")),
-                            row_of(record, request_id, open));
+                            row_of(record, request_id));
     }
     json_object_foreach(computed, id, row)
     {
@@ -496,15 +505,15 @@ static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
         *sql = SQL_DLEDGER_FIRM_BY_KIND;
     else if (status != NULL || q->unmet)
         *sql = SQL_DLEDGER_FIRM_BY_MET;
-    binds =
-        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:i, s:i, s:s, s:s, s:s, s:I}",
-                  "today", ctx->today, "now", ctx->now, "lo", lo, "hi", hi, "kind",
-                  q->kind ? json_string(q->kind) : json_null(), "status",
-                  status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
-                  "request_id", (json_int_t)q->request_id, "assigned_to",
-                  (json_int_t)q->assigned_to, "met", status != NULL && strcmp(status, "met") == 0,
-                  "unmet", q->unmet, "after_due", after->due_on, "after_at", after->due_at,
-                  "after_id", after->id, "after_request", (json_int_t)after->request_id);
+    binds = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:i, s:i, s:s, s:s, s:s, s:I}",
+                      "today", ctx->today, "now", ctx->now, "lo", lo, "hi", hi, "kind",
+                      q->kind ? json_string(q->kind) : json_null(), "status",
+                      status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
+                      "request_id", (json_int_t)q->request_id, "assigned_to",
+                      (json_int_t)q->assigned_to, "met",
+                      status != NULL && (strcmp(status, "met") == 0 || strcmp(status, "moot") == 0),
+                      "unmet", q->unmet, "after_due", after->due_on, "after_at", after->due_at,
+                      "after_id", after->id, "after_request", (json_int_t)after->request_id);
     stmt = db_prepare(db, *sql, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) != 0) {
         db_finish(stmt);
@@ -548,6 +557,9 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
             .citation_source = text_or_null(stmt, "citation_source"),
             .citation_date = text_or_null(stmt, "citation_date"),
             .program_code = text_or_null(stmt, "program_code"),
+            .basis = text_or_null(stmt, "basis"),
+            .moot_decision_id = db_row_int(stmt, "moot_decision_id"),
+            .premature = db_row_int(stmt, "premature") != 0,
             .parole_request_id = db_row_int(stmt, "parole_request_id"),
             .client_id = db_row_int(stmt, "client_id"),
             .source_id = db_row_int(stmt, "source_id"),
@@ -683,7 +695,14 @@ void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer
     json_text_string(out, row->title);
     text_buffer_add_string(out, ",\"program_code\":");
     json_text_string(out, row->program_code);
-    text_buffer_add_string(out, "}");
+    text_buffer_add_string(out, ",\"moot_decision_id\":");
+    if (row->moot_decision_id > 0)
+        json_text_int(out, row->moot_decision_id);
+    else
+        text_buffer_add_string(out, "null");
+    text_buffer_add_string(out, ",\"basis\":");
+    json_text_string(out, row->basis);
+    text_buffer_add_string(out, row->premature ? ",\"premature\":true}" : ",\"premature\":false}");
 }
 
 int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *place)

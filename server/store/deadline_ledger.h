@@ -89,6 +89,9 @@ struct deadline_row {
     const char *id, *kind, *status, *title, *due_on, *due_at, *opens_on;
     const char *source_resource, *rule_code, *citation_source, *citation_date;
     const char *program_code; /* the program whose notice set the date (cited), else NULL */
+    const char *basis;        /* a response date's basis (notice, computed_maximum), else NULL */
+    int64_t moot_decision_id; /* the decision that made it moot (status moot), else 0 */
+    int premature;            /* a re-parole filed before its window opened met nothing */
     int64_t parole_request_id, client_id, source_id, rule_id;
 };
 
@@ -106,7 +109,7 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
 
 /* Append `row` to out as the API shows a deadline (JSON text: id, kind, due_on, due_at,
  * opens_on, status, parole_request_id, client_id, source {resource, id}, rule {id, code,
- * citation_source, citation_date}, title, program_code). */
+ * citation_source, citation_date}, title, program_code, moot_decision_id, basis, premature). */
 void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer *out);
 
 /* The place of `row` in the order, copied into *place (for deadline_ledger_cursor). */

@@ -119,9 +119,13 @@
     REQUEST_STAGE_ARM(STAGE_CLASS_3) ") ORDER BY 1 LIMIT :limit) ORDER BY p.id"
 // clang-format on
 
+/* With where the request's re-parole window opens (for the filing's warnings; not a member). */
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
-    "method, decided_on, ead_category, notes, created_at, updated_at, version, row_nonce"
+    "method, decided_on, ead_category, notes, created_at, updated_at, version, row_nonce, "        \
+    "(SELECT max(d.opens_on) FROM deadlines d"                                                     \
+    " WHERE d.parole_request_id = filings.parole_request_id"                                       \
+    " AND d.kind = 'reparole_filing') AS reparole_window_opens_on"
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
     "created_at, updated_at, version, row_nonce"
@@ -203,9 +207,9 @@
                                                                     key, never through the         \
                                                                     firm-wide ends index */        \
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
-    "  AND +d.request_open = 1 AND +d.kind = 'parole_end') AS parole_end_due,"                     \
+    "  AND +d.kind = 'parole_end') AS parole_end_due,"                                             \
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
-    "  AND +d.request_open = 1 AND +d.kind = 'ead_end') AS ead_end_due,"                           \
+    "  AND +d.kind = 'ead_end') AS ead_end_due,"                                                   \
     " (SELECT min(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id"                     \
     "  AND +d.terminates = 1) AS terminated_on"                                                    \
     " FROM parole_requests p WHERE p.id >= :from_id AND p.id < :to_id"
@@ -266,7 +270,8 @@
  * citation, and the status derived from the dates against :today and :now (an appointment is
  * overdue once its instant passed). */
 #define DLEDGER_STATUS                                                                             \
-    "CASE WHEN d.met THEN 'met' WHEN d.due_at_utc IS NOT NULL THEN"                                \
+    "CASE WHEN d.met THEN CASE WHEN d.moot_decision_id IS NULL THEN 'met' ELSE 'moot' END"         \
+    " WHEN d.due_at_utc IS NOT NULL THEN"                                                          \
     "  CASE WHEN d.due_at_utc < :now THEN 'overdue' WHEN d.due_on = :today THEN 'due_today'"       \
     "  ELSE 'upcoming' END"                                                                        \
     " WHEN d.due_on > :today THEN 'upcoming' WHEN d.due_on = :today THEN 'due_today'"              \
@@ -274,7 +279,8 @@
 #define DLEDGER_COLUMNS                                                                            \
     "d.parole_request_id, d.deadline_id, d.kind, d.client_id, d.due_on, d.due_at,"                 \
     " d.due_at_utc, d.opens_on, d.met, d.rule_id, d.rule_version, d.source_resource,"              \
-    " d.source_id, d.title, d.request_open, d.program_code, r.code AS rule_code,"                  \
+    " d.source_id, d.title, d.moot_decision_id, d.basis, d.premature, d.program_code,"             \
+    " r.code AS rule_code,"                                                                        \
     " CASE WHEN d.program_code IS NULL THEN r.citation_source ELSE (SELECT g.citation_source"      \
     "  FROM programs g WHERE g.code = d.program_code) END AS citation_source,"                     \
     " CASE WHEN d.program_code IS NULL THEN r.citation_date ELSE (SELECT g.citation_date"          \
@@ -288,8 +294,7 @@
 /* A client's passport date shows once, under the lowest open request that holds it. */
 #define DLEDGER_FIRST_OF_CLIENT                                                                    \
     " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"                \
-    "  WHERE o.deadline_id = d.deadline_id AND o.request_open = 1"                                 \
-    "  AND o.parole_request_id < d.parole_request_id))"
+    "  WHERE o.deadline_id = d.deadline_id AND o.parole_request_id < d.parole_request_id))"
 /* The API's order, and the page after a cursor (the last item's place in that order). */
 #define DLEDGER_AFTER                                                                              \
     " AND (d.due_on, d.due_at, d.deadline_id, d.parole_request_id)"                                \
@@ -748,8 +753,6 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DEADLINE_REQUESTS] =
         {"deadline_requests",
          "SELECT p.id, p.client_id, p.program, p.location,"
-         " (SELECT d.outcome FROM decisions d WHERE d.parole_request_id = p.id"
-         "  ORDER BY d.decided_on DESC, d.id DESC LIMIT 1) AS latest_outcome,"
          " (SELECT c.passport_expires_on FROM clients c WHERE c.id = p.client_id)"
          " AS passport_expires_on"
          " FROM parole_requests p WHERE " DEADLINE_REQUEST_WHERE " ORDER BY p.id"},
@@ -785,16 +788,16 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DLEDGER_INSERT] =
         {"dledger_insert",
          "INSERT INTO deadlines (parole_request_id, deadline_id, kind, client_id, due_on, due_at,"
-         " due_at_utc, opens_on, met, rule_id, rule_version, source_resource, source_id, title,"
-         " request_open, program_code, terminates) VALUES (:parole_request_id, :deadline_id,"
-         " :kind, :client_id, :due_on, :due_at, :due_at_utc, :opens_on, :met, :rule_id,"
-         " :rule_version, :source_resource, :source_id, :title, :request_open, :program_code,"
-         " :terminates)"},
+         " due_at_utc, opens_on, met, moot_decision_id, rule_id, rule_version, source_resource,"
+         " source_id, title, program_code, terminates, basis, premature) VALUES"
+         " (:parole_request_id, :deadline_id, :kind, :client_id, :due_on, :due_at, :due_at_utc,"
+         " :opens_on, :met, :moot_decision_id, :rule_id, :rule_version, :source_resource,"
+         " :source_id, :title, :program_code, :terminates, :basis, :premature)"},
     [SQL_DLEDGER_ROWS_RANGE] =
         {"dledger_rows_range", "SELECT parole_request_id, deadline_id, kind, client_id, due_on,"
                                " due_at, due_at_utc, opens_on, met, rule_id, rule_version,"
-                               " source_resource, source_id, title, request_open, program_code,"
-                               " terminates FROM deadlines"
+                               " source_resource, source_id, title, moot_decision_id, program_code,"
+                               " terminates, basis, premature FROM deadlines"
                                " WHERE parole_request_id >= :from_id AND parole_request_id < :to_id"
                                " ORDER BY parole_request_id, deadline_id"},
     [SQL_DLEDGER_REQUEST_IDS] = {"dledger_request_ids",
@@ -806,24 +809,23 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DLEDGER_REQUESTS_OF_PROGRAM] = {"dledger_requests_of_program",
                                          "SELECT id FROM parole_requests"
                                          " WHERE program = :program ORDER BY id"},
-    [SQL_DLEDGER_FIRM] = {"dledger_firm",
-                          "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
-                          " JOIN deadline_rules r ON r.id = d.rule_id"
-                          " WHERE d.request_open = 1 AND" DLEDGER_FILTERS DLEDGER_AFTER
-                              DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+    [SQL_DLEDGER_FIRM] = {"dledger_firm", "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                                          " JOIN deadline_rules r ON r.id = d.rule_id"
+                                          " WHERE" DLEDGER_FILTERS DLEDGER_AFTER
+                                              DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
     [SQL_DLEDGER_FIRM_BY_MET] = {"dledger_firm_by_met",
                                  "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
-                                 " INDEXED BY deadlines_open_by_met" /* met first, then dates */
+                                 " INDEXED BY deadlines_by_met" /* met first, then dates */
                                  " JOIN deadline_rules r ON r.id = d.rule_id"
-                                 " WHERE d.request_open = 1 AND d.met = :met AND" DLEDGER_FILTERS
-                                     DLEDGER_AFTER DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+                                 " WHERE d.met = :met AND" DLEDGER_FILTERS DLEDGER_AFTER
+                                     DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
     [SQL_DLEDGER_FIRM_BY_KIND] = {"dledger_firm_by_kind",
                                   "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
                                   /* one kind, met or not, then dates: a rare kind's page
                                    * does not wait behind every other kind's rows */
-                                  " INDEXED BY deadlines_open_ends"
+                                  " INDEXED BY deadlines_ends"
                                   " JOIN deadline_rules r ON r.id = d.rule_id"
-                                  " WHERE d.request_open = 1 AND d.met = :met AND d.kind = :kind"
+                                  " WHERE d.met = :met AND d.kind = :kind"
                                   " AND d.due_on >= :lo AND d.due_on <= :hi"
                                   " AND (:status IS NULL OR (" DLEDGER_STATUS
                                   ") = :status)" DLEDGER_AFTER DLEDGER_FIRST_OF_CLIENT
@@ -835,7 +837,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " JOIN deadline_rules r ON r.id = d.rule_id"
          " WHERE (p.assigned_attorney_id = :assigned_to OR p.assigned_paralegal_id = :assigned_to)"
          /* unary +: the user's requests lead, each read by its key, not the firm's dates */
-         " AND +d.request_open = 1 AND +d.due_on >= :lo AND +d.due_on <= :hi"
+         " AND +d.due_on >= :lo AND +d.due_on <= :hi"
          " AND (:unmet = 0 OR d.met = 0)"
          " AND (+d.due_on, d.due_at, d.deadline_id, d.parole_request_id)"
          " > (:after_due, :after_at, :after_id, :after_request)"
@@ -843,7 +845,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " AND (:status IS NULL OR (" DLEDGER_STATUS ") = :status)"
          " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"
          "  JOIN parole_requests op ON op.id = o.parole_request_id"
-         "  WHERE o.deadline_id = d.deadline_id AND o.request_open = 1"
+         "  WHERE o.deadline_id = d.deadline_id"
          "  AND o.parole_request_id < d.parole_request_id AND (op.assigned_attorney_id ="
          "  :assigned_to OR op.assigned_paralegal_id = :assigned_to)))" DLEDGER_ORDER},
     [SQL_DLEDGER_REQUEST] = {"dledger_request",
@@ -922,10 +924,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " CASE WHEN d.due_on < :today THEN -1 ELSE (SELECT min(j.value)"
          "  FROM json_each(r.lead_times) j WHERE j.value >= julianday(d.due_on)"
          "  - julianday(:today)) END AS lead"
-         " FROM deadlines d INDEXED BY deadlines_open_by_met"
+         " FROM deadlines d INDEXED BY deadlines_by_met"
          " JOIN deadline_rules r ON r.id = d.rule_id"
-         " WHERE d.request_open = 1 AND d.met = 0 AND d.due_on <= :horizon" DLEDGER_FIRST_OF_CLIENT
-         ") x"
+         " WHERE d.met = 0 AND d.due_on <= :horizon" DLEDGER_FIRST_OF_CLIENT ") x"
          /* the request's assignees, each read once by key (enabled accounts only) */
          " CROSS JOIN parole_requests p ON p.id = x.parole_request_id"
          " LEFT JOIN users ua ON ua.id = p.assigned_attorney_id AND ua.disabled = 0"

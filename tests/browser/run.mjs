@@ -266,6 +266,11 @@ test("record an approval and an I-94 date: the expiry and parole end appear", as
   await waitText(page.locator("#request-stage"), "Paroled");
   await waitText(page.locator("#timeline-list"), "I-94 admit-until date");
   await waitText(page.locator("#deadline-table"), "parole_end");
+  // The approval settled the interview three days ahead: it shows as moot, not as due.
+  await waitText(page.locator("#deadline-table"), "Moot");
+  const own = await api("GET", `/api/v1/parole-requests/${shared.requestId}/deadlines`);
+  const interview = own.data.items.find((d) => d.kind === "interview");
+  assert(interview && interview.status === "moot" && interview.moot_decision_id, `the interview is moot (${JSON.stringify(interview)})`);
   await page.screenshot({ path: join(shots, "request.png"), fullPage: true });
 });
 
@@ -382,7 +387,7 @@ test("a client named like markup shows those characters and runs nothing", async
 
 test("a viewer is offered no edit controls, and the server refuses the write anyway", async () => {
   const page = await signedInPage(VIEWER);
-  await waitText(page.locator("#due-table"), "Interview");
+  await waitText(page.locator("#chart-title"), "Parole and EAD");
   assert(await page.getByRole("button", { name: "Mine", exact: true }).count() === 0, "no Mine scope for a viewer (never assigned)");
   await gotoHash(page, "#/clients");
   await waitText(page.locator("#client-table"), "Шевченко");
@@ -563,9 +568,8 @@ test("dates follow the firm's locale and zone, not the browser's", async () => {
 test("every page fits a tablet and a phone: no sideways scrolling of the page", async () => {
   for (const viewport of [{ width: 820, height: 1180 }, { width: 390, height: 844 }]) {
     const page = await signedInPage(PARALEGAL, viewport);
-    await waitText(page.locator("#due-table"), "Interview");
     await waitText(page.locator("#chart-title"), "Parole and EAD");
-    for (const [hash, ready] of [["#/today", "#due-table"], ["#/clients", "#client-table"], ["#/requests", "#case-table"],
+    for (const [hash, ready] of [["#/today", "#chart-title"], ["#/clients", "#client-table"], ["#/requests", "#case-table"],
       [`#/requests/${shared.requestId}`, "#timeline-list"], [`#/clients/${shared.clientId}`, "dl.profile"], ["#/calendar", "#month-grid"], ["#/account", "form.record-form"]]) {
       await gotoHash(page, hash);
       await page.locator(ready).first().waitFor();
@@ -574,7 +578,7 @@ test("every page fits a tablet and a phone: no sideways scrolling of the page", 
       assert(overflow <= 1, `${hash} is ${overflow}px wider than a ${viewport.width}px screen`);
     }
     await gotoHash(page, "#/today");
-    await page.locator("#due-table").waitFor();
+    await page.locator("#chart-title").waitFor();
     await page.screenshot({ path: join(shots, `today-${viewport.width}px.png`), fullPage: true });
     if (viewport.width !== 390) await page.context().close();
   }

@@ -18,13 +18,14 @@ from harness import FIRM_TZ, ApiTestCase, day, instant, token, unique_receipt
 
 RULE_CODES = {"rfe_response", "noid_response", "motion_i290b", "appointment", "parole_end",
               "reparole_general", "reparole_u4u", "ead_c11", "travel_document", "passport",
-              "ead_c11_hr1", "ead_general"}
+              "ead_c11_hr1", "ead_general", "missed_appointment"}
 RULE_FIELDS = {"id", "code", "kind", "description", "program", "days", "mailed_extra_days",
                "opens_days_before", "lead_times", "enabled", "effective_from", "effective_to",
                "citation_source", "citation_date", "ead_category", "cap_at_parole_end",
                "created_at", "updated_at", "version"}
 DEADLINE_FIELDS = {"id", "kind", "due_on", "due_at", "opens_on", "status", "parole_request_id",
-                   "client_id", "source", "rule", "title", "program_code"}
+                   "client_id", "source", "rule", "title", "program_code", "moot_decision_id",
+                   "basis", "premature"}
 # code -> (kind, days, mailed_extra_days, opens_days_before, program, enabled)
 SEEDED = {
     "rfe_response": ("rfe_response", 84, 3, None, None, True),
@@ -37,6 +38,7 @@ SEEDED = {
     "ead_c11": ("ead_end", None, 0, None, None, True),
     "ead_c11_hr1": ("ead_end", 365, 0, None, None, True),
     "ead_general": ("ead_end", None, 0, None, None, True),
+    "missed_appointment": ("missed_appointment", None, 0, None, None, True),
     "travel_document": ("travel_by", None, 0, None, None, True),
     "passport": ("passport_expiry", None, 0, None, None, True),
 }
@@ -255,13 +257,12 @@ class Engine(DeadlineCase):
         got = {d["source"]["id"]: d for d in self.of_request(pr["id"])}
         self.assertEqual(got[past["id"]]["status"], "met")
 
-    def test_cancelled_and_missed_appointments_make_none(self):
+    def test_cancelled_appointments_make_none(self):
         pr = self.filed()
-        for outcome in ("cancelled", "missed"):
-            self.make_child(pr["id"], "interviews", kind="interview",
-                            scheduled_at=instant(5 * 86400), outcome=outcome)
-            self.make_child(pr["id"], "interviews", kind="biometrics",
-                            scheduled_at=instant(-5 * 86400), outcome=outcome)
+        self.make_child(pr["id"], "interviews", kind="interview",
+                        scheduled_at=instant(5 * 86400), outcome="cancelled")
+        self.make_child(pr["id"], "interviews", kind="biometrics",
+                        scheduled_at=instant(-5 * 86400), outcome="cancelled")
         self.assertEqual(self.of_request(pr["id"]), [])
         iv = self.make_child(pr["id"], "interviews", kind="interview",
                              scheduled_at=instant(6 * 86400))
@@ -270,6 +271,29 @@ class Engine(DeadlineCase):
                        {"outcome": "cancelled"})
         self.assertStatus(r, 200)
         self.assertEqual(self.of_request(pr["id"]), [])
+
+    def test_a_missed_appointment_is_urgent_until_rescheduled(self):
+        """8 CFR 103.2(b)(13): a missed biometrics appointment can get the request denied as
+        abandoned. It opens a deadline overdue at once, listed firm-wide, met when a later
+        appointment of the same kind is scheduled (an interview does not count)."""
+        who = self.assignee()
+        pr = self.filed(assigned_paralegal_id=who.id)
+        missed = self.make_child(pr["id"], "interviews", kind="biometrics",
+                                 scheduled_at=instant(-3 * 86400), outcome="missed")
+        d = self.one(pr["id"], "missed_appointment")
+        self.assertDeadline(d, "missed_appointment", local_date(missed["scheduled_at"]), "overdue",
+                            "missed_appointment", ("interviews", missed["id"]), pr=pr)
+        self.assertEqual(d["due_at"], missed["scheduled_at"])
+        self.assertIn("103.2(b)(13)", d["rule"]["citation_source"])
+        self.assertIn(d["id"], [x["id"] for x in self.listed(
+            "?status=overdue&assigned_to=%d" % who.id)])
+        self.make_child(pr["id"], "interviews", kind="interview", scheduled_at=instant(9 * 86400))
+        self.assertEqual(self.one(pr["id"], "missed_appointment")["status"], "overdue")
+        self.make_child(pr["id"], "interviews", kind="biometrics",
+                        scheduled_at=instant(10 * 86400), outcome="rescheduled")
+        self.assertEqual(self.one(pr["id"], "missed_appointment")["status"], "met")
+        self.assertNotIn(d["id"], [x["id"] for x in self.listed(
+            "?status=overdue&assigned_to=%d" % who.id)])
 
     def test_parole_end_and_general_reparole_window(self):
         pr, dec = self.approved()
@@ -297,6 +321,30 @@ class Engine(DeadlineCase):
         d2 = self.one(pr2["id"], "reparole_filing")
         self.assertEqual(d2["rule"]["code"], "reparole_general")
         self.assertIsNone(d2["opens_on"])
+
+    def test_a_premature_re_parole_filing_meets_nothing(self):
+        """U4U: a re-parole filed before the window opens (180 days before the end) may be
+        rejected without refund; the deadline stays open, marked premature, until a filing
+        inside the window."""
+        pr, dec = self.approved(decided_on=day(-150), parole_type="program", program="u4u")
+        self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(100))
+        early = self.make_child(pr["id"], "filings", filed_on=day(-100), kind="re_parole")
+        d = self.one(pr["id"], "reparole_filing")
+        self.assertEqual((d["status"], d["premature"], d["opens_on"], d["due_on"]),
+                         ("upcoming", True, day(-80), day(10)))
+        self.assertIn(d["id"], [x["id"] for x in self.listed("?kind=reparole_filing&status=upcoming")
+                                if x["parole_request_id"] == pr["id"]])
+        self.assertEqual([w["field"] for w in early["warnings"]], ["filed_on"])
+        self.assertIn(day(-80), early["warnings"][0]["message"])
+        again = self.get("/api/v1/parole-requests/%d/filings/%d" % (pr["id"], early["id"]))
+        self.assertEqual(again.json["warnings"], early["warnings"])
+        # inside the window: met, and no warning
+        r = self.patch("/api/v1/parole-requests/%d/filings/%d" % (pr["id"], early["id"]),
+                       {"filed_on": day(-50)})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["warnings"], [])
+        d = self.one(pr["id"], "reparole_filing")
+        self.assertEqual((d["status"], d["premature"]), ("met", False))
 
     def test_reparole_met_after_a_re_parole_filing(self):
         pr, dec = self.approved(decided_on=day(-30))
@@ -421,6 +469,43 @@ class Engine(DeadlineCase):
         self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(700))
         self.assertEqual(self.one(pr["id"], "travel_by")["status"], "met")
 
+    def test_travel_by_an_approval_abroad(self):
+        """An approval abroad with valid_until authorises travel until then: a travel_by
+        deadline on that date, met by the entry (an I-94); a denied travel document is moot."""
+        pr = self.filed(location="outside_us")
+        dec = self.make_child(pr["id"], "decisions", decided_on=day(-10), outcome="approved",
+                              valid_until=day(80))
+        self.assertEqual(self.stage_of(pr["id"]), "approved")
+        self.assertDeadline(self.one(pr["id"], "travel_by"), "travel_by", day(80), "upcoming",
+                            "travel_document", ("decisions", dec["id"]), pr=pr)
+        self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(700))
+        self.assertEqual(self.one(pr["id"], "travel_by")["status"], "met")
+        denied = self.filed(location="outside_us")
+        doc = self.make_child(denied["id"], "expirations", kind="travel_document",
+                              expires_on=day(60))
+        dec = self.make_child(denied["id"], "decisions", decided_on=day(-1), outcome="denied")
+        d = self.one(denied["id"], "travel_by")
+        self.assertEqual((d["status"], d["moot_decision_id"], d["source"]["id"]),
+                         ("moot", dec["id"], doc["id"]))
+
+    def test_response_basis_and_appointments_settled_by_a_decision(self):
+        pr = self.filed()
+        typed = self.make_child(pr["id"], "rfes", issued_on=day(-10), response_due_on=day(40))
+        computed = self.make_child(pr["id"], "rfes", kind="noid", issued_on=day(-10))
+        iv = self.make_child(pr["id"], "interviews", kind="interview",
+                             scheduled_at=instant(20 * 86400))
+        got = {d["source"]["id"]: d for d in self.of_request(pr["id"])
+               if d["source"]["resource"] == "rfes"}
+        self.assertEqual(got[typed["id"]]["basis"], "notice")
+        self.assertEqual(got[computed["id"]]["basis"], "computed_maximum")
+        dec = self.make_child(pr["id"], "decisions", decided_on=day(0), outcome="approved")
+        for d in self.of_request(pr["id"]):
+            if d["source"] in ({"resource": "rfes", "id": typed["id"]},
+                               {"resource": "rfes", "id": computed["id"]},
+                               {"resource": "interviews", "id": iv["id"]}):
+                self.assertEqual((d["status"], d["moot_decision_id"]), ("moot", dec["id"]),
+                                 repr(d))
+
     def test_passport_expiry(self):
         pr = self.filed()
         old = self.make_child(pr["id"], "expirations", kind="passport", expires_on=day(-3))
@@ -509,28 +594,36 @@ class Listing(DeadlineCase):
     def scoped_request(self, assignee, **fields):
         return self.filed(assigned_paralegal_id=assignee.id, **fields)
 
-    def test_closed_requests_left_out_of_the_list(self):
+    def test_a_decision_settles_some_deadlines_and_leaves_the_rest_listed(self):
+        """Closed requests no longer fall off the lists: what a decision makes moot (the
+        unanswered RFE) is moot, with the decision as its reason; what survives it (the passport)
+        stays in every firm-wide list, as upcoming."""
         who = self.assignee()
         open_pr = self.scoped_request(who)
         self.make_child(open_pr["id"], "rfes", issued_on=day(-20))
         closed = {}
         for outcome in ("denied", "withdrawn", "administratively_closed", "terminated"):
             pr = self.scoped_request(who)
-            self.make_child(pr["id"], "rfes", issued_on=day(-20))
+            rfe = self.make_child(pr["id"], "rfes", issued_on=day(-20))
             self.make_child(pr["id"], "expirations", kind="passport", expires_on=day(60))
-            self.make_child(pr["id"], "decisions", decided_on=day(-5), outcome=outcome)
-            closed[outcome] = pr
-        listed = {d["parole_request_id"] for d in self.listed("?assigned_to=%d" % who.id)}
-        self.assertEqual(listed, {open_pr["id"]})
-        everywhere = {d["parole_request_id"] for d in self.listed()}
-        self.assertIn(open_pr["id"], everywhere)
-        for outcome, pr in closed.items():
+            dec = self.make_child(pr["id"], "decisions", decided_on=day(-5), outcome=outcome)
+            closed[outcome] = (pr, rfe, dec)
+        listed = {(d["parole_request_id"], d["kind"]): d
+                  for d in self.listed("?assigned_to=%d" % who.id)}
+        unmet = {(d["parole_request_id"], d["kind"])
+                 for d in self.listed("?assigned_to=%d&status=upcoming" % who.id)}
+        moot = {(d["parole_request_id"], d["kind"])
+                for d in self.listed("?assigned_to=%d&status=moot" % who.id)}
+        self.assertEqual(listed[(open_pr["id"], "rfe_response")]["status"], "upcoming")
+        for outcome, (pr, rfe, dec) in closed.items():
             with self.subTest(outcome=outcome):
-                self.assertNotIn(pr["id"], everywhere)
-                kinds = sorted(d["kind"] for d in self.of_request(pr["id"]))
-                self.assertEqual(kinds, ["passport_expiry", "rfe_response"],
-                                 "a closed request still shows its deadlines at "
-                                 "/parole-requests/{id}/deadlines")
+                d = listed[(pr["id"], "rfe_response")]
+                self.assertEqual((d["status"], d["moot_decision_id"], d["source"]["id"]),
+                                 ("moot", dec["id"], rfe["id"]))
+                self.assertIn((pr["id"], "rfe_response"), moot)
+                self.assertEqual(listed[(pr["id"], "passport_expiry")]["status"], "upcoming")
+                self.assertIn((pr["id"], "passport_expiry"), unmet)
+                self.assertNotIn((pr["id"], "rfe_response"), unmet)
 
     def test_approved_and_paroled_requests_are_listed(self):
         who = self.assignee()
@@ -716,7 +809,7 @@ class SeededRules(DeadlineCase):
 
     def test_seeded_rules(self):
         rules = self.rules()
-        self.assertEqual(len(rules), 12)
+        self.assertEqual(len(rules), 13)
         self.assertEqual({r["code"] for r in rules}, RULE_CODES)
         self.assertEqual([r["id"] for r in rules], sorted(r["id"] for r in rules))
         for r in rules:
@@ -728,7 +821,8 @@ class SeededRules(DeadlineCase):
                                  (kind, days, mailed, opens, program, enabled))
                 # (c)(11) work permits: the parole period until H.R. 1, its one-year cap from it
                 effective = {"ead_c11": ("2000-01-01", "2025-07-04", 2),
-                             "ead_c11_hr1": ("2025-07-04", None, 1)}.get(
+                             "ead_c11_hr1": ("2025-07-04", None, 1),
+                             "travel_document": ("2000-01-01", None, 2)}.get(
                                  r["code"], ("2000-01-01", None, 1))
                 self.assertEqual((r["effective_from"], r["effective_to"], r["version"]),
                                  effective)
@@ -914,9 +1008,9 @@ class Rules(DeadlineCase):
         self.assertEqual(d["rule"]["citation_date"], rule["citation_date"])
         self.assertDeadline(self.one(pr2["id"], "motion"), "motion", day(23), "upcoming",
                             "motion_i290b", ("decisions", mailed["id"]))
-        # A denied request is not open: its motion shows only at the request itself.
+        # A motion outlives the denial: it shows in the firm-wide list too.
         listed = {d["parole_request_id"] for d in self.listed("?kind=motion")}
-        self.assertFalse(listed & {pr["id"], pr2["id"]})
+        self.assertEqual(listed & {pr["id"], pr2["id"]}, {pr["id"], pr2["id"]})
         # No motion after an approval.
         pr3, _ = self.approved()
         self.assertEqual(self.of_kind(pr3["id"], "motion"), [])

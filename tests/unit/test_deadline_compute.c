@@ -53,6 +53,14 @@ static const char *const rules_text =
     " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
     " \"citation_source\":\"passport\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":12,\"code\":\"missed_appointment\",\"kind\":\"missed_appointment\","
+    " \"program\":null,\"days\":null,\"mailed_extra_days\":0,\"opens_days_before\":null,"
+    " \"enabled\":true,\"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"8 CFR 103.2(b)(13)\",\"citation_date\":\"2024-04-01\",\"version\":1},"
+    "{\"id\":13,\"code\":\"travel_document\",\"kind\":\"travel_by\",\"program\":null,"
+    " \"days\":null,\"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"8 CFR 212.5(f)\",\"citation_date\":\"2024-04-01\",\"version\":1},"
     "{\"id\":9,\"code\":\"motion_i290b\",\"kind\":\"motion\",\"program\":null,\"days\":30,"
     " \"mailed_extra_days\":3,\"opens_days_before\":null,\"enabled\":false,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
@@ -157,7 +165,9 @@ static void test_rfes(void)
                              "\"citation_source\":\"8 CFR 103.2(b)(8)(iv)\","
                              "\"citation_date\":\"2023-01-01\",\"version\":1},"
                              "\"title\":\"RFE response due\",\"met\":false,"
-                             "\"due_at_utc\":null,\"program_code\":null,\"terminates\":false}");
+                             "\"due_at_utc\":null,\"program_code\":null,\"terminates\":false,"
+                             "\"moot_decision_id\":null,\"basis\":\"computed_maximum\","
+                             "\"premature\":false}");
 
     CHECK(json_array_size(all) == 2);
     CHECK(json_equal(d, expected));
@@ -446,6 +456,113 @@ static void test_work_permits(void)
     json_decref(all);
 }
 
+/* What a decision settles: an unanswered RFE, an appointment not held and a travel-by after a
+ * denial turn moot with the decision as their reason; the passport and a motion outlive it. A
+ * missed appointment is overdue at once, met by a later one of its kind or by a decision. An
+ * approval abroad gives a travel-by on its valid_until, met by the entry. A response date says
+ * where it comes from. */
+static void test_decisions_settle(void)
+{
+    const char *req = "{\"id\":7,\"client_id\":3,\"program\":null,\"location\":\"outside_us\","
+                      "\"passport_expires_on\":\"2030-01-01\"}";
+    const char *rfes = "[{\"id\":12,\"issued_on\":\"2024-03-01\",\"kind\":\"rfe\","
+                       "  \"response_due_on\":\"2024-05-20\",\"mailed\":false,"
+                       "  \"responded_on\":null}]";
+    const char *appointments =
+        "[{\"id\":31,\"kind\":\"interview\",\"scheduled_at\":\"2024-07-01T10:00:00-04:00\","
+        "  \"scheduled_at_utc\":\"2024-07-01T14:00:00Z\",\"outcome\":\"scheduled\","
+        "  \"local_date\":\"2024-07-01\"}]";
+    const char *travel = "[{\"id\":41,\"kind\":\"travel_document\",\"issued_on\":null,"
+                         "  \"expires_on\":\"2024-09-01\"}]";
+    const char *denied = "[{\"id\":51,\"decided_on\":\"2024-05-01\",\"outcome\":\"denied\","
+                         "  \"valid_until\":null,\"mailed\":false}]";
+    json_t *all =
+        compute(req, rfes, appointments, NULL, travel, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    json_t *d;
+
+    CHECK_STR(field(find(all, "rfes/12/rfe_response"), "status"), "overdue");
+    CHECK_STR(field(find(all, "rfes/12/rfe_response"), "basis"), "notice");
+    CHECK_STR(field(find(all, "interviews/31/interview"), "status"), "upcoming");
+    json_decref(all);
+    all = compute(req, rfes, appointments, denied, travel, NULL, "2024-06-01",
+                  "2024-06-01T16:00:00Z");
+    for (const char *const *id =
+             (const char *const[]){"rfes/12/rfe_response", "interviews/31/interview",
+                                   "expirations/41/travel_by", NULL};
+         *id; id++) {
+        d = find(all, *id);
+        CHECK_STR(field(d, "status"), "moot");
+        CHECK(json_is_true(json_object_get(d, "met")));
+        CHECK(json_integer_value(json_object_get(d, "moot_decision_id")) == 51);
+    }
+    d = find(all, "clients/3/passport_expiry");
+    CHECK_STR(field(d, "status"), "upcoming");
+    CHECK(json_is_null(json_object_get(d, "moot_decision_id")));
+    json_decref(all);
+    /* An RFE issued after the decision (a later one, say) is not settled by it. */
+    all = compute(req,
+                  "[{\"id\":13,\"issued_on\":\"2024-05-02\",\"kind\":\"rfe\","
+                  "  \"response_due_on\":null,\"mailed\":false,\"responded_on\":null}]",
+                  NULL, denied, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "rfes/13/rfe_response"), "status"), "upcoming");
+    json_decref(all);
+    /* A missed interview: overdue at once; a later interview meets it, a cancelled one not. */
+    const char *missed =
+        "[{\"id\":32,\"kind\":\"interview\",\"scheduled_at\":\"2024-05-30T10:00:00-04:00\","
+        "  \"scheduled_at_utc\":\"2024-05-30T14:00:00Z\",\"outcome\":\"missed\","
+        "  \"local_date\":\"2024-05-30\"}";
+    char text[1024];
+
+    snprintf(text, sizeof(text), "%s]", missed);
+    all = compute(req, NULL, text, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    d = find(all, "interviews/32/missed_appointment");
+    CHECK_STR(field(d, "status"), "overdue");
+    CHECK_STR(field(d, "due_at"), "2024-05-30T10:00:00-04:00");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
+              "missed_appointment");
+    CHECK(find(all, "interviews/32/interview") == NULL);
+    json_decref(all);
+    snprintf(text, sizeof(text),
+             "%s, {\"id\":33,\"kind\":\"interview\",\"scheduled_at\":\"2024-06-20T10:00:00-04:00\","
+             " \"scheduled_at_utc\":\"2024-06-20T14:00:00Z\",\"outcome\":\"cancelled\","
+             " \"local_date\":\"2024-06-20\"},"
+             " {\"id\":34,\"kind\":\"biometrics\",\"scheduled_at\":\"2024-06-21T10:00:00-04:00\","
+             " \"scheduled_at_utc\":\"2024-06-21T14:00:00Z\",\"outcome\":\"scheduled\","
+             " \"local_date\":\"2024-06-21\"}]",
+             missed);
+    all = compute(req, NULL, text, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "interviews/32/missed_appointment"), "status"), "overdue");
+    json_decref(all);
+    snprintf(text, sizeof(text),
+             "%s, {\"id\":35,\"kind\":\"interview\",\"scheduled_at\":\"2024-06-20T10:00:00-04:00\","
+             " \"scheduled_at_utc\":\"2024-06-20T14:00:00Z\",\"outcome\":\"rescheduled\","
+             " \"local_date\":\"2024-06-20\"}]",
+             missed);
+    all = compute(req, NULL, text, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "interviews/32/missed_appointment"), "status"), "met");
+    json_decref(all);
+    snprintf(text, sizeof(text), "%s]", missed);
+    all = compute(req, NULL, text, denied, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "interviews/32/missed_appointment"), "status"), "met");
+    json_decref(all);
+    /* An approval abroad valid until 2024-08-01: travel by then; the entry meets it. */
+    const char *abroad = "[{\"id\":52,\"decided_on\":\"2024-05-01\",\"outcome\":\"approved\","
+                         "  \"valid_until\":\"2024-08-01\",\"mailed\":false}]";
+
+    all = compute(req, NULL, NULL, abroad, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    d = find(all, "decisions/52/travel_by");
+    CHECK_STR(field(d, "due_on"), "2024-08-01");
+    CHECK_STR(field(d, "status"), "upcoming");
+    CHECK(find(all, "decisions/52/parole_end") == NULL); /* abroad: no parole yet */
+    json_decref(all);
+    all = compute(req, NULL, NULL, abroad,
+                  "[{\"id\":61,\"kind\":\"i94\",\"issued_on\":null,"
+                  "  \"expires_on\":\"2026-07-15\"}]",
+                  NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "decisions/52/travel_by"), "status"), "met");
+    json_decref(all);
+}
+
 /* Sorting: by date, then time, then id; a repeated id once. (The API's view of a deadline is
  * written by the ledger's reader: test_deadlines checks it.) */
 static void test_sort(void)
@@ -483,6 +600,7 @@ int main(void)
     test_approval();
     test_program_termination();
     test_work_permits();
+    test_decisions_settle();
     test_sort();
     json_decref(programs);
     json_decref(rules);

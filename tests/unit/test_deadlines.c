@@ -116,8 +116,11 @@ int main(void)
     CHECK_STR(field(d, "status"), "overdue");
     CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
               "rfe_response");
-    /* The API's Deadline: 12 members (no met, due_at_utc), a rule of 4 (no version). */
-    CHECK(json_object_size(d) == 12);
+    /* The API's Deadline: 15 members (no met, due_at_utc), a rule of 4 (no version). */
+    CHECK(json_object_size(d) == 15);
+    CHECK_STR(field(d, "basis"), "computed_maximum");
+    CHECK(json_is_null(json_object_get(d, "moot_decision_id")) &&
+          json_is_false(json_object_get(d, "premature")));
     CHECK(json_is_null(json_object_get(d, "program_code")));
     CHECK(json_object_get(d, "met") == NULL && json_object_get(d, "due_at_utc") == NULL);
     CHECK(json_object_size(json_object_get(d, "rule")) == 4);
@@ -261,9 +264,18 @@ int main(void)
                       cards[i].rule);
         }
     }
+    /* A re-parole filed before the U4U window opened (2024-09-01) meets nothing: premature;
+     * one inside the window meets it. */
     create(&filings_resource, r,
            "{\"form\":\"I-131\",\"filed_on\":\"2024-05-01\",\"kind\":\"re_parole\"}");
+    CHECK_STR(field(find(&all, r, name), "status"), "upcoming");
+    CHECK(json_is_true(json_object_get(find(&all, r, name), "premature")));
+    set_clock("2024-09-20", "2024-09-20T16:00:00Z");
+    create(&filings_resource, r,
+           "{\"form\":\"I-131\",\"filed_on\":\"2024-09-20\",\"kind\":\"re_parole\"}");
     CHECK_STR(field(find(&all, r, name), "status"), "met");
+    CHECK(json_is_false(json_object_get(find(&all, r, name), "premature")));
+    set_clock("2024-06-01", "2024-06-01T16:00:00Z");
     /* The same window for a request of no program: the general rule, no opening date. */
     r = new_request(NULL, "inside_us");
     create(&filings_resource, r, "{\"form\":\"I-131\",\"filed_on\":\"2023-01-10\"}");
@@ -283,9 +295,11 @@ int main(void)
     create(&expirations_resource, r, "{\"kind\":\"i94\",\"expires_on\":\"2025-05-31\"}");
     CHECK_STR(field(find(&all, r, name), "status"), "met");
 
-    /* A denial makes no motion deadline while that rule is disabled, one when enabled. */
+    /* A denial makes no motion deadline while that rule is disabled, one when enabled; the RFE
+     * left unanswered is moot, with the denial as its reason. */
     r = new_request(NULL, "outside_us");
     create(&filings_resource, r, "{\"form\":\"I-131\",\"filed_on\":\"2024-01-10\"}");
+    rfe = create(&rfes_resource, r, "{\"issued_on\":\"2024-03-01\"}");
     id = create(&decisions_resource, r,
                 "{\"decided_on\":\"2024-05-15\",\"outcome\":\"denied\",\"mailed\":true}");
     snprintf(name, sizeof(name), "decisions/%lld/motion", (long long)id);
@@ -294,6 +308,15 @@ int main(void)
               0 &&
           rules_changed() == 0);
     CHECK_STR(field(find(&all, r, name), "due_on"), "2024-06-17"); /* 33 days */
+    {
+        char rfe_name[64];
+
+        snprintf(rfe_name, sizeof(rfe_name), "rfes/%lld/rfe_response", (long long)rfe);
+        CHECK_STR(field(find(&all, r, rfe_name), "status"), "moot");
+        CHECK(json_integer_value(json_object_get(find(&all, r, rfe_name), "moot_decision_id")) ==
+              id);
+        CHECK_STR(field(find(&all, r, rfe_name), "basis"), "computed_maximum");
+    }
     /* The passport date on the client's record is a deadline, shown once for a client with two
      * open requests, and met by a later passport expiry. */
     {
@@ -324,20 +347,23 @@ int main(void)
         CHECK_STR(field(find(&all, b, pid), "status"), "met");
     }
 
-    /* Closed requests are left out of the firm-wide list. */
+    /* A denied request's motion stays in the firm-wide list (what survives a decision is
+     * listed whatever the stage), and so does its moot RFE response, as moot. */
     json_decref(all);
     all = ledger_read(0, &p);
     {
         json_t *e;
         size_t i;
-        int denied_listed = 0;
+        int motion_listed = 0, moot_listed = 0;
 
         json_array_foreach(all, i, e)
         {
-            if (json_integer_value(json_object_get(e, "parole_request_id")) == r)
-                denied_listed = 1;
+            if (json_integer_value(json_object_get(e, "parole_request_id")) != r)
+                continue;
+            motion_listed += strcmp(field(e, "kind"), "motion") == 0;
+            moot_listed += strcmp(field(e, "status"), "moot") == 0;
         }
-        CHECK(!denied_listed);
+        CHECK(motion_listed == 1 && moot_listed == 1);
     }
     json_decref(all);
     db_close(db);
