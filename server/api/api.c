@@ -19,6 +19,7 @@
 #include "calendar_feed.h"
 #include "deadline_rules.h"
 #include "deadlines.h"
+#include "fee_schedule.h"
 #include "field_catalogue.h"
 #include "programs.h"
 #include "records.h"
@@ -94,6 +95,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/programs", PERM_ADMIN, programs_post, NULL, 0},
     {"GET", "/api/v1/programs/{id}", PERM_READ, programs_get, NULL, 0},
     {"PATCH", "/api/v1/programs/{id}", PERM_ADMIN, programs_patch, NULL, 0},
+    {"GET", "/api/v1/fee-schedule", PERM_READ, fee_schedule_list, NULL, 0},
     {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0},
     {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0},
     {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0},
@@ -108,6 +110,7 @@ static const struct route routes[] = {
     CHILD_ROUTES("interviews", interviews_resource),
     CHILD_ROUTES("decisions", decisions_resource),
     CHILD_ROUTES("expirations", expirations_resource),
+    CHILD_ROUTES("fee-notices", fee_notices_resource),
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

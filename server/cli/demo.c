@@ -138,7 +138,7 @@ static int load_request(struct db *db, int64_t client_id, json_t *request,
     } children[] = {
         {"filings", &filings_resource},         {"rfes", &rfes_resource},
         {"interviews", &interviews_resource},   {"decisions", &decisions_resource},
-        {"expirations", &expirations_resource},
+        {"expirations", &expirations_resource}, {"fee_notices", &fee_notices_resource},
     };
     json_t *body = json_deep_copy(request), *stored;
     int64_t id;

@@ -647,6 +647,30 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
     json_object_set_new(last_added(out), "premature", json_boolean(premature && !filed));
 }
 
+/* A fee notice not yet paid is due on its due date (the parole fee: no payment, no parole); a
+ * decision never makes it moot. */
+static void fee_deadlines(const struct request_facts *r, const json_t *fee_notices,
+                          const json_t *rules, const char *today, json_t *out)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(fee_notices, i, row)
+    {
+        const char *kind = text(row, "kind"), *due = text(row, "due_on");
+        const json_t *rule = rule_for(rules, "fee_payment", r->program, text(row, "issued_on"));
+
+        if (rule == NULL)
+            continue;
+        add(out, r, rule, "fee_payment", "fee_notices",
+            json_integer_value(json_object_get(row, "id")), due, NULL, NULL,
+            status_of(text(row, "paid_on") != NULL, due, today),
+            strcmp(kind, "parole_fee") == 0   ? "Pay the parole fee"
+            : strcmp(kind, "filing_fee") == 0 ? "Pay the filing fee"
+                                              : "Pay the fee");
+    }
+}
+
 /* Order deadlines by date, then appointment time, then id. */
 static int compare_deadlines(const void *a, const void *b)
 {
@@ -688,6 +712,7 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
     appointment_deadlines(&r, in->interviews, in->decisions, in->rules, in->today, in->now, out);
     expiry_deadlines(&r, in->expirations, in->decisions, &end, in->rules, in->today, out);
     decision_deadlines(&r, in->decisions, &end, in->filings, in->rules, in->today, out);
+    fee_deadlines(&r, in->fee_notices, in->rules, in->today, out);
     return out;
 }
 

@@ -16,6 +16,7 @@ const char *const deadline_kind_names[DEADLINE_KIND__MAX + 1] = {
     [DEADLINE_KIND_TRAVEL_BY] = "travel_by",
     [DEADLINE_KIND_PASSPORT_EXPIRY] = "passport_expiry",
     [DEADLINE_KIND_MISSED_APPOINTMENT] = "missed_appointment",
+    [DEADLINE_KIND_FEE_PAYMENT] = "fee_payment",
     [DEADLINE_KIND__MAX] = NULL,
 };
 

@@ -129,6 +129,9 @@
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
     "created_at, updated_at, version, row_nonce"
+#define FEE_NOTICE_COLUMNS                                                                         \
+    "id, parole_request_id, kind, form, amount_cents, issued_on, due_on, paid_on, notes, "         \
+    "created_at, updated_at, version, row_nonce"
 #define INTERVIEW_COLUMNS                                                                          \
     "id, parole_request_id, kind, scheduled_at, location, outcome, notes, created_at, "            \
     "updated_at, version, row_nonce"
@@ -389,7 +392,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " + (SELECT count(*) FROM rfes WHERE parole_request_id = :id)"
          " + (SELECT count(*) FROM interviews WHERE parole_request_id = :id)"
          " + (SELECT count(*) FROM decisions WHERE parole_request_id = :id)"
-         " + (SELECT count(*) FROM expirations WHERE parole_request_id = :id)"},
+         " + (SELECT count(*) FROM expirations WHERE parole_request_id = :id)"
+         " + (SELECT count(*) FROM fee_notices WHERE parole_request_id = :id)"},
     [SQL_REQUEST_TIMELINE] =
         {"request_timeline",
          "SELECT type, date, at, resource, resource_id, title FROM ("
@@ -420,6 +424,12 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " 'Travel document expires' WHEN 'passport' THEN 'Passport expires' ELSE"
          " 'Document expires' END, 8"
          "  FROM expirations WHERE parole_request_id = :id"
+         " UNION ALL SELECT 'fee_notice', issued_on, NULL, NULL, 'fee_notices', id,"
+         "  CASE kind WHEN 'parole_fee' THEN 'Parole fee billed' WHEN 'filing_fee' THEN"
+         "  coalesce(form || ' ', '') || 'filing fee billed' ELSE 'Fee billed' END, 9"
+         "  FROM fee_notices WHERE parole_request_id = :id"
+         " UNION ALL SELECT 'fee_paid', paid_on, NULL, NULL, 'fee_notices', id, 'Fee paid', 10"
+         "  FROM fee_notices WHERE parole_request_id = :id AND paid_on IS NOT NULL"
          ") ORDER BY date, sort_at, ord, resource_id"},
 
     [SQL_FILING_GET] = {"filing_get", CHILD_GET("filings", FILING_COLUMNS)},
@@ -461,6 +471,33 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                        " version = version + 1"
                        " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
     [SQL_RFE_DELETE] = {"rfe_delete", CHILD_DELETE("rfes")},
+
+    [SQL_FEE_NOTICE_GET] = {"fee_notice_get", CHILD_GET("fee_notices", FEE_NOTICE_COLUMNS)},
+    [SQL_FEE_NOTICE_LIST] = {"fee_notice_list", CHILD_LIST("fee_notices", FEE_NOTICE_COLUMNS)},
+    [SQL_FEE_NOTICE_INSERT] =
+        {"fee_notice_insert",
+         "INSERT INTO fee_notices (id, parole_request_id, kind, form, amount_cents, issued_on,"
+         " due_on, paid_on, notes, created_at, updated_at, version, row_nonce)"
+         " VALUES (:id, :parent_id, :kind, :form, :amount_cents, :issued_on, :due_on, :paid_on,"
+         " :notes, :now, :now, 1, :row_nonce)"},
+    [SQL_FEE_NOTICE_UPDATE] =
+        {"fee_notice_update",
+         "UPDATE fee_notices SET kind = :kind, form = :form, amount_cents = :amount_cents,"
+         " issued_on = :issued_on, due_on = :due_on, paid_on = :paid_on, notes = :notes,"
+         " updated_at = :now, version = version + 1"
+         " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
+    [SQL_FEE_NOTICE_DELETE] = {"fee_notice_delete", CHILD_DELETE("fee_notices")},
+    /* The amount of the fee schedule row in force on :on for :kind (and :form when the row names
+     * one), the latest effective_from first; no row: NULL. */
+    [SQL_FEE_SCHEDULE_AMOUNT] = {"fee_schedule_amount",
+                                 "SELECT amount_cents FROM fee_schedule WHERE kind = :kind"
+                                 " AND (form IS NULL OR form = :form) AND effective_from <= :on"
+                                 " AND (effective_to IS NULL OR :on < effective_to)"
+                                 " ORDER BY form IS NULL, effective_from DESC LIMIT 1"},
+    [SQL_FEE_SCHEDULE_LIST] = {"fee_schedule_list",
+                               "SELECT id, code, kind, form, amount_cents, effective_from,"
+                               " effective_to, citation_source, citation_date FROM fee_schedule"
+                               " WHERE id > :after ORDER BY id LIMIT :limit"},
 
     [SQL_INTERVIEW_GET] = {"interview_get", CHILD_GET("interviews", INTERVIEW_COLUMNS)},
     [SQL_INTERVIEW_LIST] = {"interview_list", CHILD_LIST("interviews", INTERVIEW_COLUMNS)},
@@ -517,6 +554,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_NEXT_ID_PAROLE_REQUESTS] = {"next_id_parole_requests", NEXT_ID("parole_requests")},
     [SQL_NEXT_ID_FILINGS] = {"next_id_filings", NEXT_ID("filings")},
     [SQL_NEXT_ID_RFES] = {"next_id_rfes", NEXT_ID("rfes")},
+    [SQL_NEXT_ID_FEE_NOTICES] = {"next_id_fee_notices", NEXT_ID("fee_notices")},
     [SQL_NEXT_ID_INTERVIEWS] = {"next_id_interviews", NEXT_ID("interviews")},
     [SQL_NEXT_ID_DECISIONS] = {"next_id_decisions", NEXT_ID("decisions")},
     [SQL_NEXT_ID_EXPIRATIONS] = {"next_id_expirations", NEXT_ID("expirations")},
@@ -760,6 +798,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
         {"deadline_rfes",
          "SELECT parole_request_id, id, issued_on, kind, response_due_on, mailed,"
          " responded_on FROM rfes WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
+         ") ORDER BY parole_request_id, id"},
+    [SQL_DEADLINE_FEE_NOTICES] =
+        {"deadline_fee_notices",
+         "SELECT parole_request_id, id, kind, issued_on, due_on, paid_on"
+         " FROM fee_notices WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
          ") ORDER BY parole_request_id, id"},
     [SQL_DEADLINE_INTERVIEWS] =
         {"deadline_interviews",

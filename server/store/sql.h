@@ -16,6 +16,7 @@
     X(DECISION_NOTES, "decisions", "notes")                                                        \
     X(EXPIRATION_NOTES, "expirations", "notes")                                                    \
     X(EXPIRATION_DOCUMENT_NUMBER, "expirations", "document_number")                                \
+    X(FEE_NOTICE_NOTES, "fee_notices", "notes")                                                    \
     X(USER_TOTP_SECRET, "users", "totp_secret")                                                    \
     X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")
 
@@ -58,6 +59,13 @@ enum sql_id {
     SQL_RFE_INSERT,
     SQL_RFE_UPDATE,
     SQL_RFE_DELETE,
+    SQL_FEE_NOTICE_GET,
+    SQL_FEE_NOTICE_LIST,
+    SQL_FEE_NOTICE_INSERT,
+    SQL_FEE_NOTICE_UPDATE,
+    SQL_FEE_NOTICE_DELETE,
+    SQL_FEE_SCHEDULE_AMOUNT,
+    SQL_FEE_SCHEDULE_LIST,
 
     SQL_INTERVIEW_GET,
     SQL_INTERVIEW_LIST,
@@ -82,6 +90,7 @@ enum sql_id {
     SQL_NEXT_ID_PAROLE_REQUESTS,
     SQL_NEXT_ID_FILINGS,
     SQL_NEXT_ID_RFES,
+    SQL_NEXT_ID_FEE_NOTICES,
     SQL_NEXT_ID_INTERVIEWS,
     SQL_NEXT_ID_DECISIONS,
     SQL_NEXT_ID_EXPIRATIONS,
@@ -163,6 +172,7 @@ enum sql_id {
     SQL_REQUEST_PROGRAM_KEPT,
     SQL_DEADLINE_REQUESTS,
     SQL_DEADLINE_RFES,
+    SQL_DEADLINE_FEE_NOTICES,
     SQL_DEADLINE_INTERVIEWS,
     SQL_DEADLINE_DECISIONS,
     SQL_DEADLINE_EXPIRATIONS,

@@ -1290,6 +1290,8 @@ VALID_CHILD = {
     "interviews": {"kind": "interview", "scheduled_at": "2030-05-01T10:00:00-04:00"},
     "decisions": {"decided_on": "2025-06-01", "outcome": "approved"},
     "expirations": {"kind": "parole", "expires_on": "2026-01-01"},
+    "fee-notices": {"kind": "parole_fee", "amount_cents": 100000, "issued_on": "2025-11-01",
+                    "due_on": "2025-12-01"},
 }
 
 COMMON_READONLY = ("id", "created_at", "updated_at", "version")
@@ -1312,13 +1314,15 @@ FIELDS = {
                   "mailed", "notes"],
     "expirations": ["parole_request_id", "kind", "issued_on", "expires_on", "document_number",
                     "ead_category", "notes"],
+    "fee-notices": ["parole_request_id", "kind", "form", "amount_cents", "issued_on", "due_on",
+                    "paid_on", "notes"],
 }
 
 
 # The narrative of each resource: lists leave it out unless they ask `include=notes`.
 NARRATIVES = {"clients": "notes", "parole-requests": "summary", "filings": "notes",
               "rfes": "summary", "interviews": "notes", "decisions": "notes",
-              "expirations": "notes"}
+              "expirations": "notes", "fee-notices": "notes"}
 
 
 def masked(value):

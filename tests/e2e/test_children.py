@@ -1,8 +1,10 @@
-"""Children of a parole request: filings, rfes, interviews, decisions, expirations."""
+"""Children of a parole request: filings, rfes, interviews, decisions, expirations, fee
+notices."""
 
 import unittest
 
-from harness import NARRATIVES, VALID_CHILD, ApiTestCase, assert_record_shape, listed, unique_receipt
+from harness import (NARRATIVES, VALID_CHILD, ApiTestCase, assert_record_shape, day, listed,
+                     unique_receipt)
 
 # (minimal body, defaults expected on create, full body, a patch)
 SPECS = {
@@ -45,6 +47,13 @@ SPECS = {
         {"kind": "i94", "expires_on": "2027-06-14", "document_number": "12345678901",
          "notes": "Admit-until date on the I-94."},
         {"expires_on": "2027-12-31", "document_number": "987654321A1", "notes": None},
+    ),
+    "fee-notices": (
+        VALID_CHILD["fee-notices"],
+        {"form": None, "paid_on": None, "notes": None},
+        {"kind": "filing_fee", "form": "I-131", "amount_cents": 63000, "issued_on": "2025-10-01",
+         "due_on": "2025-10-31", "paid_on": "2025-10-20", "notes": "Paid by card."},
+        {"paid_on": "2025-11-15", "notes": None},
     ),
 }
 
@@ -388,6 +397,71 @@ class Expirations(ChildMixin, ApiTestCase):
         pr = self.make_request()
         rec = self.make_child(pr["id"], "expirations", expires_on="2001-01-01")
         self.assertEqual(rec["expires_on"], "2001-01-01")
+
+
+class FeeNotices(ChildMixin, ApiTestCase):
+    child = "fee-notices"
+
+    def path(self, pr):
+        return "/api/v1/parole-requests/%d/fee-notices" % pr["id"]
+
+    def test_the_schedule_proposes_the_amount_in_force_on_the_issue_date(self):
+        pr = self.make_request()
+        schedule = {r["code"]: r for r in self.list_all("/api/v1/fee-schedule")}
+        self.assertEqual((schedule["parole_fee_hr1"]["amount_cents"],
+                          schedule["parole_fee_hr1"]["effective_from"]), (100000, "2025-10-16"))
+        self.assertIn("119-21", schedule["parole_fee_hr1"]["citation_source"])
+        self.assertEqual((schedule["i131_2024"]["amount_cents"], schedule["i131_2024"]["form"]),
+                         (63000, "I-131"))
+        fee = self.make_child(pr["id"], "fee-notices", kind="parole_fee", amount_cents=None,
+                              issued_on="2025-10-16", due_on="2025-11-15")
+        self.assertEqual(fee["amount_cents"], 100000)
+        i131 = self.make_child(pr["id"], "fee-notices", kind="filing_fee", form="I-131",
+                               amount_cents=None, issued_on="2024-04-01", due_on="2024-05-01")
+        self.assertEqual(i131["amount_cents"], 63000)
+        typed = self.make_child(pr["id"], "fee-notices", kind="parole_fee", amount_cents=50000,
+                                issued_on="2025-11-01", due_on="2025-12-01")
+        self.assertEqual(typed["amount_cents"], 50000, "a typed amount is kept")
+        # before the parole fee existed there is nothing to propose
+        r = self.post(self.path(pr), {"kind": "parole_fee", "issued_on": "2025-10-15",
+                                      "due_on": "2025-11-15"})
+        self.assertProblem(r, 422, field="amount_cents")
+
+    def test_order_and_form_checked(self):
+        pr = self.make_request()
+        for body, field in (({"due_on": "2025-10-31"}, "due_on"),
+                            ({"paid_on": "2025-10-31"}, "paid_on"),
+                            ({"form": "I-131"}, "form"),
+                            ({"kind": "visa"}, "kind"),
+                            ({"amount_cents": -1}, "amount_cents")):
+            full = dict(VALID_CHILD["fee-notices"])
+            full.update(body)
+            self.assertProblem(self.post(self.path(pr), full), 422, field=field)
+        self.assertEqual(self.list_all(self.path(pr)), [])
+
+    def test_an_unpaid_notice_is_a_deadline_until_paid(self):
+        pr = self.make_request()
+        fee = self.make_child(pr["id"], "fee-notices", kind="parole_fee", amount_cents=100000,
+                              issued_on=day(-20), due_on=day(10))
+        ds = [d for d in self.list_all("/api/v1/parole-requests/%d/deadlines" % pr["id"])
+              if d["kind"] == "fee_payment"]
+        self.assertEqual([(d["due_on"], d["status"], d["source"]) for d in ds],
+                         [(day(10), "upcoming", {"resource": "fee_notices", "id": fee["id"]})])
+        self.assertEqual(ds[0]["rule"]["code"], "fee_payment")
+        # it outlives a denial
+        self.make_child(pr["id"], "filings", filed_on=day(-100))
+        self.make_child(pr["id"], "decisions", decided_on=day(-1), outcome="denied")
+        listed_ids = [d["id"] for d in self.list_all("/api/v1/deadlines?kind=fee_payment")
+                      if d["parole_request_id"] == pr["id"]]
+        self.assertEqual(listed_ids, [ds[0]["id"]])
+        r = self.patch(self.path(pr) + "/%d" % fee["id"], {"paid_on": day(0)})
+        self.assertStatus(r, 200)
+        ds = [d for d in self.list_all("/api/v1/parole-requests/%d/deadlines" % pr["id"])
+              if d["kind"] == "fee_payment"]
+        self.assertEqual(ds[0]["status"], "met")
+        timeline = self.get("/api/v1/parole-requests/%d/timeline" % pr["id"]).json["items"]
+        self.assertEqual({t["type"] for t in timeline} & {"fee_notice", "fee_paid"},
+                         {"fee_notice", "fee_paid"})
 
 
 if __name__ == "__main__":

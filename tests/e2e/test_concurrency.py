@@ -38,7 +38,7 @@ class Concurrency(ApiTestCase):
                ("/api/v1/parole-requests/%d" % pr["id"], {"summary": "s"})]
         patches = {"filings": {"notes": "n"}, "rfes": {"summary": "s"},
                    "interviews": {"notes": "n"}, "decisions": {"notes": "n"},
-                   "expirations": {"notes": "n"}}
+                   "expirations": {"notes": "n"}, "fee-notices": {"notes": "n"}}
         for child in VALID_CHILD:
             rec = self.make_child(pr["id"], child)
             out.append(("/api/v1/parole-requests/%d/%s/%d" % (pr["id"], child, rec["id"]),

@@ -28,7 +28,7 @@ WHO_MAY = {
     "admin": {"admin"},
 }
 
-CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations")
+CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices")
 PR = "/api/v1/parole-requests/{id}"
 
 # The permission of every route.
@@ -77,6 +77,7 @@ ROUTES = {
     ("POST", "/api/v1/programs"): "admin",
     ("GET", "/api/v1/programs/{id}"): "read",
     ("PATCH", "/api/v1/programs/{id}"): "admin",
+    ("GET", "/api/v1/fee-schedule"): "read",
     ("POST", "/api/v1/me/calendar-feed"): "signed_in",
     ("DELETE", "/api/v1/me/calendar-feed"): "signed_in",
     ("GET", "/api/v1/calendar.ics"): "public",

@@ -21,8 +21,8 @@ from harness import (BIN, FIELDS, FIRM_TZ, VALID_CHILD, ApiTestCase, Server, cle
 STAGES = ("draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "denied",
           "withdrawn", "closed", "terminated", "paroled", "expired")
 COLLECTIONS = ("clients", "parole-requests", "filings", "rfes", "interviews", "decisions",
-               "expirations")
-CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations")
+               "expirations", "fee-notices")
+CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices")
 # The shared lists /fields serves besides the collections' fields.
 LISTS = ("stages", "roles", "deadline_kinds")
 FIELD_TYPES = {"text", "date", "timestamp", "enum", "boolean", "integer", "text_array",
@@ -334,7 +334,7 @@ class Fields(ApiTestCase):
         self.assertEqual([k["name"] for k in cat["deadline_kinds"]],
                          ["rfe_response", "noid_response", "motion", "interview", "biometrics",
                           "parole_end", "reparole_filing", "ead_end", "travel_by",
-                          "passport_expiry", "missed_appointment"])
+                          "passport_expiry", "missed_appointment", "fee_payment"])
 
     def test_family_name_and_enums(self):
         self.assertEqual(self.field("clients", "family_name"),
@@ -455,9 +455,13 @@ class Fields(ApiTestCase):
                 if f["type"] != "enum":
                     continue
                 with self.subTest(field="%s.%s" % (collection, f["name"])):
+                    # A field another field must allow (a fee notice's form: a filing fee's).
+                    companion = {("fee-notices", "form"): {"kind": "filing_fee"}}.get(
+                        (collection, f["name"]), {})
                     for choice in f["choices"]:
                         r = self.post(self.path_of(collection),
-                                      dict(self.minimal(collection), **{f["name"]: choice}))
+                                      dict(self.minimal(collection), **companion,
+                                           **{f["name"]: choice}))
                         # Other rules may refuse the record (e.g. a program request without
                         # its program), never the listed choice itself.
                         self.assertNotIn(f["name"], r.fields(), repr(r))

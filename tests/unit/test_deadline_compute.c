@@ -61,6 +61,10 @@ static const char *const rules_text =
     " \"days\":null,\"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
     " \"citation_source\":\"8 CFR 212.5(f)\",\"citation_date\":\"2024-04-01\",\"version\":1},"
+    "{\"id\":14,\"code\":\"fee_payment\",\"kind\":\"fee_payment\",\"program\":null,"
+    " \"days\":null,\"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"Pub. L. 119-21\",\"citation_date\":\"2025-07-04\",\"version\":1},"
     "{\"id\":9,\"code\":\"motion_i290b\",\"kind\":\"motion\",\"program\":null,\"days\":30,"
     " \"mailed_extra_days\":3,\"opens_days_before\":null,\"enabled\":false,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
@@ -563,6 +567,51 @@ static void test_decisions_settle(void)
     json_decref(all);
 }
 
+/* Fee notices: unpaid, due on their due date (overdue after it, even once the request is
+ * denied); paid, met. */
+static void test_fees(void)
+{
+    const char *req = "{\"id\":7,\"client_id\":3,\"program\":null,\"location\":\"outside_us\","
+                      "\"passport_expires_on\":null}";
+    json_t *notices = parse("[{\"id\":71,\"kind\":\"parole_fee\",\"issued_on\":\"2025-11-01\","
+                            "  \"due_on\":\"2025-12-01\",\"paid_on\":null},"
+                            " {\"id\":72,\"kind\":\"filing_fee\",\"issued_on\":\"2025-11-01\","
+                            "  \"due_on\":\"2025-11-20\",\"paid_on\":\"2025-11-10\"}]");
+    json_t *values[2] = {parse(req), parse("[{\"id\":51,\"decided_on\":\"2025-11-25\","
+                                           "  \"outcome\":\"denied\",\"valid_until\":null,"
+                                           "  \"mailed\":false}]")};
+    json_t *empty = parse("[]");
+    struct deadline_compute_input in = {.request = values[0],
+                                        .rfes = empty,
+                                        .interviews = empty,
+                                        .decisions = values[1],
+                                        .expirations = empty,
+                                        .filings = empty,
+                                        .fee_notices = notices,
+                                        .rules = rules,
+                                        .programs = programs,
+                                        .today = "2025-12-02",
+                                        .now = "2025-12-02T12:00:00Z"};
+    json_t *all = deadline_compute_request(&in);
+    json_t *d = find(all, "fee_notices/71/fee_payment");
+
+    CHECK_STR(field(d, "due_on"), "2025-12-01");
+    CHECK_STR(field(d, "status"), "overdue");
+    CHECK_STR(field(d, "title"), "Pay the parole fee");
+    CHECK(json_is_null(json_object_get(d, "moot_decision_id")));
+    CHECK_STR(field(find(all, "fee_notices/72/fee_payment"), "status"), "met");
+    json_decref(all);
+    /* No notices (NULL, as a caller that loads none passes): no fee deadline. */
+    in.fee_notices = NULL;
+    all = deadline_compute_request(&in);
+    CHECK(find(all, "fee_notices/71/fee_payment") == NULL);
+    json_decref(all);
+    json_decref(notices);
+    json_decref(values[0]);
+    json_decref(values[1]);
+    json_decref(empty);
+}
+
 /* Sorting: by date, then time, then id; a repeated id once. (The API's view of a deadline is
  * written by the ledger's reader: test_deadlines checks it.) */
 static void test_sort(void)
@@ -601,6 +650,7 @@ int main(void)
     test_program_termination();
     test_work_permits();
     test_decisions_settle();
+    test_fees();
     test_sort();
     json_decref(programs);
     json_decref(rules);
