@@ -25,7 +25,7 @@ const ROUTES = [
   [/^#\/clients\/new$/, clients.renderNew, "clients"],
   [/^#\/clients\/(\d+)$/, clients.renderClient, "clients"],
   [/^#\/requests(?:\?(.*))?$/, cases.render, "requests"],
-  [/^#\/requests\/(\d+)$/, request.render, "requests"],
+  [/^#\/requests\/(\d+)(?:\/rfes\/(\d+))?$/, request.render, "requests"], // an RFE: its edit form open
   [/^#\/calendar(?:\/((?:19|20|21)\d{2}-(?:0[1-9]|1[0-2])))?$/, calendar.render, "calendar"],
   [/^#\/admin\/(users|keys|rules|programs|audit|settings)$/, admin.render, "admin"],
   [/^#\/account$/, account.render, "account"],
@@ -80,7 +80,7 @@ function route() {
     container.append(statusLine("error", "This page failed to load. Reload the page; if it happens again, tell your administrator."));
   });
   // The tab's title names the page but never a client (titles end up in browser history).
-  const detail = /^#\/(clients|requests)\/(\d+)$/.exec(hash);
+  const detail = /^#\/(clients|requests)\/(\d+)(?:\/rfes\/\d+)?$/.exec(hash);
   document.title = `${detail ? `${detail[1] === "clients" ? "Client" : "Parole request"} ${detail[2]}` : PAGE_TITLES[match[2]]} — paroletrack`;
   return rendering;
 }

@@ -1,9 +1,13 @@
 // calendar: a month of deadlines and appointments in the firm's zone, and the user's calendar
 // feed link (an iCalendar URL for Outlook, Google or Apple Calendar).
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, humanize, copyButton } from "./dom.js";
+import { h, fill, statusLine, link, copyButton } from "./dom.js";
 import { firmToday, formatInstant, firmLocale, firmZone } from "./format.js";
 import { clientNames } from "./names.js";
+import { statusText, deadlineShortTitle, deadlineTitle } from "./deadlines.js";
+
+// What a day's item adds to its name: overdue, done, or settled by a decision (moot: done, not due).
+const STATUS_SUFFIX = { overdue: " (overdue)", met: " (done)", moot: " (settled by a decision)" };
 
 const pad = (n) => String(n).padStart(2, "0");
 
@@ -47,8 +51,8 @@ export async function render(page, [month], ctx) {
     const cell = h("td", { class: iso === today ? "today" : "", "data-date": iso },
       h("div", { class: "day-number", text: String(day) }),
       items.length ? h("ul", { class: "day-items" }, items.map((d) => h("li", { class: `kind-${d.kind} status-${d.status}` },
-        link(`#/requests/${d.parole_request_id}`, `${d.due_at ? new Intl.DateTimeFormat(firmLocale(), { timeStyle: "short", timeZone: firmZone() }).format(new Date(d.due_at)) + " " : ""}${d.title}${d.status === "overdue" ? " (overdue)" : d.status === "met" ? " (done)" : ""}`,
-          { title: `${names.get(d.client_id) || ""} — ${humanize(d.status)}${d.due_at ? ` — ${formatInstant(d.due_at)}` : ""}${d.program_code ? ` — program terminated: ${d.rule.citation_source}` : ""}` }),
+        link(`#/requests/${d.parole_request_id}`, `${d.due_at ? new Intl.DateTimeFormat(firmLocale(), { timeStyle: "short", timeZone: firmZone() }).format(new Date(d.due_at)) + " " : ""}${deadlineShortTitle(d)}${STATUS_SUFFIX[d.status] || ""}`,
+          { title: `${deadlineTitle(d)} — ${names.get(d.client_id) || ""} — ${statusText(d)}${d.due_at ? ` — ${formatInstant(d.due_at)}` : ""}${d.program_code ? ` — program terminated: ${d.rule.citation_source}` : ""}` }),
         h("bdi", { class: "who", text: names.get(d.client_id) || "" })))) : null);
     row.append(cell);
     if ((lead + day) % 7 === 0) { tbody.append(row); row = h("tr"); }

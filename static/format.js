@@ -21,6 +21,12 @@ export function formatDate(iso) {
   return new Intl.DateTimeFormat(firm.locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+// The ISO dates inside a server's message shown as the firm reads them ("opens on 2027-06-04"
+// -> "opens on Jun 4, 2027").
+export function formatDatesIn(text) {
+  return String(text || "").replace(/\b(19|20|21)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b/g, (iso) => formatDate(iso));
+}
+
 // An RFC 3339 instant shown in the firm's zone with the zone's short name.
 export function formatInstant(ts) {
   if (!ts) return "";

@@ -137,12 +137,18 @@ const focusable = (el) => (el.matches("input, select, textarea") ? el : el.query
 //   exceptions): make(attrs, value, label) -> element, read(element) -> value or {invalid},
 //   and optionally showError(element, error) -> the input to focus after placing the error
 //   beside the part it names (null: shown under the field) and clearErrors(element);
-//   save(body, version) -> api result; onSaved(record); onCancel(); submitLabel; title.
+//   save(body, version) -> api result; onSaved(record); onCancel(); submitLabel; title;
+//   visibleWhen: {name: (values) -> bool}: a field shown only while the other inputs allow it
+//   (a fee notice's form, a filing fee's only); hidden, it is not sent (an edit clears it);
+//   hints: {name: (values) -> text or null}: a line under the field, redrawn as the form is
+//   typed in. `values` are the inputs' current values by name (text as typed, checkboxes bool).
 // Returns the <form>. On edit only changed fields are sent (a JSON merge patch) with If-Match.
-export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title }) {
+export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title, visibleWhen = {}, hints = {} }) {
   const formId = `f${++formCounter}`;
   const inputs = new Map();
   const errorSlots = new Map();
+  const wraps = new Map();
+  const hintSlots = new Map();
   const banner = h("div", { class: "form-banner", role: "alert" });
   const form = h("form", { class: "record-form", novalidate: true, "aria-label": title || submitLabel });
   if (title) form.append(h("h3", { text: title }));
@@ -157,12 +163,27 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     errorSlots.set(field.name, error);
     const label = h("label", { for: id, text: fieldLabel(field.name) + (field.required ? " *" : "") });
     const wrap = h("div", { class: `field field-${field.type}${input.tagName === "TEXTAREA" || field.control ? " field-wide" : ""}` });
+    const hint = hints[field.name] && !field.control ? h("p", { class: "field-hint", id: `${id}-hint` }) : null;
+    if (hint) { hintSlots.set(field.name, hint); input.setAttribute("aria-describedby", `${id}-hint ${id}-error`); }
     if (field.control) append(wrap, [input, error]); // the control carries its own legend
     else if (field.type === "boolean") append(wrap, [h("span", { class: "check" }, input, label), error]);
-    else append(wrap, [label, input, error]);
+    else append(wrap, [label, input, hint, error]);
+    wraps.set(field.name, wrap);
     grid.append(wrap);
   }
   form.append(grid);
+  // Show the fields the other inputs allow and redraw the hints, now and after every change.
+  const typed = () => Object.fromEntries(fields.filter((f) => inputs.has(f.name) && !f.control)
+    .map((f) => { const el = inputs.get(f.name); return [f.name, el.type === "checkbox" ? el.checked : el.value]; }));
+  const hidden = (name) => Boolean(wraps.get(name)?.hidden);
+  function follow() {
+    const values = { ...fixed, ...typed() };
+    for (const [name, shown] of Object.entries(visibleWhen)) if (wraps.has(name)) wraps.get(name).hidden = !shown(values);
+    for (const [name, slot] of hintSlots) slot.textContent = hidden(name) ? "" : hints[name](values) || "";
+  }
+  form.addEventListener("input", follow);
+  form.addEventListener("change", follow);
+  follow();
   const submit = h("button", { type: "submit", class: "primary", text: submitLabel });
   const actions = h("div", { class: "form-actions" }, submit);
   if (onCancel) actions.append(h("button", { type: "button", text: "Cancel", onclick: onCancel }));
@@ -203,7 +224,7 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     for (const field of fields) {
       const input = inputs.get(field.name);
       if (!input) continue;
-      const value = valueOf(field, input, record ? record[field.name] : undefined);
+      const value = hidden(field.name) ? null : valueOf(field, input, record ? record[field.name] : undefined);
       if (value && typeof value === "object" && "invalid" in value) { local.push({ field: field.name, message: value.invalid }); continue; }
       if (record) { if (!same(value, record[field.name])) body[field.name] = value; }
       else if (value !== null && !(Array.isArray(value) && value.length === 0 && field.required === false)) body[field.name] = value;

@@ -19,6 +19,8 @@ const FIELD_LABELS = {
   responded_on: "Responded on", scheduled_at: "Scheduled at (firm time)", outcome: "Outcome",
   decided_on: "Decided on", valid_from: "Valid from", valid_until: "Valid until",
   expires_on: "Expires on", document_number: "Document number",
+  ead_category: "Work permit category (as on the card, e.g. C11)",
+  amount_cents: "Amount (US$)", due_on: "Due on", paid_on: "Paid on",
   description: "Description", days: "Days", mailed_extra_days: "Extra days when mailed",
   opens_days_before: "Window opens (days before)", lead_times: "Reminder lead times (days, comma-separated)",
   enabled: "Enabled", effective_from: "Effective from", effective_to: "Effective to",
@@ -34,6 +36,7 @@ const CHOICE_LABELS = {
   significant_public_benefit: "Significant public benefit", military_parole_in_place: "Military parole in place",
   re_parole: "Re-parole", i94: "I-94", ead: "EAD (work permit)", administratively_closed: "Administratively closed",
   noid: "NOID", rfe: "RFE", program: "Program parole",
+  parole_fee: "Parole fee", filing_fee: "Filing fee", other: "Other",
 };
 
 export function fieldLabel(name) { return FIELD_LABELS[name] || humanize(name); }
@@ -41,17 +44,47 @@ export function fieldLabel(name) { return FIELD_LABELS[name] || humanize(name); 
 const ENTITY_LABELS = {
   clients: "client", parole_requests: "parole request", filings: "filing", rfes: "RFE", interviews: "appointment",
   decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
-  deadline_rules: "deadline rule", programs: "program",
+  deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice",
 };
 
 // The singular name of an audited table ("parole_requests" -> "parole request").
 export function entityLabel(entity) { return ENTITY_LABELS[entity] || humanize(entity).toLowerCase(); }
 
 // A short label for a table header (the form label without its hint in parentheses).
-export function columnLabel(name) { return fieldLabel(name).replace(/ \(.*\)$/, ""); }
+// Where the form's label is too long for a column: a shorter header.
+const COLUMN_LABELS = { ead_category: "EAD category" };
+export function columnLabel(name) { return COLUMN_LABELS[name] || fieldLabel(name).replace(/ \(.*\)$/, ""); }
 export function choiceLabel(value) { return CHOICE_LABELS[value] || humanize(value); }
 
 // What a failed list read says: each bad query parameter by its label, else the problem's text.
 export function queryProblemText(result) {
   return result.problem.errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join("; ") || problemText(result);
+}
+
+// A deadline's status ("moot": a decision settled it before it was done).
+const STATUS_LABELS = { upcoming: "Upcoming", due_today: "Due today", overdue: "Overdue", met: "Done", moot: "Moot" };
+export function statusLabel(status) { return STATUS_LABELS[status] || humanize(status); }
+
+// What each kind of deadline is, in plain words (the deadline's own title says more: which
+// appointment, which fee).
+const DEADLINE_KIND_LABELS = {
+  rfe_response: "RFE response due", noid_response: "NOID response due", motion: "Motion or appeal due",
+  interview: "Interview", biometrics: "Biometrics appointment", parole_end: "Parole ends",
+  reparole_filing: "File for re-parole", ead_end: "Work permit ends", travel_by: "Travel by",
+  passport_expiry: "Passport expires", missed_appointment: "Missed appointment — reschedule now",
+  fee_payment: "Fee due",
+};
+export function deadlineKindLabel(kind) { return DEADLINE_KIND_LABELS[kind] || humanize(kind); }
+
+// A work permit category as 8 CFR 274a.12 writes it, with what it is ("c11" -> "(c)(11) parole").
+const EAD_CATEGORIES = {
+  c11: "parole", a12: "TPS", c19: "TPS pending", c8: "asylum pending", c9: "adjustment pending",
+  a10: "withholding of removal", a3: "refugee", a5: "asylee", c10: "cancellation of removal pending",
+  c18: "order of supervision", c33: "DACA",
+};
+export function eadCategoryLabel(code) {
+  if (!code) return "";
+  const m = /^([ac])(\d+)$/.exec(code);
+  if (!m) return choiceLabel(code);
+  return `(${m[1]})(${m[2]})${EAD_CATEGORIES[code] ? ` ${EAD_CATEGORIES[code]}` : ""}`;
 }

@@ -1,23 +1,33 @@
 // request: one parole request. Header (stage, type, program, assignees), the timeline of its
-// events, a section per kind of event with forms to add and edit, its deadlines with the rule
-// and citation behind each date (or the program termination that set it), and its history
-// (audit events).
+// events, a section per kind of event with forms to add and edit (fees among them, the fee
+// schedule's amount offered when none is typed), its deadlines with the rule and citation behind
+// each date (or the program termination that set it) and what to do about them, and its history
+// (audit events). `#/requests/{id}/rfes/{rfe}` opens the RFE's edit form at its response date.
 import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, announce, replaceError } from "./dom.js";
-import { formatDate, formatInstant, formatCents } from "./format.js";
+import { formatDate, formatInstant, formatCents, formatDatesIn, firmToday } from "./format.js";
 import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
-import { fieldLabel, columnLabel, choiceLabel, entityLabel } from "./labels.js";
+import { fieldLabel, columnLabel, choiceLabel, entityLabel, eadCategoryLabel } from "./labels.js";
+import { statusBadge, deadlineWhat, isOpen, noticeNoun } from "./deadlines.js";
 import { clientNames } from "./names.js";
 import { profile } from "./clients.js";
 import { programList, programOf, programLabel, exceptionText, terminationNote } from "./programs.js";
 
-// The kinds of event, their titles and the columns their tables show.
+// The kinds of event, their titles and the columns their tables show; `visibleWhen` names the
+// fields a form shows only when the others allow them (see recordForm), `hints(env)` the lines
+// under a field, and `cells` how a column reads when it says more than its own value.
 const CHILDREN = [
-  { collection: "filings", title: "Filings", noun: "filing", columns: ["form", "kind", "filed_on", "receipt_number", "receipt_notice_on", "method", "fee_cents", "decided_on"] },
+  { collection: "filings", title: "Filings", noun: "filing", columns: ["form", "kind", "filed_on", "receipt_number", "receipt_notice_on", "method", "fee_cents", "decided_on"],
+    visibleWhen: { ead_category: (v) => v.form === "I-765" },
+    cells: { form: (item) => (item.ead_category ? `${item.form} — ${eadCategoryLabel(item.ead_category)}` : item.form) } },
   { collection: "rfes", title: "RFEs and NOIDs", noun: "RFE or NOID", columns: ["kind", "issued_on", "response_due_on", "mailed", "responded_on"] },
   { collection: "interviews", title: "Interviews and biometrics", noun: "appointment", columns: ["kind", "scheduled_at", "location", "outcome"] },
   { collection: "decisions", title: "Decisions", noun: "decision", columns: ["outcome", "decided_on", "valid_from", "valid_until"] },
-  { collection: "expirations", title: "Expiry dates", noun: "expiry date", columns: ["kind", "issued_on", "expires_on", "document_number"] },
+  { collection: "expirations", title: "Expiry dates", noun: "expiry date", columns: ["kind", "issued_on", "expires_on", "document_number", "ead_category"],
+    visibleWhen: { ead_category: (v) => v.kind === "ead" } },
+  { collection: "fee-notices", title: "Fees", noun: "fee notice", columns: ["kind", "form", "amount_cents", "issued_on", "due_on", "paid_on"],
+    visibleWhen: { form: (v) => v.kind === "filing_fee" },
+    hints: ({ feeSchedule }) => ({ amount_cents: (v) => feeHint(feeSchedule, v) }) },
 ];
 
 // One cell of a child table.
@@ -28,9 +38,37 @@ function cell(field, value) {
   if (field.type === "timestamp") return formatInstant(value);
   if (field.type === "boolean") return value ? "Yes" : "No";
   if (field.type === "enum") return choiceLabel(value);
-  if (field.name === "fee_cents") return formatCents(value);
+  if (field.type === "integer" && field.name.endsWith("_cents")) return h("span", { class: "money", text: formatCents(value) });
+  if (field.name === "ead_category") return eadCategoryLabel(value);
   return String(value);
 }
+
+// The fee schedule row (GET /api/v1/fee-schedule) a notice of kind (and form) issued on `on`
+// takes when no amount is typed, as the server picks it: in force on that date, a row naming
+// the form before one for any form, the latest first. null when there is none.
+function scheduledFee(schedule, kind, form, on) {
+  const rows = (schedule || []).filter((r) => r.kind === kind && (r.form === null || (form && r.form === form))
+    && r.effective_from <= on && (!r.effective_to || on < r.effective_to));
+  rows.sort((a, b) => (a.form === null) - (b.form === null) || (a.effective_from < b.effective_from ? 1 : a.effective_from > b.effective_from ? -1 : 0));
+  return rows[0] || null;
+}
+
+// The line under a fee notice's amount while it is empty: what the fee schedule proposes for the
+// chosen kind, form and issue date (today until one is typed), with the short name of its source.
+function feeHint(schedule, values) {
+  if (String(values.amount_cents || "").trim() !== "" || !values.kind) return null;
+  if (!schedule) return "The fee schedule could not be read: type the amount from the notice.";
+  const on = /^\d{4}-\d{2}-\d{2}$/.test(values.issued_on || "") ? values.issued_on : firmToday();
+  const row = scheduledFee(schedule, values.kind, values.form, on);
+  if (!row) return values.kind === "filing_fee" && !values.form
+    ? "Choose the form to see the fee schedule's amount, or type the amount from the notice."
+    : "The fee schedule has no amount for this fee on that date: type the amount from the notice.";
+  const source = row.citation_source.split(/[,:(]/)[0].trim();
+  return `Leave empty to use the fee schedule: ${formatCents(row.amount_cents)} (${source}, from ${formatDate(row.effective_from)})`;
+}
+
+// A record's warnings (non-blocking remarks, e.g. a re-parole filed before its window) as one line.
+const warningText = (item) => (item.warnings || []).map((w) => formatDatesIn(w.message)).join("; ");
 
 // A titled card with a body to fill.
 function card(parent, title, id) {
@@ -40,10 +78,11 @@ function card(parent, title, id) {
   return { sec, body };
 }
 
-export async function render(page, [id], ctx) {
+export async function render(page, [id, rfeId], ctx) {
   page.append(statusLine("loading", "Loading…"));
   const base = `/api/v1/parole-requests/${id}`;
-  const [catalogue, people, r] = await Promise.all([fieldCatalogue(), assigneeList(), api("GET", base), programList()]);
+  const [catalogue, people, r, , schedule] = await Promise.all([fieldCatalogue(), assigneeList(), api("GET", base), programList(), listAll("/api/v1/fee-schedule")]);
+  const feeSchedule = schedule.ok ? schedule.data.items : null;
   if (!r.ok) { fill(page, h("h1", { text: "Parole request" }), statusLine("error", r.status === 404 ? "There is no such parole request." : problemText(r))); return; }
   if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
   let request = r.data;
@@ -125,15 +164,27 @@ export async function render(page, [id], ctx) {
       h("li", { class: `event event-${e.type}` }, h("time", { datetime: e.date, text: e.at ? formatInstant(e.at) : formatDate(e.date) }), h("span", { class: "event-title", text: e.title })))));
   }
   async function drawDeadlines() {
-    const d = await listAll(`${base}/deadlines`);
+    // A moot deadline names the decision that settled it: its date, from the request's decisions.
+    const [d, decisions] = await Promise.all([listAll(`${base}/deadlines`), listAll(`${base}/decisions`)]);
+    const decided = new Map(decisions.ok ? decisions.data.items.map((item) => [item.id, item.decided_on]) : []);
+    // An RFE or NOID response date the server computed: offer the notice's edit form.
+    const editNotice = (x) => (ctx.canWrite && x.source.resource === "rfes"
+      ? h("button", { type: "button", class: "small", text: `Edit the ${noticeNoun(x)}`, "aria-label": `Enter the printed due date of ${noticeNoun(x)} ${x.source.id}`,
+        onclick: () => openChildEdit("rfes", x.source.id, "response_due_on") })
+      : null);
     if (!d.ok) fill(deadlines.body, statusLine("error", problemText(d)));
     else if (d.data.items.length === 0) fill(deadlines.body, statusLine("empty", "No deadline follows from the events so far."));
     else fill(deadlines.body, table(null, ["Due", "What", "Status", "Rule and citation"], d.data.items.map((x) => [
-      x.due_at ? formatInstant(x.due_at) : formatDate(x.due_on),
-      h("span", {}, x.title, x.opens_on ? h("span", { class: "muted", text: ` (window opens ${formatDate(x.opens_on)})` }) : null),
-      h("span", { class: `badge status-${x.status}`, text: humanize(x.status) }),
+      h("span", { class: x.status === "overdue" ? "overdue" : "", text: x.due_at ? formatInstant(x.due_at) : formatDate(x.due_on) }),
+      deadlineWhat(x, { editNotice: isOpen(x) && x.basis === "computed_maximum" ? editNotice(x) : null }),
+      statusBadge(x, (decisionId) => decided.get(decisionId) || null),
       x.program_code ? terminationNote(x)
         : h("span", { class: "rule" }, h("strong", { text: x.rule.code }), ` — ${x.rule.citation_source} (${formatDate(x.rule.citation_date)})`)]), { id: "deadline-table" }));
+  }
+  // Open the edit form of one record of a section, focused on one of its fields.
+  async function openChildEdit(collection, childId, fieldName) {
+    const c = childCards.find((x) => x.spec.collection === collection);
+    if (c && c.openEdit) await c.openEdit({ id: childId }, fieldName);
   }
   async function drawHistory() {
     const e = await listAll(`${base}/history`);
@@ -143,7 +194,7 @@ export async function render(page, [id], ctx) {
       ev.changes && Object.keys(ev.changes).length ? h("span", { class: "muted", text: ` (${Object.keys(ev.changes).map(columnLabel).join(", ")})` }) : null))));
   }
   async function drawChild(c) {
-    renderChild(c, await listAll(`${base}/${c.spec.collection}`), catalogue[c.spec.collection], base, ctx, refresh);
+    renderChild(c, await listAll(`${base}/${c.spec.collection}`), catalogue[c.spec.collection], base, ctx, refresh, { feeSchedule });
   }
   // After a save or delete in one section: fetch what follows from it (stage, timeline,
   // deadlines, history) and that section again, leaving every other section (and any form open
@@ -159,11 +210,18 @@ export async function render(page, [id], ctx) {
     announce(message);
   }
   await Promise.all([drawTimeline(), drawDeadlines(), drawHistory(), ...childCards.map(drawChild)]);
+  // Came to enter an RFE's printed due date (Today links here): its form, then the plain address.
+  if (rfeId) {
+    window.history.replaceState(null, "", `#/requests/${id}`); // (`history` here is the History card)
+    await openChildEdit("rfes", Number(rfeId), "response_due_on");
+  }
 }
 
-// One event section: table, add form, edit and delete per row.
-function renderChild(c, result, fields, base, ctx, refresh) {
+// One event section: table, add form, edit and delete per row. A save whose record comes back
+// with warnings shows them under the table (c.warned, kept until the section is drawn again).
+function renderChild(c, result, fields, base, ctx, refresh, env) {
   const { spec, body, sec } = c;
+  const formOptions = { visibleWhen: spec.visibleWhen || {}, hints: spec.hints ? spec.hints(env) : {} };
   sec.querySelector("button.add")?.remove(); // drawn again below
   if (!result.ok) { fill(body, statusLine("error", problemText(result))); return; }
   const items = result.data.items;
@@ -172,13 +230,13 @@ function renderChild(c, result, fields, base, ctx, refresh) {
   const slot = h("div", { class: "form-slot" });
   const anyWarnings = items.some((item) => item.warnings && item.warnings.length);
   const rows = items.map((item) => {
-    const cells = spec.columns.map((name) => cell(byName[name], item[name]));
+    const cells = spec.columns.map((name) => (spec.cells && spec.cells[name] ? spec.cells[name](item) : cell(byName[name], item[name])));
     const actions = h("span", { class: "row-actions" });
     if (ctx.canWrite) {
       actions.append(h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${spec.noun} ${item.id}`, onclick: () => openEdit(item) }),
         h("button", { type: "button", class: "small danger", text: "Delete", "aria-label": `Delete ${spec.noun} ${item.id}`, onclick: () => remove(item) }));
     }
-    if (anyWarnings) cells.push(h("span", { class: "warning", text: (item.warnings || []).map((w) => w.message).join("; ") }));
+    if (anyWarnings) cells.push(h("span", { class: "warning", text: warningText(item) }));
     cells.push(actions);
     return cells;
   });
@@ -186,29 +244,42 @@ function renderChild(c, result, fields, base, ctx, refresh) {
   if (anyWarnings) headers.push("Warnings");
   headers.push("");
   fill(body, items.length ? table(null, headers, rows, { class: "child-table" }) : statusLine("empty", `No ${spec.noun} recorded.`), slot);
+  if (c.warned) {
+    slot.append(h("p", { class: "state save-warning", role: "status", id: `${spec.collection}-saved-warning`, text: `Saved, with a warning: ${c.warned}` }));
+    c.warned = null;
+  }
+  // After a save: the section again, saying what the server warned about the record.
+  const saved = (record) => {
+    c.warned = record ? warningText(record) || null : null;
+    return refresh(c, c.warned ? `Saved, with a warning: ${c.warned}` : "Saved.");
+  };
   if (ctx.canWrite) {
     const add = h("button", { type: "button", class: "add", id: `add-${spec.collection}`, text: `Add ${spec.noun}`, onclick: () => {
       add.hidden = true;
-      fill(slot, recordForm({ fields, title: `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`,
-        save: (b) => api("POST", url, { body: b }), onSaved: () => refresh(c, "Saved."), onCancel: () => { fill(slot); add.hidden = false; add.focus(); } }));
+      fill(slot, recordForm({ fields, title: `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`, ...formOptions,
+        save: (b) => api("POST", url, { body: b }), onSaved: saved, onCancel: () => { fill(slot); add.hidden = false; add.focus(); } }));
       slot.querySelector("input, select, textarea")?.focus();
     } });
     sec.querySelector("h2").after(add);
   }
   // List items leave notes and summaries out: the form edits the whole record, read by id.
-  async function openEdit(listed) {
+  // focusName: the field to start at (else the first).
+  async function openEdit(listed, focusName = null) {
     const r = await api("GET", `${url}/${listed.id}`);
-    if (r.ok) edit(r.data); else slot.replaceChildren(statusLine("error", problemText(r)));
+    if (r.ok) edit(r.data, focusName); else slot.replaceChildren(statusLine("error", problemText(r)));
   }
-  function edit(item) {
-    fill(slot, recordForm({ fields, record: item, title: `Edit ${spec.noun} ${item.id}`,
+  c.openEdit = ctx.canWrite ? openEdit : null;
+  function edit(item, focusName = null) {
+    fill(slot, recordForm({ fields, record: item, title: `Edit ${spec.noun} ${item.id}`, ...formOptions,
       save: (patch, version) => api("PATCH", `${url}/${item.id}`, { body: patch, ifMatch: version }),
-      onSaved: async (saved, opts) => {
+      onSaved: async (record, opts) => {
         if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data); return; }
-        refresh(c, "Saved.");
+        saved(record);
       },
       onCancel: () => { fill(slot); sec.querySelector(`[aria-label="Edit ${spec.noun} ${item.id}"]`)?.focus(); } }));
-    slot.querySelector("input, select, textarea")?.focus();
+    const start = (focusName && slot.querySelector(`[name="${focusName}"]`)) || slot.querySelector("input, select, textarea");
+    start?.scrollIntoView({ block: "center" });
+    start?.focus();
   }
   async function remove(item) {
     if (!confirm(`Delete this ${spec.noun}?`)) return;

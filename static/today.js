@@ -10,6 +10,7 @@ import { pagedList, deadlineOrder } from "./pages.js";
 import { groupedBars, horizontalBars } from "./charts.js";
 import { choiceLabel } from "./labels.js";
 import { fieldCatalogue, stageOrder } from "./forms.js";
+import { statusBadge, deadlineWhat, deadlineTitle, noticeNoun } from "./deadlines.js";
 
 // The first page of each list on load (the overdue table: a screenful, so what is due soon
 // shows below it), then MORE items a "Show more".
@@ -23,6 +24,12 @@ function caseCell(names, d) {
 
 function dueText(d) {
   return d.due_at ? formatInstant(d.due_at) : formatDate(d.due_on);
+}
+
+// The link to an RFE's edit form on its request page, where the printed due date goes (for
+// those who may edit it).
+function noticeLink(d, canWrite) {
+  return canWrite && d.source.resource === "rfes" ? h("a", { href: `#/requests/${d.parole_request_id}/rfes/${d.source.id}`, text: `Edit the ${noticeNoun(d)}` }) : null;
 }
 
 // A section with a heading, filled later.
@@ -134,8 +141,8 @@ export async function render(page, params, ctx) {
   const cell = (d) => caseCell(names, d);
 
   // Overdue, then due in the next 14 days.
-  const dueRow = (d) => [h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), cell(d), d.title,
-    h("span", { class: `badge status-${d.status}`, text: humanize(d.status) }),
+  const dueRow = (d) => [h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), cell(d), deadlineWhat(d, { editNotice: noticeLink(d, ctx.canWrite) }),
+    statusBadge(d),
     h("span", { class: "rule", text: `${d.program_code ? "Program terminated" : d.rule.code} — ${d.rule.citation_source}` })];
   const dueHeaders = ["Due", "Case", "What", "Status", "Rule"];
   if (!overdueR.ok || !soonR.ok) fill(due, statusLine("error", `Deadlines could not be loaded: ${problemText(overdueR.ok ? soonR : overdueR)}`));
@@ -155,7 +162,7 @@ export async function render(page, params, ctx) {
     pagedBlock(rfes, names, { list: lists.rfes, first: rfeR.items, heading: rfes.previousElementSibling, title: "Open RFEs and NOIDs", more: "Show more RFEs and NOIDs", id: "rfe",
       empty: "No RFE or NOID is waiting for a response.", draw: tableRows(["Response due", "Days left", "Case", "What"], (d) => {
         const left = daysBetween(today, d.due_on);
-        return [formatDate(d.due_on), h("span", { class: left < 0 ? "overdue" : left <= 14 ? "soon" : "", text: left < 0 ? `${-left} overdue` : String(left) }), cell(d), d.title];
+        return [formatDate(d.due_on), h("span", { class: left < 0 ? "overdue" : left <= 14 ? "soon" : "", text: left < 0 ? `${-left} overdue` : String(left) }), cell(d), deadlineWhat(d, { editNotice: noticeLink(d, ctx.canWrite) })];
       }, "rfe-table") });
   }
 
@@ -175,7 +182,7 @@ export async function render(page, params, ctx) {
         const band = shown.filter((d) => { const n = daysBetween(today, d.due_on); return n >= from && n <= to; });
         const whole = !more || reached > to;
         const entries = band.map((d) => {
-          const li = h("li", {}, formatDate(d.due_on), " — ", cell(d), ` (${d.title})`,
+          const li = h("li", {}, formatDate(d.due_on), " — ", cell(d), ` (${deadlineTitle(d)})`,
             d.program_code ? h("span", { class: "rule", text: ` — ${d.rule.citation_source}` }) : null);
           if (!focus && fresh.has(d)) focus = li.querySelector("a");
           return li;

@@ -287,7 +287,8 @@ test("editing one field never rewrites another: a half-typed fee and an untouche
   await waitText(page.locator("#section-interviews"), "Application Support Center");
   const after = await api("GET", `${base}/interviews/${made.data.id}`);
   assert(after.data.scheduled_at === `${firmDay(20)}T15:30:00Z`, `the time is kept as stored (${after.data.scheduled_at})`);
-  assert(await page.evaluate(() => document.activeElement.id) === "section-interviews-title", "focus returns to the section that changed");
+  await page.waitForFunction(() => document.activeElement.id === "section-interviews-title", null, { timeout: 5000 })
+    .catch(() => { throw new Error("focus returns to the section that changed"); });
   const filing = (await api("GET", `${base}/filings`)).data.items[0];
   await page.getByRole("button", { name: `Edit filing ${filing.id}` }).click();
   await field(page, "fee_cents").fill("");
@@ -800,6 +801,183 @@ test("the filing form takes the new forms and a decision date: an I-485 decided"
   assert((await filings.locator("th").allInnerTexts()).includes("Decided on"), "the filings table has a Decided on column");
   const stored = (await api("GET", `/api/v1/parole-requests/${shared.chnvRequestId}/filings`)).data.items.find((f) => f.form === "I-485");
   assert(stored && stored.filed_on === firmDay(-60) && stored.decided_on === firmDay(-3), `stored (${JSON.stringify(stored)})`);
+});
+
+// Today drawn afresh (setting the hash it already has would not draw it again).
+async function freshToday(page) {
+  await gotoHash(page, "#/clients");
+  await waitText(page.locator("#view h1"), "Clients");
+  await gotoHash(page, "#/today");
+  await waitText(page.locator("#view h1"), "Today");
+}
+
+// Today's overdue list read to its end (a screenful first, the rest behind "Show more").
+async function wholeOverdueList(page) {
+  await freshToday(page);
+  await waitText(page.locator("#due-title ~ .section-body h3").first(), "Overdue");
+  while (await page.locator("#overdue-more").isVisible()) {
+    const before = await page.locator("#overdue-table tbody tr").count();
+    await page.locator("#overdue-more").click();
+    await page.waitForFunction((n) => document.querySelectorAll("#overdue-table tbody tr").length > n, before);
+  }
+  return page.locator("#overdue-table");
+}
+
+// A client with a parole request assigned to Pat, made through the API; returns the request's base path and id.
+async function requestForPat(familyName, extra = {}) {
+  const client = await api("POST", "/api/v1/clients", { family_name: familyName, given_name: "Test" });
+  const pat = (await api("GET", "/api/v1/session")).data.user.id;
+  const request = await api("POST", "/api/v1/parole-requests", { client_id: client.data.id, parole_type: "humanitarian", location: "outside_us", assigned_paralegal_id: pat, ...extra });
+  assert(request.status === 201, `request created (${request.status} ${JSON.stringify(request.data)})`);
+  return { id: request.data.id, base: `/api/v1/parole-requests/${request.data.id}` };
+}
+
+test("a parole fee left without an amount takes the fee schedule's $1,000.00, and paying it meets its deadline", async () => {
+  const page = shared.page;
+  await gotoHash(page, `#/requests/${shared.requestId}`);
+  await page.click("#add-fee-notices");
+  const form = page.locator("#section-fee-notices form.record-form");
+  await fillForm(page, { kind: "parole_fee", issued_on: firmDay(-3), due_on: firmDay(27) });
+  assert(await form.locator('[name="form"]').isHidden(), "no form to choose for a parole fee");
+  const hint = await waitText(form.locator(".field-hint"), "$1,000.00");
+  assert(hint.includes("Leave empty to use the fee schedule") && hint.includes("H.R. 1") && hint.includes("Oct 16, 2025"), `the hint names the amount and its source (${hint})`);
+  assert((await field(page, "amount_cents").getAttribute("aria-describedby")).includes("-hint"), "the hint describes the amount field");
+  // The hint follows the kind and the form: a filing fee asks for its form, the I-131's is $630.
+  await fillForm(page, { kind: "filing_fee" });
+  assert(await form.locator('[name="form"]').isVisible(), "a filing fee names its form");
+  await waitText(form.locator(".field-hint"), "Choose the form");
+  await fillForm(page, { form: "I-131" });
+  await waitText(form.locator(".field-hint"), "$630.00");
+  await fillForm(page, { amount_cents: "12.50" });
+  await page.waitForFunction(() => document.querySelector("#section-fee-notices .field-hint").textContent === "");
+  await fillForm(page, { kind: "parole_fee", amount_cents: "" });
+  await waitText(form.locator(".field-hint"), "$1,000.00");
+  await submitForm(page);
+  const fees = page.locator("#section-fee-notices table.child-table");
+  await waitText(fees, "$1,000.00");
+  assert((await fees.innerText()).includes("Parole fee"), "the kind in words");
+  const [notice] = (await api("GET", `/api/v1/parole-requests/${shared.requestId}/fee-notices`)).data.items;
+  assert(notice.amount_cents === 100000 && notice.form === null, `the schedule's amount was stored, no form (${JSON.stringify(notice)})`);
+  const row = page.locator("#deadline-table tbody tr", { hasText: "Fee due" });
+  await waitText(row, "Pay the parole fee");
+  assert((await row.innerText()).includes(usDate(firmDay(27))) && (await row.innerText()).includes("Upcoming"), `the fee deadline is due on its date (${await row.innerText()})`);
+  // Paid: the deadline is met.
+  await page.getByRole("button", { name: `Edit fee notice ${notice.id}` }).click();
+  await fillForm(page, { paid_on: firmDay(0) });
+  await submitForm(page);
+  await waitText(page.locator("#section-fee-notices table"), usDate(firmDay(0)));
+  await waitText(row, "Done");
+  assert(await row.locator(".badge.status-met").count() === 1, "styled as done");
+  const stored = (await api("GET", `/api/v1/parole-requests/${shared.requestId}/deadlines`)).data.items.find((d) => d.kind === "fee_payment");
+  assert(stored && stored.status === "met", `the API agrees (${JSON.stringify(stored)})`);
+  await page.screenshot({ path: join(shots, "request-fees.png"), fullPage: true });
+});
+
+test("an RFE left unanswered when the request is denied is moot: not overdue, not on Today", async () => {
+  const { id, base } = await requestForPat("Moot");
+  assert((await api("POST", `${base}/filings`, { form: "I-131", filed_on: firmDay(-120) })).status === 201, "filed");
+  assert((await api("POST", `${base}/rfes`, { kind: "rfe", issued_on: firmDay(-100), response_due_on: firmDay(-10) })).status === 201, "RFE");
+  const page = shared.page;
+  // Overdue before the decision.
+  let overdue = await wholeOverdueList(page);
+  await waitText(overdue.locator("tbody tr", { hasText: `request ${id}` }), "RFE response due");
+  // The denial, through the form.
+  await gotoHash(page, `#/requests/${id}`);
+  await waitText(page.locator("#deadline-table"), "Overdue");
+  await page.click("#add-decisions");
+  await fillForm(page, { outcome: "denied", decided_on: firmDay(-2) });
+  await submitForm(page);
+  await waitText(page.locator("#request-stage"), "Denied");
+  const row = page.locator("#deadline-table tbody tr", { hasText: "RFE response due" });
+  await waitText(row, `Moot — settled by the decision of ${usDate(firmDay(-2))}`);
+  assert(await row.locator(".status-overdue, .overdue").count() === 0, `nothing on the row is styled overdue (${await row.innerHTML()})`);
+  assert(await row.locator(".badge.status-moot").count() === 1, "the moot badge");
+  await page.screenshot({ path: join(shots, "request-moot.png"), fullPage: true });
+  // Today: not overdue, and no longer an open RFE.
+  overdue = await wholeOverdueList(page);
+  assert(!(await overdue.innerText()).includes(`request ${id}`), "the settled RFE is not overdue on Today");
+  assert(!(await page.locator("#view").innerText()).includes(`request ${id}`), "nor anywhere else on Today");
+  // The calendar shows it on its day as settled, styled as done.
+  const due = firmDay(-10);
+  await gotoHash(page, `#/calendar/${due.slice(0, 7)}`);
+  const item = page.locator(`td[data-date="${due}"] li`, { hasText: "RFE response due" });
+  await waitText(item, "RFE response due (settled by a decision)");
+  assert(await item.first().evaluate((li) => li.classList.contains("status-moot")), "styled as settled");
+});
+
+test("a missed biometrics appointment is overdue at once on Today and the calendar", async () => {
+  const { id, base } = await requestForPat("Missed");
+  assert((await api("POST", `${base}/filings`, { form: "I-131", filed_on: firmDay(-60) })).status === 201, "filed");
+  const day = firmDay(-1);
+  const made = await api("POST", `${base}/interviews`, { kind: "biometrics", scheduled_at: `${day}T15:00:00Z`, location: "ASC", outcome: "missed" });
+  assert(made.status === 201, `a missed appointment (${made.status})`);
+  const page = shared.page;
+  const overdue = await wholeOverdueList(page);
+  const row = overdue.locator("tbody tr", { hasText: `request ${id}` });
+  await waitText(row, "Missed appointment — reschedule now");
+  const text = await row.innerText();
+  assert(text.includes("Biometrics missed") && text.includes("Overdue"), `the missed appointment is overdue (${text})`);
+  assert(await row.locator(".badge.status-overdue").count() === 1, "styled overdue");
+  await page.screenshot({ path: join(shots, "today-missed-appointment.png"), fullPage: true });
+  await gotoHash(page, `#/calendar/${day.slice(0, 7)}`);
+  await waitText(page.locator(`td[data-date="${day}"]`), "Missed appointment — reschedule now (overdue)");
+});
+
+test("an RFE with no printed due date asks for it, from Today and from the request page", async () => {
+  const { id, base } = await requestForPat("Computed");
+  assert((await api("POST", `${base}/filings`, { form: "I-131", filed_on: firmDay(-60) })).status === 201, "filed");
+  const rfe = await api("POST", `${base}/rfes`, { kind: "rfe", issued_on: firmDay(-10) });
+  assert(rfe.status === 201 && rfe.data.response_due_on === null, "an RFE with no due date");
+  const page = shared.page;
+  await freshToday(page);
+  const todayRow = page.locator("#rfe-table tbody tr", { hasText: `request ${id}` });
+  await waitText(todayRow, "Computed maximum — enter the date printed on the notice");
+  // Today's link opens the RFE's form on its request page, at the due date.
+  await todayRow.getByRole("link", { name: "Edit the RFE" }).click();
+  await page.waitForFunction(() => document.activeElement && document.activeElement.name === "response_due_on");
+  assert(await page.evaluate(() => location.hash) === `#/requests/${id}`, "the address is the request's own");
+  const row = page.locator("#deadline-table tbody tr", { hasText: "RFE response due" });
+  await waitText(row, "Computed maximum — enter the date printed on the notice");
+  await page.locator("#section-rfes").getByRole("button", { name: "Cancel" }).click();
+  // The request page's button does the same.
+  await row.getByRole("button", { name: `Enter the printed due date of RFE ${rfe.data.id}` }).click();
+  await page.waitForFunction(() => document.activeElement && document.activeElement.name === "response_due_on");
+  await page.locator(":focus").fill(firmDay(25));
+  await submitForm(page);
+  await waitText(row, usDate(firmDay(25)));
+  assert(!(await row.innerText()).includes("Computed maximum"), "the prompt is gone once the printed date is in");
+  const stored = (await api("GET", `${base}/deadlines`)).data.items.find((d) => d.kind === "rfe_response");
+  assert(stored.basis === "notice" && stored.due_on === firmDay(25), `the typed date is the deadline (${JSON.stringify(stored)})`);
+});
+
+test("a re-parole filed before its window opens warns after saving and in the table, and the deadline stays open", async () => {
+  const { id, base } = await requestForPat("Early", { parole_type: "program", program: "u4u" });
+  assert((await api("POST", `${base}/filings`, { form: "I-131", filed_on: firmDay(-400) })).status === 201, "filed");
+  assert((await api("POST", `${base}/decisions`, { outcome: "approved", decided_on: firmDay(-300) })).status === 201, "approved");
+  const end = firmDay(400);
+  assert((await api("POST", `${base}/expirations`, { kind: "i94", expires_on: end })).status === 201, "I-94");
+  const opens = (await api("GET", `${base}/deadlines`)).data.items.find((d) => d.kind === "reparole_filing").opens_on;
+  const page = shared.page;
+  await gotoHash(page, `#/requests/${id}`);
+  await page.click("#add-filings");
+  assert(await field(page, "ead_category").isHidden(), "no work permit category on an I-131");
+  await fillForm(page, { form: "I-131", kind: "re_parole", filed_on: firmDay(0) });
+  await submitForm(page);
+  const warned = await waitText(page.locator("#filings-saved-warning"), "Saved, with a warning");
+  assert(warned.includes(`window opens on ${usDate(opens)}`), `the warning names the window's opening in words (${warned})`);
+  const filingRow = page.locator("#section-filings tbody tr", { hasText: "Re-parole" });
+  await waitText(filingRow, usDate(opens));
+  const row = page.locator("#deadline-table tbody tr", { hasText: "File for re-parole" });
+  await waitText(row, `The re-parole filing came before the window opened (opens ${usDate(opens)})`);
+  assert((await row.innerText()).includes("Upcoming"), "the re-parole deadline stays open");
+  // A work permit's category, typed as on the card, only for an EAD (and an I-765).
+  await page.click("#add-expirations");
+  await fillForm(page, { kind: "i94" });
+  assert(await field(page, "ead_category").isHidden(), "no category for an I-94");
+  await fillForm(page, { kind: "ead", expires_on: firmDay(300), issued_on: firmDay(-60), ead_category: "C11" });
+  await submitForm(page);
+  await waitText(page.locator("#section-expirations tbody"), "(c)(11) parole");
+  await page.screenshot({ path: join(shots, "request-premature.png"), fullPage: true });
 });
 
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
