@@ -51,6 +51,15 @@ struct route {
     {                                                                                              \
         "DELETE", base "/{id}", delete_permission, resource_routes_delete, &spec, 0                \
     }
+#define CLIENTS "/api/v1/clients/{id}/"
+#define CLIENT_CHILD_ROUTES(name, spec)                                                            \
+    {"GET", CLIENTS name, PERM_READ, resource_routes_list, &spec, 0},                              \
+        {"POST", CLIENTS name, PERM_WRITE, resource_routes_create, &spec, 0},                      \
+        {"GET", CLIENTS name "/{child_id}", PERM_READ, resource_routes_get, &spec, 0},             \
+        {"PATCH", CLIENTS name "/{child_id}", PERM_WRITE, resource_routes_patch, &spec, 0},        \
+    {                                                                                              \
+        "DELETE", CLIENTS name "/{child_id}", PERM_WRITE, resource_routes_delete, &spec, 0         \
+    }
 #define CHILD_ROUTES(name, spec)                                                                   \
     {"GET", REQUESTS name, PERM_READ, resource_routes_list, &spec, 0},                             \
         {"POST", REQUESTS name, PERM_WRITE, resource_routes_create, &spec, 0},                     \
@@ -101,6 +110,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0},
     {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
+    CLIENT_CHILD_ROUTES("entries", entries_resource),
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
     {"GET", REQUESTS "timeline", PERM_READ, resource_routes_timeline, &parole_requests_resource, 0},
     {"GET", REQUESTS "history", PERM_READ, resource_routes_history, &parole_requests_resource, 0},

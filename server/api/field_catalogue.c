@@ -113,7 +113,7 @@ void field_catalogue_get(struct call *call, struct call_reply *reply)
     static const struct resource_spec *const specs[] = {
         &clients_resource,     &parole_requests_resource, &filings_resource,
         &rfes_resource,        &interviews_resource,      &decisions_resource,
-        &expirations_resource, &fee_notices_resource};
+        &expirations_resource, &fee_notices_resource,     &entries_resource};
     json_t *out;
 
     if (call_refuse_query(call->request, &call->p) != 0)

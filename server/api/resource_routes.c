@@ -18,6 +18,8 @@ static void collection_path(const struct call *call, const struct resource_spec 
     if (spec->is_child)
         snprintf(out, size, "/api/v1/parole-requests/%lld/%s", (long long)call->id,
                  spec->collection);
+    else if (spec->is_client_child)
+        snprintf(out, size, "/api/v1/clients/%lld/%s", (long long)call->id, spec->collection);
     else
         snprintf(out, size, "/api/v1/%s", spec->collection);
 }
@@ -34,15 +36,15 @@ void resource_routes_health(struct call *call, struct call_reply *reply)
     call_reply_json(reply, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-/* The parent request and target record ids of a resource route. */
+/* The parent (request or client) and target record ids of a resource route. */
 static int64_t parent_of(const struct call *call, const struct resource_spec *spec)
 {
-    return spec->is_child ? call->id : 0;
+    return spec->is_child || spec->is_client_child ? call->id : 0;
 }
 
 static int64_t target_of(const struct call *call, const struct resource_spec *spec)
 {
-    return spec->is_child ? call->child_id : call->id;
+    return spec->is_child || spec->is_client_child ? call->child_id : call->id;
 }
 
 /* GET of a resource collection: one page of call->resource. */

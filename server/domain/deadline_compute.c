@@ -671,6 +671,49 @@ static void fee_deadlines(const struct request_facts *r, const json_t *fee_notic
     }
 }
 
+/* The same date a year after `date` into out (29 February: 28 February, the earlier). */
+static void one_year_after(const char *date, char out[DATE_LEN])
+{
+    struct civil_date d;
+
+    if (dates_parse(date, &d) != 0) {
+        snprintf(out, DATE_LEN, "%s", date);
+        return;
+    }
+    d.year += 1;
+    if (d.month == 2 && d.day == 29 && !dates_is_leap_year(d.year))
+        d.day = 28;
+    dates_format(d, out);
+}
+
+/* The client's own deadlines, shown under each of its requests (source `clients`): the asylum
+ * one-year deadline from the last arrival (unless the firm does not track it for the client),
+ * met by any I-589; the change-of-address report from the day the client moved, met by an
+ * AR-11 filed since. A decision never settles them. */
+static void client_deadlines(const struct request_facts *r, const json_t *request,
+                             const json_t *rules, const char *today, json_t *out)
+{
+    const char *arrived = text(request, "last_arrived_on"), *moved = text(request, "address_since");
+    const char *i589 = text(request, "i589_filed_on"), *ar11 = text(request, "ar11_filed_on");
+    const json_t *rule;
+    char due[DATE_LEN];
+
+    if (arrived != NULL && json_integer_value(json_object_get(request, "track_asylum_deadline")) &&
+        (rule = rule_for(rules, "asylum_one_year", r->program, arrived)) != NULL) {
+        one_year_after(arrived, due);
+        add(out, r, rule, "asylum_one_year", "clients", r->client_id, due, NULL, NULL,
+            status_of(i589 != NULL, due, today),
+            "File for asylum (I-589) within a year of arrival");
+    }
+    if (moved != NULL &&
+        (rule = rule_for(rules, "address_change_report", r->program, moved)) != NULL) {
+        shift(moved, json_integer_value(json_object_get(rule, "days")), due);
+        add(out, r, rule, "address_change_report", "clients", r->client_id, due, NULL, NULL,
+            status_of(ar11 != NULL && strcmp(ar11, moved) >= 0, due, today),
+            "Report the change of address (AR-11)");
+    }
+}
+
 /* Order deadlines by date, then appointment time, then id. */
 static int compare_deadlines(const void *a, const void *b)
 {
@@ -713,6 +756,7 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
     expiry_deadlines(&r, in->expirations, in->decisions, &end, in->rules, in->today, out);
     decision_deadlines(&r, in->decisions, &end, in->filings, in->rules, in->today, out);
     fee_deadlines(&r, in->fee_notices, in->rules, in->today, out);
+    client_deadlines(&r, in->request, in->rules, in->today, out);
     return out;
 }
 

@@ -13,7 +13,9 @@
 /* What one request's deadlines are computed from. Every pointer is borrowed for the call. The
  * event arrays hold row objects as store/sql.c selects them (SQL_DEADLINE_*), in its order. */
 struct deadline_compute_input {
-    const json_t *request;     /* {id, client_id, program, location, passport_expires_on} */
+    /* {id, client_id, program, location, passport_expires_on, and the client's
+     * track_asylum_deadline, address_since, last_arrived_on, i589_filed_on, ar11_filed_on} */
+    const json_t *request;
     const json_t *rfes;        /* {id, issued_on, kind, response_due_on, mailed, responded_on} */
     const json_t *interviews;  /* {id, kind, scheduled_at, scheduled_at_utc, outcome, local_date} */
     const json_t *decisions;   /* {id, decided_on, outcome, valid_until, mailed}, by decided_on */
@@ -31,7 +33,7 @@ struct deadline_compute_input {
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 5
+#define DEADLINE_COMPUTE_VERSION 6
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:

@@ -17,6 +17,8 @@ const char *const deadline_kind_names[DEADLINE_KIND__MAX + 1] = {
     [DEADLINE_KIND_PASSPORT_EXPIRY] = "passport_expiry",
     [DEADLINE_KIND_MISSED_APPOINTMENT] = "missed_appointment",
     [DEADLINE_KIND_FEE_PAYMENT] = "fee_payment",
+    [DEADLINE_KIND_ASYLUM_ONE_YEAR] = "asylum_one_year",
+    [DEADLINE_KIND_ADDRESS_CHANGE_REPORT] = "address_change_report",
     [DEADLINE_KIND__MAX] = NULL,
 };
 

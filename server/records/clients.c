@@ -43,6 +43,11 @@ static const struct field_spec client_fields[] = {
     {.name = "email", .type = FIELD_TEXT, .max_chars = 254, .normalize = identifiers_email},
     {.name = "phone", .type = FIELD_TEXT, .max_chars = 40, .normalize = identifiers_phone},
     {.name = "address", .type = FIELD_TEXT, .max_chars = 1000},
+    /* the day the client moved to that address (a change of address starts the 10-day AR-11
+     * report; when an edit changes the address without it, the day of the edit) */
+    {.name = "address_since", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
+    /* whether the asylum one-year deadline is tracked (off for a client who will not apply) */
+    {.name = "track_asylum_deadline", .type = FIELD_BOOL, .default_json = "true"},
     {.name = "preferred_language",
      .type = FIELD_TEXT,
      .max_chars = 64,
@@ -51,6 +56,7 @@ static const struct field_spec client_fields[] = {
 };
 
 static const char *const client_read_only[] = {RECORD_READ_ONLY, NULL};
+static const char *const client_bool_columns[] = {"track_asylum_deadline", NULL};
 
 static const struct filter_spec client_filters[] = {
     {.name = "q", .kind = FILTER_SEARCH},
@@ -70,6 +76,32 @@ static const char *const client_identifiers[] = {"a_number", "passport_number", 
                                                  NULL};
 
 /* Derive the folded search key from every name of the client. */
+/* An edit that changes the address and leaves its date as it was: the client moved on the day
+ * of the edit (the date the AR-11 deadline counts from). Returns 0, or -1 with *p set. */
+static int moved_today(struct db *db, json_t *record, int64_t id, const struct op_context *ctx,
+                       struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *stored = NULL;
+    db_stmt *stmt = db_prepare(db, SQL_CLIENT_ADDRESS, p);
+    int rc = -1;
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW) {
+        stored = db_row_to_json(stmt, NULL, NULL);
+        rc = 0;
+    } else if (p->kind == PROBLEM_NONE) {
+        rc = 0; /* no such client: the write reports it */
+    }
+    db_finish(stmt);
+    json_decref(binds);
+    if (stored != NULL && json_is_string(json_object_get(record, "address")) &&
+        !json_equal(json_object_get(record, "address"), json_object_get(stored, "address")) &&
+        json_equal(json_object_get(record, "address_since"),
+                   json_object_get(stored, "address_since")))
+        json_object_set_new(record, "address_since", json_string(ctx->today));
+    json_decref(stored);
+    return rc;
+}
+
 static int client_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
                                const struct op_context *ctx, struct problem *p)
 {
@@ -77,7 +109,9 @@ static int client_before_write(struct db *db, json_t *record, int64_t parent_id,
     size_t count = 0, i;
     json_t *other;
 
-    (void)db, (void)parent_id, (void)id, (void)ctx, (void)p;
+    (void)parent_id;
+    if (id != 0 && moved_today(db, record, id, ctx, p) != 0)
+        return -1;
     names[count++] = json_string_value(json_object_get(record, "family_name"));
     names[count++] = json_string_value(json_object_get(record, "given_name"));
     json_array_foreach(json_object_get(record, "other_names"), i, other)
@@ -126,6 +160,7 @@ const struct resource_spec clients_resource = {
     .table = {client_fields, sizeof(client_fields) / sizeof(client_fields[0]), client_read_only},
     .filters = client_filters,
     .json_columns = client_json_columns,
+    .bool_columns = client_bool_columns,
     .sql_get = SQL_CLIENT_GET,
     .sql_list = SQL_CLIENT_LIST,
     .sql_insert = SQL_CLIENT_INSERT,
@@ -134,6 +169,6 @@ const struct resource_spec clients_resource = {
     .before_write = client_before_write,
     .has_dependents = 1,
     .sql_dependents = SQL_CLIENT_DEPENDENTS,
-    .dependents_message = "this client still has parole requests; legal records are never "
-                          "deleted along with a client",
+    .dependents_message = "this client still has parole requests or recorded entries; legal "
+                          "records are never deleted along with a client",
 };

@@ -165,7 +165,8 @@ static const char *const filing_narratives[] = {"notes", NULL};
 static const char *const filing_encrypted[] = {"notes", NULL};
 
 const struct resource_spec filings_resource = {
-    .ledger = WRITE_LEDGER_REQUEST,
+    /* an I-589 or AR-11 meets deadlines of the client's, shown under each of its requests */
+    .ledger = WRITE_LEDGER_REQUEST_CLIENT,
     .collection = "filings",
     .entity = "filings",
     .sql_table = "filings",

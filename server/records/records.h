@@ -13,6 +13,7 @@ extern const struct resource_spec interviews_resource;
 extern const struct resource_spec decisions_resource;
 extern const struct resource_spec expirations_resource;
 extern const struct resource_spec fee_notices_resource;
+extern const struct resource_spec entries_resource;
 
 /* Read-only members every stored record carries. */
 #define RECORD_READ_ONLY "id", "created_at", "updated_at", "version"

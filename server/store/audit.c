@@ -15,7 +15,7 @@
 static const char *const audit_entities[] = {
     "clients",        "parole_requests", "filings",     "rfes",     "interviews",
     "decisions",      "expirations",     "users",       "api_keys", "settings",
-    "deadline_rules", "programs",        "fee_notices", NULL};
+    "deadline_rules", "programs",        "fee_notices", "entries",  NULL};
 static const char *const audit_actor_types[] = {"user", "api_key", "cli", "system", NULL};
 
 static const char *const audit_orders[] = {"asc", "desc", NULL};

@@ -328,3 +328,19 @@ int listing_parent_exists(struct db *db, int64_t parent_id, struct problem *p)
     }
     return 1;
 }
+
+int listing_client_exists(struct db *db, int64_t client_id, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)client_id);
+    int64_t found = 0;
+    int rc = db_scalar_int(db, SQL_CLIENT_EXISTS, binds, &found, p);
+
+    json_decref(binds);
+    if (rc != 0)
+        return 0;
+    if (!found) {
+        problem_set(p, PROBLEM_NOT_FOUND, "no client with id %lld", (long long)client_id);
+        return 0;
+    }
+    return 1;
+}

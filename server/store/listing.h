@@ -81,4 +81,8 @@ char *listing_page_text(struct db *db, enum sql_id sql, const json_t *binds, int
  * timeline) exists, inside the caller's transaction; otherwise sets a 404 (or a 500) in *p. */
 int listing_parent_exists(struct db *db, int64_t parent_id, struct problem *p);
 
+/* Like listing_parent_exists for a client (the parent of a client's own events): 1, or 0 with
+ * 404 naming the client (or another problem) in *p. */
+int listing_client_exists(struct db *db, int64_t client_id, struct problem *p);
+
 #endif

@@ -209,13 +209,25 @@ out:
     return rc;
 }
 
+/* True when the resource has no parent, or its parent (a parole request, or a client) exists;
+ * else false with 404 (or another problem) in *p. */
+static int parent_exists(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                         struct problem *p)
+{
+    if (spec->is_child)
+        return listing_parent_exists(db, parent_id, p);
+    if (spec->is_client_child)
+        return listing_client_exists(db, parent_id, p);
+    return 1;
+}
+
 /* The record a resource write reads before and after the change (write_kind.read): 404 when
  * the parent request or the record is missing. Keeps the row nonce in the write's state. */
 static json_t *resource_write_read(struct db *db, struct write_call *w, struct problem *p)
 {
     struct resource_write *rw = w->arg;
 
-    if (rw->spec->is_child && !listing_parent_exists(db, rw->parent_id, p))
+    if (!parent_exists(db, rw->spec, rw->parent_id, p))
         return NULL;
     return read_record(db, rw->spec, rw->parent_id, w->id, w->ctx, rw->nonce, p);
 }
@@ -260,7 +272,7 @@ static int resource_insert(struct db *db, struct write_call *w, const json_t *be
     int rc = -1;
 
     (void)before;
-    if (spec->is_child && !listing_parent_exists(db, rw->parent_id, p))
+    if (!parent_exists(db, spec, rw->parent_id, p))
         return -1;
     record = fields_check_create(&spec->table, w->input, w->ctx->today, p);
     if (record == NULL || check_rules(db, spec, record, rw->parent_id, 0, w->ctx, p) != 0)
@@ -381,6 +393,7 @@ static json_t *resource_write(struct db *db, const struct resource_spec *spec, e
         .action = actions[mode],
         .id = id,
         .request_id = history_of(spec, parent_id, id),
+        .client_id = spec->is_client_child ? parent_id : 0,
         .input = input,
         .if_match = if_match,
         .ctx = ctx,
@@ -432,7 +445,7 @@ json_t *resource_get(struct db *db, const struct resource_spec *spec, int64_t pa
     int rc;
 
     if (spec->audited_reads == NULL) {
-        if (spec->is_child && !listing_parent_exists(db, parent_id, p))
+        if (!parent_exists(db, spec, parent_id, p))
             return NULL;
         return read_record(db, spec, parent_id, id, ctx, NULL, p);
     }
@@ -660,7 +673,7 @@ char *resource_list(struct db *db, const struct resource_spec *spec, int64_t par
      * (audit_batch) before the page is handed back. */
     if ((lookup ? db_begin_write(db, p) : db_begin_read(db, p)) != 0)
         goto out;
-    if (spec->is_child && !listing_parent_exists(db, parent_id, p))
+    if (!parent_exists(db, spec, parent_id, p))
         goto out;
     if (lookup && lookups_claim(db, ctx, p) != 0)
         goto out;

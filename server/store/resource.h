@@ -32,6 +32,7 @@ struct resource_spec {
     const char *entity;           /* "client", "parole_request", ... in the audit trail */
     const char *sql_table;        /* SQL table, part of each encrypted value's associated data */
     int is_child;                 /* lives under /api/v1/parole-requests/{id}/ */
+    int is_client_child;          /* lives under /api/v1/clients/{id}/ (a client's own events) */
     int is_parole_request;        /* its own events belong to its history */
     enum write_ledger ledger;     /* the stored deadlines a change of it moves */
     const char *const *encrypted; /* fields stored encrypted, NULL-terminated */

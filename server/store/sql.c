@@ -5,7 +5,8 @@
 #define CLIENT_COLUMNS                                                                             \
     "id, family_name, given_name, other_names, date_of_birth, country_of_birth, citizenship, "     \
     "a_number, passport_number, passport_country, passport_expires_on, email, phone, address, "    \
-    "preferred_language, notes, created_at, updated_at, version, row_nonce"
+    "preferred_language, track_asylum_deadline, address_since, notes, created_at, updated_at, "    \
+    "version, row_nonce"
 
 /* The derived stage of the parole request `p`, for :today (firm-local date) and :now (UTC).
  * The precedence is documented in README.md and docs/api-contract.md. A recorded parole or
@@ -129,6 +130,9 @@
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
     "created_at, updated_at, version, row_nonce"
+#define ENTRY_COLUMNS                                                                              \
+    "id, client_id, arrived_on, departed_on, port, class_of_admission, notes, created_at, "        \
+    "updated_at, version, row_nonce"
 #define FEE_NOTICE_COLUMNS                                                                         \
     "id, parole_request_id, kind, form, amount_cents, issued_on, due_on, paid_on, notes, "         \
     "created_at, updated_at, version, row_nonce"
@@ -337,12 +341,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
         {"client_insert",
          "INSERT INTO clients (id, family_name, given_name, other_names, date_of_birth,"
          " country_of_birth, citizenship, a_number, passport_number, passport_country,"
-         " passport_expires_on, email, phone, address, preferred_language, notes, search_key,"
-         " a_number_index, passport_number_index, created_at, updated_at, version, row_nonce)"
+         " passport_expires_on, email, phone, address, preferred_language, track_asylum_deadline,"
+         " address_since, notes, search_key, a_number_index, passport_number_index, created_at,"
+         " updated_at, version, row_nonce)"
          " VALUES (:id, :family_name, :given_name, :other_names, :date_of_birth, :country_of_birth,"
          " :citizenship, :a_number, :passport_number, :passport_country, :passport_expires_on,"
-         " :email, :phone, :address, :preferred_language, :notes, :search_key, :a_number_index,"
-         " :passport_number_index, :now, :now, 1, :row_nonce)"},
+         " :email, :phone, :address, :preferred_language, :track_asylum_deadline, :address_since,"
+         " :notes, :search_key, :a_number_index, :passport_number_index, :now, :now, 1,"
+         " :row_nonce)"},
     [SQL_CLIENT_UPDATE] =
         {"client_update",
          "UPDATE clients SET family_name = :family_name, given_name = :given_name,"
@@ -351,12 +357,39 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " a_number = :a_number, passport_number = :passport_number,"
          " passport_country = :passport_country, passport_expires_on = :passport_expires_on,"
          " email = :email, phone = :phone, address = :address,"
-         " preferred_language = :preferred_language, notes = :notes, search_key = :search_key,"
+         " preferred_language = :preferred_language,"
+         " track_asylum_deadline = :track_asylum_deadline, address_since = :address_since,"
+         " notes = :notes, search_key = :search_key,"
          " a_number_index = :a_number_index, passport_number_index = :passport_number_index,"
          " updated_at = :now, version = version + 1 WHERE id = :id AND version = :version"},
     [SQL_CLIENT_DELETE] = {"client_delete", "DELETE FROM clients WHERE id = :id"},
     [SQL_CLIENT_DEPENDENTS] = {"client_dependents",
-                               "SELECT count(*) FROM parole_requests WHERE client_id = :id"},
+                               "SELECT (SELECT count(*) FROM parole_requests WHERE client_id = :id)"
+                               " + (SELECT count(*) FROM entries WHERE client_id = :id)"},
+    /* The address and its date as stored (a change of address starts the AR-11 deadline). */
+    [SQL_CLIENT_ADDRESS] = {"client_address",
+                            "SELECT address, address_since FROM clients WHERE id = :id"},
+    [SQL_ENTRY_GET] = {"entry_get", "SELECT " ENTRY_COLUMNS " FROM entries"
+                                    " WHERE id = :id AND client_id = :parent_id"},
+    [SQL_ENTRY_LIST] = {"entry_list", "SELECT " ENTRY_COLUMNS " FROM entries"
+                                      " WHERE client_id = :parent_id AND id > :after"
+                                      " ORDER BY id LIMIT :limit"},
+    [SQL_ENTRY_INSERT] =
+        {"entry_insert",
+         "INSERT INTO entries (id, client_id, arrived_on, departed_on, port, class_of_admission,"
+         " notes, created_at, updated_at, version, row_nonce) VALUES (:id, :parent_id,"
+         " :arrived_on, :departed_on, :port, :class_of_admission, :notes, :now, :now, 1,"
+         " :row_nonce)"},
+    [SQL_ENTRY_UPDATE] =
+        {"entry_update",
+         "UPDATE entries SET arrived_on = :arrived_on, departed_on = :departed_on, port = :port,"
+         " class_of_admission = :class_of_admission, notes = :notes, updated_at = :now,"
+         " version = version + 1 WHERE id = :id AND client_id = :parent_id AND version = :version"},
+    [SQL_ENTRY_DELETE] = {"entry_delete",
+                          "DELETE FROM entries WHERE id = :id AND client_id = :parent_id"},
+    [SQL_NEXT_ID_ENTRIES] = {"next_id_entries", NEXT_ID("entries")},
+    [SQL_REQUEST_CLIENT_ID] = {"request_client_id",
+                               "SELECT client_id FROM parole_requests WHERE id = :id"},
 
     [SQL_CLIENT_EXISTS] = {"client_exists", "SELECT 1 FROM clients WHERE id = :id"},
     [SQL_REQUEST_EXISTS] = {"request_exists", "SELECT 1 FROM parole_requests WHERE id = :id"},
@@ -791,9 +824,18 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DEADLINE_REQUESTS] =
         {"deadline_requests",
          "SELECT p.id, p.client_id, p.program, p.location,"
-         " (SELECT c.passport_expires_on FROM clients c WHERE c.id = p.client_id)"
-         " AS passport_expires_on"
-         " FROM parole_requests p WHERE " DEADLINE_REQUEST_WHERE " ORDER BY p.id"},
+         " c.passport_expires_on, c.track_asylum_deadline = 1 AS track_asylum_deadline,"
+         " c.address_since,"
+         " (SELECT max(e.arrived_on) FROM entries e WHERE e.client_id = p.client_id)"
+         "  AS last_arrived_on,"
+         " (SELECT min(f.filed_on) FROM filings f INDEXED BY filings_by_form"
+         "  WHERE f.form = 'I-589' AND f.parole_request_id IN"
+         "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id)) AS i589_filed_on,"
+         " (SELECT max(f.filed_on) FROM filings f INDEXED BY filings_by_form"
+         "  WHERE f.form = 'AR-11' AND f.parole_request_id IN"
+         "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id)) AS ar11_filed_on"
+         " FROM parole_requests p JOIN clients c ON c.id = p.client_id "
+         "WHERE " DEADLINE_REQUEST_WHERE " ORDER BY p.id"},
     [SQL_DEADLINE_RFES] =
         {"deadline_rfes",
          "SELECT parole_request_id, id, issued_on, kind, response_due_on, mailed,"

@@ -17,6 +17,7 @@
     X(EXPIRATION_NOTES, "expirations", "notes")                                                    \
     X(EXPIRATION_DOCUMENT_NUMBER, "expirations", "document_number")                                \
     X(FEE_NOTICE_NOTES, "fee_notices", "notes")                                                    \
+    X(ENTRY_NOTES, "entries", "notes")                                                             \
     X(USER_TOTP_SECRET, "users", "totp_secret")                                                    \
     X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")
 
@@ -59,6 +60,14 @@ enum sql_id {
     SQL_RFE_INSERT,
     SQL_RFE_UPDATE,
     SQL_RFE_DELETE,
+    SQL_CLIENT_ADDRESS,
+    SQL_ENTRY_GET,
+    SQL_ENTRY_LIST,
+    SQL_ENTRY_INSERT,
+    SQL_ENTRY_UPDATE,
+    SQL_ENTRY_DELETE,
+    SQL_NEXT_ID_ENTRIES,
+    SQL_REQUEST_CLIENT_ID,
     SQL_FEE_NOTICE_GET,
     SQL_FEE_NOTICE_LIST,
     SQL_FEE_NOTICE_INSERT,

@@ -47,7 +47,17 @@ static int refresh_ledger(struct db *db, const struct write_call *w, struct prob
     case WRITE_LEDGER_REQUEST:
         return w->request_id ? deadline_ledger_refresh_request(db, w->request_id, w->ctx, p) : 0;
     case WRITE_LEDGER_CLIENT:
-        return deadline_ledger_refresh_client(db, w->id, w->ctx, p);
+        return deadline_ledger_refresh_client(db, w->client_id ? w->client_id : w->id, w->ctx, p);
+    case WRITE_LEDGER_REQUEST_CLIENT: {
+        json_t *binds = json_pack("{s:I}", "id", (json_int_t)w->request_id);
+        int64_t client = 0;
+        int rc = w->request_id ? db_scalar_int(db, SQL_REQUEST_CLIENT_ID, binds, &client, p) : 0;
+
+        json_decref(binds);
+        if (rc != 0)
+            return -1;
+        return client ? deadline_ledger_refresh_client(db, client, w->ctx, p) : 0;
+    }
     case WRITE_LEDGER_PROGRAM:
         return deadline_ledger_refresh_program(db, w->program, w->ctx, p);
     case WRITE_LEDGER_NONE:

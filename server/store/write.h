@@ -48,8 +48,11 @@ enum write_mode {
 enum write_ledger {
     WRITE_LEDGER_NONE,    /* users, keys, settings: no deadline depends on them */
     WRITE_LEDGER_REQUEST, /* the request w->request_id (a request or one of its events) */
-    WRITE_LEDGER_CLIENT,  /* every request of the client w->id (its passport date) */
-    WRITE_LEDGER_PROGRAM, /* every request of w->program (a rule: NULL, every request) */
+    WRITE_LEDGER_CLIENT,  /* every request of the client w->client_id, else w->id (its passport
+                           * date, its entries) */
+    WRITE_LEDGER_REQUEST_CLIENT, /* every request of the client of request w->request_id (a
+                                  * filing: an I-589 or AR-11 meets the client's deadlines) */
+    WRITE_LEDGER_PROGRAM,        /* every request of w->program (a rule: NULL, every request) */
 };
 
 struct write_call;
@@ -84,10 +87,12 @@ struct write_kind {
 struct write_call {
     const struct write_kind *kind;
     enum write_mode mode;
-    const char *action;              /* the audit action ("create", "user_update", ...) */
-    int64_t id;                      /* the record (in; out on a create) */
-    int64_t request_id;              /* the request whose history the event joins; 0: none */
-    const json_t *input;             /* the body or merge patch, borrowed; may be NULL */
+    const char *action;  /* the audit action ("create", "user_update", ...) */
+    int64_t id;          /* the record (in; out on a create) */
+    int64_t request_id;  /* the request whose history the event joins; 0: none */
+    int64_t client_id;   /* the client whose deadlines a client's event moves (WRITE_LEDGER_CLIENT);
+                          * 0: the record itself is the client (w->id) */
+    const json_t *input; /* the body or merge patch, borrowed; may be NULL */
     const struct if_match *if_match; /* NULL: no precondition */
     const struct op_context *ctx;
     void *arg;           /* the kind's own state (its resource spec, a checked record, ...) */

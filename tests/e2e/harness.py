@@ -1299,8 +1299,8 @@ COMMON_READONLY = ("id", "created_at", "updated_at", "version")
 FIELDS = {
     "clients": ["family_name", "given_name", "other_names", "date_of_birth", "country_of_birth",
                 "citizenship", "a_number", "passport_number", "passport_country",
-                "passport_expires_on", "email", "phone", "address", "preferred_language",
-                "notes"],
+                "passport_expires_on", "email", "phone", "address", "address_since",
+                "preferred_language", "track_asylum_deadline", "notes"],
     "parole-requests": ["client_id", "parole_type", "program", "location", "summary",
                         "sponsor_name", "sponsor_relationship", "sponsor_status", "expedite",
                         "assigned_attorney_id", "assigned_paralegal_id", "stage"],
@@ -1316,6 +1316,7 @@ FIELDS = {
                     "ead_category", "notes"],
     "fee-notices": ["parole_request_id", "kind", "form", "amount_cents", "issued_on", "due_on",
                     "paid_on", "notes"],
+    "entries": ["client_id", "arrived_on", "departed_on", "port", "class_of_admission", "notes"],
 }
 
 

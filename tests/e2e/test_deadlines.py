@@ -18,7 +18,8 @@ from harness import FIRM_TZ, ApiTestCase, day, instant, token, unique_receipt
 
 RULE_CODES = {"rfe_response", "noid_response", "motion_i290b", "appointment", "parole_end",
               "reparole_general", "reparole_u4u", "ead_c11", "travel_document", "passport",
-              "ead_c11_hr1", "ead_general", "missed_appointment", "fee_payment"}
+              "ead_c11_hr1", "ead_general", "missed_appointment", "fee_payment",
+              "asylum_one_year", "address_change_report"}
 RULE_FIELDS = {"id", "code", "kind", "description", "program", "days", "mailed_extra_days",
                "opens_days_before", "lead_times", "enabled", "effective_from", "effective_to",
                "citation_source", "citation_date", "ead_category", "cap_at_parole_end",
@@ -40,6 +41,8 @@ SEEDED = {
     "ead_general": ("ead_end", None, 0, None, None, True),
     "missed_appointment": ("missed_appointment", None, 0, None, None, True),
     "fee_payment": ("fee_payment", None, 0, None, None, True),
+    "asylum_one_year": ("asylum_one_year", None, 0, None, None, True),
+    "address_change_report": ("address_change_report", 10, 0, None, None, True),
     "travel_document": ("travel_by", None, 0, None, None, True),
     "passport": ("passport_expiry", None, 0, None, None, True),
 }
@@ -810,7 +813,7 @@ class SeededRules(DeadlineCase):
 
     def test_seeded_rules(self):
         rules = self.rules()
-        self.assertEqual(len(rules), 14)
+        self.assertEqual(len(rules), 16)
         self.assertEqual({r["code"] for r in rules}, RULE_CODES)
         self.assertEqual([r["id"] for r in rules], sorted(r["id"] for r in rules))
         for r in rules:

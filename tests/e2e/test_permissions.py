@@ -78,6 +78,11 @@ ROUTES = {
     ("GET", "/api/v1/programs/{id}"): "read",
     ("PATCH", "/api/v1/programs/{id}"): "admin",
     ("GET", "/api/v1/fee-schedule"): "read",
+    ("GET", "/api/v1/clients/{id}/entries"): "read",
+    ("POST", "/api/v1/clients/{id}/entries"): "write",
+    ("GET", "/api/v1/clients/{id}/entries/{child_id}"): "read",
+    ("PATCH", "/api/v1/clients/{id}/entries/{child_id}"): "write",
+    ("DELETE", "/api/v1/clients/{id}/entries/{child_id}"): "write",
     ("POST", "/api/v1/me/calendar-feed"): "signed_in",
     ("DELETE", "/api/v1/me/calendar-feed"): "signed_in",
     ("GET", "/api/v1/calendar.ics"): "public",
@@ -128,6 +133,8 @@ class Permissions(ApiTestCase):
         cl = self.make_client(notes="permissions")
         pr = self.make_request(cl["id"], summary="permissions")
         ids["client"] = cl["id"]
+        ids["entry"] = self.create("/api/v1/clients/%d/entries" % cl["id"],
+                                   {"arrived_on": "2024-03-01"})["id"]
         ids["pr"] = pr["id"]
         for child in CHILDREN:
             ids[child] = self.make_child(pr["id"], child)["id"]
@@ -158,6 +165,8 @@ class Permissions(ApiTestCase):
     def concrete(self, path, ids):
         if path.startswith("/api/v1/clients/"):
             path = path.replace("{id}", str(ids["client"]))
+            if "/entries/{child_id}" in path:
+                path = path.replace("{child_id}", str(ids["entry"]))
         elif path.startswith("/api/v1/parole-requests/"):
             path = path.replace("{id}", str(ids["pr"]))
             for child in CHILDREN:

@@ -21,7 +21,7 @@ from harness import (BIN, FIELDS, FIRM_TZ, VALID_CHILD, ApiTestCase, Server, cle
 STAGES = ("draft", "filed", "receipted", "interview_scheduled", "rfe_open", "approved", "denied",
           "withdrawn", "closed", "terminated", "paroled", "expired")
 COLLECTIONS = ("clients", "parole-requests", "filings", "rfes", "interviews", "decisions",
-               "expirations", "fee-notices")
+               "expirations", "fee-notices", "entries")
 CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices")
 # The shared lists /fields serves besides the collections' fields.
 LISTS = ("stages", "roles", "deadline_kinds")
@@ -282,6 +282,10 @@ class Fields(ApiTestCase):
             if not hasattr(self, "_pr"):
                 self._pr = self.make_request()
             return "/api/v1/parole-requests/%d/%s" % (self._pr["id"], collection)
+        if collection == "entries":  # a client's own events
+            if not hasattr(self, "_entries_client"):
+                self._entries_client = self.make_client()
+            return "/api/v1/clients/%d/entries" % self._entries_client["id"]
         return "/api/v1/" + collection
 
     def minimal(self, collection):
@@ -292,6 +296,8 @@ class Fields(ApiTestCase):
             if not hasattr(self, "_client"):
                 self._client = self.make_client()
             return {"client_id": self._client["id"], "parole_type": "humanitarian"}
+        if collection == "entries":
+            return {"arrived_on": "2024-03-01"}
         return dict(VALID_CHILD[collection])
 
     def test_keys_and_fields_of_every_collection(self):
@@ -302,7 +308,9 @@ class Fields(ApiTestCase):
                 fields = cat[collection]
                 names = [f["name"] for f in fields]
                 self.assertEqual(len(names), len(set(names)), "no field twice")
-                self.assertEqual(set(names), set(FIELDS[collection]) - NOT_WRITABLE,
+                # an entry's client is its parent (in the path), as a child's request is
+                parent = {"client_id"} if collection == "entries" else set()
+                self.assertEqual(set(names), set(FIELDS[collection]) - NOT_WRITABLE - parent,
                                  "the writable fields of the records")
                 for f in fields:
                     self.assertLessEqual(set(f), FIELD_MEMBERS, f)
@@ -334,7 +342,8 @@ class Fields(ApiTestCase):
         self.assertEqual([k["name"] for k in cat["deadline_kinds"]],
                          ["rfe_response", "noid_response", "motion", "interview", "biometrics",
                           "parole_end", "reparole_filing", "ead_end", "travel_by",
-                          "passport_expiry", "missed_appointment", "fee_payment"])
+                          "passport_expiry", "missed_appointment", "fee_payment",
+                          "asylum_one_year", "address_change_report"])
 
     def test_family_name_and_enums(self):
         self.assertEqual(self.field("clients", "family_name"),

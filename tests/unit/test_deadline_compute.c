@@ -53,6 +53,15 @@ static const char *const rules_text =
     " \"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
     " \"citation_source\":\"passport\",\"citation_date\":\"2023-01-01\",\"version\":1},"
+    "{\"id\":9,\"code\":\"motion_i290b\",\"kind\":\"motion\",\"program\":null,\"days\":30,"
+    " \"mailed_extra_days\":3,\"opens_days_before\":null,\"enabled\":false,"
+    " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"8 CFR 103.5\",\"citation_date\":\"2023-01-01\",\"version\":1}"
+    "]";
+
+/* The rules of this kinds (a second literal: one string has a length limit). */
+static const char *const more_rules_text =
+    "["
     "{\"id\":12,\"code\":\"missed_appointment\",\"kind\":\"missed_appointment\","
     " \"program\":null,\"days\":null,\"mailed_extra_days\":0,\"opens_days_before\":null,"
     " \"enabled\":true,\"effective_from\":\"2000-01-01\",\"effective_to\":null,"
@@ -65,10 +74,14 @@ static const char *const rules_text =
     " \"days\":null,\"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
     " \"citation_source\":\"Pub. L. 119-21\",\"citation_date\":\"2025-07-04\",\"version\":1},"
-    "{\"id\":9,\"code\":\"motion_i290b\",\"kind\":\"motion\",\"program\":null,\"days\":30,"
-    " \"mailed_extra_days\":3,\"opens_days_before\":null,\"enabled\":false,"
+    "{\"id\":15,\"code\":\"asylum_one_year\",\"kind\":\"asylum_one_year\",\"program\":null,"
+    " \"days\":null,\"mailed_extra_days\":0,\"opens_days_before\":null,\"enabled\":true,"
     " \"effective_from\":\"2000-01-01\",\"effective_to\":null,"
-    " \"citation_source\":\"8 CFR 103.5\",\"citation_date\":\"2023-01-01\",\"version\":1}"
+    " \"citation_source\":\"8 CFR 208.4(a)(2)\",\"citation_date\":\"2024-04-01\",\"version\":1},"
+    "{\"id\":16,\"code\":\"address_change_report\",\"kind\":\"address_change_report\","
+    " \"program\":null,\"days\":10,\"mailed_extra_days\":0,\"opens_days_before\":null,"
+    " \"enabled\":true,\"effective_from\":\"2000-01-01\",\"effective_to\":null,"
+    " \"citation_source\":\"8 CFR 265.1\",\"citation_date\":\"2024-04-01\",\"version\":1}"
     "]";
 
 static json_t *rules;
@@ -612,6 +625,63 @@ static void test_fees(void)
     json_decref(empty);
 }
 
+/* The deadlines of a request whose client row says `client` (JSON members after the request's
+ * own), on `today`. A new array. */
+static json_t *with_client(const char *client, const char *today)
+{
+    char request_row[512], now[32];
+
+    snprintf(request_row, sizeof(request_row),
+             "{\"id\":7,\"client_id\":3,\"program\":null,\"location\":\"inside_us\","
+             "\"passport_expires_on\":null, %s}",
+             client);
+    snprintf(now, sizeof(now), "%sT12:00:00Z", today);
+    return compute(request_row, NULL, NULL, NULL, NULL, NULL, today, now);
+}
+
+/* The client's own deadlines: asylum one year after the last arrival (the same date; 29
+ * February -> 28 February), not tracked when the firm turned it off, met by any I-589, kept
+ * after a denial; the AR-11 ten days after a move, met by an AR-11 filed since (not one
+ * before the move). */
+static void test_client_deadlines(void)
+{
+    json_t *all = with_client("\"track_asylum_deadline\":1,\"last_arrived_on\":\"2024-02-29\","
+                              "\"address_since\":\"2024-05-25\",\"i589_filed_on\":null,"
+                              "\"ar11_filed_on\":\"2024-05-01\"",
+                              "2024-06-01");
+    json_t *d = find(all, "clients/3/asylum_one_year");
+
+    CHECK_STR(field(d, "due_on"), "2025-02-28");
+    CHECK_STR(field(d, "status"), "upcoming");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(d, "source"), "resource")),
+              "clients");
+    d = find(all, "clients/3/address_change_report");
+    CHECK_STR(field(d, "due_on"), "2024-06-04");
+    CHECK_STR(field(d, "status"), "upcoming");
+    json_decref(all);
+    all = with_client("\"track_asylum_deadline\":1,\"last_arrived_on\":\"2023-03-15\","
+                      "\"address_since\":\"2024-05-25\",\"i589_filed_on\":\"2024-01-02\","
+                      "\"ar11_filed_on\":\"2024-05-30\"",
+                      "2024-06-01");
+    CHECK_STR(field(find(all, "clients/3/asylum_one_year"), "due_on"), "2024-03-15");
+    CHECK_STR(field(find(all, "clients/3/asylum_one_year"), "status"), "met");
+    CHECK_STR(field(find(all, "clients/3/address_change_report"), "status"), "met");
+    json_decref(all);
+    all = with_client("\"track_asylum_deadline\":0,\"last_arrived_on\":\"2023-03-15\","
+                      "\"address_since\":null,\"i589_filed_on\":null,\"ar11_filed_on\":null",
+                      "2024-06-01");
+    CHECK(find(all, "clients/3/asylum_one_year") == NULL);
+    CHECK(find(all, "clients/3/address_change_report") == NULL);
+    CHECK(json_array_size(all) == 0);
+    json_decref(all);
+    /* no entry recorded: no asylum deadline */
+    all = with_client("\"track_asylum_deadline\":1,\"last_arrived_on\":null,"
+                      "\"address_since\":null,\"i589_filed_on\":null,\"ar11_filed_on\":null",
+                      "2024-06-01");
+    CHECK(json_array_size(all) == 0);
+    json_decref(all);
+}
+
 /* Sorting: by date, then time, then id; a repeated id once. (The API's view of a deadline is
  * written by the ledger's reader: test_deadlines checks it.) */
 static void test_sort(void)
@@ -643,6 +713,12 @@ static void test_sort(void)
 int main(void)
 {
     rules = parse(rules_text);
+    {
+        json_t *more = parse(more_rules_text);
+
+        json_array_extend(rules, more);
+        json_decref(more);
+    }
     programs = parse(programs_text);
     test_rfes();
     test_appointments();
@@ -651,6 +727,7 @@ int main(void)
     test_work_permits();
     test_decisions_settle();
     test_fees();
+    test_client_deadlines();
     test_sort();
     json_decref(programs);
     json_decref(rules);

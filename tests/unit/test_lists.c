@@ -147,9 +147,9 @@ static void check_encrypted(const struct resource_spec *spec)
 int main(void)
 {
     static const struct resource_spec *const specs[] = {
-        &clients_resource,    &parole_requests_resource, &filings_resource,    &rfes_resource,
-        &interviews_resource, &decisions_resource,       &expirations_resource,
-        &fee_notices_resource};
+        &clients_resource,     &parole_requests_resource, &filings_resource,
+        &rfes_resource,        &interviews_resource,      &decisions_resource,
+        &expirations_resource, &fee_notices_resource,     &entries_resource};
 
     check_tables();
     /* the statistics count stages through stored stage classes; verify's comparison holds both
