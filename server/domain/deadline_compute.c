@@ -584,16 +584,39 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
 
 /* The re-parole filing window before the parole end of an approved request, and the motion
  * deadline after a denial where that rule is enabled. */
+/* How the filings of `filings` bear on a re-parole window opening on `opens` ("" when the rule
+ * has no opening) after the approval of `decided_on`: a filing of kind re_parole (any filing
+ * of a renewing request: `any_kind`) on or after the approval meets the window when it is made
+ * inside it (*filed), and is premature before it (*premature). */
+static void reparole_filings(const json_t *filings, int any_kind, const char *decided_on,
+                             const char *opens, int *filed, int *premature)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(filings, i, row)
+    {
+        const char *kind = text(row, "kind"), *on = text(row, "filed_on");
+
+        if ((!any_kind && (kind == NULL || strcmp(kind, "re_parole") != 0)) ||
+            strcmp(on, decided_on) < 0)
+            continue;
+        if (opens[0] && strcmp(on, opens) < 0)
+            *premature = 1;
+        else
+            *filed = 1;
+    }
+}
+
 static void decision_deadlines(const struct request_facts *r, const json_t *decisions,
                                const struct parole_end *end, const json_t *filings,
-                               const json_t *rules, const char *today, json_t *out)
+                               const json_t *renewal_filings, const json_t *rules,
+                               const char *today, json_t *out)
 {
     const json_t *decision = latest_decision(decisions);
     const char *parole_end = end->own;
-    char due[DATE_LEN], opens[DATE_LEN];
+    char due[DATE_LEN], opens[DATE_LEN] = "";
     const json_t *rule;
-    json_t *row;
-    size_t i;
     int filed = 0, premature = 0;
 
     if (decision == NULL)
@@ -624,20 +647,13 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
     shift(parole_end, -json_integer_value(json_object_get(rule, "days")), due);
     if (!json_is_null(json_object_get(rule, "opens_days_before")))
         shift(parole_end, -json_integer_value(json_object_get(rule, "opens_days_before")), opens);
-    /* A re-parole filing after the approval meets it, unless it came before the window opened
-     * (USCIS may reject it without refund): then the deadline stays open, marked premature. */
-    json_array_foreach(filings, i, row)
-    {
-        const char *kind = text(row, "kind"), *on = text(row, "filed_on");
-
-        if (kind == NULL || strcmp(kind, "re_parole") != 0 ||
-            strcmp(on, text(decision, "decided_on")) < 0)
-            continue;
-        if (!json_is_null(json_object_get(rule, "opens_days_before")) && strcmp(on, opens) < 0)
-            premature = 1;
-        else
-            filed = 1;
-    }
+    /* A re-parole filing after the approval (on this request, or any filing of a request
+     * renewing it) meets it, unless it came before the window opened (USCIS may reject it
+     * without refund): then the deadline stays open, marked premature. */
+    if (json_is_null(json_object_get(rule, "opens_days_before")))
+        opens[0] = '\0';
+    reparole_filings(filings, 0, text(decision, "decided_on"), opens, &filed, &premature);
+    reparole_filings(renewal_filings, 1, text(decision, "decided_on"), opens, &filed, &premature);
     add(out, r, rule, "reparole_filing", "decisions",
         json_integer_value(json_object_get(decision, "id")), due, NULL,
         json_is_null(json_object_get(rule, "opens_days_before")) ? NULL : opens,
@@ -754,7 +770,8 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
     rfe_deadlines(&r, in->rfes, in->decisions, in->rules, in->today, out);
     appointment_deadlines(&r, in->interviews, in->decisions, in->rules, in->today, in->now, out);
     expiry_deadlines(&r, in->expirations, in->decisions, &end, in->rules, in->today, out);
-    decision_deadlines(&r, in->decisions, &end, in->filings, in->rules, in->today, out);
+    decision_deadlines(&r, in->decisions, &end, in->filings, in->renewal_filings, in->rules,
+                       in->today, out);
     fee_deadlines(&r, in->fee_notices, in->rules, in->today, out);
     client_deadlines(&r, in->request, in->rules, in->today, out);
     return out;

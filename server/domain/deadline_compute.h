@@ -22,7 +22,10 @@ struct deadline_compute_input {
     const json_t *expirations; /* {id, kind, issued_on, expires_on, ead_category} */
     const json_t *filings;     /* {id, form, kind, filed_on, receipt_number, decided_on} */
     const json_t *fee_notices; /* {id, kind, issued_on, due_on, paid_on}, by id; may be NULL */
-    const json_t *rules;       /* every deadline_rules row: enabled a boolean, version an integer */
+    /* the filings of the requests that renew this one ({id, form, kind, filed_on}, by
+     * filed_on); may be NULL */
+    const json_t *renewal_filings;
+    const json_t *rules; /* every deadline_rules row: enabled a boolean, version an integer */
     /* Every programs row by code ({code, terminated_on, citation_source, citation_date,
      * exceptions: an array}); NULL or a code it lacks: the request's program terminates nothing */
     const json_t *programs;
@@ -33,7 +36,7 @@ struct deadline_compute_input {
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 6
+#define DEADLINE_COMPUTE_VERSION 7
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:

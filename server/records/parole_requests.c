@@ -34,6 +34,9 @@ static const struct field_spec request_fields[] = {
     {.name = "expedite", .type = FIELD_BOOL},
     {.name = "assigned_attorney_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX},
     {.name = "assigned_paralegal_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX},
+    /* the request this one renews (a re-parole): its filing inside the old request's window
+     * meets that window's deadline */
+    {.name = "renews_request_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX},
 };
 
 static const char *const booleans[] = {"true", "false", NULL};
@@ -127,6 +130,32 @@ static int check_program(struct db *db, json_t *record, int64_t request_id, stru
     return 0;
 }
 
+/* The renewed request must be another request of the same client (request_id 0: a create). */
+static int check_renewal(struct db *db, const json_t *record, int64_t request_id, struct problem *p)
+{
+    json_t *renews = json_object_get(record, "renews_request_id"), *binds;
+    int64_t client = 0;
+    int rc;
+
+    if (renews == NULL || json_is_null(renews))
+        return 0;
+    if (json_integer_value(renews) == request_id) {
+        problem_add_field(p, "renews_request_id", "a request cannot renew itself");
+        return 0;
+    }
+    binds = json_pack("{s:O}", "id", renews);
+    rc = db_scalar_int(db, SQL_REQUEST_RENEWAL_CLIENT, binds, &client, p);
+    json_decref(binds);
+    if (rc != 0)
+        return -1;
+    if (client == 0)
+        problem_add_field(p, "renews_request_id", "no parole request has this id");
+    else if (json_integer_value(json_object_get(record, "client_id")) != client)
+        problem_add_field(p, "renews_request_id",
+                          "the renewed request must be one of the same client's");
+    return 0;
+}
+
 /* assigned_to=me means the signed-in user. */
 static int request_bind_list(json_t *binds, const struct op_context *ctx, struct problem *p)
 {
@@ -163,6 +192,8 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
     }
     if (p->kind != PROBLEM_INTERNAL && check_program(db, record, id, p) != 0)
         return -1;
+    if (p->kind != PROBLEM_INTERNAL && check_renewal(db, record, id, p) != 0)
+        return -1;
     if (p->kind != PROBLEM_INTERNAL) {
         check_assignee(db, record, id, "assigned_attorney_id", role_is_assignable_attorney, p);
         check_assignee(db, record, id, "assigned_paralegal_id", role_is_assignable_paralegal, p);
@@ -172,7 +203,8 @@ static int request_before_write(struct db *db, json_t *record, int64_t parent_id
 }
 
 const struct resource_spec parole_requests_resource = {
-    .ledger = WRITE_LEDGER_REQUEST,
+    /* a request that renews another moves the renewed request's re-parole deadline */
+    .ledger = WRITE_LEDGER_REQUEST_CLIENT,
     .collection = "parole-requests",
     .noun = "parole request",
     .entity = "parole_requests",

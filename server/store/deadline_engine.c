@@ -111,12 +111,22 @@ static int compute_range(struct db *db, const json_t *basis, int64_t from_id, in
                          const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
                          struct problem *p)
 {
-    enum { RFES, INTERVIEWS, DECISIONS, EXPIRATIONS, FILINGS, FEE_NOTICES, EVENT_KINDS };
+    enum {
+        RFES,
+        INTERVIEWS,
+        DECISIONS,
+        EXPIRATIONS,
+        FILINGS,
+        FEE_NOTICES,
+        RENEWAL_FILINGS,
+        EVENT_KINDS
+    };
     static const enum sql_id event_sql[EVENT_KINDS] = {
-        SQL_DEADLINE_RFES,        SQL_DEADLINE_INTERVIEWS, SQL_DEADLINE_DECISIONS,
-        SQL_DEADLINE_EXPIRATIONS, SQL_DEADLINE_FILINGS,    SQL_DEADLINE_FEE_NOTICES};
+        SQL_DEADLINE_RFES,           SQL_DEADLINE_INTERVIEWS, SQL_DEADLINE_DECISIONS,
+        SQL_DEADLINE_EXPIRATIONS,    SQL_DEADLINE_FILINGS,    SQL_DEADLINE_FEE_NOTICES,
+        SQL_DEADLINE_RENEWAL_FILINGS};
     static const char *const mailed[] = {"mailed", NULL};
-    static const char *const *const event_bools[EVENT_KINDS] = {mailed, NULL, mailed,
+    static const char *const *const event_bools[EVENT_KINDS] = {mailed, NULL, mailed, NULL,
                                                                 NULL,   NULL, NULL};
     json_t *requests = json_array(), *events[EVENT_KINDS] = {NULL}, *empty = json_array(), *row;
     json_t *binds = json_pack("{s:I, s:I, s:s, s:s}", "from_id", (json_int_t)from_id, "to_id",
@@ -152,6 +162,7 @@ static int compute_range(struct db *db, const json_t *basis, int64_t from_id, in
             .expirations = events_of(events[EXPIRATIONS], id, empty),
             .filings = events_of(events[FILINGS], id, empty),
             .fee_notices = events_of(events[FEE_NOTICES], id, empty),
+            .renewal_filings = events_of(events[RENEWAL_FILINGS], id, empty),
             .rules = json_object_get(basis, "rules"),
             .programs = json_object_get(basis, "programs"),
             .today = ctx->today,

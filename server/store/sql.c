@@ -58,7 +58,8 @@
     "p.location AS location, p.summary AS summary, p.sponsor_name AS sponsor_name, "               \
     "p.sponsor_relationship AS sponsor_relationship, p.sponsor_status AS sponsor_status, "         \
     "p.expedite AS expedite, p.assigned_attorney_id AS assigned_attorney_id, "                     \
-    "p.assigned_paralegal_id AS assigned_paralegal_id, p.created_at AS created_at, "               \
+    "p.assigned_paralegal_id AS assigned_paralegal_id, p.renews_request_id AS renews_request_id, " \
+    "p.created_at AS created_at, "                                                                 \
     "p.updated_at AS updated_at, "                                                                 \
     "p.version AS version, p.row_nonce AS row_nonce, " TALLY_STAGE " AS stage"
 /* A request with its stored stage facts (alias t), which REQUEST_COLUMNS' stage reads. */
@@ -405,10 +406,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
         {"request_insert",
          "INSERT INTO parole_requests (id, client_id, parole_type, program, location, summary,"
          " sponsor_name, sponsor_relationship, sponsor_status, expedite, assigned_attorney_id,"
-         " assigned_paralegal_id, search_key, created_at, updated_at, version, row_nonce)"
-         " VALUES (:id, :client_id, :parole_type, :program, :location, :summary,"
+         " assigned_paralegal_id, renews_request_id, search_key, created_at, updated_at, version,"
+         " row_nonce) VALUES (:id, :client_id, :parole_type, :program, :location, :summary,"
          " :sponsor_name, :sponsor_relationship, :sponsor_status, :expedite,"
-         " :assigned_attorney_id, :assigned_paralegal_id, :search_key, :now, :now, 1, :row_nonce)"},
+         " :assigned_attorney_id, :assigned_paralegal_id, :renews_request_id, :search_key, :now,"
+         " :now, 1, :row_nonce)"},
     [SQL_REQUEST_UPDATE] =
         {"request_update",
          "UPDATE parole_requests SET client_id = :client_id, parole_type = :parole_type,"
@@ -416,7 +418,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " sponsor_name = :sponsor_name, sponsor_relationship = :sponsor_relationship,"
          " sponsor_status = :sponsor_status, expedite = :expedite,"
          " assigned_attorney_id = :assigned_attorney_id,"
-         " assigned_paralegal_id = :assigned_paralegal_id, search_key = :search_key,"
+         " assigned_paralegal_id = :assigned_paralegal_id,"
+         " renews_request_id = :renews_request_id, search_key = :search_key,"
          " updated_at = :now, version = version + 1 WHERE id = :id AND version = :version"},
     [SQL_REQUEST_DELETE] = {"request_delete", "DELETE FROM parole_requests WHERE id = :id"},
     [SQL_REQUEST_DEPENDENTS] =
@@ -426,7 +429,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " + (SELECT count(*) FROM interviews WHERE parole_request_id = :id)"
          " + (SELECT count(*) FROM decisions WHERE parole_request_id = :id)"
          " + (SELECT count(*) FROM expirations WHERE parole_request_id = :id)"
-         " + (SELECT count(*) FROM fee_notices WHERE parole_request_id = :id)"},
+         " + (SELECT count(*) FROM fee_notices WHERE parole_request_id = :id)"
+         " + (SELECT count(*) FROM parole_requests WHERE renews_request_id = :id)"},
+    /* The client of request :id (0: none), for the renewed request's check. */
+    [SQL_REQUEST_RENEWAL_CLIENT] = {"request_renewal_client",
+                                    "SELECT client_id FROM parole_requests WHERE id = :id"},
     [SQL_REQUEST_TIMELINE] =
         {"request_timeline",
          "SELECT type, date, at, resource, resource_id, title FROM ("
@@ -841,6 +848,15 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "SELECT parole_request_id, id, issued_on, kind, response_due_on, mailed,"
          " responded_on FROM rfes WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
          ") ORDER BY parole_request_id, id"},
+    /* The filings of the requests that renew a request of the range, as that request's: the
+     * first one inside its re-parole window meets it. */
+    [SQL_DEADLINE_RENEWAL_FILINGS] =
+        {"deadline_renewal_filings",
+         "SELECT q.renews_request_id AS parole_request_id, f.id, f.form, f.kind, f.filed_on"
+         " FROM parole_requests q INDEXED BY parole_requests_by_renewed"
+         " JOIN filings f ON f.parole_request_id = q.id"
+         " WHERE q.renews_request_id >= :from_id AND q.renews_request_id < :to_id"
+         " ORDER BY q.renews_request_id, f.filed_on, f.id"},
     [SQL_DEADLINE_FEE_NOTICES] =
         {"deadline_fee_notices",
          "SELECT parole_request_id, id, kind, issued_on, due_on, paid_on"

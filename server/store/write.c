@@ -56,7 +56,12 @@ static int refresh_ledger(struct db *db, const struct write_call *w, struct prob
         json_decref(binds);
         if (rc != 0)
             return -1;
-        return client ? deadline_ledger_refresh_client(db, client, w->ctx, p) : 0;
+        /* a deleted request: its own rows go (it had no filings: those are never deleted with
+         * it, so no other request's deadline moves) */
+        if (client == 0)
+            return w->request_id ? deadline_ledger_refresh_request(db, w->request_id, w->ctx, p)
+                                 : 0;
+        return deadline_ledger_refresh_client(db, client, w->ctx, p);
     }
     case WRITE_LEDGER_PROGRAM:
         return deadline_ledger_refresh_program(db, w->program, w->ctx, p);

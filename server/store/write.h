@@ -51,7 +51,9 @@ enum write_ledger {
     WRITE_LEDGER_CLIENT,  /* every request of the client w->client_id, else w->id (its passport
                            * date, its entries) */
     WRITE_LEDGER_REQUEST_CLIENT, /* every request of the client of request w->request_id (a
-                                  * filing: an I-589 or AR-11 meets the client's deadlines) */
+                                  * filing: an I-589 or AR-11 meets the client's deadlines; a
+                                  * request: one renewing another moves its deadline); a deleted
+                                  * request: its own rows */
     WRITE_LEDGER_PROGRAM,        /* every request of w->program (a rule: NULL, every request) */
 };
 

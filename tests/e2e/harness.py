@@ -1302,6 +1302,7 @@ FIELDS = {
                 "passport_expires_on", "email", "phone", "address", "address_since",
                 "preferred_language", "track_asylum_deadline", "notes"],
     "parole-requests": ["client_id", "parole_type", "program", "location", "summary",
+                        "renews_request_id",
                         "sponsor_name", "sponsor_relationship", "sponsor_status", "expedite",
                         "assigned_attorney_id", "assigned_paralegal_id", "stage"],
     "filings": ["parole_request_id", "form", "filed_on", "kind", "receipt_number",

@@ -78,6 +78,46 @@ class CalendarFeed(ApiTestCase):
         for e in events.values():
             self.assertIn("DTSTAMP", e)
 
+    def test_what_a_decision_settles_leaves_and_the_issue_12_kinds(self):
+        """The feed leaves out what a decision made moot, keeps what survives it, and carries the
+        deadlines of issue 12: a program's termination, a missed appointment, a fee, the
+        client's asylum and change-of-address deadlines."""
+        me = self.me.user["id"]
+        url = self.create_feed()
+        # the RFE of self.pr turns moot with a denial; its interview too
+        self.make_child(self.pr["id"], "decisions", decided_on=day(0), outcome="denied")
+        chnv = self.make_request(self.pr["client_id"], parole_type="program", program="chnv",
+                                 assigned_paralegal_id=me)
+        self.make_child(chnv["id"], "filings", filed_on=day(-400))
+        self.make_child(chnv["id"], "decisions", decided_on=day(-300), outcome="approved")
+        i94 = self.make_child(chnv["id"], "expirations", kind="i94", expires_on=day(300))
+        pending = self.make_request(self.pr["client_id"], assigned_paralegal_id=me)
+        self.make_child(pending["id"], "filings", filed_on=day(-30))
+        missed = self.make_child(pending["id"], "interviews", kind="interview",
+                                 scheduled_at=day(-2) + "T10:00:00-05:00", outcome="missed")
+        fee = self.make_child(chnv["id"], "fee-notices", kind="other", amount_cents=5000,
+                              issued_on=day(-1), due_on=day(20))
+        self.create("/api/v1/clients/%d/entries" % self.pr["client_id"],
+                    {"arrived_on": day(-100)})
+        self.assertStatus(self.patch("/api/v1/clients/%d" % self.pr["client_id"],
+                                     {"address": "5 Fifth Street, Elizabeth NJ"}), 200)
+        events = {str(e["UID"]): e
+                  for e in icalendar.Calendar.from_ical(self.fetch(url)[2]).walk("VEVENT")}
+        self.assertNotIn("rfes/%d/rfe_response@paroletrack" % self.rfe["id"], events, "moot")
+        self.assertNotIn("interviews/%d/biometrics@paroletrack" % self.appointment["id"], events)
+        end = events["expirations/%d/parole_end@paroletrack" % i94["id"]]
+        self.assertEqual(end["DTSTART"].dt.isoformat(), "2025-04-24")
+        self.assertIn("90 FR 13611", str(end["DESCRIPTION"]))
+        self.assertIn("interviews/%d/missed_appointment@paroletrack" % missed["id"], events)
+        self.assertIn("fee_notices/%d/fee_payment@paroletrack" % fee["id"], events)
+        cid = self.pr["client_id"]
+        self.assertIn("clients/%d/asylum_one_year@paroletrack" % cid, events)
+        ar11 = events["clients/%d/address_change_report@paroletrack" % cid]
+        self.assertEqual(ar11["DTSTART"].dt.isoformat(), day(10))
+        # the client's own deadlines once, though the client has two requests in the feed
+        body = self.fetch(url)[2].decode()
+        self.assertEqual(body.count("UID:clients/%d/asylum_one_year@paroletrack" % cid), 1)
+
     def test_format_crlf_folding_and_stable_uids(self):
         url = self.create_feed()
         _, _, first = self.fetch(url)

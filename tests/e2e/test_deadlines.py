@@ -350,6 +350,39 @@ class Engine(DeadlineCase):
         d = self.one(pr["id"], "reparole_filing")
         self.assertEqual((d["status"], d["premature"]), ("met", False))
 
+    def test_a_renewing_request_meets_the_old_window(self):
+        """A re-parole request names the request it renews: its first filing inside the old
+        request's window meets the old re-parole deadline; one before the window leaves it open
+        and premature. Only the same client's request can be renewed, and a renewed request is
+        not deleted."""
+        old, dec = self.approved(decided_on=day(-150), parole_type="program", program="u4u")
+        self.make_child(old["id"], "expirations", kind="i94", expires_on=day(100))
+        self.assertEqual(self.one(old["id"], "reparole_filing")["status"], "upcoming")
+        new = self.make_request(old["client_id"], parole_type="re_parole",
+                                renews_request_id=old["id"])
+        self.assertEqual(new["renews_request_id"], old["id"])
+        early = self.make_child(new["id"], "filings", filed_on=day(-100))
+        d = self.one(old["id"], "reparole_filing")
+        self.assertEqual((d["status"], d["premature"], d["opens_on"]), ("upcoming", True, day(-80)))
+        r = self.patch("/api/v1/parole-requests/%d/filings/%d" % (new["id"], early["id"]),
+                       {"filed_on": day(-40)})
+        self.assertStatus(r, 200)
+        d = self.one(old["id"], "reparole_filing")
+        self.assertEqual((d["status"], d["premature"]), ("met", False))
+        # no longer renewing it: open again
+        self.assertStatus(self.patch("/api/v1/parole-requests/%d" % new["id"],
+                                     {"renews_request_id": None}), 200)
+        self.assertEqual(self.one(old["id"], "reparole_filing")["status"], "upcoming")
+        # the same client's request only, never itself
+        other = self.make_request()
+        for value, message in ((other["id"], "same client"), (new["id"], "itself"),
+                               (999999, "no parole request")):
+            r = self.patch("/api/v1/parole-requests/%d" % new["id"], {"renews_request_id": value})
+            self.assertProblem(r, 422, field="renews_request_id")
+        self.assertStatus(self.patch("/api/v1/parole-requests/%d" % new["id"],
+                                     {"renews_request_id": old["id"]}), 200)
+        self.assertStatus(self.delete("/api/v1/parole-requests/%d" % old["id"]), 409)
+
     def test_reparole_met_after_a_re_parole_filing(self):
         pr, dec = self.approved(decided_on=day(-30))
         self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(100))

@@ -88,7 +88,7 @@ class ParoleRequests(ApiTestCase):
         self.assertProblem(self.get(path + "/filings"), 404, "not-found")
 
     def test_delete_with_any_child_is_409(self):
-        for child in ("filings", "rfes", "interviews", "decisions", "expirations"):
+        for child in ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices"):
             with self.subTest(child=child):
                 pr = self.make_request()
                 ch = self.make_child(pr["id"], child)

@@ -590,6 +590,45 @@ class LeadTimes(RemindCase):
         self.assertEqual(r.refs(), [pr_open["id"]], repr(r))
 
 
+class WhatSurvivesADecision(RemindCase):
+    """Issue 12: what a decision makes moot is not reminded; a program's termination, a missed
+    appointment, an unpaid fee and the client's asylum one-year deadline are."""
+
+    def test_the_issue_12_deadlines_are_reminded_and_moot_ones_are_not(self):
+        moot = self.case()
+        self.rfe(moot, 7)
+        self.make_child(moot["id"], "filings", filed_on=day(-100))
+        self.make_child(moot["id"], "decisions", decided_on=day(-1), outcome="denied")
+        chnv = self.case(parole_type="program", program="chnv")
+        self.make_child(chnv["id"], "filings", filed_on=day(-400))
+        self.make_child(chnv["id"], "decisions", decided_on=day(-300), outcome="approved")
+        self.make_child(chnv["id"], "expirations", kind="i94", expires_on=day(300))
+        missed = self.case()
+        self.make_child(missed["id"], "interviews", kind="biometrics", scheduled_at=at(-2),
+                        outcome="missed")
+        fee = self.case()
+        self.make_child(fee["id"], "fee-notices", kind="other", amount_cents=2500,
+                        issued_on=day(-3), due_on=day(7))
+        asylum = self.case()
+        arrival = (today() + datetime.timedelta(days=7))
+        arrival = arrival.replace(year=arrival.year - 1)
+        self.create("/api/v1/clients/%d/entries" % asylum["client_id"],
+                    {"arrived_on": arrival.isoformat()})
+        r = self.remind(day(0))
+        self.assertRan(r)
+        posts = self.hook.take()
+        kinds = {(deadline_of(p)["parole_request_id"], deadline_of(p)["kind"]) for p in posts}
+        self.assertIn((chnv["id"], "parole_end"), kinds)
+        self.assertIn((missed["id"], "missed_appointment"), kinds)
+        self.assertIn((fee["id"], "fee_payment"), kinds)
+        self.assertIn((asylum["id"], "asylum_one_year"), kinds)
+        self.assertNotIn(moot["id"], {k[0] for k in kinds}, "a moot RFE is not reminded")
+        self.assertNotIn(moot["id"], r.refs())
+        end = [deadline_of(p) for p in posts
+               if deadline_of(p)["parole_request_id"] == chnv["id"]][0]
+        self.assertEqual(end["due_on"], "2025-04-24")
+
+
 class ExactlyOnce(RemindCase):
 
     def test_second_run_the_same_night_sends_nothing(self):

@@ -682,6 +682,58 @@ static void test_client_deadlines(void)
     json_decref(all);
 }
 
+/* A request renewed by another: any filing of the renewing request inside the window meets
+ * the re-parole deadline, one before it leaves it open and premature (its own filings still
+ * count only when of kind re_parole). */
+static void test_renewal(void)
+{
+    json_t *values[4] = {parse("{\"id\":8,\"client_id\":4,\"program\":\"u4u\","
+                               "\"location\":\"outside_us\",\"passport_expires_on\":null}"),
+                         parse("[{\"id\":21,\"decided_on\":\"2023-01-10\","
+                               "\"outcome\":\"approved\",\"valid_until\":null,\"mailed\":false}]"),
+                         parse("[{\"id\":31,\"kind\":\"parole\",\"issued_on\":null,"
+                               "\"expires_on\":\"2025-03-01\"}]"),
+                         parse("[]")};
+    json_t *early = parse("[{\"id\":91,\"form\":\"I-131\",\"kind\":\"initial\","
+                          "  \"filed_on\":\"2024-08-01\"}]");
+    json_t *inside = parse("[{\"id\":92,\"form\":\"I-131\",\"kind\":\"initial\","
+                           "  \"filed_on\":\"2024-09-10\"}]");
+    struct deadline_compute_input in = {.request = values[0],
+                                        .rfes = values[3],
+                                        .interviews = values[3],
+                                        .decisions = values[1],
+                                        .expirations = values[2],
+                                        .filings = values[3],
+                                        .renewal_filings = early,
+                                        .rules = rules,
+                                        .programs = programs,
+                                        .today = "2024-10-01",
+                                        .now = "2024-10-01T12:00:00Z"};
+    json_t *all = deadline_compute_request(&in);
+    json_t *d = find(all, "decisions/21/reparole_filing");
+
+    CHECK_STR(field(d, "opens_on"), "2024-09-02");
+    CHECK_STR(field(d, "status"), "upcoming");
+    CHECK(json_is_true(json_object_get(d, "premature")));
+    json_decref(all);
+    in.renewal_filings = inside;
+    all = deadline_compute_request(&in);
+    d = find(all, "decisions/21/reparole_filing");
+    CHECK_STR(field(d, "status"), "met");
+    CHECK(json_is_false(json_object_get(d, "premature")));
+    json_decref(all);
+    /* the same filing on the request itself, not of kind re_parole: meets nothing */
+    in.renewal_filings = NULL;
+    in.filings = inside;
+    all = deadline_compute_request(&in);
+    CHECK_STR(field(find(all, "decisions/21/reparole_filing"), "status"), "upcoming");
+    json_decref(all);
+    for (size_t i = 0; i < 4; i++)
+        json_decref(values[i]);
+    json_decref(early);
+    json_decref(inside);
+}
+
 /* Sorting: by date, then time, then id; a repeated id once. (The API's view of a deadline is
  * written by the ledger's reader: test_deadlines checks it.) */
 static void test_sort(void)
@@ -728,6 +780,7 @@ int main(void)
     test_decisions_settle();
     test_fees();
     test_client_deadlines();
+    test_renewal();
     test_sort();
     json_decref(programs);
     json_decref(rules);
