@@ -313,34 +313,31 @@ char *listing_page_text(struct db *db, enum sql_id sql, const json_t *binds, int
     return text.data;
 }
 
-int listing_parent_exists(struct db *db, int64_t parent_id, struct problem *p)
+/* 1 when statement `sql` (one bind, :id) finds the row `id`, else 0 with 404 naming `noun` (or
+ * another problem) in *p. */
+static int row_exists(struct db *db, enum sql_id sql, const char *noun, int64_t id,
+                      struct problem *p)
 {
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)parent_id);
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id);
     int64_t found = 0;
-    int rc = db_scalar_int(db, SQL_REQUEST_EXISTS, binds, &found, p);
+    int rc = db_scalar_int(db, sql, binds, &found, p);
 
     json_decref(binds);
     if (rc != 0)
         return 0;
     if (!found) {
-        problem_set(p, PROBLEM_NOT_FOUND, "no parole request with id %lld", (long long)parent_id);
+        problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %lld", noun, (long long)id);
         return 0;
     }
     return 1;
 }
 
+int listing_parent_exists(struct db *db, int64_t parent_id, struct problem *p)
+{
+    return row_exists(db, SQL_REQUEST_EXISTS, "parole request", parent_id, p);
+}
+
 int listing_client_exists(struct db *db, int64_t client_id, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)client_id);
-    int64_t found = 0;
-    int rc = db_scalar_int(db, SQL_CLIENT_EXISTS, binds, &found, p);
-
-    json_decref(binds);
-    if (rc != 0)
-        return 0;
-    if (!found) {
-        problem_set(p, PROBLEM_NOT_FOUND, "no client with id %lld", (long long)client_id);
-        return 0;
-    }
-    return 1;
+    return row_exists(db, SQL_CLIENT_EXISTS, "client", client_id, p);
 }
