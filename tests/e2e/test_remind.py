@@ -614,10 +614,30 @@ class WhatSurvivesADecision(RemindCase):
         arrival = arrival.replace(year=arrival.year - 1)
         self.create("/api/v1/clients/%d/entries" % asylum["client_id"],
                     {"arrived_on": arrival.isoformat()})
+        # a (c)(11) card issued 358 days ago ends a year after issue (H.R. 1): in 7 days
+        ead = self.case()
+        self.make_child(ead["id"], "filings", filed_on=day(-400))
+        self.make_child(ead["id"], "decisions", decided_on=day(-380), outcome="approved")
+        self.make_child(ead["id"], "expirations", kind="i94", expires_on=day(300))
+        self.make_child(ead["id"], "expirations", kind="ead", ead_category="c11",
+                        issued_on=day(-358), expires_on=day(400))
+        # an approval abroad valid for 7 more days: travel by then
+        abroad = self.case(location="outside_us")
+        self.make_child(abroad["id"], "filings", filed_on=day(-100))
+        self.make_child(abroad["id"], "decisions", decided_on=day(-20), outcome="approved",
+                        valid_until=day(7))
+        # a move three days ago: the AR-11 report is due in 7
+        moved = self.case()
+        self.assertStatus(self.patch("/api/v1/clients/%d" % moved["client_id"],
+                                     {"address": "9 Ninth Street, Paterson NJ",
+                                      "address_since": day(-3)}), 200)
         r = self.remind(day(0))
         self.assertRan(r)
         posts = self.hook.take()
         kinds = {(deadline_of(p)["parole_request_id"], deadline_of(p)["kind"]) for p in posts}
+        self.assertIn((ead["id"], "ead_end"), kinds)
+        self.assertIn((abroad["id"], "travel_by"), kinds)
+        self.assertIn((moved["id"], "address_change_report"), kinds)
         self.assertIn((chnv["id"], "parole_end"), kinds)
         self.assertIn((missed["id"], "missed_appointment"), kinds)
         self.assertIn((fee["id"], "fee_payment"), kinds)
