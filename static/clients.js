@@ -1,9 +1,11 @@
 // clients: the client list (search in any script, identifier look-up, paging), a client's page
-// (profile and parole requests) and the create/edit forms.
+// (profile, parole requests, the client's own deadlines, travel history) and the create/edit forms.
 import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, nameText, announce, pager, replaceError } from "./dom.js";
 import { formatDate } from "./format.js";
-import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
+import { fieldCatalogue, recordForm, assigneeList, withOptions, renewalOptions } from "./forms.js";
+import { card, renderChild } from "./sections.js";
+import { statusBadge, deadlineWhat, isOpen, isClientsOwn } from "./deadlines.js";
 import { fieldLabel, choiceLabel, queryProblemText } from "./labels.js";
 import { forgetClientNames, displayName } from "./names.js";
 import { programList } from "./programs.js";
@@ -56,7 +58,7 @@ export async function renderNew(page, params, ctx) {
   const catalogue = await fieldCatalogue();
   if (!catalogue) { page.append(statusLine("error", "The form could not be loaded.")); return; }
   page.append(recordForm({
-    fields: catalogue.clients, submitLabel: "Create client",
+    fields: catalogue.clients, submitLabel: "Create client", hints: clientHints(null),
     save: (body) => api("POST", "/api/v1/clients", { body }),
     onSaved: (client) => { forgetClientNames(); location.hash = `#/clients/${client.id}`; },
     onCancel: () => { location.hash = "#/clients"; },
@@ -79,42 +81,60 @@ export function profile(fields, record, formatters = {}) {
   return dl;
 }
 
-// A client's page.
+// The lines under the client form's address date: on create, what the date is for; on edit,
+// what leaving it alone does when the address changes.
+function clientHints(record) {
+  return { address_since: () => (record
+    ? "Changing the address without changing this date counts the move from today: the change-of-address report (AR-11) is then due in 10 days."
+    : "Only for a client who moved recently: the change-of-address report (AR-11) is due 10 days after the move.") };
+}
+
+// The client's travel history: entries into the US, as on the I-94.
+const ENTRIES = { collection: "entries", title: "Travel history", noun: "entry", columns: ["arrived_on", "departed_on", "port", "class_of_admission"] };
+
+// A client's page: the profile (or its edit form), the client's parole requests, the client's own
+// deadlines (asylum one-year, change-of-address report, passport: the same under each of the
+// client's requests, read from the first) and the travel history they follow from.
 export async function renderClient(page, [id], ctx) {
   page.append(statusLine("loading", "Loading…"));
-  const [catalogue, r, requests, people] = await Promise.all([fieldCatalogue(), api("GET", `/api/v1/clients/${id}`), listAll(`/api/v1/parole-requests?client_id=${id}`), assigneeList(), programList()]);
+  const base = `/api/v1/clients/${id}`;
+  const [catalogue, r, requests, people] = await Promise.all([fieldCatalogue(), api("GET", base), listAll(`/api/v1/parole-requests?client_id=${id}`), assigneeList(), programList()]);
   if (!r.ok) { fill(page, h("h1", { text: "Client" }), statusLine("error", r.status === 404 ? "There is no such client." : problemText(r))); return; }
-  const client = r.data;
+  if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
+  let client = r.data;
   fill(page);
   const head = h("div", { class: "page-head" }, h("h1", {}, nameText(displayName(client))));
   const body = h("div");
-  page.append(h("p", {}, link("#/clients", "← All clients")), head, body);
+  const sections = h("div");
+  page.append(h("p", {}, link("#/clients", "← All clients")), head, body, sections);
 
   function showProfile(record) {
     const actions = h("div", { class: "actions" });
     if (ctx.canWrite) actions.append(h("button", { type: "button", id: "edit-client", text: "Edit client", onclick: () => showEdit(record) }));
     if (ctx.isAdmin) actions.append(h("button", { type: "button", class: "danger", text: "Delete client", onclick: () => remove(record) }));
-    fill(body, actions, profile(catalogue.clients, record), requestSection());
+    fill(body, actions, profile(catalogue.clients, record));
   }
   function showEdit(record) {
     fill(body, recordForm({
-      fields: catalogue.clients, record, title: "Edit client",
-      save: (patch, version) => api("PATCH", `/api/v1/clients/${id}`, { body: patch, ifMatch: version }),
+      fields: catalogue.clients, record, title: "Edit client", hints: clientHints(record),
+      save: (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
       onSaved: async (saved, opts) => {
-        if (opts && opts.reload) { const again = await api("GET", `/api/v1/clients/${id}`); if (again.ok) showEdit(again.data); return; }
+        if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) showEdit(again.data); return; }
+        client = saved;
         forgetClientNames();
         fill(head, h("h1", {}, nameText(displayName(saved))));
         showProfile(saved);
+        await drawDeadlines(); // a move or the asylum tracking changes them
         document.getElementById("edit-client")?.focus();
         announce("Saved.");
       },
       onCancel: () => { showProfile(record); document.getElementById("edit-client")?.focus(); },
-    }), requestSection());
+    }));
     body.querySelector("input, select, textarea")?.focus();
   }
   async function remove(record) {
     if (!confirm(`Delete ${displayName(record)}? This cannot be undone.`)) return;
-    const d = await api("DELETE", `/api/v1/clients/${id}`, { ifMatch: record.version });
+    const d = await api("DELETE", base, { ifMatch: record.version });
     if (d.ok) { forgetClientNames(); location.hash = "#/clients"; return; }
     replaceError(body, problemText(d));
   }
@@ -125,13 +145,14 @@ export async function renderClient(page, [id], ctx) {
     if (!requests.ok) fill(sectionBody, statusLine("error", problemText(requests)));
     else if (requests.data.items.length === 0) fill(sectionBody, statusLine("empty", "No parole request yet."));
     else fill(sectionBody, table(null, ["Request", "Stage", "Type", "Program", "Attorney", "Paralegal"], requests.data.items.map((p) => [
-      link(`#/requests/${p.id}`, `Request ${p.id}`), h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), humanize(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)])));
+      link(`#/requests/${p.id}`, `Request ${p.id}`), h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), choiceLabel(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)])));
     if (ctx.canWrite) {
       const slot = h("div");
       const open = h("button", { type: "button", id: "new-request", text: "New parole request", onclick: () => {
         open.hidden = true;
         fill(slot, recordForm({
-          fields: catalogue["parole-requests"], fixed: { client_id: Number(id) }, title: "New parole request", submitLabel: "Create request",
+          fields: withOptions(catalogue["parole-requests"], "renews_request_id", renewalOptions(requests.ok ? requests.data.items : [])),
+          fixed: { client_id: Number(id) }, title: "New parole request", submitLabel: "Create request",
           save: (b) => api("POST", "/api/v1/parole-requests", { body: b }),
           onSaved: (pr) => { location.hash = `#/requests/${pr.id}`; },
           onCancel: () => { fill(slot); open.hidden = false; },
@@ -141,5 +162,51 @@ export async function renderClient(page, [id], ctx) {
     }
     return sec;
   }
+  sections.append(requestSection());
+  const deadlines = card(sections, "Deadlines", "client-deadlines");
+  const entries = { spec: ENTRIES, ...card(sections, ENTRIES.title, `section-${ENTRIES.collection}`) };
+
+  // The client's own deadlines, read from the client's first request (every request lists them).
+  async function drawDeadlines() {
+    const intro = h("p", { class: "muted", text: "The client's own deadlines, the same on each of the client's parole requests (each request's page has its own as well)." });
+    if (!requests.ok) { fill(deadlines.body, statusLine("error", problemText(requests))); return; }
+    const first = requests.data.items.reduce((low, p) => (low === null || p.id < low ? p.id : low), null);
+    if (first === null) {
+      fill(deadlines.body, statusLine("empty", "The client's deadlines (the asylum one-year deadline, the change-of-address report, the passport) are worked out once the client has a parole request."));
+      return;
+    }
+    const d = await listAll(`/api/v1/parole-requests/${first}/deadlines`);
+    if (!d.ok) { fill(deadlines.body, statusLine("error", problemText(d))); return; }
+    const own = d.data.items.filter(isClientsOwn);
+    const asylum = own.find((x) => x.kind === "asylum_one_year");
+    const notes = [];
+    if (!client.track_asylum_deadline) notes.push("The asylum one-year deadline is not tracked for this client (see “Track the asylum one-year deadline” in the client's details).");
+    else if (!asylum) notes.push("The asylum one-year deadline counts from the client's last arrival: record it under Travel history.");
+    else if (isOpen(asylum)) notes.push("Parole counts as an exception to the one-year rule only if the I-589 is filed within a reasonable time after the parole ends (8 CFR 208.4(a)(5)(iv)): in practice, file before the parole ends.");
+    fill(deadlines.body, intro,
+      own.length === 0 ? statusLine("empty", "No deadline of the client's own so far.")
+        : table(null, ["Due", "What", "Status", "Citation"], own.map((x) => [
+          h("span", { class: x.status === "overdue" ? "overdue" : "", text: formatDate(x.due_on) }),
+          deadlineWhat(x, { ownNote: false }), statusBadge(x),
+          h("span", { class: "rule", text: `${x.rule.citation_source} (${formatDate(x.rule.citation_date)})` })]), { id: "client-deadline-table" }),
+      notes.map((t) => h("p", { class: "muted deadline-note", text: t })));
+  }
+  // The travel history, oldest arrival first.
+  async function drawEntries() {
+    const list = await listAll(`${base}/entries`);
+    if (list.ok) list.data.items.sort((a, b) => (a.arrived_on < b.arrived_on ? -1 : a.arrived_on > b.arrived_on ? 1 : a.id - b.id));
+    renderChild(entries, list, catalogue.entries || [], base, ctx, refresh, {});
+  }
+  // After an entry is saved or deleted: the deadlines and the travel history again, the scroll
+  // position kept and focus on the travel history's heading.
+  async function refresh(changed, message) {
+    const y = window.scrollY;
+    await Promise.all([drawDeadlines(), changed ? drawEntries() : null]);
+    window.scrollTo(0, y);
+    const heading = changed && document.getElementById(`${changed.sec.id}-title`);
+    if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    announce(message);
+  }
   showProfile(client);
+  await Promise.all([drawDeadlines(), drawEntries()]);
 }

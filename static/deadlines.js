@@ -2,13 +2,21 @@
 // calendar. Its status in words (a moot one says which decision settled it, and looks done, not
 // overdue), what it is (the kind in plain words where the title alone would not say it), and
 // what to do about it: an RFE/NOID date the server computed instead of reading it from the notice,
-// a re-parole filing made before its window opened.
+// a re-parole filing made before its window opened. A client's own deadline (source `clients`:
+// the passport, the asylum one-year deadline, the change-of-address report) says so, with a link
+// to the client's page, where its dates come from.
 import { h } from "./dom.js";
 import { formatDate } from "./format.js";
 import { statusLabel, deadlineKindLabel } from "./labels.js";
 
 // Kinds whose plain label leads the deadline's own title ("Fee due" then "Pay the parole fee").
 const LABELLED_KINDS = new Set(["missed_appointment", "fee_payment"]);
+
+// Kinds whose plain label is their name (their title says the same in other words).
+const NAMED_KINDS = new Set(["asylum_one_year", "address_change_report"]);
+
+// A deadline of the client rather than of one request (listed under each of the client's requests).
+export const isClientsOwn = (d) => Boolean(d.source && d.source.resource === "clients");
 
 // Statuses of a deadline nothing has settled yet.
 export const isOpen = (d) => d.status === "upcoming" || d.status === "due_today" || d.status === "overdue";
@@ -34,23 +42,27 @@ export function statusBadge(d, decisionDate = null) {
 
 // The deadline's name as one line of text: "Fee due: Pay the parole fee", else its title.
 export function deadlineTitle(d) {
+  if (NAMED_KINDS.has(d.kind)) return deadlineKindLabel(d.kind);
   return LABELLED_KINDS.has(d.kind) ? `${deadlineKindLabel(d.kind)}: ${d.title}` : d.title;
 }
 
 // The short name for a crowded place (a calendar day): the plain label of a labelled kind.
 export function deadlineShortTitle(d) {
-  return LABELLED_KINDS.has(d.kind) ? deadlineKindLabel(d.kind) : d.title;
+  return LABELLED_KINDS.has(d.kind) || NAMED_KINDS.has(d.kind) ? deadlineKindLabel(d.kind) : d.title;
 }
 
 // "RFE" or "NOID": the notice a response deadline answers.
 export const noticeNoun = (d) => (d.kind === "noid_response" ? "NOID" : "RFE");
 
 // The "What" cell: the name, the window opening, and what needs doing. editNotice: an element
-// offering to edit the RFE/NOID whose printed date is missing (a button, a link), or null.
-export function deadlineWhat(d, { editNotice = null } = {}) {
+// offering to edit the RFE/NOID whose printed date is missing (a button, a link), or null;
+// ownNote: whether a client's own deadline says so (not on the client's page itself).
+export function deadlineWhat(d, { editNotice = null, ownNote = true } = {}) {
   const cell = h("span", { class: "deadline-what" });
   if (LABELLED_KINDS.has(d.kind)) cell.append(h("strong", { text: deadlineKindLabel(d.kind) }), h("span", { class: "muted", text: ` (${d.title})` }));
+  else if (NAMED_KINDS.has(d.kind)) cell.append(h("strong", { text: deadlineKindLabel(d.kind) }));
   else cell.append(d.title);
+  if (ownNote && isClientsOwn(d)) cell.append(h("span", { class: "muted" }, " — ", h("a", { href: `#/clients/${d.client_id}`, class: "own-deadline", text: "the client's own deadline" })));
   const open = isOpen(d);
   if (d.premature && open) {
     cell.append(h("span", { class: "deadline-note warning premature", text: `The re-parole filing came before the window opened${d.opens_on ? ` (opens ${formatDate(d.opens_on)})` : ""}: USCIS may reject it, so this deadline stays open.` }));

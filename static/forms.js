@@ -2,7 +2,7 @@
 // matches the validation the server does. Server errors are shown next to the field they name;
 // a failed save leaves every typed value in place; a stale edit (412) is explained with a way
 // to reload.
-import { h, append, fill } from "./dom.js";
+import { h, append, fill, humanize } from "./dom.js";
 import { api, listAll, problemText } from "./api.js";
 import { fieldLabel, choiceLabel } from "./labels.js";
 import { localInputToInstant, instantToLocalInput } from "./format.js";
@@ -51,6 +51,19 @@ export async function assigneeList() {
   return assignees;
 }
 
+// The fields with one of them given the choices of a select (see inputFor); without choices
+// (and no stored value to keep) the field is left out.
+export function withOptions(fields, name, options, stored = null) {
+  if (!options.length && (stored === null || stored === undefined)) return fields.filter((f) => f.name !== name);
+  return fields.map((f) => (f.name === name ? { ...f, options } : f));
+}
+
+// The requests a parole request may renew: the client's others ("Request 3 — Re-parole (Approved)").
+export function renewalOptions(requests, selfId = null) {
+  return requests.filter((p) => p.id !== selfId).map((p) => ({
+    value: p.id, text: `Request ${p.id}${p.parole_type ? ` — ${choiceLabel(p.parole_type)}` : ""}${p.stage ? ` (${humanize(p.stage)})` : ""}` }));
+}
+
 // Forget cached catalogue, assignees and programs (sign-out: another user may sign in).
 export function resetFormCaches() { catalogue = null; assignees = null; forgetPrograms(); }
 
@@ -60,6 +73,16 @@ function inputFor(field, id, value) {
   if (field.control) return field.control.make(common, value, fieldLabel(field.name) + (field.required ? " *" : ""));
   // A parole request's program: one of the programs (programs.js; read before the form is made).
   if (field.name === "program" && field.type === "text") return programSelect(common, value);
+  // A field given its choices by the page (field.options: [{value, text}], e.g. the client's other
+  // requests a request renews): a select, the empty choice first; a stored value not among them
+  // stays a choice.
+  if (field.options) {
+    const select = h("select", common, h("option", { value: "", text: "—" }),
+      field.options.map((o) => h("option", { value: String(o.value), text: o.text })));
+    if (value !== null && value !== undefined && !field.options.some((o) => String(o.value) === String(value))) select.append(h("option", { value: String(value), text: String(value) }));
+    select.value = value === null || value === undefined ? "" : String(value);
+    return select;
+  }
   if (field.type === "enum" || field.name.startsWith("assigned_")) {
     const select = h("select", common);
     if (!field.required || field.name.startsWith("assigned_")) select.append(h("option", { value: "", text: "—" }));
@@ -131,7 +154,8 @@ const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const focusable = (el) => (el.matches("input, select, textarea") ? el : el.querySelector("input, select, textarea, button") || el);
 
 // Build a record form.
-//   fields: catalogue entries; record: the stored record (edit) or null (create);
+//   fields: catalogue entries (one may carry `options`, the choices of a select; see inputFor);
+//   record: the stored record (edit) or null (create);
 //   omit: field names not shown; fixed: values always sent on create (e.g. client_id);
 //   a field may bring its own control (field.control: a group of inputs, such as a program's
 //   exceptions): make(attrs, value, label) -> element, read(element) -> value or {invalid},

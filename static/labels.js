@@ -9,6 +9,10 @@ const FIELD_LABELS = {
   a_number: "A-number", passport_number: "Passport number", passport_country: "Passport country (2 letters)",
   passport_expires_on: "Passport expires on", email: "E-mail", phone: "Phone", address: "Address",
   preferred_language: "Preferred language (e.g. uk, es, ar)", notes: "Notes",
+  address_since: "Living at this address since", track_asylum_deadline: "Track the asylum one-year deadline",
+  arrived_on: "Arrived on", departed_on: "Departed on", port: "Port of entry",
+  class_of_admission: "Class of admission (as on the I-94, e.g. DT, UHP, OAR, PAR)",
+  renews_request_id: "Renews request",
   parole_type: "Parole type", program: "Program",
   location: "Location", summary: "Summary", sponsor_name: "Sponsor name", sponsor_relationship: "Sponsor relationship",
   sponsor_status: "Sponsor status", expedite: "Expedite requested",
@@ -44,7 +48,7 @@ export function fieldLabel(name) { return FIELD_LABELS[name] || humanize(name); 
 const ENTITY_LABELS = {
   clients: "client", parole_requests: "parole request", filings: "filing", rfes: "RFE", interviews: "appointment",
   decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
-  deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice",
+  deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice", entries: "travel history entry",
 };
 
 // The singular name of an audited table ("parole_requests" -> "parole request").
@@ -52,7 +56,7 @@ export function entityLabel(entity) { return ENTITY_LABELS[entity] || humanize(e
 
 // A short label for a table header (the form label without its hint in parentheses).
 // Where the form's label is too long for a column: a shorter header.
-const COLUMN_LABELS = { ead_category: "EAD category" };
+const COLUMN_LABELS = { ead_category: "EAD category", arrived_on: "Arrived", departed_on: "Departed", port: "Port" };
 export function columnLabel(name) { return COLUMN_LABELS[name] || fieldLabel(name).replace(/ \(.*\)$/, ""); }
 export function choiceLabel(value) { return CHOICE_LABELS[value] || humanize(value); }
 
@@ -72,7 +76,8 @@ const DEADLINE_KIND_LABELS = {
   interview: "Interview", biometrics: "Biometrics appointment", parole_end: "Parole ends",
   reparole_filing: "File for re-parole", ead_end: "Work permit ends", travel_by: "Travel by",
   passport_expiry: "Passport expires", missed_appointment: "Missed appointment — reschedule now",
-  fee_payment: "Fee due",
+  fee_payment: "Fee due", asylum_one_year: "Asylum: file the I-589 within a year of arrival",
+  address_change_report: "Report the change of address (AR-11)",
 };
 export function deadlineKindLabel(kind) { return DEADLINE_KIND_LABELS[kind] || humanize(kind); }
 

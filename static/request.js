@@ -1,13 +1,15 @@
-// request: one parole request. Header (stage, type, program, assignees), the timeline of its
-// events, a section per kind of event with forms to add and edit (fees among them, the fee
-// schedule's amount offered when none is typed), its deadlines with the rule and citation behind
-// each date (or the program termination that set it) and what to do about them, and its history
-// (audit events). `#/requests/{id}/rfes/{rfe}` opens the RFE's edit form at its response date.
+// request: one parole request. Header (stage, type, program, assignees, the request it renews and
+// those renewing it), the timeline of its events, a section per kind of event with forms to add
+// and edit (sections.js; fees among them, the fee schedule's amount offered when none is typed),
+// its deadlines with the rule and citation behind each date (or the program termination that set
+// it) and what to do about them, and its history (audit events). `#/requests/{id}/rfes/{rfe}`
+// opens the RFE's edit form at its response date.
 import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, announce, replaceError } from "./dom.js";
-import { formatDate, formatInstant, formatCents, formatDatesIn, firmToday } from "./format.js";
-import { fieldCatalogue, recordForm, assigneeList } from "./forms.js";
-import { fieldLabel, columnLabel, choiceLabel, entityLabel, eadCategoryLabel } from "./labels.js";
+import { formatDate, formatInstant, formatCents, firmToday } from "./format.js";
+import { fieldCatalogue, recordForm, assigneeList, withOptions, renewalOptions } from "./forms.js";
+import { columnLabel, choiceLabel, entityLabel, eadCategoryLabel } from "./labels.js";
+import { card, renderChild } from "./sections.js";
 import { statusBadge, deadlineWhat, isOpen, noticeNoun } from "./deadlines.js";
 import { clientNames } from "./names.js";
 import { profile } from "./clients.js";
@@ -29,19 +31,6 @@ const CHILDREN = [
     visibleWhen: { form: (v) => v.kind === "filing_fee" },
     hints: ({ feeSchedule }) => ({ amount_cents: (v) => feeHint(feeSchedule, v) }) },
 ];
-
-// One cell of a child table.
-function cell(field, value) {
-  if (value === null || value === undefined || value === "") return "—";
-  if (!field) return String(value);
-  if (field.type === "date") return formatDate(value);
-  if (field.type === "timestamp") return formatInstant(value);
-  if (field.type === "boolean") return value ? "Yes" : "No";
-  if (field.type === "enum") return choiceLabel(value);
-  if (field.type === "integer" && field.name.endsWith("_cents")) return h("span", { class: "money", text: formatCents(value) });
-  if (field.name === "ead_category") return eadCategoryLabel(value);
-  return String(value);
-}
 
 // The fee schedule row (GET /api/v1/fee-schedule) a notice of kind (and form) issued on `on`
 // takes when no amount is typed, as the server picks it: in force on that date, a row naming
@@ -67,17 +56,6 @@ function feeHint(schedule, values) {
   return `Leave empty to use the fee schedule: ${formatCents(row.amount_cents)} (${source}, from ${formatDate(row.effective_from)})`;
 }
 
-// A record's warnings (non-blocking remarks, e.g. a re-parole filed before its window) as one line.
-const warningText = (item) => (item.warnings || []).map((w) => formatDatesIn(w.message)).join("; ");
-
-// A titled card with a body to fill.
-function card(parent, title, id) {
-  const body = h("div", {}, statusLine("loading", "Loading…"));
-  const sec = h("section", { class: "card", id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title`, text: title }), body);
-  parent.append(sec);
-  return { sec, body };
-}
-
 export async function render(page, [id, rfeId], ctx) {
   page.append(statusLine("loading", "Loading…"));
   const base = `/api/v1/parole-requests/${id}`;
@@ -86,7 +64,9 @@ export async function render(page, [id, rfeId], ctx) {
   if (!r.ok) { fill(page, h("h1", { text: "Parole request" }), statusLine("error", r.status === 404 ? "There is no such parole request." : problemText(r))); return; }
   if (!catalogue) { fill(page, statusLine("error", "The field catalogue could not be loaded.")); return; }
   let request = r.data;
-  const names = await clientNames([request.client_id]);
+  // The client's name, and the client's requests: those this one may renew, those renewing it.
+  const [names, siblings] = await Promise.all([clientNames([request.client_id]), listAll(`/api/v1/parole-requests?client_id=${request.client_id}`)]);
+  const clientRequests = siblings.ok ? siblings.data.items : [];
   const person = (uid) => (uid ? (people.find((p) => p.id === uid) || {}).name || `User ${uid}` : "unassigned");
   const clientName = names.get(request.client_id) || `Client ${request.client_id}`;
   fill(page);
@@ -105,9 +85,17 @@ export async function render(page, [id, rfeId], ctx) {
         h("span", { text: choiceLabel(request.parole_type) }),
         h("span", { id: "request-program", text: request.program ? `Program: ${programLabel(request.program)}` : "No program" }),
         h("span", { text: choiceLabel(request.location) }),
-        request.expedite ? h("span", { class: "badge", text: "Expedite" }) : null),
+        request.expedite ? h("span", { class: "badge", text: "Expedite" }) : null,
+        request.renews_request_id ? h("span", { id: "request-renews" }, "Renews ", link(`#/requests/${request.renews_request_id}`, `request ${request.renews_request_id}`)) : null,
+        renewedBy()),
       terminationLine(),
       h("p", { class: "muted" }, `Attorney: ${person(request.assigned_attorney_id)} · Paralegal: ${person(request.assigned_paralegal_id)}`));
+  }
+  // The client's requests that renew this one ("Renewed by request 7").
+  function renewedBy() {
+    const by = clientRequests.filter((p) => p.renews_request_id === request.id && p.id !== request.id);
+    return by.length ? h("span", { id: "request-renewed-by" }, "Renewed by ",
+      by.map((p, i) => [i ? ", " : null, link(`#/requests/${p.id}`, `request ${p.id}`)])) : null;
   }
   // The request's program was terminated: say when, under which notice and with what exceptions
   // (why a request can be `terminated` without a decision saying so; the deadlines say which
@@ -123,11 +111,13 @@ export async function render(page, [id, rfeId], ctx) {
     fill(details, ctx.canWrite ? h("button", { type: "button", id: "edit-request", text: "Edit request", onclick: showEdit }) : null,
       ctx.isAdmin ? h("button", { type: "button", class: "danger", text: "Delete request", onclick: removeRequest }) : null,
       h("details", {}, h("summary", { text: "Request details" }), profile(catalogue["parole-requests"], request, {
-        assigned_attorney_id: person, assigned_paralegal_id: person, client_id: () => clientName, program: programLabel })));
+        assigned_attorney_id: person, assigned_paralegal_id: person, client_id: () => clientName, program: programLabel,
+        renews_request_id: (v) => `Request ${v}` })));
   }
   function showEdit() {
     fill(details, recordForm({
-      fields: catalogue["parole-requests"], record: request, omit: ["client_id"], title: "Edit parole request",
+      fields: withOptions(catalogue["parole-requests"], "renews_request_id", renewalOptions(clientRequests, request.id), request.renews_request_id),
+      record: request, omit: ["client_id"], title: "Edit parole request",
       save: (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) { request = again.data; showEdit(); } return; }
@@ -141,7 +131,7 @@ export async function render(page, [id, rfeId], ctx) {
     details.querySelector("input, select, textarea")?.focus();
   }
   async function removeRequest() {
-    if (!confirm("Delete this parole request? Only a request with no events can be deleted.")) return;
+    if (!confirm("Delete this parole request? Only a request with no events, and that no other request renews, can be deleted.")) return;
     const d = await api("DELETE", base, { ifMatch: request.version });
     if (d.ok) { location.hash = `#/clients/${request.client_id}`; return; }
     replaceError(details, problemText(d));
@@ -214,76 +204,5 @@ export async function render(page, [id, rfeId], ctx) {
   if (rfeId) {
     window.history.replaceState(null, "", `#/requests/${id}`); // (`history` here is the History card)
     await openChildEdit("rfes", Number(rfeId), "response_due_on");
-  }
-}
-
-// One event section: table, add form, edit and delete per row. A save whose record comes back
-// with warnings shows them under the table (c.warned, kept until the section is drawn again).
-function renderChild(c, result, fields, base, ctx, refresh, env) {
-  const { spec, body, sec } = c;
-  const formOptions = { visibleWhen: spec.visibleWhen || {}, hints: spec.hints ? spec.hints(env) : {} };
-  sec.querySelector("button.add")?.remove(); // drawn again below
-  if (!result.ok) { fill(body, statusLine("error", problemText(result))); return; }
-  const items = result.data.items;
-  const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
-  const url = `${base}/${spec.collection}`;
-  const slot = h("div", { class: "form-slot" });
-  const anyWarnings = items.some((item) => item.warnings && item.warnings.length);
-  const rows = items.map((item) => {
-    const cells = spec.columns.map((name) => (spec.cells && spec.cells[name] ? spec.cells[name](item) : cell(byName[name], item[name])));
-    const actions = h("span", { class: "row-actions" });
-    if (ctx.canWrite) {
-      actions.append(h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit ${spec.noun} ${item.id}`, onclick: () => openEdit(item) }),
-        h("button", { type: "button", class: "small danger", text: "Delete", "aria-label": `Delete ${spec.noun} ${item.id}`, onclick: () => remove(item) }));
-    }
-    if (anyWarnings) cells.push(h("span", { class: "warning", text: warningText(item) }));
-    cells.push(actions);
-    return cells;
-  });
-  const headers = spec.columns.map(columnLabel);
-  if (anyWarnings) headers.push("Warnings");
-  headers.push("");
-  fill(body, items.length ? table(null, headers, rows, { class: "child-table" }) : statusLine("empty", `No ${spec.noun} recorded.`), slot);
-  if (c.warned) {
-    slot.append(h("p", { class: "state save-warning", role: "status", id: `${spec.collection}-saved-warning`, text: `Saved, with a warning: ${c.warned}` }));
-    c.warned = null;
-  }
-  // After a save: the section again, saying what the server warned about the record.
-  const saved = (record) => {
-    c.warned = record ? warningText(record) || null : null;
-    return refresh(c, c.warned ? `Saved, with a warning: ${c.warned}` : "Saved.");
-  };
-  if (ctx.canWrite) {
-    const add = h("button", { type: "button", class: "add", id: `add-${spec.collection}`, text: `Add ${spec.noun}`, onclick: () => {
-      add.hidden = true;
-      fill(slot, recordForm({ fields, title: `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`, ...formOptions,
-        save: (b) => api("POST", url, { body: b }), onSaved: saved, onCancel: () => { fill(slot); add.hidden = false; add.focus(); } }));
-      slot.querySelector("input, select, textarea")?.focus();
-    } });
-    sec.querySelector("h2").after(add);
-  }
-  // List items leave notes and summaries out: the form edits the whole record, read by id.
-  // focusName: the field to start at (else the first).
-  async function openEdit(listed, focusName = null) {
-    const r = await api("GET", `${url}/${listed.id}`);
-    if (r.ok) edit(r.data, focusName); else slot.replaceChildren(statusLine("error", problemText(r)));
-  }
-  c.openEdit = ctx.canWrite ? openEdit : null;
-  function edit(item, focusName = null) {
-    fill(slot, recordForm({ fields, record: item, title: `Edit ${spec.noun} ${item.id}`, ...formOptions,
-      save: (patch, version) => api("PATCH", `${url}/${item.id}`, { body: patch, ifMatch: version }),
-      onSaved: async (record, opts) => {
-        if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data); return; }
-        saved(record);
-      },
-      onCancel: () => { fill(slot); sec.querySelector(`[aria-label="Edit ${spec.noun} ${item.id}"]`)?.focus(); } }));
-    const start = (focusName && slot.querySelector(`[name="${focusName}"]`)) || slot.querySelector("input, select, textarea");
-    start?.scrollIntoView({ block: "center" });
-    start?.focus();
-  }
-  async function remove(item) {
-    if (!confirm(`Delete this ${spec.noun}?`)) return;
-    const d = await api("DELETE", `${url}/${item.id}`, { ifMatch: item.version });
-    if (d.ok) refresh(c, "Deleted."); else slot.replaceChildren(statusLine("error", problemText(d)));
   }
 }

@@ -980,6 +980,130 @@ test("a re-parole filed before its window opens warns after saving and in the ta
   await page.screenshot({ path: join(shots, "request-premature.png"), fullPage: true });
 });
 
+// The same date a year later (29 February: 28 February), as the asylum one-year deadline counts.
+function oneYearAfter(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  const leap = (n) => (n % 4 === 0 && n % 100 !== 0) || n % 400 === 0;
+  return `${y + 1}-${String(m).padStart(2, "0")}-${String(m === 2 && d === 29 && !leap(y + 1) ? 28 : d).padStart(2, "0")}`;
+}
+
+// A client with one parole request (the client's own deadlines are worked out per request).
+async function clientWithRequest(familyName, clientExtra = {}) {
+  const client = await api("POST", "/api/v1/clients", { family_name: familyName, given_name: "Test", ...clientExtra });
+  assert(client.status === 201, `client created (${client.status} ${JSON.stringify(client.data)})`);
+  const request = await api("POST", "/api/v1/parole-requests", { client_id: client.data.id, parole_type: "humanitarian", location: "inside_us" });
+  assert(request.status === 201, `request created (${request.status} ${JSON.stringify(request.data)})`);
+  return { clientId: client.data.id, requestId: request.data.id };
+}
+
+test("an arrival added on the client page starts the asylum one-year deadline there; unticking tracking removes it", async () => {
+  const { clientId, requestId } = await clientWithRequest("Arrival");
+  const page = shared.page;
+  await gotoHash(page, `#/clients/${clientId}`);
+  await waitText(page.locator("#client-deadlines"), "counts from the client's last arrival");
+  await waitText(page.locator("#section-entries"), "No entry recorded.");
+  // Add an entry through the form.
+  await page.click("#add-entries");
+  const arrived = firmDay(-40);
+  await fillForm(page, { arrived_on: arrived, port: "JFK", class_of_admission: "DT" });
+  await submitForm(page);
+  const entryRow = page.locator("#section-entries tbody tr", { hasText: "JFK" });
+  await waitText(entryRow, usDate(arrived));
+  assert((await entryRow.innerText()).includes("DT"), "the class of admission is in the table");
+  const headers = await page.locator("#section-entries thead").innerText();
+  assert(/Arrived/.test(headers) && /Departed/.test(headers) && /Port/.test(headers) && /Class of admission/.test(headers), `plain column headers (${headers})`);
+  const asylum = page.locator("#client-deadline-table tbody tr", { hasText: "Asylum: file the I-589 within a year of arrival" });
+  await waitText(asylum, usDate(oneYearAfter(arrived)));
+  assert((await asylum.innerText()).includes("Upcoming"), "the asylum deadline is open");
+  await waitText(page.locator("#client-deadlines"), "file before the parole ends");
+  // An edit a colleague overtook (412) is explained; the reload shows their change, and a later
+  // arrival moves the deadline.
+  const entryId = (await api("GET", `/api/v1/clients/${clientId}/entries`)).data.items[0].id;
+  await page.getByRole("button", { name: `Edit entry ${entryId}` }).click();
+  await field(page, "arrived_on").waitFor();
+  const colleague = await pageCall(page, "PATCH", `/api/v1/clients/${clientId}/entries/${entryId}`, { port: "Newark" }, 1);
+  assert(colleague.status === 200, `the colleague's edit is saved (${colleague.status})`);
+  const later = firmDay(-10);
+  await fillForm(page, { arrived_on: later });
+  await submitForm(page);
+  await waitText(page.locator("#section-entries .form-banner"), "Someone else changed this record");
+  await page.getByRole("button", { name: "Reload the current version" }).click();
+  await page.waitForFunction(() => document.querySelector('#section-entries [name="port"]')?.value === "Newark");
+  await fillForm(page, { arrived_on: later });
+  await submitForm(page);
+  await waitText(page.locator("#section-entries tbody"), usDate(later));
+  await waitText(asylum, usDate(oneYearAfter(later)));
+  // The request page shows the same deadline by its plain name, as the client's own.
+  await gotoHash(page, `#/requests/${requestId}`);
+  const onRequest = page.locator("#deadline-table tbody tr", { hasText: "Asylum: file the I-589 within a year of arrival" });
+  await waitText(onRequest, usDate(oneYearAfter(later)));
+  assert(await onRequest.getByRole("link", { name: "the client's own deadline" }).getAttribute("href") === `#/clients/${clientId}`, "the row links to the client's page");
+  // Untick tracking on the client form: the deadline goes.
+  await gotoHash(page, `#/clients/${clientId}`);
+  await waitText(asylum, usDate(oneYearAfter(later)));
+  await page.click("#edit-client");
+  const box = field(page, "track_asylum_deadline");
+  assert(await box.isChecked(), "tracked by default");
+  assert(await page.locator(`label[for="${await box.getAttribute("id")}"]`).innerText() === "Track the asylum one-year deadline", "the checkbox has a plain label");
+  await fillForm(page, { track_asylum_deadline: false });
+  await submitForm(page);
+  await waitText(page.locator("#client-deadlines"), "not tracked for this client");
+  assert(await asylum.count() === 0, "no asylum deadline once it is not tracked");
+  assert((await page.locator("dl.profile").innerText()).includes("Track the asylum one-year deadline\nNo"), "the profile says it is not tracked");
+  // Deleting the entry empties the travel history.
+  await page.getByRole("button", { name: `Delete entry ${entryId}` }).click();
+  await waitText(page.locator("#section-entries"), "No entry recorded.");
+  await page.screenshot({ path: join(shots, "client-travel-history.png"), fullPage: true });
+});
+
+test("a new address on the client form makes the change-of-address report (AR-11) due in 10 days", async () => {
+  const { clientId, requestId } = await clientWithRequest("Mover", { address: "1 Old Road\nAnytown" });
+  const page = shared.page;
+  await gotoHash(page, `#/clients/${clientId}`);
+  await waitText(page.locator("#client-deadlines"), "The client's own deadlines");
+  assert(!(await page.locator("#client-deadlines").innerText()).includes("AR-11"), "the first address is not a move");
+  await page.click("#edit-client");
+  const since = field(page, "address_since");
+  assert(await page.locator(`label[for="${await since.getAttribute("id")}"]`).innerText() === "Living at this address since", "the date has a plain label");
+  await waitText(page.locator("form.record-form .field-hint"), "Changing the address without changing this date counts the move from today");
+  await fillForm(page, { address: "22 New Street\nSpringfield" });
+  await submitForm(page);
+  const row = page.locator("#client-deadline-table tbody tr", { hasText: "Report the change of address (AR-11)" });
+  await waitText(row, usDate(firmDay(10)));
+  assert((await row.innerText()).includes("Upcoming"), "the report is open");
+  const profile = await page.locator("dl.profile").innerText();
+  assert(profile.includes(`Living at this address since\n${usDate(firmDay(0))}`), `the move counts from today (${profile})`);
+  // The request page and the calendar name it the same way.
+  await gotoHash(page, `#/requests/${requestId}`);
+  await waitText(page.locator("#deadline-table tbody tr", { hasText: "Report the change of address (AR-11)" }), usDate(firmDay(10)));
+  await gotoHash(page, `#/calendar/${firmDay(10).slice(0, 7)}`);
+  await waitText(page.locator(`#month-grid td[data-date="${firmDay(10)}"]`), "Report the change of address (AR-11)");
+});
+
+test("a re-parole request made through the form with \"Renews request\" links to the request it renews", async () => {
+  const { clientId, requestId: old } = await clientWithRequest("Renewal");
+  const page = shared.page;
+  await gotoHash(page, `#/clients/${clientId}`);
+  await page.click("#new-request");
+  const select = field(page, "renews_request_id");
+  await select.waitFor();
+  const label = await page.locator(`label[for="${await select.getAttribute("id")}"]`).innerText();
+  assert(label === "Renews request", `a plain label (${label})`);
+  const options = await select.locator("option").evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+  assert(options[0][0] === "" && options.length === 2 && options[1][0] === String(old) && options[1][1].startsWith(`Request ${old}`), `the empty choice, then the client's request (${JSON.stringify(options)})`);
+  await fillForm(page, { parole_type: "re_parole", location: "inside_us", renews_request_id: old });
+  await submitForm(page);
+  const renews = page.locator("#request-renews");
+  await waitText(renews, `Renews request ${old}`);
+  const created = Number(page.url().split("/").pop());
+  assert(created !== old, "landed on the new request");
+  assert((await api("GET", `/api/v1/parole-requests/${created}`)).data.renews_request_id === old, "stored");
+  assert(await renews.getByRole("link").getAttribute("href") === `#/requests/${old}`, "the header links to the renewed request");
+  await renews.getByRole("link").click();
+  await waitText(page.locator("#request-renewed-by"), `Renewed by request ${created}`);
+  assert(await page.locator("#request-renews").count() === 0, "the renewed request renews nothing");
+});
+
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
   assert(!(shared.pageErrors || []).length, `errors: ${(shared.pageErrors || []).join(" | ")}`);
 });
