@@ -50,7 +50,7 @@ int identifiers_a_number(const char *in, char *out, size_t out_size, const char 
     if (len < 0)
         return -1;
     /* The work permit prints the A-number as "USCIS#" and its digits. */
-    if (strncmp(buf, "USCIS", 5) == 0)
+    if (len >= 5 && memcmp(buf, "USCIS", 5) == 0)
         digits += 5;
     else if (buf[0] == 'A')
         digits += 1;
