@@ -188,6 +188,35 @@ static const json_t *latest_decision(const json_t *decisions)
     return n ? json_array_get(decisions, n - 1) : NULL;
 }
 
+/* The latest approval (NULL when none), whatever decisions came after it: the parole it granted
+ * and its windows outlive a later decision. */
+static const json_t *latest_approval(const json_t *decisions)
+{
+    for (size_t n = json_array_size(decisions); n > 0; n--) {
+        const json_t *d = json_array_get(decisions, n - 1);
+
+        if (strcmp(text(d, "outcome"), "approved") == 0)
+            return d;
+    }
+    return NULL;
+}
+
+/* True when `decision` settles an event recorded on `recorded_on` (a firm-local date; NULL:
+ * unknown, so any decision does): the decision came on or after it. */
+static int settles(const json_t *decision, const char *recorded_on)
+{
+    return decision != NULL &&
+           (recorded_on == NULL || strcmp(text(decision, "decided_on"), recorded_on) >= 0);
+}
+
+/* True when a filing is a re-parole request: an I-131 (or I-131F). */
+static int is_parole_form(const json_t *filing)
+{
+    const char *form = text(filing, "form");
+
+    return form == NULL || strcmp(form, "I-131") == 0 || strcmp(form, "I-131F") == 0;
+}
+
 /* RFE and NOID response deadlines: due on the date the notice prints (basis "notice"), else the
  * rule's longest allowance from the issue date (basis "computed_maximum"); moot when a decision
  * came on or after the issue date with no response recorded. */
@@ -241,8 +270,9 @@ static int rescheduled_after(const json_t *interviews, const json_t *missed, con
     {
         const char *outcome = text(row, "outcome");
 
+        /* a later one missed again still rescheduled this one (it has its own deadline) */
         if (row != missed && strcmp(text(row, "kind"), kind) == 0 &&
-            strcmp(outcome, "cancelled") != 0 && strcmp(outcome, "missed") != 0 &&
+            strcmp(outcome, "cancelled") != 0 &&
             strcmp(text(row, "scheduled_at_utc"), after_utc) > 0)
             return 1;
     }
@@ -251,7 +281,7 @@ static int rescheduled_after(const json_t *interviews, const json_t *missed, con
 
 /* A missed appointment: abandonment looms, so an urgent deadline at the appointment's own time
  * (overdue at once), met when a later appointment of the same kind is scheduled or the request
- * is decided. */
+ * is decided on or after the missed day. */
 static void missed_appointment(const struct request_facts *r, const json_t *interviews,
                                const json_t *row, const json_t *decisions, const json_t *rules,
                                const char *today, const char *now, json_t *out)
@@ -260,7 +290,8 @@ static void missed_appointment(const struct request_facts *r, const json_t *inte
     const char *utc = text(row, "scheduled_at_utc");
     struct appointment_time at = {text(row, "scheduled_at"), utc};
     const json_t *rule = rule_for(rules, "missed_appointment", r->program, local_date);
-    int met = rescheduled_after(interviews, row, kind, utc) || latest_decision(decisions) != NULL;
+    int met = rescheduled_after(interviews, row, kind, utc) ||
+              settles(latest_decision(decisions), local_date);
     const char *status;
 
     if (rule == NULL)
@@ -278,7 +309,8 @@ static void missed_appointment(const struct request_facts *r, const json_t *inte
 }
 
 /* Interview and biometrics appointments (a cancelled one makes none; a missed one its own
- * urgent deadline); an appointment not held is moot once the request is decided. */
+ * urgent deadline); an appointment not held is moot once a decision comes on or after the day
+ * it was recorded (one recorded after the decision is a new step, not settled by it). */
 static void appointment_deadlines(const struct request_facts *r, const json_t *interviews,
                                   const json_t *decisions, const json_t *rules, const char *today,
                                   const char *now, json_t *out)
@@ -312,7 +344,7 @@ static void appointment_deadlines(const struct request_facts *r, const json_t *i
         add(out, r, rule, kind, "interviews", json_integer_value(json_object_get(row, "id")),
             local_date, &at, NULL, status,
             strcmp(kind, "biometrics") == 0 ? "Biometrics appointment" : "Interview");
-        if (!completed && decision != NULL)
+        if (!completed && settles(decision, text(row, "recorded_on")))
             moot_by(out, decision);
     }
 }
@@ -322,7 +354,7 @@ static void appointment_deadlines(const struct request_facts *r, const json_t *i
 static void parole_end_of(const struct request_facts *r, const json_t *expirations,
                           const json_t *decisions, char out[DATE_LEN])
 {
-    const json_t *decision = latest_decision(decisions);
+    const json_t *decision = latest_approval(decisions);
     json_t *row;
     size_t i;
 
@@ -351,6 +383,26 @@ static int later_expiry(const json_t *expirations, const char *const *kinds, con
         for (const char *const *k = kinds; *k; k++)
             if (strcmp(text(row, "kind"), *k) == 0 && strcmp(text(row, "expires_on"), date) > 0)
                 return 1;
+    }
+    return 0;
+}
+
+/* True when a work permit of the same category (none recorded: EAD_CATEGORY_UNRECORDED) as
+ * `category` ends after `date`: a newer card of that kind replaced it. */
+static int later_card(const json_t *expirations, const char *category, const char *date)
+{
+    const char *mine = category ? category : EAD_CATEGORY_UNRECORDED;
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(expirations, i, row)
+    {
+        const char *theirs = text(row, "ead_category");
+
+        if (strcmp(text(row, "kind"), "ead") == 0 &&
+            strcmp(theirs ? theirs : EAD_CATEGORY_UNRECORDED, mine) == 0 &&
+            strcmp(text(row, "expires_on"), date) > 0)
+            return 1;
     }
     return 0;
 }
@@ -411,16 +463,14 @@ static int exception_filings(const json_t *exception, const json_t *filings, cha
 static void termination_of(const json_t *program, const json_t *decisions, const json_t *filings,
                            const char *own, struct termination *t)
 {
-    const json_t *decision = latest_decision(decisions);
+    const json_t *approval = latest_approval(decisions);
     const char *terminated_on = program ? text(program, "terminated_on") : NULL;
     json_t *exception;
     size_t i;
 
     memset(t, 0, sizeof(*t));
-    if (terminated_on == NULL || decision == NULL ||
-        strcmp(text(decision, "outcome"), "approved") != 0 ||
-        (own[0] && strcmp(own, terminated_on) < 0))
-        return; /* not terminated, not approved, or ended before the termination */
+    if (terminated_on == NULL || approval == NULL || (own[0] && strcmp(own, terminated_on) < 0))
+        return; /* not terminated, never approved, or ended before the termination */
     t->program = program;
     json_array_foreach(json_object_get(program, "exceptions"), i, exception)
     {
@@ -479,34 +529,38 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
                              const json_t *rules, const char *today, json_t *out)
 {
     static const char *const parole_kinds[] = {"parole", "i94", NULL};
-    static const char *const ead_kinds[] = {"ead", NULL};
     static const char *const passport_kinds[] = {"passport", NULL};
     const char *parole_end = end->effective;
-    const json_t *decision = latest_decision(decisions);
+    const json_t *decision = latest_decision(decisions), *approval = latest_approval(decisions);
     json_t *row;
     size_t i;
 
     /* No parole or I-94 date recorded: the end is an inside-US approval's valid_until, or the
      * termination of the program of an approval not yet used. */
-    if (decision != NULL && !later_expiry(expirations, parole_kinds, "") &&
+    if (approval != NULL && !later_expiry(expirations, parole_kinds, "") &&
         (end->own[0] || end->ended.ends_on[0]))
         add_parole_end(out, r, rules, end, "decisions",
-                       json_integer_value(json_object_get(decision, "id")), end->own, 0,
+                       json_integer_value(json_object_get(approval, "id")), end->own, 0,
                        "Parole ends", today);
-    /* An approval abroad authorises travel until its valid_until: travel by then; met once the
-     * entry is recorded (a parole or I-94 date). */
-    if (decision != NULL && strcmp(text(decision, "outcome"), "approved") == 0 &&
-        strcmp(r->location, "inside_us") != 0 && text(decision, "valid_until") != NULL) {
-        const json_t *rule =
-            rule_for(rules, "travel_by", r->program, text(decision, "valid_until"));
+    /* An approval abroad authorises travel until its valid_until (or its program's termination,
+     * when that comes first): travel by then; met once the entry is recorded (a parole or I-94
+     * date). */
+    if (approval != NULL && strcmp(r->location, "inside_us") != 0 &&
+        text(approval, "valid_until") != NULL) {
+        const char *until = text(approval, "valid_until");
+        int cut = end->ended.terminates && strcmp(end->ended.ends_on, until) < 0;
+        const char *due = cut ? end->ended.ends_on : until;
+        const json_t *rule = rule_for(rules, "travel_by", r->program, due);
 
-        if (rule != NULL)
+        if (rule != NULL) {
             add(out, r, rule, "travel_by", "decisions",
-                json_integer_value(json_object_get(decision, "id")), text(decision, "valid_until"),
-                NULL, NULL,
-                status_of(later_expiry(expirations, parole_kinds, ""),
-                          text(decision, "valid_until"), today),
-                "Travel by (the approval's valid-until date)");
+                json_integer_value(json_object_get(approval, "id")), due, NULL, NULL,
+                status_of(later_expiry(expirations, parole_kinds, ""), due, today),
+                cut ? "Travel by: program terminated"
+                    : "Travel by (the approval's valid-until date)");
+            if (cut)
+                cite_program(out, end->ended.program, 0);
+        }
     }
     json_array_foreach(expirations, i, row)
     {
@@ -557,7 +611,7 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
                 }
             }
             add(out, r, rule, "ead_end", "expirations", id, due, NULL, NULL,
-                status_of(later_expiry(expirations, ead_kinds, expires_on), due, today), title);
+                status_of(later_card(expirations, category, expires_on), due, today), title);
             if (by_program)
                 cite_program(out, end->ended.program, 0);
         } else if (strcmp(kind, "travel_document") == 0) {
@@ -588,6 +642,24 @@ static void expiry_deadlines(const struct request_facts *r, const json_t *expira
  * has no opening) after the approval of `decided_on`: a filing of kind re_parole (any filing
  * of a renewing request: `any_kind`) on or after the approval meets the window when it is made
  * inside it (*filed), and is premature before it (*premature). */
+/* True when one of `filings` is of `form`, filed on or after `since`: the answer to a decision
+ * (an I-290B motion). */
+static int filed_since(const json_t *filings, const char *form, const char *since)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(filings, i, row)
+    {
+        const char *row_form = text(row, "form");
+
+        if (row_form != NULL && strcmp(row_form, form) == 0 &&
+            strcmp(text(row, "filed_on"), since) >= 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void reparole_filings(const json_t *filings, int any_kind, const char *decided_on,
                              const char *opens, int *filed, int *premature)
 {
@@ -598,7 +670,8 @@ static void reparole_filings(const json_t *filings, int any_kind, const char *de
     {
         const char *kind = text(row, "kind"), *on = text(row, "filed_on");
 
-        if ((!any_kind && (kind == NULL || strcmp(kind, "re_parole") != 0)) ||
+        if (!is_parole_form(row) ||
+            (!any_kind && (kind == NULL || strcmp(kind, "re_parole") != 0)) ||
             strcmp(on, decided_on) < 0)
             continue;
         if (opens[0] && strcmp(on, opens) < 0)
@@ -613,7 +686,7 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
                                const json_t *renewal_filings, const json_t *rules,
                                const char *today, json_t *out)
 {
-    const json_t *decision = latest_decision(decisions);
+    const json_t *decision = latest_decision(decisions), *approval = latest_approval(decisions);
     const char *parole_end = end->own;
     char due[DATE_LEN], opens[DATE_LEN] = "";
     const json_t *rule;
@@ -621,6 +694,7 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
 
     if (decision == NULL)
         return;
+    /* After a denial, the motion (where its rule is enabled), met once an I-290B is filed. */
     if (strcmp(text(decision, "outcome"), "denied") == 0) {
         rule = rule_for(rules, "motion", r->program, text(decision, "decided_on"));
         if (rule != NULL) {
@@ -632,14 +706,14 @@ static void decision_deadlines(const struct request_facts *r, const json_t *deci
                   due);
             add(out, r, rule, "motion", "decisions",
                 json_integer_value(json_object_get(decision, "id")), due, NULL, NULL,
-                status_of(0, due, today), "Motion (I-290B) deadline");
+                status_of(filed_since(filings, "I-290B", text(decision, "decided_on")), due, today),
+                "Motion (I-290B) deadline");
         }
-        return;
     }
-    if (strcmp(text(decision, "outcome"), "approved") != 0)
-        return;
-    /* No re-parole under a program whose termination ends this parole. */
-    if (parole_end[0] == '\0' || end->ended.program != NULL)
+    /* The re-parole window of the latest approval, whatever came after it (it outlives a
+     * later decision); none under a program whose termination ends this parole. */
+    decision = approval;
+    if (decision == NULL || parole_end[0] == '\0' || end->ended.program != NULL)
         return;
     rule = rule_for(rules, "reparole_filing", r->program, parole_end);
     if (rule == NULL)

@@ -16,8 +16,10 @@ struct deadline_compute_input {
     /* {id, client_id, program, location, passport_expires_on, and the client's
      * track_asylum_deadline, address_since, last_arrived_on, i589_filed_on, ar11_filed_on} */
     const json_t *request;
-    const json_t *rfes;        /* {id, issued_on, kind, response_due_on, mailed, responded_on} */
-    const json_t *interviews;  /* {id, kind, scheduled_at, scheduled_at_utc, outcome, local_date} */
+    const json_t *rfes; /* {id, issued_on, kind, response_due_on, mailed, responded_on} */
+    /* {id, kind, scheduled_at, scheduled_at_utc, outcome, local_date, recorded_on (the firm-local
+     * date it was recorded; may be missing)} */
+    const json_t *interviews;
     const json_t *decisions;   /* {id, decided_on, outcome, valid_until, mailed}, by decided_on */
     const json_t *expirations; /* {id, kind, issued_on, expires_on, ead_category} */
     const json_t *filings;     /* {id, form, kind, filed_on, receipt_number, decided_on} */
@@ -36,7 +38,7 @@ struct deadline_compute_input {
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 7
+#define DEADLINE_COMPUTE_VERSION 8
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:

@@ -130,13 +130,27 @@ static int check_program(struct db *db, json_t *record, int64_t request_id, stru
     return 0;
 }
 
-/* The renewed request must be another request of the same client (request_id 0: a create). */
+/* The renewed request must be another request of the same client, not one that renews this one
+ * back; and a request others renew keeps their client (request_id 0: a create). */
 static int check_renewal(struct db *db, const json_t *record, int64_t request_id, struct problem *p)
 {
     json_t *renews = json_object_get(record, "renews_request_id"), *binds;
-    int64_t client = 0;
+    int64_t client = 0, count = 0;
     int rc;
 
+    /* (a client_id refused by its own check is named already) */
+    if (request_id != 0 && json_is_integer(json_object_get(record, "client_id"))) {
+        binds = json_pack("{s:I, s:O}", "id", (json_int_t)request_id, "client_id",
+                          json_object_get(record, "client_id"));
+        rc = db_scalar_int(db, SQL_REQUEST_RENEWERS_ELSEWHERE, binds, &count, p);
+        json_decref(binds);
+        if (rc != 0)
+            return -1;
+        if (count > 0)
+            problem_add_field(p, "client_id",
+                              "another request of the client renews this one; it stays the "
+                              "same client's");
+    }
     if (renews == NULL || json_is_null(renews))
         return 0;
     if (json_integer_value(renews) == request_id) {
@@ -148,8 +162,17 @@ static int check_renewal(struct db *db, const json_t *record, int64_t request_id
     json_decref(binds);
     if (rc != 0)
         return -1;
-    if (client == 0)
+    if (client == 0) {
         problem_add_field(p, "renews_request_id", "no parole request has this id");
+        return 0;
+    }
+    binds = json_pack("{s:I, s:O}", "id", (json_int_t)request_id, "renewed", renews);
+    rc = db_scalar_int(db, SQL_REQUEST_RENEWS_BACK, binds, &count, p);
+    json_decref(binds);
+    if (rc != 0)
+        return -1;
+    if (count > 0)
+        problem_add_field(p, "renews_request_id", "that request renews this one");
     else if (json_integer_value(json_object_get(record, "client_id")) != client)
         problem_add_field(p, "renews_request_id",
                           "the renewed request must be one of the same client's");

@@ -125,9 +125,11 @@
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
     "method, decided_on, ead_category, notes, created_at, updated_at, version, row_nonce, "        \
-    "(SELECT max(d.opens_on) FROM deadlines d"                                                     \
-    " WHERE d.parole_request_id = filings.parole_request_id"                                       \
-    " AND d.kind = 'reparole_filing') AS reparole_window_opens_on"
+    "CASE WHEN form IN ('I-131', 'I-131F') THEN (SELECT max(d.opens_on) FROM deadlines d"          \
+    " WHERE d.kind = 'reparole_filing' AND (d.parole_request_id = filings.parole_request_id"       \
+    "  AND filings.kind = 're_parole' OR d.parole_request_id = (SELECT q.renews_request_id"        \
+    "  FROM parole_requests q WHERE q.id = filings.parole_request_id))) END"                       \
+    " AS reparole_window_opens_on"
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
     "created_at, updated_at, version, row_nonce"
@@ -434,6 +436,15 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     /* The client of request :id (0: none), for the renewed request's check. */
     [SQL_REQUEST_RENEWAL_CLIENT] = {"request_renewal_client",
                                     "SELECT client_id FROM parole_requests WHERE id = :id"},
+    /* Request :renewed renews request :id already (a renewal the other way round: a loop). */
+    [SQL_REQUEST_RENEWS_BACK] = {"request_renews_back",
+                                 "SELECT count(*) FROM parole_requests WHERE id = :renewed"
+                                 " AND renews_request_id = :id"},
+    /* The requests renewing request :id that belong to another client than :client_id. */
+    [SQL_REQUEST_RENEWERS_ELSEWHERE] = {"request_renewers_elsewhere",
+                                        "SELECT count(*) FROM parole_requests"
+                                        " WHERE renews_request_id = :id"
+                                        " AND client_id IS NOT :client_id"},
     [SQL_REQUEST_TIMELINE] =
         {"request_timeline",
          "SELECT type, date, at, resource, resource_id, title FROM ("
@@ -865,7 +876,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DEADLINE_INTERVIEWS] =
         {"deadline_interviews",
          "SELECT parole_request_id, id, kind, scheduled_at, scheduled_at_utc,"
-         " outcome, date(scheduled_at_utc, 'localtime') AS local_date"
+         " outcome, date(scheduled_at_utc, 'localtime') AS local_date,"
+         " date(created_at, 'localtime') AS recorded_on"
          " FROM interviews WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
          ") ORDER BY parole_request_id, id"},
     [SQL_DEADLINE_DECISIONS] =

@@ -361,7 +361,12 @@ class Engine(DeadlineCase):
         new = self.make_request(old["client_id"], parole_type="re_parole",
                                 renews_request_id=old["id"])
         self.assertEqual(new["renews_request_id"], old["id"])
+        # a representative's G-28 is not the re-parole request
+        self.make_child(new["id"], "filings", form="G-28", filed_on=day(-60))
+        self.assertEqual(self.one(old["id"], "reparole_filing")["status"], "upcoming")
         early = self.make_child(new["id"], "filings", filed_on=day(-100))
+        self.assertEqual([w["field"] for w in early["warnings"]], ["filed_on"],
+                         "the renewing request's early I-131 warns too")
         d = self.one(old["id"], "reparole_filing")
         self.assertEqual((d["status"], d["premature"], d["opens_on"]), ("upcoming", True, day(-80)))
         r = self.patch("/api/v1/parole-requests/%d/filings/%d" % (new["id"], early["id"]),
@@ -382,6 +387,12 @@ class Engine(DeadlineCase):
         self.assertStatus(self.patch("/api/v1/parole-requests/%d" % new["id"],
                                      {"renews_request_id": old["id"]}), 200)
         self.assertStatus(self.delete("/api/v1/parole-requests/%d" % old["id"]), 409)
+        # no loop, and the renewed request stays the renewing one's client's
+        self.assertProblem(self.patch("/api/v1/parole-requests/%d" % old["id"],
+                                      {"renews_request_id": new["id"]}), 422,
+                           field="renews_request_id")
+        self.assertProblem(self.patch("/api/v1/parole-requests/%d" % old["id"],
+                                      {"client_id": other["client_id"]}), 422, field="client_id")
 
     def test_reparole_met_after_a_re_parole_filing(self):
         pr, dec = self.approved(decided_on=day(-30))
@@ -505,6 +516,27 @@ class Engine(DeadlineCase):
         # The client travelled: an I-94 recorded after the travel document meets it.
         self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(700))
         self.assertEqual(self.one(pr["id"], "travel_by")["status"], "met")
+
+    def test_a_later_decision_leaves_the_approvals_dates(self):
+        """The parole an approval granted, its re-parole window and a program's termination of it
+        outlive a later decision; an appointment recorded after the decision is not settled by
+        it; an I-290B meets the motion."""
+        pr, dec = self.approved(decided_on=day(-60))
+        self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(200))
+        self.make_child(pr["id"], "decisions", decided_on=day(-5), outcome="terminated")
+        d = self.one(pr["id"], "reparole_filing")
+        self.assertEqual((d["status"], d["source"]["id"]), ("upcoming", dec["id"]))
+        chnv, _ = self.approved(decided_on=day(-100), parole_type="program", program="chnv",
+                                location="inside_us")
+        self.make_child(chnv["id"], "expirations", kind="i94", expires_on=day(200))
+        self.make_child(chnv["id"], "decisions", decided_on=day(-5), outcome="terminated")
+        end = self.one(chnv["id"], "parole_end")
+        self.assertEqual((end["due_on"], end["program_code"]), ("2025-04-24", "chnv"))
+        later = self.make_child(pr["id"], "interviews", kind="biometrics",
+                                scheduled_at=instant(9 * 86400))
+        got = [x for x in self.of_request(pr["id"]) if x["source"]["id"] == later["id"]
+               and x["source"]["resource"] == "interviews"]
+        self.assertEqual([x["status"] for x in got], ["upcoming"])
 
     def test_travel_by_an_approval_abroad(self):
         """An approval abroad with valid_until authorises travel until then: a travel_by

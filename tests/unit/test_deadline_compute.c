@@ -558,9 +558,39 @@ static void test_decisions_settle(void)
     all = compute(req, NULL, text, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
     CHECK_STR(field(find(all, "interviews/32/missed_appointment"), "status"), "met");
     json_decref(all);
+    /* a decision on or after the missed day meets it; one before it does not */
     snprintf(text, sizeof(text), "%s]", missed);
-    all = compute(req, NULL, text, denied, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    all = compute(req, NULL, text,
+                  "[{\"id\":53,\"decided_on\":\"2024-05-31\",\"outcome\":\"denied\","
+                  "  \"valid_until\":null,\"mailed\":false}]",
+                  NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
     CHECK_STR(field(find(all, "interviews/32/missed_appointment"), "status"), "met");
+    json_decref(all);
+    all = compute(req, NULL, text, denied, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "interviews/32/missed_appointment"), "status"), "overdue");
+    json_decref(all);
+    /* missed again: the later appointment still rescheduled the first (met); it has its own */
+    snprintf(text, sizeof(text),
+             "%s, {\"id\":36,\"kind\":\"interview\",\"scheduled_at\":\"2024-05-31T10:00:00-04:00\","
+             " \"scheduled_at_utc\":\"2024-05-31T14:00:00Z\",\"outcome\":\"missed\","
+             " \"local_date\":\"2024-05-31\"}]",
+             missed);
+    all = compute(req, NULL, text, NULL, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "interviews/32/missed_appointment"), "status"), "met");
+    CHECK_STR(field(find(all, "interviews/36/missed_appointment"), "status"), "overdue");
+    json_decref(all);
+    /* an appointment recorded after the decision is a new step: not settled by it */
+    all = compute(
+        req, NULL,
+        "[{\"id\":37,\"kind\":\"biometrics\",\"scheduled_at\":\"2024-06-20T10:00:00-04:00\","
+        "  \"scheduled_at_utc\":\"2024-06-20T14:00:00Z\",\"outcome\":\"scheduled\","
+        "  \"local_date\":\"2024-06-20\",\"recorded_on\":\"2024-05-02\"},"
+        " {\"id\":38,\"kind\":\"interview\",\"scheduled_at\":\"2024-06-21T10:00:00-04:00\","
+        "  \"scheduled_at_utc\":\"2024-06-21T14:00:00Z\",\"outcome\":\"scheduled\","
+        "  \"local_date\":\"2024-06-21\",\"recorded_on\":\"2024-05-01\"}]",
+        denied, NULL, NULL, "2024-06-01", "2024-06-01T16:00:00Z");
+    CHECK_STR(field(find(all, "interviews/37/biometrics"), "status"), "upcoming");
+    CHECK_STR(field(find(all, "interviews/38/interview"), "status"), "moot");
     json_decref(all);
     /* An approval abroad valid until 2024-08-01: travel by then; the entry meets it. */
     const char *abroad = "[{\"id\":52,\"decided_on\":\"2024-05-01\",\"outcome\":\"approved\","
@@ -722,6 +752,15 @@ static void test_renewal(void)
     CHECK_STR(field(d, "status"), "met");
     CHECK(json_is_false(json_object_get(d, "premature")));
     json_decref(all);
+    /* a renewing request's G-28 is not its re-parole filing */
+    json_t *g28 = parse("[{\"id\":93,\"form\":\"G-28\",\"kind\":\"other\","
+                        "  \"filed_on\":\"2024-09-10\"}]");
+
+    in.renewal_filings = g28;
+    all = deadline_compute_request(&in);
+    CHECK_STR(field(find(all, "decisions/21/reparole_filing"), "status"), "upcoming");
+    json_decref(all);
+    json_decref(g28);
     /* the same filing on the request itself, not of kind re_parole: meets nothing */
     in.renewal_filings = NULL;
     in.filings = inside;
@@ -732,6 +771,87 @@ static void test_renewal(void)
         json_decref(values[i]);
     json_decref(early);
     json_decref(inside);
+}
+
+/* What the review of issue 12 found: a later decision keeps a program's termination and the
+ * approval's re-parole window; a work permit is met only by a newer card of its category; the
+ * motion is met by an I-290B; only an I-131 of a renewing request meets the window; an
+ * approval abroad under a terminated program travels by the termination. */
+static void test_later_decisions_and_cards(void)
+{
+    const char *chnv = "{\"id\":9,\"client_id\":5,\"program\":\"chnv\",\"location\":\"inside_us\","
+                       "\"passport_expires_on\":null}";
+    const char *plain = "{\"id\":9,\"client_id\":5,\"program\":null,\"location\":\"inside_us\","
+                        "\"passport_expires_on\":null}";
+    const char *approved_then_terminated =
+        "[{\"id\":61,\"decided_on\":\"2024-01-10\",\"outcome\":\"approved\","
+        "  \"valid_until\":null,\"mailed\":false},"
+        " {\"id\":62,\"decided_on\":\"2025-06-01\",\"outcome\":\"terminated\","
+        "  \"valid_until\":null,\"mailed\":false}]";
+    const char *cards =
+        "[{\"id\":51,\"kind\":\"i94\",\"issued_on\":null,\"expires_on\":\"2026-08-01\"},"
+        " {\"id\":52,\"kind\":\"ead\",\"issued_on\":null,\"expires_on\":\"2026-02-01\","
+        "  \"ead_category\":\"c8\"},"
+        " {\"id\":53,\"kind\":\"ead\",\"issued_on\":null,\"expires_on\":\"2027-06-01\","
+        "  \"ead_category\":\"c11\"}]";
+    json_t *all = compute(chnv, NULL, NULL, approved_then_terminated, cards, NULL, "2025-07-01",
+                          "2025-07-01T12:00:00Z");
+    json_t *d = find(all, "expirations/51/parole_end");
+
+    CHECK_STR(field(d, "due_on"), "2025-04-24");
+    CHECK_STR(field(d, "program_code"), "chnv");
+    /* the c8 card is not replaced by the c11 one, and a termination does not cut it */
+    CHECK_STR(field(find(all, "expirations/52/ead_end"), "status"), "upcoming");
+    CHECK_STR(field(find(all, "expirations/52/ead_end"), "due_on"), "2026-02-01");
+    CHECK_STR(field(find(all, "expirations/53/ead_end"), "due_on"), "2025-04-24");
+    json_decref(all);
+    /* the approval's re-parole window outlives a later decision */
+    all = compute(plain, NULL, NULL, approved_then_terminated, cards, NULL, "2025-07-01",
+                  "2025-07-01T12:00:00Z");
+    d = find(all, "decisions/61/reparole_filing");
+    CHECK_STR(field(d, "due_on"), "2026-05-03");
+    CHECK_STR(field(d, "status"), "upcoming");
+    json_decref(all);
+    /* a motion (its rule enabled here) is met by an I-290B filed after the denial */
+    json_t *with_motion = json_deep_copy(rules), *rule;
+    size_t i;
+
+    json_array_foreach(with_motion, i, rule)
+    {
+        if (strcmp(json_string_value(json_object_get(rule, "code")), "motion_i290b") == 0)
+            json_object_set_new(rule, "enabled", json_true());
+    }
+    json_t *saved = rules;
+
+    rules = with_motion;
+    all = compute(plain, NULL, NULL,
+                  "[{\"id\":63,\"decided_on\":\"2025-06-01\",\"outcome\":\"denied\","
+                  "  \"valid_until\":null,\"mailed\":false}]",
+                  NULL,
+                  "[{\"id\":71,\"form\":\"I-290B\",\"kind\":\"motion\",\"filed_on\":\"2025-06-20\","
+                  "  \"receipt_number\":null,\"decided_on\":null}]",
+                  "2025-07-01", "2025-07-01T12:00:00Z");
+    CHECK_STR(field(find(all, "decisions/63/motion"), "status"), "met");
+    json_decref(all);
+    all = compute(plain, NULL, NULL,
+                  "[{\"id\":63,\"decided_on\":\"2025-06-01\",\"outcome\":\"denied\","
+                  "  \"valid_until\":null,\"mailed\":false}]",
+                  NULL, NULL, "2025-07-15", "2025-07-15T12:00:00Z");
+    CHECK_STR(field(find(all, "decisions/63/motion"), "status"), "overdue");
+    json_decref(all);
+    rules = saved;
+    json_decref(with_motion);
+    /* an approval abroad valid past a CHNV termination: travel by the termination */
+    all = compute("{\"id\":9,\"client_id\":5,\"program\":\"chnv\",\"location\":\"outside_us\","
+                  "\"passport_expires_on\":null}",
+                  NULL, NULL,
+                  "[{\"id\":64,\"decided_on\":\"2025-03-01\",\"outcome\":\"approved\","
+                  "  \"valid_until\":\"2025-09-01\",\"mailed\":false}]",
+                  NULL, NULL, "2025-03-15", "2025-03-15T12:00:00Z");
+    d = find(all, "decisions/64/travel_by");
+    CHECK_STR(field(d, "due_on"), "2025-04-24");
+    CHECK_STR(field(d, "program_code"), "chnv");
+    json_decref(all);
 }
 
 /* Sorting: by date, then time, then id; a repeated id once. (The API's view of a deadline is
@@ -781,6 +901,7 @@ int main(void)
     test_fees();
     test_client_deadlines();
     test_renewal();
+    test_later_decisions_and_cards();
     test_sort();
     json_decref(programs);
     json_decref(rules);
