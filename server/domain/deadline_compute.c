@@ -839,8 +839,13 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
         add(out, &r, rule, "passport_expiry", "clients", r.client_id, passport, NULL, NULL,
             status_of(later_expiry(in->expirations, passport_kinds, passport), passport, in->today),
             "Passport expires (client record)");
+    /* A termination exception's filing (an I-485) may sit under any request of the client. */
     parole_end_facts(&r, r.program[0] ? json_object_get(in->programs, r.program) : NULL,
-                     in->expirations, in->decisions, in->filings, &end);
+                     in->expirations, in->decisions,
+                     json_is_array(json_object_get(request, "client_filings"))
+                         ? json_object_get(request, "client_filings")
+                         : in->filings,
+                     &end);
     rfe_deadlines(&r, in->rfes, in->decisions, in->rules, in->today, out);
     appointment_deadlines(&r, in->interviews, in->decisions, in->rules, in->today, in->now, out);
     expiry_deadlines(&r, in->expirations, in->decisions, &end, in->rules, in->today, out);

@@ -14,7 +14,9 @@
  * event arrays hold row objects as store/sql.c selects them (SQL_DEADLINE_*), in its order. */
 struct deadline_compute_input {
     /* {id, client_id, program, location, passport_expires_on, and the client's
-     * track_asylum_deadline, address_since, last_arrived_on, i589_filed_on, ar11_filed_on} */
+     * track_asylum_deadline, address_since, last_arrived_on, i589_filed_on, ar11_filed_on and
+     * client_filings: every filing of the client's requests as {form, filed_on, decided_on},
+     * what a program's termination exception looks for (missing: the request's own filings)} */
     const json_t *request;
     const json_t *rfes; /* {id, issued_on, kind, response_due_on, mailed, responded_on} */
     /* {id, kind, scheduled_at, scheduled_at_utc, outcome, local_date, recorded_on (the firm-local
@@ -38,7 +40,7 @@ struct deadline_compute_input {
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 8
+#define DEADLINE_COMPUTE_VERSION 9
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:

@@ -131,6 +131,7 @@ static int compute_range(struct db *db, const json_t *basis, int64_t from_id, in
     json_t *requests = json_array(), *events[EVENT_KINDS] = {NULL}, *empty = json_array(), *row;
     json_t *binds = json_pack("{s:I, s:I, s:s, s:s}", "from_id", (json_int_t)from_id, "to_id",
                               (json_int_t)to_id, "today", ctx->today, "now", ctx->now);
+    static const char *const client_filings[] = {"client_filings", NULL};
     enum db_step step = DB_ERROR;
     db_stmt *stmt;
     size_t i;
@@ -139,7 +140,7 @@ static int compute_range(struct db *db, const json_t *basis, int64_t from_id, in
     stmt = db_prepare(db, SQL_DEADLINE_REQUESTS, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
         while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(requests, db_row_to_json(stmt, NULL, NULL));
+            json_array_append_new(requests, db_row_to_json(stmt, NULL, client_filings));
     db_finish(stmt);
     if (step != DB_DONE) {
         if (p->kind == PROBLEM_NONE)

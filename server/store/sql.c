@@ -851,7 +851,11 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id)) AS i589_filed_on,"
          " (SELECT max(f.filed_on) FROM filings f INDEXED BY filings_by_form"
          "  WHERE f.form = 'AR-11' AND f.parole_request_id IN"
-         "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id)) AS ar11_filed_on"
+         "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id)) AS ar11_filed_on,"
+         " (SELECT json_group_array(json_object('form', f.form, 'filed_on', f.filed_on,"
+         "  'decided_on', f.decided_on)) FROM filings f WHERE f.parole_request_id IN"
+         "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id))"
+         "  AS client_filings"
          " FROM parole_requests p JOIN clients c ON c.id = p.client_id "
          "WHERE " DEADLINE_REQUEST_WHERE " ORDER BY p.id"},
     [SQL_DEADLINE_RFES] =

@@ -248,6 +248,16 @@ class Termination(ProgramsCase):
                                                                              f["id"]),
                                       {"decided_on": "2025-12-01"}), 422, field="decided_on")
 
+    def test_frp_exception_filed_under_another_request_of_the_client(self):
+        """The I-485 is its own application: recorded under another request of the client, it
+        still keeps the FRP parole."""
+        pr = self.approved("frp", i94=day(200))
+        self.assertEqual(self.stage_of(pr["id"]), "terminated")
+        adjustment = self.make_request(pr["client_id"])
+        self.make_child(adjustment["id"], "filings", form="I-485", filed_on="2025-12-01")
+        self.assertEqual(self.stage_of(pr["id"]), "paroled")
+        self.assertEqual(self.one(pr["id"], "parole_end")["due_on"], day(200))
+
     def test_an_admin_edit_moves_the_programs_deadlines(self):
         p = self.new_program()
         pr = self.approved(p["code"], i94=day(200))
