@@ -153,6 +153,9 @@ static int check_program(struct db *db, int64_t id, const json_t *record, struct
         char field[32];
 
         snprintf(field, sizeof(field), "aliases[%zu]", i);
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(item, json_array_get(aliases, j)))
+                problem_add_field(p, field, "repeats an earlier alias");
         if (code != NULL && strcmp(json_string_value(item), code) == 0)
             problem_add_field(p, field, "repeats the code");
         else if (check_name_free(db, id, field, json_string_value(item), p) != 0)

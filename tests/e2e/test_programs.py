@@ -121,6 +121,7 @@ class ProgramsApi(ProgramsCase):
             ({"code": "u4u"}, "code"),                     # another program's code
             ({"aliases": ["uniting_for_ukraine"]}, "aliases[0]"),  # another program's alias
             ({"aliases": [base["code"]]}, "aliases[0]"),   # its own code
+            ({"aliases": ["other_name", "other_name"]}, "aliases[1]"),  # twice
             ({"name": None}, "name"),
             ({"citation_date": "2025-02-30"}, "citation_date"),
             ({"terminated_on": "soon"}, "terminated_on"),
