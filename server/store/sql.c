@@ -133,6 +133,9 @@
 #define RFE_COLUMNS                                                                                \
     "id, parole_request_id, issued_on, kind, response_due_on, mailed, responded_on, summary, "     \
     "created_at, updated_at, version, row_nonce"
+#define FEE_SCHEDULE_COLUMNS                                                                       \
+    "id, code, kind, form, amount_cents, effective_from, effective_to, citation_source, "          \
+    "citation_date, created_at, updated_at, version"
 #define ENTRY_COLUMNS                                                                              \
     "id, client_id, arrived_on, departed_on, port, class_of_admission, notes, created_at, "        \
     "updated_at, version, row_nonce"
@@ -546,9 +549,23 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                                  " AND (effective_to IS NULL OR :on < effective_to)"
                                  " ORDER BY form IS NULL, effective_from DESC LIMIT 1"},
     [SQL_FEE_SCHEDULE_LIST] = {"fee_schedule_list",
-                               "SELECT id, code, kind, form, amount_cents, effective_from,"
-                               " effective_to, citation_source, citation_date FROM fee_schedule"
-                               " WHERE id > :after ORDER BY id LIMIT :limit"},
+                               "SELECT " FEE_SCHEDULE_COLUMNS " FROM fee_schedule WHERE id > :after"
+                               " ORDER BY id LIMIT :limit"},
+    [SQL_FEE_SCHEDULE_GET] = {"fee_schedule_get",
+                              "SELECT " FEE_SCHEDULE_COLUMNS " FROM fee_schedule WHERE id = :id"},
+    [SQL_FEE_SCHEDULE_INSERT] =
+        {"fee_schedule_insert",
+         "INSERT INTO fee_schedule (id, code, kind, form, amount_cents, effective_from,"
+         " effective_to, citation_source, citation_date, created_at, updated_at, version)"
+         " VALUES (:id, :code, :kind, :form, :amount_cents, :effective_from, :effective_to,"
+         " :citation_source, :citation_date, :now, :now, 1)"},
+    [SQL_FEE_SCHEDULE_UPDATE] =
+        {"fee_schedule_update",
+         "UPDATE fee_schedule SET kind = :kind, form = :form, amount_cents = :amount_cents,"
+         " effective_from = :effective_from, effective_to = :effective_to,"
+         " citation_source = :citation_source, citation_date = :citation_date,"
+         " updated_at = :now, version = version + 1 WHERE id = :id AND version = :version"},
+    [SQL_NEXT_ID_FEE_SCHEDULE] = {"next_id_fee_schedule", NEXT_ID("fee_schedule")},
 
     [SQL_INTERVIEW_GET] = {"interview_get", CHILD_GET("interviews", INTERVIEW_COLUMNS)},
     [SQL_INTERVIEW_LIST] = {"interview_list", CHILD_LIST("interviews", INTERVIEW_COLUMNS)},

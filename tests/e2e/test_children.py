@@ -427,6 +427,42 @@ class FeeNotices(ChildMixin, ApiTestCase):
                                       "due_on": "2025-11-15"})
         self.assertProblem(r, 422, field="amount_cents")
 
+    def test_an_admin_edits_the_schedule_and_a_new_notice_follows(self):
+        """The fee schedule is rules as data: an admin adds a row (audited), and a notice
+        issued from its date takes its amount; an edit needs If-Match; bad rows name the field;
+        others read it but cannot change it."""
+        pr = self.make_request()
+        r = self.post("/api/v1/fee-schedule", {
+            "code": "I-131 2027", "kind": "filing_fee", "form": "I-131", "amount_cents": 70000,
+            "effective_from": day(-10), "citation_source": "Test fee rule",
+            "citation_date": day(-30)})
+        self.assertStatus(r, 201)
+        row = r.json
+        self.assertEqual((row["code"], row["version"]), ("i_131_2027", 1))
+        self.assertEqual(r.header("Location"), "/api/v1/fee-schedule/%d" % row["id"])
+        fee = self.make_child(pr["id"], "fee-notices", kind="filing_fee", form="I-131",
+                              amount_cents=None, issued_on=day(-1), due_on=day(20))
+        self.assertEqual(fee["amount_cents"], 70000)
+        path = "/api/v1/fee-schedule/%d" % row["id"]
+        self.assertStatus(self.patch(path, {"amount_cents": 71000},
+                                     headers={"If-Match": '"9"'}), 412)
+        p = self.patch(path, {"amount_cents": 71000}, headers={"If-Match": '"1"'})
+        self.assertStatus(p, 200)
+        self.assertEqual((p.json["amount_cents"], p.json["version"]), (71000, 2))
+        events = self.list_all("/api/v1/audit-events?entity=fee_schedule&entity_id=%d"
+                               % row["id"])
+        self.assertEqual([e["action"] for e in events], ["create", "update"])
+        self.assertEqual(events[1]["changes"]["amount_cents"], {"before": 70000, "after": 71000})
+        for body, field in (({"code": "other"}, "code"),
+                            ({"form": "I-131", "kind": "parole_fee"}, "form"),
+                            ({"effective_to": day(-20)}, "effective_to"),
+                            ({"amount_cents": -5}, "amount_cents")):
+            self.assertProblem(self.patch(path, body), 422, field=field)
+        self.assertEqual(self.get(path).json["version"], 2, "refused edits change nothing")
+        viewer = self.session_as("viewer")
+        self.assertStatus(self.get(path, auth=viewer), 200)
+        self.assertStatus(self.patch(path, {"amount_cents": 1}, auth=viewer), 403)
+
     def test_order_and_form_checked(self):
         pr = self.make_request()
         for body, field in (({"due_on": "2025-10-31"}, "due_on"),
