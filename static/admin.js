@@ -1,14 +1,14 @@
 // admin: users, API keys (the secret shown once), deadline rules, parole programs (their
-// terminations and exceptions) and the audit trail. Only an
+// terminations and exceptions), the fee schedule and the audit trail. Only an
 // admin sees these pages; the server refuses everyone else (403) whatever the page shows.
 import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, pager, copyButton } from "./dom.js";
-import { formatDate, formatInstant, localInputToInstant } from "./format.js";
+import { formatDate, formatInstant, formatCents, localInputToInstant } from "./format.js";
 import { fieldCatalogue, recordForm, resetFormCaches, roleNames } from "./forms.js";
-import { columnLabel, entityLabel, queryProblemText } from "./labels.js";
+import { columnLabel, entityLabel, queryProblemText, choiceLabel } from "./labels.js";
 import { exceptionsControl, exceptionsSummary } from "./programs.js";
 
-const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["programs", "Programs"], ["audit", "Audit trail"], ["settings", "Settings"]];
+const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["programs", "Programs"], ["fees", "Fee schedule"], ["audit", "Audit trail"], ["settings", "Settings"]];
 
 // Field descriptions of the admin forms (the catalogue covers case records only; the role
 // choices are its roles, filled in by users()).
@@ -53,6 +53,26 @@ const PROGRAM_FIELDS = [
   { name: "citation_date", type: "date", required: true },
   { name: "exceptions", type: "exceptions", required: false, control: null },
 ];
+// A fee schedule row's fields (the form choices are the catalogue's filing forms, filled in by
+// fees(); the form is shown for a filing fee only); the code is set on create only. The amount
+// is typed in dollars, like every `_cents` field.
+const FEE_FIELDS = [
+  { name: "code", type: "text", required: true, single_line: true, max_length: 32 },
+  { name: "kind", type: "enum", required: true, choices: ["parole_fee", "filing_fee", "other"], default: "filing_fee" },
+  { name: "form", type: "enum", required: false, choices: [] },
+  { name: "amount_cents", type: "integer", required: true, minimum: 0, maximum: 100000000 },
+  { name: "effective_from", type: "date", required: true },
+  { name: "effective_to", type: "date", required: false },
+  { name: "citation_source", type: "text", required: true, single_line: true, max_length: 500 },
+  { name: "citation_date", type: "date", required: true },
+];
+const FEE_VISIBLE = { form: (v) => v.kind === "filing_fee" };
+
+// The fee a row prices, in words: "Parole fee", "Filing fee I-131", "Other".
+function feeWords(row) {
+  if (row.kind === "filing_fee") return `Filing fee ${row.form || "(any form)"}`;
+  return row.form ? `${choiceLabel(row.kind)} ${row.form}` : choiceLabel(row.kind);
+}
 
 export async function render(page, [tab], ctx) {
   page.append(h("h1", { text: "Administration" }),
@@ -60,7 +80,7 @@ export async function render(page, [tab], ctx) {
   const body = h("div");
   page.append(body);
   if (!ctx.isAdmin) { body.append(statusLine("error", "Only an administrator can open these pages.")); return; }
-  await ({ users, keys, rules, programs, audit, settings })[tab](body, ctx);
+  await ({ users, keys, rules, programs, fees, audit, settings })[tab](body, ctx);
 }
 
 // A simple paged list: load(cursor) -> rows.
@@ -223,8 +243,44 @@ async function programs(body) {
   }
 }
 
+// The fee schedule: what each fee costs between two dates. A fee notice written without an
+// amount takes the row in force on its issue date; notices already written keep their amounts.
+async function fees(body) {
+  FEE_FIELDS[2].choices = ((await fieldCatalogue())?.filings || []).find((f) => f.name === "form")?.choices || [];
+  const slot = h("div");
+  let reload = null;
+  const add = h("button", { type: "button", class: "primary", id: "add-fee", text: "Add fee", onclick: () => {
+    fill(slot, recordForm({ fields: FEE_FIELDS, title: "New fee", submitLabel: "Create fee", visibleWhen: FEE_VISIBLE,
+      save: (b) => api("POST", "/api/v1/fee-schedule", { body: b }),
+      onSaved: (f) => { fill(slot, statusLine("status", `Fee ${f.code} created.`)); reload(); },
+      onCancel: () => fill(slot) }));
+    slot.querySelector("input, select, textarea")?.focus();
+  } });
+  body.append(h("p", { class: "muted", text: "A fee notice saved without an amount takes the amount of the row in force on its issue date for its kind (a row naming the notice's form wins over one for any form). When a fee changes, end the old row and add a new one from the new date, so notices already written keep their basis." }),
+    add, slot);
+  reload = await pagedTable(body, "/api/v1/fee-schedule", ["Code", "Fee", "Amount", "In force", "Citation", ""], (f) => [
+    f.code, feeWords(f), h("span", { class: "money", text: formatCents(f.amount_cents) }),
+    `${formatDate(f.effective_from)} – ${f.effective_to ? formatDate(f.effective_to) : "now"}`,
+    `${f.citation_source} (${formatDate(f.citation_date)})`,
+    h("button", { type: "button", class: "small", text: "Edit", "aria-label": `Edit fee ${f.code} from ${formatDate(f.effective_from)}`, onclick: () => editFee(f) })], "fee-schedule-table");
+  function editFee(f) {
+    const form = recordForm({ fields: FEE_FIELDS, record: f, omit: ["code"], title: `Edit fee ${f.code}`, visibleWhen: FEE_VISIBLE,
+      save: (patch, version) => api("PATCH", `/api/v1/fee-schedule/${f.id}`, { body: patch, ifMatch: version }),
+      onSaved: async (saved, opts) => {
+        if (opts && opts.reload) { const again = await api("GET", `/api/v1/fee-schedule/${f.id}`); if (again.ok) editFee(again.data); return; }
+        fill(slot, statusLine("status", `Fee ${saved.code} saved. Fee notices already written keep their amounts.`));
+        reload();
+      },
+      onCancel: () => fill(slot) });
+    form.querySelector("h3").after(h("p", { class: "muted", text: `Code ${f.code}: it cannot change, since the audit trail and citations name the row by it.` }));
+    fill(slot, form);
+    slot.scrollIntoView();
+    slot.querySelector("input, select, textarea")?.focus();
+  }
+}
+
 async function audit(body) {
-  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
+  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs", "fee_schedule"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
   const from = h("input", { id: "audit-from", type: "date" });
   const to = h("input", { id: "audit-to", type: "date" });
   const out = h("div");

@@ -48,7 +48,7 @@ export function fieldLabel(name) { return FIELD_LABELS[name] || humanize(name); 
 const ENTITY_LABELS = {
   clients: "client", parole_requests: "parole request", filings: "filing", rfes: "RFE", interviews: "appointment",
   decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
-  deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice", entries: "travel history entry",
+  deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice", fee_schedule: "fee schedule row", entries: "travel history entry",
 };
 
 // The singular name of an audited table ("parole_requests" -> "parole request").

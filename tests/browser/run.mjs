@@ -10,6 +10,7 @@ const VIEWER = { email: "vic@firm.test", name: "Vic Viewer", role: "viewer", pas
 const ADMIN = { email: "ada@firm.test", name: "Ada Admin", role: "admin", password: "Hk3%zXc8!bNm2Qw-meadow" };
 const RAE = { email: "rae@firm.test", name: "Rae Paralegal", role: "paralegal", password: "Wp4&nTy7!cVb3Xs-orchard" };
 const OLA = { email: "ola@firm.test", name: "Ola Admin", role: "admin", password: "Rb6!tGm3#xKq8Wn-willow" };
+const FAY = { email: "fay@firm.test", name: "Fay Admin", role: "admin", password: "Zd5^kLp9!sHw4Jm-thistle" };
 const XSS = "<img src=x onerror=alert(1)>";
 const RECEIPT = "IOE0912345678";
 
@@ -1102,6 +1103,77 @@ test("a re-parole request made through the form with \"Renews request\" links to
   await renews.getByRole("link").click();
   await waitText(page.locator("#request-renewed-by"), `Renewed by request ${created}`);
   assert(await page.locator("#request-renews").count() === 0, "the renewed request renews nothing");
+});
+
+test("an admin adds an I-131 filing fee on the Fee schedule page, edits it, and the fee form proposes it", async () => {
+  addUser(server, FAY);
+  const page = await enrolledAdminPage(FAY);
+  await gotoHash(page, "#/admin/fees");
+  assert(await page.getByRole("link", { name: "Fee schedule", exact: true }).getAttribute("aria-current") === "page", "the Fee schedule tab is the current one");
+  const rows = page.locator("#fee-schedule-table tbody tr");
+  const row = (code) => page.locator("#fee-schedule-table tbody tr", { has: page.locator("td:first-child", { hasText: new RegExp(`^${code}$`) }) });
+  // The seeded rows in words and dollars.
+  await waitText(page.locator("#fee-schedule-table"), "i131_2024");
+  const seeded = await row("i131_2024").innerText();
+  assert(seeded.includes("Filing fee I-131") && seeded.includes("$630.00") && seeded.includes("Apr 1, 2024"), `the seeded I-131 fee (${seeded})`);
+  assert((await row("parole_fee_hr1").innerText()).includes("Parole fee") && (await row("parole_fee_hr1").innerText()).includes("$1,000.00"), "the seeded parole fee");
+  const before = await rows.count();
+  // A new row: the form is asked for a filing fee only; a bad end date is named beside its field.
+  await page.click("#add-fee");
+  await fillForm(page, { kind: "parole_fee" });
+  assert(await field(page, "form").isHidden(), "no form for a parole fee");
+  await fillForm(page, { code: "I-131 new", kind: "filing_fee" });
+  assert(await field(page, "form").isVisible(), "a filing fee names its form");
+  assert(await field(page, "amount_cents").getAttribute("step") === "0.01", "the amount is typed in dollars");
+  await fillForm(page, { form: "I-131", amount_cents: "700.00", effective_from: firmDay(0), effective_to: firmDay(-1),
+    citation_source: "USCIS Fee Schedule, G-1055", citation_date: firmDay(0) });
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll("form.record-form input, form.record-form select, form.record-form textarea")].filter((el) => el.labels.length === 0).map((el) => el.name));
+  assert(unlabelled.length === 0, `every control has a label (unlabelled: ${unlabelled})`);
+  await submitForm(page);
+  await waitText(page.locator(".form-banner"), "not saved");
+  await waitText(page.locator('form.record-form [id$="-effective_to-error"]'), "after effective_from");
+  assert(await field(page, "effective_to").getAttribute("aria-invalid") === "true", "the end date is marked");
+  assert(await field(page, "amount_cents").inputValue() === "700.00", "what was typed is kept");
+  await fillForm(page, { effective_to: "" });
+  await submitForm(page);
+  await waitText(page.locator("#view"), "Fee i_131_new created.");
+  await waitText(row("i_131_new"), "$700.00");
+  assert(await rows.count() === before + 1, "one row more");
+  const added = await row("i_131_new").innerText();
+  assert(added.includes("Filing fee I-131") && added.includes(`${usDate(firmDay(0))} – now`) && added.includes("USCIS Fee Schedule, G-1055"), `the new row in words (${added})`);
+  let fee = (await api("GET", "/api/v1/fee-schedule")).data.items.find((f) => f.code === "i_131_new");
+  assert(fee && fee.kind === "filing_fee" && fee.form === "I-131" && fee.amount_cents === 70000 && fee.effective_from === firmDay(0) && fee.effective_to === null && fee.version === 1, `stored as typed (${JSON.stringify(fee)})`);
+  // Edited to $710.00; the code cannot change. A colleague's change first: the stale save is refused, reloaded.
+  await page.getByRole("button", { name: `Edit fee i_131_new from ${usDate(firmDay(0))}` }).click();
+  await field(page, "amount_cents").waitFor();
+  assert(await field(page, "code").count() === 0, "no code field on the edit form");
+  assert(await field(page, "amount_cents").inputValue() === "700.00", "the amount in dollars");
+  await fillForm(page, { amount_cents: "710.00" });
+  const moved = await pageCall(page, "PATCH", `/api/v1/fee-schedule/${fee.id}`, { citation_source: "USCIS Fee Schedule, G-1055 (edition 2)" }, fee.version);
+  assert(moved.status === 200, `the colleague's change went in (${moved.status})`);
+  await submitForm(page);
+  await waitText(page.locator(".form-banner"), "Someone else changed this record");
+  assert(await field(page, "amount_cents").inputValue() === "710.00", "the typed amount is still in the form");
+  await page.getByRole("button", { name: "Reload the current version" }).click();
+  await page.waitForFunction(() => document.querySelector('form.record-form [name="citation_source"]')?.value === "USCIS Fee Schedule, G-1055 (edition 2)");
+  await fillForm(page, { amount_cents: "710.00" });
+  await submitForm(page);
+  await waitText(page.locator("#view"), "Fee i_131_new saved");
+  await waitText(row("i_131_new"), "$710.00");
+  fee = (await api("GET", "/api/v1/fee-schedule")).data.items.find((f) => f.code === "i_131_new");
+  assert(fee.amount_cents === 71000 && fee.version === 3 && fee.citation_source === "USCIS Fee Schedule, G-1055 (edition 2)", `the new amount is stored (${JSON.stringify(fee)})`);
+  await page.screenshot({ path: join(shots, "admin-fee-schedule.png"), fullPage: true });
+  // A fee notice for an I-131 filing fee issued today is offered the new amount.
+  const desk = shared.page;
+  await gotoHash(desk, "#/");
+  await gotoHash(desk, `#/requests/${shared.requestId}`);
+  await desk.click("#add-fee-notices");
+  const form = desk.locator("#section-fee-notices form.record-form");
+  await fillForm(desk, { kind: "filing_fee", form: "I-131", issued_on: firmDay(0) });
+  const hint = await waitText(form.locator(".field-hint"), "$710.00");
+  assert(hint.includes("Leave empty to use the fee schedule") && hint.includes("USCIS Fee Schedule") && hint.includes(usDate(firmDay(0))), `the hint names the new row (${hint})`);
+  await desk.screenshot({ path: join(shots, "request-fee-hint-710.png"), fullPage: true });
+  await form.getByRole("button", { name: "Cancel" }).click();
 });
 
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
