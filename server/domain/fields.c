@@ -280,11 +280,12 @@ static void reject_unknown(const struct field_table *table, const json_t *body, 
         int read_only = 0;
 
         (void)value;
-        if (find_field(table, key) != NULL)
-            continue;
+        /* a table may list one of its fields as read-only (a code fixed once created) */
         for (const char *const *r = table->read_only; r && *r; r++)
             if (strcmp(*r, key) == 0)
                 read_only = 1;
+        if (!read_only && find_field(table, key) != NULL)
+            continue;
         problem_add_field(p, key, read_only ? "is read-only" : "unknown field");
     }
 }

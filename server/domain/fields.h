@@ -47,7 +47,9 @@ struct field_spec {
 struct field_table {
     const struct field_spec *fields;
     size_t count;
-    const char *const *read_only; /* names a client may see but never write, NULL-terminated */
+    /* names a client may see but never write, NULL-terminated: a member of these is refused
+     * (422 "is read-only"), a field of the table among them too (a code fixed on a patch) */
+    const char *const *read_only;
 };
 
 /* Check a create body against the table. Returns a new object (owned by the caller) holding

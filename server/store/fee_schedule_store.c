@@ -84,9 +84,6 @@ static int fee_write(struct db *db, struct write_call *w, const json_t *before, 
 
     if (record == NULL)
         return -1;
-    if (before != NULL && json_object_get(w->input, "code") != NULL &&
-        !json_equal(json_object_get(w->input, "code"), json_object_get(before, "code")))
-        problem_add_field(p, "code", "is read-only once the row exists");
     kind = json_string_value(json_object_get(record, "kind"));
     if (json_is_string(json_object_get(record, "form")) && kind != NULL &&
         strcmp(kind, "filing_fee") != 0)

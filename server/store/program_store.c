@@ -182,9 +182,6 @@ static int program_write(struct db *db, struct write_call *w, const json_t *befo
 
     if (record == NULL)
         return -1;
-    if (before != NULL && json_object_get(w->input, "code") != NULL &&
-        !json_equal(json_object_get(w->input, "code"), json_object_get(before, "code")))
-        problem_add_field(p, "code", "is read-only: requests and rules name the program by it");
     if (check_program(db, before ? w->id : 0, record, p) != 0 || problem_finish_checks(p) != 0)
         goto out;
     binds = json_deep_copy(record);
