@@ -1,6 +1,7 @@
 /* fee_schedule_store: reading and changing the fee schedule (see fee_schedule_store.h). */
 #include "fee_schedule_store.h"
 
+#include "listing.h"
 #include <string.h>
 
 #include "fields.h"
@@ -15,16 +16,8 @@ json_t *fee_schedule_store_row(db_stmt *stmt, const void *arg, struct problem *p
 
 json_t *fee_schedule_store_read(struct db *db, int64_t id, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *row = NULL;
-    db_stmt *stmt = db_prepare(db, SQL_FEE_SCHEDULE_GET, p);
-
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW)
-        row = fee_schedule_store_row(stmt, NULL, p);
-    else if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_NOT_FOUND, "no fee schedule row with id %lld", (long long)id);
-    db_finish(stmt);
-    json_decref(binds);
-    return row;
+    return listing_read_one(db, SQL_FEE_SCHEDULE_GET, id, fee_schedule_store_row,
+                            "fee schedule row", p);
 }
 
 static const char *const fee_kinds[] = {"parole_fee", "filing_fee", "other", NULL};
@@ -79,7 +72,6 @@ static int fee_write(struct db *db, struct write_call *w, const json_t *before, 
                          ? fields_check_patch(&fee_patch_table, before, w->input, w->ctx->today, p)
                          : fields_check_create(&fee_table, w->input, w->ctx->today, p);
     const char *kind, *from, *to;
-    json_t *binds = NULL;
     int rc = -1;
 
     if (record == NULL)
@@ -94,23 +86,9 @@ static int fee_write(struct db *db, struct write_call *w, const json_t *before, 
         problem_add_field(p, "effective_to", "must be after effective_from");
     if (problem_finish_checks(p) != 0)
         goto out;
-    binds = json_deep_copy(record);
-    json_object_set_new(binds, "now", json_string(w->ctx->now));
-    if (before == NULL) {
-        int64_t id = 0;
-
-        if (db_scalar_int(db, SQL_NEXT_ID_FEE_SCHEDULE, NULL, &id, p) != 0)
-            goto out;
-        w->id = id;
-        json_object_set_new(binds, "id", json_integer(id));
-        rc = db_exec_json(db, SQL_FEE_SCHEDULE_INSERT, binds, p);
-    } else {
-        json_object_set_new(binds, "id", json_integer(w->id));
-        json_object_set(binds, "version", json_object_get(before, "version"));
-        rc = db_exec_json(db, SQL_FEE_SCHEDULE_UPDATE, binds, p);
-    }
+    rc = write_store_row(db, w, before, record, SQL_NEXT_ID_FEE_SCHEDULE, SQL_FEE_SCHEDULE_INSERT,
+                         SQL_FEE_SCHEDULE_UPDATE, p);
 out:
-    json_decref(binds);
     json_decref(record);
     return rc;
 }

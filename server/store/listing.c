@@ -341,3 +341,18 @@ int listing_client_exists(struct db *db, int64_t client_id, struct problem *p)
 {
     return row_exists(db, SQL_CLIENT_EXISTS, "client", client_id, p);
 }
+
+json_t *listing_read_one(struct db *db, enum sql_id sql, int64_t id, listing_row_fn convert,
+                         const char *noun, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *row = NULL;
+    db_stmt *stmt = db_prepare(db, sql, p);
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW)
+        row = convert(stmt, NULL, p);
+    else if (p->kind == PROBLEM_NONE)
+        problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %lld", noun, (long long)id);
+    db_finish(stmt);
+    json_decref(binds);
+    return row;
+}

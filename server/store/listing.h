@@ -81,6 +81,12 @@ char *listing_page_text(struct db *db, enum sql_id sql, const json_t *binds, int
  * timeline) exists, inside the caller's transaction; otherwise sets a 404 (or a 500) in *p. */
 int listing_parent_exists(struct db *db, int64_t parent_id, struct problem *p);
 
+/* The row `id` of statement `sql` (one bind, :id) as `convert` makes it, inside the caller's
+ * transaction: a new object the caller owns, or NULL with 404 naming `noun` (or another
+ * problem) in *p. */
+json_t *listing_read_one(struct db *db, enum sql_id sql, int64_t id, listing_row_fn convert,
+                         const char *noun, struct problem *p);
+
 /* Like listing_parent_exists for a client (the parent of a client's own events): 1, or 0 with
  * 404 naming the client (or another problem) in *p. */
 int listing_client_exists(struct db *db, int64_t client_id, struct problem *p);

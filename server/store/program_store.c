@@ -1,6 +1,7 @@
 /* program_store: reading and changing parole programs (see program_store.h). */
 #include "program_store.h"
 
+#include "listing.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -17,16 +18,7 @@ json_t *program_store_row(db_stmt *stmt, const void *arg, struct problem *p)
 
 json_t *program_store_read(struct db *db, int64_t id, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *program = NULL;
-    db_stmt *stmt = db_prepare(db, SQL_PROGRAM_GET, p);
-
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW)
-        program = program_store_row(stmt, NULL, p);
-    else if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_NOT_FOUND, "no program with id %lld", (long long)id);
-    db_finish(stmt);
-    json_decref(binds);
-    return program;
+    return listing_read_one(db, SQL_PROGRAM_GET, id, program_store_row, "program", p);
 }
 
 /* Room for a program's code and its NUL. */
@@ -177,35 +169,22 @@ static int program_write(struct db *db, struct write_call *w, const json_t *befo
     json_t *record =
         before ? fields_check_patch(&program_patch_table, before, w->input, w->ctx->today, p)
                : fields_check_create(&program_table, w->input, w->ctx->today, p);
-    json_t *binds = NULL;
     int rc = -1;
 
     if (record == NULL)
         return -1;
     if (check_program(db, before ? w->id : 0, record, p) != 0 || problem_finish_checks(p) != 0)
         goto out;
-    binds = json_deep_copy(record);
-    json_object_set_new(binds, "now", json_string(w->ctx->now));
-    if (before == NULL) {
-        int64_t id = 0;
-
-        if (db_scalar_int(db, SQL_NEXT_ID_PROGRAMS, NULL, &id, p) != 0)
-            goto out;
-        w->id = id;
-        json_object_set_new(binds, "id", json_integer(id));
-        rc = db_exec_json(db, SQL_PROGRAM_INSERT, binds, p);
-    } else {
-        json_object_set_new(binds, "id", json_integer(w->id));
-        json_object_set(binds, "version", json_object_get(before, "version"));
-        rc = db_exec_json(db, SQL_PROGRAM_UPDATE, binds, p);
-    }
+    rc = write_store_row(db, w, before, record, SQL_NEXT_ID_PROGRAMS, SQL_PROGRAM_INSERT,
+                         SQL_PROGRAM_UPDATE, p);
+    if (rc != 0)
+        goto out;
     /* The requests whose deadlines move: those naming the program (on a create, requests that
      * kept a program no row had until now). w->arg outlives the record. */
     snprintf(w->arg, PROGRAM_CODE_SIZE, "%s",
              json_string_value(json_object_get(before ? before : record, "code")));
     w->program = w->arg;
 out:
-    json_decref(binds);
     json_decref(record);
     return rc;
 }

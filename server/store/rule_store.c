@@ -1,6 +1,7 @@
 /* rule_store: reading and changing deadline rules (see rule_store.h). */
 #include "rule_store.h"
 
+#include "listing.h"
 #include <string.h>
 
 #include "deadline_engine.h"
@@ -14,16 +15,7 @@ json_t *rule_store_row(db_stmt *stmt, const void *arg, struct problem *p)
 
 json_t *rule_store_read(struct db *db, int64_t id, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I}", "id", (json_int_t)id), *rule = NULL;
-    db_stmt *stmt = db_prepare(db, SQL_RULE_GET, p);
-
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0 && db_step(stmt) == DB_ROW)
-        rule = rule_store_row(stmt, NULL, p);
-    else if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_NOT_FOUND, "no deadline rule with id %lld", (long long)id);
-    db_finish(stmt);
-    json_decref(binds);
-    return rule;
+    return listing_read_one(db, SQL_RULE_GET, id, rule_store_row, "deadline rule", p);
 }
 
 /* What an admin may change in a rule; the rest is read-only. */
@@ -64,7 +56,6 @@ static json_t *rule_write_read(struct db *db, struct write_call *w, struct probl
 static int rule_write(struct db *db, struct write_call *w, const json_t *before, struct problem *p)
 {
     json_t *record = fields_check_patch(&rule_table, before, w->input, w->ctx->today, p);
-    json_t *binds = NULL;
     int rc = -1;
 
     if (record == NULL)
@@ -80,13 +71,9 @@ static int rule_write(struct db *db, struct write_call *w, const json_t *before,
     }
     if (problem_finish_checks(p) != 0)
         goto out;
-    binds = json_deep_copy(record);
-    json_object_set_new(binds, "id", json_integer(w->id));
-    json_object_set(binds, "version", json_object_get(before, "version"));
-    json_object_set_new(binds, "now", json_string(w->ctx->now));
-    rc = db_exec_json(db, SQL_RULE_UPDATE, binds, p);
+    /* (rules are seeded by migrations: no insert) */
+    rc = write_store_row(db, w, before, record, SQL_RULES_ALL, SQL_RULE_UPDATE, SQL_RULE_UPDATE, p);
 out:
-    json_decref(binds);
     json_decref(record);
     return rc;
 }

@@ -193,3 +193,27 @@ void write_batch_stats(struct write_batch_stats *out)
     out->changes = batched_changes;
     out->queued = group_commit_queued(&changes);
 }
+
+int write_store_row(struct db *db, struct write_call *w, const json_t *before, const json_t *record,
+                    enum sql_id next_id, enum sql_id insert, enum sql_id update, struct problem *p)
+{
+    json_t *binds = json_deep_copy(record);
+    int rc = -1;
+
+    json_object_set_new(binds, "now", json_string(w->ctx->now));
+    if (before == NULL) {
+        int64_t id = 0;
+
+        if (db_scalar_int(db, next_id, NULL, &id, p) == 0) {
+            w->id = id;
+            json_object_set_new(binds, "id", json_integer(id));
+            rc = db_exec_json(db, insert, binds, p);
+        }
+    } else {
+        json_object_set_new(binds, "id", json_integer(w->id));
+        json_object_set(binds, "version", json_object_get(before, "version"));
+        rc = db_exec_json(db, update, binds, p);
+    }
+    json_decref(binds);
+    return rc;
+}

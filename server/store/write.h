@@ -102,6 +102,14 @@ struct write_call {
     const char *program; /* out, for WRITE_LEDGER_PROGRAM: borrowed until write_run returns */
 };
 
+/* Store a checked record of a kind whose rows hold no sealed value (a rule, a program, a fee
+ * schedule row) from w->write: with `before` NULL, insert it under the next id of `next_id`
+ * (setting w->id) with `insert`; else update row w->id at `before`'s version with `update`.
+ * The statements bind the record's members, :id, :now and (update) :version. Returns 0 or -1
+ * with *p set (a row changed meanwhile: 0 rows, which write_run reports as 412). */
+int write_store_row(struct db *db, struct write_call *w, const json_t *before, const json_t *record,
+                    enum sql_id next_id, enum sql_id insert, enum sql_id update, struct problem *p);
+
 /* The most changes one commit takes; later ones wait for the next commit. */
 #define WRITE_BATCH_MAX 32
 
