@@ -111,7 +111,12 @@ class IdentifierLookups(ApiTestCase):
             self.assertEqual(e["changes"]["filters"]["after"], filters)
             self.assertEqual(e["changes"]["ids"]["after"], ids)
             self.assertEqual(e["entity_id"], ids[0] if len(ids) == 1 else None)
-            text = json.dumps(e)
+            # The hash, request id, time and record ids (asserted exactly above)
+            # are digits of their own: a 4-digit fragment could match by chance.
+            rest = {k: v for k, v in e.items()
+                    if k not in ("hash", "request_id", "at", "id", "entity_id", "actor")}
+            rest["changes"] = {k: v for k, v in e["changes"].items() if k != "ids"}
+            text = json.dumps(rest) + e["actor"]["label"]
             for secret in (a_number, a_number[1:], a_number[-4:], passport, "Z9999999",
                            typed[2:6]):
                 self.assertNotIn(secret, text, "the audit event holds a looked-up value")
