@@ -19,8 +19,9 @@ static const char *const decision_read_only[] = {RECORD_READ_ONLY, "parole_reque
 static const char *const decision_bool_columns[] = {"mailed", NULL};
 
 /* The validity period runs forwards, and no decision comes before the request's first filing. */
-static int decision_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                 const struct op_context *ctx, struct problem *p)
+static int decision_before_write(struct db *db, json_t *record, const json_t *stored,
+                                 int64_t parent_id, int64_t id, const struct op_context *ctx,
+                                 struct problem *p)
 {
     const char *decided_on = json_string_value(json_object_get(record, "decided_on"));
     json_t *binds =
@@ -28,7 +29,7 @@ static int decision_before_write(struct db *db, json_t *record, int64_t parent_i
     char earliest_filing[DATE_LEN];
     int rc;
 
-    (void)id, (void)ctx;
+    (void)stored, (void)id, (void)ctx;
     records_check_order(record, "valid_from", "valid_until", "must not be before valid_from", p);
     rc =
         db_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing, sizeof(earliest_filing), p);

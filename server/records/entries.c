@@ -40,10 +40,11 @@ static const struct field_spec entry_fields[] = {
 static const char *const entry_read_only[] = {RECORD_READ_ONLY, "client_id", NULL};
 
 /* A departure comes after the arrival it ends. */
-static int entry_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                              const struct op_context *ctx, struct problem *p)
+static int entry_before_write(struct db *db, json_t *record, const json_t *stored,
+                              int64_t parent_id, int64_t id, const struct op_context *ctx,
+                              struct problem *p)
 {
-    (void)db, (void)parent_id, (void)id, (void)ctx;
+    (void)db, (void)stored, (void)parent_id, (void)id, (void)ctx;
     records_check_order(record, "arrived_on", "departed_on",
                         "must not be before the arrival it ends", p);
     return 0;

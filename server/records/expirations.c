@@ -40,11 +40,21 @@ static int shaped_like(const char *text, size_t letters, size_t digits)
     return 1;
 }
 
+/* True when the write leaves field `name` as it was stored (an update that does not change it). */
+static int unchanged(const json_t *record, const json_t *stored, const char *name)
+{
+    return stored != NULL &&
+           json_equal(json_object_get(record, name), json_object_get(stored, name));
+}
+
 /* The document number must have the shape of its kind: an EAD card number is 3 letters and 10
  * digits, an I-94 number 11 digits or 9 digits + a letter or digit + a digit
- * (../shared/DOMAIN.md). */
-static int expiration_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                   const struct op_context *ctx, struct problem *p)
+ * (../shared/DOMAIN.md). A number stored before the shape was checked (an older release took
+ * any 11 letters and digits for an I-94) is checked only when the write changes it or its kind,
+ * so its other fields can still be corrected. */
+static int expiration_before_write(struct db *db, json_t *record, const json_t *stored,
+                                   int64_t parent_id, int64_t id, const struct op_context *ctx,
+                                   struct problem *p)
 {
     const char *kind = json_string_value(json_object_get(record, "kind"));
     const char *number = json_string_value(json_object_get(record, "document_number"));
@@ -54,7 +64,8 @@ static int expiration_before_write(struct db *db, json_t *record, int64_t parent
     if (kind != NULL && strcmp(kind, "ead") != 0 &&
         json_is_string(json_object_get(record, "ead_category")))
         problem_add_field(p, "ead_category", "only a work permit (kind ead) has a category");
-    if (kind == NULL || number == NULL)
+    if (kind == NULL || number == NULL ||
+        (unchanged(record, stored, "kind") && unchanged(record, stored, "document_number")))
         return 0;
     if (strcmp(kind, "ead") == 0 && !shaped_like(number, 3, 10))
         problem_add_field(p, "document_number",

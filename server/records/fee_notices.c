@@ -43,12 +43,13 @@ static int scheduled_amount(struct db *db, const json_t *record, int64_t *cents,
 
 /* Due and paid on or after the issue date; a form only on a filing fee; no amount typed: the
  * schedule's, else 422 naming amount_cents. */
-static int fee_notice_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                   const struct op_context *ctx, struct problem *p)
+static int fee_notice_before_write(struct db *db, json_t *record, const json_t *stored,
+                                   int64_t parent_id, int64_t id, const struct op_context *ctx,
+                                   struct problem *p)
 {
     const char *kind = json_string_value(json_object_get(record, "kind"));
 
-    (void)parent_id, (void)id, (void)ctx;
+    (void)stored, (void)parent_id, (void)id, (void)ctx;
     records_check_order(record, "issued_on", "due_on", "must not be before the notice was issued",
                         p);
     records_check_order(record, "issued_on", "paid_on", "must not be before the notice was issued",

@@ -63,15 +63,16 @@ static int earliest_decision(struct db *db, int64_t parent_id, char out[DATE_LEN
 
 /* A receipt number belongs to one filing; the receipt notice comes after the filing; and no
  * decision of the request may come before its first filing. */
-static int filing_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                               const struct op_context *ctx, struct problem *p)
+static int filing_before_write(struct db *db, json_t *record, const json_t *stored,
+                               int64_t parent_id, int64_t id, const struct op_context *ctx,
+                               struct problem *p)
 {
     const char *filed_on = json_string_value(json_object_get(record, "filed_on"));
     const char *receipt = json_string_value(json_object_get(record, "receipt_number"));
     char first_filing[DATE_LEN], first_decision[DATE_LEN];
     int64_t owner = 0;
 
-    (void)ctx;
+    (void)stored, (void)ctx;
     records_check_order(record, "filed_on", "receipt_notice_on",
                         "must not be before the filing date", p);
     records_check_order(record, "filed_on", "decided_on", "must not be before the filing date", p);

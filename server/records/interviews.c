@@ -16,13 +16,14 @@ static const struct field_spec interview_fields[] = {
 static const char *const interview_read_only[] = {RECORD_READ_ONLY, "parole_request_id", NULL};
 
 /* Store the appointment's instant in UTC too, so instants compare as text in SQL. */
-static int interview_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                  const struct op_context *ctx, struct problem *p)
+static int interview_before_write(struct db *db, json_t *record, const json_t *stored,
+                                  int64_t parent_id, int64_t id, const struct op_context *ctx,
+                                  struct problem *p)
 {
     const char *scheduled_at = json_string_value(json_object_get(record, "scheduled_at"));
     char utc[TIMESTAMP_LEN];
 
-    (void)db, (void)parent_id, (void)id, (void)ctx, (void)p;
+    (void)db, (void)stored, (void)parent_id, (void)id, (void)ctx, (void)p;
     if (scheduled_at != NULL && dates_parse_timestamp(scheduled_at, utc, NULL) == 0)
         json_object_set_new(record, "scheduled_at_utc", json_string(utc));
     return 0;

@@ -195,13 +195,14 @@ static int request_bind_list(json_t *binds, const struct op_context *ctx, struct
 }
 
 /* The client must exist; the sponsor's name is searchable like a client's. */
-static int request_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                                const struct op_context *ctx, struct problem *p)
+static int request_before_write(struct db *db, json_t *record, const json_t *stored,
+                                int64_t parent_id, int64_t id, const struct op_context *ctx,
+                                struct problem *p)
 {
     json_t *client_id = json_object_get(record, "client_id");
     const char *sponsor = json_string_value(json_object_get(record, "sponsor_name"));
 
-    (void)parent_id, (void)ctx;
+    (void)stored, (void)parent_id, (void)ctx;
     if (client_id != NULL) {
         json_t *binds = json_pack("{s:O}", "id", client_id);
         int64_t found = 0;

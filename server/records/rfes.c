@@ -16,10 +16,10 @@ static const char *const rfe_read_only[] = {RECORD_READ_ONLY, "parole_request_id
 static const char *const rfe_bool_columns[] = {"mailed", NULL};
 
 /* The response is due, and sent, on or after the day the notice was issued. */
-static int rfe_before_write(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                            const struct op_context *ctx, struct problem *p)
+static int rfe_before_write(struct db *db, json_t *record, const json_t *stored, int64_t parent_id,
+                            int64_t id, const struct op_context *ctx, struct problem *p)
 {
-    (void)db, (void)parent_id, (void)id, (void)ctx;
+    (void)db, (void)stored, (void)parent_id, (void)id, (void)ctx;
     records_check_order(record, "issued_on", "response_due_on",
                         "must not be before the notice was issued", p);
     records_check_order(record, "issued_on", "responded_on",

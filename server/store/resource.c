@@ -167,10 +167,11 @@ out:
  * fields, so every problem is reported at once), then turn any field error into one 422.
  * Returns 0 when the record may be written. */
 static int check_rules(struct db *db, const struct resource_spec *spec, json_t *record,
-                       int64_t parent_id, int64_t id, const struct op_context *ctx,
-                       struct problem *p)
+                       const json_t *stored, int64_t parent_id, int64_t id,
+                       const struct op_context *ctx, struct problem *p)
 {
-    if (spec->before_write != NULL && spec->before_write(db, record, parent_id, id, ctx, p) != 0)
+    if (spec->before_write != NULL &&
+        spec->before_write(db, record, stored, parent_id, id, ctx, p) != 0)
         return -1;
     return problem_finish_checks(p);
 }
@@ -275,7 +276,7 @@ static int resource_insert(struct db *db, struct write_call *w, const json_t *be
     if (!parent_exists(db, spec, rw->parent_id, p))
         return -1;
     record = fields_check_create(&spec->table, w->input, w->ctx->today, p);
-    if (record == NULL || check_rules(db, spec, record, rw->parent_id, 0, w->ctx, p) != 0)
+    if (record == NULL || check_rules(db, spec, record, NULL, rw->parent_id, 0, w->ctx, p) != 0)
         goto out;
     /* The new row's id (from the table's AUTOINCREMENT sequence, so never one a deleted row
      * had) is known before the insert (writers are serialised), so the encrypted values can
@@ -304,7 +305,8 @@ static int resource_update(struct db *db, struct write_call *w, const json_t *be
     int rc = -1;
 
     record = fields_check_patch(&spec->table, before, w->input, w->ctx->today, p);
-    if (record == NULL || check_rules(db, spec, record, rw->parent_id, w->id, w->ctx, p) != 0)
+    if (record == NULL ||
+        check_rules(db, spec, record, before, rw->parent_id, w->id, w->ctx, p) != 0)
         goto out;
     if (store_row(db, w, spec->sql_update, record, w->id, "version",
                   json_incref(json_object_get(before, "version")), p) != 0)

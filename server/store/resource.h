@@ -56,9 +56,11 @@ struct resource_spec {
      * and derived values (search keys, UTC copies) added to `record`. It runs even when some
      * fields were bad (those are absent from `record` and already in p->errors), so it must
      * skip a rule whose inputs are missing; it adds its own field errors to *p. Returns 0, or -1
-     * with another problem (409, 500) in *p. May be NULL. */
-    int (*before_write)(struct db *db, json_t *record, int64_t parent_id, int64_t id,
-                        const struct op_context *ctx, struct problem *p);
+     * with another problem (409, 500) in *p. `stored` is the record as it is before an update
+     * (NULL on create): a rule that has grown stricter since a value was stored checks that
+     * value only when the write changes it. May be NULL. */
+    int (*before_write)(struct db *db, json_t *record, const json_t *stored, int64_t parent_id,
+                        int64_t id, const struct op_context *ctx, struct problem *p);
     /* Legal records never cascade away: when sql_dependents (given :id) counts more than zero
      * rows, a delete is refused with 409 and dependents_message. has_dependents says whether
      * the resource has such a rule. */

@@ -372,9 +372,6 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_CLIENT_DEPENDENTS] = {"client_dependents",
                                "SELECT (SELECT count(*) FROM parole_requests WHERE client_id = :id)"
                                " + (SELECT count(*) FROM entries WHERE client_id = :id)"},
-    /* The address and its date as stored (a change of address starts the AR-11 deadline). */
-    [SQL_CLIENT_ADDRESS] = {"client_address",
-                            "SELECT address, address_since FROM clients WHERE id = :id"},
     [SQL_ENTRY_GET] = {"entry_get", "SELECT " ENTRY_COLUMNS " FROM entries"
                                     " WHERE id = :id AND client_id = :parent_id"},
     [SQL_ENTRY_LIST] = {"entry_list", "SELECT " ENTRY_COLUMNS " FROM entries"

@@ -431,6 +431,41 @@ class Keys(EncryptionCase):
         needles += [("legacy narrative", w) for w in words]
         self.assertNowhere(needles, self.files(db), "(upgraded)")
 
+    def test_an_old_i94_number_does_not_block_an_edit(self):
+        """An I-94 number stored under the old rule (any 11 letters and digits) still reads
+        back; an edit of another field of its expiration succeeds, while an edit of the number
+        itself must meet today's shape."""
+        d = tempfile.mkdtemp(prefix="paroletrack-upgrade-")
+        self.addCleanup(shutil.rmtree, d, True)
+        db = os.path.join(d, "test.db")
+        code, out, err = run_cli("migrate", "--db", db, "--to", "2")
+        self.assertEqual(code, 0, out + err)
+        now = "2026-01-01T00:00:00Z"
+        with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as c:
+            c.execute("INSERT INTO clients (family_name, given_name, created_at, updated_at)"
+                      " VALUES ('Legacy', 'Number', ?, ?)", (now, now))
+            cid = c.execute("SELECT max(id) FROM clients").fetchone()[0]
+            c.execute("INSERT INTO parole_requests (client_id, parole_type, created_at,"
+                      " updated_at) VALUES (?, 'medical', ?, ?)", (cid, now, now))
+            pid = c.execute("SELECT max(id) FROM parole_requests").fetchone()[0]
+            c.execute("INSERT INTO expirations (parole_request_id, kind, expires_on,"
+                      " document_number, created_at, updated_at) VALUES"
+                      " (?, 'i94', '2027-03-01', 'AB123456789', ?, ?)", (pid, now, now))
+            eid = c.execute("SELECT max(id) FROM expirations").fetchone()[0]
+        self.start(db_dir=d)
+        path = "/api/v1/parole-requests/%d/expirations/%d" % (pid, eid)
+        self.assertEqual(self.get(path).json["document_number"], "AB123456789")
+        fixed = self.patch(path, {"expires_on": "2027-04-01"})
+        self.assertStatus(fixed, 200)
+        self.assertEqual((fixed.json["expires_on"], fixed.json["document_number"]),
+                         ("2027-04-01", "AB123456789"))
+        self.assertProblem(self.patch(path, {"document_number": "CD123456789"}), 422,
+                           "validation", field="document_number")
+        self.assertProblem(self.patch(path, {"kind": "ead"}), 422, "validation",
+                           field="document_number")
+        self.assertEqual(self.get(path).json["expires_on"], "2027-04-01")
+        self.stop()
+
     def test_ciphertext_bound_to_its_row(self):
         s = self.start()
         a = self.create("/api/v1/clients", {"family_name": "Row", "given_name": "A",
