@@ -19,7 +19,7 @@ import { programList, programOf, programLabel, exceptionText, terminationNote } 
 // fields a form shows only when the others allow them (see recordForm), `hints(env)` the lines
 // under a field, and `cells` how a column reads when it says more than its own value.
 const CHILDREN = [
-  { collection: "filings", title: "Filings", noun: "filing", columns: ["form", "kind", "filed_on", "receipt_number", "receipt_notice_on", "method", "fee_cents", "decided_on"],
+  { collection: "filings", title: "Filings", noun: "filing", columns: ["form", "kind", "filed_on", "receipt_number", "receipt_notice_on", "method", "fee_cents", "decided_on", "outcome"],
     visibleWhen: { ead_category: (v) => v.form === "I-765" },
     cells: { form: (item) => (item.ead_category ? `${item.form} — ${eadCategoryLabel(item.ead_category)}` : item.form) } },
   { collection: "rfes", title: "RFEs and NOIDs", noun: "RFE or NOID", columns: ["kind", "issued_on", "response_due_on", "mailed", "responded_on"] },

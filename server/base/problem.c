@@ -80,6 +80,21 @@ int problem_has_field_errors(const struct problem *p)
     return p->errors != NULL && json_array_size(p->errors) > 0;
 }
 
+int problem_names_field(const struct problem *p, const char *field)
+{
+    json_t *error;
+    size_t i;
+
+    json_array_foreach(p->errors, i, error)
+    {
+        const char *name = json_string_value(json_object_get(error, "field"));
+
+        if (name != NULL && strcmp(name, field) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int problem_status(enum problem_kind kind)
 {
     if (kind <= PROBLEM_NONE || kind >= PROBLEM__MAX)

@@ -55,6 +55,9 @@ void problem_add_field(struct problem *p, const char *field, const char *fmt, ..
 /* True when at least one field error has been added. */
 int problem_has_field_errors(const struct problem *p);
 
+/* True when a field error names `field`. */
+int problem_names_field(const struct problem *p, const char *field);
+
 /* Turn the field errors collected in *p (if any) into one 422 (PROBLEM_VALIDATION). Returns 0
  * when there are none, else -1. */
 int problem_finish_checks(struct problem *p);

@@ -426,8 +426,8 @@ static int entered_after(const json_t *expirations, int64_t id)
 }
 
 /* A filing of exception `exception` (kind filing_on_or_before: its form, made on or before its
- * date). Returns 1 when one or more filings qualify, with the date the last of them was decided
- * into decided ("" while one is pending), else 0. */
+ * date, and not rejected). Returns 1 when one or more filings qualify, with the date the last of
+ * them was decided into decided ("" while one is pending), else 0. */
 static int exception_filings(const json_t *exception, const json_t *filings, char decided[DATE_LEN])
 {
     const char *form = text(exception, "form"), *by = text(exception, "on_or_before");
@@ -445,8 +445,9 @@ static int exception_filings(const json_t *exception, const json_t *filings, cha
         const char *row_form = text(row, "form"), *on = text(row, "decided_on");
 
         if (row_form == NULL || strcmp(row_form, form) != 0 ||
-            strcmp(text(row, "filed_on"), by) > 0)
-            continue;
+            strcmp(text(row, "filed_on"), by) > 0 ||
+            strcmp(text(row, "outcome") ? text(row, "outcome") : "", "rejected") == 0)
+            continue; /* a rejected filing was returned unfiled */
         found = 1;
         if (on == NULL)
             pending = 1;
@@ -804,6 +805,56 @@ static void client_deadlines(const struct request_facts *r, const json_t *reques
     }
 }
 
+/* The date the client became a permanent resident: the earliest approved I-485 among
+ * `filings` (the client's), into out ("" when none). */
+static void adjusted_on(const json_t *filings, char out[DATE_LEN])
+{
+    json_t *row;
+    size_t i;
+
+    out[0] = '\0';
+    json_array_foreach(filings, i, row)
+    {
+        const char *form = text(row, "form"), *outcome = text(row, "outcome");
+        const char *on = text(row, "decided_on");
+
+        if (form != NULL && strcmp(form, "I-485") == 0 && outcome != NULL &&
+            strcmp(outcome, "approved") == 0 && on != NULL && (!out[0] || strcmp(on, out) < 0))
+            snprintf(out, DATE_LEN, "%s", on);
+    }
+}
+
+/* A permanent resident (an approved I-485 of the client, `adjusted`) no longer lives on parole:
+ * what the parole asked of the client (its end, its work permits, a re-parole filing, a travel-by,
+ * the asylum one-year filing) needs nothing more. Those still open in out are met from then on,
+ * their title saying why. */
+static void settle_by_adjustment(json_t *out, const char *adjusted)
+{
+    static const char *const settled[] = {"parole_end", "ead_end",         "reparole_filing",
+                                          "travel_by",  "asylum_one_year", NULL};
+    json_t *record;
+    size_t i;
+
+    if (adjusted[0] == '\0')
+        return;
+    json_array_foreach(out, i, record)
+    {
+        char title[192];
+        size_t k;
+
+        for (k = 0; settled[k] != NULL && strcmp(settled[k], text(record, "kind")) != 0; k++)
+            ;
+        if (settled[k] == NULL || json_is_true(json_object_get(record, "met")))
+            continue;
+        snprintf(title, sizeof(title), "%s (settled: I-485 approved %s)", text(record, "title"),
+                 adjusted);
+        json_object_set_new(record, "title", json_string(title));
+        json_object_set_new(record, "status", json_string("met"));
+        json_object_set_new(record, "met", json_true());
+        json_object_set_new(record, "premature", json_false());
+    }
+}
+
 /* Order deadlines by date, then appointment time, then id. */
 static int compare_deadlines(const void *a, const void *b)
 {
@@ -825,6 +876,11 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
     struct request_facts r;
     struct parole_end end;
     json_t *out = json_array();
+    /* the filings of all the client's requests (missing: the request's own) */
+    const json_t *client_filings = json_is_array(json_object_get(request, "client_filings"))
+                                       ? json_object_get(request, "client_filings")
+                                       : in->filings;
+    char adjusted[DATE_LEN];
 
     memset(&r, 0, sizeof(r));
     r.id = json_integer_value(json_object_get(request, "id"));
@@ -841,11 +897,7 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
             "Passport expires (client record)");
     /* A termination exception's filing (an I-485) may sit under any request of the client. */
     parole_end_facts(&r, r.program[0] ? json_object_get(in->programs, r.program) : NULL,
-                     in->expirations, in->decisions,
-                     json_is_array(json_object_get(request, "client_filings"))
-                         ? json_object_get(request, "client_filings")
-                         : in->filings,
-                     &end);
+                     in->expirations, in->decisions, client_filings, &end);
     rfe_deadlines(&r, in->rfes, in->decisions, in->rules, in->today, out);
     appointment_deadlines(&r, in->interviews, in->decisions, in->rules, in->today, in->now, out);
     expiry_deadlines(&r, in->expirations, in->decisions, &end, in->rules, in->today, out);
@@ -853,6 +905,8 @@ json_t *deadline_compute_request(const struct deadline_compute_input *in)
                        in->today, out);
     fee_deadlines(&r, in->fee_notices, in->rules, in->today, out);
     client_deadlines(&r, in->request, in->rules, in->today, out);
+    adjusted_on(client_filings, adjusted);
+    settle_by_adjustment(out, adjusted);
     return out;
 }
 

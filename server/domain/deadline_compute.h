@@ -15,7 +15,8 @@
 struct deadline_compute_input {
     /* {id, client_id, program, location, passport_expires_on, and the client's
      * track_asylum_deadline, address_since, last_arrived_on, i589_filed_on, ar11_filed_on and
-     * client_filings: every filing of the client's requests as {form, filed_on, decided_on},
+     * client_filings: every filing of the client's requests as {form, filed_on, decided_on,
+     * outcome},
      * what a program's termination exception looks for (missing: the request's own filings)} */
     const json_t *request;
     const json_t *rfes; /* {id, issued_on, kind, response_due_on, mailed, responded_on} */
@@ -24,7 +25,8 @@ struct deadline_compute_input {
     const json_t *interviews;
     const json_t *decisions;   /* {id, decided_on, outcome, valid_until, mailed}, by decided_on */
     const json_t *expirations; /* {id, kind, issued_on, expires_on, ead_category} */
-    const json_t *filings;     /* {id, form, kind, filed_on, receipt_number, decided_on} */
+    /* {id, form, kind, filed_on, receipt_number, decided_on, outcome} */
+    const json_t *filings;
     const json_t *fee_notices; /* {id, kind, issued_on, due_on, paid_on}, by id; may be NULL */
     /* the filings of the requests that renew this one ({id, form, kind, filed_on}, by
      * filed_on); may be NULL */
@@ -40,7 +42,7 @@ struct deadline_compute_input {
 /* The version of the computation's rules in code. Stored deadlines (the ledger) computed by
  * another version are rebuilt at start: raise it with any change to this module that changes
  * what a request's deadlines are. */
-#define DEADLINE_COMPUTE_VERSION 9
+#define DEADLINE_COMPUTE_VERSION 10
 
 /* Every deadline of the request in `in`, in the order the rules produce them (unsorted), as a
  * new array the caller owns. Each is a full record:
@@ -65,7 +67,11 @@ struct deadline_compute_input {
  * parole had not ended before T: with no exception that applies, parole ends on T (its parole end
  * and every work permit end capped at it, no re-parole window); with an exception (a filing of
  * the named form made on or before its date) parole runs to its own end, or to the exception
- * filing's decision when that comes first.
+ * filing's decision when that comes first. A rejected filing qualifies for nothing.
+ *
+ * An approved I-485 of the client (client_filings) makes the client a permanent resident: the
+ * request's parole end, work permit ends, re-parole filing, travel-by and the asylum one-year
+ * deadline are met, their title naming the approval.
  *
  * A work permit's end follows the rule of its category (ead_category; none recorded is taken
  * as EAD_CATEGORY_UNRECORDED) in force on its issue date: the card's date, capped at the parole

@@ -9,6 +9,8 @@
 static const char *const filing_kinds[] = {
     "initial", "re_parole", "expedite_request", "rfe_response", "motion", "other", NULL};
 static const char *const methods[] = {"mail", "online", NULL};
+/* What USCIS decided on the filing (a rejected filing was returned unfiled). */
+static const char *const filing_outcomes[] = {"approved", "denied", "withdrawn", "rejected", NULL};
 
 static const struct field_spec filing_fields[] = {
     {.name = "form", .type = FIELD_ENUM, .flags = FIELD_REQUIRED, .choices = filing_form_names},
@@ -24,6 +26,8 @@ static const struct field_spec filing_fields[] = {
     /* the date USCIS decided the filing (an I-485's decision ends a parole a program's
      * termination exception kept) */
     {.name = "decided_on", .type = FIELD_DATE, .flags = FIELD_NOT_FUTURE},
+    /* the decision's outcome (an approved I-485: the client is a permanent resident) */
+    {.name = "outcome", .type = FIELD_ENUM, .choices = filing_outcomes},
     /* the category an I-765 asks a work permit in (c11, c8, ...) */
     {.name = "ead_category",
      .type = FIELD_TEXT,
@@ -61,8 +65,8 @@ static int earliest_decision(struct db *db, int64_t parent_id, char out[DATE_LEN
     return rc;
 }
 
-/* A receipt number belongs to one filing; the receipt notice comes after the filing; and no
- * decision of the request may come before its first filing. */
+/* A receipt number belongs to one filing; the receipt notice comes after the filing; an outcome
+ * has its decision date; and no decision of the request may come before its first filing. */
 static int filing_before_write(struct db *db, json_t *record, const json_t *stored,
                                int64_t parent_id, int64_t id, const struct op_context *ctx,
                                struct problem *p)
@@ -76,6 +80,10 @@ static int filing_before_write(struct db *db, json_t *record, const json_t *stor
     records_check_order(record, "filed_on", "receipt_notice_on",
                         "must not be before the filing date", p);
     records_check_order(record, "filed_on", "decided_on", "must not be before the filing date", p);
+    if (json_is_string(json_object_get(record, "outcome")) &&
+        !json_is_string(json_object_get(record, "decided_on")) &&
+        !problem_names_field(p, "decided_on"))
+        problem_add_field(p, "decided_on", "is needed with an outcome: the date USCIS decided");
     if (json_is_string(json_object_get(record, "ead_category")) &&
         (json_string_value(json_object_get(record, "form")) == NULL ||
          strcmp(json_string_value(json_object_get(record, "form")), "I-765") != 0))

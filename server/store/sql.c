@@ -124,8 +124,9 @@
 /* With where the request's re-parole window opens (for the filing's warnings; not a member). */
 #define FILING_COLUMNS                                                                             \
     "id, parole_request_id, form, filed_on, kind, receipt_number, receipt_notice_on, fee_cents, "  \
-    "method, decided_on, ead_category, notes, created_at, updated_at, version, row_nonce, "        \
-    "CASE WHEN form IN ('I-131', 'I-131F') THEN (SELECT max(d.opens_on) FROM deadlines d"          \
+    "method, decided_on, outcome, ead_category, notes, created_at, updated_at, version, "          \
+    "row_nonce, CASE WHEN form IN ('I-131', 'I-131F') THEN (SELECT max(d.opens_on) FROM "          \
+    "deadlines d"                                                                                  \
     " WHERE d.kind = 'reparole_filing' AND (d.parole_request_id = filings.parole_request_id"       \
     "  AND filings.kind = 're_parole' OR d.parole_request_id = (SELECT q.renews_request_id"        \
     "  FROM parole_requests q WHERE q.id = filings.parole_request_id))) END"                       \
@@ -488,16 +489,16 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_FILING_INSERT] =
         {"filing_insert",
          "INSERT INTO filings (id, parole_request_id, form, filed_on, kind, receipt_number,"
-         " receipt_notice_on, fee_cents, method, decided_on, ead_category, notes, created_at,"
-         " updated_at, version, row_nonce) VALUES (:id, :parent_id, :form, :filed_on, :kind,"
-         " :receipt_number, :receipt_notice_on, :fee_cents, :method, :decided_on, :ead_category,"
-         " :notes, :now, :now, 1, :row_nonce)"},
+         " receipt_notice_on, fee_cents, method, decided_on, outcome, ead_category, notes,"
+         " created_at, updated_at, version, row_nonce) VALUES (:id, :parent_id, :form, :filed_on,"
+         " :kind, :receipt_number, :receipt_notice_on, :fee_cents, :method, :decided_on,"
+         " :outcome, :ead_category, :notes, :now, :now, 1, :row_nonce)"},
     [SQL_FILING_UPDATE] =
         {"filing_update",
          "UPDATE filings SET form = :form, filed_on = :filed_on, kind = :kind,"
          " receipt_number = :receipt_number, receipt_notice_on = :receipt_notice_on,"
          " fee_cents = :fee_cents, method = :method, decided_on = :decided_on,"
-         " ead_category = :ead_category, notes = :notes,"
+         " outcome = :outcome, ead_category = :ead_category, notes = :notes,"
          " updated_at = :now, version = version + 1"
          " WHERE id = :id AND parole_request_id = :parent_id AND version = :version"},
     [SQL_FILING_DELETE] = {"filing_delete", CHILD_DELETE("filings")},
@@ -867,7 +868,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "  WHERE f.form = 'AR-11' AND f.parole_request_id IN"
          "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id)) AS ar11_filed_on,"
          " (SELECT json_group_array(json_object('form', f.form, 'filed_on', f.filed_on,"
-         "  'decided_on', f.decided_on)) FROM filings f WHERE f.parole_request_id IN"
+         "  'decided_on', f.decided_on, 'outcome', f.outcome)) FROM filings f"
+         "  WHERE f.parole_request_id IN"
          "  (SELECT q.id FROM parole_requests q WHERE q.client_id = p.client_id))"
          "  AS client_filings"
          " FROM parole_requests p JOIN clients c ON c.id = p.client_id "
@@ -910,7 +912,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          ") ORDER BY parole_request_id, expires_on, id"},
     [SQL_DEADLINE_FILINGS] = {"deadline_filings",
                               "SELECT parole_request_id, id, form, kind, filed_on,"
-                              " receipt_number, decided_on"
+                              " receipt_number, decided_on, outcome"
                               " FROM filings WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
                               ") ORDER BY parole_request_id, filed_on, id"},
     [SQL_DLEDGER_DELETE_REQUEST] = {"dledger_delete_request",

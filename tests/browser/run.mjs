@@ -781,7 +781,7 @@ test("a CHNV parole with an I-94 two years ahead ends on the program's terminati
   assert((await overdue.innerText()).includes("90 FR 13611"), "Today shows the notice beside the date");
 });
 
-test("the filing form takes the new forms and a decision date: an I-485 decided", async () => {
+test("the filing form takes the new forms, a decision date and an outcome: an I-485 approved", async () => {
   const page = shared.page;
   await gotoHash(page, `#/requests/${shared.chnvRequestId}`);
   await page.click("#add-filings");
@@ -794,14 +794,21 @@ test("the filing form takes the new forms and a decision date: an I-485 decided"
   await page.locator('form.record-form [name="decided_on"][aria-invalid="true"]').waitFor();
   assert((await page.locator('[id$="-decided_on-error"]').innerText()).length > 0, "the reason is beside the field");
   assert(await field(page, "form").inputValue() === "I-485", "the form choice is kept");
+  // An outcome with no decision date is refused beside the date.
+  await fillForm(page, { decided_on: "", outcome: "approved" });
+  await submitForm(page);
+  await waitText(page.locator('[id$="-decided_on-error"]'), "needed with an outcome");
+  assert(await field(page, "outcome").inputValue() === "approved", "the outcome choice is kept");
   await fillForm(page, { decided_on: firmDay(-3) });
   await submitForm(page);
   const filings = page.locator("#section-filings");
   await waitText(filings, "I-485");
   await waitText(filings, usDate(firmDay(-3)));
-  assert((await filings.locator("th").allInnerTexts()).includes("Decided on"), "the filings table has a Decided on column");
+  const headers = await filings.locator("th").allInnerTexts();
+  assert(headers.includes("Decided on") && headers.includes("Outcome"), `the filings table has Decided on and Outcome columns (${headers})`);
+  assert((await filings.locator("tr", { hasText: "I-485" }).innerText()).toLowerCase().includes("approved"), "the outcome shows in the row");
   const stored = (await api("GET", `/api/v1/parole-requests/${shared.chnvRequestId}/filings`)).data.items.find((f) => f.form === "I-485");
-  assert(stored && stored.filed_on === firmDay(-60) && stored.decided_on === firmDay(-3), `stored (${JSON.stringify(stored)})`);
+  assert(stored && stored.filed_on === firmDay(-60) && stored.decided_on === firmDay(-3) && stored.outcome === "approved", `stored (${JSON.stringify(stored)})`);
 });
 
 // Today drawn afresh (setting the hash it already has would not draw it again).
@@ -812,7 +819,8 @@ async function freshToday(page) {
   await waitText(page.locator("#view h1"), "Today");
 }
 
-// Today's overdue list read to its end (a screenful first, the rest behind "Show more").
+// Today's overdue list read to its end (a screenful first, the rest behind "Show more"): the
+// section holding it.
 async function wholeOverdueList(page) {
   await freshToday(page);
   await waitText(page.locator("#due-title ~ .section-body h3").first(), "Overdue");
@@ -821,7 +829,8 @@ async function wholeOverdueList(page) {
     await page.locator("#overdue-more").click();
     await page.waitForFunction((n) => document.querySelectorAll("#overdue-table tbody tr").length > n, before);
   }
-  return page.locator("#overdue-table");
+  // The section, not the table: with nothing overdue it says so and has no table.
+  return page.locator("#due-title ~ .section-body").first();
 }
 
 // A client with a parole request assigned to Pat, made through the API; returns the request's base path and id.
@@ -881,7 +890,7 @@ test("an RFE left unanswered when the request is denied is moot: not overdue, no
   const page = shared.page;
   // Overdue before the decision.
   let overdue = await wholeOverdueList(page);
-  await waitText(overdue.locator("tbody tr", { hasText: `request ${id}` }), "RFE response due");
+  await waitText(overdue.locator("#overdue-table tbody tr", { hasText: `request ${id}` }), "RFE response due");
   // The denial, through the form.
   await gotoHash(page, `#/requests/${id}`);
   await waitText(page.locator("#deadline-table"), "Overdue");
@@ -914,7 +923,7 @@ test("a missed biometrics appointment is overdue at once on Today and the calend
   assert(made.status === 201, `a missed appointment (${made.status})`);
   const page = shared.page;
   const overdue = await wholeOverdueList(page);
-  const row = overdue.locator("tbody tr", { hasText: `request ${id}` });
+  const row = overdue.locator("#overdue-table tbody tr", { hasText: `request ${id}` });
   await waitText(row, "Missed appointment — reschedule now");
   const text = await row.innerText();
   assert(text.includes("Biometrics missed") && text.includes("Overdue"), `the missed appointment is overdue (${text})`);

@@ -259,6 +259,42 @@ class Termination(ProgramsCase):
         self.assertEqual(self.stage_of(pr["id"]), "paroled")
         self.assertEqual(self.one(pr["id"], "parole_end")["due_on"], day(200))
 
+    def test_an_approved_i485_settles_the_parole(self):
+        """A permanent resident lives on parole no more: once the exception's I-485 is approved
+        the parole end and the work permit end are met (the title says why) and leave the
+        overdue list; a denial leaves the parole ended on the decision, overdue."""
+        pr = self.approved("frp", i94=day(200))
+        self.make_child(pr["id"], "expirations", kind="ead", ead_category="c11",
+                        expires_on=day(300))
+        adjustment = self.make_request(pr["client_id"])
+        f = self.make_child(adjustment["id"], "filings", form="I-485", filed_on="2025-12-01")
+        path = "/api/v1/parole-requests/%d/filings/%d" % (adjustment["id"], f["id"])
+        # An outcome needs its date: 422 naming decided_on, nothing stored.
+        self.assertProblem(self.patch(path, {"outcome": "approved"}), 422, field="decided_on")
+        self.assertIsNone(self.get(path).json["outcome"])
+        r = self.patch(path, {"decided_on": day(-2), "outcome": "denied"})
+        self.assertStatus(r, 200)
+        end = self.one(pr["id"], "parole_end")
+        self.assertEqual((end["due_on"], end["status"], end["program_code"]),
+                         (day(-2), "overdue", "frp"))
+        overdue = self.list_all("/api/v1/deadlines?status=overdue&kind=parole_end&from=%s&to=%s"
+                                % (day(-2), day(-2)))
+        self.assertIn(end["id"], [d["id"] for d in overdue])
+        self.assertStatus(self.patch(path, {"outcome": "approved"}), 200)
+        for kind in ("parole_end", "ead_end"):
+            d = self.one(pr["id"], kind)
+            self.assertEqual((d["due_on"], d["status"]), (day(-2), "met"), d)
+            self.assertTrue(d["title"].endswith("(settled: I-485 approved %s)" % day(-2)), d)
+        overdue = self.list_all("/api/v1/deadlines?status=overdue&kind=parole_end&from=%s&to=%s"
+                                % (day(-2), day(-2)))
+        self.assertNotIn(end["id"], [d["id"] for d in overdue])
+        # Rejected (returned unfiled): no exception, the termination ends the parole again.
+        self.assertStatus(self.patch(path, {"outcome": "rejected"}), 200)
+        end = self.one(pr["id"], "parole_end")
+        self.assertEqual((end["due_on"], end["status"], end["program_code"]),
+                         ("2026-01-14", "overdue", "frp"))
+        self.assertEqual(self.stage_of(pr["id"]), "terminated")
+
     def test_an_admin_edit_moves_the_programs_deadlines(self):
         p = self.new_program()
         pr = self.approved(p["code"], i94=day(200))

@@ -396,6 +396,72 @@ static void test_program_termination(void)
     json_decref(all);
 }
 
+/* An I-485's outcome: approved, the client is a permanent resident and what the parole asked
+ * (its end, the work permit, re-parole) is met, the title naming the approval; denied, the
+ * FRP parole ends with the decision and stays open; rejected, it was never filed, so FRP's
+ * exception does not apply. An approval under another program settles its dates as well. */
+static void test_adjustment(void)
+{
+    json_t *all = approved_in("frp", "2026-08-01",
+                              "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                              "  \"filed_on\":\"2025-12-01\",\"receipt_number\":null,"
+                              "  \"decided_on\":\"2026-03-02\",\"outcome\":\"approved\"}]",
+                              "2026-04-01");
+    json_t *d = find(all, "expirations/51/parole_end");
+
+    CHECK_STR(field(d, "due_on"), "2026-03-02");
+    CHECK_STR(field(d, "status"), "met");
+    CHECK(json_is_true(json_object_get(d, "met")));
+    CHECK_STR(field(d, "title"),
+              "Parole ends with the decision on the exception filing (settled: I-485 approved "
+              "2026-03-02)");
+    d = find(all, "expirations/52/ead_end");
+    CHECK_STR(field(d, "status"), "met");
+    json_decref(all);
+    /* Denied: the parole ended with the decision; overdue, not settled. */
+    all = approved_in("frp", "2026-08-01",
+                      "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-12-01\",\"receipt_number\":null,"
+                      "  \"decided_on\":\"2026-03-02\",\"outcome\":\"denied\"}]",
+                      "2026-04-01");
+    d = find(all, "expirations/51/parole_end");
+    CHECK_STR(field(d, "due_on"), "2026-03-02");
+    CHECK_STR(field(d, "status"), "overdue");
+    CHECK_STR(field(d, "title"), "Parole ends with the decision on the exception filing");
+    json_decref(all);
+    /* Rejected (returned unfiled): no exception, the program's termination ends the parole. */
+    all = approved_in("frp", "2026-08-01",
+                      "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-12-01\",\"receipt_number\":null,"
+                      "  \"decided_on\":\"2025-12-20\",\"outcome\":\"rejected\"}]",
+                      "2026-01-20");
+    d = find(all, "expirations/51/parole_end");
+    CHECK_STR(field(d, "due_on"), "2026-01-14");
+    CHECK(json_is_true(json_object_get(d, "terminates")));
+    CHECK_STR(field(d, "status"), "overdue");
+    json_decref(all);
+    /* A running program: an approved I-485 the day before settles the I-94 end, the work
+     * permit and the re-parole window; decided but with no outcome recorded settles nothing. */
+    all = approved_in("u4u", "2026-08-01",
+                      "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-06-01\",\"receipt_number\":null,"
+                      "  \"decided_on\":\"2026-07-31\",\"outcome\":\"approved\"}]",
+                      "2026-08-10");
+    CHECK_STR(field(find(all, "expirations/51/parole_end"), "status"), "met");
+    CHECK_STR(field(find(all, "expirations/51/parole_end"), "due_on"), "2026-08-01");
+    CHECK_STR(field(find(all, "decisions/61/reparole_filing"), "status"), "met");
+    CHECK_STR(field(find(all, "expirations/52/ead_end"), "status"), "met");
+    json_decref(all);
+    all = approved_in("u4u", "2026-08-01",
+                      "[{\"id\":71,\"form\":\"I-485\",\"kind\":\"initial\","
+                      "  \"filed_on\":\"2025-06-01\",\"receipt_number\":null,"
+                      "  \"decided_on\":\"2026-07-31\",\"outcome\":null}]",
+                      "2026-08-10");
+    CHECK_STR(field(find(all, "expirations/51/parole_end"), "status"), "overdue");
+    CHECK_STR(field(find(all, "decisions/61/reparole_filing"), "status"), "overdue");
+    json_decref(all);
+}
+
 /* The end of work permit `ead` (an expirations row, id 81) of an approved U4U request with an
  * I-94 until `i94`, on 2026-01-10: the deadline (borrowed from *all, which the caller frees). */
 static json_t *work_permit(const char *ead, const char *i94, json_t **all)
@@ -896,6 +962,7 @@ int main(void)
     test_appointments();
     test_approval();
     test_program_termination();
+    test_adjustment();
     test_work_permits();
     test_decisions_settle();
     test_fees();
