@@ -4,7 +4,7 @@ import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, copyButton } from "./dom.js";
 import { firmToday, formatInstant, firmLocale, firmZone } from "./format.js";
 import { clientNames } from "./names.js";
-import { statusText, deadlineShortTitle, deadlineTitle } from "./deadlines.js";
+import { statusText, deadlineShortTitle, deadlineTitle, deadlineHref } from "./deadlines.js";
 
 // What a day's item adds to its name: overdue, done, or settled by a decision (moot: done, not due).
 const STATUS_SUFFIX = { overdue: " (overdue)", met: " (done)", moot: " (settled by a decision)" };
@@ -51,7 +51,7 @@ export async function render(page, [month], ctx) {
     const cell = h("td", { class: iso === today ? "today" : "", "data-date": iso },
       h("div", { class: "day-number", text: String(day) }),
       items.length ? h("ul", { class: "day-items" }, items.map((d) => h("li", { class: `kind-${d.kind} status-${d.status}` },
-        link(`#/requests/${d.parole_request_id}`, `${d.due_at ? new Intl.DateTimeFormat(firmLocale(), { timeStyle: "short", timeZone: firmZone() }).format(new Date(d.due_at)) + " " : ""}${deadlineShortTitle(d)}${STATUS_SUFFIX[d.status] || ""}`,
+        link(deadlineHref(d), `${d.due_at ? new Intl.DateTimeFormat(firmLocale(), { timeStyle: "short", timeZone: firmZone() }).format(new Date(d.due_at)) + " " : ""}${deadlineShortTitle(d)}${STATUS_SUFFIX[d.status] || ""}`,
           { title: `${deadlineTitle(d)} — ${names.get(d.client_id) || ""} — ${statusText(d)}${d.due_at ? ` — ${formatInstant(d.due_at)}` : ""}${d.program_code ? ` — program terminated: ${d.rule.citation_source}` : ""}` }),
         h("bdi", { class: "who", text: names.get(d.client_id) || "" })))) : null);
     row.append(cell);

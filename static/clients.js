@@ -93,8 +93,8 @@ function clientHints(record) {
 const ENTRIES = { collection: "entries", title: "Travel history", noun: "entry", columns: ["arrived_on", "departed_on", "port", "class_of_admission"] };
 
 // A client's page: the profile (or its edit form), the client's parole requests, the client's own
-// deadlines (asylum one-year, change-of-address report, passport: the same under each of the
-// client's requests, read from the first) and the travel history they follow from.
+// deadlines (asylum one-year, change-of-address report, passport: GET /clients/{id}/deadlines,
+// with or without a parole request) and the travel history they follow from.
 export async function renderClient(page, [id], ctx) {
   page.append(statusLine("loading", "Loading…"));
   const base = `/api/v1/clients/${id}`;
@@ -166,16 +166,10 @@ export async function renderClient(page, [id], ctx) {
   const deadlines = card(sections, "Deadlines", "client-deadlines");
   const entries = { spec: ENTRIES, ...card(sections, ENTRIES.title, `section-${ENTRIES.collection}`) };
 
-  // The client's own deadlines, read from the client's first request (every request lists them).
+  // The client's own deadlines (they stand even before the client has a parole request).
   async function drawDeadlines() {
     const intro = h("p", { class: "muted", text: "The client's own deadlines, the same on each of the client's parole requests (each request's page has its own as well)." });
-    if (!requests.ok) { fill(deadlines.body, statusLine("error", problemText(requests))); return; }
-    const first = requests.data.items.reduce((low, p) => (low === null || p.id < low ? p.id : low), null);
-    if (first === null) {
-      fill(deadlines.body, statusLine("empty", "The client's deadlines (the asylum one-year deadline, the change-of-address report, the passport) are worked out once the client has a parole request."));
-      return;
-    }
-    const d = await listAll(`/api/v1/parole-requests/${first}/deadlines`);
+    const d = await listAll(`${base}/deadlines`);
     if (!d.ok) { fill(deadlines.body, statusLine("error", problemText(d))); return; }
     const own = d.data.items.filter(isClientsOwn);
     const asylum = own.find((x) => x.kind === "asylum_one_year");

@@ -18,6 +18,10 @@ const NAMED_KINDS = new Set(["asylum_one_year", "address_change_report"]);
 // A deadline of the client rather than of one request (listed under each of the client's requests).
 export const isClientsOwn = (d) => Boolean(d.source && d.source.resource === "clients");
 
+// Where a deadline is worked on: its request's page, or the client's page for a client's own
+// deadline while the client has no parole request (parole_request_id null).
+export const deadlineHref = (d) => (d.parole_request_id === null ? `#/clients/${d.client_id}` : `#/requests/${d.parole_request_id}`);
+
 // Statuses of a deadline nothing has settled yet.
 export const isOpen = (d) => d.status === "upcoming" || d.status === "due_today" || d.status === "overdue";
 

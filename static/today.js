@@ -10,16 +10,17 @@ import { pagedList, deadlineOrder } from "./pages.js";
 import { groupedBars, horizontalBars } from "./charts.js";
 import { choiceLabel } from "./labels.js";
 import { fieldCatalogue, stageOrder } from "./forms.js";
-import { statusBadge, deadlineWhat, deadlineTitle, noticeNoun } from "./deadlines.js";
+import { statusBadge, deadlineWhat, deadlineTitle, noticeNoun, deadlineHref } from "./deadlines.js";
 
 // The first page of each list on load (the overdue table: a screenful, so what is due soon
 // shows below it), then MORE items a "Show more".
 const FIRST = { overdue: 8, soon: 50, rfes: 25, ending: 50, unguarded: 25 };
 const MORE = 50;
 
-// A case cell: the client's name linking to the request.
+// A case cell: the client's name linking to the request (or to the client, who has none yet).
 function caseCell(names, d) {
-  return h("a", { href: `#/requests/${d.parole_request_id}` }, nameText(names.get(d.client_id) || `Client ${d.client_id}`), ` · request ${d.parole_request_id}`);
+  return h("a", { href: deadlineHref(d) }, nameText(names.get(d.client_id) || `Client ${d.client_id}`),
+    d.parole_request_id === null ? " · no parole request yet" : ` · request ${d.parole_request_id}`);
 }
 
 function dueText(d) {

@@ -114,6 +114,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     CLIENT_CHILD_ROUTES("entries", entries_resource),
+    {"GET", CLIENTS "deadlines", PERM_READ, deadlines_of_client, NULL, 0},
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
     {"GET", REQUESTS "timeline", PERM_READ, resource_routes_timeline, &parole_requests_resource, 0},
     {"GET", REQUESTS "history", PERM_READ, resource_routes_history, &parole_requests_resource, 0},

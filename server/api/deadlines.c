@@ -1,7 +1,8 @@
 /* deadlines: the handlers of GET /api/v1/deadlines (filters: from, to, kind, status,
- * assigned_to) and GET /api/v1/parole-requests/{id}/deadlines, with their pager over the
- * computed list. Handler layer: parses the call and replies (call.h, listing.h for the query);
- * the deadlines themselves are read from the ledger below it (deadline_ledger.h). */
+ * assigned_to), GET /api/v1/parole-requests/{id}/deadlines and GET /api/v1/clients/{id}/deadlines,
+ * with their pager over the computed list. Handler layer: parses the call and replies (call.h,
+ * listing.h for the query); the deadlines themselves are read from the ledger below it
+ * (deadline_ledger.h). */
 #include "deadlines.h"
 
 #include <stdio.h>
@@ -88,16 +89,17 @@ static int finish_page(struct deadline_page *page)
     return 0;
 }
 
-/* Shared by both deadline routes: parse the query, read one page from the ledger (one row more
+/* Shared by the deadline routes: parse the query, read one page from the ledger (one row more
  * than the page, to know whether another follows) after the cursor's place, and reply with its
- * JSON text, written row by row. */
-static void reply_deadlines(struct call *call, int64_t request_id,
+ * JSON text, written row by row. One request's (request_id), one client's (client_id), or the
+ * firm's (both 0). */
+static void reply_deadlines(struct call *call, int64_t request_id, int64_t client_id,
                             const struct filter_spec *filters, struct call_reply *reply)
 {
     struct query_param kept[64];
     struct deadline_place after;
     json_t *binds = json_object();
-    struct deadline_query q = {.request_id = request_id};
+    struct deadline_query q = {.request_id = request_id, .client_id = client_id};
     struct deadline_page page = {.text = {0}};
     size_t count;
     int has_cursor, rc;
@@ -127,7 +129,8 @@ static void reply_deadlines(struct call *call, int64_t request_id,
     }
     if (db_begin_read(call->db, &call->p) != 0)
         goto out;
-    if (request_id != 0 && !listing_parent_exists(call->db, request_id, &call->p)) {
+    if ((request_id != 0 && !listing_parent_exists(call->db, request_id, &call->p)) ||
+        (client_id != 0 && !listing_client_exists(call->db, client_id, &call->p))) {
         db_rollback(call->db);
         goto out;
     }
@@ -159,12 +162,26 @@ void deadlines_list(struct call *call, struct call_reply *reply)
         {.name = NULL},
     };
 
-    reply_deadlines(call, 0, filters, reply);
+    reply_deadlines(call, 0, 0, filters, reply);
 }
 
 /* GET /api/v1/parole-requests/{id}/deadlines (see deadlines.h). */
 void deadlines_of_request(struct call *call, struct call_reply *reply)
 {
 
-    reply_deadlines(call, call->id, listing_no_filters, reply);
+    reply_deadlines(call, call->id, 0, listing_no_filters, reply);
+}
+
+/* GET /api/v1/clients/{id}/deadlines (see deadlines.h). */
+void deadlines_of_client(struct call *call, struct call_reply *reply)
+{
+    static const struct filter_spec filters[] = {
+        {.name = "from", .kind = FILTER_DATE},
+        {.name = "to", .kind = FILTER_DATE},
+        {.name = "kind", .kind = FILTER_CHOICE, .choices = deadline_kind_names},
+        {.name = "status", .kind = FILTER_CHOICE, .choices = deadline_statuses},
+        {.name = NULL},
+    };
+
+    reply_deadlines(call, 0, call->id, filters, reply);
 }

@@ -1,4 +1,4 @@
-/* deadlines: the handlers of the two deadline list routes. The computation is the engine's
+/* deadlines: the handlers of the deadline list routes. The computation is the engine's
  * (deadline_engine.h); these only translate HTTP. The rules API is deadline_rules.h. */
 #ifndef PAROLETRACK_DEADLINES_H
 #define PAROLETRACK_DEADLINES_H
@@ -10,5 +10,9 @@ void deadlines_list(struct call *call, struct call_reply *reply);
 
 /* GET /api/v1/parole-requests/{id}/deadlines: one request's deadlines, paged. */
 void deadlines_of_request(struct call *call, struct call_reply *reply);
+
+/* GET /api/v1/clients/{id}/deadlines: everything due for one client (under each of its requests,
+ * the client's own dates once, and those it has with no request yet), filtered and paged. */
+void deadlines_of_client(struct call *call, struct call_reply *reply);
 
 #endif

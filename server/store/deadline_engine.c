@@ -170,7 +170,8 @@ static int compute_range(struct db *db, const json_t *basis, int64_t from_id, in
             .now = ctx->now,
         };
         json_t *mine = deadline_compute_request(&in);
-        int failed = each(id, mine, arg, p) != 0;
+        int failed =
+            each(id, json_integer_value(json_object_get(row, "client_id")), mine, arg, p) != 0;
 
         json_decref(mine);
         if (failed)
@@ -219,6 +220,56 @@ int deadline_engine_each(struct db *db, const json_t *basis, int64_t from_id, in
         if (compute_range(db, basis, first, last + 1, ctx, each, arg, p) != 0)
             return -1;
         from_id = last + 1;
+    }
+    return 0;
+}
+
+int deadline_engine_each_client_alone(struct db *db, const json_t *basis, int64_t from_id,
+                                      int64_t to_id, const struct op_context *ctx,
+                                      deadline_engine_each_fn each, void *arg, struct problem *p)
+{
+    static const char *const client_filings[] = {"client_filings", NULL};
+    json_t *binds =
+               json_pack("{s:I, s:I}", "from_id", (json_int_t)from_id, "to_id", (json_int_t)to_id),
+           *empty = json_array();
+    db_stmt *stmt = db_prepare(db, SQL_DEADLINE_CLIENTS_ALONE, p);
+    enum db_step step = DB_ERROR;
+    int failed = 0;
+
+    /* One row at a time: a client alone has no events to load. */
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while (!failed && (step = db_step(stmt)) == DB_ROW) {
+            json_t *row = db_row_to_json(stmt, NULL, client_filings);
+            struct deadline_compute_input in = {
+                .request = row,
+                .rfes = empty,
+                .interviews = empty,
+                .decisions = empty,
+                .expirations = empty,
+                .filings = empty,
+                .fee_notices = empty,
+                .renewal_filings = empty,
+                .rules = json_object_get(basis, "rules"),
+                .programs = json_object_get(basis, "programs"),
+                .today = ctx->today,
+                .now = ctx->now,
+            };
+            json_t *mine = deadline_compute_request(&in);
+
+            failed =
+                each(0, json_integer_value(json_object_get(row, "client_id")), mine, arg, p) != 0;
+            json_decref(mine);
+            json_decref(row);
+        }
+    db_finish(stmt);
+    json_decref(binds);
+    json_decref(empty);
+    if (failed)
+        return -1;
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "deadline_clients_alone: %s", db_errmsg(db));
+        return -1;
     }
     return 0;
 }

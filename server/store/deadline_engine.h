@@ -13,10 +13,11 @@
 #include "db.h"
 #include "problem.h"
 
-/* What deadline_engine_each hands over for one request: its id and its deadlines as full
- * records (deadline_compute.h; borrowed, unsorted). Returns 0, or -1 with *p set to stop. */
-typedef int (*deadline_engine_each_fn)(int64_t request_id, const json_t *records, void *arg,
-                                       struct problem *p);
+/* What deadline_engine_each hands over for one request: its id (0 for a client with no
+ * request: deadline_engine_each_client_alone), its client's id and its deadlines as full records
+ * (deadline_compute.h; borrowed, unsorted). Returns 0, or -1 with *p set to stop. */
+typedef int (*deadline_engine_each_fn)(int64_t request_id, int64_t client_id, const json_t *records,
+                                       void *arg, struct problem *p);
 
 /* Compute the deadlines of every parole request with from_id <= id < to_id (one request:
  * [id, id + 1)), open or closed, with `basis` (borrowed; from deadline_engine_basis), loading a
@@ -25,6 +26,14 @@ typedef int (*deadline_engine_each_fn)(int64_t request_id, const json_t *records
 int deadline_engine_each(struct db *db, const json_t *basis, int64_t from_id, int64_t to_id,
                          const struct op_context *ctx, deadline_engine_each_fn each, void *arg,
                          struct problem *p);
+
+/* Compute the deadlines of every client with from_id <= id < to_id that has no parole request
+ * (the client's own: passport, asylum one-year, change of address; computed as a request with
+ * no events) and call each() for each such client in id order, with request_id 0. Runs inside
+ * the caller's transaction. Returns 0, or -1 with *p set. */
+int deadline_engine_each_client_alone(struct db *db, const json_t *basis, int64_t from_id,
+                                      int64_t to_id, const struct op_context *ctx,
+                                      deadline_engine_each_fn each, void *arg, struct problem *p);
 
 /* What every computation reads besides a request's own rows: {"rules": every deadline_rules
  * row by id (deadline_engine_rule_json), "programs": every programs row by code

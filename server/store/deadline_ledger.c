@@ -11,8 +11,9 @@
 #include "deadline_engine.h"
 #include "json_text.h"
 
-/* The ledger row of a computed record (deadline_compute.h) of request `request_id`: exactly the
- * table's columns, as db_row_to_json reads them back. A new object. */
+/* The ledger row of a computed record (deadline_compute.h) of request `request_id` (0: a
+ * client's own with no request, stored with a NULL request): exactly the table's columns, as
+ * db_row_to_json reads them back. A new object. */
 static json_t *row_of(const json_t *record, int64_t request_id)
 {
     const json_t *rule = json_object_get(record, "rule");
@@ -21,16 +22,17 @@ static json_t *row_of(const json_t *record, int64_t request_id)
 
     /* a date deadline's due_at is '' in the table, so rows sort and page as the API orders */
     json_t *row = json_pack(
-        "{s:I, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:O, s:i}",
-        "parole_request_id", (json_int_t)request_id, "deadline_id", json_object_get(record, "id"),
-        "kind", json_object_get(record, "kind"), "client_id", json_object_get(record, "client_id"),
-        "due_on", json_object_get(record, "due_on"), "due_at", due_at ? due_at : "", "due_at_utc",
-        json_object_get(record, "due_at_utc"), "opens_on", json_object_get(record, "opens_on"),
-        "met", json_is_true(json_object_get(record, "met")), "rule_id", json_object_get(rule, "id"),
-        "rule_version", json_object_get(rule, "version"), "source_resource",
-        json_object_get(source, "resource"), "source_id", json_object_get(source, "id"), "title",
-        json_object_get(record, "title"), "program_code", json_object_get(record, "program_code"),
-        "terminates", json_is_true(json_object_get(record, "terminates")));
+        "{s:o, s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:i, s:O, s:O, s:O, s:O, s:O, s:O, s:i}",
+        "parole_request_id", request_id ? json_integer(request_id) : json_null(), "deadline_id",
+        json_object_get(record, "id"), "kind", json_object_get(record, "kind"), "client_id",
+        json_object_get(record, "client_id"), "due_on", json_object_get(record, "due_on"), "due_at",
+        due_at ? due_at : "", "due_at_utc", json_object_get(record, "due_at_utc"), "opens_on",
+        json_object_get(record, "opens_on"), "met", json_is_true(json_object_get(record, "met")),
+        "rule_id", json_object_get(rule, "id"), "rule_version", json_object_get(rule, "version"),
+        "source_resource", json_object_get(source, "resource"), "source_id",
+        json_object_get(source, "id"), "title", json_object_get(record, "title"), "program_code",
+        json_object_get(record, "program_code"), "terminates",
+        json_is_true(json_object_get(record, "terminates")));
 
     if (row != NULL &&
         (json_object_set(row, "moot_decision_id", json_object_get(record, "moot_decision_id")) !=
@@ -51,13 +53,16 @@ struct store_state {
     int64_t stored;
 };
 
-/* Insert the rows of one request's computed deadlines (a deadline_engine_each_fn). */
-static int store_request(int64_t request_id, const json_t *records, void *arg, struct problem *p)
+/* Insert the rows of one request's computed deadlines, or of a client's with no request (a
+ * deadline_engine_each_fn). */
+static int store_request(int64_t request_id, int64_t client_id, const json_t *records, void *arg,
+                         struct problem *p)
 {
     struct store_state *st = arg;
     const json_t *record;
     size_t i;
 
+    (void)client_id;
     json_array_foreach(records, i, record)
     {
         json_t *row = row_of(record, request_id);
@@ -100,6 +105,9 @@ static int64_t store_range(struct db *db, const json_t *basis, int64_t from_id, 
                  : 0;
     if (rc == 0)
         rc = deadline_engine_each(db, basis, from_id, to_id, ctx, store_request, &st, p);
+    /* The whole ledger: the clients with no request have their own rows too. */
+    if (rc == 0 && to_id != from_id + 1)
+        rc = deadline_engine_each_client_alone(db, basis, 1, INT64_MAX, ctx, store_request, &st, p);
     /* The facts the stage is derived from (and what is still ahead, from the rows just stored)
      * go with the deadlines, and into the tally; a request that no longer exists leaves
      * neither. */
@@ -164,6 +172,27 @@ out:
     return rc;
 }
 
+/* Replace the rows of client `client_id` that stand without a request: none once it has a
+ * request (they are under each request then) or is gone, else its own deadlines. Returns 0 or
+ * -1 with *p set. */
+static int refresh_client_alone(struct db *db, int64_t client_id, const struct op_context *ctx,
+                                struct problem *p)
+{
+    struct store_state st = {db, 0};
+    json_t *binds = json_pack("{s:I}", "client_id", (json_int_t)client_id), *basis = NULL;
+    int rc = db_exec_json(db, SQL_DLEDGER_DELETE_CLIENT_ALONE, binds, p);
+
+    json_decref(binds);
+    if (rc != 0)
+        return -1;
+    basis = deadline_engine_basis(db, p);
+    rc = basis ? deadline_engine_each_client_alone(db, basis, client_id, client_id + 1, ctx,
+                                                   store_request, &st, p)
+               : -1;
+    json_decref(basis);
+    return rc;
+}
+
 int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struct op_context *ctx,
                                    struct problem *p)
 {
@@ -171,7 +200,7 @@ int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struc
     int rc = refresh_selected(db, SQL_DLEDGER_REQUESTS_OF_CLIENT, binds, ctx, p);
 
     json_decref(binds);
-    return rc;
+    return rc == 0 ? refresh_client_alone(db, client_id, ctx, p) : -1;
 }
 
 int deadline_ledger_refresh_program(struct db *db, const char *program,
@@ -282,13 +311,15 @@ struct verify_state {
     int64_t differences;
 };
 
-/* The stored rows of one request, by deadline id. A new object, or NULL with *p set. */
-static json_t *stored_rows(struct db *db, int64_t request_id, struct problem *p)
+/* The stored rows of one request (request_id 0: those of client `client_id` standing without
+ * a request), by deadline id. A new object, or NULL with *p set. */
+static json_t *stored_rows(struct db *db, int64_t request_id, int64_t client_id, struct problem *p)
 {
-    json_t *binds = json_pack("{s:I, s:I}", "from_id", (json_int_t)request_id, "to_id",
-                              (json_int_t)(request_id + 1)),
+    json_t *binds = json_pack("{s:I, s:I, s:I}", "from_id", (json_int_t)request_id, "to_id",
+                              (json_int_t)(request_id + 1), "client_id", (json_int_t)client_id),
            *rows = json_object();
-    db_stmt *stmt = db_prepare(db, SQL_DLEDGER_ROWS_RANGE, p);
+    enum sql_id sql = request_id ? SQL_DLEDGER_ROWS_RANGE : SQL_DLEDGER_ROWS_CLIENT_ALONE;
+    db_stmt *stmt = db_prepare(db, sql, p);
     enum db_step step = DB_ERROR;
 
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
@@ -299,15 +330,16 @@ static json_t *stored_rows(struct db *db, int64_t request_id, struct problem *p)
     json_decref(binds);
     if (step != DB_DONE) {
         if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "dledger_rows_range: %s", db_errmsg(db));
+            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
         json_decref(rows);
         return NULL;
     }
     return rows;
 }
 
-/* Print the columns in which a stored row differs from the computed one. */
-static void print_columns(FILE *out, int64_t request_id, const char *id, const json_t *stored,
+/* Print the columns in which a stored row of `owner` ("request 7", "client 3") differs from the
+ * computed one. */
+static void print_columns(FILE *out, const char *owner, const char *id, const json_t *stored,
                           const json_t *computed)
 {
     const char *column;
@@ -321,8 +353,8 @@ static void print_columns(FILE *out, int64_t request_id, const char *id, const j
             char *a = have ? json_dumps(have, JSON_ENCODE_ANY) : NULL;
             char *b = json_dumps(want, JSON_ENCODE_ANY);
 
-            fprintf(out, "request %lld: %s: %s is %s in the ledger, %s when computed\n",
-                    (long long)request_id, id, column, a ? a : "missing", b ? b : "?");
+            fprintf(out, "%s: %s: %s is %s in the ledger, %s when computed\n", owner, id, column,
+                    a ? a : "missing", b ? b : "?");
             free(a);
             free(b);
         }
@@ -364,7 +396,10 @@ static int compare_facts(struct verify_state *vs, int64_t request_id, struct pro
         fprintf(vs->out, "request %lld: its stage facts are not stored\n", (long long)request_id);
         vs->differences++;
     } else if (rc == 0 && !json_equal(have, want)) {
-        print_columns(vs->out, request_id, "stage facts", have, want);
+        char owner[40];
+
+        snprintf(owner, sizeof(owner), "request %lld", (long long)request_id);
+        print_columns(vs->out, owner, "stage facts", have, want);
         vs->differences++;
     }
     json_decref(want);
@@ -372,15 +407,22 @@ static int compare_facts(struct verify_state *vs, int64_t request_id, struct pro
     return rc;
 }
 
-/* Compare one request's computed deadlines with its stored rows (a deadline_engine_each_fn). */
-static int compare_request(int64_t request_id, const json_t *records, void *arg, struct problem *p)
+/* Compare one request's computed deadlines with its stored rows, and its stage facts; or those
+ * of a client with no request (request_id 0), which has no stage (a deadline_engine_each_fn). */
+static int compare_request(int64_t request_id, int64_t client_id, const json_t *records, void *arg,
+                           struct problem *p)
 {
     struct verify_state *vs = arg;
-    json_t *stored = stored_rows(vs->db, request_id, p), *computed = json_object(), *row;
+    json_t *stored = stored_rows(vs->db, request_id, client_id, p), *computed = json_object(), *row;
     const json_t *record;
     const char *id;
+    char owner[64];
     size_t i;
 
+    if (request_id)
+        snprintf(owner, sizeof(owner), "request %lld", (long long)request_id);
+    else
+        snprintf(owner, sizeof(owner), "client %lld (no request)", (long long)client_id);
     if (stored == NULL) {
         json_decref(computed);
         return -1;
@@ -395,25 +437,25 @@ static int compare_request(int64_t request_id, const json_t *records, void *arg,
         const json_t *have = json_object_get(stored, id);
 
         if (have == NULL) {
-            fprintf(vs->out, "request %lld: %s (due %s) is computed but not in the ledger\n",
-                    (long long)request_id, id, json_string_value(json_object_get(row, "due_on")));
+            fprintf(vs->out, "%s: %s (due %s) is computed but not in the ledger\n", owner, id,
+                    json_string_value(json_object_get(row, "due_on")));
             vs->differences++;
         } else if (!json_equal((json_t *)have, row)) {
-            print_columns(vs->out, request_id, id, have, row);
+            print_columns(vs->out, owner, id, have, row);
             vs->differences++;
         }
     }
     json_object_foreach(stored, id, row)
     {
         if (json_object_get(computed, id) == NULL) {
-            fprintf(vs->out, "request %lld: %s (due %s) is in the ledger but not computed\n",
-                    (long long)request_id, id, json_string_value(json_object_get(row, "due_on")));
+            fprintf(vs->out, "%s: %s (due %s) is in the ledger but not computed\n", owner, id,
+                    json_string_value(json_object_get(row, "due_on")));
             vs->differences++;
         }
     }
     json_decref(computed);
     json_decref(stored);
-    return compare_facts(vs, request_id, p);
+    return request_id ? compare_facts(vs, request_id, p) : 0;
 }
 
 int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *out,
@@ -427,16 +469,22 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
         return -1;
     basis = deadline_engine_basis(db, p);
     if (basis != NULL &&
-        deadline_engine_each(db, basis, 1, INT64_MAX, ctx, compare_request, &vs, p) == 0) {
+        deadline_engine_each(db, basis, 1, INT64_MAX, ctx, compare_request, &vs, p) == 0 &&
+        deadline_engine_each_client_alone(db, basis, 1, INT64_MAX, ctx, compare_request, &vs, p) ==
+            0) {
         json_t *binds = json_pack("{s:s, s:s}", "today", ctx->today, "now", ctx->now);
-        int64_t disagreements = 0;
-
-        int64_t tally = 0;
+        int64_t disagreements = 0, tally = 0, stray = 0;
 
         /* Today's stage from the stored facts is the stage from the events themselves, and the
          * tally counts the stored facts (and nothing of a request that is gone). */
         if (db_scalar_int(db, SQL_STAGE_DISAGREEMENTS, binds, &disagreements, p) == 0 &&
-            db_scalar_int(db, SQL_TALLY_DISAGREEMENTS, NULL, &tally, p) == 0) {
+            db_scalar_int(db, SQL_TALLY_DISAGREEMENTS, NULL, &tally, p) == 0 &&
+            db_scalar_int(db, SQL_DLEDGER_STRAY_CLIENT_ROWS, NULL, &stray, p) == 0) {
+            if (stray > 0)
+                fprintf(out,
+                        "%lld deadline(s) stand without a request for a client that has one, "
+                        "or no longer exists\n",
+                        (long long)stray);
             if (disagreements > 0)
                 fprintf(out,
                         "%lld request(s) show another stage from their stored facts than "
@@ -445,7 +493,7 @@ int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *ou
             if (tally > 0)
                 fprintf(out, "the stage tally differs from the stored facts in %lld row(s)\n",
                         (long long)tally);
-            *differences = vs.differences + disagreements + tally;
+            *differences = vs.differences + disagreements + tally + stray;
             rc = 0;
         }
         json_decref(binds);
@@ -499,18 +547,21 @@ static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
     *sql = SQL_DLEDGER_FIRM;
     if (q->request_id != 0)
         *sql = SQL_DLEDGER_REQUEST;
+    else if (q->client_id != 0)
+        *sql = SQL_DLEDGER_CLIENT;
     else if (q->assigned_to != 0)
         *sql = SQL_DLEDGER_ASSIGNED;
     else if ((status != NULL || q->unmet) && q->kind != NULL)
         *sql = SQL_DLEDGER_FIRM_BY_KIND;
     else if (status != NULL || q->unmet)
         *sql = SQL_DLEDGER_FIRM_BY_MET;
-    binds = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:i, s:i, s:s, s:s, s:s, s:I}",
+    binds = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:i, s:i, s:s, s:s, s:s, "
+                      "s:I}",
                       "today", ctx->today, "now", ctx->now, "lo", lo, "hi", hi, "kind",
                       q->kind ? json_string(q->kind) : json_null(), "status",
                       status ? json_string(status) : json_null(), "limit", (json_int_t)q->limit,
-                      "request_id", (json_int_t)q->request_id, "assigned_to",
-                      (json_int_t)q->assigned_to, "met",
+                      "request_id", (json_int_t)q->request_id, "client_id",
+                      (json_int_t)q->client_id, "assigned_to", (json_int_t)q->assigned_to, "met",
                       status != NULL && (strcmp(status, "met") == 0 || strcmp(status, "moot") == 0),
                       "unmet", q->unmet, "after_due", after->due_on, "after_at", after->due_at,
                       "after_id", after->id, "after_request", (json_int_t)after->request_id);
@@ -676,7 +727,10 @@ void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer
     text_buffer_add_string(out, ",\"status\":");
     json_text_string(out, row->status);
     text_buffer_add_string(out, ",\"parole_request_id\":");
-    json_text_int(out, row->parole_request_id);
+    if (row->parole_request_id > 0)
+        json_text_int(out, row->parole_request_id);
+    else
+        text_buffer_add_string(out, "null"); /* a client's own, with no request */
     text_buffer_add_string(out, ",\"client_id\":");
     json_text_int(out, row->client_id);
     text_buffer_add_string(out, ",\"source\":{\"resource\":");
@@ -734,7 +788,7 @@ int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *plac
         field[2][0] == '\0' || strlen(field[2]) >= sizeof(place->id))
         return -1;
     place->request_id = strtoll(field[3], &end, 10);
-    if (*end != '\0' || place->request_id <= 0)
+    if (*end != '\0' || place->request_id < 0) /* 0: a client's own, with no request */
         return -1;
     snprintf(place->due_on, sizeof(place->due_on), "%s", field[0]);
     snprintf(place->due_at, sizeof(place->due_at), "%s", field[1]);

@@ -24,7 +24,9 @@
 int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const struct op_context *ctx,
                                     struct problem *p);
 
-/* The same for every request of client `client_id` (the client's passport date feeds them). */
+/* The same for every request of client `client_id` (the client's passport date, arrivals and
+ * address feed them), and for the client's own deadlines while it has no request (stored with
+ * no request; removed once it has one, or is gone). */
 int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struct op_context *ctx,
                                    struct problem *p);
 
@@ -51,14 +53,16 @@ int deadline_ledger_ensure(struct db *db, const struct op_context *ctx, struct p
  * Returns 0 or -1 with *p set. */
 int deadline_ledger_zone(struct db *db, char *zone, size_t zone_size, struct problem *p);
 
-/* Recompute every request's deadlines in a read transaction and compare them with the stored
- * rows, printing one line per difference to out. Sets *differences and returns 0, or -1 with
- * *p set. */
+/* Recompute every request's deadlines (and those of the clients with no request) in a read
+ * transaction and compare them with the stored rows, printing one line per difference to out. Sets
+ * *differences and returns 0, or -1 with *p set. */
 int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *out,
                            int64_t *differences, struct problem *p);
 
-/* A read of the ledger. request_id: that request's deadlines (open or closed, no dedupe); else
- * every open request's, or (assigned_to) those of the requests assigned to that user. from/to
+/* A read of the ledger. request_id: that request's deadlines (open or closed, no dedupe);
+ * client_id: every deadline of that client (under its requests, and its own while it has no
+ * request); else the firm's (a client's own once, and those of clients with no request), or
+ * (assigned_to) those of the requests assigned to that user. from/to
  * bound the due date, kind and status (upcoming, due_today, overdue, met) filter exactly; each
  * may be NULL. unmet: only what is not met (with no status; firm-wide or one user's). after:
  * only what comes after that place in the order (a page's last item, deadline_ledger_cursor);
@@ -69,6 +73,7 @@ struct deadline_place {
 };
 struct deadline_query {
     int64_t request_id;
+    int64_t client_id;
     int64_t assigned_to;
     const char *from, *to, *kind, *status;
     int unmet;
@@ -88,11 +93,12 @@ int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *plac
 struct deadline_row {
     const char *id, *kind, *status, *title, *due_on, *due_at, *opens_on;
     const char *source_resource, *rule_code, *citation_source, *citation_date;
-    const char *program_code; /* the program whose notice set the date (cited), else NULL */
-    const char *basis;        /* a response date's basis (notice, computed_maximum), else NULL */
-    int64_t moot_decision_id; /* the decision that made it moot (status moot), else 0 */
-    int premature;            /* a re-parole filed before its window opened met nothing */
-    int64_t parole_request_id, client_id, source_id, rule_id;
+    const char *program_code;  /* the program whose notice set the date (cited), else NULL */
+    const char *basis;         /* a response date's basis (notice, computed_maximum), else NULL */
+    int64_t moot_decision_id;  /* the decision that made it moot (status moot), else 0 */
+    int premature;             /* a re-parole filed before its window opened met nothing */
+    int64_t parole_request_id; /* 0: a client's own, the client having no request */
+    int64_t client_id, source_id, rule_id;
 };
 
 /* What deadline_ledger_each calls for every row. */
@@ -108,7 +114,8 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
                          struct problem *p);
 
 /* Append `row` to out as the API shows a deadline (JSON text: id, kind, due_on, due_at,
- * opens_on, status, parole_request_id, client_id, source {resource, id}, rule {id, code,
+ * opens_on, status, parole_request_id (null for a client with no request), client_id,
+ * source {resource, id}, rule {id, code,
  * citation_source, citation_date}, title, program_code, moot_decision_id, basis, premature). */
 void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer *out);
 

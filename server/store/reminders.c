@@ -236,6 +236,7 @@ static int select_due(struct db *db, const struct op_context *ctx,
             r.citation_source = kept_column(out, stmt, "citation_source");
             r.citation_date = kept_column(out, stmt, "citation_date");
             r.parole_request_id = db_row_int(stmt, "parole_request_id");
+            r.client_id = db_row_int(stmt, "client_id");
             r.rule_id = db_row_int(stmt, "rule_id");
             if (options->email) {
                 r.attorney_email = kept_column(out, stmt, "attorney_email");
@@ -329,18 +330,21 @@ char *reminders_digest_text(const struct reminder_batch *batch, const char *base
                 heading = 1;
                 text_buffer_add(&text, line, (size_t)n);
             }
+            /* the case reference: the request, or the client who has none yet (CL-) */
             n = snprintf(line, sizeof(line),
-                         "  PR-%lld  %s  due %s%s%s (%lld day(s) %s)\n"
+                         "  %s-%lld  %s  due %s%s%s (%lld day(s) %s)\n"
                          "    rule %s: %s (%s)\n"
-                         "    %s/parole-requests/%lld\n",
-                         (long long)r->parole_request_id, r->title, r->due_on,
-                         r->due_at ? " at " : "", r->due_at ? r->due_at : "",
+                         "    %s/%s/%lld\n",
+                         r->parole_request_id ? "PR" : "CL",
+                         (long long)(r->parole_request_id ? r->parole_request_id : r->client_id),
+                         r->title, r->due_on, r->due_at ? " at " : "", r->due_at ? r->due_at : "",
                          (long long)(r->days_left < 0 ? -r->days_left : r->days_left),
                          r->days_left < 0 ? "late" : "left", r->rule_code,
                          r->citation_source ? r->citation_source : "(null)",
                          r->citation_date ? r->citation_date : "(null)",
                          base_url ? base_url : "http://127.0.0.1:8080",
-                         (long long)r->parole_request_id);
+                         r->parole_request_id ? "parole-requests" : "clients",
+                         (long long)(r->parole_request_id ? r->parole_request_id : r->client_id));
             if (n > 0)
                 text_buffer_add_string(&text, line);
         }
@@ -361,12 +365,14 @@ static json_t *string_or_null(const char *text)
 char *reminders_webhook_body(const struct reminder *r, const char *as_of)
 {
     json_t *body = json_pack(
-        "{s:s, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:I, s:{s:I, s:s, s:o, s:o}, s:o, s:s}}", "type",
-        "deadline.reminder", "timestamp", as_of, "data", "deadline_id", r->deadline_id, "kind",
-        r->kind, "due_on", r->due_on, "due_at", string_or_null(r->due_at), "status", r->status,
-        "parole_request_id", (json_int_t)r->parole_request_id, "rule", "id", (json_int_t)r->rule_id,
-        "code", r->rule_code, "citation_source", string_or_null(r->citation_source),
-        "citation_date", string_or_null(r->citation_date), "lead_time_days",
+        "{s:s, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:o, s:I, s:{s:I, s:s, s:o, s:o}, s:o, s:s}}",
+        "type", "deadline.reminder", "timestamp", as_of, "data", "deadline_id", r->deadline_id,
+        "kind", r->kind, "due_on", r->due_on, "due_at", string_or_null(r->due_at), "status",
+        r->status, "parole_request_id",
+        r->parole_request_id ? json_integer(r->parole_request_id) : json_null(), "client_id",
+        (json_int_t)r->client_id, "rule", "id", (json_int_t)r->rule_id, "code", r->rule_code,
+        "citation_source", string_or_null(r->citation_source), "citation_date",
+        string_or_null(r->citation_date), "lead_time_days",
         r->lead == REMINDERS_OVERDUE ? json_null() : json_integer(r->lead), "urgency",
         reminders_urgency(r));
     char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);

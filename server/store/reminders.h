@@ -28,7 +28,8 @@
 struct reminder {
     const char *deadline_id, *kind, *title, *status, *due_on, *due_at;
     const char *rule_code, *citation_source, *citation_date;
-    int64_t parole_request_id, rule_id;
+    int64_t parole_request_id; /* 0: a client's own deadline, the client having no request */
+    int64_t client_id, rule_id;
     int lead;          /* the lead time crossed (days), or REMINDERS_OVERDUE */
     int64_t days_left; /* from today to the due date; negative when late */
     /* the assigned staff's addresses (enabled accounts), only when e-mail was asked for;

@@ -305,7 +305,8 @@
 #define DLEDGER_FILTERS                                                                            \
     " d.due_on >= :lo AND d.due_on <= :hi AND (:kind IS NULL OR d.kind = :kind)"                   \
     " AND (:status IS NULL OR (" DLEDGER_STATUS ") = :status)"
-/* A client's passport date shows once, under the lowest open request that holds it. */
+/* A client's own date (passport, asylum, address) shows once, under the lowest request that holds
+ * it (a client with no request holds it alone: parole_request_id NULL). */
 #define DLEDGER_FIRST_OF_CLIENT                                                                    \
     " AND NOT (d.source_resource = 'clients' AND EXISTS (SELECT 1 FROM deadlines o"                \
     "  WHERE o.deadline_id = d.deadline_id AND o.parole_request_id < d.parole_request_id))"
@@ -915,8 +916,37 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                               " receipt_number, decided_on, outcome"
                               " FROM filings WHERE parole_request_id IN (" DEADLINE_REQUEST_IDS
                               ") ORDER BY parole_request_id, filed_on, id"},
+    /* The clients in [from_id, to_id) with no parole request, as a request with no events:
+     * their own deadlines (passport, asylum one-year, change of address) stand alone. */
+    [SQL_DEADLINE_CLIENTS_ALONE] =
+        {"deadline_clients_alone",
+         "SELECT NULL AS id, c.id AS client_id, NULL AS program, NULL AS location,"
+         " c.passport_expires_on, c.track_asylum_deadline = 1 AS track_asylum_deadline,"
+         " c.address_since,"
+         " (SELECT max(e.arrived_on) FROM entries e WHERE e.client_id = c.id) AS last_arrived_on,"
+         " NULL AS i589_filed_on, NULL AS ar11_filed_on, '[]' AS client_filings"
+         " FROM clients c WHERE c.id >= :from_id AND c.id < :to_id"
+         " AND NOT EXISTS (SELECT 1 FROM parole_requests p WHERE p.client_id = c.id)"
+         " ORDER BY c.id"},
     [SQL_DLEDGER_DELETE_REQUEST] = {"dledger_delete_request",
                                     "DELETE FROM deadlines WHERE parole_request_id = :request_id"},
+    [SQL_DLEDGER_DELETE_CLIENT_ALONE] = {"dledger_delete_client_alone",
+                                         "DELETE FROM deadlines WHERE client_id = :client_id"
+                                         " AND parole_request_id IS NULL"},
+    [SQL_DLEDGER_ROWS_CLIENT_ALONE] =
+        {"dledger_rows_client_alone",
+         "SELECT parole_request_id, deadline_id, kind, client_id, due_on,"
+         " due_at, due_at_utc, opens_on, met, rule_id, rule_version,"
+         " source_resource, source_id, title, moot_decision_id, program_code,"
+         " terminates, basis, premature FROM deadlines"
+         " WHERE client_id = :client_id AND parole_request_id IS NULL ORDER BY deadline_id"},
+    /* Client-only rows that should not be there: their client has a request, or is gone. */
+    [SQL_DLEDGER_STRAY_CLIENT_ROWS] =
+        {"dledger_stray_client_rows",
+         "SELECT count(*) FROM deadlines d INDEXED BY deadlines_of_client_alone"
+         " WHERE d.parole_request_id IS NULL AND (NOT EXISTS (SELECT 1 FROM clients c"
+         " WHERE c.id = d.client_id) OR EXISTS (SELECT 1 FROM parole_requests p"
+         " WHERE p.client_id = d.client_id))"},
     [SQL_DLEDGER_DELETE_ALL] = {"dledger_delete_all", "DELETE FROM deadlines"},
     [SQL_DLEDGER_INSERT] =
         {"dledger_insert",
@@ -986,6 +1016,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                              " JOIN deadline_rules r ON r.id = d.rule_id"
                              " WHERE d.parole_request_id = :request_id AND" DLEDGER_FILTERS
                                  DLEDGER_AFTER DLEDGER_ORDER},
+    /* Everything due for one client: under each of its requests (a client's own date once, as
+     * in the firm's lists) and its own when it has no request. */
+    [SQL_DLEDGER_CLIENT] = {"dledger_client",
+                            "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                            " INDEXED BY deadlines_of_client"
+                            " JOIN deadline_rules r ON r.id = d.rule_id"
+                            " WHERE d.client_id = :client_id AND" DLEDGER_FILTERS DLEDGER_AFTER
+                                DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
     [SQL_DLEDGER_ENDS] = {"dledger_ends",
                           "SELECT 'parole_end' AS kind, substr(parole_end_due, 1, 7) AS month,"
                           " count(*) AS ends FROM parole_request_facts"
@@ -1061,7 +1099,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " JOIN deadline_rules r ON r.id = d.rule_id"
          " WHERE d.met = 0 AND d.due_on <= :horizon" DLEDGER_FIRST_OF_CLIENT ") x"
          /* the request's assignees, each read once by key (enabled accounts only) */
-         " CROSS JOIN parole_requests p ON p.id = x.parole_request_id"
+         " LEFT JOIN parole_requests p ON p.id = x.parole_request_id" /* none: the client's */
          " LEFT JOIN users ua ON ua.id = p.assigned_attorney_id AND ua.disabled = 0"
          " LEFT JOIN users up ON up.id = p.assigned_paralegal_id AND up.disabled = 0"
          " WHERE x.lead IS NOT NULL"

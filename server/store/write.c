@@ -40,8 +40,10 @@ static int audit_change(struct db *db, const struct write_call *w, const json_t 
     return rc;
 }
 
-/* Recompute the stored deadlines the change moved (step 4). Returns 0 or -1 with *p set. */
-static int refresh_ledger(struct db *db, const struct write_call *w, struct problem *p)
+/* Recompute the stored deadlines the change moved (step 4); `before` is the record as it was
+ * (NULL on create). Returns 0 or -1 with *p set. */
+static int refresh_ledger(struct db *db, const struct write_call *w, const json_t *before,
+                          struct problem *p)
 {
     switch (w->kind->ledger) {
     case WRITE_LEDGER_REQUEST:
@@ -50,7 +52,7 @@ static int refresh_ledger(struct db *db, const struct write_call *w, struct prob
         return deadline_ledger_refresh_client(db, w->client_id ? w->client_id : w->id, w->ctx, p);
     case WRITE_LEDGER_REQUEST_CLIENT: {
         json_t *binds = json_pack("{s:I}", "id", (json_int_t)w->request_id);
-        int64_t client = 0;
+        int64_t client = 0, prior;
         int rc = w->request_id ? db_scalar_int(db, SQL_REQUEST_CLIENT_ID, binds, &client, p) : 0;
 
         json_decref(binds);
@@ -58,10 +60,18 @@ static int refresh_ledger(struct db *db, const struct write_call *w, struct prob
             return -1;
         /* a deleted request: its own rows go (it had no filings: those are never deleted with
          * it, so no other request's deadline moves) */
-        if (client == 0)
-            return w->request_id ? deadline_ledger_refresh_request(db, w->request_id, w->ctx, p)
-                                 : 0;
-        return deadline_ledger_refresh_client(db, client, w->ctx, p);
+        if (client == 0 && w->request_id &&
+            deadline_ledger_refresh_request(db, w->request_id, w->ctx, p) != 0)
+            return -1;
+        if (client != 0 && deadline_ledger_refresh_client(db, client, w->ctx, p) != 0)
+            return -1;
+        /* the client a request belonged to (a parole request deleted, or moved to another
+         * client; a filing has no client_id) may now have no request: its own deadlines stand
+         * alone again */
+        prior = json_integer_value(json_object_get(before, "client_id"));
+        if (prior != 0 && prior != client)
+            return deadline_ledger_refresh_client(db, prior, w->ctx, p);
+        return 0;
     }
     case WRITE_LEDGER_PROGRAM:
         return deadline_ledger_refresh_program(db, w->program, w->ctx, p);
@@ -87,7 +97,7 @@ static json_t *write_steps(struct db *db, struct write_call *w, struct problem *
     if (kind->write(db, w, before, p) != 0)
         goto out;
     if ((kind->after_write != NULL && kind->after_write(db, w, before, p) != 0) ||
-        refresh_ledger(db, w, p) != 0)
+        refresh_ledger(db, w, before, p) != 0)
         goto out;
     if (kind->read != NULL && w->mode != WRITE_DELETE) {
         after = kind->read(db, w, p);

@@ -1066,6 +1066,28 @@ test("an arrival added on the client page starts the asylum one-year deadline th
   await page.screenshot({ path: join(shots, "client-travel-history.png"), fullPage: true });
 });
 
+test("a client with no parole request yet: a move makes the AR-11 report due, on the client page and overdue on Today", async () => {
+  const client = await api("POST", "/api/v1/clients", { family_name: "Norequest", given_name: "Test", address: "1 First Street" });
+  assert(client.status === 201, `client created (${client.status})`);
+  const page = shared.page;
+  await gotoHash(page, `#/clients/${client.data.id}`);
+  await waitText(page.locator("#client-deadlines"), "No deadline of the client's own so far.");
+  // A move typed twelve days back through the client form: due two days ago.
+  await page.getByRole("button", { name: "Edit client" }).click();
+  await fillForm(page, { address: "2 Second Street, Trenton NJ", address_since: firmDay(-12) });
+  await submitForm(page);
+  const report = page.locator("#client-deadline-table tbody tr", { hasText: "AR-11" });
+  await waitText(report, usDate(firmDay(-2)));
+  assert((await report.innerText()).includes("Overdue"), `overdue on the client page (${await report.innerText()})`);
+  // Today lists it, linking to the client (there is no request to open).
+  const overdue = await wholeOverdueList(page);
+  const row = overdue.locator("#overdue-table tbody tr", { hasText: "Norequest" });
+  await waitText(row, "no parole request yet");
+  const caseLink = row.locator("a", { hasText: "no parole request yet" });
+  assert(await caseLink.getAttribute("href") === `#/clients/${client.data.id}`, "the case cell links to the client");
+  await page.screenshot({ path: join(shots, "today-client-without-request.png"), fullPage: true });
+});
+
 test("a new address on the client form makes the change-of-address report (AR-11) due in 10 days", async () => {
   const { clientId, requestId } = await clientWithRequest("Mover", { address: "1 Old Road\nAnytown" });
   const page = shared.page;

@@ -125,5 +125,89 @@ class Entries(ApiTestCase):
         self.assertEqual(r.json["address_since"], day(-12))
 
 
+class ClientWithNoRequest(ApiTestCase):
+    """A client's own deadlines stand before the client has a parole request: the asylum
+    one-year deadline, the change-of-address report and the passport date show on the client's
+    deadlines and in the firm-wide list (parole_request_id null), move under the first request
+    once there is one, and stand alone again when that request goes."""
+
+    def own(self, client):
+        return {d["kind"]: d for d in self.list_all("/api/v1/clients/%d/deadlines" % client["id"])}
+
+    def firm(self, client, kind):
+        return [d for d in self.list_all("/api/v1/deadlines?kind=%s" % kind)
+                if d["client_id"] == client["id"]]
+
+    def test_own_deadlines_stand_without_a_request(self):
+        client = self.make_client(passport_expires_on=day(400), address="1 First Street")
+        self.assertEqual(set(self.own(client)), {"passport_expiry"})
+        self.create("/api/v1/clients/%d/entries" % client["id"], {"arrived_on": day(-300)})
+        self.assertStatus(self.patch("/api/v1/clients/%d" % client["id"],
+                                     {"address": "2 Second Street", "address_since": day(-12)}),
+                          200)
+        own = self.own(client)
+        self.assertEqual(set(own), {"passport_expiry", "asylum_one_year", "address_change_report"})
+        for d in own.values():
+            self.assertIsNone(d["parole_request_id"], d)
+            self.assertEqual(d["source"], {"resource": "clients", "id": client["id"]})
+        self.assertEqual((own["asylum_one_year"]["due_on"], own["asylum_one_year"]["status"]),
+                         (year_after(day(-300)), "upcoming"))
+        self.assertEqual((own["address_change_report"]["due_on"],
+                          own["address_change_report"]["status"]), (day(-2), "overdue"))
+        # firm-wide once, in the overdue list too, and on no one's own list
+        self.assertEqual([d["parole_request_id"] for d in self.firm(client, "asylum_one_year")],
+                         [None])
+        overdue = self.list_all("/api/v1/deadlines?status=overdue&kind=address_change_report")
+        self.assertIn(own["address_change_report"]["id"], [d["id"] for d in overdue])
+        mine = self.list_all("/api/v1/deadlines?assigned_to=me")
+        self.assertNotIn(client["id"], [d["client_id"] for d in mine])
+        # filters on the client's list
+        self.assertEqual([d["kind"] for d in self.list_all(
+            "/api/v1/clients/%d/deadlines?status=overdue" % client["id"])],
+            ["address_change_report"])
+        # a first request: they move under it, still once firm-wide
+        pr = self.make_request(client["id"])
+        own = self.own(client)
+        self.assertEqual({d["parole_request_id"] for d in own.values()}, {pr["id"]})
+        self.assertEqual([d["parole_request_id"] for d in self.firm(client, "asylum_one_year")],
+                         [pr["id"]])
+        # an I-589 under it meets the asylum deadline
+        f = self.make_child(pr["id"], "filings", form="I-589", filed_on=day(-1))
+        self.assertEqual(self.own(client)["asylum_one_year"]["status"], "met")
+        # the request gone (its filing first): the client's own stand alone again
+        self.assertStatus(self.delete("/api/v1/parole-requests/%d/filings/%d"
+                                      % (pr["id"], f["id"])), 204)
+        self.assertStatus(self.delete("/api/v1/parole-requests/%d" % pr["id"]), 204)
+        own = self.own(client)
+        self.assertEqual({d["parole_request_id"] for d in own.values()}, {None})
+        self.assertEqual(own["asylum_one_year"]["status"], "upcoming")
+        # untracked, then the client deleted: nothing is left behind
+        self.assertStatus(self.patch("/api/v1/clients/%d" % client["id"],
+                                     {"track_asylum_deadline": False}), 200)
+        self.assertNotIn("asylum_one_year", self.own(client))
+        for e in self.list_all("/api/v1/clients/%d/entries" % client["id"]):
+            self.assertStatus(self.delete("/api/v1/clients/%d/entries/%d"
+                                          % (client["id"], e["id"])), 204)
+        self.assertStatus(self.delete("/api/v1/clients/%d" % client["id"]), 204)
+        self.assertEqual(self.firm(client, "passport_expiry"), [])
+        self.assertEqual(self.firm(client, "address_change_report"), [])
+        self.assertProblem(self.get("/api/v1/clients/%d/deadlines" % client["id"]), 404)
+
+    def test_a_page_boundary_on_a_client_alone(self):
+        """Paged one at a time, the firm's list shows a client's own deadline with no request
+        exactly once, between those of requests due the same day."""
+        alone = self.make_client(passport_expires_on=day(523))
+        with_request = self.make_client(passport_expires_on=day(523))
+        self.make_request(with_request["id"])
+        third = self.make_client(passport_expires_on=day(523))
+        seen = [(d["client_id"], d["parole_request_id"]) for d in self.list_all(
+            "/api/v1/deadlines?kind=passport_expiry&from=%s&to=%s" % (day(523), day(523)),
+            limit=1)]
+        ours = [x for x in seen if x[0] in (alone["id"], with_request["id"], third["id"])]
+        self.assertEqual(len(ours), 3, seen)
+        self.assertEqual(len(set(seen)), len(seen), "a deadline listed twice: %r" % seen)
+        self.assertIn((alone["id"], None), ours)
+        self.assertIn((third["id"], None), ours)
+
 if __name__ == "__main__":
     unittest.main()

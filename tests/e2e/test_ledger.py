@@ -77,6 +77,44 @@ class Ledger(ApiTestCase):
             db.execute("DELETE FROM deadlines WHERE deadline_id = 'rfes/999999/rfe_response'")
         self.assertEqual(self.verify()[0], 0)
 
+    def test_a_client_alone_is_verified_and_rebuilt(self):
+        """The rows of a client with no request are checked like a request's: a changed date, a
+        missing row, and a row left behind once the client has a request are each named, and
+        a rebuild puts them right."""
+        alone = self.make_client(passport_expires_on=day(90))
+        deadline_id = "clients/%d/passport_expiry" % alone["id"]
+        self.assertEqual(self.verify()[0], 0)
+        with sqlite3.connect(self.server.db) as db:
+            db.execute("UPDATE deadlines SET due_on = '2001-01-01' WHERE deadline_id = ?",
+                       (deadline_id,))
+        code, out, _ = self.verify()
+        self.assertEqual(code, 1, out)
+        self.assertIn("client %d (no request): %s: due_on" % (alone["id"], deadline_id), out)
+        with sqlite3.connect(self.server.db) as db:
+            row = db.execute("SELECT * FROM deadlines WHERE deadline_id = ?",
+                             (deadline_id,)).fetchone()
+            db.execute("DELETE FROM deadlines WHERE deadline_id = ?", (deadline_id,))
+        code, out, _ = self.verify()
+        self.assertEqual(code, 1, out)
+        self.assertIn("%s (due %s) is computed but not in the ledger" % (deadline_id, day(90)),
+                      out)
+        # A client that has a request keeps no row of its own: one left there is named.
+        paired = self.make_client(passport_expires_on=day(91))
+        self.make_request(paired["id"])
+        with sqlite3.connect(self.server.db) as db:
+            db.execute("INSERT INTO deadlines VALUES (%s)" % ",".join("?" * len(row)),
+                       (None, "clients/%d/passport_expiry" % paired["id"], row[2], paired["id"])
+                       + row[4:])
+        code, out, _ = self.verify()
+        self.assertEqual(code, 1, out)
+        self.assertIn("1 deadline(s) stand without a request for a client that has one", out)
+        code, out, err = self.server.cli("deadlines", "rebuild")
+        self.assertEqual(code, 0, out + err)
+        self.assertEqual(self.verify()[0], 0)
+        got = self.list_all("/api/v1/clients/%d/deadlines" % alone["id"])
+        self.assertEqual([(d["id"], d["due_on"], d["parole_request_id"]) for d in got],
+                         [(deadline_id, day(90), None)])
+
     def test_one_kind_by_status_pages_in_order_like_the_whole_list(self):
         """A kind with a status (or unmet) reads the kind's own index range: every page size
         walks the same rows, in the same order, as the firm-wide status list filtered to the

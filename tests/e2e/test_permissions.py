@@ -86,6 +86,7 @@ ROUTES = {
     ("GET", "/api/v1/clients/{id}/entries/{child_id}"): "read",
     ("PATCH", "/api/v1/clients/{id}/entries/{child_id}"): "write",
     ("DELETE", "/api/v1/clients/{id}/entries/{child_id}"): "write",
+    ("GET", "/api/v1/clients/{id}/deadlines"): "read",
     ("POST", "/api/v1/me/calendar-feed"): "signed_in",
     ("DELETE", "/api/v1/me/calendar-feed"): "signed_in",
     ("GET", "/api/v1/calendar.ics"): "public",

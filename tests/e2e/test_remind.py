@@ -649,6 +649,37 @@ class WhatSurvivesADecision(RemindCase):
         self.assertEqual(end["due_on"], "2025-04-24")
 
 
+class ClientWithNoRequest(RemindCase):
+    """A client's own deadline stands before the client has a parole request: it is reminded,
+    to the firm's address (no one is assigned to a client), with the client as its reference."""
+
+    def test_the_asylum_deadline_of_a_client_with_no_request_is_reminded(self):
+        family = "Zhov" + token(8)
+        self.private.append(("client name", family))
+        client = self.make_client(family_name=family, given_name="Alone")
+        arrival = (today() + datetime.timedelta(days=7))
+        arrival = arrival.replace(year=arrival.year - 1)
+        self.create("/api/v1/clients/%d/entries" % client["id"],
+                    {"arrived_on": arrival.isoformat()})
+        r = self.remind(day(0))
+        self.assertRan(r)
+        posts = [deadline_of(p) for p in self.hook.take()]
+        self.assertEqual([(d["kind"], d["parole_request_id"], d["client_id"]) for d in posts],
+                         [("asylum_one_year", None, client["id"])], posts)
+        self.assertIn("CL-%d" % client["id"], r.out)
+        self.assertIn("%s/clients/%d" % (DASHBOARD, client["id"]), r.out)
+        self.assertEqual(r.refs(), [], "no request reference for a client with none")
+        mails = self.mails_by_recipient(self.smtp.take())
+        self.assertEqual(set(mails), {FIRM}, "no one is assigned: the firm's address")
+        self.assertIn("CL-%d" % client["id"], self.body_of(mails[FIRM][0]))
+        # Once the client has a request, the deadline is under it: not reminded again for the
+        # same lead time, and the request is the reference from now on.
+        pr = self.make_request(client["id"])
+        self.assertEqual([d["parole_request_id"] for d in self.deadlines(pr)
+                          if d["kind"] == "asylum_one_year"], [pr["id"]])
+        self.assertQuiet(self.remind(day(0)), "the same reminder again: ")
+
+
 class ExactlyOnce(RemindCase):
 
     def test_second_run_the_same_night_sends_nothing(self):
