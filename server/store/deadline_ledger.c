@@ -132,7 +132,8 @@ int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const str
 }
 
 /* Refresh every request the statement `sql` selects (one column, id) with `binds`; the rules
- * and programs are loaded only when there is one. */
+ * and programs are loaded only when there is one. Returns how many it refreshed, or -1 with *p
+ * set. */
 static int refresh_selected(struct db *db, enum sql_id sql, const json_t *binds,
                             const struct op_context *ctx, struct problem *p)
 {
@@ -165,7 +166,7 @@ static int refresh_selected(struct db *db, enum sql_id sql, const json_t *binds,
         if (store_range(db, basis, request_id, request_id + 1, ctx, p) < 0)
             goto out;
     }
-    rc = 0;
+    rc = (int)json_array_size(ids);
 out:
     json_decref(basis);
     json_decref(ids);
@@ -173,18 +174,18 @@ out:
 }
 
 /* Replace the rows of client `client_id` that stand without a request: none once it has a
- * request (they are under each request then) or is gone, else its own deadlines. Returns 0 or
- * -1 with *p set. */
-static int refresh_client_alone(struct db *db, int64_t client_id, const struct op_context *ctx,
-                                struct problem *p)
+ * request (`has_requests`: they are under each request then) or is gone, else its own
+ * deadlines. Returns 0 or -1 with *p set. */
+static int refresh_client_alone(struct db *db, int64_t client_id, int has_requests,
+                                const struct op_context *ctx, struct problem *p)
 {
     struct store_state st = {db, 0};
     json_t *binds = json_pack("{s:I}", "client_id", (json_int_t)client_id), *basis = NULL;
     int rc = db_exec_json(db, SQL_DLEDGER_DELETE_CLIENT_ALONE, binds, p);
 
     json_decref(binds);
-    if (rc != 0)
-        return -1;
+    if (rc != 0 || has_requests)
+        return rc;
     basis = deadline_engine_basis(db, p);
     rc = basis ? deadline_engine_each_client_alone(db, basis, client_id, client_id + 1, ctx,
                                                    store_request, &st, p)
@@ -197,10 +198,10 @@ int deadline_ledger_refresh_client(struct db *db, int64_t client_id, const struc
                                    struct problem *p)
 {
     json_t *binds = json_pack("{s:I}", "client_id", (json_int_t)client_id);
-    int rc = refresh_selected(db, SQL_DLEDGER_REQUESTS_OF_CLIENT, binds, ctx, p);
+    int refreshed = refresh_selected(db, SQL_DLEDGER_REQUESTS_OF_CLIENT, binds, ctx, p);
 
     json_decref(binds);
-    return rc == 0 ? refresh_client_alone(db, client_id, ctx, p) : -1;
+    return refreshed < 0 ? -1 : refresh_client_alone(db, client_id, refreshed > 0, ctx, p);
 }
 
 int deadline_ledger_refresh_program(struct db *db, const char *program,
@@ -214,7 +215,7 @@ int deadline_ledger_refresh_program(struct db *db, const char *program,
     binds = json_pack("{s:s}", "program", program);
     rc = refresh_selected(db, SQL_DLEDGER_REQUESTS_OF_PROGRAM, binds, ctx, p);
     json_decref(binds);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /* Rewrite every row; the number stored, or -1 with *p set. */
