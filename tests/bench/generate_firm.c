@@ -199,6 +199,54 @@ static int64_t generate_client(struct generate_run *run, long n)
     return generate_create(run, &clients_resource, 0, body);
 }
 
+/* What the client's own deadlines come from (issue 12): for most clients an arrival one to six
+ * years ago (the asylum one-year deadline; a tenth of them left again and came back), and for
+ * some a move in the last three months (the AR-11 report). Returns 0 or -1. */
+static int generate_client_history(struct generate_run *run, int64_t client)
+{
+    char arrived[DATE_LEN], departed[DATE_LEN], moved[DATE_LEN];
+    long first = -generate_between(run, 365, 6 * 365);
+    json_t *body;
+
+    if (generate_chance(run, 60)) {
+        generate_date(run, first, arrived);
+        body = json_pack("{s:s, s:s, s:s}", "arrived_on", arrived, "port",
+                         generate_chance(run, 50) ? "JFK" : "MIA", "class_of_admission",
+                         generate_chance(run, 50) ? "DT" : "UHP");
+        if (generate_chance(run, 10)) {
+            generate_date(run, first + 30, departed);
+            json_object_set_new(body, "departed_on", json_string(departed));
+            if (generate_create(run, &entries_resource, client, body) == 0)
+                return -1;
+            generate_date(run, first + generate_between(run, 60, 300), arrived);
+            body = json_pack("{s:s, s:s}", "arrived_on", arrived, "class_of_admission", "PAR");
+        }
+        if (generate_create(run, &entries_resource, client, body) == 0)
+            return -1;
+    }
+    if (generate_chance(run, 15)) {
+        json_t *patch, *stored;
+        struct problem p;
+
+        generate_date(run, -generate_between(run, 0, 90), moved);
+        patch = json_pack("{s:s, s:s}", "address", "12 Harbour Street, Newark NJ", "address_since",
+                          moved);
+        problem_init(&p);
+        stored = resource_patch(run->db, &clients_resource, 0, client, patch, NULL, &run->ctx, &p);
+        json_decref(patch);
+        if (stored == NULL) {
+            fprintf(stderr, "generate_firm: client %lld address: %s\n", (long long)client,
+                    p.detail);
+            problem_clear(&p);
+            return -1;
+        }
+        json_decref(stored);
+        problem_clear(&p);
+        run->rows++;
+    }
+    return 0;
+}
+
 /* A receipt number no other filing holds: a known service-centre prefix and a counter. */
 static void generate_receipt(struct generate_run *run, char out[32])
 {
@@ -338,9 +386,29 @@ static int generate_decision(struct generate_run *run, int64_t request, long fil
     return 0;
 }
 
+/* A fee notice of a request filed `filed` days from today: issued after the filing, due a month
+ * later, most of them paid. Returns 0 or -1. */
+static int generate_fee_notice(struct generate_run *run, int64_t request, long filed)
+{
+    long issued = generate_between(run, filed, 0);
+    char issued_on[DATE_LEN], due_on[DATE_LEN], paid_on[DATE_LEN];
+    json_t *body;
+
+    generate_date(run, issued, issued_on);
+    generate_date(run, issued + 30, due_on);
+    body = json_pack("{s:s, s:i, s:s, s:s}", "kind", "parole_fee", "amount_cents", 100000,
+                     "issued_on", issued_on, "due_on", due_on);
+    if (generate_chance(run, 70)) {
+        generate_date(run, generate_between(run, issued, issued + 30 < 0 ? issued + 30 : 0),
+                      paid_on);
+        json_object_set_new(body, "paid_on", json_string(paid_on));
+    }
+    return generate_create(run, &fee_notices_resource, request, body) ? 0 : -1;
+}
+
 /* Request number n of client `client`, with its events: a tenth never filed, the rest filed
- * over the last nine years, with RFEs, interviews and decisions by chance. Assigned to an
- * attorney and a paralegal in turn. Returns 0 or -1. */
+ * over the last nine years, with RFEs, interviews and decisions (and fee notices) by chance.
+ * Assigned to an attorney and a paralegal in turn. Returns 0 or -1. */
 static int generate_request(struct generate_run *run, long n, int64_t client,
                             const struct generate_staff *staff)
 {
@@ -369,6 +437,8 @@ static int generate_request(struct generate_run *run, long n, int64_t client,
     if (generate_chance(run, 10))
         return 0; /* still being prepared: nothing filed */
     if (generate_filings(run, id, filed, program) != 0)
+        return -1;
+    if (generate_chance(run, 10) && generate_fee_notice(run, id, filed) != 0)
         return -1;
     if (generate_chance(run, 25) && generate_rfe(run, id, filed) != 0)
         return -1;
@@ -456,6 +526,7 @@ int main(int argc, char **argv)
     struct problem p;
     char key_file[4096];
     int64_t first_client = 0;
+    long with_requests;
     double start = generate_seconds();
     int rc = 1;
 
@@ -491,13 +562,16 @@ int main(int argc, char **argv)
     for (long i = 0; i < o.clients; i++) {
         int64_t id = generate_client(&run, i);
 
-        if (id == 0)
+        if (id == 0 || generate_client_history(&run, id) != 0)
             goto out;
         if (i == 0)
             first_client = id;
     }
+    /* One client in fifty (the last ones) has no parole request yet: its own deadlines stand
+     * alone in the ledger. */
+    with_requests = o.clients - o.clients / 50;
     for (long n = 0; n < o.requests; n++) {
-        if (generate_request(&run, n, first_client + n % o.clients, &staff) != 0)
+        if (generate_request(&run, n, first_client + n % with_requests, &staff) != 0)
             goto out;
         if (n > 0 && n % 25000 == 0)
             fprintf(stderr, "generate_firm: %ld requests, %ld rows, %.0f rows/s\n", n, run.rows,
