@@ -23,6 +23,7 @@
 #include "field_catalogue.h"
 #include "programs.h"
 #include "records.h"
+#include "replay.h"
 #include "resource_routes.h"
 #include "sessions.h"
 #include "static_files.h"
@@ -40,85 +41,91 @@ struct route {
     route_handler handler;
     const struct resource_spec *resource; /* for the generic resource handlers */
     int enrolment_ok; /* open to a session that still has to enrol a second factor */
+    /* The request or its answer carries a secret (a password, a key, a token, a TOTP secret or
+     * recovery codes): an Idempotency-Key is refused, since a kept answer would show the secret
+     * a second time and a body's fingerprint would be an unsalted hash of a password. */
+    int secret_bearing;
 };
 
 #define REQUESTS "/api/v1/parole-requests/{id}/"
 #define RESOURCE_ROUTES(base, spec, delete_permission)                                             \
-    {"GET", base, PERM_READ, resource_routes_list, &spec, 0},                                      \
-        {"POST", base, PERM_WRITE, resource_routes_create, &spec, 0},                              \
-        {"GET", base "/{id}", PERM_READ, resource_routes_get, &spec, 0},                           \
-        {"PATCH", base "/{id}", PERM_WRITE, resource_routes_patch, &spec, 0},                      \
+    {"GET", base, PERM_READ, resource_routes_list, &spec, 0, 0},                                   \
+        {"POST", base, PERM_WRITE, resource_routes_create, &spec, 0, 0},                           \
+        {"GET", base "/{id}", PERM_READ, resource_routes_get, &spec, 0, 0},                        \
+        {"PATCH", base "/{id}", PERM_WRITE, resource_routes_patch, &spec, 0, 0},                   \
     {                                                                                              \
-        "DELETE", base "/{id}", delete_permission, resource_routes_delete, &spec, 0                \
+        "DELETE", base "/{id}", delete_permission, resource_routes_delete, &spec, 0, 0             \
     }
 #define CLIENTS "/api/v1/clients/{id}/"
 #define CLIENT_CHILD_ROUTES(name, spec)                                                            \
-    {"GET", CLIENTS name, PERM_READ, resource_routes_list, &spec, 0},                              \
-        {"POST", CLIENTS name, PERM_WRITE, resource_routes_create, &spec, 0},                      \
-        {"GET", CLIENTS name "/{child_id}", PERM_READ, resource_routes_get, &spec, 0},             \
-        {"PATCH", CLIENTS name "/{child_id}", PERM_WRITE, resource_routes_patch, &spec, 0},        \
+    {"GET", CLIENTS name, PERM_READ, resource_routes_list, &spec, 0, 0},                           \
+        {"POST", CLIENTS name, PERM_WRITE, resource_routes_create, &spec, 0, 0},                   \
+        {"GET", CLIENTS name "/{child_id}", PERM_READ, resource_routes_get, &spec, 0, 0},          \
+        {"PATCH", CLIENTS name "/{child_id}", PERM_WRITE, resource_routes_patch, &spec, 0, 0},     \
     {                                                                                              \
-        "DELETE", CLIENTS name "/{child_id}", PERM_WRITE, resource_routes_delete, &spec, 0         \
+        "DELETE", CLIENTS name "/{child_id}", PERM_WRITE, resource_routes_delete, &spec, 0, 0      \
     }
 #define CHILD_ROUTES(name, spec)                                                                   \
-    {"GET", REQUESTS name, PERM_READ, resource_routes_list, &spec, 0},                             \
-        {"POST", REQUESTS name, PERM_WRITE, resource_routes_create, &spec, 0},                     \
-        {"GET", REQUESTS name "/{child_id}", PERM_READ, resource_routes_get, &spec, 0},            \
-        {"PATCH", REQUESTS name "/{child_id}", PERM_WRITE, resource_routes_patch, &spec, 0},       \
+    {"GET", REQUESTS name, PERM_READ, resource_routes_list, &spec, 0, 0},                          \
+        {"POST", REQUESTS name, PERM_WRITE, resource_routes_create, &spec, 0, 0},                  \
+        {"GET", REQUESTS name "/{child_id}", PERM_READ, resource_routes_get, &spec, 0, 0},         \
+        {"PATCH", REQUESTS name "/{child_id}", PERM_WRITE, resource_routes_patch, &spec, 0, 0},    \
     {                                                                                              \
-        "DELETE", REQUESTS name "/{child_id}", PERM_WRITE, resource_routes_delete, &spec, 0        \
+        "DELETE", REQUESTS name "/{child_id}", PERM_WRITE, resource_routes_delete, &spec, 0, 0     \
     }
 
 /* Every route of the service, with the permission it needs (deny by default: a route is only
  * reachable as declared here). tests/spec/check_spec.py checks it against
  * api-spec/openapi.yaml; tests/e2e/test_permissions.py walks it for every role and key. */
 static const struct route routes[] = {
-    {"GET", "/healthz", PERM_PUBLIC, resource_routes_health, NULL, 1},
-    {"POST", "/api/v1/session", PERM_PUBLIC, sessions_sign_in, NULL, 1},
-    {"GET", "/api/v1/session", PERM_SIGNED_IN, sessions_get, NULL, 1},
-    {"DELETE", "/api/v1/session", PERM_SIGNED_IN, sessions_sign_out, NULL, 1},
-    {"POST", "/api/v1/me/password", PERM_SIGNED_IN, accounts_change_own_password, NULL, 1},
-    {"POST", "/api/v1/me/totp", PERM_SIGNED_IN, sessions_totp_begin, NULL, 1},
-    {"POST", "/api/v1/me/totp/confirm", PERM_SIGNED_IN, sessions_totp_confirm, NULL, 1},
-    {"POST", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, calendar_feed_create, NULL, 0},
-    {"DELETE", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, calendar_feed_revoke, NULL, 0},
-    {"GET", "/api/v1/calendar.ics", PERM_PUBLIC, calendar_feed_get, NULL, 0},
-    {"GET", "/api/v1/users", PERM_ADMIN, accounts_list, NULL, 0},
-    {"POST", "/api/v1/users", PERM_ADMIN, accounts_post, NULL, 0},
-    {"GET", "/api/v1/users/{id}", PERM_ADMIN, accounts_get, NULL, 0},
-    {"PATCH", "/api/v1/users/{id}", PERM_ADMIN, accounts_patch, NULL, 0},
-    {"GET", "/api/v1/users/{id}/sessions", PERM_ADMIN, user_sessions_list, NULL, 0},
-    {"DELETE", "/api/v1/users/{id}/sessions", PERM_ADMIN, user_sessions_end_all, NULL, 0},
-    {"DELETE", "/api/v1/users/{id}/sessions/{child_id}", PERM_ADMIN, user_sessions_end_one, NULL,
+    {"GET", "/healthz", PERM_PUBLIC, resource_routes_health, NULL, 1, 0},
+    {"POST", "/api/v1/session", PERM_PUBLIC, sessions_sign_in, NULL, 1, 1},
+    {"GET", "/api/v1/session", PERM_SIGNED_IN, sessions_get, NULL, 1, 0},
+    {"DELETE", "/api/v1/session", PERM_SIGNED_IN, sessions_sign_out, NULL, 1, 0},
+    {"POST", "/api/v1/me/password", PERM_SIGNED_IN, accounts_change_own_password, NULL, 1, 1},
+    {"POST", "/api/v1/me/totp", PERM_SIGNED_IN, sessions_totp_begin, NULL, 1, 1},
+    {"POST", "/api/v1/me/totp/confirm", PERM_SIGNED_IN, sessions_totp_confirm, NULL, 1, 1},
+    {"POST", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, calendar_feed_create, NULL, 0, 1},
+    {"DELETE", "/api/v1/me/calendar-feed", PERM_SIGNED_IN, calendar_feed_revoke, NULL, 0, 0},
+    {"GET", "/api/v1/calendar.ics", PERM_PUBLIC, calendar_feed_get, NULL, 0, 0},
+    {"GET", "/api/v1/users", PERM_ADMIN, accounts_list, NULL, 0, 0},
+    {"POST", "/api/v1/users", PERM_ADMIN, accounts_post, NULL, 0, 1},
+    {"GET", "/api/v1/users/{id}", PERM_ADMIN, accounts_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/users/{id}", PERM_ADMIN, accounts_patch, NULL, 0, 1},
+    {"GET", "/api/v1/users/{id}/sessions", PERM_ADMIN, user_sessions_list, NULL, 0, 0},
+    {"DELETE", "/api/v1/users/{id}/sessions", PERM_ADMIN, user_sessions_end_all, NULL, 0, 0},
+    {"DELETE", "/api/v1/users/{id}/sessions/{child_id}", PERM_ADMIN, user_sessions_end_one, NULL, 0,
      0},
-    {"GET", "/api/v1/api-keys", PERM_ADMIN, api_key_routes_list, NULL, 0},
-    {"POST", "/api/v1/api-keys", PERM_ADMIN, api_key_routes_create, NULL, 0},
-    {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, api_key_routes_revoke, NULL, 0},
-    {"GET", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_get, NULL, 0},
-    {"PATCH", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_patch, NULL, 0},
-    {"GET", "/api/v1/audit-events", PERM_ADMIN, resource_routes_audit_list, NULL, 0},
-    {"GET", "/api/v1/deadline-rules", PERM_ADMIN, deadline_rules_list, NULL, 0},
-    {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_get, NULL, 0},
-    {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_patch, NULL, 0},
-    {"GET", "/api/v1/programs", PERM_READ, programs_list, NULL, 0},
-    {"POST", "/api/v1/programs", PERM_ADMIN, programs_post, NULL, 0},
-    {"GET", "/api/v1/programs/{id}", PERM_READ, programs_get, NULL, 0},
-    {"PATCH", "/api/v1/programs/{id}", PERM_ADMIN, programs_patch, NULL, 0},
-    {"GET", "/api/v1/fee-schedule", PERM_READ, fee_schedule_list, NULL, 0},
-    {"POST", "/api/v1/fee-schedule", PERM_ADMIN, fee_schedule_post, NULL, 0},
-    {"GET", "/api/v1/fee-schedule/{id}", PERM_READ, fee_schedule_get, NULL, 0},
-    {"PATCH", "/api/v1/fee-schedule/{id}", PERM_ADMIN, fee_schedule_patch, NULL, 0},
-    {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0},
-    {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0},
-    {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0},
-    {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0},
+    {"GET", "/api/v1/api-keys", PERM_ADMIN, api_key_routes_list, NULL, 0, 0},
+    {"POST", "/api/v1/api-keys", PERM_ADMIN, api_key_routes_create, NULL, 0, 1},
+    {"DELETE", "/api/v1/api-keys/{id}", PERM_ADMIN, api_key_routes_revoke, NULL, 0, 0},
+    {"GET", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/settings", PERM_ADMIN, resource_routes_settings_patch, NULL, 0, 0},
+    {"GET", "/api/v1/audit-events", PERM_ADMIN, resource_routes_audit_list, NULL, 0, 0},
+    {"GET", "/api/v1/deadline-rules", PERM_ADMIN, deadline_rules_list, NULL, 0, 0},
+    {"GET", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/deadline-rules/{id}", PERM_ADMIN, deadline_rules_patch, NULL, 0, 0},
+    {"GET", "/api/v1/programs", PERM_READ, programs_list, NULL, 0, 0},
+    {"POST", "/api/v1/programs", PERM_ADMIN, programs_post, NULL, 0, 0},
+    {"GET", "/api/v1/programs/{id}", PERM_READ, programs_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/programs/{id}", PERM_ADMIN, programs_patch, NULL, 0, 0},
+    {"GET", "/api/v1/fee-schedule", PERM_READ, fee_schedule_list, NULL, 0, 0},
+    {"POST", "/api/v1/fee-schedule", PERM_ADMIN, fee_schedule_post, NULL, 0, 0},
+    {"GET", "/api/v1/fee-schedule/{id}", PERM_READ, fee_schedule_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/fee-schedule/{id}", PERM_ADMIN, fee_schedule_patch, NULL, 0, 0},
+    {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0, 0},
+    {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0, 0},
+    {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0, 0},
+    {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     CLIENT_CHILD_ROUTES("entries", entries_resource),
-    {"GET", CLIENTS "deadlines", PERM_READ, deadlines_of_client, NULL, 0},
+    {"GET", CLIENTS "deadlines", PERM_READ, deadlines_of_client, NULL, 0, 0},
     RESOURCE_ROUTES("/api/v1/parole-requests", parole_requests_resource, PERM_ADMIN),
-    {"GET", REQUESTS "timeline", PERM_READ, resource_routes_timeline, &parole_requests_resource, 0},
-    {"GET", REQUESTS "history", PERM_READ, resource_routes_history, &parole_requests_resource, 0},
-    {"GET", REQUESTS "deadlines", PERM_READ, deadlines_of_request, NULL, 0},
+    {"GET", REQUESTS "timeline", PERM_READ, resource_routes_timeline, &parole_requests_resource, 0,
+     0},
+    {"GET", REQUESTS "history", PERM_READ, resource_routes_history, &parole_requests_resource, 0,
+     0},
+    {"GET", REQUESTS "deadlines", PERM_READ, deadlines_of_request, NULL, 0, 0},
     CHILD_ROUTES("filings", filings_resource),
     CHILD_ROUTES("rfes", rfes_resource),
     CHILD_ROUTES("interviews", interviews_resource),
@@ -202,6 +209,7 @@ static void run_route(const struct route *route, const struct call_request *requ
                       int64_t child_id, struct call_reply *reply)
 {
     struct principal principal;
+    struct replay replay = {0};
     struct call call;
     int reading;
 
@@ -224,13 +232,16 @@ static void run_route(const struct route *route, const struct call_request *requ
     if (admit_caller(call.db, route, request, call.ctx.now, &principal, &call.p) == 0) {
         auth_set_actor(&principal, &call.ctx);
         call.resource = route->resource;
-        route->handler(&call, reply);
+        /* a keyed POST or PATCH seen before gets its first answer again instead */
+        if (replay_begin(&call, route->secret_bearing, &replay, reply) == 0)
+            route->handler(&call, reply);
     }
     if (reading)
         db_read_scope_end(call.db);
 out:
     if (call.p.kind != PROBLEM_NONE)
         call_reply_problem(reply, &call.p);
+    replay_end(&call, &replay, reply);
     problem_clear(&call.p);
 }
 

@@ -21,14 +21,15 @@ struct call_request {
     size_t query_count;
     const char *body; /* the body as received (not NUL-terminated), may be NULL */
     size_t body_len;
-    const char *content_type;   /* Content-Type header or NULL */
-    const char *if_match;       /* If-Match header or NULL */
-    const char *request_id;     /* the request's id for the log, or NULL */
-    const char *cookie;         /* Cookie header or NULL */
-    const char *authorization;  /* Authorization header or NULL */
-    const char *csrf_token;     /* X-CSRF-Token header or NULL */
-    const char *if_none_match;  /* If-None-Match header or NULL */
-    const char *client_address; /* client_address_resolve: peer or trusted XFF; "unknown" */
+    const char *content_type;    /* Content-Type header or NULL */
+    const char *if_match;        /* If-Match header or NULL */
+    const char *request_id;      /* the request's id for the log, or NULL */
+    const char *cookie;          /* Cookie header or NULL */
+    const char *authorization;   /* Authorization header or NULL */
+    const char *csrf_token;      /* X-CSRF-Token header or NULL */
+    const char *if_none_match;   /* If-None-Match header or NULL */
+    const char *client_address;  /* client_address_resolve: peer or trusted XFF; "unknown" */
+    const char *idempotency_key; /* Idempotency-Key header or NULL (replay.h) */
 };
 
 struct call_reply {
@@ -47,6 +48,7 @@ struct call_reply {
     const char *cache_control;    /* static; NULL: no-store */
     const char *raw_content_type; /* its Content-Type (static) */
     int retry_after;              /* Retry-After seconds (429), 0 when none */
+    int replayed; /* the first answer of an Idempotency-Key, given again (replay.h) */
 };
 
 struct principal;

@@ -188,6 +188,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         MHD_add_response_header(response, MHD_HTTP_HEADER_ETAG, reply->etag);
     if (reply->allow[0])
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, reply->allow);
+    if (reply->replayed)
+        MHD_add_response_header(response, "Idempotent-Replayed", "true");
     if (reply->set_cookie[0])
         MHD_add_response_header(response, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie);
     if (reply->retry_after > 0) {
@@ -300,6 +302,8 @@ static void fill_request_head(struct MHD_Connection *connection, const char *url
     request->client_address = address;
     request->if_match =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+    request->idempotency_key =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Idempotency-Key");
 }
 
 /* Reply at once with a 413 naming the body limit of the request. */

@@ -1070,6 +1070,25 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " + (SELECT count(*) FROM parole_request_facts f WHERE NOT EXISTS"
          "  (SELECT 1 FROM parole_requests p WHERE p.id = f.parole_request_id))"},
     [SQL_DLEDGER_SCHEMA] = {"dledger_schema", "SELECT max(number) FROM schema_migrations"},
+    /* Keys older than a day are forgotten (the index on created_at finds them). */
+    [SQL_IDEMPOTENCY_PURGE] = {"idempotency_purge",
+                               "DELETE FROM idempotency_keys WHERE created_at <"
+                               " strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-1 day')"},
+    [SQL_IDEMPOTENCY_GET] = {"idempotency_get",
+                             "SELECT id, fingerprint, status, is_problem, location, etag, body,"
+                             " row_nonce FROM idempotency_keys"
+                             " WHERE principal = :principal AND key_hash = :key_hash"},
+    [SQL_IDEMPOTENCY_RESERVE] = {"idempotency_reserve",
+                                 "INSERT INTO idempotency_keys (principal, key_hash, fingerprint,"
+                                 " created_at) VALUES (:principal, :key_hash, :fingerprint, :now)"},
+    [SQL_IDEMPOTENCY_NONCE] = {"idempotency_nonce",
+                               "SELECT row_nonce FROM idempotency_keys WHERE id = :id"},
+    [SQL_IDEMPOTENCY_FINISH] = {"idempotency_finish",
+                                "UPDATE idempotency_keys SET status = :status,"
+                                " is_problem = :is_problem, location = :location, etag = :etag,"
+                                " body = :body WHERE id = :id"},
+    [SQL_IDEMPOTENCY_RELEASE] = {"idempotency_release",
+                                 "DELETE FROM idempotency_keys WHERE id = :id"},
     [SQL_DLEDGER_BASIS_GET] = {"dledger_basis_get",
                                "SELECT basis FROM deadline_ledger_basis WHERE slot = 1"},
     [SQL_DLEDGER_BASIS_PUT] = {"dledger_basis_put",

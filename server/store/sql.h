@@ -19,7 +19,8 @@
     X(FEE_NOTICE_NOTES, "fee_notices", "notes")                                                    \
     X(ENTRY_NOTES, "entries", "notes")                                                             \
     X(USER_TOTP_SECRET, "users", "totp_secret")                                                    \
-    X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")
+    X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")                                    \
+    X(IDEMPOTENCY_BODY, "idempotency_keys", "body")
 
 #define SEALED_ENUM(name, table, column) SQL_SEALED_SELECT_##name, SQL_SEALED_UPDATE_##name,
 
@@ -223,6 +224,12 @@ enum sql_id {
     SQL_FACTS_DELETE_ALL,
     SQL_STAGE_DISAGREEMENTS,
     SQL_TALLY_DISAGREEMENTS,
+    SQL_IDEMPOTENCY_PURGE,
+    SQL_IDEMPOTENCY_GET,
+    SQL_IDEMPOTENCY_RESERVE,
+    SQL_IDEMPOTENCY_NONCE,
+    SQL_IDEMPOTENCY_FINISH,
+    SQL_IDEMPOTENCY_RELEASE,
     SQL_DLEDGER_BASIS_GET,
     SQL_DLEDGER_BASIS_PUT,
     SQL_REMIND_DUE,
