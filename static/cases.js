@@ -43,7 +43,12 @@ export async function render(page, [query], ctx) {
     if (!r.ok) { fill(results, statusLine("error", queryProblemText(r))); return; }
     if (r.data.items.length === 0) { fill(results, statusLine("empty", "No parole request matches these filters.")); return; }
     const names = await clientNames(r.data.items.map((p) => p.client_id));
-    fill(results, table(null, ["Request", "Client", "Stage", "Type", "Program", "Attorney", "Paralegal"], r.data.items.map((p) => [
+    // The whole filtered list for a spreadsheet (the server audits the export).
+    const csv = new URLSearchParams(params);
+    csv.set("format", "csv");
+    const download = h("p", { class: "export" }, h("a", { id: "case-csv", href: `/api/v1/parole-requests?${csv}`, download: "", text: "Download these requests as CSV" }),
+      h("span", { class: "muted", text: " (every matching request, for a spreadsheet)" }));
+    fill(results, download, table(null, ["Request", "Client", "Stage", "Type", "Program", "Attorney", "Paralegal"], r.data.items.map((p) => [
       link(`#/requests/${p.id}`, `Request ${p.id}`), h("a", { href: `#/clients/${p.client_id}` }, h("bdi", { text: names.get(p.client_id) || `Client ${p.client_id}` })),
       h("span", { class: `badge stage-${p.stage}`, text: humanize(p.stage) }), choiceLabel(p.parole_type), p.program || "—", who(p.assigned_attorney_id), who(p.assigned_paralegal_id)]), { id: "case-table" }),
     pager(cursors, r.data.next_cursor, load));

@@ -30,6 +30,7 @@ struct call_request {
     const char *if_none_match;   /* If-None-Match header or NULL */
     const char *client_address;  /* client_address_resolve: peer or trusted XFF; "unknown" */
     const char *idempotency_key; /* Idempotency-Key header or NULL (replay.h) */
+    const char *accept;          /* Accept header or NULL (a list as text/csv: csv_export.h) */
 };
 
 struct call_reply {
@@ -48,7 +49,8 @@ struct call_reply {
     const char *cache_control;    /* static; NULL: no-store */
     const char *raw_content_type; /* its Content-Type (static) */
     int retry_after;              /* Retry-After seconds (429), 0 when none */
-    int replayed; /* the first answer of an Idempotency-Key, given again (replay.h) */
+    int replayed;          /* the first answer of an Idempotency-Key, given again (replay.h) */
+    char disposition[128]; /* Content-Disposition header (an export's file name), empty: none */
 };
 
 struct principal;

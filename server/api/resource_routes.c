@@ -1,13 +1,14 @@
 /* resource_routes: the handlers of the generic routes, each a thin wrapper around one store
  * call: list/create/get/patch/delete of a record kind (call->resource, a resource spec from the
  * route table), a request's timeline and history, the audit trail, the firm settings and the
- * health check. A handler module: it may depend on call, auth, the resource engine, audit,
- * timeline, settings and db, never on api. */
+ * health check; a list asked as CSV goes to csv_export. A handler module: it may depend on
+ * call, auth, the resource engine, audit, timeline, settings, csv_export and db, never on api. */
 #include "resource_routes.h"
 
 #include <stdio.h>
 
 #include "audit.h"
+#include "csv_export.h"
 #include "settings.h"
 #include "timeline.h"
 
@@ -50,10 +51,20 @@ static int64_t target_of(const struct call *call, const struct resource_spec *sp
 /* GET of a resource collection: one page of call->resource. */
 void resource_routes_list(struct call *call, struct call_reply *reply)
 {
-    char *page =
-        resource_list(call->db, call->resource, parent_of(call, call->resource),
-                      call->request->query, call->request->query_count, &call->ctx, &call->p);
+    struct query_param kept[128];
+    size_t count;
+    char *page;
+    int csv = csv_export_wanted(call);
 
+    if (csv < 0)
+        return;
+    if (csv) {
+        csv_export_list(call, parent_of(call, call->resource), reply);
+        return;
+    }
+    count = csv_export_strip_format(call->request, kept, sizeof(kept) / sizeof(kept[0]));
+    page = resource_list(call->db, call->resource, parent_of(call, call->resource), kept, count,
+                         &call->ctx, &call->p);
     if (page != NULL)
         call_reply_text(reply, 200, page, "application/json");
 }

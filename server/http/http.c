@@ -190,6 +190,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, reply->allow);
     if (reply->replayed)
         MHD_add_response_header(response, "Idempotent-Replayed", "true");
+    if (reply->disposition[0])
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, reply->disposition);
     if (reply->set_cookie[0])
         MHD_add_response_header(response, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie);
     if (reply->retry_after > 0) {
@@ -304,6 +306,8 @@ static void fill_request_head(struct MHD_Connection *connection, const char *url
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
     request->idempotency_key =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Idempotency-Key");
+    request->accept =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 }
 
 /* Reply at once with a 413 naming the body limit of the request. */

@@ -116,4 +116,12 @@ char *resource_list(struct db *db, const struct resource_spec *spec, int64_t par
                     const struct query_param *query, size_t query_count,
                     const struct op_context *ctx, struct problem *p);
 
+/* Record that the caller exported the collection (under parent_id) as `format` ("csv"): an
+ * audit event `export` with the filters used (their names, never their values) and the number
+ * of rows, durable before this returns (an export is never answered unrecorded). Returns 0, or
+ * -1 with *p set. */
+int resource_audit_export(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                          const char *format, const json_t *filters, int64_t rows,
+                          const struct op_context *ctx, struct problem *p);
+
 #endif

@@ -2,6 +2,7 @@
 // playwright-core against the real server on a free loopback port with a fresh database. Each
 // test leaves a screenshot in the artifacts directory. Prints one line per test and, last,
 // "N passed, M failed"; exits non-zero on any failure.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, addUser, apiSession, totp, launchBrowser, artifactsDir, firmDay } from "./harness.mjs";
 
@@ -325,6 +326,15 @@ test("Today's stage counts lead to the filtered list of parole requests", async 
   await page.check("#mine");
   await page.locator("form.filters button[type=submit]").click();
   await waitText(page.locator("#case-table"), "Pat Paralegal");
+  // The filtered list downloads as CSV: the same filters, every row, ready for a spreadsheet.
+  const href = await page.locator("#case-csv").getAttribute("href");
+  assert(href.includes("format=csv") && href.includes("assigned_to=me"), `the export keeps the filters (${href})`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#case-csv").click()]);
+  const text = readFileSync(await download.path(), "utf8");
+  assert(text.startsWith("\uFEFFid,") && text.includes("\r\n"), `a CSV with a byte order mark (${text.slice(0, 40)})`);
+  const rows = text.trim().split("\r\n");
+  const shown = await page.locator("#case-table tbody tr").count();
+  assert(rows.length === shown + 1, `a header and one row per request shown (${rows.length} rows, ${shown} shown)`);
 });
 
 test("a stale edit (412) is explained, keeps the typed value and offers a reload", async () => {

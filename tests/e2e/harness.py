@@ -243,7 +243,9 @@ class SpecValidator:
         schema = (content[media] or {}).get("schema")
         if schema is None:
             return []
-        errs = self._schema_errors(schema, body)
+        # A JSON body is checked as its value; any other (CSV, iCalendar) as its text.
+        errs = self._schema_errors(schema, body if media.endswith("json")
+                                   else raw.decode("utf-8", "replace"))
         if errs:
             return ["%s %s -> %d: body does not match the spec schema: %s"
                     % (method.upper(), path, status, "; ".join(errs))]

@@ -1,0 +1,93 @@
+"""Lists as CSV (issue 13): `?format=csv` or `Accept: text/csv` on any record list answers the
+whole filtered list (every page) as RFC 4180 CSV for spreadsheets: UTF-8 with a byte order mark,
+CRLF records, a header row of the list items' members, identifiers masked and narratives left
+out as in the JSON list, formula cells neutralised, a file name to save as; the export is
+audited (`export`, the filters' names and the row count, never values)."""
+
+import csv
+import io
+import unittest
+
+from harness import ApiTestCase, day, token
+
+
+class CsvExport(ApiTestCase):
+
+    def rows_of(self, r):
+        self.assertStatus(r, 200)
+        self.assertEqual(r.header("Content-Type"), "text/csv; charset=utf-8")
+        self.assertTrue(r.raw.startswith(b"\xef\xbb\xbf"), r.raw[:10])
+        text = r.raw[3:].decode("utf-8")
+        self.assertTrue(text == "" or text.endswith("\r\n"), repr(text[-20:]))
+        return list(csv.reader(io.StringIO(text, newline="")))
+
+    def test_every_page_of_a_filtered_list(self):
+        family = "Csv" + token(8)
+        made = [self.make_client(family_name=family, given_name="N%03d" % i,
+                                 a_number="A%09d" % (777000000 + i))
+                for i in range(205)]
+        other = self.make_client(family_name="Other" + token(6))
+        r = self.get("/api/v1/clients?format=csv&q=" + family)
+        rows = self.rows_of(r)
+        header, body = rows[0], rows[1:]
+        self.assertEqual(header[:3], ["id", "family_name", "given_name"])
+        self.assertEqual(len(body), 205, "all pages, not the first 200")
+        ids = [int(row[header.index("id")]) for row in body]
+        self.assertEqual(ids, sorted(c["id"] for c in made))
+        self.assertNotIn(other["id"], ids)
+        a_numbers = {row[header.index("a_number")] for row in body}
+        self.assertFalse(any("7770" in a for a in a_numbers), "identifiers masked as in lists")
+        self.assertNotIn("notes", header, "narratives only with include=notes")
+        self.assertIn('filename="clients-', r.header("Content-Disposition"))
+        # Accept: text/csv does the same; the JSON list is unchanged by format=json.
+        same = self.request("GET", "/api/v1/clients?q=" + family,
+                            headers={"Accept": "text/csv"})
+        self.assertEqual(self.rows_of(same), rows)
+        self.assertEqual(len(self.get("/api/v1/clients?format=json&limit=5&q=" + family)
+                             .json["items"]), 5)
+
+    def test_cells_spreadsheets_would_misread(self):
+        c = self.make_client(family_name="=HYPERLINK(\"http://evil.example\")",
+                             given_name="Ana, \"Rosa\"", phone="+1 973 555 0100",
+                             other_names=["O'Brien", "Шевченко"])
+        rows = self.rows_of(self.get("/api/v1/clients?format=csv&id=%d" % c["id"]))
+        header, row = rows[0], rows[1]
+        self.assertEqual(row[header.index("family_name")], "'=HYPERLINK(\"http://evil.example\")")
+        self.assertEqual(row[header.index("given_name")], "Ana, \"Rosa\"")
+        self.assertEqual(row[header.index("phone")], "'+1 973 555 0100")
+        self.assertEqual(row[header.index("other_names")], '["O\'Brien","Шевченко"]')
+
+    def test_a_request_s_events_and_the_audit_event(self):
+        pr = self.make_request()
+        for i in range(3):
+            self.make_child(pr["id"], "rfes", issued_on=day(-10 - i))
+        path = "/api/v1/parole-requests/%d/rfes" % pr["id"]
+        rows = self.rows_of(self.get(path + "?format=csv"))
+        self.assertEqual(len(rows), 4)
+        self.assertIn("response_due_on", rows[0])
+        events = [e for e in self.list_all("/api/v1/audit-events?entity=rfes")
+                  if e["action"] == "export" and e["parole_request_id"] == pr["id"]]
+        self.assertEqual(len(events), 1, events)
+        self.assertEqual(events[0]["changes"]["rows"]["after"], 3)
+        self.assertEqual(events[0]["changes"]["format"]["after"], "csv")
+        self.assertEqual(events[0]["changes"]["filters"]["after"], [])
+        family = "Csv" + token(8)
+        self.make_client(family_name=family)
+        self.rows_of(self.get("/api/v1/clients?format=csv&q=" + family))
+        e = [e for e in self.list_all("/api/v1/audit-events?entity=clients")
+             if e["action"] == "export"][-1]
+        self.assertEqual(e["changes"]["filters"]["after"], ["q"])
+        self.assertNotIn(family, str(e), "the filter's value is not in the trail")
+
+    def test_bad_export_queries(self):
+        self.assertProblem(self.get("/api/v1/clients?format=xlsx"), 400, field="format")
+        self.assertProblem(self.get("/api/v1/clients?format=csv&limit=5"), 400, field="limit")
+        self.assertProblem(self.get("/api/v1/clients?format=csv&cursor=abc"), 400, field="cursor")
+        self.assertProblem(self.get("/api/v1/clients?format=csv&colour=red"), 400, field="colour")
+        self.assertProblem(self.get("/api/v1/parole-requests/999999/rfes?format=csv"), 404)
+        # A viewer may export what it may read; no one unauthenticated.
+        self.assertStatus(self.get("/api/v1/clients?format=csv&q=nobody", auth=None), 401)
+
+
+if __name__ == "__main__":
+    unittest.main()

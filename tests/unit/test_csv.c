@@ -1,0 +1,69 @@
+/* test_csv: the RFC 4180 cells csv writes: plain text as it is, a cell with a comma, quote, CR
+ * or LF quoted (quotes doubled), a formula-looking cell (=, +, -, @, tab, CR first) neutralised
+ * with an apostrophe (inside the quotes when quoted), an empty and a NULL cell empty, records
+ * ended by CRLF, and the byte order mark first. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "csv.h"
+
+/* The text of one record of the given cells (count of them), as csv writes it. A new string. */
+static char *record_of(const char *const *cells, size_t count)
+{
+    struct text_buffer out = {0};
+    char *text;
+
+    for (size_t i = 0; i < count; i++)
+        csv_cell(&out, cells[i], i == 0);
+    csv_end_record(&out);
+    text = strdup(out.data ? out.data : "");
+    text_buffer_free(&out);
+    return text;
+}
+
+/* Check that the one cell `value` is written as `expected` (plus the record's CRLF). */
+static void check_cell(const char *value, const char *expected)
+{
+    const char *cells[] = {value};
+    char *got = record_of(cells, 1), want[256];
+
+    snprintf(want, sizeof(want), "%s\r\n", expected);
+    CHECK_STR(got, want);
+    free(got);
+}
+
+int main(void)
+{
+    struct text_buffer bom = {0};
+
+    check_cell("Kowalenko", "Kowalenko");
+    check_cell("Шевченко Олена", "Шевченко Олена");
+    check_cell("", "");
+    check_cell(NULL, "");
+    check_cell("a,b", "\"a,b\"");
+    check_cell("say \"hi\"", "\"say \"\"hi\"\"\"");
+    check_cell("line one\nline two", "\"line one\nline two\"");
+    check_cell("cr\rhere", "\"cr\rhere\"");
+    check_cell("\"", "\"\"\"\"");
+    /* formulas a spreadsheet would run */
+    check_cell("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    check_cell("=1+1", "'=1+1");
+    check_cell("+1 973 555 0100", "'+1 973 555 0100");
+    check_cell("-5", "'-5");
+    check_cell("@SUM(A1)", "'@SUM(A1)");
+    check_cell("\tTAB", "'\tTAB");
+    check_cell("\rx", "\"'\rx\"");
+    check_cell("a=b", "a=b");
+    {
+        const char *cells[] = {"1", NULL, "x,y", "2026-12-07"};
+        char *got = record_of(cells, 4);
+
+        CHECK_STR(got, "1,,\"x,y\",2026-12-07\r\n");
+        free(got);
+    }
+    csv_begin(&bom);
+    CHECK(bom.len == 3 && memcmp(bom.data, "\xEF\xBB\xBF", 3) == 0);
+    text_buffer_free(&bom);
+    return CHECK_DONE();
+}
