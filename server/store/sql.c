@@ -193,7 +193,9 @@
 /* The parole requests whose deadlines are computed (:request_id, else every one; :assigned_to
  * narrows to one person's), for the request list and the event lists of the deadline engine. */
 /* The facts a request's stage is derived from (table parole_request_facts), computed from its
- * events for the requests :from_id <= id < :to_id. */
+ * events for the requests :from_id <= id < :to_id. The deadlines' `met` and `kind` carry a unary
+ * + so each subquery reads the request's own rows by its key, never a firm-wide index (by met,
+ * or the ends), which would walk every request's rows. */
 #define FACTS_SELECT                                                                               \
     "SELECT p.id AS parole_request_id,"                                                            \
     " (SELECT d.outcome FROM decisions d WHERE d.parole_request_id = p.id"                         \
@@ -214,12 +216,10 @@
     " EXISTS (SELECT 1 FROM filings f WHERE f.parole_request_id = p.id) AS filed,"                 \
     " (SELECT min(f.filed_on) FROM filings f WHERE f.parole_request_id = p.id)"                    \
     "  AS first_filed_on,"                                                                         \
-    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND d.met = 0"       \
+    " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
     "  AND d.due_at_utc IS NULL) AS ahead_on,"                                                     \
     " (SELECT max(d.due_at_utc) FROM deadlines d WHERE d.parole_request_id = p.id"                 \
-    "  AND d.met = 0 AND d.due_at_utc IS NOT NULL) AS ahead_at," /* unary +: read by the request's \
-                                                                    key, never through the         \
-                                                                    firm-wide ends index */        \
+    "  AND +d.met = 0 AND d.due_at_utc IS NOT NULL) AS ahead_at,"                                  \
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
     "  AND +d.kind = 'parole_end') AS parole_end_due,"                                             \
     " (SELECT max(d.due_on) FROM deadlines d WHERE d.parole_request_id = p.id AND +d.met = 0"      \
