@@ -23,7 +23,7 @@ const SECRET_FIELDS = ["password"];
 const USER_EDIT_FIELDS = [USER_FIELDS[1], USER_FIELDS[2], { name: "disabled", type: "boolean", required: false }];
 const KEY_FIELDS = [
   { name: "name", type: "text", required: true, single_line: true, max_length: 200 },
-  { name: "scopes", type: "enum", required: true, choices: ["read", "read_write"], default: "read" },
+  { name: "scopes", type: "enum", required: true, choices: ["read", "read_write", "metrics"], default: "read" },
 ];
 const SETTINGS_FIELDS = [
   { name: "require_totp_for_all", type: "boolean", required: false },
@@ -166,7 +166,8 @@ async function keys(body) {
   let reload = null;
   const add = h("button", { type: "button", class: "primary", text: "Create API key", onclick: () => fill(slot, recordForm({
     fields: KEY_FIELDS, title: "New API key", submitLabel: "Create key",
-    save: (b) => api("POST", "/api/v1/api-keys", { body: { name: b.name, scopes: b.scopes === "read_write" ? ["read", "write"] : ["read"] } }),
+    // "metrics": a monitoring key, reading GET /metrics and nothing else.
+    save: (b) => api("POST", "/api/v1/api-keys", { body: { name: b.name, scopes: b.scopes === "read_write" ? ["read", "write"] : b.scopes === "metrics" ? ["metrics"] : ["read"] } }),
     onSaved: (k) => {
       const field = h("input", { id: "new-key", type: "text", readonly: true, value: k.key, "aria-label": "The new API key" });
       fill(slot, h("div", { class: "card secret" }, h("p", { text: "Copy this key now: it is shown only once and cannot be recovered." }), field,

@@ -21,6 +21,7 @@
 #include "deadlines.h"
 #include "fee_schedule.h"
 #include "field_catalogue.h"
+#include "metrics_route.h"
 #include "programs.h"
 #include "records.h"
 #include "replay.h"
@@ -114,6 +115,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/fee-schedule/{id}", PERM_READ, fee_schedule_get, NULL, 0, 0},
     {"PATCH", "/api/v1/fee-schedule/{id}", PERM_ADMIN, fee_schedule_patch, NULL, 0, 0},
     {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0, 0},
+    {"GET", "/metrics", PERM_METRICS, metrics_route_get, NULL, 0, 0},
     {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0, 0},
     {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0, 0},
     {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0, 0},
@@ -252,7 +254,8 @@ static int serve_static(const struct call_request *request, struct call_reply *r
     const struct static_file *file;
 
     if ((strcmp(request->method, "GET") != 0 && strcmp(request->method, "HEAD") != 0) ||
-        strncmp(request->path, "/api/", 5) == 0 || strcmp(request->path, "/healthz") == 0)
+        strncmp(request->path, "/api/", 5) == 0 || strcmp(request->path, "/healthz") == 0 ||
+        strcmp(request->path, "/metrics") == 0)
         return 0;
     file = static_file_find(request->path);
     if (file == NULL)

@@ -28,7 +28,7 @@ const char *auth_permission_name(enum permission permission)
 {
     static const char *const names[PERM__MAX] = {
         [PERM_PUBLIC] = "public", [PERM_SIGNED_IN] = "signed_in", [PERM_READ] = "read",
-        [PERM_WRITE] = "write",   [PERM_ADMIN] = "admin",
+        [PERM_WRITE] = "write",   [PERM_ADMIN] = "admin",         [PERM_METRICS] = "metrics",
     };
 
     return permission < PERM__MAX ? names[permission] : "admin";
@@ -62,7 +62,9 @@ static void principal_of_key(const struct api_key_store_key *key, struct princip
     principal->kind = PRINCIPAL_KEY;
     principal->key_id = key->id;
     snprintf(principal->key_name, sizeof(principal->key_name), "%s", key->name);
+    principal->key_can_read = key->can_read;
     principal->key_can_write = key->can_write;
+    principal->key_can_read_metrics = key->can_read_metrics;
 }
 
 /* The principal of a session the store found. */
@@ -135,13 +137,19 @@ int auth_allow(const struct principal *principal, enum permission permission, in
             return 0;
         break;
     case PERM_READ:
-        return 0;
+        if (is_session || principal->key_can_read)
+            return 0;
+        break;
     case PERM_WRITE:
         if (is_session ? role_may_write(role_parse(principal->role)) : principal->key_can_write)
             return 0;
         break;
     case PERM_ADMIN:
         if (is_session && strcmp(principal->role, "admin") == 0)
+            return 0;
+        break;
+    case PERM_METRICS:
+        if (!is_session && principal->key_can_read_metrics)
             return 0;
         break;
     case PERM_PUBLIC:

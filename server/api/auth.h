@@ -14,6 +14,7 @@ enum permission {
     PERM_READ,      /* every role, read and read/write keys */
     PERM_WRITE,     /* paralegal, attorney, admin, read/write keys */
     PERM_ADMIN,     /* admin only, never a key */
+    PERM_METRICS,   /* an API key with the metrics scope, never a session */
     PERM__MAX
 };
 
@@ -30,7 +31,9 @@ struct principal {
     char expires_at[TIMESTAMP_LEN];
     int64_t key_id; /* keys */
     char key_name[201];
+    int key_can_read;
     int key_can_write;
+    int key_can_read_metrics;
 };
 
 /* The session cookie's name: "pt_session", or "__Host-pt_session" with --secure-cookies (a

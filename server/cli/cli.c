@@ -205,8 +205,10 @@ int cli_api_key(const char *verb, const struct cli_options *o)
 
     if (verb == NULL || strcmp(verb, "add") != 0 || o->db == NULL || o->name == NULL ||
         o->scopes == NULL) {
-        fprintf(stderr,
-                "usage: paroletrack api-key add --db FILE --name N --scopes read[,write]\n");
+        fprintf(
+            stderr,
+            "usage: paroletrack api-key add --db FILE --name N --scopes read[,write][,metrics]\n"
+            "       (--scopes metrics alone: a monitoring key that reads /metrics only)\n");
         json_decref(scopes);
         return 2;
     }

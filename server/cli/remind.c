@@ -11,6 +11,7 @@
 
 #include "context.h"
 #include "deadline_ledger.h"
+#include "job_runs.h"
 #include "notify.h"
 #include "reminders.h"
 
@@ -160,7 +161,7 @@ int remind_run(struct db *db, const struct remind_config *config)
     struct op_context ctx;
     struct problem p;
     struct reminders due;
-    int failures = 0, code;
+    int failures = 0, code, checked = 0;
     char now[TIMESTAMP_LEN];
     const struct notify_smtp smtp = {.url = config->smtp_url,
                                      .from = config->smtp_from,
@@ -178,6 +179,7 @@ int remind_run(struct db *db, const struct remind_config *config)
     code = check_config(config, &smtp, &ctx);
     if (code != 0)
         goto out;
+    checked = 1;
     code = 1;
     /* A database from before the stored deadlines, or last computed in another time zone. */
     if (deadline_ledger_ensure(db, &ctx, &p) < 0 ||
@@ -194,6 +196,16 @@ out:
     if (p.kind != PROBLEM_NONE)
         fprintf(stderr, "paroletrack: %s\n", p.detail);
     problem_clear(&p);
+    /* The run, for /metrics (a dry run, or a configuration refused, is no run). */
+    if (!config->dry_run && checked) {
+        char finished[TIMESTAMP_LEN];
+
+        dates_format_utc(time(NULL), finished);
+        if (job_runs_record(db, "remind", now, finished, code == 0, (int64_t)due.due.count,
+                            failures, &p) != 0)
+            fprintf(stderr, "paroletrack: the run was not recorded: %s\n", p.detail);
+        problem_clear(&p);
+    }
     reminders_free(&due);
     return code;
 }

@@ -32,6 +32,7 @@
 #include "crypto.h"
 #include "dates.h"
 #include "json_text.h"
+#include "request_metrics.h"
 #include "text_buffer.h"
 
 #define MAX_QUERY_PARAMS 64
@@ -573,6 +574,9 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
              (ended.tv_nsec - state->started.tv_nsec) / 1000;
     if (micros < 0)
         micros = 0;
+    request_metrics_observe(state->method, state->route,
+                            code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? state->status : 499,
+                            micros);
     log_text(&line, log_timestamp());
     log_text(&line, " request_id=");
     log_text(&line, state->request_id);

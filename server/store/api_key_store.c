@@ -21,18 +21,21 @@ static const struct field_spec key_fields[] = {
      .type = FIELD_TEXT_ARRAY,
      .flags = FIELD_REQUIRED,
      .max_chars = 8,
-     .max_items = 2},
+     .max_items = 3},
 };
 static const char *const key_read_only[] = {"id",         "prefix",       "key",
                                             "created_at", "last_used_at", NULL};
 static const struct field_table key_table = {key_fields, 2, key_read_only};
 static const char *const key_json_columns[] = {"scopes", NULL};
 
-/* Check scopes: known names, no repeats, and "read" whenever "write" (writing implies reading).
- * Returns the canonical scopes array or NULL after adding the field error. */
+/* Check scopes: known names (read, write, metrics), no repeats, "read" whenever "write"
+ * (writing implies reading), and at least one. "metrics" alone is a monitoring key: it reads
+ * /metrics and nothing else. Returns the canonical scopes array (read, write, metrics in that
+ * order) or NULL after adding the field error. */
 static json_t *check_scopes(const json_t *scopes, struct problem *p)
 {
-    int read = 0, write = 0;
+    int read = 0, write = 0, metrics = 0;
+    json_t *canonical;
     size_t i;
     json_t *s;
 
@@ -44,16 +47,29 @@ static json_t *check_scopes(const json_t *scopes, struct problem *p)
             read = 1;
         else if (strcmp(name, "write") == 0 && !write)
             write = 1;
+        else if (strcmp(name, "metrics") == 0 && !metrics)
+            metrics = 1;
         else {
-            problem_add_field(p, "scopes", "must be [\"read\"] or [\"read\", \"write\"]");
+            problem_add_field(p, "scopes",
+                              "must name each of \"read\", \"write\" and \"metrics\" at most "
+                              "once, like [\"read\"], [\"read\", \"write\"] or [\"metrics\"]");
             return NULL;
         }
     }
-    if (!read) {
-        problem_add_field(p, "scopes", "must include \"read\" (writing implies reading)");
+    if ((write && !read) || (!read && !metrics)) {
+        problem_add_field(p, "scopes",
+                          "must include \"read\" (writing implies reading), or be "
+                          "[\"metrics\"] for a monitoring key");
         return NULL;
     }
-    return write ? json_pack("[s, s]", "read", "write") : json_pack("[s]", "read");
+    canonical = json_array();
+    if (read)
+        json_array_append_new(canonical, json_string("read"));
+    if (write)
+        json_array_append_new(canonical, json_string("write"));
+    if (metrics)
+        json_array_append_new(canonical, json_string("metrics"));
+    return canonical;
 }
 
 int api_key_store_find(struct db *db, const char *key, const char *now, struct api_key_store_key *k,
@@ -87,7 +103,9 @@ int api_key_store_find(struct db *db, const char *key, const char *now, struct a
 
         k->id = db_row_int(stmt, "id");
         snprintf(k->name, sizeof(k->name), "%s", db_row_text(stmt, "name"));
+        k->can_read = strstr(db_row_text(stmt, "scopes"), "\"read\"") != NULL;
         k->can_write = strstr(db_row_text(stmt, "scopes"), "\"write\"") != NULL;
+        k->can_read_metrics = strstr(db_row_text(stmt, "scopes"), "\"metrics\"") != NULL;
         db_finish(stmt);
         stmt = NULL;
         /* an unset last use is the epoch: refreshed */

@@ -29,7 +29,9 @@ int api_key_store_revoke(struct db *db, int64_t id, const struct op_context *ctx
 struct api_key_store_key {
     int64_t id; /* 0: no such key */
     char name[201];
-    int can_write; /* its scopes include "write" */
+    int can_read;         /* its scopes include "read" */
+    int can_write;        /* its scopes include "write" */
+    int can_read_metrics; /* its scopes include "metrics" (GET /metrics) */
 };
 
 /* Find the key a request presents ("pt_<prefix>_<secret>"): not revoked, its secret's hash

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "json_text.h"
 
@@ -771,4 +772,16 @@ int db_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out
 out:
     db_finish(stmt);
     return rc;
+}
+
+int64_t db_wal_bytes(struct db *db)
+{
+    const char *path = sqlite3_db_filename(db->handle, "main");
+    char wal[4096];
+    struct stat st;
+
+    if (path == NULL || path[0] == '\0' ||
+        snprintf(wal, sizeof(wal), "%s-wal", path) >= (int)sizeof(wal) || stat(wal, &st) != 0)
+        return 0;
+    return (int64_t)st.st_size;
 }

@@ -130,6 +130,9 @@ int db_in_transaction(struct db *db);
 int db_changes(struct db *db);
 int64_t db_last_insert_id(struct db *db);
 
+/* The size of the database's write-ahead log file in bytes (0 when it has none). */
+int64_t db_wal_bytes(struct db *db);
+
 /* The connection's last error message (owned by SQLite). */
 const char *db_errmsg(struct db *db);
 

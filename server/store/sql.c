@@ -1070,6 +1070,22 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " + (SELECT count(*) FROM parole_request_facts f WHERE NOT EXISTS"
          "  (SELECT 1 FROM parole_requests p WHERE p.id = f.parole_request_id))"},
     [SQL_DLEDGER_SCHEMA] = {"dledger_schema", "SELECT max(number) FROM schema_migrations"},
+    [SQL_JOB_RUN_RECORD] = {"job_run_record",
+                            "INSERT INTO job_runs (job, started_at, finished_at, succeeded, items,"
+                            " failures) VALUES (:job, :started_at, :finished_at, :succeeded,"
+                            " :items, :failures) ON CONFLICT (job) DO UPDATE SET"
+                            " started_at = excluded.started_at, finished_at = excluded.finished_at,"
+                            " succeeded = excluded.succeeded, items = excluded.items,"
+                            " failures = excluded.failures"},
+    [SQL_JOB_RUNS_LIST] = {"job_runs_list",
+                           "SELECT job, started_at, finished_at, succeeded, items, failures,"
+                           " CAST(strftime('%s', finished_at) AS INTEGER) AS finished_epoch,"
+                           " (julianday(finished_at) - julianday(started_at)) * 86400.0"
+                           " AS duration_seconds FROM job_runs ORDER BY job"},
+    /* The database file's size as SQLite counts it (pages in use and free). */
+    [SQL_DATABASE_SIZE] = {"database_size",
+                           "SELECT page_count * page_size FROM pragma_page_count(),"
+                           " pragma_page_size()"},
     /* Keys older than a day are forgotten (the index on created_at finds them). */
     [SQL_IDEMPOTENCY_PURGE] = {"idempotency_purge",
                                "DELETE FROM idempotency_keys WHERE created_at <"

@@ -478,6 +478,17 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   assert(!table.includes(key), "the list never shows the secret");
   const used = await fetch(`${server.base}/api/v1/clients`, { headers: { Authorization: `Bearer ${key}` } });
   assert(used.status === 200, "the new key works");
+  // A monitoring key: it reads /metrics and nothing else.
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await fillForm(page, { name: "Prometheus", scopes: "metrics" });
+  await submitForm(page);
+  const monitor = await page.locator("#new-key").inputValue();
+  await waitText(page.locator("#key-table"), "Prometheus");
+  assert((await page.locator("#key-table tr", { hasText: "Prometheus" }).innerText()).includes("metrics"), "the key's scope is listed");
+  const scraped = await fetch(`${server.base}/metrics`, { headers: { Authorization: `Bearer ${monitor}` } });
+  assert(scraped.status === 200 && (await scraped.text()).includes("paroletrack_http_requests_total"), "the monitoring key reads /metrics");
+  const refused = await fetch(`${server.base}/api/v1/clients`, { headers: { Authorization: `Bearer ${monitor}` } });
+  assert(refused.status === 403, `and nothing else (${refused.status})`);
   await gotoHash(page, "#/admin/users");
   await waitText(page.locator("#user-table"), "vic@firm.test");
   await gotoHash(page, "#/admin/rules");

@@ -1,5 +1,6 @@
 """Access control: every route of the server's route table (`paroletrack routes`, lines
-`METHOD PATH PERMISSION`), for every role, for a read key, a read/write key, a session that still
+`METHOD PATH PERMISSION`), for every role, for a read key, a read/write key, a monitoring key
+(scope `metrics` alone), a session that still
 has to enrol its second factor, and for no credentials, against the one permission table below.
 
 The check is about 401/403 versus anything else: requests use real ids of existing records, but
@@ -19,13 +20,14 @@ from harness import ApiTestCase, fresh_source, run_cli, validator
 
 # Who may use each permission.
 IDENTITIES = ("none", "viewer", "paralegal", "attorney", "admin", "read key", "read/write key",
-              "not enrolled")
+              "metrics key", "not enrolled")
 WHO_MAY = {
     "public": set(IDENTITIES),
     "signed_in": {"viewer", "paralegal", "attorney", "admin", "not enrolled"},
     "read": {"viewer", "paralegal", "attorney", "admin", "read key", "read/write key"},
     "write": {"paralegal", "attorney", "admin", "read/write key"},
     "admin": {"admin"},
+    "metrics": {"metrics key"},
 }
 
 CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices")
@@ -87,6 +89,7 @@ ROUTES = {
     ("PATCH", "/api/v1/clients/{id}/entries/{child_id}"): "write",
     ("DELETE", "/api/v1/clients/{id}/entries/{child_id}"): "write",
     ("GET", "/api/v1/clients/{id}/deadlines"): "read",
+    ("GET", "/metrics"): "metrics",
     ("POST", "/api/v1/me/calendar-feed"): "signed_in",
     ("DELETE", "/api/v1/me/calendar-feed"): "signed_in",
     ("GET", "/api/v1/calendar.ics"): "public",
@@ -161,6 +164,7 @@ class Permissions(ApiTestCase):
             self.assertEqual(s.second_factor, "not_enrolled")
         who["read key"] = self.make_key(["read"])
         who["read/write key"] = self.make_key(["read", "write"])
+        who["metrics key"] = self.make_key(["metrics"])
         fx["who"], fx["spare"] = who, spare
         fx["walker"] = self.make_user("viewer")
         cls._fx = fx
@@ -303,9 +307,12 @@ class Permissions(ApiTestCase):
             r = self.request("HEAD", path, auth=None, validate=False)
             if r.status != 401:
                 problems.append("HEAD %s without credentials -> %d" % (template, r.status))
-            r = self.request("HEAD", path, auth=self.fixtures()["who"]["admin"], validate=False)
+            # an identity the route's permission covers (the admin, or the monitoring key)
+            who = "metrics key" if ROUTES.get((method, template), declared) == "metrics" \
+                else "admin"
+            r = self.request("HEAD", path, auth=self.fixtures()["who"][who], validate=False)
             if r.status in (401, 403):
-                problems.append("HEAD %s as admin -> %d" % (template, r.status))
+                problems.append("HEAD %s as %s -> %d" % (template, who, r.status))
         if problems:
             self.fail("\n".join(problems))
 
@@ -317,8 +324,9 @@ class Permissions(ApiTestCase):
             if identity in ("none", "not enrolled"):
                 continue
             with self.subTest(identity=identity):
-                self.assertStatus(self.get("/api/v1/clients/%d" % fx["ids"]["client"],
-                                           auth=auth), 200)
+                path = ("/metrics" if identity == "metrics key"
+                        else "/api/v1/clients/%d" % fx["ids"]["client"])
+                self.assertStatus(self.get(path, auth=auth), 200)
 
     def test_unknown_routes_without_credentials_do_not_leak(self):
         """Without credentials an unknown path is a 401 or a 404, never data or a 5xx."""

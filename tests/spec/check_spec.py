@@ -4,7 +4,8 @@
 Usage: check_spec.py PATH_TO_PAROLETRACK [PATH_TO_OPENAPI_YAML]
 
 Runs `PAROLETRACK routes` (one `METHOD PATH PERMISSION` per line, placeholders `{id}` /
-`{child_id}` exactly as in the spec, PERMISSION one of public, signed_in, read, write, admin) and
+`{child_id}` exactly as in the spec, PERMISSION one of public, signed_in, read, write, admin,
+metrics) and
 compares its (method, path) pairs with the operations of the spec, in both directions. It also
 checks that every operation of the spec has a 2xx response and that every 4xx response is
 `application/problem+json` with the Problem schema.
@@ -12,8 +13,8 @@ checks that every operation of the spec has a 2xx response and that every 4xx re
 Access (docs/accounts-contract.md): every operation declares its permission in `x-permission`,
 which must equal the route table's. A `public` operation has `security: []`; every other one
 inherits or declares a non-empty `security` naming only schemes of `components.securitySchemes`
-(`admin` and `signed_in` ones the session cookie only, `read` and `write` ones the cookie and API
-keys), documents 401 and 403, and, when it is a POST, PATCH or DELETE usable with the cookie,
+(`admin` and `signed_in` ones the session cookie only, `metrics` ones API keys only, `read` and
+`write` ones the cookie and API keys), documents 401 and 403, and, when it is a POST, PATCH or DELETE usable with the cookie,
 documents the `X-CSRF-Token` header parameter.
 
 Each comparison is one check; every failure is printed. The last line is `N passed, M failed`,
@@ -31,7 +32,7 @@ import yaml
 from tally import Tally
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-PERMISSIONS = ("public", "signed_in", "read", "write", "admin")
+PERMISSIONS = ("public", "signed_in", "read", "write", "admin", "metrics")
 UNSAFE_METHODS = ("POST", "PATCH", "DELETE", "PUT")
 SESSION_SCHEME = "sessionCookie"
 KEY_SCHEME = "apiKey"
@@ -151,6 +152,10 @@ def check_access(spec, tally, method, path, op, item, permission):
         tally.check(named == {SESSION_SCHEME},
                     "%s (permission %s) must allow the session cookie only (%s), not %s"
                     % (where, permission, SESSION_SCHEME, ", ".join(sorted(named))))
+    elif permission == "metrics":
+        tally.check(named == {KEY_SCHEME},
+                    "%s (permission %s) must allow API keys only (%s), not %s"
+                    % (where, permission, KEY_SCHEME, ", ".join(sorted(named))))
     else:
         tally.check(named == {SESSION_SCHEME, KEY_SCHEME},
                     "%s (permission %s) must allow the session cookie and API keys (%s, %s), not %s"

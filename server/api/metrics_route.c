@@ -1,0 +1,96 @@
+/* metrics_route: GET /metrics (see metrics_route.h). */
+#include "metrics_route.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "job_runs.h"
+#include "request_metrics.h"
+#include "text_buffer.h"
+
+/* Append printf-style text (one line). */
+static void line(struct text_buffer *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void line(struct text_buffer *out, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        text_buffer_add(out, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
+}
+
+/* The nightly jobs' last runs as gauges. */
+static void job_gauges(struct text_buffer *out, const json_t *runs)
+{
+    static const struct {
+        const char *name, *help, *member;
+    } gauges[] = {
+        {"paroletrack_job_last_run_finished_timestamp_seconds",
+         "When the job's last run finished (Unix time).", "finished_epoch"},
+        {"paroletrack_job_last_run_success", "1 when the job's last run delivered everything.",
+         "succeeded"},
+        {"paroletrack_job_last_run_duration_seconds", "How long the job's last run took.",
+         "duration_seconds"},
+        {"paroletrack_job_last_run_items", "What the job's last run handled (reminders due).",
+         "items"},
+        {"paroletrack_job_last_run_failures", "Deliveries the job's last run could not make.",
+         "failures"},
+    };
+    const json_t *run;
+    size_t i;
+
+    for (size_t g = 0; g < sizeof(gauges) / sizeof(gauges[0]); g++) {
+        line(out, "# HELP %s %s\n# TYPE %s gauge\n", gauges[g].name, gauges[g].help,
+             gauges[g].name);
+        json_array_foreach(runs, i, run)
+        {
+            const json_t *v = json_object_get(run, gauges[g].member);
+            double value = json_is_boolean(v) ? (json_is_true(v) ? 1 : 0) : json_number_value(v);
+
+            line(out, "%s{job=\"%s\"} %.6g\n", gauges[g].name,
+                 json_string_value(json_object_get(run, "job")), value);
+        }
+    }
+}
+
+void metrics_route_get(struct call *call, struct call_reply *reply)
+{
+    struct text_buffer out = {0};
+    json_t *runs = NULL;
+    int64_t size = 0;
+
+    if (call_refuse_query(call->request, &call->p) != 0)
+        return;
+    if (db_begin_read(call->db, &call->p) != 0)
+        return;
+    if (db_scalar_int(call->db, SQL_DATABASE_SIZE, NULL, &size, &call->p) == 0)
+        runs = job_runs_list(call->db, &call->p);
+    db_rollback(call->db);
+    if (runs == NULL)
+        return;
+    request_metrics_write(&out);
+    line(&out,
+         "# HELP paroletrack_database_size_bytes The database file's size.\n"
+         "# TYPE paroletrack_database_size_bytes gauge\n"
+         "paroletrack_database_size_bytes %lld\n",
+         (long long)size);
+    line(&out,
+         "# HELP paroletrack_database_wal_size_bytes The write-ahead log's size.\n"
+         "# TYPE paroletrack_database_wal_size_bytes gauge\n"
+         "paroletrack_database_wal_size_bytes %lld\n",
+         (long long)db_wal_bytes(call->db));
+    job_gauges(&out, runs);
+    json_decref(runs);
+    if (out.failed) {
+        text_buffer_free(&out);
+        problem_set(&call->p, PROBLEM_INTERNAL, "out of memory writing the metrics");
+        return;
+    }
+    call_reply_text(reply, 200, out.data, "text/plain; version=0.0.4; charset=utf-8");
+}

@@ -1,0 +1,34 @@
+/* job_runs: the last run of each nightly job (see job_runs.h). */
+#include "job_runs.h"
+
+int job_runs_record(struct db *db, const char *job, const char *started_at, const char *finished_at,
+                    int succeeded, int64_t items, int64_t failures, struct problem *p)
+{
+    json_t *binds = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I}", "job", job, "started_at",
+                              started_at, "finished_at", finished_at, "succeeded", succeeded != 0,
+                              "items", (json_int_t)items, "failures", (json_int_t)failures);
+    int rc = db_exec_alone(db, SQL_JOB_RUN_RECORD, binds, p);
+
+    json_decref(binds);
+    return rc;
+}
+
+json_t *job_runs_list(struct db *db, struct problem *p)
+{
+    static const char *const bools[] = {"succeeded", NULL};
+    db_stmt *stmt = db_prepare(db, SQL_JOB_RUNS_LIST, p);
+    json_t *runs = json_array();
+    enum db_step step = DB_ERROR;
+
+    if (stmt != NULL)
+        while ((step = db_step(stmt)) == DB_ROW)
+            json_array_append_new(runs, db_row_to_json(stmt, bools, NULL));
+    db_finish(stmt);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "job_runs_list: %s", db_errmsg(db));
+        json_decref(runs);
+        return NULL;
+    }
+    return runs;
+}
