@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit_batch.h"
+#include "csv.h"
+#include "csv_export.h"
 #include "deadline_kind.h"
 #include "deadline_ledger.h"
 #include "json_text.h"
@@ -89,6 +92,94 @@ static int finish_page(struct deadline_page *page)
     return 0;
 }
 
+/* The columns of a deadline in CSV, in order (the API's members, source and rule flattened). */
+static const char *const csv_columns[] = {"id",
+                                          "kind",
+                                          "due_on",
+                                          "due_at",
+                                          "opens_on",
+                                          "status",
+                                          "parole_request_id",
+                                          "client_id",
+                                          "source_resource",
+                                          "source_id",
+                                          "rule_code",
+                                          "citation_source",
+                                          "citation_date",
+                                          "title",
+                                          "program_code",
+                                          "moot_decision_id",
+                                          "basis",
+                                          "premature",
+                                          NULL};
+
+/* A CSV export being written: the text and its row count. */
+struct deadline_csv {
+    struct text_buffer text;
+    int64_t rows;
+};
+
+/* A deadline_ledger_row_fn: one deadline as a CSV record. */
+static void add_csv_row(const struct deadline_row *row, void *arg)
+{
+    struct deadline_csv *csv = arg;
+    char request[24], client[24], source[24], moot[24];
+
+    snprintf(request, sizeof(request), "%lld", (long long)row->parole_request_id);
+    snprintf(client, sizeof(client), "%lld", (long long)row->client_id);
+    snprintf(source, sizeof(source), "%lld", (long long)row->source_id);
+    snprintf(moot, sizeof(moot), "%lld", (long long)row->moot_decision_id);
+    csv_cell(&csv->text, row->id, 1);
+    csv_cell(&csv->text, row->kind, 0);
+    csv_cell(&csv->text, row->due_on, 0);
+    csv_cell(&csv->text, row->due_at, 0);
+    csv_cell(&csv->text, row->opens_on, 0);
+    csv_cell(&csv->text, row->status, 0);
+    csv_cell(&csv->text, row->parole_request_id > 0 ? request : NULL, 0);
+    csv_cell(&csv->text, client, 0);
+    csv_cell(&csv->text, row->source_resource, 0);
+    csv_cell(&csv->text, source, 0);
+    csv_cell(&csv->text, row->rule_code, 0);
+    csv_cell(&csv->text, row->citation_source, 0);
+    csv_cell(&csv->text, row->citation_date, 0);
+    csv_cell(&csv->text, row->title, 0);
+    csv_cell(&csv->text, row->program_code, 0);
+    csv_cell(&csv->text, row->moot_decision_id > 0 ? moot : NULL, 0);
+    csv_cell(&csv->text, row->basis, 0);
+    csv_cell(&csv->text, row->premature ? "true" : "false", 0);
+    csv_end_record(&csv->text);
+    csv->rows++;
+}
+
+/* Reply with every deadline the query selects as CSV (a download), audited as an export of
+ * `deadlines` with the filters' names. The caller's read transaction is open; it is ended
+ * here before the audit event is written. */
+static void reply_csv(struct call *call, struct deadline_query *q, const json_t *filters,
+                      int64_t request_id, struct call_reply *reply)
+{
+    struct deadline_csv csv = {.text = {0}, .rows = 0};
+    int rc;
+
+    csv_begin(&csv.text);
+    for (size_t i = 0; csv_columns[i]; i++)
+        csv_cell(&csv.text, csv_columns[i], i == 0);
+    csv_end_record(&csv.text);
+    q->limit = -1; /* every row */
+    q->after = NULL;
+    rc = deadline_ledger_each(call->db, q, &call->ctx, add_csv_row, &csv, &call->p);
+    db_rollback(call->db);
+    if (rc == 0 && csv.text.failed)
+        rc = problem_set(&call->p, PROBLEM_INTERNAL, "out of memory writing the export");
+    if (rc == 0 && audit_batch_export(call->db, &call->ctx, "deadlines", request_id, "csv", filters,
+                                      csv.rows, &call->p) == 0) {
+        call_reply_text(reply, 200, csv.text.data, "text/csv; charset=utf-8");
+        csv.text.data = NULL;
+        snprintf(reply->disposition, sizeof(reply->disposition),
+                 "attachment; filename=\"deadlines-%s.csv\"", call->ctx.today);
+    }
+    text_buffer_free(&csv.text);
+}
+
 /* Shared by the deadline routes: parse the query, read one page from the ledger (one row more
  * than the page, to know whether another follows) after the cursor's place, and reply with its
  * JSON text, written row by row. One request's (request_id), one client's (client_id), or the
@@ -101,10 +192,30 @@ static void reply_deadlines(struct call *call, int64_t request_id, int64_t clien
     json_t *binds = json_object();
     struct deadline_query q = {.request_id = request_id, .client_id = client_id};
     struct deadline_page page = {.text = {0}};
+    struct query_param plain[64];
+    struct call_request stripped = *call->request;
+    json_t *filter_names = json_array();
     size_t count;
-    int has_cursor, rc;
+    int has_cursor, rc, csv = csv_export_wanted(call);
 
-    count = without_cursor(call->request, kept, sizeof(kept) / sizeof(kept[0]), &after, &has_cursor,
+    if (csv < 0)
+        goto out;
+    /* the query without `format`; a CSV export is every row: no limit, no cursor */
+    stripped.query = plain;
+    stripped.query_count =
+        csv_export_strip_format(call->request, plain, sizeof(plain) / sizeof(plain[0]));
+    for (size_t i = 0; i < stripped.query_count; i++) {
+        if (csv && (strcmp(plain[i].name, "limit") == 0 || strcmp(plain[i].name, "cursor") == 0))
+            problem_add_field(&call->p, plain[i].name,
+                              "a CSV export has every row of the list: no limit or cursor");
+        else
+            json_array_append_new(filter_names, json_string(plain[i].name));
+    }
+    if (problem_has_field_errors(&call->p)) {
+        problem_set(&call->p, PROBLEM_INVALID_QUERY, "the export's query is invalid");
+        goto out;
+    }
+    count = without_cursor(&stripped, kept, sizeof(kept) / sizeof(kept[0]), &after, &has_cursor,
                            &call->p);
     if (listing_parse_query(filters, kept, count, binds, &q.limit, &call->p) != 0)
         goto out;
@@ -134,6 +245,10 @@ static void reply_deadlines(struct call *call, int64_t request_id, int64_t clien
         db_rollback(call->db);
         goto out;
     }
+    if (csv) {
+        reply_csv(call, &q, filter_names, request_id, reply);
+        goto out;
+    }
     page.limit = q.limit;
     q.limit++;
     text_buffer_add_string(&page.text, "{\"items\":[");
@@ -147,6 +262,7 @@ static void reply_deadlines(struct call *call, int64_t request_id, int64_t clien
     }
 out:
     text_buffer_free(&page.text);
+    json_decref(filter_names);
     json_decref(binds);
 }
 

@@ -76,3 +76,27 @@ void audit_batch_stats(struct audit_batch_stats *out)
     pthread_mutex_unlock(&stats_lock);
     out->queued = group_commit_queued(&events);
 }
+
+int audit_batch_export(struct db *db, const struct op_context *ctx, const char *entity,
+                       int64_t parole_request_id, const char *format, const json_t *filters,
+                       int64_t rows, struct problem *p)
+{
+    json_t *changes = json_pack("{s:{s:n, s:s}, s:{s:n, s:O}, s:{s:n, s:I}}", "format", "before",
+                                "after", format, "filters", "before", "after", filters, "rows",
+                                "before", "after", (json_int_t)rows);
+    const struct audit_event event = {
+        .ctx = ctx,
+        .action = "export",
+        .entity = entity,
+        .entity_id = 0,
+        .parole_request_id = parole_request_id,
+        .changes = changes,
+    };
+    int rc;
+
+    if (changes == NULL)
+        return problem_set(p, PROBLEM_INTERNAL, "audit: out of memory");
+    rc = audit_batch_append(db, &event, p);
+    json_decref(changes);
+    return rc;
+}

@@ -710,22 +710,6 @@ int resource_audit_export(struct db *db, const struct resource_spec *spec, int64
                           const char *format, const json_t *filters, int64_t rows,
                           const struct op_context *ctx, struct problem *p)
 {
-    json_t *changes = json_pack("{s:{s:n, s:s}, s:{s:n, s:O}, s:{s:n, s:I}}", "format", "before",
-                                "after", format, "filters", "before", "after", filters, "rows",
-                                "before", "after", (json_int_t)rows);
-    const struct audit_event event = {
-        .ctx = ctx,
-        .action = "export",
-        .entity = spec->entity,
-        .entity_id = 0,
-        .parole_request_id = spec->is_child ? parent_id : 0,
-        .changes = changes,
-    };
-    int rc;
-
-    if (changes == NULL)
-        return problem_set(p, PROBLEM_INTERNAL, "audit: out of memory");
-    rc = audit_batch_append(db, &event, p);
-    json_decref(changes);
-    return rc;
+    return audit_batch_export(db, ctx, spec->entity, spec->is_child ? parent_id : 0, format,
+                              filters, rows, p);
 }

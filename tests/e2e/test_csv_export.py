@@ -79,6 +79,36 @@ class CsvExport(ApiTestCase):
         self.assertEqual(e["changes"]["filters"]["after"], ["q"])
         self.assertNotIn(family, str(e), "the filter's value is not in the trail")
 
+    def test_deadlines_as_csv(self):
+        pr = self.make_request()
+        rfes = [self.make_child(pr["id"], "rfes", issued_on=day(-20 - i)) for i in range(3)]
+        alone = self.make_client(passport_expires_on=day(40))
+        path = "/api/v1/deadlines?kind=rfe_response&from=%s&to=%s" % (day(40), day(70))
+        listed = self.list_all(path)
+        r = self.get(path + "&format=csv")
+        rows = self.rows_of(r)
+        header = rows[0]
+        self.assertEqual(header[:6], ["id", "kind", "due_on", "due_at", "opens_on", "status"])
+        self.assertEqual([row[0] for row in rows[1:]], [d["id"] for d in listed],
+                         "the same rows in the same order as the JSON list, all of them")
+        for rfe in rfes:
+            self.assertIn("rfes/%d/rfe_response" % rfe["id"], [row[0] for row in rows[1:]])
+        self.assertIn('filename="deadlines-', r.header("Content-Disposition"))
+        # a client with no request: its request cell is empty
+        own = self.rows_of(self.get("/api/v1/clients/%d/deadlines?format=csv" % alone["id"]))
+        self.assertEqual(len(own), 2)
+        self.assertEqual(own[1][header.index("parole_request_id")], "")
+        self.assertEqual(own[1][header.index("client_id")], str(alone["id"]))
+        # one request's list, and the audit event with the filters' names
+        mine = self.rows_of(self.get("/api/v1/parole-requests/%d/deadlines?format=csv" % pr["id"]))
+        self.assertEqual(len(mine), 4)
+        events = [e for e in self.list_all("/api/v1/audit-events?entity=deadlines")
+                  if e["action"] == "export"]
+        self.assertEqual(events[-1]["changes"]["filters"]["after"], [])
+        self.assertEqual(events[-1]["parole_request_id"], pr["id"])
+        self.assertIn(["kind", "from", "to"], [e["changes"]["filters"]["after"] for e in events])
+        self.assertProblem(self.get("/api/v1/deadlines?format=csv&limit=10"), 400, field="limit")
+
     def test_bad_export_queries(self):
         self.assertProblem(self.get("/api/v1/clients?format=xlsx"), 400, field="format")
         self.assertProblem(self.get("/api/v1/clients?format=csv&limit=5"), 400, field="limit")
