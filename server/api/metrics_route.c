@@ -1,29 +1,11 @@
 /* metrics_route: GET /metrics (see metrics_route.h). */
 #include "metrics_route.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "job_runs.h"
 #include "request_metrics.h"
 #include "text_buffer.h"
-
-/* Append printf-style text (one line). */
-static void line(struct text_buffer *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void line(struct text_buffer *out, const char *fmt, ...)
-{
-    char text[512];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        text_buffer_add(out, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
-}
 
 /* The nightly jobs' last runs as gauges. */
 static void job_gauges(struct text_buffer *out, const json_t *runs)
@@ -46,15 +28,15 @@ static void job_gauges(struct text_buffer *out, const json_t *runs)
     size_t i;
 
     for (size_t g = 0; g < sizeof(gauges) / sizeof(gauges[0]); g++) {
-        line(out, "# HELP %s %s\n# TYPE %s gauge\n", gauges[g].name, gauges[g].help,
-             gauges[g].name);
+        text_buffer_printf(out, "# HELP %s %s\n# TYPE %s gauge\n", gauges[g].name, gauges[g].help,
+                           gauges[g].name);
         json_array_foreach(runs, i, run)
         {
             const json_t *v = json_object_get(run, gauges[g].member);
             double value = json_is_boolean(v) ? (json_is_true(v) ? 1 : 0) : json_number_value(v);
 
-            line(out, "%s{job=\"%s\"} %.6g\n", gauges[g].name,
-                 json_string_value(json_object_get(run, "job")), value);
+            text_buffer_printf(out, "%s{job=\"%s\"} %.6g\n", gauges[g].name,
+                               json_string_value(json_object_get(run, "job")), value);
         }
     }
 }
@@ -75,16 +57,16 @@ void metrics_route_get(struct call *call, struct call_reply *reply)
     if (runs == NULL)
         return;
     request_metrics_write(&out);
-    line(&out,
-         "# HELP paroletrack_database_size_bytes The database file's size.\n"
-         "# TYPE paroletrack_database_size_bytes gauge\n"
-         "paroletrack_database_size_bytes %lld\n",
-         (long long)size);
-    line(&out,
-         "# HELP paroletrack_database_wal_size_bytes The write-ahead log's size.\n"
-         "# TYPE paroletrack_database_wal_size_bytes gauge\n"
-         "paroletrack_database_wal_size_bytes %lld\n",
-         (long long)db_wal_bytes(call->db));
+    text_buffer_printf(&out,
+                       "# HELP paroletrack_database_size_bytes The database file's size.\n"
+                       "# TYPE paroletrack_database_size_bytes gauge\n"
+                       "paroletrack_database_size_bytes %lld\n",
+                       (long long)size);
+    text_buffer_printf(&out,
+                       "# HELP paroletrack_database_wal_size_bytes The write-ahead log's size.\n"
+                       "# TYPE paroletrack_database_wal_size_bytes gauge\n"
+                       "paroletrack_database_wal_size_bytes %lld\n",
+                       (long long)db_wal_bytes(call->db));
     job_gauges(&out, runs);
     json_decref(runs);
     if (out.failed) {

@@ -2,7 +2,6 @@
 #include "request_metrics.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,33 +87,19 @@ void request_metrics_observe(const char *method, const char *route, int status, 
     pthread_mutex_unlock(&lock);
 }
 
-/* Append printf-style text (a line of at most 512 bytes). */
-static void add(struct text_buffer *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void add(struct text_buffer *out, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        text_buffer_add(out, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
 void request_metrics_write(struct text_buffer *out)
 {
     pthread_mutex_lock(&lock);
-    add(out, "# HELP paroletrack_http_requests_total HTTP requests answered, by method, route "
+    text_buffer_printf(
+        out, "# HELP paroletrack_http_requests_total HTTP requests answered, by method, route "
              "pattern and status.\n# TYPE paroletrack_http_requests_total counter\n");
     for (size_t i = 0; i < status_count; i++)
-        add(out, "paroletrack_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
+        text_buffer_printf(
+            out, "paroletrack_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
             statuses[i].method, statuses[i].route, statuses[i].status,
             (unsigned long long)statuses[i].count);
-    add(out, "# HELP paroletrack_http_request_duration_seconds Time from a request's first byte "
+    text_buffer_printf(
+        out, "# HELP paroletrack_http_request_duration_seconds Time from a request's first byte "
              "to its answer, by method and route pattern.\n"
              "# TYPE paroletrack_http_request_duration_seconds histogram\n");
     for (size_t i = 0; i < route_count; i++) {
@@ -123,18 +108,22 @@ void request_metrics_write(struct text_buffer *out)
 
         for (size_t b = 0; b < BUCKETS; b++) {
             cumulative += r->buckets[b];
-            add(out,
+            text_buffer_printf(
+                out,
                 "paroletrack_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\","
                 "le=\"%g\"} %llu\n",
                 r->method, r->route, bucket_bounds[b], (unsigned long long)cumulative);
         }
-        add(out,
+        text_buffer_printf(
+            out,
             "paroletrack_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\","
             "le=\"+Inf\"} %llu\n",
             r->method, r->route, (unsigned long long)r->count);
-        add(out, "paroletrack_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
+        text_buffer_printf(
+            out, "paroletrack_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
             r->method, r->route, r->sum);
-        add(out,
+        text_buffer_printf(
+            out,
             "paroletrack_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
             r->method, r->route, (unsigned long long)r->count);
     }

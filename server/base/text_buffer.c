@@ -1,6 +1,8 @@
 /* text_buffer: a growing NUL-terminated buffer (see text_buffer.h). */
 #include "text_buffer.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,4 +40,17 @@ void text_buffer_free(struct text_buffer *t)
     t->data = NULL;
     t->len = t->cap = 0;
     t->failed = 0;
+}
+
+void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        text_buffer_add(t, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
 }
