@@ -182,9 +182,12 @@ static int refresh_client_alone(struct db *db, int64_t client_id, int has_reques
     struct store_state st = {db, 0};
     json_t *binds = json_pack("{s:I}", "client_id", (json_int_t)client_id), *basis = NULL;
     int rc = db_exec_json(db, SQL_DLEDGER_DELETE_CLIENT_ALONE, binds, p);
+    int64_t has_dates = 0;
 
+    if (rc == 0 && !has_requests) /* a date to count from (else nothing to load or compute) */
+        rc = db_scalar_int(db, SQL_DLEDGER_CLIENT_HAS_DATES, binds, &has_dates, p);
     json_decref(binds);
-    if (rc != 0 || has_requests)
+    if (rc != 0 || has_requests || !has_dates)
         return rc;
     basis = deadline_engine_basis(db, p);
     rc = basis ? deadline_engine_each_client_alone(db, basis, client_id, client_id + 1, ctx,

@@ -933,6 +933,13 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DLEDGER_DELETE_CLIENT_ALONE] = {"dledger_delete_client_alone",
                                          "DELETE FROM deadlines WHERE client_id = :client_id"
                                          " AND parole_request_id IS NULL"},
+    /* Whether a client has a date its own deadlines count from (a new client typed with a name
+     * alone has none: nothing to compute). */
+    [SQL_DLEDGER_CLIENT_HAS_DATES] =
+        {"dledger_client_has_dates", "SELECT c.passport_expires_on IS NOT NULL"
+                                     " OR c.address_since IS NOT NULL"
+                                     " OR EXISTS (SELECT 1 FROM entries e WHERE e.client_id = c.id)"
+                                     " FROM clients c WHERE c.id = :client_id"},
     [SQL_DLEDGER_ROWS_CLIENT_ALONE] =
         {"dledger_rows_client_alone",
          "SELECT parole_request_id, deadline_id, kind, client_id, due_on,"
