@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "field_key.h"
 #include "http.h"
+#include "import.h"
 #include "migrate.h"
 #include "probe.h"
 #include "sessions.h"
@@ -57,6 +58,8 @@ static void usage(FILE *out)
                  "  deadlines verify|rebuild  compare the stored deadlines with a fresh\n"
                  "             computation (exit 1 on a difference), or rewrite them\n"
                  "  remind       the nightly reminder job (cron or a systemd timer)\n"
+                 "  import       clients (and their parole requests) from CSV, all or nothing:\n"
+                 "               --clients FILE [--requests FILE] [--dry-run]\n"
                  "  version    print the version\n"
                  "\n");
     /* Two parts: C11 promises string literals of only 4095 characters. */
@@ -184,6 +187,10 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->role = value;
         } else if (strcmp(name, "--scopes") == 0) {
             o->scopes = value;
+        } else if (strcmp(name, "--clients") == 0) {
+            o->clients_csv = value;
+        } else if (strcmp(name, "--requests") == 0) {
+            o->requests_csv = value;
         } else if (strcmp(name, "--as-of") == 0) {
             o->as_of = value;
         } else if (strcmp(name, "--smtp-url") == 0) {
@@ -528,7 +535,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
         strcmp(command, "demo") != 0 && strcmp(command, "healthcheck") != 0 &&
-        strcmp(command, "rekey") != 0 && strcmp(command, "remind") != 0) {
+        strcmp(command, "rekey") != 0 && strcmp(command, "remind") != 0 &&
+        strcmp(command, "import") != 0) {
         fprintf(stderr, "paroletrack: unknown command \"%s\"\n\n", command);
         usage(stderr);
         return 2;
@@ -552,6 +560,8 @@ int main(int argc, char **argv)
         return cli_rekey(&options);
     if (strcmp(command, "remind") == 0)
         return cli_remind(&options);
+    if (strcmp(command, "import") == 0)
+        return cli_import(&options);
     if (strcmp(command, "serve") == 0)
         return command_serve(&options);
     if (strcmp(command, "migrate") == 0)

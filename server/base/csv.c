@@ -1,6 +1,7 @@
 /* csv: RFC 4180 text (see csv.h). */
 #include "csv.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void csv_begin(struct text_buffer *out)
@@ -37,4 +38,92 @@ void csv_cell(struct text_buffer *out, const char *value, int first)
 void csv_end_record(struct text_buffer *out)
 {
     text_buffer_add(out, "\r\n", 2);
+}
+
+/* Append the cell being read to the record and start the next one. */
+static void end_cell(json_t *cells, struct text_buffer *cell)
+{
+    json_array_append_new(cells, json_stringn(cell->data ? cell->data : "", cell->len));
+    text_buffer_free(cell);
+}
+
+/* Append the record being read (unless it is a blank line) and start the next one. */
+static void end_record(json_t *records, json_t **cells, int line)
+{
+    size_t n = json_array_size(*cells);
+
+    if (!(n == 1 && json_string_length(json_array_get(*cells, 0)) == 0))
+        json_array_append_new(records, json_pack("{s:i, s:O}", "line", line, "cells", *cells));
+    json_decref(*cells);
+    *cells = json_array();
+}
+
+json_t *csv_parse(const char *text, size_t len, char *error, size_t error_size)
+{
+    json_t *records = json_array(), *cells = json_array();
+    struct text_buffer cell = {0};
+    size_t i = 0;
+    int line = 1, record_line = 1, quoted = 0, after_quote = 0, started = 0;
+
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    for (; i < len; i++) {
+        char c = text[i];
+
+        if (c == '\0') {
+            snprintf(error, error_size, "line %d: a NUL byte", line);
+            goto fail;
+        }
+        if (quoted) {
+            if (c == '"' && i + 1 < len && text[i + 1] == '"') {
+                text_buffer_add(&cell, "\"", 1);
+                i++;
+            } else if (c == '"') {
+                quoted = 0;
+                after_quote = 1;
+            } else {
+                if (c == '\n')
+                    line++;
+                text_buffer_add(&cell, &c, 1);
+            }
+            continue;
+        }
+        if (c == ',') {
+            end_cell(cells, &cell);
+            after_quote = 0;
+            started = 1;
+        } else if (c == '\r' && i + 1 < len && text[i + 1] == '\n') {
+            continue; /* the LF ends the record */
+        } else if (c == '\n') {
+            end_cell(cells, &cell);
+            end_record(records, &cells, record_line);
+            after_quote = started = 0;
+            record_line = ++line;
+        } else if (after_quote) {
+            snprintf(error, error_size, "line %d: text after a closing quote", line);
+            goto fail;
+        } else if (c == '"' && cell.len == 0) {
+            quoted = 1;
+            started = 1;
+        } else {
+            text_buffer_add(&cell, &c, 1);
+            started = 1;
+        }
+    }
+    if (quoted) {
+        snprintf(error, error_size, "line %d: a quoted cell is never closed", record_line);
+        goto fail;
+    }
+    if (started || cell.len > 0) {
+        end_cell(cells, &cell);
+        end_record(records, &cells, record_line);
+    }
+    json_decref(cells);
+    text_buffer_free(&cell);
+    return records;
+fail:
+    json_decref(cells);
+    json_decref(records);
+    text_buffer_free(&cell);
+    return NULL;
 }

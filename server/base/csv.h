@@ -5,6 +5,9 @@
 #ifndef PAROLETRACK_CSV_H
 #define PAROLETRACK_CSV_H
 
+#include <jansson.h>
+#include <stddef.h>
+
 #include "text_buffer.h"
 
 /* The UTF-8 byte order mark spreadsheets look for, written once at the start of a file. */
@@ -15,5 +18,12 @@ void csv_cell(struct text_buffer *out, const char *value, int first);
 
 /* End the record (CRLF). */
 void csv_end_record(struct text_buffer *out);
+
+/* Parse CSV text (RFC 4180: quoted cells may hold commas, quotes doubled and line breaks;
+ * records end with CRLF or LF; a leading byte order mark is skipped; blank lines are skipped).
+ * Returns a new array of records, each {"line": the line it starts on, "cells": [strings]},
+ * or NULL with a message naming the line in error (an unclosed quote, text after a closing
+ * quote, a NUL byte). */
+json_t *csv_parse(const char *text, size_t len, char *error, size_t error_size);
 
 #endif

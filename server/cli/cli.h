@@ -16,8 +16,9 @@ struct cli_options {
     const char *anchor;       /* audit verify --anchor LINE */
     const char *email, *name, *role, *scopes;
     const char *as_of, *smtp_url, *smtp_from, *firm_email, *webhook_url, *webhook_secret,
-        *base_url;             /* remind */
-    const char *trusted_proxy; /* serve: "CIDR[,CIDR]" (parsed by main) */
+        *base_url;                          /* remind */
+    const char *trusted_proxy;              /* serve: "CIDR[,CIDR]" (parsed by main) */
+    const char *clients_csv, *requests_csv; /* import */
     int dry_run;
     size_t max_body;
     unsigned threads;

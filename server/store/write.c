@@ -2,6 +2,7 @@
 #include "write.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "audit.h"
 #include "deadline_ledger.h"
@@ -189,9 +190,36 @@ static struct group_item *batch_lead(struct db *db, struct group_commit *g)
     return batch;
 }
 
+/* Run one change inside the caller's own write transaction, in a savepoint of its own: a
+ * change that fails is rolled back alone, and the caller decides whether the whole commits. */
+static json_t *write_in_caller_transaction(struct db *db, struct write_call *w, struct problem *p)
+{
+    struct problem q;
+    json_t *out;
+
+    if (db_exec(db, "SAVEPOINT write_change", p) != 0)
+        return NULL;
+    out = write_steps(db, w, p);
+    problem_init(&q);
+    if (out == NULL && db_exec(db, "ROLLBACK TO write_change", &q) != 0)
+        fprintf(stderr, "paroletrack: rolling back a change: %s\n", q.detail);
+    problem_clear(&q);
+    if (db_exec(db, "RELEASE write_change", out ? p : &q) != 0 && out != NULL) {
+        json_decref(out);
+        out = NULL;
+    }
+    problem_clear(&q);
+    return out;
+}
+
 json_t *write_run(struct db *db, struct write_call *w, struct problem *p)
 {
     struct pending_write self = {.w = w, .p = p};
+
+    /* A caller that opened a write transaction of its own (an all-or-nothing import) runs its
+     * changes in it; everyone else shares the group commit. */
+    if (db_in_transaction(db))
+        return write_in_caller_transaction(db, w, p);
 
     group_commit_join(&changes, &self.item, db);
     return self.out;

@@ -118,7 +118,10 @@ int write_store_row(struct db *db, struct write_call *w, const json_t *before, c
  * of its own, so a change that fails is rolled back alone, and each caller returns only once
  * the commit that holds its change succeeded (when that commit fails, every change of the batch
  * fails and none is stored). A lone change commits at once. db is the calling thread's
- * connection, outside any transaction (it runs the batch when this call leads). Returns the record
+ * connection, outside any transaction (it runs the batch when this call leads); or inside a
+ * write transaction the caller opened (db_begin_write), where the change runs in a savepoint of
+ * its own and commits only with the caller's transaction (an import: all rows or none). Returns
+ * the record
  * after the change (the record as it was for a delete; w->result, or JSON null, for a kind without
  * `read`) as a new reference the caller owns, or NULL with *p set and nothing changed. */
 json_t *write_run(struct db *db, struct write_call *w, struct problem *p);

@@ -1,7 +1,9 @@
 /* test_csv: the RFC 4180 cells csv writes: plain text as it is, a cell with a comma, quote, CR
  * or LF quoted (quotes doubled), a formula-looking cell (=, +, -, @, tab, CR first) neutralised
  * with an apostrophe (inside the quotes when quoted), an empty and a NULL cell empty, records
- * ended by CRLF, and the byte order mark first. */
+ * ended by CRLF, and the byte order mark first; and csv_parse reading it back: quoted commas,
+ * doubled quotes and line breaks, CRLF or LF, a BOM skipped, blank lines skipped, each record's
+ * first line, and errors naming their line. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +63,28 @@ int main(void)
 
         CHECK_STR(got, "1,,\"x,y\",2026-12-07\r\n");
         free(got);
+    }
+    {
+        const char text[] = "\xEF\xBB\xBF"
+                            "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\n"
+                            "\"two\nlines\",\r\nlast,row";
+        char error[128] = "";
+        json_t *rows = csv_parse(text, sizeof(text) - 1, error, sizeof(error));
+        char *dumped = rows ? json_dumps(rows, JSON_COMPACT) : NULL;
+
+        CHECK_STR(dumped ? dumped : error,
+                  "[{\"line\":1,\"cells\":[\"a\",\"b\"]},{\"line\":2,\"cells\":[\"x, y\","
+                  "\"say \\\"hi\\\"\"]},{\"line\":4,\"cells\":[\"two\\nlines\",\"\"]},"
+                  "{\"line\":6,\"cells\":[\"last\",\"row\"]}]");
+        free(dumped);
+        json_decref(rows);
+        CHECK(csv_parse("a\n\"open,b\n", 10, error, sizeof(error)) == NULL);
+        CHECK_STR(error, "line 2: a quoted cell is never closed");
+        CHECK(csv_parse("\"q\"x,b\n", 7, error, sizeof(error)) == NULL);
+        CHECK_STR(error, "line 1: text after a closing quote");
+        rows = csv_parse("", 0, error, sizeof(error));
+        CHECK(rows != NULL && json_array_size(rows) == 0);
+        json_decref(rows);
     }
     csv_begin(&bom);
     CHECK(bom.len == 3 && memcmp(bom.data, "\xEF\xBB\xBF", 3) == 0);
