@@ -27,7 +27,7 @@ void idempotency_fingerprint(const char *method, const char *path, const char *b
                              size_t body_len, char out[65])
 {
     size_t head_len = strlen(method) + 1 + strlen(path) + 1;
-    char *text = malloc(head_len + body_len + 1);
+    char *text = malloc(head_len + body_len + 1), digest[65];
 
     if (text == NULL) { /* a fingerprint nothing else has: the key cannot match */
         crypto_random_hex(out, 32);
@@ -38,8 +38,12 @@ void idempotency_fingerprint(const char *method, const char *path, const char *b
     memcpy(text + strlen(method) + 1, path, strlen(path) + 1);
     if (body_len > 0)
         memcpy(text + head_len, body, body_len);
-    crypto_sha256_hex(text, head_len + body_len, out);
+    crypto_sha256_hex(text, head_len + body_len, digest);
+    crypto_wipe(text, head_len + body_len);
     free(text);
+    /* Keyed with the field key: a body may hold an identifier (a date of birth, an A-number)
+     * whose plain hash could be guessed back from a copy of the database. */
+    crypto_blind_index("idempotency_keys.fingerprint", digest, out);
 }
 
 void idempotency_answer_clear(struct idempotency_answer *answer)
@@ -113,7 +117,8 @@ int idempotency_begin(struct db *db, const char *principal, const char *key,
 
     *reservation = 0;
     memset(answer, 0, sizeof(*answer));
-    crypto_sha256_hex(key, strlen(key), key_hash);
+    /* keyed too: a caller may use an identifier as its key */
+    crypto_blind_index("idempotency_keys.key", key, key_hash);
     binds = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "key_hash", key_hash,
                       "fingerprint", fingerprint, "now", now);
     if (db_begin_write(db, p) != 0) {

@@ -1,7 +1,8 @@
 /* idempotency: the first answers of POSTs and PATCHes sent with an Idempotency-Key, so a retry
  * (a timeout, a lost connection) gets that answer instead of a second change. A key belongs to
- * its caller (a user or an API key) and lives a day (IDEMPOTENCY_TTL_SECONDS). The key is kept
- * as its SHA-256, the answer's body sealed with the field key. Store layer: no HTTP; the route
+ * its caller (a user or an API key) and lives a day (IDEMPOTENCY_TTL_SECONDS). The key and the
+ * request's fingerprint are kept as keyed hashes (the field key's blind index), the answer's
+ * body sealed with the field key. Store layer: no HTTP; the route
  * dispatcher (api.c) decides when to use it. */
 #ifndef PAROLETRACK_IDEMPOTENCY_H
 #define PAROLETRACK_IDEMPOTENCY_H
@@ -30,7 +31,7 @@ struct idempotency_answer {
  * characters (no spaces or controls). */
 int idempotency_key_valid(const char *key);
 
-/* The fingerprint of a request: SHA-256 (hex) over its method, path and body. */
+/* The fingerprint of a request: a keyed hash (hex) of its method, path and body. */
 void idempotency_fingerprint(const char *method, const char *path, const char *body,
                              size_t body_len, char out[65]);
 

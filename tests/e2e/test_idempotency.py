@@ -5,11 +5,12 @@ naming Idempotency-Key; keys are per caller and kept a day; the kept answer is s
 routes whose request or answer carries a secret refuse the header."""
 
 import concurrent.futures
+import hashlib
 import sqlite3
 import unittest
 import uuid
 
-from harness import ApiTestCase, day, token
+from harness import ApiTestCase, day, dumps, token
 
 
 class Idempotency(ApiTestCase):
@@ -125,17 +126,20 @@ class Idempotency(ApiTestCase):
         self.assertEqual(len(self.clients_named(family)), 2)
 
     def test_the_kept_answer_is_sealed(self):
-        a_number = "A%09d" % (uuid.uuid4().int % 10**9)
-        r = self.keyed("POST", "/api/v1/clients", {"family_name": "Idem" + token(6),
-                                                   "given_name": "Sealed", "a_number": a_number},
-                       str(uuid.uuid4()))
+        a_number, key = "A%09d" % (uuid.uuid4().int % 10**9), str(uuid.uuid4())
+        body = {"family_name": "Idem" + token(6), "given_name": "Sealed", "a_number": a_number}
+        r = self.keyed("POST", "/api/v1/clients", body, key)
         self.assertStatus(r, 201)
         with sqlite3.connect(self.server.db) as db:
-            rows = db.execute("SELECT key_hash, body FROM idempotency_keys").fetchall()
+            rows = db.execute("SELECT key_hash, fingerprint, body FROM idempotency_keys").fetchall()
         self.assertTrue(rows)
-        for key_hash, body in rows:
+        # The fingerprint is keyed: the plain hash of a guessed body never matches it.
+        plain = hashlib.sha256(b"POST\0/api/v1/clients\0" + dumps(body)).hexdigest()
+        for key_hash, fingerprint, body in rows:
             self.assertNotIn(a_number[1:], body or "")
             self.assertTrue((body or "enc2:").startswith("enc2:"), body[:20])
+            self.assertNotEqual(fingerprint, plain)
+            self.assertNotEqual(key_hash, hashlib.sha256(key.encode()).hexdigest())
 
     def test_concurrent_retries_make_one_record(self):
         key, family = str(uuid.uuid4()), "Idem" + token(8)
