@@ -194,6 +194,11 @@ static int import_file(struct import_run *run, const char *path, const struct re
             if (p.kind == PROBLEM_NONE)
                 problem_set(&p, PROBLEM_VALIDATION, "refused");
             report(run, path, line, &p);
+            if (!db_in_transaction(run->db)) { /* the whole import is lost: stop here */
+                json_decref(body);
+                problem_clear(&p);
+                break;
+            }
         } else {
             run->stored++;
             if (ref != NULL)

@@ -201,6 +201,12 @@ static json_t *write_in_caller_transaction(struct db *db, struct write_call *w, 
         return NULL;
     out = write_steps(db, w, p);
     problem_init(&q);
+    if (!db_in_transaction(db)) { /* SQLite rolled the whole transaction back (full disk, I/O) */
+        json_decref(out);
+        if (p->kind == PROBLEM_NONE || p->kind == PROBLEM_VALIDATION)
+            problem_set(p, PROBLEM_INTERNAL, "the transaction was lost: nothing of it stands");
+        return NULL;
+    }
     if (out == NULL && db_exec(db, "ROLLBACK TO write_change", &q) != 0)
         fprintf(stderr, "paroletrack: rolling back a change: %s\n", q.detail);
     problem_clear(&q);
