@@ -155,7 +155,7 @@ static void add_csv_row(const struct deadline_row *row, void *arg)
  * `deadlines` with the filters' names. The caller's read transaction is open; it is ended
  * here before the audit event is written. */
 static void reply_csv(struct call *call, struct deadline_query *q, const json_t *filters,
-                      int64_t request_id, struct call_reply *reply)
+                      struct call_reply *reply)
 {
     struct deadline_csv csv = {.text = {0}, .rows = 0};
     int rc;
@@ -170,8 +170,8 @@ static void reply_csv(struct call *call, struct deadline_query *q, const json_t 
     db_rollback(call->db);
     if (rc == 0 && csv.text.failed)
         rc = problem_set(&call->p, PROBLEM_INTERNAL, "out of memory writing the export");
-    if (rc == 0 && audit_batch_export(call->db, &call->ctx, "deadlines", request_id, "csv", filters,
-                                      csv.rows, &call->p) == 0) {
+    if (rc == 0 && audit_batch_export(call->db, &call->ctx, "deadlines", q->request_id,
+                                      q->client_id, "csv", filters, csv.rows, &call->p) == 0) {
         call_reply_text(reply, 200, csv.text.data, "text/csv; charset=utf-8");
         csv.text.data = NULL;
         snprintf(reply->disposition, sizeof(reply->disposition),
@@ -246,7 +246,7 @@ static void reply_deadlines(struct call *call, int64_t request_id, int64_t clien
         goto out;
     }
     if (csv) {
-        reply_csv(call, &q, filter_names, request_id, reply);
+        reply_csv(call, &q, filter_names, reply);
         goto out;
     }
     page.limit = q.limit;

@@ -40,11 +40,17 @@ void csv_end_record(struct text_buffer *out)
     text_buffer_add(out, "\r\n", 2);
 }
 
-/* Append the cell being read to the record and start the next one. */
-static void end_cell(json_t *cells, struct text_buffer *cell)
+/* Append the cell being read to the record and start the next one. Returns 0, or -1 when the
+ * cell is not UTF-8 (a spreadsheet saved in another encoding). */
+static int end_cell(json_t *cells, struct text_buffer *cell)
 {
-    json_array_append_new(cells, json_stringn(cell->data ? cell->data : "", cell->len));
+    json_t *value = json_stringn(cell->data ? cell->data : "", cell->len);
+
     text_buffer_free(cell);
+    if (value == NULL)
+        return -1;
+    json_array_append_new(cells, value);
+    return 0;
 }
 
 /* Append the record being read (unless it is a blank line) and start the next one. */
@@ -89,13 +95,15 @@ json_t *csv_parse(const char *text, size_t len, char *error, size_t error_size)
             continue;
         }
         if (c == ',') {
-            end_cell(cells, &cell);
+            if (end_cell(cells, &cell) != 0)
+                goto not_utf8;
             after_quote = 0;
             started = 1;
         } else if (c == '\r' && i + 1 < len && text[i + 1] == '\n') {
             continue; /* the LF ends the record */
         } else if (c == '\n') {
-            end_cell(cells, &cell);
+            if (end_cell(cells, &cell) != 0)
+                goto not_utf8;
             end_record(records, &cells, record_line);
             after_quote = started = 0;
             record_line = ++line;
@@ -115,12 +123,15 @@ json_t *csv_parse(const char *text, size_t len, char *error, size_t error_size)
         goto fail;
     }
     if (started || cell.len > 0) {
-        end_cell(cells, &cell);
+        if (end_cell(cells, &cell) != 0)
+            goto not_utf8;
         end_record(records, &cells, record_line);
     }
     json_decref(cells);
     text_buffer_free(&cell);
     return records;
+not_utf8:
+    snprintf(error, error_size, "line %d: not UTF-8 (save the file as CSV UTF-8)", line);
 fail:
     json_decref(cells);
     json_decref(records);

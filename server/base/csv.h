@@ -23,7 +23,7 @@ void csv_end_record(struct text_buffer *out);
  * records end with CRLF or LF; a leading byte order mark is skipped; blank lines are skipped).
  * Returns a new array of records, each {"line": the line it starts on, "cells": [strings]},
  * or NULL with a message naming the line in error (an unclosed quote, text after a closing
- * quote, a NUL byte). */
+ * quote, a NUL byte, a cell that is not UTF-8). */
 json_t *csv_parse(const char *text, size_t len, char *error, size_t error_size);
 
 #endif

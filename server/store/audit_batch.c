@@ -78,12 +78,16 @@ void audit_batch_stats(struct audit_batch_stats *out)
 }
 
 int audit_batch_export(struct db *db, const struct op_context *ctx, const char *entity,
-                       int64_t parole_request_id, const char *format, const json_t *filters,
-                       int64_t rows, struct problem *p)
+                       int64_t parole_request_id, int64_t client_id, const char *format,
+                       const json_t *filters, int64_t rows, struct problem *p)
 {
     json_t *changes = json_pack("{s:{s:n, s:s}, s:{s:n, s:O}, s:{s:n, s:I}}", "format", "before",
                                 "after", format, "filters", "before", "after", filters, "rows",
                                 "before", "after", (json_int_t)rows);
+
+    if (changes != NULL && client_id != 0) /* whose list it was */
+        json_object_set_new(changes, "client_id",
+                            json_pack("{s:n, s:I}", "before", "after", (json_int_t)client_id));
     const struct audit_event event = {
         .ctx = ctx,
         .action = "export",

@@ -30,13 +30,14 @@
  * event is not recorded, nor is any other of its batch. */
 int audit_batch_append(struct db *db, const struct audit_event *e, struct problem *p);
 
-/* Record that the caller exported `entity` (a list: clients, deadlines, a request's events when
- * parole_request_id is not 0) as `format`: an audit event `export` with the filters' names
- * (never their values) and the number of rows, appended with audit_batch_append (durable when
- * this returns 0). Returns 0, or -1 with *p set. */
+/* Record that the caller exported `entity` (a list: clients, deadlines; one request's when
+ * parole_request_id is not 0, one client's when client_id is not 0, named in the changes) as
+ * `format`: an audit event `export` with the filters' names (never their values) and the
+ * number of rows, appended with audit_batch_append (durable when this returns 0). Returns 0, or
+ * -1 with *p set. */
 int audit_batch_export(struct db *db, const struct op_context *ctx, const char *entity,
-                       int64_t parole_request_id, const char *format, const json_t *filters,
-                       int64_t rows, struct problem *p);
+                       int64_t parole_request_id, int64_t client_id, const char *format,
+                       const json_t *filters, int64_t rows, struct problem *p);
 
 /* Counters since the process started, for tests and benchmarks. */
 struct audit_batch_stats {

@@ -710,6 +710,6 @@ int resource_audit_export(struct db *db, const struct resource_spec *spec, int64
                           const char *format, const json_t *filters, int64_t rows,
                           const struct op_context *ctx, struct problem *p)
 {
-    return audit_batch_export(db, ctx, spec->entity, spec->is_child ? parent_id : 0, format,
-                              filters, rows, p);
+    return audit_batch_export(db, ctx, spec->entity, spec->is_child ? parent_id : 0,
+                              spec->is_client_child ? parent_id : 0, format, filters, rows, p);
 }

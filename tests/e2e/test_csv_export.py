@@ -107,6 +107,9 @@ class CsvExport(ApiTestCase):
         self.assertEqual(events[-1]["changes"]["filters"]["after"], [])
         self.assertEqual(events[-1]["parole_request_id"], pr["id"])
         self.assertIn(["kind", "from", "to"], [e["changes"]["filters"]["after"] for e in events])
+        # a client's own list names the client
+        self.assertIn(alone["id"], [e["changes"].get("client_id", {}).get("after")
+                                    for e in events])
         self.assertProblem(self.get("/api/v1/deadlines?format=csv&limit=10"), 400, field="limit")
 
     def test_bad_export_queries(self):

@@ -82,6 +82,8 @@ int main(void)
         CHECK_STR(error, "line 2: a quoted cell is never closed");
         CHECK(csv_parse("\"q\"x,b\n", 7, error, sizeof(error)) == NULL);
         CHECK_STR(error, "line 1: text after a closing quote");
+        CHECK(csv_parse("a,b\nJos\xE9,x\n", 12, error, sizeof(error)) == NULL);
+        CHECK_STR(error, "line 2: not UTF-8 (save the file as CSV UTF-8)");
         rows = csv_parse("", 0, error, sizeof(error));
         CHECK(rows != NULL && json_array_size(rows) == 0);
         json_decref(rows);
