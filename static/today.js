@@ -154,6 +154,8 @@ export async function render(page, params, ctx) {
       empty: "Nothing is overdue.", draw: tableRows(dueHeaders, dueRow, "overdue-table") });
     pagedBlock(due, names, { list: lists.soon, first: soonR.items, heading: h("h3"), title: "Due today and in the next 14 days", more: "Show more due soon", id: "due",
       empty: "Nothing is due in the next 14 days.", draw: tableRows(dueHeaders, dueRow, "due-table") });
+    // The whole overdue list (this scope's) for a spreadsheet; the server audits the export.
+    if (overdueR.items.length) due.append(h("p", { class: "export" }, h("a", { id: "overdue-csv", href: `${D}status=overdue${who}&format=csv`, download: "", text: "Download the overdue list as CSV" })));
   }
 
   // Open RFEs and NOIDs with days left, both kinds in one order of due dates.

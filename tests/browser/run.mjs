@@ -1107,6 +1107,12 @@ test("a client with no parole request yet: a move makes the AR-11 report due, on
   const caseLink = row.locator("a", { hasText: "no parole request yet" });
   assert(await caseLink.getAttribute("href") === `#/clients/${client.data.id}`, "the case cell links to the client");
   await page.screenshot({ path: join(shots, "today-client-without-request.png"), fullPage: true });
+  // The overdue list downloads as CSV, this row among the rest.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#overdue-csv").click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  assert(csv.startsWith("\uFEFFid,kind,due_on") && csv.includes(`,address_change_report,${firmDay(-2)},`), `the overdue CSV holds the report (${csv.slice(0, 80)})`);
+  const lines = csv.trim().split("\r\n").slice(1);
+  assert(lines.length === await page.locator("#overdue-table tbody tr").count() && lines.every((l) => l.includes(",overdue,")), "every overdue row, and only those");
 });
 
 test("a new address on the client form makes the change-of-address report (AR-11) due in 10 days", async () => {
