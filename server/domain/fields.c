@@ -356,3 +356,12 @@ json_t *fields_check_patch(const struct field_table *table, const json_t *curren
     json_decref(merged);
     return record;
 }
+
+void fields_check_effective_range(const json_t *record, struct problem *p)
+{
+    const char *from = json_string_value(json_object_get(record, "effective_from"));
+    const char *to = json_string_value(json_object_get(record, "effective_to"));
+
+    if (from && to && strcmp(to, from) <= 0)
+        problem_add_field(p, "effective_to", "must be after effective_from");
+}

@@ -63,6 +63,10 @@ json_t *fields_check_create(const struct field_table *table, const json_t *body,
 /* Apply a JSON merge patch (RFC 7396) to `current` (a stored record holding every field of the
  * table) and check the result like fields_check_create: a new object owned by the caller with
  * every valid field, bad ones named in p->errors; NULL (400) only when patch is not an object. */
+/* Add a field error on effective_to when a row's effective_to is not after its effective_from
+ * (a rule or a fee in force from one date to another; either may be missing or null). */
+void fields_check_effective_range(const json_t *record, struct problem *p);
+
 json_t *fields_check_patch(const struct field_table *table, const json_t *current,
                            const json_t *patch, const char *today, struct problem *p);
 

@@ -71,7 +71,7 @@ static int fee_write(struct db *db, struct write_call *w, const json_t *before, 
     json_t *record = before
                          ? fields_check_patch(&fee_patch_table, before, w->input, w->ctx->today, p)
                          : fields_check_create(&fee_table, w->input, w->ctx->today, p);
-    const char *kind, *from, *to;
+    const char *kind;
     int rc = -1;
 
     if (record == NULL)
@@ -80,10 +80,7 @@ static int fee_write(struct db *db, struct write_call *w, const json_t *before, 
     if (json_is_string(json_object_get(record, "form")) && kind != NULL &&
         strcmp(kind, "filing_fee") != 0)
         problem_add_field(p, "form", "only a filing fee names a form");
-    from = json_string_value(json_object_get(record, "effective_from"));
-    to = json_string_value(json_object_get(record, "effective_to"));
-    if (from && to && strcmp(to, from) <= 0)
-        problem_add_field(p, "effective_to", "must be after effective_from");
+    fields_check_effective_range(record, p);
     if (problem_finish_checks(p) != 0)
         goto out;
     rc = write_store_row(db, w, before, record, SQL_NEXT_ID_FEE_SCHEDULE, SQL_FEE_SCHEDULE_INSERT,
@@ -119,17 +116,5 @@ json_t *fee_schedule_store_patch(struct db *db, int64_t id, const json_t *patch,
                                  const struct if_match *if_match, const struct op_context *ctx,
                                  struct problem *p)
 {
-    struct write_call w = {.kind = &fee_kind,
-                           .mode = WRITE_UPDATE,
-                           .action = "update",
-                           .id = id,
-                           .input = patch,
-                           .if_match = if_match,
-                           .ctx = ctx};
-
-    if (!json_is_object(patch)) {
-        problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
-        return NULL;
-    }
-    return write_run(db, &w, p);
+    return write_patch(db, &fee_kind, id, patch, if_match, ctx, NULL, p);
 }

@@ -221,20 +221,8 @@ json_t *program_store_patch(struct db *db, int64_t id, const json_t *patch,
                             struct problem *p)
 {
     char code[PROGRAM_CODE_SIZE] = "";
-    struct write_call w = {.kind = &program_kind,
-                           .mode = WRITE_UPDATE,
-                           .action = "update",
-                           .id = id,
-                           .input = patch,
-                           .if_match = if_match,
-                           .ctx = ctx,
-                           .arg = code};
 
-    if (!json_is_object(patch)) {
-        problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
-        return NULL;
-    }
-    return write_run(db, &w, p);
+    return write_patch(db, &program_kind, id, patch, if_match, ctx, code, p);
 }
 
 int program_store_resolve(struct db *db, const char *typed, char *code, size_t code_size,

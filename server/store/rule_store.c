@@ -62,13 +62,7 @@ static int rule_write(struct db *db, struct write_call *w, const json_t *before,
         return -1;
     /* The requests the rule applies to: those of its program, or all */
     w->program = json_string_value(json_object_get(before, "program"));
-    {
-        const char *from = json_string_value(json_object_get(record, "effective_from"));
-        const char *to = json_string_value(json_object_get(record, "effective_to"));
-
-        if (from && to && strcmp(to, from) <= 0)
-            problem_add_field(p, "effective_to", "must be after effective_from");
-    }
+    fields_check_effective_range(record, p);
     if (problem_finish_checks(p) != 0)
         goto out;
     /* (rules are seeded by migrations: no insert) */
@@ -91,17 +85,5 @@ json_t *rule_store_patch(struct db *db, int64_t id, const json_t *patch,
                          const struct if_match *if_match, const struct op_context *ctx,
                          struct problem *p)
 {
-    struct write_call w = {.kind = &rule_kind,
-                           .mode = WRITE_UPDATE,
-                           .action = "update",
-                           .id = id,
-                           .input = patch,
-                           .if_match = if_match,
-                           .ctx = ctx};
-
-    if (!json_is_object(patch)) {
-        problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
-        return NULL;
-    }
-    return write_run(db, &w, p);
+    return write_patch(db, &rule_kind, id, patch, if_match, ctx, NULL, p);
 }

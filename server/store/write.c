@@ -231,6 +231,26 @@ json_t *write_run(struct db *db, struct write_call *w, struct problem *p)
     return self.out;
 }
 
+json_t *write_patch(struct db *db, const struct write_kind *kind, int64_t id, const json_t *patch,
+                    const struct if_match *if_match, const struct op_context *ctx, void *arg,
+                    struct problem *p)
+{
+    struct write_call w = {.kind = kind,
+                           .mode = WRITE_UPDATE,
+                           .action = "update",
+                           .id = id,
+                           .input = patch,
+                           .if_match = if_match,
+                           .ctx = ctx,
+                           .arg = arg};
+
+    if (!json_is_object(patch)) {
+        problem_set(p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
+        return NULL;
+    }
+    return write_run(db, &w, p);
+}
+
 void write_batch_stats(struct write_batch_stats *out)
 {
     out->commits = committed_batches;

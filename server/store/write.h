@@ -126,6 +126,13 @@ int write_store_row(struct db *db, struct write_call *w, const json_t *before, c
  * `read`) as a new reference the caller owns, or NULL with *p set and nothing changed. */
 json_t *write_run(struct db *db, struct write_call *w, struct problem *p);
 
+/* Run a merge patch `patch` of record `id` of `kind` (action "update", under if_match; `arg` the
+ * kind's own state, may be NULL) through write_run: a body that is not a JSON object is a 400
+ * and changes nothing. Returns what write_run returns. */
+json_t *write_patch(struct db *db, const struct write_kind *kind, int64_t id, const json_t *patch,
+                    const struct if_match *if_match, const struct op_context *ctx, void *arg,
+                    struct problem *p);
+
 /* Counters since the process started, for tests and benchmarks. */
 struct write_batch_stats {
     int64_t commits; /* batch transactions that committed */
