@@ -104,10 +104,7 @@ static int64_t page_rows(struct text_buffer *out, const json_t *items, json_t *c
     return (int64_t)json_array_size(items);
 }
 
-/* The call's query for the export's pages (without format; limit and cursor are refused: an
- * export is the whole list) into q, room for two more; the filters' names into filters.
- * Returns the number kept, or -1 with a 400 in call->p. */
-static int export_query(struct call *call, struct query_param *q, json_t *filters)
+int csv_export_query(struct call *call, struct query_param *q, size_t room, json_t *filters)
 {
     const struct call_request *request = call->request;
     int n = 0;
@@ -122,7 +119,7 @@ static int export_query(struct call *call, struct query_param *q, json_t *filter
                               "a CSV export has every row of the list: no limit or cursor");
             continue;
         }
-        if (n >= EXPORT_QUERY_MAX - 2) {
+        if ((size_t)n >= room) {
             problem_add_field(&call->p, param->name, "too many query parameters");
             continue;
         }
@@ -143,7 +140,7 @@ void csv_export_list(struct call *call, int64_t parent_id, struct call_reply *re
     json_t *filters = json_array(), *columns = json_array();
     char *cursor = NULL;
     int64_t rows = 0;
-    int n = export_query(call, q, filters);
+    int n = csv_export_query(call, q, EXPORT_QUERY_MAX - 2, filters);
 
     if (n < 0)
         goto out;

@@ -17,6 +17,11 @@ int csv_export_wanted(struct call *call);
  * call->p. */
 void csv_export_list(struct call *call, int64_t parent_id, struct call_reply *reply);
 
+/* The call's query for a CSV export into q (at most room): without `format`, and with `limit`
+ * and `cursor` refused (an export is the whole list); the filters' names appended to filters.
+ * Returns the number kept, or -1 with a 400 naming each refused parameter in call->p. */
+int csv_export_query(struct call *call, struct query_param *q, size_t room, json_t *filters);
+
 /* The call's query without `format` into kept (at most room), for the JSON list. Returns the
  * number kept. */
 size_t csv_export_strip_format(const struct call_request *request, struct query_param *kept,

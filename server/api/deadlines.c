@@ -200,20 +200,17 @@ static void reply_deadlines(struct call *call, int64_t request_id, int64_t clien
 
     if (csv < 0)
         goto out;
-    /* the query without `format`; a CSV export is every row: no limit, no cursor */
+    /* the query without `format` (a CSV export: every row, no limit, no cursor) */
     stripped.query = plain;
-    stripped.query_count =
-        csv_export_strip_format(call->request, plain, sizeof(plain) / sizeof(plain[0]));
-    for (size_t i = 0; i < stripped.query_count; i++) {
-        if (csv && (strcmp(plain[i].name, "limit") == 0 || strcmp(plain[i].name, "cursor") == 0))
-            problem_add_field(&call->p, plain[i].name,
-                              "a CSV export has every row of the list: no limit or cursor");
-        else
-            json_array_append_new(filter_names, json_string(plain[i].name));
-    }
-    if (problem_has_field_errors(&call->p)) {
-        problem_set(&call->p, PROBLEM_INVALID_QUERY, "the export's query is invalid");
-        goto out;
+    if (csv) {
+        int n = csv_export_query(call, plain, sizeof(plain) / sizeof(plain[0]), filter_names);
+
+        if (n < 0)
+            goto out;
+        stripped.query_count = (size_t)n;
+    } else {
+        stripped.query_count =
+            csv_export_strip_format(call->request, plain, sizeof(plain) / sizeof(plain[0]));
     }
     count = without_cursor(&stripped, kept, sizeof(kept) / sizeof(kept[0]), &after, &has_cursor,
                            &call->p);
