@@ -23,6 +23,7 @@
 #include "migrate.h"
 #include "probe.h"
 #include "sessions.h"
+#include "webhook_delivery.h"
 
 #define DEFAULT_LISTEN   "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
@@ -191,6 +192,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->clients_csv = value;
         } else if (strcmp(name, "--requests") == 0) {
             o->requests_csv = value;
+        } else if (strcmp(name, "--now") == 0) {
+            o->now = value;
         } else if (strcmp(name, "--as-of") == 0) {
             o->as_of = value;
         } else if (strcmp(name, "--smtp-url") == 0) {
@@ -421,8 +424,13 @@ static int serve_database(const char *path, const struct cli_options *o)
         dblock_release(lock);
         return 1;
     }
+    /* The change webhooks' outbox is delivered by a worker thread of its own. */
+    if (webhook_delivery_start() != 0)
+        fprintf(stderr, "paroletrack: the webhook delivery worker did not start; run "
+                        "`paroletrack webhooks deliver` from a timer instead\n");
     sigwait(&signals, &signal_number);
     fprintf(stderr, "paroletrack: stopping (signal %d)\n", signal_number);
+    webhook_delivery_stop();
     http_stop(server, 5);
     db_pool_close_all();
     db_set_write_guard(NULL);
@@ -518,7 +526,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(command, "user") == 0 || strcmp(command, "api-key") == 0 ||
-        strcmp(command, "audit") == 0 || strcmp(command, "deadlines") == 0) {
+        strcmp(command, "audit") == 0 || strcmp(command, "deadlines") == 0 ||
+        strcmp(command, "webhooks") == 0) {
         const char *verb = argc > 2 ? argv[2] : NULL;
 
         if (load_options(argc > 3 ? argc - 3 : 0, argv + 3, &options) != 0)
@@ -531,6 +540,8 @@ int main(int argc, char **argv)
             return cli_api_key(verb, &options);
         if (strcmp(command, "deadlines") == 0)
             return cli_deadlines(verb, &options);
+        if (strcmp(command, "webhooks") == 0)
+            return cli_webhooks(verb, &options);
         return cli_audit(verb, &options);
     }
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&

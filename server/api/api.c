@@ -30,6 +30,7 @@
 #include "static_files.h"
 #include "stats.h"
 #include "user_sessions.h"
+#include "webhook_routes.h"
 
 /* Every route's handler: it reads what it needs of the call (the resource of a generic resource
  * route is call->resource) and fills the reply, or leaves a problem in call->p. */
@@ -114,6 +115,19 @@ static const struct route routes[] = {
     {"POST", "/api/v1/fee-schedule", PERM_ADMIN, fee_schedule_post, NULL, 0, 0},
     {"GET", "/api/v1/fee-schedule/{id}", PERM_READ, fee_schedule_get, NULL, 0, 0},
     {"PATCH", "/api/v1/fee-schedule/{id}", PERM_ADMIN, fee_schedule_patch, NULL, 0, 0},
+    {"GET", "/api/v1/webhook-endpoints", PERM_ADMIN, webhook_routes_list, NULL, 0, 0},
+    {"POST", "/api/v1/webhook-endpoints", PERM_ADMIN, webhook_routes_create, NULL, 0, 1},
+    {"GET", "/api/v1/webhook-endpoints/{id}", PERM_ADMIN, webhook_routes_get, NULL, 0, 0},
+    {"PATCH", "/api/v1/webhook-endpoints/{id}", PERM_ADMIN, webhook_routes_patch, NULL, 0, 0},
+    {"DELETE", "/api/v1/webhook-endpoints/{id}", PERM_ADMIN, webhook_routes_delete, NULL, 0, 0},
+    {"POST", "/api/v1/webhook-endpoints/{id}/secret", PERM_ADMIN, webhook_routes_rotate_secret,
+     NULL, 0, 1},
+    {"GET", "/api/v1/webhook-endpoints/{id}/deliveries", PERM_ADMIN, webhook_routes_deliveries,
+     NULL, 0, 0},
+    {"GET", "/api/v1/webhook-endpoints/{id}/deliveries/{child_id}", PERM_ADMIN,
+     webhook_routes_delivery, NULL, 0, 0},
+    {"POST", "/api/v1/webhook-endpoints/{id}/deliveries/{child_id}/replay", PERM_ADMIN,
+     webhook_routes_replay, NULL, 0, 0},
     {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0, 0},
     {"GET", "/metrics", PERM_METRICS, metrics_route_get, NULL, 0, 0},
     {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0, 0},

@@ -481,6 +481,17 @@ int crypto_webhook_signature(const char *secret, const char *msg_id, int64_t tim
     return 0;
 }
 
+void crypto_webhook_secret(char out[CRYPTO_WEBHOOK_SECRET_LEN + 1])
+{
+    unsigned char key[32];
+
+    randombytes_buf(key, sizeof(key));
+    memcpy(out, "whsec_", 6);
+    sodium_bin2base64(out + 6, CRYPTO_WEBHOOK_SECRET_LEN + 1 - 6, key, sizeof(key),
+                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(key, sizeof(key));
+}
+
 void crypto_blind_index(const char *column, const char *value, char out[65])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];

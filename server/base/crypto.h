@@ -130,6 +130,12 @@ void crypto_audit_head_mac(const void *data, size_t len, char out[65]);
 int crypto_webhook_signature(const char *secret, const char *msg_id, int64_t timestamp,
                              const char *body, char out[128]);
 
+/* The length of a new webhook secret: "whsec_" and the base64 of 32 random bytes. */
+#define CRYPTO_WEBHOOK_SECRET_LEN (6 + 44)
+
+/* A new random Standard Webhooks secret, "whsec_<base64 of 32 bytes>", into out. */
+void crypto_webhook_secret(char out[CRYPTO_WEBHOOK_SECRET_LEN + 1]);
+
 /* The keyed blind index of a normalised identifier value of a column, as 64 hex digits. */
 void crypto_blind_index(const char *column, const char *value, char out[65]);
 

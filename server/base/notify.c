@@ -136,12 +136,22 @@ out:
 int notify_webhook(const char *url, const char *secret, const char *msg_id, int64_t timestamp,
                    const char *body, char *error, size_t error_size)
 {
+    long status = 0;
+
+    return notify_webhook_status(url, secret, msg_id, timestamp, body, &status, error, error_size);
+}
+
+int notify_webhook_status(const char *url, const char *secret, const char *msg_id,
+                          int64_t timestamp, const char *body, long *status_out, char *error,
+                          size_t error_size)
+{
     CURL *curl = curl_easy_init();
     struct curl_slist *headers = NULL;
     char header[512], signature[128];
     long status = 0;
     CURLcode rc = CURLE_FAILED_INIT;
 
+    *status_out = 0;
     if (curl == NULL)
         goto out;
     if (crypto_webhook_signature(secret, msg_id, timestamp, body, signature) != 0) {
@@ -160,10 +170,13 @@ int notify_webhook(const char *url, const char *secret, const char *msg_id, int6
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     rc = curl_easy_perform(curl);
     if (rc == CURLE_OK)
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    *status_out = status;
     if (rc != CURLE_OK)
         snprintf(error, error_size, "webhook: %s", curl_easy_strerror(rc));
     else if (status < 200 || status > 299)

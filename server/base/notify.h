@@ -38,4 +38,10 @@ int notify_email(const struct notify_smtp *smtp, const char *to, const char *sub
 int notify_webhook(const char *url, const char *secret, const char *msg_id, int64_t timestamp,
                    const char *body, char *error, size_t error_size);
 
+/* notify_webhook, also saying the receiver's HTTP status in *status (0: no answer: refused,
+ * timed out, TLS failed). Redirects are not followed; only http and https are spoken. */
+int notify_webhook_status(const char *url, const char *secret, const char *msg_id,
+                          int64_t timestamp, const char *body, long *status, char *error,
+                          size_t error_size);
+
 #endif

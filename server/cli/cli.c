@@ -20,6 +20,7 @@
 #include "program_store.h"
 #include "remind.h"
 #include "users.h"
+#include "webhook_delivery.h"
 
 void cli_key_file(const struct cli_options *o, char *out, size_t out_size)
 {
@@ -387,6 +388,52 @@ int cli_deadlines(const char *verb, const struct cli_options *o)
     }
     if (p.kind != PROBLEM_NONE)
         fprintf(stderr, "paroletrack: %s\n", p.detail);
+    problem_clear(&p);
+    db_close(db);
+    return rc;
+}
+
+int cli_webhooks(const char *verb, const struct cli_options *o)
+{
+    struct problem p = {0};
+    struct webhook_round round;
+    struct op_context ctx;
+    struct db *db;
+    int64_t epoch = 0;
+    int rc = 1;
+
+    if (verb == NULL || strcmp(verb, "deliver") != 0 || o->db == NULL) {
+        fprintf(stderr, "usage: paroletrack webhooks deliver --db FILE [--now RFC3339]\n");
+        return 2;
+    }
+    context_init(&ctx);
+    if (o->now != NULL && dates_parse_timestamp(o->now, ctx.now, &epoch) != 0) {
+        fprintf(stderr, "paroletrack: --now must be an RFC 3339 instant, like "
+                        "2026-12-07T09:00:00Z\n");
+        return 2;
+    }
+    if (notify_init() != 0) {
+        fprintf(stderr, "paroletrack: libcurl failed to start\n");
+        return 1;
+    }
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
+    if (db == NULL)
+        return 1;
+    /* The overdue deadlines' days are the firm's: the zone the ledger was computed in. */
+    if (cli_adopt_ledger_zone(db, o, "webhooks") == 0) {
+        if (o->now != NULL)
+            dates_local_date_of(epoch, ctx.today);
+        else
+            context_init(&ctx);
+        if (webhook_delivery_round(db, &ctx, 0, &round, &p) == 0) {
+            printf("webhooks: %lld delivered, %lld to retry, %lld given up, %lld overdue "
+                   "deadline events raised\n",
+                   (long long)round.delivered, (long long)round.retrying, (long long)round.given_up,
+                   (long long)round.overdue_raised);
+            rc = 0;
+        } else
+            fprintf(stderr, "paroletrack: webhooks: %s\n", p.detail);
+    }
     problem_clear(&p);
     db_close(db);
     return rc;

@@ -19,6 +19,7 @@ struct cli_options {
         *base_url;                          /* remind */
     const char *trusted_proxy;              /* serve: "CIDR[,CIDR]" (parsed by main) */
     const char *clients_csv, *requests_csv; /* import */
+    const char *now;                        /* webhooks deliver: the clock, RFC 3339 */
     int dry_run;
     size_t max_body;
     unsigned threads;
@@ -53,6 +54,11 @@ int cli_rekey(const struct cli_options *o);
  * with the stored ledger (exit 1 when there is one), or rewrite the ledger in one transaction.
  * Returns the exit code. */
 int cli_deadlines(const char *verb, const struct cli_options *o);
+
+/* `paroletrack webhooks deliver [--now RFC3339]`: one round of the webhook outbox (see
+ * webhook_delivery.h), its summary printed. Exit 0, or 1 when the round could not run (a
+ * receiver's failure is recorded and retried, not an error). */
+int cli_webhooks(const char *verb, const struct cli_options *o);
 
 /* `paroletrack remind`: the nightly reminder job (see remind.h). */
 int cli_remind(const struct cli_options *o);

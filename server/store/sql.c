@@ -1089,6 +1089,143 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                            " CAST(strftime('%s', finished_at) AS INTEGER) AS finished_epoch,"
                            " (julianday(finished_at) - julianday(started_at)) * 86400.0"
                            " AS duration_seconds FROM job_runs ORDER BY job"},
+#define WEBHOOK_ENDPOINT_COLUMNS                                                                   \
+    "e.id, e.url, e.description, e.events, e.include_identifiers, e.enabled, e.created_at,"        \
+    " e.updated_at, e.version,"                                                                    \
+    " (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id"                       \
+    "  AND d.status = 'pending') AS pending,"                                                      \
+    " (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id"                       \
+    "  AND d.status = 'failed') AS failed,"                                                        \
+    " (SELECT max(d.delivered_at) FROM webhook_deliveries d WHERE d.endpoint_id = e.id)"           \
+    "  AS last_delivered_at"
+/* An enabled endpoint subscribed to the event type :type (or to every type). */
+#define WEBHOOK_SUBSCRIBED                                                                         \
+    "e.enabled = 1 AND EXISTS (SELECT 1 FROM json_each(e.events) j"                                \
+    " WHERE j.value IN (:type, '*'))"
+#define WEBHOOK_DELIVERY_COLUMNS                                                                   \
+    "d.id, d.endpoint_id, d.event_id, 'evt_' || d.event_id AS webhook_id, v.type,"                 \
+    " v.occurred_at, d.status, d.attempts, d.next_attempt_at, d.give_up_at, d.last_attempt_at,"    \
+    " d.last_status, d.last_error, d.delivered_at"
+    [SQL_WEBHOOK_ENDPOINT_GET] = {"webhook_endpoint_get",
+                                  "SELECT " WEBHOOK_ENDPOINT_COLUMNS
+                                  " FROM webhook_endpoints e WHERE e.id = :id"},
+    [SQL_WEBHOOK_ENDPOINT_LIST] = {"webhook_endpoint_list",
+                                   "SELECT " WEBHOOK_ENDPOINT_COLUMNS
+                                   " FROM webhook_endpoints e WHERE e.id > :after"
+                                   " ORDER BY e.id LIMIT :limit"},
+    [SQL_NEXT_ID_WEBHOOK_ENDPOINTS] = {"next_id_webhook_endpoints", NEXT_ID("webhook_endpoints")},
+    [SQL_WEBHOOK_ENDPOINT_INSERT] =
+        {"webhook_endpoint_insert",
+         "INSERT INTO webhook_endpoints (id, url, description, events, include_identifiers,"
+         " enabled, secret, row_nonce, created_at, updated_at) VALUES (:id, :url, :description,"
+         " :events, :include_identifiers, :enabled, :secret, :row_nonce, :now, :now)"},
+    [SQL_WEBHOOK_ENDPOINT_UPDATE] =
+        {"webhook_endpoint_update",
+         "UPDATE webhook_endpoints SET url = :url, description = :description, events = :events,"
+         " include_identifiers = :include_identifiers, enabled = :enabled, updated_at = :now,"
+         " version = version + 1 WHERE id = :id AND version = :version"},
+    [SQL_WEBHOOK_ENDPOINT_DELETE] = {"webhook_endpoint_delete",
+                                     "DELETE FROM webhook_endpoints WHERE id = :id"},
+    [SQL_WEBHOOK_ENDPOINT_SECRET] = {"webhook_endpoint_secret",
+                                     "SELECT secret, row_nonce FROM webhook_endpoints"
+                                     " WHERE id = :id"},
+    [SQL_WEBHOOK_ENDPOINT_SET_SECRET] = {"webhook_endpoint_set_secret",
+                                         "UPDATE webhook_endpoints SET secret = :secret,"
+                                         " updated_at = :now, version = version + 1"
+                                         " WHERE id = :id"},
+    [SQL_WEBHOOK_ANY_ENDPOINT] = {"webhook_any_endpoint",
+                                  "SELECT EXISTS (SELECT 1 FROM webhook_endpoints"
+                                  " WHERE enabled = 1)"},
+    [SQL_WEBHOOK_SUBSCRIBERS] =
+        {"webhook_subscribers", "SELECT count(*) AS endpoints, coalesce(max(e.include_identifiers),"
+                                " 0) AS identifiers FROM webhook_endpoints e"
+                                " WHERE " WEBHOOK_SUBSCRIBED},
+    [SQL_WEBHOOK_EVENT_INSERT] = {"webhook_event_insert",
+                                  "INSERT INTO webhook_events (type, record_key, occurred_at,"
+                                  " summary, row_nonce) VALUES (:type, :record_key, :now,"
+                                  " :summary, :row_nonce)"},
+    [SQL_WEBHOOK_EVENT_SET_DETAIL] = {"webhook_event_set_detail",
+                                      "UPDATE webhook_events SET detail = :detail"
+                                      " WHERE id = :id"},
+    [SQL_WEBHOOK_DELIVERIES_INSERT] =
+        {"webhook_deliveries_insert",
+         "INSERT INTO webhook_deliveries (endpoint_id, event_id, record_key, next_attempt_at,"
+         " give_up_at) SELECT e.id, :event_id, :record_key, :now, :give_up_at"
+         " FROM webhook_endpoints e WHERE " WEBHOOK_SUBSCRIBED},
+    [SQL_WEBHOOK_REQUEST_STAGE] = {"webhook_request_stage",
+                                   "SELECT (" STAGE_EXPRESSION ") AS stage, p.client_id"
+                                   " FROM parole_requests p WHERE p.id = :id"},
+    /* The deadlines not met whose day ended in [:from, :today): they turned overdue. */
+    [SQL_WEBHOOK_OVERDUE_BETWEEN] =
+        {"webhook_overdue_between",
+         "SELECT d.rowid AS ledger_id, d.deadline_id, d.kind, d.parole_request_id, d.client_id,"
+         " d.due_on, d.rule_id, r.code AS rule_code FROM deadlines d"
+         " JOIN deadline_rules r ON r.id = d.rule_id"
+         " WHERE d.met = 0 AND d.due_on >= :from AND d.due_on < :today"
+         " ORDER BY d.due_on, d.rowid"},
+    /* The deliveries to attempt now: pending, due, their endpoint enabled, and no earlier event
+     * of the same record still pending for that endpoint (in order per record). */
+    [SQL_WEBHOOK_DUE] = {"webhook_due",
+                         "SELECT d.id, d.endpoint_id, d.event_id, d.attempts, d.give_up_at,"
+                         " e.url, e.secret, e.row_nonce AS endpoint_nonce, e.include_identifiers,"
+                         " v.type, v.occurred_at, v.summary, v.detail,"
+                         " v.row_nonce AS event_nonce"
+                         " FROM webhook_deliveries d"
+                         " JOIN webhook_endpoints e ON e.id = d.endpoint_id"
+                         " JOIN webhook_events v ON v.id = d.event_id"
+                         " WHERE d.status = 'pending' AND d.next_attempt_at <= :now"
+                         " AND e.enabled = 1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o"
+                         "  WHERE o.endpoint_id = d.endpoint_id AND o.record_key = d.record_key"
+                         "  AND o.status = 'pending' AND o.event_id < d.event_id)"
+                         " ORDER BY d.next_attempt_at, d.id LIMIT :limit"},
+    [SQL_WEBHOOK_CLAIM] = {"webhook_claim",
+                           "UPDATE webhook_deliveries SET next_attempt_at = :lease"
+                           " WHERE id = :id AND status = 'pending' AND next_attempt_at <= :now"},
+    [SQL_WEBHOOK_ATTEMPT_INSERT] = {"webhook_attempt_insert",
+                                    "INSERT INTO webhook_attempts (delivery_id, attempted_at,"
+                                    " status, error, duration_ms) VALUES (:id, :now, :status,"
+                                    " :error, :duration_ms)"},
+    [SQL_WEBHOOK_DELIVERY_RESULT] =
+        {"webhook_delivery_result",
+         "UPDATE webhook_deliveries SET status = :state, attempts = attempts + 1,"
+         " last_attempt_at = :now, last_status = :status, last_error = :error,"
+         " next_attempt_at = :next_attempt_at,"
+         " delivered_at = CASE WHEN :state = 'delivered' THEN :now ELSE delivered_at END"
+         " WHERE id = :id"},
+    [SQL_WEBHOOK_GIVE_UP] = {"webhook_give_up",
+                             "UPDATE webhook_deliveries SET status = 'failed',"
+                             " last_error = coalesce(last_error, 'never attempted')"
+                             " WHERE status = 'pending' AND give_up_at <= :now"},
+    /* Events whose deliveries all ended (or that have none) and that are older than :before. */
+    [SQL_WEBHOOK_PURGE] = {"webhook_purge",
+                           "DELETE FROM webhook_events WHERE occurred_at < :before"
+                           " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
+                           " WHERE d.event_id = webhook_events.id AND d.status = 'pending')"},
+    [SQL_WEBHOOK_DELIVERY_LIST] =
+        {"webhook_delivery_list",
+         "SELECT " WEBHOOK_DELIVERY_COLUMNS " FROM webhook_deliveries d"
+         " JOIN webhook_events v ON v.id = d.event_id WHERE d.endpoint_id = :endpoint_id"
+         " AND (:status IS NULL OR d.status = :status)"
+         " AND d.id < coalesce(nullif(:after, 0), 9223372036854775807)"
+         " ORDER BY d.id DESC LIMIT :limit"},
+    [SQL_WEBHOOK_DELIVERY_GET] = {"webhook_delivery_get",
+                                  "SELECT " WEBHOOK_DELIVERY_COLUMNS " FROM webhook_deliveries d"
+                                  " JOIN webhook_events v ON v.id = d.event_id"
+                                  " WHERE d.endpoint_id = :endpoint_id AND d.id = :id"},
+    [SQL_WEBHOOK_ATTEMPT_LIST] = {"webhook_attempt_list",
+                                  "SELECT attempted_at, status, error, duration_ms"
+                                  " FROM webhook_attempts WHERE delivery_id = :id ORDER BY id"},
+    [SQL_WEBHOOK_REPLAY] = {"webhook_replay", "UPDATE webhook_deliveries SET status = 'pending',"
+                                              " next_attempt_at = :now, give_up_at = :give_up_at"
+                                              " WHERE endpoint_id = :endpoint_id AND id = :id"},
+    [SQL_WEBHOOK_BACKLOG] = {"webhook_backlog",
+                             "SELECT (SELECT count(*) FROM webhook_deliveries"
+                             "  WHERE status = 'pending') AS pending,"
+                             " (SELECT count(*) FROM webhook_deliveries WHERE status = 'failed')"
+                             "  AS failed,"
+                             " (SELECT CAST(strftime('%s', min(v.occurred_at)) AS INTEGER)"
+                             "  FROM webhook_deliveries d JOIN webhook_events v"
+                             "  ON v.id = d.event_id WHERE d.status = 'pending') AS oldest_epoch"},
     /* The database file's size as SQLite counts it (pages in use and free). */
     [SQL_DATABASE_SIZE] = {"database_size",
                            "SELECT page_count * page_size FROM pragma_page_count(),"

@@ -20,7 +20,9 @@
     X(ENTRY_NOTES, "entries", "notes")                                                             \
     X(USER_TOTP_SECRET, "users", "totp_secret")                                                    \
     X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")                                    \
-    X(IDEMPOTENCY_BODY, "idempotency_keys", "body")
+    X(IDEMPOTENCY_BODY, "idempotency_keys", "body")                                                \
+    X(WEBHOOK_ENDPOINT_SECRET, "webhook_endpoints", "secret")                                      \
+    X(WEBHOOK_EVENT_DETAIL, "webhook_events", "detail")
 
 #define SEALED_ENUM(name, table, column) SQL_SEALED_SELECT_##name, SQL_SEALED_UPDATE_##name,
 
@@ -227,6 +229,32 @@ enum sql_id {
     SQL_TALLY_DISAGREEMENTS,
     SQL_JOB_RUN_RECORD,
     SQL_JOB_RUNS_LIST,
+    SQL_WEBHOOK_ENDPOINT_GET,
+    SQL_WEBHOOK_ENDPOINT_LIST,
+    SQL_NEXT_ID_WEBHOOK_ENDPOINTS,
+    SQL_WEBHOOK_ENDPOINT_INSERT,
+    SQL_WEBHOOK_ENDPOINT_UPDATE,
+    SQL_WEBHOOK_ENDPOINT_DELETE,
+    SQL_WEBHOOK_ENDPOINT_SECRET,
+    SQL_WEBHOOK_ENDPOINT_SET_SECRET,
+    SQL_WEBHOOK_ANY_ENDPOINT,
+    SQL_WEBHOOK_SUBSCRIBERS,
+    SQL_WEBHOOK_EVENT_INSERT,
+    SQL_WEBHOOK_EVENT_SET_DETAIL,
+    SQL_WEBHOOK_DELIVERIES_INSERT,
+    SQL_WEBHOOK_REQUEST_STAGE,
+    SQL_WEBHOOK_OVERDUE_BETWEEN,
+    SQL_WEBHOOK_DUE,
+    SQL_WEBHOOK_CLAIM,
+    SQL_WEBHOOK_ATTEMPT_INSERT,
+    SQL_WEBHOOK_DELIVERY_RESULT,
+    SQL_WEBHOOK_GIVE_UP,
+    SQL_WEBHOOK_PURGE,
+    SQL_WEBHOOK_DELIVERY_LIST,
+    SQL_WEBHOOK_DELIVERY_GET,
+    SQL_WEBHOOK_ATTEMPT_LIST,
+    SQL_WEBHOOK_REPLAY,
+    SQL_WEBHOOK_BACKLOG,
     SQL_DATABASE_SIZE,
     SQL_IDEMPOTENCY_PURGE,
     SQL_IDEMPOTENCY_GET,

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "deadline_ledger.h"
 #include "group_commit.h"
+#include "webhook_outbox.h"
 
 int write_check_version(const json_t *current, const struct if_match *if_match, const char *noun,
                         struct problem *p)
@@ -82,14 +83,17 @@ static int refresh_ledger(struct db *db, const struct write_call *w, const json_
     return 0;
 }
 
-/* The steps of one change inside the open transaction (1 to 6 of write.h; the caller commits
+/* The steps of one change inside the open transaction (1 to 7 of write.h; the caller commits
  * or rolls back). Returns what write_run returns, or NULL with *p set. */
 static json_t *write_steps(struct db *db, struct write_call *w, struct problem *p)
 {
     const struct write_kind *kind = w->kind;
     json_t *before = NULL, *after = NULL, *out = NULL;
+    struct webhook_change hook;
 
     w->result = NULL;
+    if (webhook_outbox_before(db, kind->entity, w->request_id, w->ctx, &hook, p) != 0)
+        return NULL;
     if (kind->read != NULL && w->mode != WRITE_CREATE) {
         before = kind->read(db, w, p);
         if (before == NULL || write_check_version(before, w->if_match, kind->noun, p) != 0)
@@ -105,7 +109,9 @@ static json_t *write_steps(struct db *db, struct write_call *w, struct problem *
         if (after == NULL)
             goto out;
     }
-    if (audit_change(db, w, before, after, p) != 0)
+    if (audit_change(db, w, before, after, p) != 0 ||
+        webhook_outbox_after(db, &hook, kind->entity, w->action, w->id, w->request_id, w->client_id,
+                             before, after, w->ctx, p) != 0)
         goto out;
     if (kind->read == NULL)
         out = w->result != NULL ? json_incref(w->result) : json_null();

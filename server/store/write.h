@@ -10,12 +10,16 @@
  *      the change moves (the kind's `ledger`: a request, a client's requests, a program's),
  *   5. reads the record again, so the reply and the audit event show what was stored,
  *   6. appends the audit event (the kind's `changes`, or a diff of its `audited` fields),
- *   7. commits; any failure on the way rolls everything back. Changes of several threads that
+ *   7. appends the change's webhook events to the outbox (webhook_outbox.h: a record's
+ *      created/updated/deleted, and stage.changed when its request's stage moved), when some
+ *      endpoint is enabled,
+ *   8. commits; any failure on the way rolls everything back. Changes of several threads that
  *      meet share one transaction and one commit, each in its own savepoint (write_run).
  *
- * Whatever must follow every change (the deadline ledger; change webhooks later) hooks in
- * write_run, once, in step 4. A store module: it depends on db, audit, the deadline ledger,
- * group_commit and the operation context; the kinds (resource.c, users.c, ...) depend on it. */
+ * Whatever must follow every change (the deadline ledger, the webhook outbox) hooks in
+ * write_run, once. A store module: it depends on db, audit, the deadline ledger, the webhook
+ * outbox, group_commit and the operation context; the kinds (resource.c, users.c, ...) depend
+ * on it. */
 #ifndef PAROLETRACK_WRITE_H
 #define PAROLETRACK_WRITE_H
 

@@ -1,0 +1,128 @@
+/* webhook_delivery: posting the outbox's due deliveries (see webhook_delivery.h). */
+#include "webhook_delivery.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "notify.h"
+#include "webhook_outbox.h"
+
+/* Milliseconds on the monotonic clock. */
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Post one claimed delivery and record the attempt. Returns 0 or -1 (recording failed). */
+static int attempt_one(struct db *db, const struct webhook_attempt *a, const struct op_context *ctx,
+                       struct webhook_round *out, struct problem *p)
+{
+    char error[256] = "";
+    long status = 0;
+    int64_t started = monotonic_ms();
+    int rc = notify_webhook_status(a->url, a->secret, a->webhook_id, dates_epoch_of(ctx->now),
+                                   a->body, &status, error, sizeof(error));
+    char next[TIMESTAMP_LEN];
+
+    if (webhook_outbox_record(db, a, status, rc == 0 ? NULL : error, monotonic_ms() - started, ctx,
+                              p) != 0)
+        return -1;
+    if (rc == 0)
+        out->delivered++;
+    else {
+        dates_format_utc((time_t)(dates_epoch_of(ctx->now) + webhook_retry_delay(a->attempts + 1)),
+                         next);
+        if (strcmp(next, a->give_up_at) > 0)
+            out->given_up++;
+        else
+            out->retrying++;
+    }
+    return 0;
+}
+
+int webhook_delivery_round(struct db *db, const struct op_context *ctx, int max_batches,
+                           struct webhook_round *out, struct problem *p)
+{
+    struct webhook_batch batch = {0};
+
+    *out = (struct webhook_round){0};
+    if (webhook_outbox_sweep(db, ctx, &out->overdue_raised, p) != 0)
+        return -1;
+    for (int n = 0; max_batches == 0 || n < max_batches; n++) {
+        if (webhook_outbox_claim(db, ctx, &batch, p) != 0)
+            return -1;
+        if (batch.count == 0)
+            break;
+        for (size_t i = 0; i < batch.count; i++)
+            if (attempt_one(db, &batch.items[i], ctx, out, p) != 0) {
+                webhook_batch_clear(&batch);
+                return -1;
+            }
+        webhook_batch_clear(&batch);
+    }
+    return 0;
+}
+
+static pthread_t worker;
+static atomic_int worker_running;
+static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t worker_wake = PTHREAD_COND_INITIALIZER;
+
+/* The worker thread: a round a second until stopped. */
+static void *worker_main(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&worker_running)) {
+        struct problem p = {0};
+        struct webhook_round round;
+        struct op_context ctx;
+        struct db *db = db_thread(&p);
+        struct timespec until;
+
+        context_init(&ctx);
+        if (db != NULL && webhook_delivery_round(db, &ctx, 8, &round, &p) == 0) {
+            if (round.given_up > 0)
+                fprintf(stderr,
+                        "paroletrack: webhooks: %lld deliveries given up after three days\n",
+                        (long long)round.given_up);
+        } else
+            fprintf(stderr, "paroletrack: webhooks: %s\n", p.detail);
+        problem_clear(&p);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_mutex_lock(&worker_lock);
+        if (atomic_load(&worker_running))
+            pthread_cond_timedwait(&worker_wake, &worker_lock, &until);
+        pthread_mutex_unlock(&worker_lock);
+    }
+    return NULL;
+}
+
+int webhook_delivery_start(void)
+{
+    if (notify_init() != 0)
+        return -1;
+    atomic_store(&worker_running, 1);
+    if (pthread_create(&worker, NULL, worker_main, NULL) != 0) {
+        atomic_store(&worker_running, 0);
+        return -1;
+    }
+    return 0;
+}
+
+void webhook_delivery_stop(void)
+{
+    if (!atomic_load(&worker_running))
+        return;
+    pthread_mutex_lock(&worker_lock);
+    atomic_store(&worker_running, 0);
+    pthread_cond_signal(&worker_wake);
+    pthread_mutex_unlock(&worker_lock);
+    pthread_join(worker, NULL);
+}
