@@ -10,6 +10,7 @@
 #include "records.h"
 #include "role.h"
 #include "stage.h"
+#include "webhook_event.h"
 
 /* The name of a field type as the catalogue shows it. */
 static const char *type_name(enum field_type type)
@@ -108,6 +109,16 @@ static json_t *deadline_kinds_json(void)
     return out;
 }
 
+/* The change webhook types an endpoint may subscribe to, in order (a new array of names). */
+static json_t *webhook_event_types_json(void)
+{
+    json_t *out = json_array();
+
+    for (size_t i = 0; webhook_event_types[i] != NULL; i++)
+        json_array_append_new(out, json_string(webhook_event_types[i]));
+    return out;
+}
+
 void field_catalogue_get(struct call *call, struct call_reply *reply)
 {
     static const struct resource_spec *const specs[] = {
@@ -129,5 +140,6 @@ void field_catalogue_get(struct call *call, struct call_reply *reply)
     json_object_set_new(out, "stages", stages_json());
     json_object_set_new(out, "roles", roles_json());
     json_object_set_new(out, "deadline_kinds", deadline_kinds_json());
+    json_object_set_new(out, "webhook_event_types", webhook_event_types_json());
     call_reply_json(reply, 200, out);
 }
