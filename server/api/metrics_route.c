@@ -6,6 +6,7 @@
 #include "job_runs.h"
 #include "request_metrics.h"
 #include "text_buffer.h"
+#include "webhook_outbox.h"
 
 /* The nightly jobs' last runs as gauges. */
 static void job_gauges(struct text_buffer *out, const json_t *runs)
@@ -45,13 +46,14 @@ void metrics_route_get(struct call *call, struct call_reply *reply)
 {
     struct text_buffer out = {0};
     json_t *runs = NULL;
-    int64_t size = 0;
+    int64_t size = 0, pending = 0, failed = 0, oldest = 0;
 
     if (call_refuse_query(call->request, &call->p) != 0)
         return;
     if (db_begin_read(call->db, &call->p) != 0)
         return;
-    if (db_scalar_int(call->db, SQL_DATABASE_SIZE, NULL, &size, &call->p) == 0)
+    if (db_scalar_int(call->db, SQL_DATABASE_SIZE, NULL, &size, &call->p) == 0 &&
+        webhook_outbox_backlog(call->db, &pending, &failed, &oldest, &call->p) == 0)
         runs = job_runs_list(call->db, &call->p);
     db_rollback(call->db);
     if (runs == NULL)
@@ -67,6 +69,20 @@ void metrics_route_get(struct call *call, struct call_reply *reply)
                        "# TYPE paroletrack_database_wal_size_bytes gauge\n"
                        "paroletrack_database_wal_size_bytes %lld\n",
                        (long long)db_wal_bytes(call->db));
+    text_buffer_printf(&out,
+                       "# HELP paroletrack_webhook_deliveries_pending Webhook deliveries not yet "
+                       "accepted by their endpoint (the outbox backlog).\n"
+                       "# TYPE paroletrack_webhook_deliveries_pending gauge\n"
+                       "paroletrack_webhook_deliveries_pending %lld\n"
+                       "# HELP paroletrack_webhook_deliveries_failed Webhook deliveries given up "
+                       "after three days, kept in the delivery log.\n"
+                       "# TYPE paroletrack_webhook_deliveries_failed gauge\n"
+                       "paroletrack_webhook_deliveries_failed %lld\n"
+                       "# HELP paroletrack_webhook_oldest_pending_timestamp_seconds When the "
+                       "oldest event still waiting for delivery happened (0: none).\n"
+                       "# TYPE paroletrack_webhook_oldest_pending_timestamp_seconds gauge\n"
+                       "paroletrack_webhook_oldest_pending_timestamp_seconds %lld\n",
+                       (long long)pending, (long long)failed, (long long)oldest);
     job_gauges(&out, runs);
     json_decref(runs);
     if (out.failed) {

@@ -51,6 +51,20 @@ void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    if (n > 0)
-        text_buffer_add(t, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
+    if (n > 0 && (size_t)n < sizeof(text)) {
+        text_buffer_add(t, text, (size_t)n);
+    } else if (n > 0) {
+        /* longer than the stack buffer: format again into one of its size */
+        char *long_text = malloc((size_t)n + 1);
+
+        if (long_text == NULL) {
+            t->failed = 1;
+            return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(long_text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        text_buffer_add(t, long_text, (size_t)n);
+        free(long_text);
+    }
 }

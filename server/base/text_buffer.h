@@ -19,8 +19,8 @@ void text_buffer_add(struct text_buffer *t, const char *s, size_t n);
 /* Append the NUL-terminated string s. */
 void text_buffer_add_string(struct text_buffer *t, const char *s);
 
-/* Append printf-style text of at most 511 bytes (a longer one is cut there): a line of the
- * metrics exposition, say. */
+/* Append printf-style text: a line of the metrics exposition, say (any length: text longer
+ * than a short stack buffer is formatted again into an allocated one). */
 void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
