@@ -11,6 +11,7 @@
 #include "role.h"
 #include "sql.h"
 #include "stage.h"
+#include "webhook_event.h"
 
 /* True when `name` is one of the NULL-terminated `names`. */
 static int listed(const char *const *names, const char *name)
@@ -144,6 +145,39 @@ static void check_encrypted(const struct resource_spec *spec)
     }
 }
 
+/* Every record kind raises its three change webhooks: the spec's audit entity has a noun in
+ * webhook_event.c, and "<noun>.created", ".updated", ".deleted" are subscribable types; the
+ * list holds no type twice and nothing else but the three cross-record events. */
+static void check_webhook_events(const struct resource_spec *const *specs, size_t count)
+{
+    static const char *const verbs[] = {"created", "updated", "deleted"};
+    size_t types = 0;
+
+    for (size_t i = 0; i < count; i++) {
+        const char *noun = webhook_event_noun(specs[i]->entity);
+
+        if (noun == NULL)
+            fprintf(stderr, "%s raises no change webhook\n", specs[i]->entity);
+        CHECK(noun != NULL);
+        for (size_t v = 0; noun != NULL && v < 3; v++) {
+            char type[64];
+
+            snprintf(type, sizeof(type), "%s.%s", noun, verbs[v]);
+            CHECK(webhook_event_type_known(type));
+        }
+    }
+    for (size_t i = 0; webhook_event_types[i] != NULL; i++, types++)
+        for (size_t j = 0; j < i; j++)
+            CHECK(strcmp(webhook_event_types[i], webhook_event_types[j]) != 0);
+    CHECK(types == count * 3 + 3);
+    CHECK(webhook_event_type_known("stage.changed") &&
+          webhook_event_type_known("deadline.overdue") &&
+          webhook_event_type_known("uscis_status.changed"));
+    CHECK(!webhook_event_type_known("*") && !webhook_event_type_known(NULL) &&
+          !webhook_event_type_known("client.renamed"));
+    CHECK(webhook_event_noun("users") == NULL && webhook_event_noun("webhook_endpoints") == NULL);
+}
+
 int main(void)
 {
     static const struct resource_spec *const specs[] = {
@@ -161,5 +195,6 @@ int main(void)
     check_stage_literals(SQL_FACTS_REFRESH, stage_classes, 0);
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
         check_encrypted(specs[i]);
+    check_webhook_events(specs, sizeof(specs) / sizeof(specs[0]));
     return CHECK_DONE();
 }
