@@ -1,5 +1,5 @@
-// admin: users, API keys (the secret shown once), deadline rules, parole programs (their
-// terminations and exceptions), the fee schedule and the audit trail. Only an
+// admin: users, API keys (the secret shown once), webhooks (webhooks.js), deadline rules, parole
+// programs (their terminations and exceptions), the fee schedule and the audit trail. Only an
 // admin sees these pages; the server refuses everyone else (403) whatever the page shows.
 import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, pager, copyButton } from "./dom.js";
@@ -7,8 +7,9 @@ import { formatDate, formatInstant, formatCents, localInputToInstant } from "./f
 import { fieldCatalogue, recordForm, resetFormCaches, roleNames } from "./forms.js";
 import { columnLabel, entityLabel, queryProblemText, choiceLabel } from "./labels.js";
 import { exceptionsControl, exceptionsSummary } from "./programs.js";
+import { webhooks } from "./webhooks.js";
 
-const TABS = [["users", "Users"], ["keys", "API keys"], ["rules", "Deadline rules"], ["programs", "Programs"], ["fees", "Fee schedule"], ["audit", "Audit trail"], ["settings", "Settings"]];
+const TABS = [["users", "Users"], ["keys", "API keys"], ["webhooks", "Webhooks"], ["rules", "Deadline rules"], ["programs", "Programs"], ["fees", "Fee schedule"], ["audit", "Audit trail"], ["settings", "Settings"]];
 
 // Field descriptions of the admin forms (the catalogue covers case records only; the role
 // choices are its roles, filled in by users()).
@@ -74,13 +75,13 @@ function feeWords(row) {
   return row.form ? `${choiceLabel(row.kind)} ${row.form}` : choiceLabel(row.kind);
 }
 
-export async function render(page, [tab], ctx) {
+export async function render(page, [tab, sub], ctx) {
   page.append(h("h1", { text: "Administration" }),
     h("nav", { class: "tabs", "aria-label": "Administration" }, TABS.map(([id, label]) => h("a", { href: `#/admin/${id}`, "aria-current": id === tab ? "page" : null, text: label }))));
   const body = h("div");
   page.append(body);
   if (!ctx.isAdmin) { body.append(statusLine("error", "Only an administrator can open these pages.")); return; }
-  await ({ users, keys, rules, programs, fees, audit, settings })[tab](body, ctx);
+  await ({ users, keys, webhooks, rules, programs, fees, audit, settings })[tab](body, ctx, sub); // sub: an endpoint's id (its delivery log)
 }
 
 // A simple paged list: load(cursor) -> rows.
@@ -281,7 +282,7 @@ async function fees(body) {
 }
 
 async function audit(body) {
-  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs", "fee_schedule"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
+  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs", "fee_schedule", "webhook_endpoints", "webhook_deliveries"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
   const from = h("input", { id: "audit-from", type: "date" });
   const to = h("input", { id: "audit-to", type: "date" });
   const out = h("div");

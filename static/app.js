@@ -27,7 +27,8 @@ const ROUTES = [
   [/^#\/requests(?:\?(.*))?$/, cases.render, "requests"],
   [/^#\/requests\/(\d+)(?:\/rfes\/(\d+))?$/, request.render, "requests"], // an RFE: its edit form open
   [/^#\/calendar(?:\/((?:19|20|21)\d{2}-(?:0[1-9]|1[0-2])))?$/, calendar.render, "calendar"],
-  [/^#\/admin\/(users|keys|rules|programs|fees|audit|settings)$/, admin.render, "admin"],
+  [/^#\/admin\/(users|keys|webhooks|rules|programs|fees|audit|settings)$/, admin.render, "admin"],
+  [/^#\/admin\/(webhooks)\/(\d+)$/, admin.render, "admin"], // an endpoint's delivery log
   [/^#\/account$/, account.render, "account"],
 ];
 

@@ -190,7 +190,7 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     const hint = hints[field.name] && !field.control ? h("p", { class: "field-hint", id: `${id}-hint` }) : null;
     if (hint) { hintSlots.set(field.name, hint); input.setAttribute("aria-describedby", `${id}-hint ${id}-error`); }
     if (field.control) append(wrap, [input, error]); // the control carries its own legend
-    else if (field.type === "boolean") append(wrap, [h("span", { class: "check" }, input, label), error]);
+    else if (field.type === "boolean") append(wrap, [h("span", { class: "check" }, input, label), hint, error]);
     else append(wrap, [label, input, hint, error]);
     wraps.set(field.name, wrap);
     grid.append(wrap);

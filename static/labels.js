@@ -33,6 +33,7 @@ const FIELD_LABELS = {
   exceptions: "Exceptions to the termination",
   require_totp_for_all: "Require an authenticator app of every user", session_idle_minutes: "Sign out after idle (minutes)",
   session_absolute_hours: "Longest session (hours)", old_password: "Current password", new_password: "New password",
+  url: "Address (URL)", events: "Events to send", include_identifiers: "Send identifiers and notes",
 };
 
 const CHOICE_LABELS = {
@@ -49,6 +50,7 @@ const ENTITY_LABELS = {
   clients: "client", parole_requests: "parole request", filings: "filing", rfes: "RFE", interviews: "appointment",
   decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
   deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice", fee_schedule: "fee schedule row", entries: "travel history entry",
+  webhook_endpoints: "webhook endpoint", webhook_deliveries: "webhook delivery",
 };
 
 // The singular name of an audited table ("parole_requests" -> "parole request").
