@@ -39,30 +39,34 @@ static struct client_address_trust trusted_proxies;
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: paroletrack COMMAND [OPTIONS]\n"
-                 "\n"
-                 "Case tracking for US immigration parole cases.\n"
-                 "\n"
-                 "Commands:\n"
-                 "  serve      serve the REST API (applies pending migrations first)\n"
-                 "  migrate    apply pending migrations to the database and exit\n"
-                 "  demo       create a fresh demo database with fictional clients and serve it\n"
-                 "  routes     print the route table, one \"METHOD PATH\" per line\n"
-                 "  healthcheck  exit 0 when the server at --listen answers GET /healthz with 200\n"
-                 "  user add|disable|reset-password   manage staff accounts (password on standard\n"
-                 "             input, or --generate-password prints a new one once)\n"
-                 "  api-key add  create an integration key (printed once)\n"
-                 "  audit verify [--anchor LINE]  check the audit trail's hash chain and its\n"
-                 "             sealed head (and that it still holds an anchor line)\n"
-                 "  audit anchor print the trail's current head as one line for an external log\n"
-                 "  rekey        move every encrypted value to a new key file\n"
-                 "  deadlines verify|rebuild  compare the stored deadlines with a fresh\n"
-                 "             computation (exit 1 on a difference), or rewrite them\n"
-                 "  remind       the nightly reminder job (cron or a systemd timer)\n"
-                 "  import       clients (and their parole requests) from CSV, all or nothing:\n"
-                 "               --clients FILE [--requests FILE] [--dry-run]\n"
-                 "  version    print the version\n"
-                 "\n");
+    fprintf(out,
+            "usage: paroletrack COMMAND [OPTIONS]\n"
+            "\n"
+            "Case tracking for US immigration parole cases.\n"
+            "\n"
+            "Commands:\n"
+            "  serve      serve the REST API (applies pending migrations first)\n"
+            "  migrate    apply pending migrations to the database and exit\n"
+            "  demo       create a fresh demo database with fictional clients and serve it\n"
+            "  routes     print the route table, one \"METHOD PATH\" per line\n"
+            "  healthcheck  exit 0 when the server at --listen answers GET /healthz with 200\n"
+            "  user add|disable|reset-password   manage staff accounts (password on standard\n"
+            "             input, or --generate-password prints a new one once)\n"
+            "  api-key add  create an integration key (printed once)\n"
+            "  audit verify [--anchor LINE]  check the audit trail's hash chain and its\n"
+            "             sealed head (and that it still holds an anchor line)\n"
+            "  audit anchor print the trail's current head as one line for an external log\n"
+            "  rekey        move every encrypted value to a new key file\n"
+            "  deadlines verify|rebuild  compare the stored deadlines with a fresh\n"
+            "             computation (exit 1 on a difference), or rewrite them\n"
+            "  remind       the nightly reminder job (cron or a systemd timer)\n"
+            "  uscis-sync   check receipt numbers against the USCIS Case Status API (a timer)\n"
+            "  webhooks deliver  one round of the change webhooks' outbox (serve does this\n"
+            "               itself every second)\n"
+            "  import       clients (and their parole requests) from CSV, all or nothing:\n"
+            "               --clients FILE [--requests FILE] [--dry-run]\n"
+            "  version    print the version\n"
+            "\n");
     /* Two parts: C11 promises string literals of only 4095 characters. */
     fprintf(out,
             "Options (serve, migrate, demo, healthcheck):\n"
@@ -115,6 +119,16 @@ static void usage(FILE *out)
             "          (PAROLETRACK_WEBHOOK_URL) --webhook-secret whsec_... \n"
             "          (PAROLETRACK_WEBHOOK_SECRET), --base-url URL (PAROLETRACK_BASE_URL)\n"
             "  --help               this text\n");
+    fprintf(out,
+            "  uscis-sync: --uscis-base-url URL (PAROLETRACK_USCIS_BASE_URL; default the sandbox\n"
+            "          https://api-int.uscis.gov), the client id and secret from\n"
+            "          PAROLETRACK_USCIS_CLIENT_ID and PAROLETRACK_USCIS_CLIENT_SECRET or\n"
+            "          --uscis-credentials FILE (PAROLETRACK_USCIS_CREDENTIALS; lines client_id=\n"
+            "          and client_secret=, mode 0600), never on the command line;\n"
+            "          --uscis-daily-quota N (PAROLETRACK_USCIS_DAILY_QUOTA; default 1000),\n"
+            "          --uscis-timeout SECONDS (default 30), --uscis-max-wait SECONDS (the\n"
+            "          longest Retry-After waited for; default 60)\n"
+            "  webhooks deliver: --now RFC3339 (default now: the clock of the round)\n");
 }
 
 /* Parse "--name value" / "--name=value" options into *o. Returns 0, or -1 after printing what
@@ -194,6 +208,16 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->requests_csv = value;
         } else if (strcmp(name, "--now") == 0) {
             o->now = value;
+        } else if (strcmp(name, "--uscis-base-url") == 0) {
+            o->uscis_base_url = value;
+        } else if (strcmp(name, "--uscis-credentials") == 0) {
+            o->uscis_credentials = value;
+        } else if (strcmp(name, "--uscis-daily-quota") == 0) {
+            o->uscis_daily_quota = value;
+        } else if (strcmp(name, "--uscis-timeout") == 0) {
+            o->uscis_timeout = value;
+        } else if (strcmp(name, "--uscis-max-wait") == 0) {
+            o->uscis_max_wait = value;
         } else if (strcmp(name, "--as-of") == 0) {
             o->as_of = value;
         } else if (strcmp(name, "--smtp-url") == 0) {
@@ -306,6 +330,9 @@ static int load_options(int argc, char **argv, struct cli_options *o)
     o->webhook_url = getenv("PAROLETRACK_WEBHOOK_URL");
     o->webhook_secret = getenv("PAROLETRACK_WEBHOOK_SECRET");
     o->base_url = getenv("PAROLETRACK_BASE_URL");
+    o->uscis_base_url = getenv("PAROLETRACK_USCIS_BASE_URL");
+    o->uscis_credentials = getenv("PAROLETRACK_USCIS_CREDENTIALS");
+    o->uscis_daily_quota = getenv("PAROLETRACK_USCIS_DAILY_QUOTA");
     o->listen = getenv("PAROLETRACK_LISTEN");
     o->timezone = getenv("PAROLETRACK_TZ");
     o->locale = getenv("PAROLETRACK_LOCALE");
@@ -547,7 +574,7 @@ int main(int argc, char **argv)
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
         strcmp(command, "demo") != 0 && strcmp(command, "healthcheck") != 0 &&
         strcmp(command, "rekey") != 0 && strcmp(command, "remind") != 0 &&
-        strcmp(command, "import") != 0) {
+        strcmp(command, "import") != 0 && strcmp(command, "uscis-sync") != 0) {
         fprintf(stderr, "paroletrack: unknown command \"%s\"\n\n", command);
         usage(stderr);
         return 2;
@@ -573,6 +600,8 @@ int main(int argc, char **argv)
         return cli_remind(&options);
     if (strcmp(command, "import") == 0)
         return cli_import(&options);
+    if (strcmp(command, "uscis-sync") == 0)
+        return cli_uscis_sync(&options);
     if (strcmp(command, "serve") == 0)
         return command_serve(&options);
     if (strcmp(command, "migrate") == 0)

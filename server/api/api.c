@@ -29,6 +29,7 @@
 #include "sessions.h"
 #include "static_files.h"
 #include "stats.h"
+#include "uscis_status_routes.h"
 #include "user_sessions.h"
 #include "webhook_routes.h"
 
@@ -142,6 +143,10 @@ static const struct route routes[] = {
     {"GET", REQUESTS "history", PERM_READ, resource_routes_history, &parole_requests_resource, 0,
      0},
     {"GET", REQUESTS "deadlines", PERM_READ, deadlines_of_request, NULL, 0, 0},
+    {"GET", REQUESTS "uscis-statuses", PERM_READ, uscis_status_routes_list, NULL, 0, 0},
+    {"GET", REQUESTS "uscis-statuses/{child_id}", PERM_READ, uscis_status_routes_get, NULL, 0, 0},
+    {"PATCH", REQUESTS "uscis-statuses/{child_id}", PERM_WRITE, uscis_status_routes_patch, NULL, 0,
+     0},
     CHILD_ROUTES("filings", filings_resource),
     CHILD_ROUTES("rfes", rfes_resource),
     CHILD_ROUTES("interviews", interviews_resource),

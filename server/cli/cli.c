@@ -19,6 +19,7 @@
 #include "passwords.h"
 #include "program_store.h"
 #include "remind.h"
+#include "uscis_sync.h"
 #include "users.h"
 #include "webhook_delivery.h"
 
@@ -435,6 +436,103 @@ int cli_webhooks(const char *verb, const struct cli_options *o)
             fprintf(stderr, "paroletrack: webhooks: %s\n", p.detail);
     }
     problem_clear(&p);
+    db_close(db);
+    return rc;
+}
+
+/* A whole number in [min, max] from text (NULL: fallback) into *out. Returns 0, or -1 after
+ * printing what was wrong with option `name`. */
+static int option_number(const char *name, const char *text, int64_t fallback, int64_t min,
+                         int64_t max, int64_t *out)
+{
+    char *end = NULL;
+    long long value;
+
+    *out = fallback;
+    if (text == NULL)
+        return 0;
+    value = strtoll(text, &end, 10);
+    if (text[0] == '\0' || *end != '\0' || value < min || value > max) {
+        fprintf(stderr, "paroletrack: %s wants a whole number from %lld to %lld, not \"%s\"\n",
+                name, (long long)min, (long long)max, text);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+/* True when url is https://, or http:// to this machine (a stand-in in tests). */
+static int uscis_url_allowed(const char *url)
+{
+    return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://127.", 11) == 0 ||
+           strncmp(url, "http://localhost", 16) == 0 || strncmp(url, "http://[::1]", 12) == 0;
+}
+
+int cli_uscis_sync(const struct cli_options *o)
+{
+    struct uscis_sync_config config = {.rate_per_second = 5};
+    struct uscis_sync_result result;
+    char id[512] = "", secret[1024] = "", why[512];
+    int64_t quota, timeout, max_wait;
+    struct db *db;
+    int rc;
+
+    if (o->db == NULL) {
+        fprintf(stderr, "usage: paroletrack uscis-sync --db FILE [--uscis-base-url URL] "
+                        "[--uscis-credentials FILE] [--uscis-daily-quota N] "
+                        "[--uscis-timeout SECONDS] [--uscis-max-wait SECONDS]\n"
+                        "  the client id and secret come from PAROLETRACK_USCIS_CLIENT_ID and "
+                        "PAROLETRACK_USCIS_CLIENT_SECRET, or the 0600 file\n");
+        return 2;
+    }
+    config.base_url = o->uscis_base_url ? o->uscis_base_url : "https://api-int.uscis.gov";
+    if (!uscis_url_allowed(config.base_url)) {
+        fprintf(stderr, "paroletrack: --uscis-base-url must be https:// (http:// only to this "
+                        "machine)\n");
+        return 2;
+    }
+    if (option_number("--uscis-daily-quota", o->uscis_daily_quota, 1000, 1, 10000000, &quota) !=
+            0 ||
+        option_number("--uscis-timeout", o->uscis_timeout, 30, 1, 300, &timeout) != 0 ||
+        option_number("--uscis-max-wait", o->uscis_max_wait, 60, 0, 3600, &max_wait) != 0)
+        return 2;
+    if (o->uscis_credentials != NULL) {
+        if (uscis_sync_read_credentials(o->uscis_credentials, id, sizeof(id), secret,
+                                        sizeof(secret), why, sizeof(why)) != 0) {
+            fprintf(stderr, "paroletrack: %s\n", why);
+            return 2;
+        }
+    } else {
+        snprintf(id, sizeof(id), "%s",
+                 getenv("PAROLETRACK_USCIS_CLIENT_ID") ? getenv("PAROLETRACK_USCIS_CLIENT_ID")
+                                                       : "");
+        snprintf(secret, sizeof(secret), "%s",
+                 getenv("PAROLETRACK_USCIS_CLIENT_SECRET")
+                     ? getenv("PAROLETRACK_USCIS_CLIENT_SECRET")
+                     : "");
+    }
+    if (id[0] == '\0' || secret[0] == '\0') {
+        fprintf(stderr, "paroletrack: uscis-sync needs the client id and secret: "
+                        "PAROLETRACK_USCIS_CLIENT_ID and PAROLETRACK_USCIS_CLIENT_SECRET, or "
+                        "--uscis-credentials FILE (0600)\n");
+        return 2;
+    }
+    config.client_id = id;
+    config.client_secret = secret;
+    config.daily_quota = quota;
+    config.timeout_seconds = (long)timeout;
+    config.max_wait_seconds = max_wait;
+    if (notify_init() != 0) {
+        fprintf(stderr, "paroletrack: libcurl failed to start\n");
+        return 1;
+    }
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
+    if (db == NULL)
+        return 1;
+    rc = cli_adopt_ledger_zone(db, o, "uscis-sync");
+    if (rc == 0)
+        rc = uscis_sync_run(db, &config, &result) == 0 ? 0 : 1;
+    crypto_wipe(secret, sizeof(secret));
     db_close(db);
     return rc;
 }

@@ -20,6 +20,8 @@ struct cli_options {
     const char *trusted_proxy;              /* serve: "CIDR[,CIDR]" (parsed by main) */
     const char *clients_csv, *requests_csv; /* import */
     const char *now;                        /* webhooks deliver: the clock, RFC 3339 */
+    const char *uscis_base_url, *uscis_credentials, *uscis_daily_quota, *uscis_timeout,
+        *uscis_max_wait; /* uscis-sync (numbers checked by the command) */
     int dry_run;
     size_t max_body;
     unsigned threads;
@@ -59,6 +61,11 @@ int cli_deadlines(const char *verb, const struct cli_options *o);
  * webhook_delivery.h), its summary printed. Exit 0, or 1 when the round could not run (a
  * receiver's failure is recorded and retried, not an error). */
 int cli_webhooks(const char *verb, const struct cli_options *o);
+
+/* `paroletrack uscis-sync`: the USCIS case status job (see uscis_sync.h). Exit 0 when the run
+ * went through (receipts that failed are reported, not an exit code), 1 when it could not
+ * (no token, the database), 2 on a bad configuration. */
+int cli_uscis_sync(const struct cli_options *o);
 
 /* `paroletrack remind`: the nightly reminder job (see remind.h). */
 int cli_remind(const struct cli_options *o);

@@ -14,6 +14,8 @@
 #include "job_runs.h"
 #include "notify.h"
 #include "reminders.h"
+#include "text_buffer.h"
+#include "uscis_statuses.h"
 
 /* Record the deliveries of a batch in the ledger (one commit), saying so on standard error when
  * that fails. */
@@ -156,6 +158,91 @@ static int send_webhooks(struct db *db, const struct reminders *due,
     return failures;
 }
 
+/* The digest of USCIS status changes no digest carried yet (new text; NULL when none), and the
+ * id of the last one in *last_id. */
+static char *uscis_digest_text(const json_t *changes, const struct remind_config *config,
+                               int64_t *last_id)
+{
+    struct text_buffer text = {0};
+    const json_t *c;
+    size_t i;
+
+    if (json_array_size(changes) == 0)
+        return NULL;
+    text_buffer_printf(&text, "\nUSCIS STATUS CHANGES (uscis-sync): %zu\n",
+                       json_array_size(changes));
+    json_array_foreach(changes, i, c)
+    {
+        const char *proposes = json_string_value(json_object_get(c, "proposes"));
+        const char *date = json_string_value(json_object_get(c, "uscis_date"));
+
+        *last_id = json_integer_value(json_object_get(c, "id"));
+        text_buffer_printf(&text, "  PR-%lld  %s%s%s%s\n",
+                           (long long)json_integer_value(json_object_get(c, "parole_request_id")),
+                           json_string_value(json_object_get(c, "status_text_en")),
+                           date ? " (USCIS date " : "", date ? date : "", date ? ")" : "");
+        if (proposes != NULL)
+            text_buffer_printf(&text, "    proposes: %s; a person confirms or dismisses it\n",
+                               proposes);
+        text_buffer_printf(&text, "    %s/parole-requests/%lld\n",
+                           config->base_url ? config->base_url : "http://127.0.0.1:8080",
+                           (long long)json_integer_value(json_object_get(c, "parole_request_id")));
+    }
+    if (text.failed) {
+        text_buffer_free(&text);
+        return NULL;
+    }
+    return text.data;
+}
+
+/* Print (and e-mail to the firm's address, when e-mail is set up) the USCIS status changes
+ * since the last digest, then mark them carried unless a dry run or a delivery failed. Returns
+ * the number of failures. */
+static int report_uscis_changes(struct db *db, const struct remind_config *config,
+                                const struct notify_smtp *smtp, const struct op_context *ctx)
+{
+    struct problem p;
+    json_t *changes;
+    int64_t last_id = 0;
+    char *text;
+    int failures = 0;
+
+    problem_init(&p);
+    changes = uscis_statuses_to_remind(db, &p);
+    if (changes == NULL) {
+        fprintf(stderr, "paroletrack: reading the USCIS status changes: %s\n", p.detail);
+        problem_clear(&p);
+        return 1;
+    }
+    text = uscis_digest_text(changes, config, &last_id);
+    json_decref(changes);
+    if (text == NULL)
+        return 0;
+    printf("%s", text);
+    fflush(stdout);
+    if (ferror(stdout))
+        failures++;
+    if (config->smtp_url != NULL && config->firm_email != NULL) {
+        char error[256] = "";
+
+        if (config->dry_run)
+            printf("(dry run) would e-mail the USCIS status changes to %s\n", config->firm_email);
+        else if (notify_email(smtp, config->firm_email, "paroletrack: USCIS status changes", text,
+                              error, sizeof(error)) != 0) {
+            failures++;
+            fprintf(stderr, "paroletrack: e-mailing the USCIS status changes failed: %s\n", error);
+        }
+    }
+    if (!config->dry_run && failures == 0 &&
+        uscis_statuses_mark_reminded(db, last_id, ctx, &p) != 0) {
+        failures++;
+        fprintf(stderr, "paroletrack: recording the USCIS digest: %s\n", p.detail);
+    }
+    free(text);
+    problem_clear(&p);
+    return failures;
+}
+
 int remind_run(struct db *db, const struct remind_config *config)
 {
     struct op_context ctx;
@@ -188,6 +275,7 @@ int remind_run(struct db *db, const struct remind_config *config)
     failures += print_digest(db, &due, config, ctx.today, now);
     failures += send_emails(db, &due, config, &smtp, ctx.today, now);
     failures += send_webhooks(db, &due, config, ctx.today, now);
+    failures += report_uscis_changes(db, config, &smtp, &ctx);
     code = failures ? 1 : 0;
     if (failures)
         fprintf(stderr, "paroletrack: %d delivery(ies) failed; they are retried on the next run\n",

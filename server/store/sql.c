@@ -483,6 +483,9 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "  FROM fee_notices WHERE parole_request_id = :id"
          " UNION ALL SELECT 'fee_paid', paid_on, NULL, NULL, 'fee_notices', id, 'Fee paid', 10"
          "  FROM fee_notices WHERE parole_request_id = :id AND paid_on IS NOT NULL"
+         " UNION ALL SELECT 'uscis_status', date(fetched_at, 'localtime'), fetched_at,"
+         "  fetched_at, 'uscis_statuses', id, 'USCIS: ' || status_text_en, 11"
+         "  FROM uscis_statuses WHERE parole_request_id = :id"
          ") ORDER BY date, sort_at, ord, resource_id"},
 
     [SQL_FILING_GET] = {"filing_get", CHILD_GET("filings", FILING_COLUMNS)},
@@ -1226,6 +1229,72 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                              " (SELECT CAST(strftime('%s', min(v.occurred_at)) AS INTEGER)"
                              "  FROM webhook_deliveries d JOIN webhook_events v"
                              "  ON v.id = d.event_id WHERE d.status = 'pending') AS oldest_epoch"},
+#define USCIS_STATUS_COLUMNS                                                                       \
+    "s.id, s.parole_request_id, s.receipt_number, s.form_type, s.status_text_en,"                  \
+    " s.status_desc_en, s.status_text_es, s.status_desc_es, s.uscis_date, s.fetched_at,"           \
+    " s.proposes, s.proposal_state, s.updated_at, s.version"
+/* The latest decision's outcome of the request p (NULL: none). */
+#define USCIS_LATEST_OUTCOME                                                                       \
+    "(SELECT d.outcome FROM decisions d WHERE d.parole_request_id = f.parole_request_id"           \
+    " ORDER BY d.decided_on DESC, d.id DESC LIMIT 1)"
+    /* The receipt numbers to check, least recently checked first: a filing's, under a request
+     * not closed by its latest decision, or closed but with a deadline not met. */
+    [SQL_USCIS_RECEIPTS_DUE] =
+        {"uscis_receipts_due",
+         "SELECT f.receipt_number, f.parole_request_id, c.last_checked_at FROM filings f"
+         " LEFT JOIN uscis_receipt_checks c ON c.receipt_number = f.receipt_number"
+         " WHERE f.receipt_number IS NOT NULL AND (" USCIS_LATEST_OUTCOME
+         "  IS NULL OR " USCIS_LATEST_OUTCOME " NOT IN ('denied', 'withdrawn',"
+         "  'administratively_closed', 'terminated') OR EXISTS (SELECT 1 FROM deadlines t"
+         "  WHERE t.parole_request_id = f.parole_request_id AND t.met = 0))"
+         " ORDER BY c.last_checked_at IS NOT NULL, c.last_checked_at, f.id"},
+    [SQL_USCIS_LATEST_OF_RECEIPT] = {"uscis_latest_of_receipt",
+                                     "SELECT status_text_en, status_desc_en, uscis_date"
+                                     " FROM uscis_statuses WHERE receipt_number = :receipt_number"
+                                     " ORDER BY id DESC LIMIT 1"},
+    [SQL_USCIS_PROPOSAL_OF] = {"uscis_proposal_of",
+                               "SELECT proposes FROM uscis_status_proposals"
+                               " WHERE lower(status_text_en) = lower(trim(:status_text_en))"},
+    [SQL_USCIS_STATUS_INSERT] =
+        {"uscis_status_insert",
+         "INSERT INTO uscis_statuses (parole_request_id, receipt_number, form_type,"
+         " status_text_en, status_desc_en, status_text_es, status_desc_es, uscis_date,"
+         " fetched_at, proposes, proposal_state, updated_at) VALUES (:parole_request_id,"
+         " :receipt_number, :form_type, :status_text_en, :status_desc_en, :status_text_es,"
+         " :status_desc_es, :uscis_date, :now, :proposes,"
+         " CASE WHEN :proposes IS NULL THEN NULL ELSE 'open' END, :now)"},
+    [SQL_USCIS_STATUS_GET] = {"uscis_status_get",
+                              "SELECT " USCIS_STATUS_COLUMNS " FROM uscis_statuses s"
+                              " WHERE s.id = :id AND s.parole_request_id = :parent_id"},
+    [SQL_USCIS_STATUS_LIST] = {"uscis_status_list",
+                               "SELECT " USCIS_STATUS_COLUMNS " FROM uscis_statuses s"
+                               " WHERE s.parole_request_id = :parent_id"
+                               " AND (:proposal_state IS NULL"
+                               "  OR s.proposal_state = :proposal_state)"
+                               " AND s.id < coalesce(nullif(:after, 0), 9223372036854775807)"
+                               " ORDER BY s.id DESC LIMIT :limit"},
+    [SQL_USCIS_STATUS_SET_PROPOSAL] = {"uscis_status_set_proposal",
+                                       "UPDATE uscis_statuses SET proposal_state ="
+                                       " :proposal_state, updated_at = :now,"
+                                       " version = version + 1 WHERE id = :id"
+                                       " AND version = :version"},
+    [SQL_USCIS_CHECK_PUT] = {"uscis_check_put",
+                             "INSERT INTO uscis_receipt_checks (receipt_number, last_checked_at,"
+                             " last_outcome, last_error) VALUES (:receipt_number, :now, :outcome,"
+                             " :error) ON CONFLICT (receipt_number) DO UPDATE SET"
+                             " last_checked_at = excluded.last_checked_at,"
+                             " last_outcome = excluded.last_outcome,"
+                             " last_error = excluded.last_error"},
+    [SQL_USCIS_QUOTA_TAKE] = {"uscis_quota_take",
+                              "INSERT INTO uscis_quota (day, used) VALUES (:day, 1)"
+                              " ON CONFLICT (day) DO UPDATE SET used = used + 1"
+                              " WHERE used < :quota"},
+    [SQL_USCIS_TO_REMIND] = {"uscis_to_remind",
+                             "SELECT s.id, s.parole_request_id, s.status_text_en, s.uscis_date,"
+                             " s.fetched_at, s.proposes FROM uscis_statuses s"
+                             " WHERE s.reminded_at IS NULL ORDER BY s.id"},
+    [SQL_USCIS_REMINDED] = {"uscis_reminded", "UPDATE uscis_statuses SET reminded_at = :now"
+                                              " WHERE reminded_at IS NULL AND id <= :id"},
     /* The database file's size as SQLite counts it (pages in use and free). */
     [SQL_DATABASE_SIZE] = {"database_size",
                            "SELECT page_count * page_size FROM pragma_page_count(),"
