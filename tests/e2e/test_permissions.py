@@ -32,6 +32,7 @@ WHO_MAY = {
 
 CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices")
 PR = "/api/v1/parole-requests/{id}"
+HOOKS = "/api/v1/webhook-endpoints"
 
 # The permission of every route.
 ROUTES = {
@@ -83,6 +84,15 @@ ROUTES = {
     ("POST", "/api/v1/fee-schedule"): "admin",
     ("GET", "/api/v1/fee-schedule/{id}"): "read",
     ("PATCH", "/api/v1/fee-schedule/{id}"): "admin",
+    ("GET", HOOKS): "admin",
+    ("POST", HOOKS): "admin",
+    ("GET", HOOKS + "/{id}"): "admin",
+    ("PATCH", HOOKS + "/{id}"): "admin",
+    ("DELETE", HOOKS + "/{id}"): "admin",
+    ("POST", HOOKS + "/{id}/secret"): "admin",
+    ("GET", HOOKS + "/{id}/deliveries"): "admin",
+    ("GET", HOOKS + "/{id}/deliveries/{child_id}"): "admin",
+    ("POST", HOOKS + "/{id}/deliveries/{child_id}/replay"): "admin",
     ("GET", "/api/v1/clients/{id}/entries"): "read",
     ("POST", "/api/v1/clients/{id}/entries"): "write",
     ("GET", "/api/v1/clients/{id}/entries/{child_id}"): "read",
@@ -137,7 +147,17 @@ class Permissions(ApiTestCase):
             return cls._fx
         fx = {}
         ids = {}
+        # A webhook endpoint with one delivery (the client's creation), then disabled: nothing is
+        # ever posted (port 9 of this machine) and the walk's writes raise no further events.
+        hook = self.create(HOOKS, {"url": "http://127.0.0.1:9/permissions",
+                                   "events": ["client.created"]})
+        ids["webhook"] = hook["id"]
         cl = self.make_client(notes="permissions")
+        r = self.patch("%s/%d" % (HOOKS, hook["id"]), {"enabled": False})
+        self.assertStatus(r, 200, "disabling the webhook endpoint")
+        deliveries = self.get("%s/%d/deliveries" % (HOOKS, hook["id"])).json["items"]
+        self.assertEqual(len(deliveries), 1, "the client's creation is the endpoint's one delivery")
+        ids["delivery"] = deliveries[0]["id"]
         pr = self.make_request(cl["id"], summary="permissions")
         ids["client"] = cl["id"]
         ids["entry"] = self.create("/api/v1/clients/%d/entries" % cl["id"],
@@ -182,6 +202,9 @@ class Permissions(ApiTestCase):
                     path = path.replace("{child_id}", str(ids[child]))
         elif path.startswith("/api/v1/users/"):
             path = path.replace("{id}", str(ids["user"]))
+        elif path.startswith(HOOKS + "/"):
+            path = path.replace("{id}", str(ids["webhook"]))
+            path = path.replace("{child_id}", str(ids["delivery"]))
         return path.replace("{id}", "1").replace("{child_id}", "1")
 
     def expect(self, permission, identity):

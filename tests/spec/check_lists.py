@@ -5,13 +5,14 @@ Usage: check_lists.py PATH_TO_PAROLETRACK [PATH_TO_OPENAPI_YAML]
 
 Starts the real binary (`serve` on a free loopback port, a fresh database in a temporary
 directory), adds a viewer through the CLI, signs in and reads GET /api/v1/fields, whose
-`stages`, `roles` and `deadline_kinds` come from the one C table of each list (server/domain/
-stage.c, role.c, deadline_kind.c). Each is compared, in order, with every enum of the spec that
-lists the same thing:
+`stages`, `roles`, `deadline_kinds` and `webhook_event_types` come from the one C table of each
+list (server/domain/stage.c, role.c, deadline_kind.c, webhook_event.c). Each is compared, in
+order, with every enum of the spec that lists the same thing:
   - stages: the `Stage` schema and the `stage` query parameter (`StageFilter`);
   - roles: the `role` of `User`, `UserCreate`, `UserPatch` and of the catalogue's `roles`;
     the `role` of `Assignee` with the roles that can be assigned a request;
-  - deadline kinds: the `DeadlineKind` schema.
+  - deadline kinds: the `DeadlineKind` schema;
+  - webhook event types: the `WebhookEventType` schema.
 Each comparison is one check and a failure names the items missing on either side. The last line
 is `N passed, M failed`; the exit status is 1 when any check failed (2 for bad usage).
 
@@ -149,7 +150,9 @@ def main(argv):
     roles = [r["name"] for r in catalogue.get("roles", [])]
     assignable = [r["name"] for r in catalogue.get("roles", []) if r["assignable_paralegal"]]
     kinds = [k["name"] for k in catalogue.get("deadline_kinds", [])]
-    tally.check(stages and roles and kinds, "/api/v1/fields lacks stages, roles or deadline_kinds")
+    event_types = list(catalogue.get("webhook_event_types", []))
+    tally.check(stages and roles and kinds and event_types,
+                "/api/v1/fields lacks stages, roles, deadline_kinds or webhook_event_types")
 
     compare(tally, "stages", stages, "Stage", at(schemas, "Stage", "enum"))
     compare(tally, "stages", stages, "parameters.StageFilter",
@@ -163,6 +166,8 @@ def main(argv):
     compare(tally, "assignable roles", assignable, "Assignee.role",
             at(schemas, "Assignee", "properties", "role", "enum"))
     compare(tally, "deadline kinds", kinds, "DeadlineKind", at(schemas, "DeadlineKind", "enum"))
+    compare(tally, "webhook event types", event_types, "WebhookEventType",
+            at(schemas, "WebhookEventType", "enum"))
 
     print("%d passed, %d failed" % (tally.passed, tally.failed))
     return 1 if tally.failed else 0
