@@ -350,7 +350,8 @@ void api_handle(const struct call_request *request, struct call_reply *reply)
  * reads none (GET, HEAD and DELETE never read one). */
 static int route_takes_body(const struct route *route)
 {
-    static const route_handler bodiless_posts[] = {calendar_feed_create};
+    static const route_handler bodiless_posts[] = {
+        calendar_feed_create, webhook_routes_rotate_secret, webhook_routes_replay};
 
     if (strcmp(route->method, "POST") != 0 && strcmp(route->method, "PATCH") != 0)
         return 0;

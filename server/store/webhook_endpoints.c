@@ -136,7 +136,8 @@ static json_t *check_endpoint(const json_t *before, const json_t *input, const c
     if (record == NULL)
         return NULL;
     /* a new endpoint is enabled unless the body says otherwise */
-    if (before == NULL && json_object_get(input, "enabled") == NULL)
+    if (before == NULL && (json_object_get(input, "enabled") == NULL ||
+                           json_is_null(json_object_get(input, "enabled"))))
         json_object_set_new(record, "enabled", json_true());
     if (json_is_string(json_object_get(record, "url")))
         check_url(json_string_value(json_object_get(record, "url")), p);
