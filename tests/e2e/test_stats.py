@@ -24,7 +24,7 @@ COLLECTIONS = ("clients", "parole-requests", "filings", "rfes", "interviews", "d
                "expirations", "fee-notices", "entries")
 CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices")
 # The shared lists /fields serves besides the collections' fields.
-LISTS = ("stages", "roles", "deadline_kinds")
+LISTS = ("stages", "roles", "deadline_kinds", "webhook_event_types")
 FIELD_TYPES = {"text", "date", "timestamp", "enum", "boolean", "integer", "text_array",
                "integer_array"}
 FIELD_MEMBERS = {"name", "type", "required", "single_line", "max_length", "max_items", "minimum",
