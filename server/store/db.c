@@ -751,6 +751,26 @@ out:
     return rc;
 }
 
+json_t *db_rows(struct db *db, enum sql_id id, const json_t *binds, const char *const *bool_columns,
+                struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, id, p);
+    json_t *rows = json_array();
+    enum db_step step = DB_ERROR;
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW)
+            json_array_append_new(rows, db_row_to_json(stmt, bool_columns, NULL));
+    db_finish(stmt);
+    if (step != DB_DONE) {
+        if (p->kind == PROBLEM_NONE)
+            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(id), db_errmsg(db));
+        json_decref(rows);
+        return NULL;
+    }
+    return rows;
+}
+
 int db_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out, size_t out_size,
                    struct problem *p)
 {

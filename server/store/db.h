@@ -155,6 +155,12 @@ int db_exec_alone(struct db *db, enum sql_id sql, const json_t *binds, struct pr
 int db_scalar_int(struct db *db, enum sql_id id, const json_t *binds, int64_t *out,
                   struct problem *p);
 
+/* Every row of a catalogue statement, binding `binds` (may be NULL), inside the caller's
+ * transaction, as a new array of objects (db_row_to_json with bool_columns, may be NULL); NULL
+ * with *p set. */
+json_t *db_rows(struct db *db, enum sql_id id, const json_t *binds, const char *const *bool_columns,
+                struct problem *p);
+
 /* Like db_scalar_int for text: copies the value into out, out_size bytes with the NUL
  * (empty for NULL / no row). Returns 0, or -1 with *p set. */
 int db_scalar_text(struct db *db, enum sql_id id, const json_t *binds, char *out, size_t out_size,

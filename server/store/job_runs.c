@@ -16,19 +16,6 @@ int job_runs_record(struct db *db, const char *job, const char *started_at, cons
 json_t *job_runs_list(struct db *db, struct problem *p)
 {
     static const char *const bools[] = {"succeeded", NULL};
-    db_stmt *stmt = db_prepare(db, SQL_JOB_RUNS_LIST, p);
-    json_t *runs = json_array();
-    enum db_step step = DB_ERROR;
 
-    if (stmt != NULL)
-        while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(runs, db_row_to_json(stmt, bools, NULL));
-    db_finish(stmt);
-    if (step != DB_DONE) {
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "job_runs_list: %s", db_errmsg(db));
-        json_decref(runs);
-        return NULL;
-    }
-    return runs;
+    return db_rows(db, SQL_JOB_RUNS_LIST, NULL, bools, p);
 }

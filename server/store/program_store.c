@@ -244,19 +244,5 @@ int program_store_codes(struct db *db, char *out, size_t out_size, struct proble
 
 json_t *program_store_unknown(struct db *db, struct problem *p)
 {
-    db_stmt *stmt = db_prepare(db, SQL_PROGRAM_UNKNOWN, p);
-    json_t *rows = json_array();
-    enum db_step step = DB_ERROR;
-
-    if (stmt != NULL)
-        while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(rows, db_row_to_json(stmt, NULL, NULL));
-    db_finish(stmt);
-    if (step != DB_DONE) {
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "program_unknown: %s", db_errmsg(db));
-        json_decref(rows);
-        return NULL;
-    }
-    return rows;
+    return db_rows(db, SQL_PROGRAM_UNKNOWN, NULL, NULL, p);
 }

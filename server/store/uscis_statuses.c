@@ -8,33 +8,13 @@
 #include "listing.h"
 #include "webhook_outbox.h"
 
-/* Run a statement with binds over every row into a new array; NULL with *p set. */
-static json_t *rows_of(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)
-{
-    db_stmt *stmt = db_prepare(db, sql, p);
-    json_t *rows = json_array();
-    enum db_step step = DB_ERROR;
-
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
-        while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(rows, db_row_to_json(stmt, NULL, NULL));
-    db_finish(stmt);
-    if (step != DB_DONE) {
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-        json_decref(rows);
-        return NULL;
-    }
-    return rows;
-}
-
 json_t *uscis_statuses_receipts_due(struct db *db, struct problem *p)
 {
     json_t *rows = NULL;
 
     if (db_begin_read(db, p) != 0)
         return NULL;
-    rows = rows_of(db, SQL_USCIS_RECEIPTS_DUE, NULL, p);
+    rows = db_rows(db, SQL_USCIS_RECEIPTS_DUE, NULL, NULL, p);
     db_rollback(db);
     return rows;
 }
@@ -82,7 +62,7 @@ static int is_change(struct db *db, const char *receipt, const struct uscis_case
                      struct problem *p)
 {
     json_t *binds = json_pack("{s:s}", "receipt_number", receipt);
-    json_t *rows = rows_of(db, SQL_USCIS_LATEST_OF_RECEIPT, binds, p), *last;
+    json_t *rows = db_rows(db, SQL_USCIS_LATEST_OF_RECEIPT, binds, NULL, p), *last;
     int rc;
 
     json_decref(binds);
@@ -107,7 +87,7 @@ json_t *uscis_statuses_read(struct db *db, int64_t request_id, int64_t id, struc
 {
     json_t *binds =
         json_pack("{s:I, s:I}", "id", (json_int_t)id, "parent_id", (json_int_t)request_id);
-    json_t *rows = rows_of(db, SQL_USCIS_STATUS_GET, binds, p), *row = NULL;
+    json_t *rows = db_rows(db, SQL_USCIS_STATUS_GET, binds, NULL, p), *row = NULL;
 
     json_decref(binds);
     if (rows != NULL && json_array_size(rows) == 1)
@@ -331,7 +311,7 @@ json_t *uscis_statuses_to_remind(struct db *db, struct problem *p)
 
     if (db_begin_read(db, p) != 0)
         return NULL;
-    rows = rows_of(db, SQL_USCIS_TO_REMIND, NULL, p);
+    rows = db_rows(db, SQL_USCIS_TO_REMIND, NULL, NULL, p);
     db_rollback(db);
     return rows;
 }

@@ -356,7 +356,7 @@ json_t *webhook_endpoints_delivery(struct db *db, int64_t endpoint_id, int64_t d
 {
     json_t *binds = json_pack("{s:I, s:I}", "endpoint_id", (json_int_t)endpoint_id, "id",
                               (json_int_t)delivery_id);
-    json_t *delivery = NULL, *attempts = json_array();
+    json_t *delivery = NULL, *attempts = NULL;
     db_stmt *stmt = db_prepare(db, SQL_WEBHOOK_DELIVERY_GET, p);
     enum db_step step = DB_ERROR;
 
@@ -371,15 +371,8 @@ json_t *webhook_endpoints_delivery(struct db *db, int64_t endpoint_id, int64_t d
             problem_set(p, PROBLEM_INTERNAL, "webhook delivery: %s", db_errmsg(db));
         goto out;
     }
-    stmt = db_prepare(db, SQL_WEBHOOK_ATTEMPT_LIST, p);
-    step = DB_ERROR;
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
-        while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(attempts, db_row_to_json(stmt, NULL, NULL));
-    db_finish(stmt);
-    if (step != DB_DONE) {
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "webhook attempts: %s", db_errmsg(db));
+    attempts = db_rows(db, SQL_WEBHOOK_ATTEMPT_LIST, binds, NULL, p);
+    if (attempts == NULL) {
         json_decref(delivery);
         delivery = NULL;
         goto out;

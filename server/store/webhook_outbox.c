@@ -259,23 +259,13 @@ static int64_t raise_overdue(struct db *db, const char *from, const struct op_co
                              struct problem *p)
 {
     json_t *binds = json_pack("{s:s, s:s}", "from", from, "today", ctx->today);
-    json_t *rows = json_array(), *row;
-    db_stmt *stmt = db_prepare(db, SQL_WEBHOOK_OVERDUE_BETWEEN, p);
-    enum db_step step = DB_ERROR;
+    json_t *rows = db_rows(db, SQL_WEBHOOK_OVERDUE_BETWEEN, binds, NULL, p), *row;
     int64_t raised = 0;
     size_t i;
 
-    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
-        while ((step = db_step(stmt)) == DB_ROW)
-            json_array_append_new(rows, db_row_to_json(stmt, NULL, NULL));
-    db_finish(stmt);
     json_decref(binds);
-    if (step != DB_DONE) {
-        if (p->kind == PROBLEM_NONE)
-            problem_set(p, PROBLEM_INTERNAL, "webhook overdue: %s", db_errmsg(db));
-        json_decref(rows);
+    if (rows == NULL)
         return -1;
-    }
     json_array_foreach(rows, i, row)
     {
         int64_t request = json_integer_value(json_object_get(row, "parole_request_id"));
