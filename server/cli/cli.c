@@ -394,6 +394,26 @@ int cli_deadlines(const char *verb, const struct cli_options *o)
     return rc;
 }
 
+/* Start a job that sends over the network (remind, webhooks, uscis-sync): libcurl, the
+ * database with its key, and the time zone its stored deadlines were computed in. Returns the
+ * connection (the caller closes it), or NULL after saying why with the exit code in *code. */
+static struct db *cli_open_job(const struct cli_options *o, const char *command, int *code)
+{
+    struct db *db;
+
+    *code = 1;
+    if (notify_init() != 0) {
+        fprintf(stderr, "paroletrack: libcurl failed to start\n");
+        return NULL;
+    }
+    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
+    if (db != NULL && (*code = cli_adopt_ledger_zone(db, o, command)) != 0) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
 int cli_webhooks(const char *verb, const struct cli_options *o)
 {
     struct problem p = {0};
@@ -413,28 +433,23 @@ int cli_webhooks(const char *verb, const struct cli_options *o)
                         "2026-12-07T09:00:00Z\n");
         return 2;
     }
-    if (notify_init() != 0) {
-        fprintf(stderr, "paroletrack: libcurl failed to start\n");
-        return 1;
-    }
-    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
-    if (db == NULL)
-        return 1;
     /* The overdue deadlines' days are the firm's: the zone the ledger was computed in. */
-    if (cli_adopt_ledger_zone(db, o, "webhooks") == 0) {
-        if (o->now != NULL)
-            dates_local_date_of(epoch, ctx.today);
-        else
-            context_init(&ctx);
-        if (webhook_delivery_round(db, &ctx, 0, &round, &p) == 0) {
-            printf("webhooks: %lld delivered, %lld to retry, %lld given up, %lld overdue "
-                   "deadline events raised\n",
-                   (long long)round.delivered, (long long)round.retrying, (long long)round.given_up,
-                   (long long)round.overdue_raised);
-            rc = 0;
-        } else
-            fprintf(stderr, "paroletrack: webhooks: %s\n", p.detail);
-    }
+    db = cli_open_job(o, "webhooks", &rc);
+    if (db == NULL)
+        return rc;
+    rc = 1;
+    if (o->now != NULL)
+        dates_local_date_of(epoch, ctx.today);
+    else
+        context_init(&ctx);
+    if (webhook_delivery_round(db, &ctx, 0, &round, &p) == 0) {
+        printf("webhooks: %lld delivered, %lld to retry, %lld given up, %lld overdue "
+               "deadline events raised\n",
+               (long long)round.delivered, (long long)round.retrying, (long long)round.given_up,
+               (long long)round.overdue_raised);
+        rc = 0;
+    } else
+        fprintf(stderr, "paroletrack: webhooks: %s\n", p.detail);
     problem_clear(&p);
     db_close(db);
     return rc;
@@ -522,15 +537,8 @@ int cli_uscis_sync(const struct cli_options *o)
     config.daily_quota = quota;
     config.timeout_seconds = (long)timeout;
     config.max_wait_seconds = max_wait;
-    if (notify_init() != 0) {
-        fprintf(stderr, "paroletrack: libcurl failed to start\n");
-        return 1;
-    }
-    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
-    if (db == NULL)
-        return 1;
-    rc = cli_adopt_ledger_zone(db, o, "uscis-sync");
-    if (rc == 0)
+    db = cli_open_job(o, "uscis-sync", &rc);
+    if (db != NULL)
         rc = uscis_sync_run(db, &config, &result) == 0 ? 0 : 1;
     crypto_wipe(secret, sizeof(secret));
     db_close(db);
@@ -562,17 +570,11 @@ int cli_remind(const struct cli_options *o)
                 "[--webhook-url URL --webhook-secret whsec_...] [--base-url URL]\n");
         return 2;
     }
-    if (notify_init() != 0) {
-        fprintf(stderr, "paroletrack: libcurl failed to start\n");
-        return 1;
-    }
-    db = cli_open_database(o->db, o, CLI_OPEN_WITH_KEY);
-    if (db == NULL)
-        return 1;
     /* The reminders' dates are the firm's: the zone the stored deadlines were computed in. */
-    rc = cli_adopt_ledger_zone(db, o, "remind");
-    if (rc == 0)
-        rc = cli_batch_cache(db);
+    db = cli_open_job(o, "remind", &rc);
+    if (db == NULL)
+        return rc;
+    rc = cli_batch_cache(db);
     if (rc == 0)
         rc = remind_run(db, &config);
     db_close(db);
