@@ -55,9 +55,7 @@ void accounts_patch(struct call *call, struct call_reply *reply)
     struct if_match if_match;
     json_t *body = NULL, *user = NULL;
 
-    if (call_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
-        return;
-    body = call_parse_body(call->request, 1, &call->p);
+    body = call_parse_patch(call->request, &if_match, &call->p);
     if (body != NULL && !json_is_object(body))
         problem_set(&call->p, PROBLEM_BAD_REQUEST, "a merge patch must be a JSON object");
     else if (body != NULL)

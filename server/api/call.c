@@ -126,6 +126,14 @@ json_t *call_parse_body(const struct call_request *request, int allow_merge_patc
  * and hold the version ("3"); a weak tag (W/"3") or another server's opaque tag can never match
  * with the strong comparison If-Match uses, so it is parsed and left out. Returns 0, or -1 with
  * a 400 in *p for a header that is not a list of entity tags. */
+json_t *call_parse_patch(const struct call_request *request, struct if_match *if_match,
+                         struct problem *p)
+{
+    if (call_parse_if_match(request->if_match, if_match, p) != 0)
+        return NULL;
+    return call_parse_body(request, 1, p);
+}
+
 int call_parse_if_match(const char *header, struct if_match *cond, struct problem *p)
 {
     const char *c = header;

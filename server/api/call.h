@@ -79,6 +79,11 @@ json_t *call_parse_body(const struct call_request *request, int allow_merge_patc
  * or -1 with a 400 naming If-Match in *p. */
 int call_parse_if_match(const char *header, struct if_match *cond, struct problem *p);
 
+/* The If-Match header and merge-patch body of a PATCH: the body (caller owns) with *if_match
+ * filled, or NULL with *p set (400 for a bad If-Match or malformed JSON, 415). */
+json_t *call_parse_patch(const struct call_request *request, struct if_match *if_match,
+                         struct problem *p);
+
 /* Refuse any query parameter, for the reads that take none (/stats, /fields). Returns 0, or -1
  * with a 400 naming each parameter in *p. */
 int call_refuse_query(const struct call_request *request, struct problem *p);

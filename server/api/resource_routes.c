@@ -101,9 +101,7 @@ void resource_routes_patch(struct call *call, struct call_reply *reply)
     struct if_match if_match;
     json_t *body, *record = NULL;
 
-    if (call_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
-        return;
-    body = call_parse_body(call->request, 1, &call->p);
+    body = call_parse_patch(call->request, &if_match, &call->p);
     if (body != NULL)
         record =
             resource_patch(call->db, call->resource, parent_of(call, call->resource),

@@ -46,9 +46,7 @@ void uscis_status_routes_patch(struct call *call, struct call_reply *reply)
     struct if_match if_match;
     json_t *body, *row;
 
-    if (call_parse_if_match(call->request->if_match, &if_match, &call->p) != 0)
-        return;
-    body = call_parse_body(call->request, 1, &call->p);
+    body = call_parse_patch(call->request, &if_match, &call->p);
     if (body == NULL)
         return;
     row = uscis_statuses_patch(call->db, call->id, call->child_id, body, &if_match, &call->ctx,
