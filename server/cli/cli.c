@@ -442,7 +442,7 @@ int cli_webhooks(const char *verb, const struct cli_options *o)
         dates_local_date_of(epoch, ctx.today);
     else
         context_init(&ctx);
-    if (webhook_delivery_round(db, &ctx, 0, &round, &p) == 0) {
+    if (webhook_delivery_round(db, &ctx, 0, 1, &round, &p) == 0) {
         printf("webhooks: %lld delivered, %lld to retry, %lld given up, %lld overdue "
                "deadline events raised\n",
                (long long)round.delivered, (long long)round.retrying, (long long)round.given_up,

@@ -46,13 +46,13 @@ static int attempt_one(struct db *db, const struct webhook_attempt *a, const str
     return 0;
 }
 
-int webhook_delivery_round(struct db *db, const struct op_context *ctx, int max_batches,
+int webhook_delivery_round(struct db *db, const struct op_context *ctx, int max_batches, int sweep,
                            struct webhook_round *out, struct problem *p)
 {
     struct webhook_batch batch = {0};
 
     *out = (struct webhook_round){0};
-    if (webhook_outbox_sweep(db, ctx, &out->overdue_raised, p) != 0)
+    if (sweep && webhook_outbox_sweep(db, ctx, &out->overdue_raised, p) != 0)
         return -1;
     for (int n = 0; max_batches == 0 || n < max_batches; n++) {
         if (webhook_outbox_claim(db, ctx, &batch, p) != 0)
@@ -77,6 +77,8 @@ static pthread_cond_t worker_wake = PTHREAD_COND_INITIALIZER;
 /* The worker thread: a round a second until stopped. */
 static void *worker_main(void *arg)
 {
+    int64_t last_sweep_ms = 0;
+
     (void)arg;
     while (atomic_load(&worker_running)) {
         struct problem p = {0};
@@ -84,9 +86,14 @@ static void *worker_main(void *arg)
         struct op_context ctx;
         struct db *db = db_thread(&p);
         struct timespec until;
+        /* the sweep every WEBHOOK_SWEEP_SECONDS (and at once); due deliveries every second */
+        int sweep =
+            last_sweep_ms == 0 || monotonic_ms() - last_sweep_ms >= WEBHOOK_SWEEP_SECONDS * 1000;
 
         context_init(&ctx);
-        if (db != NULL && webhook_delivery_round(db, &ctx, 8, &round, &p) == 0) {
+        if (sweep)
+            last_sweep_ms = monotonic_ms();
+        if (db != NULL && webhook_delivery_round(db, &ctx, 8, sweep, &round, &p) == 0) {
             if (round.given_up > 0)
                 fprintf(stderr,
                         "paroletrack: webhooks: %lld deliveries given up after three days\n",

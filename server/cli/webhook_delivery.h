@@ -18,12 +18,16 @@ struct webhook_round {
     int64_t given_up;       /* attempts that failed for the last time */
 };
 
-/* One round at ctx's time: the sweep (webhook_outbox_sweep), then claim and post due
- * deliveries until none is due (at most `max_batches` batches; 0: no limit). notify_init()
+/* One round at ctx's time: the sweep (webhook_outbox_sweep) when `sweep`, then claim and post
+ * due deliveries until none is due (at most `max_batches` batches; 0: no limit). notify_init()
  * must have run. Returns 0, or -1 with *p set (a failed post is not an error: it is counted
  * and recorded). */
-int webhook_delivery_round(struct db *db, const struct op_context *ctx, int max_batches,
+int webhook_delivery_round(struct db *db, const struct op_context *ctx, int max_batches, int sweep,
                            struct webhook_round *out, struct problem *p);
+
+/* How often the worker of serve sweeps (overdue deadlines, stages turning by themselves, given
+ * up deliveries); it looks for due deliveries every second. */
+#define WEBHOOK_SWEEP_SECONDS 30
 
 /* Start the worker thread of serve: a round every second on its own pooled connection, errors
  * logged without payloads. Returns 0 or -1. */

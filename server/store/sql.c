@@ -1166,6 +1166,27 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " JOIN deadline_rules r ON r.id = d.rule_id"
          " WHERE d.met = 0 AND d.due_on >= :from AND d.due_on < :today"
          " ORDER BY d.due_on, d.rowid"},
+    /* The requests whose stage turned by itself in the window: a parole ending (its day
+     * ended in [:from_day, :today)), a termination taking effect (in (:from_day, :today]), an
+     * appointment passing (in (:from_now, :now]); with the stage before and after. */
+    [SQL_WEBHOOK_STAGE_FLIPS] =
+        {"webhook_stage_flips",
+         "SELECT f.parole_request_id, p.client_id, 'paroled' AS stage_from,"
+         " 'expired' AS stage_to FROM parole_request_facts f"
+         " JOIN parole_requests p ON p.id = f.parole_request_id"
+         " WHERE f.stage_class = 'approved_until' AND f.stage_boundary >= :from_day"
+         " AND f.stage_boundary < :today"
+         " UNION ALL SELECT f.parole_request_id, p.client_id,"
+         " substr(f.stage_class, 1, length(f.stage_class) - 16), 'terminated'"
+         " FROM parole_request_facts f JOIN parole_requests p ON p.id = f.parole_request_id"
+         " WHERE f.stage_class IN ('approved_then_terminated', 'paroled_then_terminated')"
+         " AND f.stage_boundary > :from_day AND f.stage_boundary <= :today"
+         " UNION ALL SELECT f.parole_request_id, p.client_id, 'interview_scheduled',"
+         " substr(f.stage_class, 16) FROM parole_request_facts f"
+         " JOIN parole_requests p ON p.id = f.parole_request_id"
+         " WHERE f.stage_class IN ('interview_then_draft', 'interview_then_filed',"
+         " 'interview_then_receipted') AND f.stage_boundary > :from_now"
+         " AND f.stage_boundary <= :now"},
     /* The deliveries to attempt now: pending, due, their endpoint enabled, and no earlier event
      * of the same record still pending for that endpoint (in order per record). */
     [SQL_WEBHOOK_DUE] = {"webhook_due",

@@ -13,6 +13,7 @@
 #define EVENTS_TABLE    "webhook_events"
 #define ENDPOINTS_TABLE "webhook_endpoints"
 #define OVERDUE_SETTING "webhooks_overdue_through"
+#define STAGE_SETTING   "webhooks_stages_through"
 #define CLAIM_BATCH     16
 /* Fields left out of the summary's `changed` list: they change on every write. */
 static const char *const bookkeeping[] = {"version", "updated_at", "created_at", NULL};
@@ -288,6 +289,65 @@ static int64_t raise_overdue(struct db *db, const char *from, const struct op_co
     return raised;
 }
 
+/* Raise stage.changed for every request whose stage turned by itself since the instant
+ * `from_now` (the day `from_day`) up to ctx's. Returns the number raised, or -1 with *p set. */
+static int64_t raise_stage_flips(struct db *db, const char *from_now, const char *from_day,
+                                 const struct op_context *ctx, struct problem *p)
+{
+    json_t *binds = json_pack("{s:s, s:s, s:s, s:s}", "from_now", from_now, "from_day", from_day,
+                              "now", ctx->now, "today", ctx->today);
+    json_t *rows = db_rows(db, SQL_WEBHOOK_STAGE_FLIPS, binds, NULL, p), *row;
+    int64_t raised = 0;
+    size_t i;
+
+    json_decref(binds);
+    if (rows == NULL)
+        return -1;
+    json_array_foreach(rows, i, row)
+    {
+        int64_t request = json_integer_value(json_object_get(row, "parole_request_id"));
+        json_t *moved = json_pack(
+            "{s:I, s:O, s:O, s:O, s:s}", "parole_request_id", (json_int_t)request, "client_id",
+            json_object_get(row, "client_id"), "from", json_object_get(row, "stage_from"), "to",
+            json_object_get(row, "stage_to"), "cause", "date");
+        char key[64];
+        int rc;
+
+        snprintf(key, sizeof(key), "parole_request:%lld", (long long)request);
+        rc = webhook_outbox_append(db, "stage.changed", key, moved, NULL, ctx, p);
+        json_decref(moved);
+        if (rc != 0) {
+            json_decref(rows);
+            return -1;
+        }
+        raised++;
+    }
+    json_decref(rows);
+    return raised;
+}
+
+/* The stage flips since the last sweep (the first sweep only notes its instant). Inside the
+ * sweep's transaction. Returns the number raised, or -1 with *p set. */
+static int64_t sweep_stage_flips(struct db *db, const struct op_context *ctx, struct problem *p)
+{
+    json_t *binds =
+        json_pack("{s:s, s:s, s:s}", "key", STAGE_SETTING, "value", ctx->now, "now", ctx->now);
+    char through[TIMESTAMP_LEN + 1] = "", from_day[DATE_LEN];
+    int64_t raised = 0;
+
+    if (db_scalar_text(db, SQL_SETTING_GET, binds, through, sizeof(through), p) != 0)
+        raised = -1;
+    else if (through[0] != '\0' && strcmp(through, ctx->now) < 0) {
+        dates_local_date_of(dates_epoch_of(through), from_day);
+        raised = raise_stage_flips(db, through, from_day, ctx, p);
+    }
+    if (raised >= 0 && (through[0] == '\0' || strcmp(through, ctx->now) < 0) &&
+        db_exec_json(db, SQL_SETTING_PUT, binds, p) != 0)
+        raised = -1;
+    json_decref(binds);
+    return raised;
+}
+
 int webhook_outbox_sweep(struct db *db, const struct op_context *ctx, int64_t *raised,
                          struct problem *p)
 {
@@ -314,6 +374,8 @@ int webhook_outbox_sweep(struct db *db, const struct op_context *ctx, int64_t *r
             db_exec_json(db, SQL_SETTING_PUT, binds, p) != 0)
             goto out;
     }
+    if (sweep_stage_flips(db, ctx, p) < 0)
+        goto out;
     now_plus(ctx, -(int64_t)WEBHOOK_KEEP_DAYS * 86400, keep);
     json_object_set_new(binds, "before", json_string(keep));
     if (db_exec_json(db, SQL_WEBHOOK_GIVE_UP, binds, p) != 0 ||

@@ -60,8 +60,10 @@ int webhook_outbox_append(struct db *db, const char *type, const char *record_ke
 
 /* The housekeeping of a worker's round, in a write transaction of its own: `deadline.overdue`
  * for every deadline not met whose day ended since the last round (the first round: since
- * yesterday), deliveries past their three days marked failed, and ended events older than
- * WEBHOOK_KEEP_DAYS removed. *raised (may be NULL) is set to the overdue events raised.
+ * yesterday), `stage.changed` (cause "date") for every stage that turned by itself since the
+ * last round (a parole ending, a termination taking effect, an appointment passing; the first
+ * round only notes its time), deliveries past their three days marked failed, and ended events
+ * older than WEBHOOK_KEEP_DAYS removed. *raised (may be NULL) is set to the overdue events raised.
  * Returns 0, or -1 with *p set. */
 int webhook_outbox_sweep(struct db *db, const struct op_context *ctx, int64_t *raised,
                          struct problem *p);

@@ -399,5 +399,31 @@ class Overdue(WebhookCase):
                               if p["json"]["data"].get("parole_request_id") == pr["id"]]), 1)
 
 
+class StagesTurningByThemselves(WebhookCase):
+    """Its own class: the instant swept through is the database's."""
+
+    def test_an_appointment_passing_changes_the_stage_and_says_so(self):
+        rx, _ = self.endpoint(events=("stage.changed",))
+        pr = self.make_request()
+        self.make_child(pr["id"], "interviews", kind="interview", scheduled_at=instant(120))
+        self.assertEqual(self.stage_of(pr["id"]), "interview_scheduled")
+        written = self.wait_posts(rx, 1)[0]["json"]["data"]
+        self.assertEqual((written["from"], written["to"], written["cause"]),
+                         ("draft", "interview_scheduled", "interview.created"))
+        time.sleep(1.5)  # the worker's first sweep has noted its instant
+        self.assertEqual(len(rx.posts), 1, "nothing turns before the appointment")
+        self.deliver(utc(180))
+        posts = [p for p in self.wait_posts(rx, 2)
+                 if p["json"]["data"]["parole_request_id"] == pr["id"] and
+                 p["json"]["data"]["cause"] == "date"]
+        self.assertEqual(len(posts), 1)
+        data = posts[0]["json"]["data"]
+        self.assertEqual((data["from"], data["to"], data["cause"]),
+                         ("interview_scheduled", "draft", "date"))
+        self.assertTrue(posts[0]["verified"])
+        self.deliver(utc(240))
+        self.assertEqual(len(rx.posts), 2, "announced once")
+
+
 if __name__ == "__main__":
     unittest.main()
