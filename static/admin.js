@@ -282,7 +282,7 @@ async function fees(body) {
 }
 
 async function audit(body) {
-  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs", "fee_schedule", "webhook_endpoints", "webhook_deliveries"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
+  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs", "fee_schedule", "webhook_endpoints", "webhook_deliveries", "uscis_statuses"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
   const from = h("input", { id: "audit-from", type: "date" });
   const to = h("input", { id: "audit-to", type: "date" });
   const out = h("div");

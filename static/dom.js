@@ -69,7 +69,7 @@ export function humanize(code) {
   const text = words.join(" ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
-const ACRONYMS = new Set(["rfe", "noid", "ead", "i94", "us", "u4u", "oaw", "frp", "chnv", "id", "a", "api", "ups", "mpip"]);
+const ACRONYMS = new Set(["rfe", "noid", "ead", "i94", "us", "u4u", "oaw", "frp", "chnv", "id", "a", "api", "ups", "mpip", "uscis"]);
 
 // A person's name isolated for bidirectional text (<bdi>), so an Arabic or Hebrew name next to
 // Latin text keeps both in the right order.

@@ -165,9 +165,11 @@ const focusable = (el) => (el.matches("input, select, textarea") ? el : el.query
 //   visibleWhen: {name: (values) -> bool}: a field shown only while the other inputs allow it
 //   (a fee notice's form, a filing fee's only); hidden, it is not sent (an edit clears it);
 //   hints: {name: (values) -> text or null}: a line under the field, redrawn as the form is
-//   typed in. `values` are the inputs' current values by name (text as typed, checkboxes bool).
+//   typed in. `values` are the inputs' current values by name (text as typed, checkboxes bool);
+//   initial: {name: value}: values the inputs start with instead of the record's or the
+//   defaults (a form filled in from what a USCIS status says); on edit they count as changes.
 // Returns the <form>. On edit only changed fields are sent (a JSON merge patch) with If-Match.
-export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title, visibleWhen = {}, hints = {} }) {
+export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title, visibleWhen = {}, hints = {}, initial = {} }) {
   const formId = `f${++formCounter}`;
   const inputs = new Map();
   const errorSlots = new Map();
@@ -181,7 +183,7 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
   for (const field of fields) {
     if (omit.includes(field.name) || field.name in fixed) continue;
     const id = `${formId}-${field.name}`;
-    const input = inputFor(field, id, record ? record[field.name] : undefined);
+    const input = inputFor(field, id, field.name in initial ? initial[field.name] : record ? record[field.name] : undefined);
     const error = h("p", { class: "field-error", id: `${id}-error` });
     inputs.set(field.name, input);
     errorSlots.set(field.name, error);

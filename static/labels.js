@@ -34,6 +34,8 @@ const FIELD_LABELS = {
   require_totp_for_all: "Require an authenticator app of every user", session_idle_minutes: "Sign out after idle (minutes)",
   session_absolute_hours: "Longest session (hours)", old_password: "Current password", new_password: "New password",
   url: "Address (URL)", events: "Events to send", include_identifiers: "Send identifiers and notes",
+  status_text_en: "Status", status_desc_en: "Description", status_text_es: "Status in Spanish",
+  status_desc_es: "Description in Spanish", form_type: "Form", proposes: "Proposed event",
 };
 
 const CHOICE_LABELS = {
@@ -50,7 +52,7 @@ const ENTITY_LABELS = {
   clients: "client", parole_requests: "parole request", filings: "filing", rfes: "RFE", interviews: "appointment",
   decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
   deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice", fee_schedule: "fee schedule row", entries: "travel history entry",
-  webhook_endpoints: "webhook endpoint", webhook_deliveries: "webhook delivery",
+  webhook_endpoints: "webhook endpoint", webhook_deliveries: "webhook delivery", uscis_statuses: "USCIS case status",
 };
 
 // The singular name of an audited table ("parole_requests" -> "parole request").
@@ -82,6 +84,20 @@ const DEADLINE_KIND_LABELS = {
   address_change_report: "Report the change of address (AR-11)",
 };
 export function deadlineKindLabel(kind) { return DEADLINE_KIND_LABELS[kind] || humanize(kind); }
+
+// The event a USCIS case status proposes (`proposes`), in plain words, and the short name of
+// what would be recorded for it ("Record RFE", "Record approval").
+const PROPOSAL_LABELS = {
+  receipt: "Receipt notice", rfe: "Request for evidence", noid: "Notice of intent to deny",
+  interview: "Interview", biometrics: "Biometrics (fingerprints)", decision_approved: "Approval",
+  decision_denied: "Denial", withdrawal: "Withdrawal",
+};
+const PROPOSAL_NOUNS = {
+  receipt: "receipt", rfe: "RFE", noid: "NOID", interview: "interview", biometrics: "biometrics",
+  decision_approved: "approval", decision_denied: "denial", withdrawal: "withdrawal",
+};
+export function proposalLabel(code) { return PROPOSAL_LABELS[code] || humanize(code); }
+export function proposalNoun(code) { return PROPOSAL_NOUNS[code] || humanize(code).toLowerCase(); }
 
 // A work permit category as 8 CFR 274a.12 writes it, with what it is ("c11" -> "(c)(11) parole").
 const EAD_CATEGORIES = {

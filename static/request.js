@@ -2,8 +2,9 @@
 // those renewing it), the timeline of its events, a section per kind of event with forms to add
 // and edit (sections.js; fees among them, the fee schedule's amount offered when none is typed),
 // its deadlines with the rule and citation behind each date (or the program termination that set
-// it) and what to do about them, and its history (audit events). `#/requests/{id}/rfes/{rfe}`
-// opens the RFE's edit form at its response date.
+// it) and what to do about them, what USCIS's case status says and the events it proposes
+// (uscis.js: recorded through the sections' own forms), and its history (audit events).
+// `#/requests/{id}/rfes/{rfe}` opens the RFE's edit form at its response date.
 import { api, listAll, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, announce, replaceError } from "./dom.js";
 import { formatDate, formatInstant, formatCents, firmToday } from "./format.js";
@@ -12,6 +13,7 @@ import { columnLabel, choiceLabel, entityLabel, eadCategoryLabel } from "./label
 import { card, renderChild } from "./sections.js";
 import { statusBadge, deadlineWhat, isOpen, noticeNoun } from "./deadlines.js";
 import { clientNames } from "./names.js";
+import { uscisSection } from "./uscis.js";
 import { profile } from "./clients.js";
 import { programList, programOf, programLabel, exceptionText, terminationNote } from "./programs.js";
 
@@ -143,15 +145,24 @@ export async function render(page, [id, rfeId], ctx) {
   page.append(columns);
   const timeline = card(columns, "Timeline", "timeline");
   const deadlines = card(columns, "Deadlines", "deadlines");
+  const uscisCard = card(columns, "USCIS case status", "uscis-statuses");
   const childCards = CHILDREN.map((c) => ({ spec: c, ...card(columns, c.title, `section-${c.collection}`) }));
   const history = card(columns, "History", "history");
+  // A status changed (recorded, dismissed, opened again): the history says so.
+  const uscis = uscisSection({ card: uscisCard, base, ctx, catalogue, childCards, onChanged: () => drawHistory() });
 
   async function drawTimeline() {
     const t = await api("GET", `${base}/timeline`);
     if (!t.ok) fill(timeline.body, statusLine("error", problemText(t)));
     else if (t.data.items.length === 0) fill(timeline.body, statusLine("empty", "Nothing has happened yet: add a filing below."));
     else fill(timeline.body, h("ol", { class: "timeline", id: "timeline-list" }, t.data.items.map((e) =>
-      h("li", { class: `event event-${e.type}` }, h("time", { datetime: e.date, text: e.at ? formatInstant(e.at) : formatDate(e.date) }), h("span", { class: "event-title", text: e.title })))));
+      h("li", { class: `event event-${e.type}` }, h("time", { datetime: e.date, text: e.at ? formatInstant(e.at) : formatDate(e.date) }), eventTitle(e)))));
+  }
+  // An event's title. A USCIS status (checked at `at`) has no record page: it leads to the
+  // status in the USCIS section, on this page (the address stays the request's).
+  function eventTitle(e) {
+    if (e.type !== "uscis_status") return h("span", { class: "event-title", text: e.title });
+    return h("a", { class: "event-title", href: "#uscis-statuses", onclick: (ev) => { ev.preventDefault(); uscis.show(e.resource_id); } }, e.title);
   }
   async function drawDeadlines() {
     // A moot deadline names the decision that settled it: its date, from the request's decisions.
@@ -199,7 +210,7 @@ export async function render(page, [id, rfeId], ctx) {
     if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
     announce(message);
   }
-  await Promise.all([drawTimeline(), drawDeadlines(), drawHistory(), ...childCards.map(drawChild)]);
+  await Promise.all([drawTimeline(), drawDeadlines(), drawHistory(), uscis.draw(), ...childCards.map(drawChild)]);
   // Came to enter an RFE's printed due date (Today links here): its form, then the plain address.
   if (rfeId) {
     window.history.replaceState(null, "", `#/requests/${id}`); // (`history` here is the History card)

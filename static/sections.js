@@ -68,30 +68,52 @@ export function renderChild(c, result, fields, base, ctx, refresh, env) {
     c.warned = record ? warningText(record) || null : null;
     return refresh(c, c.warned ? `Saved, with a warning: ${c.warned}` : "Saved.");
   };
-  if (ctx.canWrite) {
-    const add = h("button", { type: "button", class: "add", id: `add-${spec.collection}`, text: `Add ${spec.noun}`, onclick: () => {
-      add.hidden = true;
-      fill(slot, recordForm({ fields, title: `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`, ...formOptions,
-        save: (b) => api("POST", url, { body: b }), onSaved: saved, onCancel: () => { fill(slot); add.hidden = false; add.focus(); } }));
-      slot.querySelector("input, select, textarea")?.focus();
-    } });
-    sec.querySelector("h2").after(add);
+  // A form opened from elsewhere on the page (a USCIS status proposing this kind of event) may
+  // bring `initial` values and hooks: {title; intro: a line under the title; focus: the field
+  // to start at; onSaved(record), awaited before the section is drawn again; onCancel(), after
+  // the form is closed unsaved}.
+  const add = ctx.canWrite ? h("button", { type: "button", class: "add", id: `add-${spec.collection}`, text: `Add ${spec.noun}`, onclick: () => openAdd() }) : null;
+  function openAdd(initial = {}, hooks = {}) {
+    add.hidden = true;
+    fill(slot, recordForm({ fields, title: hooks.title || `New ${spec.noun}`, submitLabel: `Add ${spec.noun}`, ...formOptions, initial,
+      save: (b) => api("POST", url, { body: b }),
+      onSaved: async (record) => { if (hooks.onSaved) await hooks.onSaved(record); saved(record); },
+      onCancel: () => { fill(slot); add.hidden = false; add.focus(); if (hooks.onCancel) hooks.onCancel(); } }));
+    introduce(hooks.intro);
+    focusStart(hooks.focus || null);
   }
+  function introduce(text) {
+    if (text) slot.querySelector("form > h3")?.after(h("p", { class: "form-intro", text }));
+  }
+  if (add) sec.querySelector("h2").after(add);
+  // Whether a form is open in the section (another form opened there would replace it).
+  c.formOpen = () => Boolean(slot.querySelector("form"));
+  c.openAdd = ctx.canWrite ? openAdd : null;
   // List items leave notes and summaries out: the form edits the whole record, read by id.
-  // focusName: the field to start at (else the first).
-  async function openEdit(listed, focusName = null) {
+  // focusName: the field to start at (else the first); initial and hooks as for openAdd.
+  async function openEdit(listed, focusName = null, initial = {}, hooks = {}) {
     const r = await api("GET", `${url}/${listed.id}`);
-    if (r.ok) edit(r.data, focusName); else slot.replaceChildren(statusLine("error", problemText(r)));
+    if (r.ok) edit(r.data, focusName, initial, hooks); else slot.replaceChildren(statusLine("error", problemText(r)));
   }
   c.openEdit = ctx.canWrite ? openEdit : null;
-  function edit(item, focusName = null) {
-    fill(slot, recordForm({ fields, record: item, title: `Edit ${spec.noun} ${item.id}`, ...formOptions,
+  function edit(item, focusName = null, initial = {}, hooks = {}) {
+    fill(slot, recordForm({ fields, record: item, title: hooks.title || `Edit ${spec.noun} ${item.id}`, ...formOptions, initial,
       save: (patch, version) => api("PATCH", `${url}/${item.id}`, { body: patch, ifMatch: version }),
       onSaved: async (record, opts) => {
-        if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data); return; }
+        if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data, null, initial, hooks); return; }
+        if (hooks.onSaved) await hooks.onSaved(record);
         saved(record);
       },
-      onCancel: () => { fill(slot); sec.querySelector(`[aria-label="Edit ${spec.noun} ${item.id}"]`)?.focus(); } }));
+      onCancel: () => {
+        fill(slot);
+        sec.querySelector(`[aria-label="Edit ${spec.noun} ${item.id}"]`)?.focus();
+        if (hooks.onCancel) hooks.onCancel();
+      } }));
+    introduce(hooks.intro);
+    focusStart(focusName);
+  }
+  // Put focus (and the view) on a field of the form just opened: focusName, else the first.
+  function focusStart(focusName) {
     const start = (focusName && slot.querySelector(`[name="${focusName}"]`)) || slot.querySelector("input, select, textarea");
     start?.scrollIntoView({ block: "center" });
     start?.focus();

@@ -47,6 +47,22 @@ export function addUser(server, { email, name, role, password }) {
   if (r.status !== 0) throw new Error(`user add failed: ${r.stderr}`);
 }
 
+// Run a CLI command against a server's database: `paroletrack <command> --db <db> ...args`, with
+// extra environment variables. Asynchronous, so a stand-in service the command talks to may run
+// in this process. Resolves to {status, stdout, stderr}; a command still running after
+// timeoutMs is killed and the promise rejects.
+export function runCli(server, command, args = [], { env = {}, timeoutMs = 60000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, [command, "--db", server.db, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (chunk) => { stdout += chunk; });
+    child.stderr.on("data", (chunk) => { stderr += chunk; });
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`${command} did not finish in ${timeoutMs} ms:\n${stderr}`)); }, timeoutMs);
+    child.on("error", (error) => { clearTimeout(timer); reject(error); });
+    child.on("close", (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
+  });
+}
+
 // An API client signed in as a user with a password-only session (cookie + CSRF token).
 export async function apiSession(server, email, password) {
   const r = await fetch(`${server.base}/api/v1/session`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password }) });

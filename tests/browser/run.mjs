@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { join } from "node:path";
-import { startServer, addUser, apiSession, totp, launchBrowser, artifactsDir, firmDay } from "./harness.mjs";
+import { startServer, addUser, apiSession, runCli, totp, launchBrowser, artifactsDir, firmDay } from "./harness.mjs";
 
 const PARALEGAL = { email: "pat@firm.test", name: "Pat Paralegal", role: "paralegal", password: "vT9#qLx2!mWz8Rk-harbour" };
 const VIEWER = { email: "vic@firm.test", name: "Vic Viewer", role: "viewer", password: "Jq7$wEr4!uPz9Lm-lantern" };
@@ -1499,6 +1499,210 @@ test("a paralegal has no Webhooks page: the tab says so and the server refuses t
   assert(await page.locator("#webhook-table").count() === 0 && await page.locator("#add-webhook").count() === 0, "no list, no form");
   assert((await api("GET", "/api/v1/webhook-endpoints")).status === 403, "the server refuses a paralegal");
   await gotoHash(page, "#/today");
+});
+
+// A stand-in for the USCIS Case Status API on a free loopback port: an OAuth client-credentials
+// token (client x, secret y) and each receipt's case status from `answers` (receipt -> {text,
+// desc, textEs, descEs, date}); a receipt not in `answers` is unknown (404).
+async function uscisStandIn() {
+  const answers = new Map();
+  const caseRequests = [];
+  const http = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => { body += chunk; });
+    req.on("end", () => {
+      const json = (status, value) => { res.writeHead(status, { "Content-Type": "application/json" }); res.end(JSON.stringify(value)); };
+      if (req.method === "POST" && req.url === "/oauth/accesstoken") {
+        const form = new URLSearchParams(body);
+        if (form.get("grant_type") !== "client_credentials" || form.get("client_id") !== "x" || form.get("client_secret") !== "y") return json(401, { error: "invalid_client" });
+        return json(200, { access_token: "t1", expires_in: 1800, token_type: "Bearer" });
+      }
+      const m = /^\/case-status\/([A-Za-z0-9]+)$/.exec(req.url);
+      if (req.method !== "GET" || !m) return json(404, { message: "no such path" });
+      if (req.headers.authorization !== "Bearer t1") return json(401, { message: "invalid or expired token" });
+      caseRequests.push(m[1]);
+      const a = answers.get(m[1]);
+      if (!a) return json(404, { message: "receipt not found" });
+      return json(200, { case_status: { receiptNumber: m[1], formType: "I-131", submittedDate: "2026-01-05", modifiedDate: a.date,
+        current_case_status_text_en: a.text, current_case_status_desc_en: a.desc, current_case_status_text_es: a.textEs ?? null,
+        current_case_status_desc_es: a.descEs ?? null, hist_case_status: null }, message: "ok" });
+    });
+  });
+  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${http.address().port}`, answers, caseRequests,
+    close: () => new Promise((resolve) => { http.closeAllConnections?.(); http.close(resolve); }),
+  };
+}
+
+test("USCIS case statuses on the request page: record the RFE one proposes through its form, dismiss and undo another", async () => {
+  const standIn = await uscisStandIn();
+  const other = await startServer();
+  const pages = [];
+  try {
+    for (const user of [PARALEGAL, VIEWER]) addUser(other, user);
+    const call = await apiSession(other, PARALEGAL.email, PARALEGAL.password);
+    const sync = async () => {
+      const r = await runCli(other, "uscis-sync", ["--uscis-base-url", standIn.url], { env: { PAROLETRACK_USCIS_CLIENT_ID: "x", PAROLETRACK_USCIS_CLIENT_SECRET: "y" } });
+      assert(r.status === 0 && /0 failed/.test(r.stdout), `uscis-sync ran (${r.status}: ${r.stdout} ${r.stderr})`);
+    };
+    const client = await call("POST", "/api/v1/clients", { family_name: "Statusova", given_name: "Daria" });
+    const made = await call("POST", "/api/v1/parole-requests", { client_id: client.data.id, parole_type: "humanitarian", location: "outside_us" });
+    assert(made.status === 201, `request created (${made.status})`);
+    const id = made.data.id;
+    const base = `/api/v1/parole-requests/${id}`;
+    const receipt = "IOE0987654321";
+    assert((await call("POST", `${base}/filings`, { form: "I-131", filed_on: firmDay(-40), receipt_number: receipt })).status === 201, "a filing with a receipt number");
+    // Before any check: the section says when statuses appear.
+    const page = await openPage(undefined, other.base);
+    pages.push(page);
+    await signIn(page, PARALEGAL);
+    await gotoHash(page, `#/requests/${id}`);
+    const section = page.locator("#uscis-statuses");
+    await waitText(section, "Statuses appear here after the nightly USCIS check runs for this request's receipt numbers");
+    // The nightly check finds a request for evidence.
+    const rfeDay = firmDay(-6);
+    standIn.answers.set(receipt, { text: "Request for Evidence Was Sent", desc: "We sent you a request for evidence.", textEs: "Se envió una solicitud de evidencia", descEs: "Le enviamos una solicitud de evidencia.", date: rfeDay });
+    await sync();
+    assert(standIn.caseRequests.includes(receipt), "the receipt was asked about");
+    let statuses = (await call("GET", `${base}/uscis-statuses`)).data.items;
+    assert(statuses.length === 1 && statuses[0].proposes === "rfe" && statuses[0].proposal_state === "open", `one open RFE proposal (${JSON.stringify(statuses)})`);
+    const rfeStatus = statuses[0];
+    await page.reload();
+    const latest = section.locator(".uscis-latest");
+    const shown = await waitText(latest, "Request for Evidence Was Sent");
+    assert(shown.includes(`USCIS date: ${usDate(rfeDay)}`) && shown.includes(`Receipt ${receipt}`) && shown.includes("We sent you a request for evidence.") && shown.includes("Checked "),
+      `the latest status with its date, receipt number, check time and description (${shown})`);
+    // The Spanish text behind a toggle.
+    const spanish = latest.locator('[lang="es"]');
+    assert(await spanish.isHidden(), "the Spanish text starts hidden");
+    await latest.getByRole("button", { name: "Show in Spanish" }).click();
+    await waitText(spanish, "Se envió una solicitud de evidencia");
+    assert(await latest.getByRole("button", { name: "Hide Spanish" }).getAttribute("aria-expanded") === "true", "the toggle says it is open");
+    await waitText(latest.locator(".proposal"), "USCIS says: Request for Evidence Was Sent. Record it?");
+    // The timeline lists the status and leads to it in the section.
+    const inTimeline = page.locator("#timeline-list a", { hasText: "USCIS: Request for Evidence Was Sent" });
+    await inTimeline.click();
+    await page.waitForFunction((sid) => document.activeElement && document.activeElement.id === `uscis-status-${sid}`, rfeStatus.id);
+    assert(await page.evaluate(() => location.hash) === `#/requests/${id}`, "the address stays the request's");
+    // "Record RFE": the RFE form, filled in from the status. Cancelled, nothing is confirmed.
+    await latest.getByRole("button", { name: "Record RFE" }).click();
+    const rfeForm = page.locator("#section-rfes form.record-form");
+    await rfeForm.waitFor();
+    assert(await rfeForm.locator('[name="issued_on"]').inputValue() === rfeDay, "issued on the USCIS date");
+    assert(await rfeForm.locator('[name="kind"]').inputValue() === "rfe", "an RFE, not a NOID");
+    assert((await rfeForm.innerText()).includes("from USCIS: Request for Evidence Was Sent"), "the form says where its values come from");
+    await rfeForm.getByRole("button", { name: "Cancel" }).click();
+    await page.waitForFunction(() => document.activeElement && document.activeElement.textContent === "Record RFE");
+    assert((await call("GET", `${base}/uscis-statuses/${rfeStatus.id}`)).data.proposal_state === "open", "a cancelled form confirms nothing");
+    assert((await call("GET", `${base}/rfes`)).data.items.length === 0, "and records nothing");
+    // Again, and saved: the RFE is in its section and the status is marked recorded.
+    await latest.getByRole("button", { name: "Record RFE" }).click();
+    await rfeForm.locator('[name="response_due_on"]').fill(firmDay(24));
+    await page.screenshot({ path: join(shots, "request-uscis-record-form.png"), fullPage: true });
+    await rfeForm.locator("button[type=submit]").click();
+    await waitText(page.locator("#section-rfes tbody"), usDate(rfeDay));
+    await waitText(latest.locator(".proposal"), "Recorded");
+    await waitText(page.locator("#request-stage"), "RFE open");
+    const rfes = (await call("GET", `${base}/rfes`)).data.items;
+    assert(rfes.length === 1 && rfes[0].issued_on === rfeDay && rfes[0].kind === "rfe" && rfes[0].response_due_on === firmDay(24), `the RFE is stored (${JSON.stringify(rfes)})`);
+    const confirmed = (await call("GET", `${base}/uscis-statuses/${rfeStatus.id}`)).data;
+    assert(confirmed.proposal_state === "confirmed" && confirmed.version === rfeStatus.version + 1, `the status is confirmed (${JSON.stringify(confirmed)})`);
+    await waitText(page.locator("#history"), `update USCIS case status ${rfeStatus.id}`);
+    await page.screenshot({ path: join(shots, "request-uscis-recorded.png"), fullPage: true });
+    // A second status: an approval. Its decision form is filled in; cancelled; then it is dismissed and undone.
+    const approvedDay = firmDay(-1);
+    standIn.answers.set(receipt, { text: "Case Was Approved", desc: "We approved your case.", date: approvedDay });
+    await sync();
+    statuses = (await call("GET", `${base}/uscis-statuses`)).data.items;
+    assert(statuses.length === 2 && statuses[0].proposes === "decision_approved", `a second, newest first (${JSON.stringify(statuses.map((x) => x.status_text_en))})`);
+    const approval = statuses[0];
+    await page.reload();
+    await waitText(latest, "Case Was Approved");
+    assert(await latest.getByRole("button", { name: "Show in Spanish" }).count() === 0, "no Spanish toggle without Spanish text");
+    const earlier = section.locator(`#uscis-history [data-status="${rfeStatus.id}"]`);
+    await waitText(earlier, "Request for Evidence Was Sent");
+    assert((await earlier.locator(".badge").innerText()) === "Recorded", "the older status is shown recorded");
+    await latest.getByRole("button", { name: "Record approval" }).click();
+    const decisionForm = page.locator("#section-decisions form.record-form");
+    await decisionForm.waitFor();
+    assert(await decisionForm.locator('[name="outcome"]').inputValue() === "approved" && await decisionForm.locator('[name="decided_on"]').inputValue() === approvedDay, "the decision form has the outcome and date");
+    await decisionForm.getByRole("button", { name: "Cancel" }).click();
+    await latest.getByRole("button", { name: "Dismiss" }).click();
+    await waitText(latest.locator(".proposal .badge"), "Dismissed");
+    assert(/Dismiss “Case Was Approved”/.test(shared.lastDialog || ""), `asked first (${shared.lastDialog})`);
+    assert((await call("GET", `${base}/uscis-statuses/${approval.id}`)).data.proposal_state === "dismissed", "stored dismissed");
+    assert((await call("GET", `${base}/decisions`)).data.items.length === 0, "no decision was recorded");
+    await latest.getByRole("button", { name: /^Undo/ }).click();
+    await latest.getByRole("button", { name: "Record approval" }).waitFor();
+    await page.waitForFunction(() => document.activeElement && document.activeElement.textContent === "Record approval");
+    assert((await call("GET", `${base}/uscis-statuses/${approval.id}`)).data.proposal_state === "open", "open again");
+    // A stale page: a colleague dismissed it meanwhile, so this page's Dismiss changes nothing and says why.
+    const fresh = (await call("GET", `${base}/uscis-statuses/${approval.id}`)).data;
+    assert((await call("PATCH", `${base}/uscis-statuses/${approval.id}`, { proposal_state: "dismissed" }, { "If-Match": `"${fresh.version}"` })).status === 200, "the colleague's dismissal");
+    await latest.getByRole("button", { name: "Dismiss" }).click();
+    await waitText(latest.locator(".proposal"), "Someone else changed this status");
+    assert((await latest.locator(".proposal .badge").innerText()) === "Dismissed", "shown as it is now");
+    await latest.getByRole("button", { name: /^Undo/ }).click();
+    await latest.getByRole("button", { name: "Record approval" }).waitFor();
+    // On a phone the section fits the screen.
+    await fitsPhone(page, "the request page with USCIS statuses");
+    // A second request with twelve receipts: the newest status first, ten older, Load more the last.
+    const many = await call("POST", "/api/v1/parole-requests", { client_id: client.data.id, parole_type: "humanitarian", location: "inside_us" });
+    const receipts = Array.from({ length: 12 }, (_, n) => `IOE09100000${String(n).padStart(2, "0")}`);
+    for (const r of receipts) {
+      assert((await call("POST", `/api/v1/parole-requests/${many.data.id}/filings`, { form: "I-765", filed_on: firmDay(-30), receipt_number: r })).status === 201, "filed");
+      standIn.answers.set(r, { text: "Case Is Being Actively Reviewed By USCIS", desc: `We are reviewing ${r}.`, date: "December 2, 2026" });
+    }
+    await sync();
+    await gotoHash(page, `#/requests/${many.data.id}`);
+    await waitText(section.locator(".uscis-latest"), "Case Is Being Actively Reviewed By USCIS");
+    assert((await section.locator(".uscis-latest").innerText()).includes("USCIS date: December 2, 2026"), "a date USCIS wrote otherwise is shown as given");
+    const rows = section.locator("#uscis-history > li");
+    await page.waitForFunction(() => document.querySelectorAll("#uscis-history > li").length === 10);
+    assert(await section.locator(".proposal").count() === 0 && await section.getByRole("button", { name: /^Record|^Dismiss/ }).count() === 0, "a status that proposes nothing has no buttons");
+    await section.getByRole("button", { name: "Load more" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("#uscis-history > li").length === 11);
+    const ids = await rows.evaluateAll((lis) => lis.map((li) => Number(li.dataset.status)));
+    assert(new Set(ids).size === 11 && ids.every((x, i) => i === 0 || x < ids[i - 1]), `older statuses newest first, each once (${ids})`);
+    assert(await page.locator("#uscis-more").isHidden(), "no Load more at the end");
+    // "Case Was Received" for one of its receipts: "Record receipt" completes that filing's receipt notice date.
+    const receivedDay = firmDay(-20);
+    standIn.answers.set(receipts[3], { text: "Case Was Received", desc: "We received your case.", date: receivedDay });
+    await sync();
+    await page.reload();
+    const received = section.locator(".uscis-latest");
+    await waitText(received, "Case Was Received");
+    await received.getByRole("button", { name: "Record receipt" }).click();
+    const filingForm = page.locator("#section-filings form.record-form");
+    await filingForm.waitFor();
+    assert(await filingForm.locator('[name="receipt_number"]').inputValue() === receipts[3], "the form edits the filing with that receipt number");
+    assert(await filingForm.locator('[name="receipt_notice_on"]').inputValue() === receivedDay, "the receipt notice date from USCIS");
+    await filingForm.locator("button[type=submit]").click();
+    await waitText(received.locator(".proposal .badge"), "Recorded");
+    const filing = (await call("GET", `/api/v1/parole-requests/${many.data.id}/filings`)).data.items.find((f) => f.receipt_number === receipts[3]);
+    assert(filing.receipt_notice_on === receivedDay, `the filing has its receipt notice date (${JSON.stringify(filing)})`);
+    assert((await call("GET", `/api/v1/parole-requests/${many.data.id}/filings`)).data.items.length === 12, "no filing was added");
+    // A viewer sees the statuses and no buttons; the server refuses a viewer's change anyway.
+    const viewer = await openPage(undefined, other.base);
+    pages.push(viewer);
+    await signIn(viewer, VIEWER);
+    await gotoHash(viewer, `#/requests/${id}`);
+    const seen = viewer.locator("#uscis-statuses");
+    await waitText(seen.locator(".uscis-latest"), "Case Was Approved");
+    await waitText(seen.locator(".uscis-latest .proposal"), "Not recorded yet");
+    await waitText(seen.locator("#uscis-history"), "Recorded");
+    assert(await seen.getByRole("button", { name: /Record|Dismiss|Undo|Mark as recorded/ }).count() === 0, "no Record, Dismiss or Undo for a viewer");
+    const current = (await call("GET", `${base}/uscis-statuses/${approval.id}`)).data;
+    const refused = await pageCall(viewer, "PATCH", `${base}/uscis-statuses/${approval.id}`, { proposal_state: "dismissed" }, current.version);
+    assert(refused.status === 403, `the server refuses a viewer (${refused.status})`);
+    await viewer.screenshot({ path: join(shots, "request-uscis-viewer.png"), fullPage: true });
+  } finally {
+    for (const p of pages) await p.context().close().catch(() => {});
+    shared.current = shared.page;
+    await other.stop();
+    await standIn.close();
+  }
 });
 
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
