@@ -12,25 +12,16 @@
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
-static const char *const audit_entities[] = {"clients",
-                                             "parole_requests",
-                                             "filings",
-                                             "rfes",
-                                             "interviews",
-                                             "decisions",
-                                             "expirations",
-                                             "users",
-                                             "api_keys",
-                                             "settings",
-                                             "deadline_rules",
-                                             "programs",
-                                             "fee_notices",
-                                             "entries",
-                                             "fee_schedule",
-                                             "deadlines",
-                                             "webhook_endpoints",
-                                             "webhook_deliveries",
-                                             NULL};
+static const char *const audit_entities[] = {"clients",           "parole_requests",
+                                             "filings",           "rfes",
+                                             "interviews",        "decisions",
+                                             "expirations",       "users",
+                                             "api_keys",          "settings",
+                                             "deadline_rules",    "programs",
+                                             "fee_notices",       "entries",
+                                             "fee_schedule",      "deadlines",
+                                             "webhook_endpoints", "webhook_deliveries",
+                                             "uscis_statuses",    NULL};
 static const char *const audit_actor_types[] = {"user", "api_key", "cli", "system", NULL};
 
 static const char *const audit_orders[] = {"asc", "desc", NULL};

@@ -14,7 +14,8 @@ a 422 or 412 and nothing changes. Expected:
 
 import unittest
 
-from harness import ApiTestCase, fresh_source, run_cli, validator
+from harness import ApiTestCase, fresh_source, run_cli, unique_receipt, validator
+from test_uscis_sync import CLIENT_ID, CLIENT_SECRET, UscisStandIn
 
 # ---- The declared permission table ---------------------------------------------------------
 
@@ -31,6 +32,8 @@ WHO_MAY = {
 }
 
 CHILDREN = ("filings", "rfes", "interviews", "decisions", "expirations", "fee-notices")
+# Child records no route creates (`paroletrack uscis-sync` writes them): read and patched only.
+SYNCED = ("uscis-statuses",)
 PR = "/api/v1/parole-requests/{id}"
 HOOKS = "/api/v1/webhook-endpoints"
 
@@ -110,6 +113,10 @@ for _child in CHILDREN:
     ROUTES[("GET", "%s/%s/{child_id}" % (PR, _child))] = "read"
     ROUTES[("PATCH", "%s/%s/{child_id}" % (PR, _child))] = "write"
     ROUTES[("DELETE", "%s/%s/{child_id}" % (PR, _child))] = "write"
+for _child in SYNCED:
+    ROUTES[("GET", "%s/%s" % (PR, _child))] = "read"
+    ROUTES[("GET", "%s/%s/{child_id}" % (PR, _child))] = "read"
+    ROUTES[("PATCH", "%s/%s/{child_id}" % (PR, _child))] = "write"
 
 # Where a route's own rules go past its permission: the calendar feed's credential is the token
 # in its URL (calendar applications cannot sign in), so without one every identity gets 401;
@@ -163,8 +170,11 @@ class Permissions(ApiTestCase):
         ids["entry"] = self.create("/api/v1/clients/%d/entries" % cl["id"],
                                    {"arrived_on": "2024-03-01"})["id"]
         ids["pr"] = pr["id"]
+        receipt = unique_receipt("IOE")
         for child in CHILDREN:
-            ids[child] = self.make_child(pr["id"], child)["id"]
+            extra = {"receipt_number": receipt} if child == "filings" else {}
+            ids[child] = self.make_child(pr["id"], child, **extra)["id"]
+        ids["uscis-statuses"] = self.uscis_status(pr["id"], receipt)
         ids["user"] = self.make_user("viewer").id
         fx["ids"] = ids
         who, spare = {"none": None}, {}
@@ -190,6 +200,27 @@ class Permissions(ApiTestCase):
         cls._fx = fx
         return fx
 
+    def uscis_status(self, pr_id, receipt):
+        """The id of a USCIS status of the request pr_id: `paroletrack uscis-sync` against a
+        stand-in of the Case Status API records the one status of its filing's `receipt` (this
+        class's only receipt number), which proposes an RFE."""
+        api = UscisStandIn()
+        try:
+            api.script[receipt] = [("status", "Request for Evidence Was Sent")]
+            self.server.note_secret("USCIS client secret", CLIENT_SECRET)
+            code, out, err = self.server.cli(
+                "uscis-sync", "--uscis-base-url", api.url, timeout=120,
+                env_extra={"PAROLETRACK_USCIS_CLIENT_ID": CLIENT_ID,
+                           "PAROLETRACK_USCIS_CLIENT_SECRET": CLIENT_SECRET})
+        finally:
+            api.stop()
+        self.assertEqual(code, 0, "uscis-sync exited %d:\n%s%s" % (code, out, err))
+        r = self.get("%s/uscis-statuses" % PR.replace("{id}", str(pr_id)))
+        self.assertStatus(r, 200)
+        self.assertEqual([(s["receipt_number"], s["proposes"]) for s in r.json["items"]],
+                         [(receipt, "rfe")], "the sync recorded the filing's one status")
+        return r.json["items"][0]["id"]
+
     def concrete(self, path, ids):
         if path.startswith("/api/v1/clients/"):
             path = path.replace("{id}", str(ids["client"]))
@@ -197,7 +228,7 @@ class Permissions(ApiTestCase):
                 path = path.replace("{child_id}", str(ids["entry"]))
         elif path.startswith("/api/v1/parole-requests/"):
             path = path.replace("{id}", str(ids["pr"]))
-            for child in CHILDREN:
+            for child in CHILDREN + SYNCED:
                 if "/%s/{child_id}" % child in path:
                     path = path.replace("{child_id}", str(ids[child]))
         elif path.startswith("/api/v1/users/"):
