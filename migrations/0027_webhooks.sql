@@ -66,9 +66,3 @@ CREATE TABLE webhook_attempts (
     duration_ms  INTEGER NOT NULL
 );
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id, id);
-
--- stage.changed for the stages that turn by themselves (a parole ending, a termination taking
--- effect, an appointment passing): the worker reads the requests whose stage class turns in
--- the window since its last look as a range of this index.
-CREATE INDEX parole_request_facts_by_boundary
-    ON parole_request_facts(stage_class, stage_boundary);

@@ -16,6 +16,7 @@
 #include "field_key.h"
 #include "migrate.h"
 #include "notify.h"
+#include "outbound_url.h"
 #include "passwords.h"
 #include "program_store.h"
 #include "remind.h"
@@ -442,7 +443,7 @@ int cli_webhooks(const char *verb, const struct cli_options *o)
         dates_local_date_of(epoch, ctx.today);
     else
         context_init(&ctx);
-    if (webhook_delivery_round(db, &ctx, 0, 1, &round, &p) == 0) {
+    if (webhook_delivery_round(db, &ctx, 0, 1, NULL, &round, &p) == 0) {
         printf("webhooks: %lld delivered, %lld to retry, %lld given up, %lld overdue "
                "deadline events raised\n",
                (long long)round.delivered, (long long)round.retrying, (long long)round.given_up,
@@ -476,13 +477,6 @@ static int option_number(const char *name, const char *text, int64_t fallback, i
     return 0;
 }
 
-/* True when url is https://, or http:// to this machine (a stand-in in tests). */
-static int uscis_url_allowed(const char *url)
-{
-    return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://127.", 11) == 0 ||
-           strncmp(url, "http://localhost", 16) == 0 || strncmp(url, "http://[::1]", 12) == 0;
-}
-
 int cli_uscis_sync(const struct cli_options *o)
 {
     struct uscis_sync_config config = {.rate_per_second = 5};
@@ -501,9 +495,8 @@ int cli_uscis_sync(const struct cli_options *o)
         return 2;
     }
     config.base_url = o->uscis_base_url ? o->uscis_base_url : "https://api-int.uscis.gov";
-    if (!uscis_url_allowed(config.base_url)) {
-        fprintf(stderr, "paroletrack: --uscis-base-url must be https:// (http:// only to this "
-                        "machine)\n");
+    if (outbound_url_check(config.base_url, why, sizeof(why)) != 0) {
+        fprintf(stderr, "paroletrack: --uscis-base-url %s\n", why);
         return 2;
     }
     if (option_number("--uscis-daily-quota", o->uscis_daily_quota, 1000, 1, 10000000, &quota) !=

@@ -10,6 +10,9 @@
 #include "notify.h"
 #include "webhook_outbox.h"
 
+/* Whether the worker thread of serve is to go on. */
+static atomic_int worker_running;
+
 /* Milliseconds on the monotonic clock. */
 static int64_t monotonic_ms(void)
 {
@@ -17,6 +20,15 @@ static int64_t monotonic_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The clock of a post: the real time moved by the round's offset (0, unless a test's --now
+ * set the round's clock elsewhere), so a batch that takes minutes signs and records each post at
+ * the time it is made. */
+static void post_clock(const struct op_context *round, int64_t offset, struct op_context *out)
+{
+    *out = *round;
+    dates_format_utc((time_t)((int64_t)time(NULL) + offset), out->now);
 }
 
 /* Post one claimed delivery and record the attempt. Returns 0 or -1 (recording failed). */
@@ -29,10 +41,13 @@ static int attempt_one(struct db *db, const struct webhook_attempt *a, const str
     int rc = notify_webhook_status(a->url, a->secret, a->webhook_id, dates_epoch_of(ctx->now),
                                    a->body, &status, error, sizeof(error));
     char next[TIMESTAMP_LEN];
+    int recorded = webhook_outbox_record(db, a, status, rc == 0 ? NULL : error,
+                                         monotonic_ms() - started, ctx, p);
 
-    if (webhook_outbox_record(db, a, status, rc == 0 ? NULL : error, monotonic_ms() - started, ctx,
-                              p) != 0)
+    if (recorded < 0)
         return -1;
+    if (recorded == 1) /* its lease had passed to another worker: the result is theirs */
+        return 0;
     if (rc == 0)
         out->delivered++;
     else {
@@ -47,30 +62,39 @@ static int attempt_one(struct db *db, const struct webhook_attempt *a, const str
 }
 
 int webhook_delivery_round(struct db *db, const struct op_context *ctx, int max_batches, int sweep,
-                           struct webhook_round *out, struct problem *p)
+                           const atomic_int *running, struct webhook_round *out, struct problem *p)
 {
     struct webhook_batch batch = {0};
+    int64_t offset = dates_epoch_of(ctx->now) - (int64_t)time(NULL);
+    struct op_context now;
 
     *out = (struct webhook_round){0};
     if (sweep && webhook_outbox_sweep(db, ctx, &out->overdue_raised, p) != 0)
         return -1;
     for (int n = 0; max_batches == 0 || n < max_batches; n++) {
-        if (webhook_outbox_claim(db, ctx, &batch, p) != 0)
+        if (running != NULL && !atomic_load(running))
+            break;
+        post_clock(ctx, offset, &now);
+        if (webhook_outbox_claim(db, &now, &batch, p) != 0)
             return -1;
         if (batch.count == 0)
             break;
-        for (size_t i = 0; i < batch.count; i++)
-            if (attempt_one(db, &batch.items[i], ctx, out, p) != 0) {
+        for (size_t i = 0; i < batch.count; i++) {
+            /* stopping: the rest of the batch waits out its lease for the next worker */
+            if (running != NULL && !atomic_load(running))
+                break;
+            post_clock(ctx, offset, &now);
+            if (attempt_one(db, &batch.items[i], &now, out, p) != 0) {
                 webhook_batch_clear(&batch);
                 return -1;
             }
+        }
         webhook_batch_clear(&batch);
     }
     return 0;
 }
 
 static pthread_t worker;
-static atomic_int worker_running;
 static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t worker_wake = PTHREAD_COND_INITIALIZER;
 
@@ -93,7 +117,8 @@ static void *worker_main(void *arg)
         context_init(&ctx);
         if (sweep)
             last_sweep_ms = monotonic_ms();
-        if (db != NULL && webhook_delivery_round(db, &ctx, 8, sweep, &round, &p) == 0) {
+        if (db != NULL &&
+            webhook_delivery_round(db, &ctx, 8, sweep, &worker_running, &round, &p) == 0) {
             if (round.given_up > 0)
                 fprintf(stderr,
                         "paroletrack: webhooks: %lld deliveries given up after three days\n",

@@ -4,6 +4,7 @@
 #ifndef PAROLETRACK_WEBHOOK_DELIVERY_H
 #define PAROLETRACK_WEBHOOK_DELIVERY_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "context.h"
@@ -19,11 +20,12 @@ struct webhook_round {
 };
 
 /* One round at ctx's time: the sweep (webhook_outbox_sweep) when `sweep`, then claim and post
- * due deliveries until none is due (at most `max_batches` batches; 0: no limit). notify_init()
- * must have run. Returns 0, or -1 with *p set (a failed post is not an error: it is counted
- * and recorded). */
+ * due deliveries until none is due (at most `max_batches` batches; 0: no limit), each claim and
+ * post at its own moment (ctx's clock moves on with the real one), stopping before the next
+ * claim or post once *running (NULL: never) turns 0. notify_init() must have run. Returns 0, or
+ * -1 with *p set (a failed post is not an error: it is counted and recorded). */
 int webhook_delivery_round(struct db *db, const struct op_context *ctx, int max_batches, int sweep,
-                           struct webhook_round *out, struct problem *p);
+                           const atomic_int *running, struct webhook_round *out, struct problem *p);
 
 /* How often the worker of serve sweeps (overdue deadlines, stages turning by themselves, given
  * up deliveries); it looks for due deliveries every second. */

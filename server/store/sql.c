@@ -1203,8 +1203,13 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                          "  AND o.status = 'pending' AND o.event_id < d.event_id)"
                          " ORDER BY d.next_attempt_at, d.id LIMIT :limit"},
     [SQL_WEBHOOK_CLAIM] = {"webhook_claim",
-                           "UPDATE webhook_deliveries SET next_attempt_at = :lease"
+                           "UPDATE webhook_deliveries SET next_attempt_at = :lease,"
+                           " leased_until = :lease"
                            " WHERE id = :id AND status = 'pending' AND next_attempt_at <= :now"},
+    /* A delivery whose secret or payload does not open with this key: failed at once. */
+    [SQL_WEBHOOK_FAIL_NOW] = {"webhook_fail_now",
+                              "UPDATE webhook_deliveries SET status = 'failed',"
+                              " last_error = :error, leased_until = NULL WHERE id = :id"},
     [SQL_WEBHOOK_ATTEMPT_INSERT] = {"webhook_attempt_insert",
                                     "INSERT INTO webhook_attempts (delivery_id, attempted_at,"
                                     " status, error, duration_ms) VALUES (:id, :now, :status,"
@@ -1214,8 +1219,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "UPDATE webhook_deliveries SET status = :state, attempts = attempts + 1,"
          " last_attempt_at = :now, last_status = :status, last_error = :error,"
          " next_attempt_at = :next_attempt_at,"
-         " delivered_at = CASE WHEN :state = 'delivered' THEN :now ELSE delivered_at END"
-         " WHERE id = :id"},
+         " delivered_at = CASE WHEN :state = 'delivered' THEN :now ELSE delivered_at END,"
+         " leased_until = NULL WHERE id = :id AND leased_until = :lease"},
     [SQL_WEBHOOK_GIVE_UP] = {"webhook_give_up",
                              "UPDATE webhook_deliveries SET status = 'failed',"
                              " last_error = coalesce(last_error, 'never attempted')"
@@ -1239,9 +1244,12 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_WEBHOOK_ATTEMPT_LIST] = {"webhook_attempt_list",
                                   "SELECT attempted_at, status, error, duration_ms"
                                   " FROM webhook_attempts WHERE delivery_id = :id ORDER BY id"},
-    [SQL_WEBHOOK_REPLAY] = {"webhook_replay", "UPDATE webhook_deliveries SET status = 'pending',"
-                                              " next_attempt_at = :now, give_up_at = :give_up_at"
-                                              " WHERE endpoint_id = :endpoint_id AND id = :id"},
+    /* Not while an attempt holds it (a post under way). */
+    [SQL_WEBHOOK_REPLAY] = {"webhook_replay",
+                            "UPDATE webhook_deliveries SET status = 'pending', attempts = 0,"
+                            " next_attempt_at = :now, give_up_at = :give_up_at"
+                            " WHERE endpoint_id = :endpoint_id AND id = :id"
+                            " AND (leased_until IS NULL OR leased_until <= :now)"},
     [SQL_WEBHOOK_BACKLOG] = {"webhook_backlog",
                              "SELECT (SELECT count(*) FROM webhook_deliveries"
                              "  WHERE status = 'pending') AS pending,"

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "dates.h"
 #include "fields.h"
+#include "outbound_url.h"
 #include "webhook_event.h"
 #include "webhook_outbox.h"
 
@@ -51,46 +52,13 @@ static const struct field_table endpoint_table = {
 static const char *const endpoint_audited[] = {
     "url", "description", "events", "include_identifiers", "enabled", NULL};
 
-/* True when host (without port or brackets) is a loopback name or address. */
-static int host_is_loopback(const char *host, size_t len)
-{
-    return (len == 9 && strncmp(host, "localhost", 9) == 0) ||
-           (len >= 4 && strncmp(host, "127.", 4) == 0) ||
-           (len == 5 && strncmp(host, "[::1]", 5) == 0);
-}
-
-/* Check an endpoint URL: https://host[:port][/path], or http:// to a loopback host (a receiver
- * on the same machine); no credentials, no spaces, no fragment. Adds the field error. */
+/* Check an endpoint URL (outbound_url.h): adds the field error. */
 static void check_url(const char *url, struct problem *p)
 {
-    const char *rest, *end;
-    size_t host_len;
+    char why[160];
 
-    if (strncmp(url, "https://", 8) == 0)
-        rest = url + 8;
-    else if (strncmp(url, "http://", 7) == 0)
-        rest = url + 7;
-    else {
-        problem_add_field(p, "url", "must start with https:// (or http:// to this machine)");
-        return;
-    }
-    end = rest + strcspn(rest, "/?#");
-    host_len = (size_t)(end - rest);
-    if (host_len == 0 || memchr(rest, '@', host_len) != NULL || strpbrk(url, " \t#") != NULL) {
-        problem_add_field(p, "url",
-                          "must name a host, with no user name, password, space or fragment");
-        return;
-    }
-    if (rest == url + 7) {
-        const char *colon =
-            rest[0] == '[' ? memchr(rest, ']', host_len) : memchr(rest, ':', host_len);
-        size_t name_len = colon ? (size_t)(colon - rest) + (rest[0] == '[') : host_len;
-
-        if (!host_is_loopback(rest, name_len))
-            problem_add_field(p, "url",
-                              "must use https:// unless the receiver is on this machine "
-                              "(localhost, 127.0.0.1 or [::1])");
-    }
+    if (outbound_url_check(url, why, sizeof(why)) != 0)
+        problem_add_field(p, "url", "%s", why);
 }
 
 /* Check the subscribed event types: each known, none twice, "*" alone. Adds the field error. */
@@ -412,6 +380,11 @@ static int replay_write(struct db *db, struct write_call *w, const json_t *befor
                       (json_int_t)w->id, "now", w->ctx->now, "give_up_at", give_up);
     rc = db_exec_json(db, SQL_WEBHOOK_REPLAY, binds, p);
     json_decref(binds);
+    if (rc == 0 && db_changes(db) == 0)
+        return problem_set(p, PROBLEM_CONFLICT,
+                           "delivery %lld is being posted right now: look at its log in a moment "
+                           "and send it again if it failed",
+                           (long long)w->id);
     return rc;
 }
 

@@ -399,8 +399,9 @@ static char *open_sealed(const char *table, const char *column, int64_t id, cons
 }
 
 /* Fill one attempt from a due row; the payload is the detail for an endpoint that may receive
- * identifiers (when the event kept one), else the summary. Returns 0 or -1. */
-static int attempt_of_row(db_stmt *stmt, struct webhook_attempt *a, struct problem *p)
+ * identifiers (when the event kept one), else the summary. Returns 0, or -1 when its secret or
+ * payload does not open with this key (the attempt is then cleared by the caller). */
+static int attempt_of_row(db_stmt *stmt, struct webhook_attempt *a)
 {
     const char *detail = db_row_text(stmt, "detail");
     char *opened = NULL;
@@ -426,12 +427,7 @@ static int attempt_of_row(db_stmt *stmt, struct webhook_attempt *a, struct probl
     if (data != NULL)
         a->body = payload_text(db_row_text(stmt, "type"), db_row_text(stmt, "occurred_at"), data);
     json_decref(data);
-    if (a->url == NULL || a->secret == NULL || a->body == NULL)
-        return problem_set(p, PROBLEM_INTERNAL,
-                           "webhook delivery %lld: its secret or payload does not open with "
-                           "this key",
-                           (long long)a->delivery_id);
-    return 0;
+    return a->url == NULL || a->secret == NULL || a->body == NULL ? -1 : 0;
 }
 
 static void attempt_clear(struct webhook_attempt *a)
@@ -458,44 +454,66 @@ int webhook_outbox_claim(struct db *db, const struct op_context *ctx, struct web
 {
     char lease[TIMESTAMP_LEN];
     json_t *binds = json_pack("{s:s, s:i}", "now", ctx->now, "limit", CLAIM_BATCH);
+    json_t *unopened = json_array(), *id;
     db_stmt *stmt;
     enum db_step step = DB_ERROR;
+    size_t i;
     int rc = -1;
 
     out->count = 0;
-    now_plus(ctx, WEBHOOK_LEASE_SECONDS, lease);
     if (db_begin_write(db, p) != 0) {
         json_decref(binds);
+        json_decref(unopened);
         return -1;
     }
     stmt = db_prepare(db, SQL_WEBHOOK_DUE, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
-        while ((step = db_step(stmt)) == DB_ROW && out->count < CLAIM_BATCH) {
-            struct webhook_attempt *a = &out->items[out->count++];
+        while (out->count < CLAIM_BATCH && (step = db_step(stmt)) == DB_ROW) {
+            struct webhook_attempt *a = &out->items[out->count];
 
-            if (attempt_of_row(stmt, a, p) != 0) {
-                step = DB_ERROR;
-                break;
+            if (attempt_of_row(stmt, a) == 0) {
+                out->count++;
+            } else {
+                /* one that does not open must not hold up the others */
+                json_array_append_new(unopened, json_integer(a->delivery_id));
+                attempt_clear(a);
             }
         }
     db_finish(stmt);
-    if (step != DB_DONE && step != DB_ROW) {
+    if (step == DB_ERROR) {
         if (p->kind == PROBLEM_NONE)
             problem_set(p, PROBLEM_INTERNAL, "webhook due: %s", db_errmsg(db));
         goto out;
     }
+    json_object_set_new(binds, "error",
+                        json_string("its secret or payload does not open with this key"));
+    json_array_foreach(unopened, i, id)
+    {
+        json_object_set(binds, "id", id);
+        if (db_exec_json(db, SQL_WEBHOOK_FAIL_NOW, binds, p) != 0)
+            goto out;
+    }
+    /* held long enough for every post of the batch to time out, and a minute more */
+    now_plus(ctx, (int64_t)out->count * WEBHOOK_POST_SECONDS + WEBHOOK_LEASE_SECONDS, lease);
     json_object_set_new(binds, "lease", json_string(lease));
-    for (size_t i = 0; i < out->count; i++) {
+    for (i = 0; i < out->count; i++) {
+        snprintf(out->items[i].lease, sizeof(out->items[i].lease), "%s", lease);
         json_object_set_new(binds, "id", json_integer(out->items[i].delivery_id));
         if (db_exec_json(db, SQL_WEBHOOK_CLAIM, binds, p) != 0)
             goto out;
     }
     rc = db_commit(db, p);
+    if (rc == 0 && json_array_size(unopened) > 0)
+        fprintf(stderr,
+                "paroletrack: webhooks: %zu deliveries failed: their secret or payload does not "
+                "open with this key\n",
+                json_array_size(unopened));
 out:
     if (rc != 0) {
         db_rollback(db);
         webhook_batch_clear(out);
     }
+    json_decref(unopened);
     json_decref(binds);
     return rc;
 }
@@ -521,18 +539,23 @@ int webhook_outbox_record(struct db *db, const struct webhook_attempt *attempt, 
     now_plus(ctx, webhook_retry_delay(attempt->attempts + 1), next);
     if (error != NULL)
         state = strcmp(next, attempt->give_up_at) > 0 ? "failed" : "pending";
-    binds = json_pack("{s:I, s:s, s:s, s:s?, s:I, s:s, s:s}", "id",
+    binds = json_pack("{s:I, s:s, s:s, s:s?, s:I, s:s, s:s, s:s}", "id",
                       (json_int_t)attempt->delivery_id, "now", ctx->now, "state", state, "error",
                       error, "duration_ms", (json_int_t)duration_ms, "next_attempt_at", next,
-                      "give_up_at", attempt->give_up_at);
+                      "give_up_at", attempt->give_up_at, "lease", attempt->lease);
     json_object_set_new(binds, "status", status > 0 ? json_integer(status) : json_null());
     if (db_begin_write(db, p) != 0) {
         json_decref(binds);
         return -1;
     }
+    /* the attempt is logged either way; its result counts only while its lease holds (a
+     * worker that outlived its lease leaves the delivery to the one that took it over) */
     if (db_exec_json(db, SQL_WEBHOOK_ATTEMPT_INSERT, binds, p) == 0 &&
-        db_exec_json(db, SQL_WEBHOOK_DELIVERY_RESULT, binds, p) == 0 && db_commit(db, p) == 0)
-        rc = 0;
+        db_exec_json(db, SQL_WEBHOOK_DELIVERY_RESULT, binds, p) == 0) {
+        rc = db_changes(db) == 1 ? 0 : 1;
+        if (db_commit(db, p) != 0)
+            rc = -1;
+    }
     if (rc != 0)
         db_rollback(db);
     json_decref(binds);

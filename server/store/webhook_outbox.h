@@ -21,8 +21,11 @@
 
 /* How long a delivery is retried after its event (or its replay). */
 #define WEBHOOK_RETRY_SECONDS (3 * 86400)
-/* How long a claimed attempt holds its delivery before another worker may try it again. */
-#define WEBHOOK_LEASE_SECONDS 120
+/* How long one post may take (notify's timeout, and some slack). */
+#define WEBHOOK_POST_SECONDS 35
+/* A claimed batch holds its deliveries for every post's time and this much more, before
+ * another worker may try them again. */
+#define WEBHOOK_LEASE_SECONDS 60
 /* How long an event whose deliveries ended stays in the outbox (and its log). */
 #define WEBHOOK_KEEP_DAYS 30
 
@@ -76,6 +79,7 @@ struct webhook_attempt {
     char *secret; /* "whsec_...", opened; wiped when the batch is cleared */
     char *body;   /* the JSON payload */
     char give_up_at[32];
+    char lease[32]; /* until when this worker holds the delivery */
 };
 
 struct webhook_batch {
@@ -84,8 +88,11 @@ struct webhook_batch {
 };
 
 /* Claim up to 16 due deliveries (pending, due at ctx->now, their endpoint enabled, none behind
- * an earlier pending event of its record) for WEBHOOK_LEASE_SECONDS, in a write transaction of
- * its own, and build their payloads. Returns 0 (out->count may be 0), or -1 with *p set. */
+ * an earlier pending event of its record) under a lease long enough for each of them to time
+ * out (WEBHOOK_POST_SECONDS each, WEBHOOK_LEASE_SECONDS more), in a write transaction of its
+ * own, and build their payloads. A delivery whose secret or payload does not open with this key
+ * is failed at once (and said on stderr), not claimed. Returns 0 (out->count may be 0), or -1
+ * with *p set. */
 int webhook_outbox_claim(struct db *db, const struct op_context *ctx, struct webhook_batch *out,
                          struct problem *p);
 
@@ -99,7 +106,8 @@ int64_t webhook_retry_delay(int64_t attempts);
 /* Record an attempt of a claimed delivery at ctx->now: `status` the receiver's HTTP status (0:
  * no answer), error NULL when it was delivered, else the reason; the delivery is delivered,
  * failed (the next attempt would pass its give_up_at) or pending with its next attempt. A write
- * transaction of its own. Returns 0, or -1 with *p set. */
+ * transaction of its own. Returns 0; 1 when the attempt was logged but its lease had passed to
+ * another worker (the result left to it); -1 with *p set. */
 int webhook_outbox_record(struct db *db, const struct webhook_attempt *attempt, long status,
                           const char *error, int64_t duration_ms, const struct op_context *ctx,
                           struct problem *p);

@@ -188,6 +188,38 @@ static void test_outbox(void)
     CHECK(pending == 0 && failed == 1);
 }
 
+/* A worker that outlives its lease: another takes the delivery over, and only the result of
+ * the one holding it counts (the late one is logged, not applied). */
+static void test_lease(void)
+{
+    struct webhook_batch first = {0}, second = {0};
+    int64_t pending, failed;
+
+    set_clock("2026-12-20", "2026-12-20T10:00:00Z");
+    CHECK(create(&clients_resource, 0, "{\"family_name\": \"Ng\", \"given_name\": \"L\"}") > 0);
+    CHECK(claim(&first) == 1);
+    set_clock("2026-12-20", "2026-12-20T10:01:00Z");
+    CHECK(claim(&second) == 0); /* held: 35 s for its post and 60 s more */
+    set_clock("2026-12-20", "2026-12-20T10:01:36Z");
+    CHECK(claim(&second) == 1);
+    CHECK(first.count == 1 && second.count == 1 &&
+          first.items[0].delivery_id == second.items[0].delivery_id &&
+          strcmp(first.items[0].lease, second.items[0].lease) < 0);
+    {
+        struct problem p;
+
+        problem_init(&p);
+        CHECK(webhook_outbox_record(db, &first.items[0], 0, "webhook: timed out", 30000, &ctx,
+                                    &p) == 1);
+        CHECK(webhook_outbox_record(db, &second.items[0], 204, NULL, 12, &ctx, &p) == 0);
+        problem_clear(&p);
+    }
+    webhook_batch_clear(&first);
+    webhook_batch_clear(&second);
+    backlog(&pending, &failed);
+    CHECK(pending == 0);
+}
+
 int main(void)
 {
     if (fixture_open() != 0)
@@ -195,6 +227,7 @@ int main(void)
     test_backoff();
     test_bad_endpoints_change_nothing();
     test_outbox();
+    test_lease();
     db_close(db);
     return CHECK_DONE();
 }
