@@ -59,6 +59,9 @@ static size_t keep_header(char *data, size_t size, size_t count, void *userdata)
 
 void uscis_answer_clear(struct uscis_answer *answer)
 {
+    /* a token answer holds the access token */
+    if (answer->body != NULL)
+        crypto_wipe_string(answer->body);
     free(answer->body);
     memset(answer, 0, sizeof(*answer));
     answer->retry_after = -1;
@@ -143,6 +146,7 @@ int uscis_api_ensure_token(struct uscis_api *api, int64_t now, int force,
         goto out;
     }
     parsed = answer->body ? json_loads(answer->body, 0, NULL) : NULL;
+    /* (the parsed copy holds the token too: json_decref frees it below; jansson cannot wipe) */
     token = json_string_value(json_object_get(parsed, "access_token"));
     expires_in = json_is_integer(json_object_get(parsed, "expires_in"))
                      ? json_integer_value(json_object_get(parsed, "expires_in"))
@@ -156,7 +160,10 @@ int uscis_api_ensure_token(struct uscis_api *api, int64_t now, int force,
         goto out;
     }
     snprintf(api->token, sizeof(api->token), "%s", token);
-    /* used until a minute before it expires (a short-lived one: until half its life) */
+    /* used until a minute before it expires (a short-lived one: until half its life), and
+     * never believed for more than a day */
+    if (expires_in > 86400)
+        expires_in = 86400;
     api->token_until = now + (expires_in > 120 ? expires_in - 60 : expires_in / 2);
     rc = 0;
 out:

@@ -29,12 +29,13 @@ struct uscis_answer {
     char error[256];     /* why there was no usable answer, "" when there was one */
 };
 
-/* Free what an answer holds. */
+/* Free what an answer holds, wiping its body (a token answer holds the token). */
 void uscis_answer_clear(struct uscis_answer *answer);
 
 /* Make sure api holds a token usable at `now` (Unix time): a new one is asked for when there is
  * none, or when it expires within a minute, or when `force` (after a 401). Returns 0, or -1 with
- * the answer of the token request in *answer (the caller clears it). */
+ * the answer of the token request in *answer (the caller clears it; a 429's Retry-After is in
+ * answer->retry_after). */
 int uscis_api_ensure_token(struct uscis_api *api, int64_t now, int force,
                            struct uscis_answer *answer);
 

@@ -151,9 +151,8 @@ struct run {
     struct uscis_api api;
     struct pacer pacer;
     struct op_context ctx;
-    char day[DATE_LEN]; /* the quota's UTC day */
-    int stop;           /* the run ends before the next receipt (quota, long wait) */
-    int broken;         /* no token: nothing can be checked */
+    int stop;   /* the run ends before the next receipt (quota, long wait) */
+    int broken; /* no token: nothing can be checked */
 };
 
 /* Ask for one receipt's status, within the quota and the pace, refreshing the token once on
@@ -166,7 +165,13 @@ static int ask(struct run *run, const char *receipt, struct uscis_answer *a, str
     for (;;) {
         struct uscis_answer token;
         int64_t now = (int64_t)time(NULL);
-        int taken = uscis_statuses_take_quota(run->db, run->day, run->config->daily_quota, p);
+        char day[TIMESTAMP_LEN];
+        int taken;
+
+        /* the quota's day is the one of this request (a run may cross midnight UTC) */
+        dates_format_utc((time_t)now, day);
+        day[10] = '\0';
+        taken = uscis_statuses_take_quota(run->db, day, run->config->daily_quota, p);
 
         if (taken <= 0) {
             run->stop = 1;
@@ -176,6 +181,16 @@ static int ask(struct run *run, const char *receipt, struct uscis_answer *a, str
         if (force || run->api.token[0] == '\0' || now >= run->api.token_until)
             pace(&run->pacer);
         if (uscis_api_ensure_token(&run->api, now, force, &token) != 0) {
+            int64_t wait = token.retry_after >= 0 ? token.retry_after : 1;
+
+            /* the token endpoint asks to slow down: waited out like a case status's 429 */
+            if (token.status == 429 && waits < MAX_RETRY_AFTERS &&
+                wait <= run->config->max_wait_seconds) {
+                waits++;
+                uscis_answer_clear(&token);
+                sleep_ms(wait * 1000);
+                continue;
+            }
             fprintf(stderr, "paroletrack: uscis-sync: no token: %s\n",
                     token.error[0] ? token.error : "the token endpoint failed");
             uscis_answer_clear(&token);
@@ -224,7 +239,6 @@ int uscis_sync_run(struct db *db, const struct uscis_sync_config *config,
     run.ctx.actor.type = ACTOR_SYSTEM;
     snprintf(run.ctx.actor.label, sizeof(run.ctx.actor.label), "uscis-sync");
     snprintf(started, sizeof(started), "%s", run.ctx.now);
-    snprintf(run.day, sizeof(run.day), "%.10s", run.ctx.now);
     run.api.base_url = config->base_url;
     run.api.client_id = config->client_id;
     run.api.client_secret = config->client_secret;

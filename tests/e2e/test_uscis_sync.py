@@ -57,6 +57,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             int(self.headers.get("Content-Length") or 0)).decode())
         with api.lock:
             api.token_requests.append(form)
+            if api.token_busy > 0:
+                api.token_busy -= 1
+                return self._json(429, {"error": "slow_down"}, (("Retry-After", "1"),))
             if self.path != "/oauth/accesstoken" or form.get("grant_type") != [
                     "client_credentials"] or form.get("client_id") != [CLIENT_ID] or \
                     form.get("client_secret") != [CLIENT_SECRET]:
@@ -112,6 +115,7 @@ class UscisStandIn:
         self.issued = 0
         self.expires_in = 1800
         self.revoke_after = None
+        self.token_busy = 0  # token requests answered 429 (Retry-After: 1) first
         self.token_requests = []
         self.case_requests = []
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -318,6 +322,19 @@ class UscisSync(ApiTestCase):
         out, _ = self.sync()
         self.assertEqual(len(self.api.token_requests) - before, 3)
         self.assertIn(" 0 failed", out)
+
+    def test_a_busy_token_endpoint_is_waited_for(self):
+        pr, receipt = self.request_with_receipt()
+        self.close_every_other_request()
+        self.api.script[receipt] = [("status", "Case Was Received")]
+        self.api.token_busy = 1
+        before = len(self.api.token_requests)
+        started = time.monotonic()
+        out, _ = self.sync()
+        self.assertIn(" 0 failed", out)
+        self.assertEqual(len(self.api.token_requests) - before, 2)
+        self.assertGreaterEqual(time.monotonic() - started, 1.0, "Retry-After is honoured")
+        self.assertEqual(len(self.statuses(pr["id"])), 1)
 
     def test_bad_credentials_stop_the_run(self):
         self.request_with_receipt()
