@@ -196,6 +196,7 @@ static const struct write_kind program_kind = {
     .write = program_write,
     .audited = program_audited,
     .ledger = WRITE_LEDGER_PROGRAM,
+    .program_member = "code",
 };
 
 json_t *program_store_create(struct db *db, const json_t *body, const struct op_context *ctx,

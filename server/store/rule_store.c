@@ -79,6 +79,7 @@ static const struct write_kind rule_kind = {
     .write = rule_write,
     .audited = rule_audited,
     .ledger = WRITE_LEDGER_PROGRAM,
+    .program_member = "program",
 };
 
 json_t *rule_store_patch(struct db *db, int64_t id, const json_t *patch,

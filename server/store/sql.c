@@ -1187,6 +1187,24 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " WHERE f.stage_class IN ('interview_then_draft', 'interview_then_filed',"
          " 'interview_then_receipted') AND f.stage_boundary > :from_now"
          " AND f.stage_boundary <= :now"},
+    /* The stages of a set of requests, from their stored facts (for stage.changed after a
+     * change of a program, a rule or a client moves requests other than its own). */
+    [SQL_WEBHOOK_STAGES_ALL] = {"webhook_stages_all",
+                                "SELECT t.parole_request_id, p.client_id, " TALLY_STAGE
+                                " AS stage FROM parole_request_facts t"
+                                " JOIN parole_requests p ON p.id = t.parole_request_id"},
+    [SQL_WEBHOOK_STAGES_OF_PROGRAM] = {"webhook_stages_of_program",
+                                       "SELECT t.parole_request_id, p.client_id, " TALLY_STAGE
+                                       " AS stage FROM parole_requests p"
+                                       " JOIN parole_request_facts t"
+                                       " ON t.parole_request_id = p.id"
+                                       " WHERE p.program = :program"},
+    [SQL_WEBHOOK_STAGES_OF_CLIENT] = {"webhook_stages_of_client",
+                                      "SELECT t.parole_request_id, p.client_id, " TALLY_STAGE
+                                      " AS stage FROM parole_requests p"
+                                      " JOIN parole_request_facts t"
+                                      " ON t.parole_request_id = p.id"
+                                      " WHERE p.client_id = :client_id"},
     /* The deliveries to attempt now: pending, due, their endpoint enabled, and no earlier event
      * of the same record still pending for that endpoint (in order per record). */
     [SQL_WEBHOOK_DUE] = {"webhook_due",

@@ -64,9 +64,8 @@ int webhook_outbox_before(struct db *db, const char *entity, int64_t request_id,
     int64_t any = 0;
     int rc;
 
+    (void)entity;
     memset(change, 0, sizeof(*change));
-    if (webhook_event_noun(entity) == NULL)
-        return 0;
     if (db_scalar_int(db, SQL_WEBHOOK_ANY_ENDPOINT, NULL, &any, p) != 0)
         return -1;
     if (!any)
@@ -118,30 +117,99 @@ static void set_id(json_t *data, const char *name, int64_t id)
     json_object_set_new(data, name, id ? json_integer(id) : json_null());
 }
 
-int webhook_outbox_after(struct db *db, const struct webhook_change *change, const char *entity,
-                         const char *action, int64_t id, int64_t request_id, int64_t client_id,
-                         const json_t *before, const json_t *after, const struct op_context *ctx,
-                         struct problem *p)
+int webhook_outbox_note_stages(struct db *db, struct webhook_change *change, enum sql_id scope,
+                               const char *program, int64_t client_id, const struct op_context *ctx,
+                               struct problem *p)
 {
-    const char *noun = webhook_event_noun(entity);
+    json_t *rows, *row;
+    size_t i;
+
+    if (!change->active)
+        return 0;
+    webhook_change_clear(change);
+    change->stages_sql = scope;
+    change->stages_binds = json_pack("{s:s, s:s, s:s?, s:I}", "today", ctx->today, "now", ctx->now,
+                                     "program", program, "client_id", (json_int_t)client_id);
+    rows = db_rows(db, scope, change->stages_binds, NULL, p);
+    if (rows == NULL)
+        return -1;
+    change->stages = json_object();
+    json_array_foreach(rows, i, row)
+    {
+        char id[32];
+
+        snprintf(id, sizeof(id), "%lld",
+                 (long long)json_integer_value(json_object_get(row, "parole_request_id")));
+        json_object_set(change->stages, id, row);
+    }
+    json_decref(rows);
+    return 0;
+}
+
+void webhook_change_clear(struct webhook_change *change)
+{
+    json_decref(change->stages);
+    json_decref(change->stages_binds);
+    change->stages = change->stages_binds = NULL;
+}
+
+/* stage.changed for every noted request (but `skip`, whose own change says it) whose stage
+ * differs after the change; `cause` names the change. Returns 0, or -1 with *p set. */
+static int noted_stage_changes(struct db *db, const struct webhook_change *change, int64_t skip,
+                               const char *cause, const struct op_context *ctx, struct problem *p)
+{
+    json_t *rows = db_rows(db, change->stages_sql, change->stages_binds, NULL, p), *row;
+    size_t i;
+    int rc = 0;
+
+    if (rows == NULL)
+        return -1;
+    json_array_foreach(rows, i, row)
+    {
+        int64_t request = json_integer_value(json_object_get(row, "parole_request_id"));
+        const char *to = json_string_value(json_object_get(row, "stage"));
+        const char *from;
+        json_t *moved;
+        char id[32], key[64];
+
+        snprintf(id, sizeof(id), "%lld", (long long)request);
+        from = json_string_value(json_object_get(json_object_get(change->stages, id), "stage"));
+        if (request == skip || from == NULL || to == NULL || strcmp(from, to) == 0)
+            continue;
+        moved = json_pack("{s:I, s:O, s:s, s:s, s:s}", "parole_request_id", (json_int_t)request,
+                          "client_id", json_object_get(row, "client_id"), "from", from, "to", to,
+                          "cause", cause);
+        snprintf(key, sizeof(key), "parole_request:%lld", (long long)request);
+        rc = webhook_outbox_append(db, "stage.changed", key, moved, NULL, ctx, p);
+        json_decref(moved);
+        if (rc != 0)
+            break;
+    }
+    json_decref(rows);
+    return rc;
+}
+
+/* The events of a change of a record kind (see webhook_outbox_after), its request's id into
+ * *request_out. Returns 0, or -1 with *p set. */
+static int record_events(struct db *db, const struct webhook_change *change, const char *noun,
+                         const char *type, int64_t id, int64_t request_id, int64_t client_id,
+                         const json_t *before, const json_t *after, const struct op_context *ctx,
+                         int64_t *request_out, struct problem *p)
+{
     const json_t *record = after ? after : before;
-    const char *verb = strcmp(action, "create") == 0   ? "created"
-                       : strcmp(action, "delete") == 0 ? "deleted"
-                                                       : "updated";
-    int is_request = strcmp(noun ? noun : "", "parole_request") == 0;
-    int is_client = strcmp(noun ? noun : "", "client") == 0;
-    char type[64], key[64], stage[32] = "";
+    int is_request = strcmp(noun, "parole_request") == 0;
+    int is_client = strcmp(noun, "client") == 0;
+    char key[64], stage[32] = "";
     json_t *summary = NULL, *detail = NULL;
     int rc = -1;
 
-    if (!change->active || noun == NULL)
-        return 0;
     if (is_request)
         request_id = id;
     if (is_client)
         client_id = id;
     if (client_id == 0)
         client_id = json_integer_value(json_object_get(record, "client_id"));
+    *request_out = request_id;
     if (request_id != 0) {
         int64_t owner = 0;
 
@@ -150,7 +218,6 @@ int webhook_outbox_after(struct db *db, const struct webhook_change *change, con
         if (client_id == 0)
             client_id = owner;
     }
-    snprintf(type, sizeof(type), "%s.%s", noun, verb);
     if (request_id != 0)
         snprintf(key, sizeof(key), "parole_request:%lld", (long long)request_id);
     else
@@ -168,8 +235,8 @@ int webhook_outbox_after(struct db *db, const struct webhook_change *change, con
     /* the stage a write moved (a request created starts in its stage: no change) */
     if (request_id != 0 && change->request_id == request_id && change->stage[0] != '\0' &&
         stage[0] != '\0' && strcmp(change->stage, stage) != 0) {
-        json_t *moved = json_pack("{s:I, s:s, s:s?}", "parole_request_id", (json_int_t)request_id,
-                                  "from", change->stage, "to", stage[0] ? stage : NULL);
+        json_t *moved = json_pack("{s:I, s:s, s:s}", "parole_request_id", (json_int_t)request_id,
+                                  "from", change->stage, "to", stage);
 
         set_id(moved, "client_id", client_id);
         json_object_set_new(moved, "cause", json_string(type));
@@ -182,6 +249,32 @@ out:
     json_decref(summary);
     json_decref(detail);
     return rc;
+}
+
+int webhook_outbox_after(struct db *db, const struct webhook_change *change, const char *entity,
+                         const char *action, int64_t id, int64_t request_id, int64_t client_id,
+                         const json_t *before, const json_t *after, const struct op_context *ctx,
+                         struct problem *p)
+{
+    const char *noun = webhook_event_noun(entity);
+    const char *verb = strcmp(action, "create") == 0   ? "created"
+                       : strcmp(action, "delete") == 0 ? "deleted"
+                                                       : "updated";
+    char type[64];
+    int64_t own_request = 0;
+
+    if (!change->active)
+        return 0;
+    if (noun != NULL)
+        snprintf(type, sizeof(type), "%s.%s", noun, verb);
+    else
+        snprintf(type, sizeof(type), "%s.%s", entity, action);
+    if (noun != NULL && record_events(db, change, noun, type, id, request_id, client_id, before,
+                                      after, ctx, &own_request, p) != 0)
+        return -1;
+    if (change->stages != NULL && noted_stage_changes(db, change, own_request, type, ctx, p) != 0)
+        return -1;
+    return 0;
 }
 
 /* The payload of an event as posted: {type, timestamp, data}. Returns new text (JSON). */

@@ -18,6 +18,7 @@
 #include "context.h"
 #include "db.h"
 #include "problem.h"
+#include "sql.h"
 
 /* How long a delivery is retried after its event (or its replay). */
 #define WEBHOOK_RETRY_SECONDS (3 * 86400)
@@ -34,7 +35,25 @@ struct webhook_change {
     int active;         /* some endpoint is enabled: events are written */
     int64_t request_id; /* the request whose stage may move; 0: none */
     char stage[32];     /* its stage before the change; "" when it had none */
+    /* the other requests the change may move (webhook_outbox_note_stages): which, and their
+     * stages before it, {"<request id>": {"stage", "client_id"}}; NULL: none */
+    enum sql_id stages_sql;
+    json_t *stages_binds;
+    json_t *stages;
 };
+
+/* Before a change that moves the stored deadlines of many requests (a program's, a rule's, a
+ * client's), note their stages: those of program `program` when `scope` is
+ * SQL_WEBHOOK_STAGES_OF_PROGRAM, of client `client_id` for SQL_WEBHOOK_STAGES_OF_CLIENT, of
+ * every request for SQL_WEBHOOK_STAGES_ALL. Nothing when change->active is 0. Returns 0, or -1
+ * with *p set. webhook_outbox_after compares them with the stages after the change (and frees
+ * them; webhook_change_clear frees them when the change fails on the way). */
+int webhook_outbox_note_stages(struct db *db, struct webhook_change *change, enum sql_id scope,
+                               const char *program, int64_t client_id, const struct op_context *ctx,
+                               struct problem *p);
+
+/* Free what a change noted. */
+void webhook_change_clear(struct webhook_change *change);
 
 /* Before a change of `entity` (the audit trail's) touching request `request_id` (0: none):
  * whether events will be written, and the request's stage. Inside the write transaction.
@@ -45,9 +64,11 @@ int webhook_outbox_before(struct db *db, const char *entity, int64_t request_id,
 
 /* After the change (its audit event appended): the events it raises, `<noun>.created`,
  * `.updated` or `.deleted` (action 'create', 'update' or 'delete') for record `id` of `entity`
- * (before and after as the API shows it, either NULL), and `stage.changed` when the request's
- * stage moved. request_id / client_id: the request and client the record belongs to (0:
- * unknown, looked up). Nothing when change->active is 0. Returns 0, or -1 with *p set. */
+ * (before and after as the API shows it, either NULL; a record kind only), and `stage.changed`
+ * when the request's stage moved, or the stage of one of the requests noted by
+ * webhook_outbox_note_stages (cause: the change's event type, else "<entity>.<action>"). request_id
+ * / client_id: the request and client the record belongs to (0: unknown, looked up). Nothing when
+ * change->active is 0. Returns 0, or -1 with *p set. */
 int webhook_outbox_after(struct db *db, const struct webhook_change *change, const char *entity,
                          const char *action, int64_t id, int64_t request_id, int64_t client_id,
                          const json_t *before, const json_t *after, const struct op_context *ctx,

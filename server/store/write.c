@@ -83,6 +83,55 @@ static int refresh_ledger(struct db *db, const struct write_call *w, const json_
     return 0;
 }
 
+/* When some webhook endpoint is enabled and the change moves the deadlines of requests other
+ * than its own (a program's, a rule's, a client's), note their stages, so that the outbox can
+ * say which of them it moved. `before` is the record as it was (NULL on a create). Returns 0, or
+ * -1 with *p set. */
+static int note_moved_stages(struct db *db, const struct write_call *w, const json_t *before,
+                             struct webhook_change *hook, struct problem *p)
+{
+    const struct write_kind *kind = w->kind;
+    int64_t client = 0;
+
+    if (!hook->active)
+        return 0;
+    switch (kind->ledger) {
+    case WRITE_LEDGER_PROGRAM: {
+        const json_t *program =
+            kind->program_member ? json_object_get(before, kind->program_member) : NULL;
+
+        if (before == NULL) /* a new program or rule: no request names it yet */
+            return 0;
+        if (json_is_string(program))
+            return webhook_outbox_note_stages(db, hook, SQL_WEBHOOK_STAGES_OF_PROGRAM,
+                                              json_string_value(program), 0, w->ctx, p);
+        return webhook_outbox_note_stages(db, hook, SQL_WEBHOOK_STAGES_ALL, NULL, 0, w->ctx, p);
+    }
+    case WRITE_LEDGER_CLIENT:
+        client = w->client_id ? w->client_id : w->id;
+        break;
+    case WRITE_LEDGER_REQUEST_CLIENT:
+        client = json_integer_value(json_object_get(before, "client_id"));
+        if (client == 0 && json_is_integer(json_object_get(w->input, "client_id")))
+            client = json_integer_value(json_object_get(w->input, "client_id"));
+        if (client == 0 && w->request_id != 0) {
+            json_t *binds = json_pack("{s:I}", "id", (json_int_t)w->request_id);
+            int rc = db_scalar_int(db, SQL_REQUEST_CLIENT_ID, binds, &client, p);
+
+            json_decref(binds);
+            if (rc != 0)
+                return -1;
+        }
+        break;
+    case WRITE_LEDGER_REQUEST:
+    case WRITE_LEDGER_NONE:
+        return 0;
+    }
+    return client != 0 ? webhook_outbox_note_stages(db, hook, SQL_WEBHOOK_STAGES_OF_CLIENT, NULL,
+                                                    client, w->ctx, p)
+                       : 0;
+}
+
 /* The steps of one change inside the open transaction (1 to 7 of write.h; the caller commits
  * or rolls back). Returns what write_run returns, or NULL with *p set. */
 static json_t *write_steps(struct db *db, struct write_call *w, struct problem *p)
@@ -99,7 +148,7 @@ static json_t *write_steps(struct db *db, struct write_call *w, struct problem *
         if (before == NULL || write_check_version(before, w->if_match, kind->noun, p) != 0)
             goto out;
     }
-    if (kind->write(db, w, before, p) != 0)
+    if (note_moved_stages(db, w, before, &hook, p) != 0 || kind->write(db, w, before, p) != 0)
         goto out;
     if ((kind->after_write != NULL && kind->after_write(db, w, before, p) != 0) ||
         refresh_ledger(db, w, before, p) != 0)
@@ -118,6 +167,7 @@ static json_t *write_steps(struct db *db, struct write_call *w, struct problem *
     else
         out = json_incref(w->mode == WRITE_DELETE ? before : after);
 out:
+    webhook_change_clear(&hook);
     json_decref(w->result);
     w->result = NULL;
     json_decref(after);

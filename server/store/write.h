@@ -87,6 +87,9 @@ struct write_kind {
     const char *const *audited;  /* NULL-terminated; NULL with no `changes`: no changes */
     const char *const *redacted; /* NULL-terminated, may be NULL */
     enum write_ledger ledger;    /* the deadlines the change moves */
+    /* WRITE_LEDGER_PROGRAM: the member of the record naming the program whose requests it
+     * moves ("code" of a program, "program" of a rule; a null value: every request). */
+    const char *program_member;
 };
 
 /* One change, filled by the caller (the fields marked "out" by write_run and the hooks). */

@@ -11,7 +11,7 @@ import sqlite3
 import time
 import unittest
 
-from harness import ApiTestCase, instant, token
+from harness import ApiTestCase, day, instant, token, unique_receipt
 from test_remind import WebhookReceiver
 
 ENDPOINTS = "/api/v1/webhook-endpoints"
@@ -265,6 +265,32 @@ class Deliveries(WebhookCase):
         moved = posts[1]["json"]["data"]
         self.assertEqual((moved["parole_request_id"], moved["from"], moved["to"], moved["cause"]),
                          (pr["id"], before, after, "filing.created"))
+
+    def test_a_program_terminated_moves_its_requests_stages(self):
+        rx, _ = self.endpoint(events=("stage.changed",))
+        code = "t" + token(8).lower()
+        program = self.create("/api/v1/programs", {
+            "code": code, "name": "Test program " + token(4),
+            "citation_source": "Test notice", "citation_date": day(-400)})
+        prs = []
+        for _ in range(2):
+            pr = self.make_request(parole_type="program", program=code, location="outside_us")
+            self.make_child(pr["id"], "filings", filed_on=day(-200),
+                            receipt_number=unique_receipt())
+            self.make_child(pr["id"], "decisions", decided_on=day(-30), outcome="approved")
+            self.make_child(pr["id"], "expirations", kind="i94", expires_on=day(200))
+            self.assertEqual(self.stage_of(pr["id"]), "paroled")
+            prs.append(pr["id"])
+        time.sleep(1.5)
+        with rx.lock:
+            rx.posts.clear()
+        self.assertStatus(self.patch("/api/v1/programs/%d" % program["id"],
+                                     {"terminated_on": day(-1)}), 200)
+        posts = self.wait_posts(rx, 2)
+        moved = sorted((p["json"]["data"]["parole_request_id"], p["json"]["data"]["from"],
+                        p["json"]["data"]["to"], p["json"]["data"]["cause"]) for p in posts)
+        self.assertEqual(moved, [(i, "paroled", "terminated", "programs.update") for i in prs])
+        self.assertEqual([self.stage_of(i) for i in prs], ["terminated", "terminated"])
 
     def test_a_deleted_record_says_so(self):
         rx, _ = self.endpoint(events=("client.deleted",))
