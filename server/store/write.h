@@ -11,7 +11,8 @@
  *   5. reads the record again, so the reply and the audit event show what was stored,
  *   6. appends the audit event (the kind's `changes`, or a diff of its `audited` fields),
  *   7. appends the change's webhook events to the outbox (webhook_outbox.h: a record's
- *      created/updated/deleted, and stage.changed when its request's stage moved), when some
+ *      created/updated/deleted, and stage.changed for its request and for every other request
+ *      of the change's ledger scope whose stage moved, noted before step 3), when some
  *      endpoint is enabled,
  *   8. commits; any failure on the way rolls everything back. Changes of several threads that
  *      meet share one transaction and one commit, each in its own savepoint (write_run).
