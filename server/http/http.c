@@ -140,14 +140,16 @@ static void add_common_headers(struct MHD_Response *response, const struct reque
         MHD_add_response_header(response, "Strict-Transport-Security", "max-age=31536000");
 }
 
-/* Queue the reply as the response of the connection. Returns the library's result. */
+/* Queue the reply as the response of the connection; a text body (raw_body) is handed over to
+ * the library, not copied (a CSV export may be tens of MiB). Returns the library's result. */
 static enum MHD_Result send_reply(struct MHD_Connection *connection, struct request_state *state,
-                                  const struct call_reply *reply)
+                                  struct call_reply *reply)
 {
     struct MHD_Response *response;
     enum MHD_Result result;
     char *text = NULL;
     size_t len = 0;
+    int raw = reply->raw_body != NULL || reply->static_body != NULL;
 
     if (reply->static_body != NULL) {
         text = malloc(reply->static_size ? reply->static_size : 1);
@@ -156,9 +158,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
             len = reply->static_size;
         }
     } else if (reply->raw_body != NULL) {
-        text = strdup(reply->raw_body);
-        if (text != NULL)
-            len = strlen(text);
+        text = reply->raw_body;
+        reply->raw_body = NULL;
+        len = strlen(text);
     } else if (reply->body != NULL) {
         struct text_buffer json = {0};
 
@@ -177,7 +179,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         return MHD_NO;
     }
     add_common_headers(response, state, reply->cache_control);
-    if (reply->raw_body != NULL || reply->static_body != NULL)
+    if (raw)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply->raw_content_type);
     else if (reply->body != NULL)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
