@@ -18,6 +18,9 @@ void call_reply_clear(struct call_reply *reply)
     reply->body = NULL;
     free(reply->raw_body);
     reply->raw_body = NULL;
+    if (reply->stream.free != NULL)
+        reply->stream.free(reply->stream.cls);
+    memset(&reply->stream, 0, sizeof(reply->stream));
 }
 
 /* Turn the problem into the reply: its status and problem+json body, Retry-After when it has
@@ -26,6 +29,9 @@ void call_reply_problem(struct call_reply *reply, const struct problem *p)
 {
     free(reply->raw_body);
     reply->raw_body = NULL;
+    if (reply->stream.free != NULL)
+        reply->stream.free(reply->stream.cls);
+    memset(&reply->stream, 0, sizeof(reply->stream));
     json_decref(reply->body);
     reply->status = problem_status(p->kind);
     if (reply->status >= 500) {

@@ -33,6 +33,16 @@ struct call_request {
     const char *accept;          /* Accept header or NULL (a list as text/csv: csv_export.h) */
 };
 
+/* A body produced part by part after the handler returned (a streamed export): `read` fills
+ * buf with up to max bytes and returns how many, 0 at the end, -1 on a failure (the transfer is
+ * cut short, so the client sees it incomplete); `free` releases cls once the reply is done or
+ * abandoned. Called on one thread at a time. */
+struct call_stream {
+    long (*read)(void *cls, char *buf, size_t max);
+    void (*free)(void *cls);
+    void *cls;
+};
+
 struct call_reply {
     int status;
     json_t *body;           /* owned; NULL for an empty body (204) */
@@ -49,8 +59,9 @@ struct call_reply {
     const char *cache_control;    /* static; NULL: no-store */
     const char *raw_content_type; /* its Content-Type (static) */
     int retry_after;              /* Retry-After seconds (429), 0 when none */
-    int replayed;          /* the first answer of an Idempotency-Key, given again (replay.h) */
-    char disposition[128]; /* Content-Disposition header (an export's file name), empty: none */
+    int replayed;              /* the first answer of an Idempotency-Key, given again (replay.h) */
+    char disposition[128];     /* Content-Disposition header (an export's file name), empty: none */
+    struct call_stream stream; /* owned; a body read part by part (raw_content_type), or none */
 };
 
 struct principal;

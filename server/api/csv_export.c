@@ -133,39 +133,213 @@ int csv_export_query(struct call *call, struct query_param *q, size_t room, json
     return n;
 }
 
+/* A page of the list into *items (a new page object the caller frees) and the next cursor
+ * into *next (new, NULL at the end). Returns 0, or -1 with *p set. */
+static int next_page(struct db *db, const struct resource_spec *spec, int64_t parent_id,
+                     struct query_param *q, size_t n, char **cursor, json_t **page,
+                     const struct op_context *ctx, struct problem *p)
+{
+    char *text;
+
+    q[n] = (struct query_param){"cursor", *cursor};
+    text = resource_list(db, spec, parent_id, q, n + (*cursor != NULL), ctx, p);
+    if (text == NULL)
+        return -1;
+    *page = json_loads(text, 0, NULL);
+    free(text);
+    if (*page == NULL)
+        return problem_set(p, PROBLEM_INTERNAL, "a list page is not JSON");
+    free(*cursor);
+    *cursor = json_is_string(json_object_get(*page, "next_cursor"))
+                  ? strdup(json_string_value(json_object_get(*page, "next_cursor")))
+                  : NULL;
+    return 0;
+}
+
+/* True when the export's query makes its reads write (an identifier look-up, or narratives:
+ * both audited page by page), so it is built whole on the call's own connection. */
+static int export_writes(const struct resource_spec *spec, const struct query_param *q, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (strcmp(q[i].name, "include") == 0)
+            return 1;
+        for (const struct filter_spec *f = spec->filters; f != NULL && f->name != NULL; f++)
+            if (f->kind == FILTER_BLIND && strcmp(f->name, q[i].name) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* A CSV export streamed after the handler returned: a connection of its own holding one read
+ * snapshot (the one the rows were counted in for the audit event), the query (copied), the
+ * cursor, the columns and the part produced but not yet sent. */
+struct export_stream {
+    struct db *db;
+    const struct resource_spec *spec;
+    int64_t parent_id;
+    struct op_context ctx;
+    char request_id[72];
+    struct query_param q[EXPORT_QUERY_MAX];
+    size_t n;
+    char *cursor;
+    int started, done;
+    json_t *columns;
+    struct text_buffer part;
+    size_t sent; /* bytes of `part` already sent */
+};
+
+static void export_stream_free(void *cls)
+{
+    struct export_stream *x = cls;
+
+    for (size_t i = 0; i < x->n; i++) {
+        free((char *)x->q[i].name);
+        free((char *)x->q[i].value);
+    }
+    if (x->db != NULL) {
+        db_read_scope_end(x->db);
+        db_close(x->db);
+    }
+    free(x->cursor);
+    json_decref(x->columns);
+    text_buffer_free(&x->part);
+    free(x);
+}
+
+/* The next part of the CSV: the byte order mark, then a page of records at a time. */
+static long export_stream_read(void *cls, char *buf, size_t max)
+{
+    struct export_stream *x = cls;
+    size_t n;
+
+    while (x->sent >= x->part.len && !x->done) {
+        struct problem p;
+        json_t *page = NULL;
+
+        problem_init(&p);
+        x->part.len = 0;
+        x->sent = 0;
+        if (!x->started) {
+            csv_begin(&x->part);
+            x->started = 1;
+        }
+        if (next_page(x->db, x->spec, x->parent_id, x->q, x->n, &x->cursor, &page, &x->ctx, &p) !=
+            0) {
+            /* the operator's log; the client sees the transfer cut short */
+            fprintf(stderr, "paroletrack: request_id=%s a CSV export failed: %s\n", x->request_id,
+                    p.detail);
+            problem_clear(&p);
+            return -1;
+        }
+        page_rows(&x->part, json_object_get(page, "items"), x->columns);
+        json_decref(page);
+        x->done = x->cursor == NULL;
+        if (x->part.failed)
+            return -1;
+    }
+    n = x->part.len - x->sent < max ? x->part.len - x->sent : max;
+    memcpy(buf, x->part.data + x->sent, n);
+    x->sent += n;
+    return (long)n;
+}
+
+/* Count the export's rows in the stream's snapshot (its first read fixes it). Returns the
+ * count, or -1 with *p set. */
+static int64_t count_rows(struct export_stream *x, struct problem *p)
+{
+    char *cursor = NULL;
+    int64_t rows = 0;
+
+    do {
+        json_t *page = NULL;
+
+        if (next_page(x->db, x->spec, x->parent_id, x->q, x->n, &cursor, &page, &x->ctx, p) != 0) {
+            free(cursor);
+            return -1;
+        }
+        rows += (int64_t)json_array_size(json_object_get(page, "items"));
+        json_decref(page);
+    } while (cursor != NULL);
+    return rows;
+}
+
+/* Set up a streamed export of call's list: NULL (and nothing in call->p) when it cannot be
+ * streamed here (no connection of its own: the caller builds it whole), else the stream, or
+ * NULL with call->p set. */
+static struct export_stream *stream_open(struct call *call, int64_t parent_id,
+                                         const struct query_param *q, int n)
+{
+    struct problem quiet;
+    struct export_stream *x = calloc(1, sizeof(*x));
+
+    problem_init(&quiet);
+    if (x == NULL)
+        return NULL;
+    x->db = db_open_detached(&quiet);
+    problem_clear(&quiet);
+    if (x->db == NULL) {
+        free(x);
+        return NULL;
+    }
+    x->spec = call->resource;
+    x->parent_id = parent_id;
+    x->ctx = call->ctx;
+    snprintf(x->request_id, sizeof(x->request_id), "%s",
+             call->ctx.request_id ? call->ctx.request_id : "-");
+    x->ctx.request_id = x->request_id;
+    x->columns = json_array();
+    for (int i = 0; i < n; i++) {
+        x->q[x->n].name = strdup(q[i].name);
+        x->q[x->n].value = q[i].value ? strdup(q[i].value) : NULL;
+        x->n++;
+    }
+    x->q[x->n].name = strdup("limit");
+    x->q[x->n].value = strdup(EXPORT_PAGE);
+    x->n++;
+    /* one snapshot for the count and every page sent */
+    db_read_scope_begin(x->db);
+    return x;
+}
+
 void csv_export_list(struct call *call, int64_t parent_id, struct call_reply *reply)
 {
     struct query_param q[EXPORT_QUERY_MAX];
     struct text_buffer out = {0};
     json_t *filters = json_array(), *columns = json_array();
+    struct export_stream *stream = NULL;
     char *cursor = NULL;
     int64_t rows = 0;
     int n = csv_export_query(call, q, EXPORT_QUERY_MAX - 2, filters);
 
     if (n < 0)
         goto out;
+    /* Streamed when its reads only read: counted in a snapshot of its own connection, the
+     * count audited, then sent page by page from that same snapshot. */
+    if (!export_writes(call->resource, q, n))
+        stream = stream_open(call, parent_id, q, n);
+    if (stream != NULL) {
+        rows = count_rows(stream, &call->p);
+        if (rows < 0 || resource_audit_export(call->db, call->resource, parent_id, "csv", filters,
+                                              rows, &call->ctx, &call->p) != 0) {
+            export_stream_free(stream);
+            goto out;
+        }
+        reply->status = 200;
+        reply->raw_content_type = "text/csv; charset=utf-8";
+        reply->stream = (struct call_stream){export_stream_read, export_stream_free, stream};
+        snprintf(reply->disposition, sizeof(reply->disposition),
+                 "attachment; filename=\"%s-%s.csv\"", call->resource->collection, call->ctx.today);
+        goto out;
+    }
     q[n++] = (struct query_param){"limit", EXPORT_PAGE};
     csv_begin(&out);
     for (;;) {
-        char *text;
-        json_t *page;
+        json_t *page = NULL;
 
-        q[n] = (struct query_param){"cursor", cursor};
-        text = resource_list(call->db, call->resource, parent_id, q, (size_t)n + (cursor != NULL),
-                             &call->ctx, &call->p);
-        if (text == NULL)
+        if (next_page(call->db, call->resource, parent_id, q, (size_t)n, &cursor, &page, &call->ctx,
+                      &call->p) != 0)
             goto out;
-        page = json_loads(text, 0, NULL);
-        free(text);
-        if (page == NULL) {
-            problem_set(&call->p, PROBLEM_INTERNAL, "a list page is not JSON");
-            goto out;
-        }
         rows += page_rows(&out, json_object_get(page, "items"), columns);
-        free(cursor);
-        cursor = json_is_string(json_object_get(page, "next_cursor"))
-                     ? strdup(json_string_value(json_object_get(page, "next_cursor")))
-                     : NULL;
         json_decref(page);
         if (cursor == NULL)
             break;

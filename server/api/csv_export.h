@@ -3,7 +3,11 @@
  * CSV, UTF-8 with a byte order mark, formula cells neutralised (base/csv.h), one column per
  * member of the list's items (identifiers masked and narratives left out as in the JSON list;
  * `include=notes` adds them, audited). The export itself is audited (`export`: the filters'
- * names and the row count) before the answer goes out. Handler layer. */
+ * names and the row count) before the answer goes out. A list whose reads only read is
+ * streamed: its rows are counted in a read snapshot of a connection of its own, the count
+ * audited, and the pages sent one by one from that snapshot as the client reads them
+ * (call_stream); one whose pages are audited as they are read (include=notes, an identifier
+ * look-up) is built whole on the call's connection. Handler layer. */
 #ifndef PAROLETRACK_CSV_EXPORT_H
 #define PAROLETRACK_CSV_EXPORT_H
 

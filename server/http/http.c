@@ -140,6 +140,35 @@ static void add_common_headers(struct MHD_Response *response, const struct reque
         MHD_add_response_header(response, "Strict-Transport-Security", "max-age=31536000");
 }
 
+/* A streamed body while libmicrohttpd reads it: the producer, and where the bytes sent are
+ * counted for the access log. */
+struct stream_reader {
+    struct call_stream stream;
+    size_t *bytes;
+};
+
+/* libmicrohttpd's content reader over a call_stream. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream_reader *reader = cls;
+    long n = reader->stream.read(reader->stream.cls, buf, max);
+
+    (void)pos;
+    if (n > 0) {
+        *reader->bytes += (size_t)n;
+        return (ssize_t)n;
+    }
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_free(void *cls)
+{
+    struct stream_reader *reader = cls;
+
+    reader->stream.free(reader->stream.cls);
+    free(reader);
+}
+
 /* Queue the reply as the response of the connection; a text body (raw_body) is handed over to
  * the library, not copied (a CSV export may be tens of MiB). Returns the library's result. */
 static enum MHD_Result send_reply(struct MHD_Connection *connection, struct request_state *state,
@@ -149,7 +178,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
     enum MHD_Result result;
     char *text = NULL;
     size_t len = 0;
-    int raw = reply->raw_body != NULL || reply->static_body != NULL;
+    int raw = reply->raw_body != NULL || reply->static_body != NULL || reply->stream.read != NULL;
+    struct stream_reader *reader = NULL;
 
     if (reply->static_body != NULL) {
         text = malloc(reply->static_size ? reply->static_size : 1);
@@ -172,11 +202,27 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
             len = json.len;
         }
     }
-    response = MHD_create_response_from_buffer(
-        len, text ? text : (void *)"", text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (response == NULL) {
-        free(text);
-        return MHD_NO;
+    if (reply->stream.read != NULL) {
+        /* sent chunked as it is produced; the reader owns the stream from here */
+        reader = malloc(sizeof(*reader));
+        if (reader == NULL)
+            return MHD_NO;
+        reader->stream = reply->stream;
+        reader->bytes = &state->bytes;
+        memset(&reply->stream, 0, sizeof(reply->stream));
+        response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream_read,
+                                                     reader, stream_free);
+        if (response == NULL) {
+            stream_free(reader);
+            return MHD_NO;
+        }
+    } else {
+        response = MHD_create_response_from_buffer(
+            len, text ? text : (void *)"", text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        if (response == NULL) {
+            free(text);
+            return MHD_NO;
+        }
     }
     add_common_headers(response, state, reply->cache_control);
     if (raw)
@@ -207,7 +253,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct requ
         MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer realm=\"paroletrack\"");
     state->status = reply->status;
-    state->bytes = len;
+    state->bytes = len; /* a stream adds its bytes as they go */
     state->route = reply->route;
     result = MHD_queue_response(connection, (unsigned int)reply->status, response);
     MHD_destroy_response(response);

@@ -238,6 +238,15 @@ struct db *db_thread(struct problem *p)
     return db;
 }
 
+struct db *db_open_detached(struct problem *p)
+{
+    if (pool_path == NULL) {
+        problem_set(p, PROBLEM_INTERNAL, "no database to open a detached connection to");
+        return NULL;
+    }
+    return db_open(pool_path, p);
+}
+
 void db_pool_close_all(void)
 {
     pthread_mutex_lock(&pool_lock);

@@ -49,6 +49,12 @@ void db_pool_configure(const char *path);
  * with the reason in *p when it cannot be opened. The pool owns it. */
 struct db *db_thread(struct problem *p);
 
+/* A new connection to the pool's database that is no thread's: for a reply that goes on
+ * reading after its handler returned (a streamed export, on whatever thread the HTTP library
+ * asks for the next part; one thread at a time). The caller closes it with db_close(). NULL
+ * with the reason in *p (also when no pool was configured). */
+struct db *db_open_detached(struct problem *p);
+
 /* Close every connection the pool opened. Call after all threads that used them have ended. */
 void db_pool_close_all(void);
 

@@ -5,10 +5,13 @@ out as in the JSON list, formula cells neutralised, a file name to save as; the 
 audited (`export`, the filters' names and the row count, never values)."""
 
 import csv
+import http.client
 import io
+import socket
+import time
 import unittest
 
-from harness import ApiTestCase, day, token
+from harness import ApiTestCase, auth_headers, day, token
 
 
 class CsvExport(ApiTestCase):
@@ -39,12 +42,50 @@ class CsvExport(ApiTestCase):
         self.assertFalse(any("7770" in a for a in a_numbers), "identifiers masked as in lists")
         self.assertNotIn("notes", header, "narratives only with include=notes")
         self.assertIn('filename="clients-', r.header("Content-Disposition"))
+        # streamed as it is read (chunked), every row counted in the audit event first
+        self.assertEqual(r.header("Transfer-Encoding"), "chunked")
+        self.assertIsNone(r.header("Content-Length"))
+        exported = [e for e in self.list_all("/api/v1/audit-events?entity=clients")
+                    if e["action"] == "export"][-1]
+        self.assertEqual(exported["changes"]["rows"]["after"], 205)
+        self.assertEqual(exported["changes"]["filters"]["after"], ["q"])
         # Accept: text/csv does the same; the JSON list is unchanged by format=json.
         same = self.request("GET", "/api/v1/clients?q=" + family,
                             headers={"Accept": "text/csv"})
         self.assertEqual(self.rows_of(same), rows)
         self.assertEqual(len(self.get("/api/v1/clients?format=json&limit=5&q=" + family)
                              .json["items"]), 5)
+
+    def test_a_slow_reader_gets_one_snapshot(self):
+        """The rows come from the snapshot they were counted in: a client added while a slow
+        spreadsheet tool is still reading the export is in neither."""
+        family = "Snap" + token(8)
+        # rows of 4 KiB: megabytes in all, more than the socket buffers between us hold
+        names = ["Alias %02d " % n + "x" * 190 for n in range(20)]
+        for i in range(1000):
+            self.make_client(family_name=family, given_name="S%04d" % i, other_names=names)
+        # a tiny receive window: the server can send only a little ahead of this reader
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        sock.settimeout(30)
+        sock.connect((self.server.host, self.server.port))
+        conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=30)
+        conn.sock = sock
+        conn.request("GET", "/api/v1/clients?format=csv&q=" + family,
+                     headers=auth_headers(self.server.admin, "GET"))
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 200)
+        first = resp.read(64)
+        time.sleep(0.3)
+        late = self.make_client(family_name=family, given_name="Late")
+        text = (first + resp.read()).decode("utf-8-sig")
+        conn.close()
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        self.assertEqual(len(rows) - 1, 1000)
+        self.assertNotIn(str(late["id"]), [row[0] for row in rows[1:]])
+        exported = [e for e in self.list_all("/api/v1/audit-events?entity=clients")
+                    if e["action"] == "export"][-1]
+        self.assertEqual(exported["changes"]["rows"]["after"], 1000)
 
     def test_cells_spreadsheets_would_misread(self):
         c = self.make_client(family_name="=HYPERLINK(\"http://evil.example\")",
