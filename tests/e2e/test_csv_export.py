@@ -153,6 +153,21 @@ class CsvExport(ApiTestCase):
                                     for e in events])
         self.assertProblem(self.get("/api/v1/deadlines?format=csv&limit=10"), 400, field="limit")
 
+    def test_a_long_deadline_list_streams_every_page(self):
+        for i in range(230):
+            self.make_client(passport_expires_on=day(100 + i % 50))
+        path = "/api/v1/deadlines?kind=passport_expiry"
+        listed = self.list_all(path)
+        self.assertGreater(len(listed), 200, "more than one of the stream's pages")
+        r = self.get(path + "&format=csv")
+        self.assertEqual(r.header("Transfer-Encoding"), "chunked")
+        rows = self.rows_of(r)
+        self.assertEqual([row[0] for row in rows[1:]], [d["id"] for d in listed],
+                         "every row once, in the list's order, across the pages")
+        exported = [e for e in self.list_all("/api/v1/audit-events?entity=deadlines")
+                    if e["action"] == "export"][-1]
+        self.assertEqual(exported["changes"]["rows"]["after"], len(listed))
+
     def test_bad_export_queries(self):
         self.assertProblem(self.get("/api/v1/clients?format=xlsx"), 400, field="format")
         self.assertProblem(self.get("/api/v1/clients?format=csv&limit=5"), 400, field="limit")
