@@ -347,13 +347,15 @@ out:
     return rc;
 }
 
-/* Raise deadline.overdue for every deadline not met whose day ended in [from, ctx->today).
- * Returns the number raised, or -1 with *p set. */
-static int64_t raise_overdue(struct db *db, const char *from, const struct op_context *ctx,
-                             struct problem *p)
+/* The payload of a sweep's event from its row (a new object), its record's key into key. */
+typedef json_t *(*sweep_payload_fn)(json_t *row, char *key, size_t key_size);
+
+/* Append an event of `type` for every row statement `sql` gives with binds (the caller's,
+ * freed here), its payload made by `payload`. Returns the number raised, or -1 with *p set. */
+static int64_t raise_each(struct db *db, enum sql_id sql, json_t *binds, const char *type,
+                          sweep_payload_fn payload, const struct op_context *ctx, struct problem *p)
 {
-    json_t *binds = json_pack("{s:s, s:s}", "from", from, "today", ctx->today);
-    json_t *rows = db_rows(db, SQL_WEBHOOK_OVERDUE_BETWEEN, binds, NULL, p), *row;
+    json_t *rows = db_rows(db, sql, binds, NULL, p), *row;
     int64_t raised = 0;
     size_t i;
 
@@ -362,17 +364,12 @@ static int64_t raise_overdue(struct db *db, const char *from, const struct op_co
         return -1;
     json_array_foreach(rows, i, row)
     {
-        int64_t request = json_integer_value(json_object_get(row, "parole_request_id"));
         char key[64];
+        json_t *data = payload(row, key, sizeof(key));
+        int rc = webhook_outbox_append(db, type, key, data, NULL, ctx, p);
 
-        if (request != 0)
-            snprintf(key, sizeof(key), "parole_request:%lld", (long long)request);
-        else
-            snprintf(key, sizeof(key), "client:%lld",
-                     (long long)json_integer_value(json_object_get(row, "client_id")));
-        json_object_set(row, "id", json_object_get(row, "ledger_id"));
-        json_object_del(row, "ledger_id");
-        if (webhook_outbox_append(db, "deadline.overdue", key, row, NULL, ctx, p) != 0) {
+        json_decref(data);
+        if (rc != 0) {
             json_decref(rows);
             return -1;
         }
@@ -382,41 +379,52 @@ static int64_t raise_overdue(struct db *db, const char *from, const struct op_co
     return raised;
 }
 
+/* deadline.overdue's data: the ledger row (its id as `id`), of its request or client. */
+static json_t *overdue_payload(json_t *row, char *key, size_t key_size)
+{
+    int64_t request = json_integer_value(json_object_get(row, "parole_request_id"));
+
+    if (request != 0)
+        snprintf(key, key_size, "parole_request:%lld", (long long)request);
+    else
+        snprintf(key, key_size, "client:%lld",
+                 (long long)json_integer_value(json_object_get(row, "client_id")));
+    json_object_set(row, "id", json_object_get(row, "ledger_id"));
+    json_object_del(row, "ledger_id");
+    return json_incref(row);
+}
+
+/* stage.changed's data for a stage that turned by itself (cause "date"). */
+static json_t *stage_flip_payload(json_t *row, char *key, size_t key_size)
+{
+    int64_t request = json_integer_value(json_object_get(row, "parole_request_id"));
+
+    snprintf(key, key_size, "parole_request:%lld", (long long)request);
+    return json_pack("{s:I, s:O, s:O, s:O, s:s}", "parole_request_id", (json_int_t)request,
+                     "client_id", json_object_get(row, "client_id"), "from",
+                     json_object_get(row, "stage_from"), "to", json_object_get(row, "stage_to"),
+                     "cause", "date");
+}
+
+/* Raise deadline.overdue for every deadline not met whose day ended in [from, ctx->today).
+ * Returns the number raised, or -1 with *p set. */
+static int64_t raise_overdue(struct db *db, const char *from, const struct op_context *ctx,
+                             struct problem *p)
+{
+    return raise_each(db, SQL_WEBHOOK_OVERDUE_BETWEEN,
+                      json_pack("{s:s, s:s}", "from", from, "today", ctx->today),
+                      "deadline.overdue", overdue_payload, ctx, p);
+}
+
 /* Raise stage.changed for every request whose stage turned by itself since the instant
  * `from_now` (the day `from_day`) up to ctx's. Returns the number raised, or -1 with *p set. */
 static int64_t raise_stage_flips(struct db *db, const char *from_now, const char *from_day,
                                  const struct op_context *ctx, struct problem *p)
 {
-    json_t *binds = json_pack("{s:s, s:s, s:s, s:s}", "from_now", from_now, "from_day", from_day,
-                              "now", ctx->now, "today", ctx->today);
-    json_t *rows = db_rows(db, SQL_WEBHOOK_STAGE_FLIPS, binds, NULL, p), *row;
-    int64_t raised = 0;
-    size_t i;
-
-    json_decref(binds);
-    if (rows == NULL)
-        return -1;
-    json_array_foreach(rows, i, row)
-    {
-        int64_t request = json_integer_value(json_object_get(row, "parole_request_id"));
-        json_t *moved = json_pack(
-            "{s:I, s:O, s:O, s:O, s:s}", "parole_request_id", (json_int_t)request, "client_id",
-            json_object_get(row, "client_id"), "from", json_object_get(row, "stage_from"), "to",
-            json_object_get(row, "stage_to"), "cause", "date");
-        char key[64];
-        int rc;
-
-        snprintf(key, sizeof(key), "parole_request:%lld", (long long)request);
-        rc = webhook_outbox_append(db, "stage.changed", key, moved, NULL, ctx, p);
-        json_decref(moved);
-        if (rc != 0) {
-            json_decref(rows);
-            return -1;
-        }
-        raised++;
-    }
-    json_decref(rows);
-    return raised;
+    return raise_each(db, SQL_WEBHOOK_STAGE_FLIPS,
+                      json_pack("{s:s, s:s, s:s, s:s}", "from_now", from_now, "from_day", from_day,
+                                "now", ctx->now, "today", ctx->today),
+                      "stage.changed", stage_flip_payload, ctx, p);
 }
 
 /* The stage flips since the last sweep (the first sweep only notes its instant). Inside the
