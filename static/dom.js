@@ -93,6 +93,28 @@ export function pager(cursors, nextCursor, load) {
     h("button", { type: "button", text: "Next page", disabled: !nextCursor, onclick: () => { cursors.push(nextCursor); load(); } }));
 }
 
+// A "Load more" button over a list's pages (list.next(page) answers {ok, items} and list.more
+// says whether another page follows): show(items) adds the items and returns the elements it
+// added (the first gets the focus); errorText(answer) words a failed load, shown above the
+// button in `host`. The result of each load is announced.
+export function loadMoreButton(id, list, page, host, show, errorText) {
+  const more = h("button", { type: "button", id, text: "Load more", hidden: !list.more, onclick: async () => {
+    if (more.getAttribute("aria-busy") === "true") return;
+    more.setAttribute("aria-busy", "true");
+    more.textContent = "Loading…";
+    const next = await list.next(page);
+    more.removeAttribute("aria-busy");
+    more.textContent = "Load more";
+    host.querySelector(".more-error")?.remove();
+    if (!next.ok) { more.before(h("p", { class: "state state-error more-error", role: "alert", text: `More could not be loaded: ${errorText(next)}` })); return; }
+    const added = show(next.items);
+    more.hidden = !list.more;
+    announce(list.more ? `${next.items.length} more shown.` : `${next.items.length} more shown; that is all.`);
+    if (added.length) added[0].focus(); else if (!more.hidden) more.focus();
+  } });
+  return more;
+}
+
 // A button copying the value of a (read-only) input, selecting it too.
 export function copyButton(field, text) {
   return h("button", { type: "button", text, onclick: async () => {

@@ -7,7 +7,7 @@
 // status marked confirmed (PATCH with If-Match). "Dismiss" marks it dismissed; "Undo" opens it
 // again. Viewers see the statuses without the buttons.
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, announce } from "./dom.js";
+import { h, fill, statusLine, announce, loadMoreButton } from "./dom.js";
 import { formatDate, formatInstant } from "./format.js";
 import { proposalLabel, proposalNoun } from "./labels.js";
 import { pagedList } from "./pages.js";
@@ -43,21 +43,11 @@ export function uscisSection({ card, base, ctx, catalogue, childCards, onChanged
     }
     const [latest, ...older] = first.items;
     const history = h("ol", { class: "uscis-history", id: "uscis-history" });
-    const more = h("button", { type: "button", id: "uscis-more", text: "Load more", hidden: !list.more, onclick: async () => {
-      if (more.getAttribute("aria-busy") === "true") return;
-      more.setAttribute("aria-busy", "true");
-      more.textContent = "Loading…";
-      const next = await list.next(PAGE);
-      more.removeAttribute("aria-busy");
-      more.textContent = "Load more";
-      card.body.querySelector(".more-error")?.remove();
-      if (!next.ok) { more.before(h("p", { class: "state state-error more-error", role: "alert", text: `More could not be loaded: ${problemText(next)}` })); return; }
-      const added = next.items.map((s) => statusView(s, false));
+    const more = loadMoreButton("uscis-more", list, PAGE, card.body, (items) => {
+      const added = items.map((s) => statusView(s, false));
       history.append(...added);
-      more.hidden = !list.more;
-      announce(list.more ? `${next.items.length} more shown.` : `${next.items.length} more shown; that is all.`);
-      if (added.length) added[0].focus(); else if (!more.hidden) more.focus();
-    } });
+      return added;
+    }, problemText);
     history.append(...older.map((s) => statusView(s, false)));
     // (A first page of one status has no next page: the history then stays empty.)
     fill(card.body, intro, statusView(latest, true),

@@ -6,7 +6,7 @@
 // in a read-only field with a copy button, and kept nowhere else (no variable outlives the
 // answer, nothing goes to storage); "Done", a reload or leaving the page removes it.
 import { api, listAll, problemText } from "./api.js";
-import { h, fill, statusLine, link, humanize, announce, copyButton } from "./dom.js";
+import { h, fill, statusLine, link, humanize, announce, copyButton, loadMoreButton } from "./dom.js";
 import { formatInstant, formatNumber } from "./format.js";
 import { fieldCatalogue, recordForm } from "./forms.js";
 import { queryProblemText } from "./labels.js";
@@ -280,20 +280,8 @@ async function deliveryLog(body, id) {
       return;
     }
     const tbody = h("tbody");
-    const more = h("button", { type: "button", id: "delivery-more", text: "Load more", hidden: !list.more, onclick: async () => {
-      if (more.getAttribute("aria-busy") === "true") return;
-      more.setAttribute("aria-busy", "true");
-      more.textContent = "Loading…";
-      const next = await list.next(PAGE);
-      more.removeAttribute("aria-busy");
-      more.textContent = "Load more";
-      out.querySelector(".more-error")?.remove();
-      if (!next.ok) { more.before(h("p", { class: "state state-error more-error", role: "alert", text: `More could not be loaded: ${problemText(next)}` })); return; }
-      const added = next.items.map((d) => deliveryRows(tbody, id, d));
-      more.hidden = !list.more;
-      announce(list.more ? `${next.items.length} more shown.` : `${next.items.length} more shown; that is all.`);
-      if (added.length) added[0].focus(); else if (!more.hidden) more.focus();
-    } });
+    const more = loadMoreButton("delivery-more", list, PAGE, out,
+      (items) => items.map((d) => deliveryRows(tbody, id, d)), problemText);
     for (const d of first.items) deliveryRows(tbody, id, d);
     fill(out, h("div", { class: "table-scroll" }, h("table", { id: "delivery-table" },
       h("caption", { class: "visually-hidden", text: "Deliveries, newest first" }),
