@@ -122,6 +122,14 @@ int db_set_cache_mib(struct db *db, int mib, struct problem *p)
     return db_exec(db, pragma, p);
 }
 
+int db_set_mmap_mib(struct db *db, int mib, struct problem *p)
+{
+    char pragma[64];
+
+    snprintf(pragma, sizeof(pragma), "PRAGMA mmap_size = %lld", (long long)mib * 1024 * 1024);
+    return db_exec(db, pragma, p);
+}
+
 /* Once per process, before SQLite initialises: no memory statistics. Debian's SQLite keeps
  * them by default, and keeping them takes one process-wide mutex on every allocation of every
  * connection; nothing here reads them. */
@@ -706,6 +714,51 @@ void db_finish(db_stmt *stmt)
 {
     if (stmt != NULL)
         sqlite3_reset(stmt);
+}
+
+/* The index of parameter `name` of stmt, or 0 with *p set. */
+static int parameter_index(db_stmt *stmt, const char *name, struct problem *p)
+{
+    int i = sqlite3_bind_parameter_index(stmt, name);
+
+    if (i == 0)
+        problem_set(p, PROBLEM_INTERNAL, "statement has no parameter %s", name);
+    return i;
+}
+
+int db_bind_text(db_stmt *stmt, const char *name, const char *value, struct problem *p)
+{
+    int i = parameter_index(stmt, name, p);
+
+    if (i == 0)
+        return -1;
+    if ((value == NULL ? sqlite3_bind_null(stmt, i)
+                       : sqlite3_bind_text(stmt, i, value, -1, SQLITE_TRANSIENT)) != SQLITE_OK)
+        return problem_set(p, PROBLEM_INTERNAL, "bind %s failed", name);
+    return 0;
+}
+
+int db_bind_int(db_stmt *stmt, const char *name, int64_t value, struct problem *p)
+{
+    int i = parameter_index(stmt, name, p);
+
+    if (i == 0)
+        return -1;
+    if (sqlite3_bind_int64(stmt, i, value) != SQLITE_OK)
+        return problem_set(p, PROBLEM_INTERNAL, "bind %s failed", name);
+    return 0;
+}
+
+int db_step_write(struct db *db, db_stmt *stmt, struct problem *p)
+{
+    enum db_step step = db_step(stmt);
+
+    sqlite3_reset(stmt);
+    if (step == DB_CONSTRAINT_UNIQUE)
+        return problem_set(p, PROBLEM_CONFLICT, "%s: already taken", sqlite3_sql(stmt));
+    if (step != DB_DONE)
+        return problem_set(p, PROBLEM_INTERNAL, "write failed: %s", db_errmsg(db));
+    return 0;
 }
 
 int db_exec_json(struct db *db, enum sql_id sql, const json_t *binds, struct problem *p)

@@ -39,6 +39,10 @@ void db_memo_put(struct db *db, const char *name, const char *key, json_t *value
  * the file once. Returns 0, or -1 with *p set. */
 int db_set_cache_mib(struct db *db, int mib, struct problem *p);
 
+/* Read the database file through a memory map of up to `mib` MiB instead of copying each page
+ * (PRAGMA mmap_size): for a batch job that reads most of a large file once. Returns 0 or -1. */
+int db_set_mmap_mib(struct db *db, int mib, struct problem *p);
+
 /* Finalise the cached statements and close the connection; NULL is ignored. */
 void db_close(struct db *db);
 
@@ -66,6 +70,16 @@ db_stmt *db_prepare(struct db *db, enum sql_id id, struct problem *p);
  * text, integers, booleans as 0/1, null as NULL, arrays/objects as compact JSON text. A
  * parameter with no member is a programming error reported in *p. Returns 0 or -1. */
 int db_bind_json(db_stmt *stmt, const json_t *values, struct problem *p);
+
+/* Bind one named parameter (":name") of a prepared statement: text (NULL binds NULL) or an
+ * integer; a statement run many times in a loop binds its changing values this way instead of
+ * building a JSON object a row. Returns 0, or -1 with *p set (no such parameter). */
+int db_bind_text(db_stmt *stmt, const char *name, const char *value, struct problem *p);
+int db_bind_int(db_stmt *stmt, const char *name, int64_t value, struct problem *p);
+
+/* Run a bound write statement to its end and reset it for the next values (bindings kept).
+ * Returns 0, or -1 with *p set. */
+int db_step_write(struct db *db, db_stmt *stmt, struct problem *p);
 
 /* Step a statement once. */
 enum db_step db_step(db_stmt *stmt);

@@ -390,27 +390,52 @@ void reminders_message_id(const struct reminder *r, char out[REMINDERS_MESSAGE_I
     snprintf(out, REMINDERS_MESSAGE_ID_LEN, "msg_%.32s", hash);
 }
 
+/* Orders reminders by their ledger key's leading column, so a night's thousands of inserts
+ * walk the ledger's unique index in order instead of jumping about it. */
+static int by_deadline_id(const void *a, const void *b)
+{
+    const struct reminder *x = *(const struct reminder *const *)a,
+                          *y = *(const struct reminder *const *)b;
+
+    return strcmp(x->deadline_id, y->deadline_id);
+}
+
 int reminders_record_deliveries(struct db *db, const struct reminder_batch *batch,
                                 const char *channel, const char *recipient, const char *error,
                                 const char *now, struct problem *p)
 {
-    json_t *binds = NULL;
-    size_t i;
+    const struct reminder **order;
+    db_stmt *stmt;
+    size_t i = 0;
 
     if (batch->count == 0)
         return 0;
-    if (db_begin_write(db, p) != 0)
+    order = malloc(batch->count * sizeof(*order));
+    if (order == NULL)
+        return problem_set(p, PROBLEM_INTERNAL, "out of memory recording the reminders");
+    for (i = 0; i < batch->count; i++)
+        order[i] = &batch->items[i];
+    qsort(order, batch->count, sizeof(*order), by_deadline_id);
+    if (db_begin_write(db, p) != 0) {
+        free(order);
         return -1;
-    for (i = 0; i < batch->count; i++) {
-        json_decref(binds);
-        binds = ledger_binds(&batch->items[i], channel, recipient);
-        json_object_set_new(binds, "status", json_string(error ? "failed" : "sent"));
-        json_object_set_new(binds, "last_error", error ? json_string(error) : json_null());
-        json_object_set_new(binds, "now", json_string(now));
-        if (db_exec_json(db, SQL_LEDGER_RECORD, binds, p) != 0)
-            break;
     }
-    json_decref(binds);
+    /* one statement, the batch's common values bound once and each row's three per row */
+    stmt = db_prepare(db, SQL_LEDGER_RECORD, p);
+    if (stmt == NULL || db_bind_text(stmt, ":channel", channel, p) != 0 ||
+        db_bind_text(stmt, ":recipient", recipient, p) != 0 ||
+        db_bind_text(stmt, ":status", error ? "failed" : "sent", p) != 0 ||
+        db_bind_text(stmt, ":last_error", error, p) != 0 || db_bind_text(stmt, ":now", now, p) != 0)
+        i = 0;
+    else
+        for (i = 0; i < batch->count; i++)
+            if (db_bind_text(stmt, ":deadline_id", order[i]->deadline_id, p) != 0 ||
+                db_bind_text(stmt, ":due_on", order[i]->due_on, p) != 0 ||
+                db_bind_int(stmt, ":lead_time", order[i]->lead, p) != 0 ||
+                db_step_write(db, stmt, p) != 0)
+                break;
+    db_finish(stmt);
+    free(order);
     if (i == batch->count)
         db_commit(db, p);
     db_rollback(db);
