@@ -437,7 +437,8 @@ class RemindCase(ApiTestCase):
     def ledger(self):
         with sqlite3.connect("file:%s?mode=ro" % self.server.db, uri=True) as c:
             return c.execute("SELECT deadline_id, lead_time, channel, recipient, status"
-                             " FROM reminder_ledger ORDER BY id").fetchall()
+                             " FROM reminder_ledger ORDER BY deadline_id, due_on, lead_time,"
+                             " channel, recipient").fetchall()
 
     # ---- fixtures ----------------------------------------------------------------------------
 
