@@ -332,7 +332,7 @@ static int cli_batch_cache(struct db *db)
     int rc;
 
     problem_init(&p);
-    rc = db_set_cache_mib(db, 64, &p) == 0 ? 0 : 1;
+    rc = db_set_cache_mib(db, 64, &p) == 0 && db_set_mmap_mib(db, 4096, &p) == 0 ? 0 : 1;
     if (rc != 0)
         fprintf(stderr, "paroletrack: %s\n", p.detail);
     problem_clear(&p);
