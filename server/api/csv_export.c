@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "paged_stream.h"
 #include "text_buffer.h"
 
 /* The page size the export reads with (the lists' largest). */
@@ -170,77 +171,49 @@ static int export_writes(const struct resource_spec *spec, const struct query_pa
     return 0;
 }
 
-/* A CSV export streamed after the handler returned: a connection of its own holding one read
- * snapshot (the one the rows were counted in for the audit event), the query (copied), the
- * cursor, the columns and the part produced but not yet sent. */
+/* A record list's CSV export streamed after the handler returned: the list, its query (copied),
+ * the cursor and the columns (the header's, from the first item). */
 struct export_stream {
-    struct db *db;
+    struct paged_stream base; /* first */
     const struct resource_spec *spec;
     int64_t parent_id;
-    struct op_context ctx;
-    char request_id[72];
     struct query_param q[EXPORT_QUERY_MAX];
     size_t n;
     char *cursor;
-    int started, done;
+    int started;
     json_t *columns;
-    struct text_buffer part;
-    size_t sent; /* bytes of `part` already sent */
 };
 
-static void export_stream_free(void *cls)
+static void export_stream_release(struct paged_stream *s)
 {
-    struct export_stream *x = cls;
+    struct export_stream *x = (struct export_stream *)s;
 
     for (size_t i = 0; i < x->n; i++) {
         free((char *)x->q[i].name);
         free((char *)x->q[i].value);
     }
-    if (x->db != NULL) {
-        db_read_scope_end(x->db);
-        db_close(x->db);
-    }
     free(x->cursor);
     json_decref(x->columns);
-    text_buffer_free(&x->part);
-    free(x);
 }
 
-/* The next part of the CSV: the byte order mark, then a page of records at a time. */
-static long export_stream_read(void *cls, char *buf, size_t max)
+/* The next part of the CSV (a paged_stream_next_fn): the byte order mark, then a page of
+ * records at a time. */
+static int export_stream_next(struct paged_stream *s, struct text_buffer *out, int *done,
+                              struct problem *p)
 {
-    struct export_stream *x = cls;
-    size_t n;
+    struct export_stream *x = (struct export_stream *)s;
+    json_t *page = NULL;
 
-    while (x->sent >= x->part.len && !x->done) {
-        struct problem p;
-        json_t *page = NULL;
-
-        problem_init(&p);
-        x->part.len = 0;
-        x->sent = 0;
-        if (!x->started) {
-            csv_begin(&x->part);
-            x->started = 1;
-        }
-        if (next_page(x->db, x->spec, x->parent_id, x->q, x->n, &x->cursor, &page, &x->ctx, &p) !=
-            0) {
-            /* the operator's log; the client sees the transfer cut short */
-            fprintf(stderr, "paroletrack: request_id=%s a CSV export failed: %s\n", x->request_id,
-                    p.detail);
-            problem_clear(&p);
-            return -1;
-        }
-        page_rows(&x->part, json_object_get(page, "items"), x->columns);
-        json_decref(page);
-        x->done = x->cursor == NULL;
-        if (x->part.failed)
-            return -1;
+    if (!x->started) {
+        csv_begin(out);
+        x->started = 1;
     }
-    n = x->part.len - x->sent < max ? x->part.len - x->sent : max;
-    memcpy(buf, x->part.data + x->sent, n);
-    x->sent += n;
-    return (long)n;
+    if (next_page(s->db, x->spec, x->parent_id, x->q, x->n, &x->cursor, &page, &s->ctx, p) != 0)
+        return -1;
+    page_rows(out, json_object_get(page, "items"), x->columns);
+    json_decref(page);
+    *done = x->cursor == NULL;
+    return 0;
 }
 
 /* Count the export's rows in the stream's snapshot (its first read fixes it). Returns the
@@ -253,7 +226,8 @@ static int64_t count_rows(struct export_stream *x, struct problem *p)
     do {
         json_t *page = NULL;
 
-        if (next_page(x->db, x->spec, x->parent_id, x->q, x->n, &cursor, &page, &x->ctx, p) != 0) {
+        if (next_page(x->base.db, x->spec, x->parent_id, x->q, x->n, &cursor, &page, &x->base.ctx,
+                      p) != 0) {
             free(cursor);
             return -1;
         }
@@ -263,30 +237,18 @@ static int64_t count_rows(struct export_stream *x, struct problem *p)
     return rows;
 }
 
-/* Set up a streamed export of call's list: NULL (and nothing in call->p) when it cannot be
- * streamed here (no connection of its own: the caller builds it whole), else the stream, or
- * NULL with call->p set. */
+/* Set up a streamed export of call's list, or NULL when it cannot be streamed here (no
+ * connection of its own: the caller builds it whole). */
 static struct export_stream *stream_open(struct call *call, int64_t parent_id,
                                          const struct query_param *q, int n)
 {
-    struct problem quiet;
-    struct export_stream *x = calloc(1, sizeof(*x));
+    struct export_stream *x = (struct export_stream *)paged_stream_open(
+        sizeof(*x), call, "CSV export", export_stream_next, export_stream_release);
 
-    problem_init(&quiet);
     if (x == NULL)
         return NULL;
-    x->db = db_open_detached(&quiet);
-    problem_clear(&quiet);
-    if (x->db == NULL) {
-        free(x);
-        return NULL;
-    }
     x->spec = call->resource;
     x->parent_id = parent_id;
-    x->ctx = call->ctx;
-    snprintf(x->request_id, sizeof(x->request_id), "%s",
-             call->ctx.request_id ? call->ctx.request_id : "-");
-    x->ctx.request_id = x->request_id;
     x->columns = json_array();
     for (int i = 0; i < n; i++) {
         x->q[x->n].name = strdup(q[i].name);
@@ -296,9 +258,13 @@ static struct export_stream *stream_open(struct call *call, int64_t parent_id,
     x->q[x->n].name = strdup("limit");
     x->q[x->n].value = strdup(EXPORT_PAGE);
     x->n++;
-    /* one snapshot for the count and every page sent */
-    db_read_scope_begin(x->db);
     return x;
+}
+
+void csv_export_disposition(struct call_reply *reply, const char *stem, const char *today)
+{
+    snprintf(reply->disposition, sizeof(reply->disposition), "attachment; filename=\"%s-%s.csv\"",
+             stem, today);
 }
 
 void csv_export_list(struct call *call, int64_t parent_id, struct call_reply *reply)
@@ -321,14 +287,11 @@ void csv_export_list(struct call *call, int64_t parent_id, struct call_reply *re
         rows = count_rows(stream, &call->p);
         if (rows < 0 || resource_audit_export(call->db, call->resource, parent_id, "csv", filters,
                                               rows, &call->ctx, &call->p) != 0) {
-            export_stream_free(stream);
+            paged_stream_free(&stream->base);
             goto out;
         }
-        reply->status = 200;
-        reply->raw_content_type = "text/csv; charset=utf-8";
-        reply->stream = (struct call_stream){export_stream_read, export_stream_free, stream};
-        snprintf(reply->disposition, sizeof(reply->disposition),
-                 "attachment; filename=\"%s-%s.csv\"", call->resource->collection, call->ctx.today);
+        paged_stream_reply(&stream->base, reply, "text/csv; charset=utf-8");
+        csv_export_disposition(reply, call->resource->collection, call->ctx.today);
         goto out;
     }
     q[n++] = (struct query_param){"limit", EXPORT_PAGE};
@@ -354,8 +317,7 @@ void csv_export_list(struct call *call, int64_t parent_id, struct call_reply *re
         goto out;
     call_reply_text(reply, 200, out.data, "text/csv; charset=utf-8");
     out.data = NULL;
-    snprintf(reply->disposition, sizeof(reply->disposition), "attachment; filename=\"%s-%s.csv\"",
-             call->resource->collection, call->ctx.today);
+    csv_export_disposition(reply, call->resource->collection, call->ctx.today);
 out:
     free(cursor);
     text_buffer_free(&out);

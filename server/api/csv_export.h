@@ -26,6 +26,9 @@ void csv_export_list(struct call *call, int64_t parent_id, struct call_reply *re
  * Returns the number kept, or -1 with a 400 naming each refused parameter in call->p. */
 int csv_export_query(struct call *call, struct query_param *q, size_t room, json_t *filters);
 
+/* Name the reply's download "<stem>-<today>.csv" (Content-Disposition: attachment). */
+void csv_export_disposition(struct call_reply *reply, const char *stem, const char *today);
+
 /* The call's query without `format` into kept (at most room), for the JSON list. Returns the
  * number kept. */
 size_t csv_export_strip_format(const struct call_request *request, struct query_param *kept,

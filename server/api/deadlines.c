@@ -16,6 +16,7 @@
 #include "deadline_ledger.h"
 #include "json_text.h"
 #include "listing.h"
+#include "paged_stream.h"
 
 /* The statuses the ledger derives, for the status filter (the kinds: deadline_kind.h). */
 static const char *const deadline_statuses[] = {"upcoming", "due_today", "overdue",
@@ -155,36 +156,26 @@ static void add_csv_row(const struct deadline_row *row, void *arg)
 /* The rows a streamed export reads from the ledger at a time. */
 #define CSV_PAGE_ROWS 200
 
-/* A deadline CSV export streamed after the handler returned: a connection of its own holding
- * the read snapshot the rows were counted in, the query (its texts copied), the place after
- * the last row sent, and the part produced but not yet sent. */
+/* A deadline CSV export streamed after the handler returned: the query (its texts copied) and
+ * the place after the last row sent. */
 struct deadline_stream {
-    struct db *db;
+    struct paged_stream base; /* first */
     struct deadline_query q;
     struct deadline_place after;
     char *from, *to, *kind, *status;
-    struct op_context ctx;
-    char request_id[72];
-    int started, done;
+    int started;
     int64_t page_rows;
-    struct deadline_csv csv;
-    size_t sent; /* bytes of csv.text already sent */
+    struct deadline_csv *page; /* the page being written, during deadline_stream_next */
 };
 
-static void deadline_stream_free(void *cls)
+static void deadline_stream_release(struct paged_stream *s)
 {
-    struct deadline_stream *x = cls;
+    struct deadline_stream *x = (struct deadline_stream *)s;
 
-    if (x->db != NULL) {
-        db_read_scope_end(x->db);
-        db_close(x->db);
-    }
     free(x->from);
     free(x->to);
     free(x->kind);
     free(x->status);
-    text_buffer_free(&x->csv.text);
-    free(x);
 }
 
 /* A deadline_ledger_row_fn of a streamed page: the record, and the row's place. */
@@ -192,7 +183,7 @@ static void add_stream_row(const struct deadline_row *row, void *arg)
 {
     struct deadline_stream *x = arg;
 
-    add_csv_row(row, &x->csv);
+    add_csv_row(row, x->page);
     deadline_ledger_place(row, &x->after);
     x->page_rows++;
 }
@@ -213,88 +204,64 @@ static void csv_header(struct text_buffer *out)
     csv_end_record(out);
 }
 
-/* The next part of the CSV: the header, then CSV_PAGE_ROWS records at a time. */
-static long deadline_stream_read(void *cls, char *buf, size_t max)
+/* The next part of the CSV (a paged_stream_next_fn): the header, then CSV_PAGE_ROWS records
+ * at a time, each page after the last row's place. */
+static int deadline_stream_next(struct paged_stream *s, struct text_buffer *out, int *done,
+                                struct problem *p)
 {
-    struct deadline_stream *x = cls;
-    size_t n;
+    struct deadline_stream *x = (struct deadline_stream *)s;
+    struct deadline_csv page = {.text = *out};
+    int rc;
 
-    while (x->sent >= x->csv.text.len && !x->done) {
-        struct problem p;
-
-        problem_init(&p);
-        x->csv.text.len = 0;
-        x->sent = 0;
-        if (!x->started) {
-            csv_header(&x->csv.text);
-            x->q.after = NULL;
-            x->started = 1;
-        } else {
-            x->q.after = &x->after;
-        }
-        x->page_rows = 0;
-        x->q.limit = CSV_PAGE_ROWS;
-        if (deadline_ledger_each(x->db, &x->q, &x->ctx, add_stream_row, x, &p) != 0) {
-            fprintf(stderr, "paroletrack: request_id=%s a deadline export failed: %s\n",
-                    x->request_id, p.detail);
-            problem_clear(&p);
-            return -1;
-        }
-        x->done = x->page_rows < CSV_PAGE_ROWS;
-        if (x->csv.text.failed)
-            return -1;
+    x->q.after = x->started ? &x->after : NULL;
+    if (!x->started) {
+        csv_header(&page.text);
+        x->started = 1;
     }
-    n = x->csv.text.len - x->sent < max ? x->csv.text.len - x->sent : max;
-    memcpy(buf, x->csv.text.data + x->sent, n);
-    x->sent += n;
-    return (long)n;
+    x->q.limit = CSV_PAGE_ROWS;
+    x->page_rows = 0;
+    x->page = &page;
+    rc = deadline_ledger_each(s->db, &x->q, &s->ctx, add_stream_row, x, p);
+    x->page = NULL;
+    *out = page.text; /* the buffer, grown */
+    *done = x->page_rows < CSV_PAGE_ROWS;
+    return rc;
 }
 
 /* Reply with every deadline the query selects as CSV (a download), audited as an export of
  * `deadlines` with the filters' names and the row count before a byte leaves. The rows are
- * counted in a read snapshot of a connection of their own and streamed from it page by page;
- * without such a connection the whole file is built first. The caller's read transaction is
- * open; it is ended here before the audit event is written. */
+ * counted in a read snapshot of a connection of their own and streamed from it page by page
+ * (paged_stream); without such a connection the whole file is built first. The caller's read
+ * transaction is open; it is ended here before the audit event is written. */
 static void reply_csv(struct call *call, struct deadline_query *q, const json_t *filters,
                       struct call_reply *reply)
 {
     struct deadline_csv csv = {.text = {0}, .rows = 0};
-    struct problem quiet;
-    struct deadline_stream *x = calloc(1, sizeof(*x));
+    struct deadline_stream *x;
     int rc;
 
-    problem_init(&quiet);
     q->limit = -1; /* every row */
     q->after = NULL;
-    if (x != NULL && (x->db = db_open_detached(&quiet)) != NULL) {
+    x = (struct deadline_stream *)paged_stream_open(sizeof(*x), call, "deadline export",
+                                                    deadline_stream_next, deadline_stream_release);
+    if (x != NULL) {
         db_rollback(call->db);
         x->q = *q;
         x->q.from = x->from = q->from ? strdup(q->from) : NULL;
         x->q.to = x->to = q->to ? strdup(q->to) : NULL;
         x->q.kind = x->kind = q->kind ? strdup(q->kind) : NULL;
         x->q.status = x->status = q->status ? strdup(q->status) : NULL;
-        x->ctx = call->ctx;
-        snprintf(x->request_id, sizeof(x->request_id), "%s",
-                 call->ctx.request_id ? call->ctx.request_id : "-");
-        x->ctx.request_id = x->request_id;
-        db_read_scope_begin(x->db); /* one snapshot for the count and every page */
-        if (deadline_ledger_each(x->db, &x->q, &x->ctx, count_row, &csv.rows, &call->p) != 0 ||
+        if (deadline_ledger_each(x->base.db, &x->q, &x->base.ctx, count_row, &csv.rows, &call->p) !=
+                0 ||
             audit_batch_export(call->db, &call->ctx, "deadlines", q->request_id, q->client_id,
                                "csv", filters, csv.rows, &call->p) != 0) {
-            deadline_stream_free(x);
-            problem_clear(&quiet);
+            paged_stream_free(&x->base);
             return;
         }
-        reply->status = 200;
-        reply->raw_content_type = "text/csv; charset=utf-8";
-        reply->stream = (struct call_stream){deadline_stream_read, deadline_stream_free, x};
-        snprintf(reply->disposition, sizeof(reply->disposition),
-                 "attachment; filename=\"deadlines-%s.csv\"", call->ctx.today);
-        problem_clear(&quiet);
+        paged_stream_reply(&x->base, reply, "text/csv; charset=utf-8");
+        csv_export_disposition(reply, "deadlines", call->ctx.today);
         return;
     }
-    free(x);
-    problem_clear(&quiet);
     csv_header(&csv.text);
     rc = deadline_ledger_each(call->db, q, &call->ctx, add_csv_row, &csv, &call->p);
     db_rollback(call->db);
@@ -304,8 +271,7 @@ static void reply_csv(struct call *call, struct deadline_query *q, const json_t 
                                       q->client_id, "csv", filters, csv.rows, &call->p) == 0) {
         call_reply_text(reply, 200, csv.text.data, "text/csv; charset=utf-8");
         csv.text.data = NULL;
-        snprintf(reply->disposition, sizeof(reply->disposition),
-                 "attachment; filename=\"deadlines-%s.csv\"", call->ctx.today);
+        csv_export_disposition(reply, "deadlines", call->ctx.today);
     }
     text_buffer_free(&csv.text);
 }
