@@ -32,60 +32,34 @@ static int listed(const char *const *names, const char *name)
     return 0;
 }
 
-/* The names of the fields whose values differ between before and after (either may be NULL),
- * sorted, bookkeeping left out. Returns a new array. */
+/* The names of the fields whose values differ between before and after (none when either is
+ * NULL: a create or a delete), in the record's member order, bookkeeping left out. Returns a
+ * new array. */
 static json_t *changed_fields(const json_t *before, const json_t *after)
 {
-    const json_t *a = before ? before : after, *b = after ? after : before;
     json_t *names = json_array();
     const char *key;
     json_t *value;
 
     if (before == NULL || after == NULL)
         return names;
-    json_object_foreach((json_t *)a, key, value)
+    json_object_foreach((json_t *)before, key, value)
     {
-        if (!listed(bookkeeping, key) && !json_equal(value, json_object_get(b, key)))
+        if (!listed(bookkeeping, key) && !json_equal(value, json_object_get(after, key)))
             json_array_append_new(names, json_string(key));
     }
-    json_object_foreach((json_t *)b, key, value)
+    json_object_foreach((json_t *)after, key, value)
     {
-        if (!listed(bookkeeping, key) && json_object_get(a, key) == NULL)
+        if (!listed(bookkeeping, key) && json_object_get(before, key) == NULL)
             json_array_append_new(names, json_string(key));
     }
     return names;
 }
 
-int webhook_outbox_before(struct db *db, const char *entity, int64_t request_id,
-                          const struct op_context *ctx, struct webhook_change *change,
-                          struct problem *p)
-{
-    json_t *binds;
-    int64_t any = 0;
-    int rc;
-
-    (void)entity;
-    memset(change, 0, sizeof(*change));
-    if (db_scalar_int(db, SQL_WEBHOOK_ANY_ENDPOINT, NULL, &any, p) != 0)
-        return -1;
-    if (!any)
-        return 0;
-    change->active = 1;
-    change->request_id = request_id;
-    if (request_id == 0)
-        return 0;
-    binds = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)request_id, "today", ctx->today, "now",
-                      ctx->now);
-    rc = db_scalar_text(db, SQL_WEBHOOK_REQUEST_STAGE, binds, change->stage, sizeof(change->stage),
-                        p);
-    json_decref(binds);
-    return rc;
-}
-
-/* The stage and client of request `id` after the change into stage ("" when the request is
- * gone) and *client. Returns 0 or -1. */
-static int request_now(struct db *db, int64_t id, const struct op_context *ctx, char *stage,
-                       size_t stage_size, int64_t *client, struct problem *p)
+/* The stage and client of request `id` now into stage ("" when there is no such request) and
+ * *client. Returns 0 or -1. */
+static int request_stage(struct db *db, int64_t id, const struct op_context *ctx, char *stage,
+                         size_t stage_size, int64_t *client, struct problem *p)
 {
     json_t *binds =
         json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "today", ctx->today, "now", ctx->now);
@@ -109,6 +83,23 @@ static int request_now(struct db *db, int64_t id, const struct op_context *ctx, 
     db_finish(stmt);
     json_decref(binds);
     return rc;
+}
+
+int webhook_outbox_before(struct db *db, int64_t request_id, const struct op_context *ctx,
+                          struct webhook_change *change, struct problem *p)
+{
+    int64_t any = 0, client = 0;
+
+    memset(change, 0, sizeof(*change));
+    if (db_scalar_int(db, SQL_WEBHOOK_ANY_ENDPOINT, NULL, &any, p) != 0)
+        return -1;
+    if (!any)
+        return 0;
+    change->active = 1;
+    change->request_id = request_id;
+    if (request_id == 0)
+        return 0;
+    return request_stage(db, request_id, ctx, change->stage, sizeof(change->stage), &client, p);
 }
 
 /* A member `name` of `data` set to the id, or null for 0. */
@@ -213,7 +204,7 @@ static int record_events(struct db *db, const struct webhook_change *change, con
     if (request_id != 0) {
         int64_t owner = 0;
 
-        if (request_now(db, request_id, ctx, stage, sizeof(stage), &owner, p) != 0)
+        if (request_stage(db, request_id, ctx, stage, sizeof(stage), &owner, p) != 0)
             return -1;
         if (client_id == 0)
             client_id = owner;

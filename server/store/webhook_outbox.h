@@ -55,12 +55,11 @@ int webhook_outbox_note_stages(struct db *db, struct webhook_change *change, enu
 /* Free what a change noted. */
 void webhook_change_clear(struct webhook_change *change);
 
-/* Before a change of `entity` (the audit trail's) touching request `request_id` (0: none):
- * whether events will be written, and the request's stage. Inside the write transaction.
- * Returns 0, or -1 with *p set. */
-int webhook_outbox_before(struct db *db, const char *entity, int64_t request_id,
-                          const struct op_context *ctx, struct webhook_change *change,
-                          struct problem *p);
+/* Before a change touching request `request_id` (0: none): whether events will be written
+ * (some endpoint is enabled), and the request's stage. Inside the write transaction. Returns 0,
+ * or -1 with *p set. */
+int webhook_outbox_before(struct db *db, int64_t request_id, const struct op_context *ctx,
+                          struct webhook_change *change, struct problem *p);
 
 /* After the change (its audit event appended): the events it raises, `<noun>.created`,
  * `.updated` or `.deleted` (action 'create', 'update' or 'delete') for record `id` of `entity`

@@ -141,7 +141,7 @@ static json_t *write_steps(struct db *db, struct write_call *w, struct problem *
     struct webhook_change hook;
 
     w->result = NULL;
-    if (webhook_outbox_before(db, kind->entity, w->request_id, w->ctx, &hook, p) != 0)
+    if (webhook_outbox_before(db, w->request_id, w->ctx, &hook, p) != 0)
         return NULL;
     if (kind->read != NULL && w->mode != WRITE_CREATE) {
         before = kind->read(db, w, p);
