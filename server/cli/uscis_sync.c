@@ -20,15 +20,6 @@
 /* The longest text kept of a field of the answer. */
 #define MAX_FIELD_CHARS 2000
 
-/* Milliseconds on the monotonic clock. */
-static int64_t monotonic_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int64_t ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
@@ -44,11 +35,11 @@ struct pacer {
 
 static void pace(struct pacer *pacer)
 {
-    int64_t now = monotonic_ms();
+    int64_t now = dates_monotonic_ms();
 
     if (pacer->last_ms != 0 && now - pacer->last_ms < pacer->interval_ms)
         sleep_ms(pacer->interval_ms - (now - pacer->last_ms));
-    pacer->last_ms = monotonic_ms();
+    pacer->last_ms = dates_monotonic_ms();
 }
 
 int uscis_sync_read_credentials(const char *path, char *id, size_t id_size, char *secret,

@@ -13,15 +13,6 @@
 /* Whether the worker thread of serve is to go on. */
 static atomic_int worker_running;
 
-/* Milliseconds on the monotonic clock. */
-static int64_t monotonic_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The clock of a post: the real time moved by the round's offset (0, unless a test's --now
  * set the round's clock elsewhere), so a batch that takes minutes signs and records each post at
  * the time it is made. */
@@ -37,12 +28,12 @@ static int attempt_one(struct db *db, const struct webhook_attempt *a, const str
 {
     char error[256] = "";
     long status = 0;
-    int64_t started = monotonic_ms();
+    int64_t started = dates_monotonic_ms();
     int rc = notify_webhook_status(a->url, a->secret, a->webhook_id, dates_epoch_of(ctx->now),
                                    a->body, &status, error, sizeof(error));
     char next[TIMESTAMP_LEN];
     int recorded = webhook_outbox_record(db, a, status, rc == 0 ? NULL : error,
-                                         monotonic_ms() - started, ctx, p);
+                                         dates_monotonic_ms() - started, ctx, p);
 
     if (recorded < 0)
         return -1;
@@ -111,12 +102,12 @@ static void *worker_main(void *arg)
         struct db *db = db_thread(&p);
         struct timespec until;
         /* the sweep every WEBHOOK_SWEEP_SECONDS (and at once); due deliveries every second */
-        int sweep =
-            last_sweep_ms == 0 || monotonic_ms() - last_sweep_ms >= WEBHOOK_SWEEP_SECONDS * 1000;
+        int sweep = last_sweep_ms == 0 ||
+                    dates_monotonic_ms() - last_sweep_ms >= WEBHOOK_SWEEP_SECONDS * 1000;
 
         context_init(&ctx);
         if (sweep)
-            last_sweep_ms = monotonic_ms();
+            last_sweep_ms = dates_monotonic_ms();
         if (db != NULL &&
             webhook_delivery_round(db, &ctx, 8, sweep, &worker_running, &round, &p) == 0) {
             if (round.given_up > 0)

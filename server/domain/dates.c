@@ -240,3 +240,11 @@ void dates_format_utc(time_t now, char out[TIMESTAMP_LEN])
              (unsigned)utc.tm_mday % 100u, (unsigned)utc.tm_hour % 100u,
              (unsigned)utc.tm_min % 100u, (unsigned)utc.tm_sec % 100u);
 }
+
+int64_t dates_monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -72,4 +72,7 @@ void dates_local_date_of(int64_t epoch, char out[DATE_LEN]);
 /* The instant `now` in UTC as "YYYY-MM-DDTHH:MM:SSZ". */
 void dates_format_utc(time_t now, char out[TIMESTAMP_LEN]);
 
+/* Milliseconds on the monotonic clock: for durations and pacing, never for dates. */
+int64_t dates_monotonic_ms(void);
+
 #endif
