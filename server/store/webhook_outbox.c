@@ -342,25 +342,33 @@ out:
 typedef json_t *(*sweep_payload_fn)(json_t *row, char *key, size_t key_size);
 
 /* Append an event of `type` for every row statement `sql` gives with binds (the caller's,
- * freed here), its payload made by `payload`. Returns the number raised, or -1 with *p set. */
+ * freed here), its payload made by `payload`; nothing is read while no enabled endpoint takes
+ * the type. Returns the number raised, or -1 with *p set. */
 static int64_t raise_each(struct db *db, enum sql_id sql, json_t *binds, const char *type,
                           sweep_payload_fn payload, const struct op_context *ctx, struct problem *p)
 {
-    json_t *rows = db_rows(db, sql, binds, NULL, p), *row;
-    int64_t raised = 0;
+    json_t *subscribers = json_pack("{s:s}", "type", type), *rows = NULL, *row;
+    int64_t raised = 0, endpoints = 0;
     size_t i;
+    int rc = db_scalar_int(db, SQL_WEBHOOK_SUBSCRIBERS, subscribers, &endpoints, p);
 
+    /* no endpoint takes the type: the rows are not even read */
+    if (rc == 0 && endpoints > 0)
+        rows = db_rows(db, sql, binds, NULL, p);
+    json_decref(subscribers);
     json_decref(binds);
-    if (rows == NULL)
+    if (rc != 0 || (endpoints > 0 && rows == NULL))
         return -1;
+    if (rows == NULL)
+        return 0;
     json_array_foreach(rows, i, row)
     {
         char key[64];
         json_t *data = payload(row, key, sizeof(key));
-        int rc = webhook_outbox_append(db, type, key, data, NULL, ctx, p);
+        int appended = webhook_outbox_append(db, type, key, data, NULL, ctx, p);
 
         json_decref(data);
-        if (rc != 0) {
+        if (appended != 0) {
             json_decref(rows);
             return -1;
         }
