@@ -107,6 +107,15 @@ static int perform(struct uscis_api *api, const char *url, const char *form,
     return rc == CURLE_OK ? 0 : -1;
 }
 
+/* A token's lifetime: a JSON number of seconds, or (some OAuth servers) the number as text;
+ * 0 when it is neither. */
+static int64_t seconds_of(const json_t *value)
+{
+    if (json_is_integer(value))
+        return json_integer_value(value);
+    return json_is_string(value) ? atoll(json_string_value(value)) : 0;
+}
+
 int uscis_api_ensure_token(struct uscis_api *api, int64_t now, int force,
                            struct uscis_answer *answer)
 {
@@ -148,11 +157,7 @@ int uscis_api_ensure_token(struct uscis_api *api, int64_t now, int force,
     parsed = answer->body ? json_loads(answer->body, 0, NULL) : NULL;
     /* (the parsed copy holds the token too: json_decref frees it below; jansson cannot wipe) */
     token = json_string_value(json_object_get(parsed, "access_token"));
-    expires_in = json_is_integer(json_object_get(parsed, "expires_in"))
-                     ? json_integer_value(json_object_get(parsed, "expires_in"))
-                     : atoll(json_string_value(json_object_get(parsed, "expires_in"))
-                                 ? json_string_value(json_object_get(parsed, "expires_in"))
-                                 : "0");
+    expires_in = seconds_of(json_object_get(parsed, "expires_in"));
     if (token == NULL || token[0] == '\0' || strlen(token) >= sizeof(api->token) ||
         strpbrk(token, "\r\n") != NULL || expires_in <= 0) {
         snprintf(answer->error, sizeof(answer->error),

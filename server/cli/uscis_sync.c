@@ -215,6 +215,13 @@ static int ask(struct run *run, const char *receipt, struct uscis_answer *a, str
     }
 }
 
+/* The context the sync records under: now, acting as the system named "uscis-sync". */
+static void sync_context(struct op_context *ctx)
+{
+    context_init(ctx);
+    snprintf(ctx->actor.label, sizeof(ctx->actor.label), "uscis-sync");
+}
+
 int uscis_sync_run(struct db *db, const struct uscis_sync_config *config,
                    struct uscis_sync_result *result)
 {
@@ -226,9 +233,7 @@ int uscis_sync_run(struct db *db, const struct uscis_sync_config *config,
     int rc = -1;
 
     memset(result, 0, sizeof(*result));
-    context_init(&run.ctx);
-    run.ctx.actor.type = ACTOR_SYSTEM;
-    snprintf(run.ctx.actor.label, sizeof(run.ctx.actor.label), "uscis-sync");
+    sync_context(&run.ctx);
     snprintf(started, sizeof(started), "%s", run.ctx.now);
     run.api.base_url = config->base_url;
     run.api.client_id = config->client_id;
@@ -254,8 +259,7 @@ int uscis_sync_run(struct db *db, const struct uscis_sync_config *config,
             result->left = (int64_t)(json_array_size(due) - i);
             break;
         }
-        context_init(&run.ctx);
-        snprintf(run.ctx.actor.label, sizeof(run.ctx.actor.label), "uscis-sync");
+        sync_context(&run.ctx); /* each status recorded at the time it was fetched */
         if (a.status != 200 || read_case_status(a.body, receipt, &parsed, &status) != 0)
             failure_of(&a, why, sizeof(why));
         outcome = uscis_statuses_record(db, request, receipt, why[0] ? NULL : &status,
