@@ -31,7 +31,6 @@ static int attempt_one(struct db *db, const struct webhook_attempt *a, const str
     int64_t started = dates_monotonic_ms();
     int rc = notify_webhook_status(a->url, a->secret, a->webhook_id, dates_epoch_of(ctx->now),
                                    a->body, &status, error, sizeof(error));
-    char next[TIMESTAMP_LEN];
     int recorded = webhook_outbox_record(db, a, status, rc == 0 ? NULL : error,
                                          dates_monotonic_ms() - started, ctx, p);
 
@@ -41,14 +40,10 @@ static int attempt_one(struct db *db, const struct webhook_attempt *a, const str
         return 0;
     if (rc == 0)
         out->delivered++;
-    else {
-        dates_format_utc((time_t)(dates_epoch_of(ctx->now) + webhook_retry_delay(a->attempts + 1)),
-                         next);
-        if (strcmp(next, a->give_up_at) > 0)
-            out->given_up++;
-        else
-            out->retrying++;
-    }
+    else if (webhook_outbox_last_attempt(a, ctx))
+        out->given_up++;
+    else
+        out->retrying++;
     return 0;
 }
 

@@ -627,6 +627,14 @@ int64_t webhook_retry_delay(int64_t attempts)
     return delay < 8 * 3600 ? delay : 8 * 3600;
 }
 
+int webhook_outbox_last_attempt(const struct webhook_attempt *attempt, const struct op_context *ctx)
+{
+    char next[TIMESTAMP_LEN];
+
+    now_plus(ctx, webhook_retry_delay(attempt->attempts + 1), next);
+    return strcmp(next, attempt->give_up_at) > 0;
+}
+
 int webhook_outbox_record(struct db *db, const struct webhook_attempt *attempt, long status,
                           const char *error, int64_t duration_ms, const struct op_context *ctx,
                           struct problem *p)
@@ -638,7 +646,7 @@ int webhook_outbox_record(struct db *db, const struct webhook_attempt *attempt, 
 
     now_plus(ctx, webhook_retry_delay(attempt->attempts + 1), next);
     if (error != NULL)
-        state = strcmp(next, attempt->give_up_at) > 0 ? "failed" : "pending";
+        state = webhook_outbox_last_attempt(attempt, ctx) ? "failed" : "pending";
     binds = json_pack("{s:I, s:s, s:s, s:s?, s:I, s:s, s:s, s:s}", "id",
                       (json_int_t)attempt->delivery_id, "now", ctx->now, "state", state, "error",
                       error, "duration_ms", (json_int_t)duration_ms, "next_attempt_at", next,

@@ -123,6 +123,11 @@ void webhook_batch_clear(struct webhook_batch *batch);
  * times longer each time, at most 8 hours. */
 int64_t webhook_retry_delay(int64_t attempts);
 
+/* True when an attempt of `attempt` failing at ctx->now is its last: the next one would come
+ * after its give_up_at. */
+int webhook_outbox_last_attempt(const struct webhook_attempt *attempt,
+                                const struct op_context *ctx);
+
 /* Record an attempt of a claimed delivery at ctx->now: `status` the receiver's HTTP status (0:
  * no answer), error NULL when it was delivered, else the reason; the delivery is delivered,
  * failed (the next attempt would pass its give_up_at) or pending with its next attempt. A write
