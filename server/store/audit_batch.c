@@ -16,7 +16,8 @@ struct pending {
 static struct group_item *batch_lead(struct db *db, struct group_commit *g);
 
 /* The audit-only events of the process waiting for, or in, a batch. */
-static struct group_commit events = GROUP_COMMIT_INIT(events, AUDIT_BATCH_MAX, batch_lead);
+static struct group_commit events =
+    GROUP_COMMIT_INIT(events, AUDIT_BATCH_MAX, batch_lead, GROUP_WRITER_AUDIT_EVENTS);
 
 /* Everything of a batch's outcome the counters add up (guarded by stats_lock). */
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;

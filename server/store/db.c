@@ -56,6 +56,7 @@ static char *pool_path;
 static struct db *pool_head;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct db *thread_connection;
+static struct db *pool_writers[DB_WRITER_SLOTS]; /* db_pool_writer's, in pool_head's list too */
 /* Writers of this process queue here before BEGIN IMMEDIATE: waiting on a mutex wakes the next
  * writer at once, where SQLite's busy handler would sleep and poll. Other processes (a cron
  * job, the sqlite3 shell) still meet the busy timeout. */
@@ -226,6 +227,7 @@ void db_pool_configure(const char *path)
     pthread_mutex_lock(&pool_lock);
     free(pool_path);
     pool_path = strdup(path);
+    memset(pool_writers, 0, sizeof(pool_writers)); /* the old file's stay in the list to close */
     pthread_mutex_unlock(&pool_lock);
 }
 
@@ -255,9 +257,30 @@ struct db *db_open_detached(struct problem *p)
     return db_open(pool_path, p);
 }
 
+struct db *db_pool_writer(int slot, struct problem *p)
+{
+    struct db *db;
+
+    if (slot < 0 || slot >= DB_WRITER_SLOTS)
+        return NULL;
+    pthread_mutex_lock(&pool_lock);
+    db = pool_writers[slot];
+    if (db == NULL && pool_path != NULL) {
+        db = db_open(pool_path, p);
+        if (db != NULL) {
+            db->next_in_pool = pool_head;
+            pool_head = db;
+            pool_writers[slot] = db;
+        }
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return db;
+}
+
 void db_pool_close_all(void)
 {
     pthread_mutex_lock(&pool_lock);
+    memset(pool_writers, 0, sizeof(pool_writers));
     while (pool_head != NULL) {
         struct db *next = pool_head->next_in_pool;
 

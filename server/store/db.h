@@ -59,6 +59,18 @@ struct db *db_thread(struct problem *p);
  * with the reason in *p (also when no pool was configured). */
 struct db *db_open_detached(struct problem *p);
 
+/* How many serial writers may each keep a connection of their own (db_pool_writer). */
+#define DB_WRITER_SLOTS 2
+
+/* The pool's connection for serial writer `slot` (0 to DB_WRITER_SLOTS - 1: a group commit,
+ * whose batches run one at a time): only that writer uses it, one thread at a time, so its
+ * page cache stays warm from batch to batch (SQLite drops a connection's whole cache when
+ * another connection wrote the file since its last read, so batches led on whichever worker
+ * thread came first read every page they touch from the file again). Opened on first use and
+ * owned by the pool. NULL when no pool is configured (the caller then writes on its own
+ * connection) or it cannot be opened (*p says why). */
+struct db *db_pool_writer(int slot, struct problem *p);
+
 /* Close every connection the pool opened. Call after all threads that used them have ended. */
 void db_pool_close_all(void);
 

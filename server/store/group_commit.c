@@ -1,6 +1,8 @@
 /* group_commit: a leader and followers on one mutex and condition variable (see group_commit.h). */
 #include "group_commit.h"
 
+#include <stdio.h>
+
 struct group_item *group_commit_take(struct group_commit *g, size_t *count)
 {
     struct group_item *first, *last = NULL;
@@ -23,11 +25,21 @@ struct group_item *group_commit_take(struct group_commit *g, size_t *count)
     return n > 0 ? first : NULL;
 }
 
-/* Lead one batch on db (called without g->lock, with g->committing set): the owner's lead
- * function takes and runs the batch; then mark its items done and wake the waiters. */
+/* Lead one batch (called without g->lock, with g->committing set) on the group's writer
+ * connection, or on db, the caller's, when there is none: the owner's lead function takes and
+ * runs the batch; then mark its items done and wake the waiters. */
 static void lead(struct group_commit *g, struct db *db)
 {
-    struct group_item *batch = g->lead(db, g);
+    struct problem p;
+    struct db *writer;
+    struct group_item *batch;
+
+    problem_init(&p);
+    writer = db_pool_writer(g->writer, &p);
+    if (writer == NULL && p.kind != PROBLEM_NONE)
+        fprintf(stderr, "paroletrack: a writer's own connection: %s\n", p.detail);
+    problem_clear(&p);
+    batch = g->lead(writer != NULL ? writer : db, g);
 
     pthread_mutex_lock(&g->lock);
     for (struct group_item *e = batch, *next; e != NULL; e = next) {

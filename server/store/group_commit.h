@@ -31,6 +31,10 @@ struct group_commit;
  * struct. Returns the batch taken (NULL when none), which the group then marks done. */
 typedef struct group_item *(*group_commit_lead_fn)(struct db *db, struct group_commit *g);
 
+/* Each group commit's db_pool_writer slot: one per group of the process. */
+enum group_writer { GROUP_WRITER_CHANGES, GROUP_WRITER_AUDIT_EVENTS, GROUP_WRITERS };
+_Static_assert(GROUP_WRITERS <= DB_WRITER_SLOTS, "a writer slot for every group commit");
+
 /* A queue of items and the one batch in flight. Define one with GROUP_COMMIT_INIT. */
 struct group_commit {
     pthread_mutex_t lock;
@@ -40,16 +44,18 @@ struct group_commit {
     size_t max;     /* the most items one batch takes */
     group_commit_lead_fn lead;
     int64_t queued; /* items waiting, the ones of the batch in flight included */
+    int writer;     /* the group's db_pool_writer slot */
 };
 
-#define GROUP_COMMIT_INIT(name, max_items, lead_fn)                                                \
+#define GROUP_COMMIT_INIT(name, max_items, lead_fn, writer_slot)                                   \
     {                                                                                              \
         PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &(name).head, 0, (max_items),   \
-            (lead_fn), 0                                                                           \
+            (lead_fn), 0, (writer_slot)                                                            \
     }
 
-/* Queue `item` and return once a batch that held it ended (leading one with db, the calling
- * thread's connection outside any transaction, when no commit is in flight). A read scope the
+/* Queue `item` and return once a batch that held it ended (leading one, when no commit is in
+ * flight, on the group's own pool connection, db_pool_writer, or with no pool on db, the
+ * calling thread's connection outside any transaction). A read scope the
  * caller is in ends first (db_read_scope_end). */
 void group_commit_join(struct group_commit *g, struct group_item *item, struct db *db);
 

@@ -186,7 +186,8 @@ struct pending_write {
 static struct group_item *batch_lead(struct db *db, struct group_commit *g);
 
 /* The changes of the process waiting for, or in, a batch. */
-static struct group_commit changes = GROUP_COMMIT_INIT(changes, WRITE_BATCH_MAX, batch_lead);
+static struct group_commit changes =
+    GROUP_COMMIT_INIT(changes, WRITE_BATCH_MAX, batch_lead, GROUP_WRITER_CHANGES);
 
 /* The batches that committed and the changes they ran (a write_batch_stats without queued). */
 static atomic_int_fast64_t committed_batches, batched_changes;
