@@ -361,7 +361,8 @@ static int route_takes_body(const struct route *route)
     return 1;
 }
 
-int api_preflight(const struct call_request *head, size_t *body_limit, struct call_reply *reply)
+int api_preflight(const struct call_request *head, size_t announced, size_t *body_limit,
+                  struct call_reply *reply)
 {
     const struct route *route = NULL;
     struct principal principal;
@@ -390,8 +391,10 @@ int api_preflight(const struct call_request *head, size_t *body_limit, struct ca
     if (route == NULL)
         goto out;
     /* Deny by default, as run_route does; it decides again once the body is in (the session
-     * may end meanwhile). The second look-up refreshes no last-use time: this one just did. */
-    if (route->permission != PERM_PUBLIC) {
+     * may end meanwhile). The second look-up refreshes no last-use time: this one just did. A
+     * body no larger than a public route's is read first: refusing it early saves nothing, and
+     * a durable write would pay for the caller's look-up twice. */
+    if (route->permission != PERM_PUBLIC && announced > API_PUBLIC_BODY_MAX) {
         context_init(&ctx);
         db = db_thread(&p);
         if (db == NULL || admit_caller(db, route, head, ctx.now, &principal, &p) != 0)

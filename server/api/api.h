@@ -24,13 +24,16 @@ void api_handle(const struct call_request *request, struct call_reply *reply);
 
 /* Decide from the headers alone whether the body a request announces (Content-Length > 0 or
  * chunked) may be read: the HTTP layer calls this on the first call of a request with a body,
- * before any of it is read. head carries everything but the body and the query. Refuses in
- * *reply (404, 405, 401, 403, or 413 payload-too-large for a route that takes no body) and
- * returns 0; or returns 1 with the most body bytes the route takes in *body_limit (SIZE_MAX:
- * only the server's --max-body). The credentials are checked against the database here and
- * again by api_handle() once the body arrived. The caller releases the reply with
- * call_reply_clear() either way. */
-int api_preflight(const struct call_request *head, size_t *body_limit, struct call_reply *reply);
+ * before any of it is read. head carries everything but the body and the query; announced is
+ * the Content-Length (SIZE_MAX when chunked). Refuses in *reply (404, 405, 401, 403, or 413
+ * payload-too-large for a route that takes no body) and returns 0; or returns 1 with the most
+ * body bytes the route takes in *body_limit (SIZE_MAX: only the server's --max-body). The
+ * credentials of a body larger than API_PUBLIC_BODY_MAX (or chunked) are checked against the
+ * database here and again by api_handle() once the body arrived; a smaller body, which anyone
+ * may make the server hold, is read first and its credentials checked once, by api_handle().
+ * The caller releases the reply with call_reply_clear() either way. */
+int api_preflight(const struct call_request *head, size_t announced, size_t *body_limit,
+                  struct call_reply *reply);
 
 /* Print the route table, one "METHOD PATTERN" per line. */
 void api_print_routes(FILE *out);

@@ -1,9 +1,10 @@
 /* http: libmicrohttpd glue. The access handler follows the library's contract: per-request
- * state in *req_cls (freed in the completion callback), an early 400/401/403/404/405/413 on the
- * first call for a request that announces a body (decided by api_preflight() from the headers,
- * before any of the body is read; the daemon then closes the connection, which is what we
- * want there), otherwise the response is queued only after the whole body arrived (queueing on
- * the first call would make the daemon close every keep-alive connection).
+ * state in *req_cls (freed in the completion callback), an early 400/404/405/413 on the first
+ * call for a request that announces a body, and 401/403 when that body is larger than a public
+ * route's (decided by api_preflight() from the headers, before any of the body is read; the
+ * daemon then closes the connection, which is what we want there), otherwise the response is queued
+ * only after the whole body arrived (queueing on the first call would make the daemon close every
+ * keep-alive connection).
  *
  * Time limits: the inactivity timeout (MHD_OPTION_CONNECTION_TIMEOUT) covers every phase; a
  * request also has an absolute deadline counted from its first call (all headers in): while
@@ -442,7 +443,8 @@ static int begin_request(struct MHD_Connection *connection, const char *url, con
         size_t route_limit = 0;
 
         fill_request_head(connection, url, method, state, &head, address);
-        if (!api_preflight(&head, &route_limit, &reply)) {
+        if (!api_preflight(&head, framing.transfer_encoding ? SIZE_MAX : (size_t)announced,
+                           &route_limit, &reply)) {
             *result = send_reply(connection, state, &reply);
             call_reply_clear(&reply);
             return 1;

@@ -88,6 +88,24 @@ class EarlyRefusal(ApiTestCase):
         self.assertEarlyProblem(self.early(bad_key), 401, "unauthenticated")
         self.assertEqual(self.count_clients(), before)
 
+    def test_small_body_is_read_then_refused(self):
+        # A body no larger than a public route's (16 KiB) is read before the credentials are
+        # checked (anyone may make the server hold that much): the answer waits for the body,
+        # and is then the same 401 or 403, with nothing written.
+        before = self.count_clients()
+        body = b'{"family_name":"Early","given_name":"Small"}'
+        for auth, status, slug in ((None, 401, "unauthenticated"),
+                                   (self.make_key(["read"]), 403, "forbidden")):
+            with self.subTest(status=status):
+                head = self.head("POST", "/api/v1/clients", length=len(body))
+                self.assertIsNone(self.raw(head, auth=auth, timeout=1).status,
+                                  "a small body's answer came before the body")
+                r = self.raw(head + body, auth=auth, timeout=5)
+                self.assertEqual(r.status, status, r.raw[:300])
+                import json
+                self.assertEqual(json.loads(r.raw)["type"], SLUG + slug)
+        self.assertEqual(self.count_clients(), before)
+
     def test_forbidden_and_csrf_before_the_body(self):
         viewer = self.session_as("viewer")
         self.assertEarlyProblem(self.early(self.head("POST", "/api/v1/clients"), auth=viewer),
