@@ -3,10 +3,12 @@
 
 #include <stdio.h>
 
+#include "audit_batch.h"
 #include "job_runs.h"
 #include "request_metrics.h"
 #include "text_buffer.h"
 #include "webhook_outbox.h"
+#include "write.h"
 
 /* The nightly jobs' last runs as gauges. */
 static void job_gauges(struct text_buffer *out, const json_t *runs)
@@ -40,6 +42,42 @@ static void job_gauges(struct text_buffer *out, const json_t *runs)
                                json_string_value(json_object_get(run, "job")), value);
         }
     }
+}
+
+/* The two group commits (write.h's changes, audit_batch.h's audited reads): how many commits
+ * (each one fsync) and how much they carried, so an operator sees writes sharing commits. */
+static void group_commit_counters(struct text_buffer *out)
+{
+    struct write_batch_stats w;
+    struct audit_batch_stats a;
+
+    write_batch_stats(&w);
+    audit_batch_stats(&a);
+    text_buffer_printf(
+        out,
+        "# HELP paroletrack_write_commits_total Write transactions committed for changes "
+        "(each one fsync; changes waiting at the same time share one).\n"
+        "# TYPE paroletrack_write_commits_total counter\n"
+        "paroletrack_write_commits_total %lld\n"
+        "# HELP paroletrack_write_changes_total Changes run in those transactions, committed "
+        "or refused.\n"
+        "# TYPE paroletrack_write_changes_total counter\n"
+        "paroletrack_write_changes_total %lld\n"
+        "# HELP paroletrack_write_changes_queued Changes waiting for a commit right now.\n"
+        "# TYPE paroletrack_write_changes_queued gauge\n"
+        "paroletrack_write_changes_queued %lld\n"
+        "# HELP paroletrack_audit_read_commits_total Commits of audited reads' events.\n"
+        "# TYPE paroletrack_audit_read_commits_total counter\n"
+        "paroletrack_audit_read_commits_total %lld\n"
+        "# HELP paroletrack_audit_read_events_total Audited reads' events those commits held.\n"
+        "# TYPE paroletrack_audit_read_events_total counter\n"
+        "paroletrack_audit_read_events_total %lld\n"
+        "# HELP paroletrack_audit_read_commit_failures_total Commits of audited reads' events "
+        "that failed (their reads were refused).\n"
+        "# TYPE paroletrack_audit_read_commit_failures_total counter\n"
+        "paroletrack_audit_read_commit_failures_total %lld\n",
+        (long long)w.commits, (long long)w.changes, (long long)w.queued, (long long)a.commits,
+        (long long)a.events, (long long)a.failures);
 }
 
 void metrics_route_get(struct call *call, struct call_reply *reply)
@@ -83,6 +121,7 @@ void metrics_route_get(struct call *call, struct call_reply *reply)
                        "# TYPE paroletrack_webhook_oldest_pending_timestamp_seconds gauge\n"
                        "paroletrack_webhook_oldest_pending_timestamp_seconds %lld\n",
                        (long long)pending, (long long)failed, (long long)oldest);
+    group_commit_counters(&out);
     job_gauges(&out, runs);
     json_decref(runs);
     if (out.failed) {

@@ -84,6 +84,31 @@ class Metrics(ApiTestCase):
         self.assertEqual(len([1 for n, l, v in after if n == "paroletrack_database_wal_size_bytes"]),
                          1)
 
+    def test_commits_and_what_they_carried(self):
+        monitor = self.make_key(("metrics",))
+
+        def value(samples, name):
+            found = [v for n, l, v in samples if n == name]
+            self.assertEqual(len(found), 1, name)
+            return found[0]
+        before = self.metrics(monitor)
+        client = self.make_client(a_number="A012345678")
+        # reading an A-number is an audited read: its event commits in the audit group
+        self.assertStatus(self.get("/api/v1/clients/%d" % client["id"]), 200)
+        self.assertProblem(self.post("/api/v1/clients", {"family_name": ""}), 422)
+        after = self.metrics(monitor)
+        for name, at_least in (("paroletrack_write_commits_total", 1),
+                               ("paroletrack_write_changes_total", 1),
+                               ("paroletrack_audit_read_commits_total", 1),
+                               ("paroletrack_audit_read_events_total", 1)):
+            with self.subTest(name=name):
+                self.assertGreaterEqual(value(after, name) - value(before, name), at_least)
+        self.assertEqual(value(after, "paroletrack_audit_read_commit_failures_total"),
+                         value(before, "paroletrack_audit_read_commit_failures_total"))
+        self.assertGreaterEqual(value(after, "paroletrack_write_changes_total"),
+                                value(after, "paroletrack_write_commits_total"))
+        self.assertEqual(value(after, "paroletrack_write_changes_queued"), 0)
+
     def test_the_last_remind_run(self):
         monitor = self.make_key(("metrics",))
         self.assertEqual([n for n, l, v in self.metrics(monitor) if l.get("job") == "remind"], [])
