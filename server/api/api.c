@@ -392,9 +392,10 @@ int api_preflight(const struct call_request *head, size_t announced, size_t *bod
         goto out;
     /* Deny by default, as run_route does; it decides again once the body is in (the session
      * may end meanwhile). The second look-up refreshes no last-use time: this one just did. A
-     * body no larger than a public route's is read first: refusing it early saves nothing, and
-     * a durable write would pay for the caller's look-up twice. */
-    if (route->permission != PERM_PUBLIC && announced > API_PUBLIC_BODY_MAX) {
+     * body no larger than a public route's, on a route that takes one, is read first: refusing
+     * it early saves nothing, and a durable write would pay for the caller's look-up twice. */
+    if (route->permission != PERM_PUBLIC &&
+        (announced > API_PUBLIC_BODY_MAX || !route_takes_body(route))) {
         context_init(&ctx);
         db = db_thread(&p);
         if (db == NULL || admit_caller(db, route, head, ctx.now, &principal, &p) != 0)
