@@ -41,14 +41,18 @@ static void lead(struct group_commit *g, struct db *db)
     problem_clear(&p);
     batch = g->lead(writer != NULL ? writer : db, g);
 
+    /* Wake only whom the end concerns: each caller of the batch, and the first one still
+     * queued, who leads next (waking every waiter made most of them sleep again at once). */
     pthread_mutex_lock(&g->lock);
     for (struct group_item *e = batch, *next; e != NULL; e = next) {
         next = e->next; /* e may be gone once done is set and the lock released */
         e->done = 1;
         g->queued--;
+        pthread_cond_signal(&e->wake);
     }
     g->committing = 0;
-    pthread_cond_broadcast(&g->ended);
+    if (g->head != NULL)
+        pthread_cond_signal(&g->head->wake);
     pthread_mutex_unlock(&g->lock);
 }
 
@@ -59,13 +63,14 @@ void group_commit_join(struct group_commit *g, struct group_item *item, struct d
     db_read_scope_end(db);
     item->next = NULL;
     item->done = 0;
+    pthread_cond_init(&item->wake, NULL);
     pthread_mutex_lock(&g->lock);
     *g->tail = item;
     g->tail = &item->next;
     g->queued++;
     while (!item->done) {
         if (g->committing) {
-            pthread_cond_wait(&g->ended, &g->lock);
+            pthread_cond_wait(&item->wake, &g->lock);
             continue;
         }
         /* No commit in flight: lead one (a lone item at once). Should the queue be longer
@@ -76,6 +81,7 @@ void group_commit_join(struct group_commit *g, struct group_item *item, struct d
         pthread_mutex_lock(&g->lock);
     }
     pthread_mutex_unlock(&g->lock);
+    pthread_cond_destroy(&item->wake);
 }
 
 int64_t group_commit_queued(struct group_commit *g)

@@ -1,8 +1,9 @@
 /* group_commit: one write transaction and one commit (one fsync) for work that several threads
  * queue at the same time. Each caller queues its item and either leads a batch or waits: the
  * first caller with no commit in flight leads, takes up to `max` queued items (its own and
- * those queued meanwhile), runs them through the owner's lead function on its own connection
- * and wakes every waiter; a caller returns only once a batch that held its item ended. A lone
+ * those queued meanwhile), runs them through the owner's lead function on the group's own
+ * connection, then wakes the callers of the batch and the first caller still queued (who
+ * leads the next batch); a caller returns only once a batch that held its item ended. A lone
  * item leads at once, without waiting. The owners (write.c for changes, audit_batch.c for the
  * events of audited reads) say what a batch does and keep each item's result in their own
  * item. Depends on db only. */
@@ -21,6 +22,7 @@
 struct group_item {
     struct group_item *next;
     int done;
+    pthread_cond_t wake; /* signalled when done, or when it is first in the queue to lead */
 };
 
 struct group_commit;
@@ -38,7 +40,6 @@ _Static_assert(GROUP_WRITERS <= DB_WRITER_SLOTS, "a writer slot for every group 
 /* A queue of items and the one batch in flight. Define one with GROUP_COMMIT_INIT. */
 struct group_commit {
     pthread_mutex_t lock;
-    pthread_cond_t ended;
     struct group_item *head, **tail;
     int committing; /* a leader is between taking the lead and waking its batch */
     size_t max;     /* the most items one batch takes */
@@ -49,8 +50,7 @@ struct group_commit {
 
 #define GROUP_COMMIT_INIT(name, max_items, lead_fn, writer_slot)                                   \
     {                                                                                              \
-        PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &(name).head, 0, (max_items),   \
-            (lead_fn), 0, (writer_slot)                                                            \
+        PTHREAD_MUTEX_INITIALIZER, NULL, &(name).head, 0, (max_items), (lead_fn), 0, (writer_slot) \
     }
 
 /* Queue `item` and return once a batch that held it ended (leading one, when no commit is in

@@ -15,11 +15,15 @@
 #include "store_fixture.h"
 #include "temp_db.h"
 
+#include "group_commit.h"
 #include "write.h"
 
 #define THREADS 8
 
 static struct temp_db file; /* the database file every writer opens */
+/* Writers use the pool's thread connections (db_thread), as the server's workers do, and the
+ * group commit then leads on the pool's writer connection; else each opens its own. */
+static int use_pool;
 
 /* How many changes or events wait right now (the gate's count). */
 static int64_t queued_now(void)
@@ -48,7 +52,7 @@ static void *write_one(void *arg)
     struct op_context mine = ctx;
 
     problem_init(&p);
-    conn = db_open(file.path, &p);
+    conn = use_pool ? db_thread(&p) : db_open(file.path, &p);
     snprintf(w->name, sizeof(w->name), "Batch%d", w->index);
     snprintf(body, sizeof(body), "{\"family_name\":\"%s\",\"given_name\":\"Test\"%s}", w->name,
              w->bad ? ",\"country_of_birth\":\"Atlantis\"" : "");
@@ -58,7 +62,8 @@ static void *write_one(void *arg)
     w->status = record ? 0 : problem_status(p.kind);
     json_decref(record);
     json_decref(json);
-    db_close(conn);
+    if (!use_pool)
+        db_close(conn); /* the pool closes its own */
     problem_clear(&p);
     return NULL;
 }
@@ -144,6 +149,47 @@ static void test_a_lone_change_commits_at_once(void)
     CHECK(after.commits - before.commits == 1 && after.changes - before.changes == 1);
 }
 
+/* Records which connection ran the last guarded write transaction. */
+static struct db *last_writer;
+static int recording_guard(struct db *conn, struct problem *p)
+{
+    last_writer = conn;
+    return gate_guard(conn, p);
+}
+
+/* With a pool, a batch led by any thread runs on the group's own connection (so its page cache
+ * survives from batch to batch), never on the caller's; and batching still holds. */
+static void test_a_pool_leads_on_the_groups_own_connection(void)
+{
+    struct problem p;
+    struct db *mine, *writer;
+    json_t *body, *record;
+
+    problem_init(&p);
+    db_pool_configure(file.path);
+    use_pool = 1;
+    db_set_write_guard(recording_guard);
+    mine = db_thread(&p);
+    CHECK(mine != NULL);
+    body = json_pack("{s:s, s:s}", "family_name", "Pool", "given_name", "Test");
+    record = resource_create(mine, &clients_resource, 0, body, &ctx, &p);
+    CHECK(record != NULL);
+    json_decref(record);
+    json_decref(body);
+    writer = db_pool_writer(GROUP_WRITER_CHANGES, &p);
+    CHECK(writer != NULL && writer != mine && last_writer == writer);
+    CHECK(db_pool_writer(GROUP_WRITER_AUDIT_EVENTS, &p) != writer);
+    test_changes_that_meet_share_one_commit();
+    CHECK(last_writer == writer);
+    test_a_failed_batch_stores_nothing();
+    CHECK(last_writer == writer);
+    db_set_write_guard(gate_guard);
+    use_pool = 0;
+    db_pool_close_all();
+    CHECK(db_pool_writer(GROUP_WRITER_CHANGES, &p) == NULL); /* no pool: callers lead */
+    problem_clear(&p);
+}
+
 int main(void)
 {
     if (temp_db_make(&file, "write-batch") != 0 || fixture_open_path(file.path) != 0)
@@ -154,6 +200,7 @@ int main(void)
     test_a_lone_change_commits_at_once();
     test_changes_that_meet_share_one_commit();
     test_a_failed_batch_stores_nothing();
+    test_a_pool_leads_on_the_groups_own_connection();
     db_close(db);
     temp_db_remove(&file);
     return CHECK_DONE();
