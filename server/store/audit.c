@@ -9,6 +9,7 @@
 
 #include "crypto.h"
 #include "dates.h"
+#include "text_buffer.h"
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -46,6 +47,35 @@ static void event_hash(const json_t *event, char out[65])
 
     crypto_audit_mac(canonical ? canonical : "", canonical ? strlen(canonical) : 0, out);
     free(canonical);
+}
+
+/* event_hash for a new event whose changes were just dumped (canonically) as changes_text: the
+ * event is dumped with a one-character stand-in for its changes, which changes_text then
+ * replaces in the text, instead of the changes being dumped a second time. The stand-in's
+ * escaped form cannot occur in the text before it: a quote inside a string is escaped. Sets
+ * the event's "changes" member to the stand-in (the caller replaces it). */
+static int event_hash_spliced(json_t *event, const char *changes_text, char out[65])
+{
+    static const char stand_in[] = ",\"changes\":\"\\u0001\"";
+    struct text_buffer canonical = {0};
+    char *skeleton, *at;
+    int rc = -1;
+
+    json_object_set_new(event, "changes", json_string("\x01"));
+    skeleton = json_dumps(event, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
+    at = skeleton != NULL ? strstr(skeleton, stand_in) : NULL;
+    if (at != NULL) {
+        text_buffer_add(&canonical, skeleton, (size_t)(at - skeleton));
+        text_buffer_printf(&canonical, ",\"changes\":%s%s", changes_text,
+                           at + sizeof(stand_in) - 1);
+        if (!canonical.failed) {
+            crypto_audit_mac(canonical.data, canonical.len, out);
+            rc = 0;
+        }
+    }
+    text_buffer_free(&canonical);
+    free(skeleton);
+    return rc;
 }
 
 /* A JSON integer for an id, or null for 0. */
@@ -187,26 +217,24 @@ static int event_insert(struct db *db, const struct audit_event *e, int64_t id,
                         const char *prev_hash, char hash[65], struct problem *p)
 {
     const struct op_context *ctx = e->ctx;
-    json_t *event = NULL, *changes_copy;
+    json_t *event = NULL, *no_changes = json_object();
     char *changes_text = NULL;
     db_stmt *stmt = NULL;
     int rc = -1;
 
-    changes_copy = e->changes ? json_deep_copy(e->changes) : json_object();
-    changes_text = json_dumps(changes_copy, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
-    event = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
-                      (json_int_t)id, "at", ctx->now, "actor_type",
-                      context_actor_type_name(ctx->actor.type), "actor_id",
-                      id_or_null(ctx->actor.id), "actor_label", ctx->actor.label, "action",
-                      e->action, "entity", e->entity, "entity_id", id_or_null(e->entity_id),
-                      "parole_request_id", id_or_null(e->parole_request_id), "request_id",
-                      ctx->request_id ? json_string(ctx->request_id) : json_null(), "changes",
-                      changes_copy, "prev_hash", prev_hash);
-    if (event == NULL || changes_text == NULL) {
+    changes_text = json_dumps(e->changes ? e->changes : no_changes,
+                              JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
+    event = json_pack(
+        "{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "id", (json_int_t)id, "at",
+        ctx->now, "actor_type", context_actor_type_name(ctx->actor.type), "actor_id",
+        id_or_null(ctx->actor.id), "actor_label", ctx->actor.label, "action", e->action, "entity",
+        e->entity, "entity_id", id_or_null(e->entity_id), "parole_request_id",
+        id_or_null(e->parole_request_id), "request_id",
+        ctx->request_id ? json_string(ctx->request_id) : json_null(), "prev_hash", prev_hash);
+    if (event == NULL || changes_text == NULL || event_hash_spliced(event, changes_text, hash)) {
         problem_set(p, PROBLEM_INTERNAL, "audit: out of memory");
         goto out;
     }
-    event_hash(event, hash);
     json_object_set_new(event, "hash", json_string(hash));
     json_object_set_new(event, "changes", json_string(changes_text));
     stmt = db_prepare(db, SQL_AUDIT_INSERT, p);
@@ -220,6 +248,7 @@ static int event_insert(struct db *db, const struct audit_event *e, int64_t id,
 out:
     db_finish(stmt);
     json_decref(event);
+    json_decref(no_changes);
     free(changes_text);
     return rc;
 }
