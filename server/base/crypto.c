@@ -20,6 +20,7 @@ struct process_keys {
     unsigned char index[crypto_auth_hmacsha256_KEYBYTES];
     unsigned char audit[crypto_auth_hmacsha256_KEYBYTES];
     unsigned char audit_head[crypto_auth_hmacsha256_KEYBYTES];
+    unsigned char file[crypto_secretstream_xchacha20poly1305_KEYBYTES]; /* sealed backups */
 };
 static struct process_keys *keys;
 static int field_key_locked;
@@ -261,6 +262,7 @@ void crypto_use_key(const unsigned char key[CRYPTO_KEY_BYTES])
     sodium_mprotect_readwrite(keys);
     crypto_kdf_derive_from_key(keys->field, sizeof(keys->field), 1, "ptfield1", key);
     crypto_kdf_derive_from_key(keys->index, sizeof(keys->index), 2, "ptindex1", key);
+    crypto_kdf_derive_from_key(keys->file, sizeof(keys->file), 4, "ptfile01", key);
     sodium_mprotect_readonly(keys);
     crypto_kdf_derive_from_key(id, sizeof(id), 3, "ptkeyid1", key);
     sodium_bin2hex(key_id, sizeof(key_id), id, CRYPTO_KEY_ID_LEN / 2);
@@ -502,4 +504,205 @@ void crypto_blind_index(const char *column, const char *value, char out[65])
     crypto_auth_hmacsha256_update(&state, (const unsigned char *)value, strlen(value));
     crypto_auth_hmacsha256_final(&state, mac);
     sodium_bin2hex(out, 65, mac, sizeof(mac));
+}
+
+/* A sealed file: FILE_MAGIC, the key's id and a newline, the secretstream header, then the
+ * plaintext in chunks of FILE_CHUNK bytes, each sealed with its tag (the last one FINAL), all
+ * bound to the magic and key id as additional data. */
+#define FILE_MAGIC      "paroletrack-sealed-file-1\n"
+#define FILE_MAGIC_LEN  (sizeof(FILE_MAGIC) - 1)
+#define FILE_PREFIX_LEN (FILE_MAGIC_LEN + CRYPTO_KEY_ID_LEN + 1)
+#define FILE_CHUNK      65536
+#define FILE_SEALED_MAX (FILE_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES)
+
+int crypto_file_is_sealed(const char *path)
+{
+    char head[FILE_MAGIC_LEN];
+    FILE *f = fopen(path, "rb");
+    size_t got;
+
+    if (f == NULL)
+        return -1;
+    got = fread(head, 1, sizeof(head), f);
+    fclose(f);
+    return got == sizeof(head) && memcmp(head, FILE_MAGIC, FILE_MAGIC_LEN) == 0;
+}
+
+/* Open `path` for writing as a new file of the owner alone (0600), replacing one that is there. */
+static FILE *create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f;
+
+    if (fd < 0)
+        return NULL;
+    f = fdopen(fd, "wb");
+    if (f == NULL)
+        close(fd);
+    return f;
+}
+
+/* Flush f to the disk and close it. Returns 0, or -1 (closed either way). */
+static int close_synced(FILE *f)
+{
+    int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
+
+    return fclose(f) == 0 ? rc : -1;
+}
+
+int crypto_file_seal(const char *plain_path, const char *sealed_path, char *why, size_t why_size)
+{
+    crypto_secretstream_xchacha20poly1305_state st;
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES],
+        prefix[FILE_PREFIX_LEN];
+    unsigned char *plain = malloc(FILE_CHUNK), *sealed = malloc(FILE_SEALED_MAX);
+    FILE *in = fopen(plain_path, "rb"), *out = NULL;
+    int rc = -1, last = 0;
+
+    if (!have_key) {
+        snprintf(why, why_size, "no key is loaded");
+        goto out;
+    }
+    if (plain == NULL || sealed == NULL || in == NULL ||
+        (out = create_private(sealed_path)) == NULL) {
+        snprintf(why, why_size, "%s", strerror(errno));
+        goto out;
+    }
+    memcpy(prefix, FILE_MAGIC, FILE_MAGIC_LEN);
+    memcpy(prefix + FILE_MAGIC_LEN, key_id, CRYPTO_KEY_ID_LEN);
+    prefix[FILE_PREFIX_LEN - 1] = '\n';
+    crypto_secretstream_xchacha20poly1305_init_push(&st, header, keys->file);
+    if (fwrite(prefix, 1, sizeof(prefix), out) != sizeof(prefix) ||
+        fwrite(header, 1, sizeof(header), out) != sizeof(header))
+        goto write_failed;
+    while (!last) {
+        size_t got = fread(plain, 1, FILE_CHUNK, in);
+        unsigned long long sealed_len;
+
+        if (ferror(in)) {
+            snprintf(why, why_size, "reading %s: %s", plain_path, strerror(errno));
+            goto out;
+        }
+        last = feof(in) || got < FILE_CHUNK;
+        crypto_secretstream_xchacha20poly1305_push(
+            &st, sealed, &sealed_len, plain, got, prefix, sizeof(prefix),
+            last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+        if (fwrite(sealed, 1, (size_t)sealed_len, out) != sealed_len)
+            goto write_failed;
+    }
+    rc = close_synced(out);
+    out = NULL;
+    if (rc != 0)
+        goto write_failed;
+    goto out;
+write_failed:
+    snprintf(why, why_size, "writing %s: %s", sealed_path, strerror(errno));
+    rc = -1;
+out:
+    if (out != NULL)
+        fclose(out);
+    if (in != NULL)
+        fclose(in);
+    if (plain != NULL)
+        sodium_memzero(plain, FILE_CHUNK);
+    free(plain);
+    free(sealed);
+    sodium_memzero(&st, sizeof(st));
+    return rc;
+}
+
+int crypto_file_open(const char *sealed_path, const char *plain_path, char *why, size_t why_size)
+{
+    crypto_secretstream_xchacha20poly1305_state st;
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES],
+        prefix[FILE_PREFIX_LEN];
+    unsigned char *plain = malloc(FILE_CHUNK), *sealed = malloc(FILE_SEALED_MAX);
+    FILE *in = fopen(sealed_path, "rb"), *out = NULL;
+    unsigned char tag = 0;
+    int rc = -1;
+
+    if (!have_key) {
+        snprintf(why, why_size, "no key is loaded");
+        goto out;
+    }
+    if (plain == NULL || sealed == NULL || in == NULL) {
+        snprintf(why, why_size, "%s", strerror(errno));
+        goto out;
+    }
+    if (fread(prefix, 1, sizeof(prefix), in) != sizeof(prefix) ||
+        memcmp(prefix, FILE_MAGIC, FILE_MAGIC_LEN) != 0 ||
+        fread(header, 1, sizeof(header), in) != sizeof(header)) {
+        snprintf(why, why_size, "it is not a sealed paroletrack file");
+        goto out;
+    }
+    if (memcmp(prefix + FILE_MAGIC_LEN, key_id, CRYPTO_KEY_ID_LEN) != 0) {
+        snprintf(why, why_size, "it was sealed with another key (id %.*s; this key's id is %s)",
+                 CRYPTO_KEY_ID_LEN, (const char *)prefix + FILE_MAGIC_LEN, key_id);
+        goto out;
+    }
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&st, header, keys->file) != 0) {
+        snprintf(why, why_size, "it is damaged (its header)");
+        goto out;
+    }
+    if (plain_path != NULL && (out = create_private(plain_path)) == NULL) {
+        snprintf(why, why_size, "%s", strerror(errno));
+        goto out;
+    }
+    while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+        size_t got = fread(sealed, 1, FILE_SEALED_MAX, in);
+        unsigned long long plain_len;
+
+        if (got == 0 ||
+            crypto_secretstream_xchacha20poly1305_pull(&st, plain, &plain_len, &tag, sealed, got,
+                                                       prefix, sizeof(prefix)) != 0) {
+            snprintf(why, why_size, "it is damaged, cut short or altered");
+            goto out;
+        }
+        if (out != NULL && fwrite(plain, 1, (size_t)plain_len, out) != plain_len) {
+            snprintf(why, why_size, "writing %s: %s", plain_path, strerror(errno));
+            goto out;
+        }
+    }
+    if (fgetc(in) != EOF) {
+        snprintf(why, why_size, "it has bytes after its end (altered)");
+        goto out;
+    }
+    rc = out != NULL ? close_synced(out) : 0;
+    out = NULL;
+    if (rc != 0)
+        snprintf(why, why_size, "writing %s: %s", plain_path, strerror(errno));
+out:
+    if (out != NULL)
+        fclose(out);
+    if (in != NULL)
+        fclose(in);
+    if (plain != NULL)
+        sodium_memzero(plain, FILE_CHUNK);
+    free(plain);
+    free(sealed);
+    sodium_memzero(&st, sizeof(st));
+    return rc;
+}
+
+int crypto_sha256_file(const char *path, char out[65], int64_t *size)
+{
+    crypto_hash_sha256_state st;
+    unsigned char buf[65536], digest[crypto_hash_sha256_BYTES];
+    FILE *f = fopen(path, "rb");
+    size_t got;
+    int rc;
+
+    *size = 0;
+    if (f == NULL)
+        return -1;
+    crypto_hash_sha256_init(&st);
+    while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+        crypto_hash_sha256_update(&st, buf, got);
+        *size += (int64_t)got;
+    }
+    rc = ferror(f) ? -1 : 0;
+    fclose(f);
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+    return rc;
 }

@@ -139,4 +139,22 @@ void crypto_webhook_secret(char out[CRYPTO_WEBHOOK_SECRET_LEN + 1]);
 /* The keyed blind index of a normalised identifier value of a column, as 64 hex digits. */
 void crypto_blind_index(const char *column, const char *value, char out[65]);
 
+/* Whether the file at path is a sealed file (crypto_file_seal): 1 yes, 0 no, -1 unreadable. */
+int crypto_file_is_sealed(const char *path);
+
+/* Seal the file plain_path into sealed_path (created 0600, replaced when there, synced) under
+ * a subkey of the current field key: XChaCha20-Poly1305 in 64 KiB chunks (libsodium's
+ * secretstream), so a copy stored elsewhere gives nothing away and any change, reordering or
+ * cut is found when it is opened. The sealed file names the key's id. Returns 0, or -1 with
+ * the reason in why. */
+int crypto_file_seal(const char *plain_path, const char *sealed_path, char *why, size_t why_size);
+
+/* Open a sealed file into plain_path (created 0600, synced; NULL: only check that the whole
+ * file opens). Returns 0, or -1 with the reason in why (another key, damaged, altered, cut
+ * short); plain_path may then hold a part of it, which the caller removes. */
+int crypto_file_open(const char *sealed_path, const char *plain_path, char *why, size_t why_size);
+
+/* The SHA-256 of a file's bytes as 64 hex digits into out, and its size. Returns 0 or -1. */
+int crypto_sha256_file(const char *path, char out[65], int64_t *size);
+
 #endif
