@@ -51,17 +51,24 @@ int dblock_acquire(const char *db_path, enum dblock_mode mode, char *why, size_t
         return -1;
     }
     do
-        rc = flock(fd, (mode == DBLOCK_REKEY ? LOCK_EX : LOCK_SH) | LOCK_NB);
+        rc = flock(fd, (mode == DBLOCK_SERVE ? LOCK_SH : LOCK_EX) | LOCK_NB);
     while (rc != 0 && errno == EINTR);
     if (rc == 0)
         return fd;
-    if (errno == EWOULDBLOCK)
+    if (errno == EWOULDBLOCK && mode == DBLOCK_REKEY)
         snprintf(why, why_size,
-                 mode == DBLOCK_REKEY
-                     ? "a paroletrack server is using this database (it holds %s); stop it, "
-                       "then run rekey again, and start it with the new key file"
-                     : "a rekey is running on this database (it holds %s); start the server "
-                       "when it is done, with the new key file",
+                 "a paroletrack server is using this database (it holds %s); stop it, then run "
+                 "rekey again, and start it with the new key file",
+                 path);
+    else if (errno == EWOULDBLOCK && mode == DBLOCK_RESTORE)
+        snprintf(why, why_size,
+                 "a paroletrack server or command is using this database (it holds %s); stop "
+                 "it, then run restore again",
+                 path);
+    else if (errno == EWOULDBLOCK)
+        snprintf(why, why_size,
+                 "a rekey or restore is running on this database (it holds %s); start when it "
+                 "is done (after a rekey, with the new key file)",
                  path);
     else
         snprintf(why, why_size, "cannot lock %s: %s", path, strerror(errno));

@@ -387,20 +387,24 @@ out:
     return rc;
 }
 
-/* Read every sealed value with the current key into an array of [column index, id, row nonce,
- * plaintext]
- * (legacy plain values are taken as they are). Returns the array or NULL with *p set. */
-static json_t *unseal_all(struct db *db, struct problem *p)
-{
-    json_t *all = json_array();
+/* Called for each sealed value opened by open_every_sealed_value: column index i, the row's id
+ * and nonce, and the plaintext (borrowed, wiped after the call). Returns 0 to go on. */
+typedef int (*opened_value_fn)(size_t column, int64_t id, const char *nonce, const char *plain,
+                               void *arg);
 
+/* Open every sealed value of every sealed column with the current key (legacy plain values are
+ * taken as they are), handing each to `each`. Returns 0, or -1 with *p set (a value that does
+ * not open names its table, column and row: "does not open with <whose> key"). */
+static int open_every_sealed_value(struct db *db, const char *whose, opened_value_fn each,
+                                   void *arg, struct problem *p)
+{
     for (size_t i = 0; i < sizeof(sealed_columns) / sizeof(sealed_columns[0]); i++) {
         const struct sealed_column *c = &sealed_columns[i];
         db_stmt *stmt = db_prepare(db, c->select, p);
         enum db_step step;
 
         if (stmt == NULL)
-            goto fail;
+            return -1;
         while ((step = db_step(stmt)) == DB_ROW) {
             int64_t id = db_row_int(stmt, "id");
             const char *stored = db_row_text(stmt, "value"),
@@ -408,28 +412,66 @@ static json_t *unseal_all(struct db *db, struct problem *p)
             char *plain = is_sealed(stored)
                               ? crypto_field_decrypt(c->table, c->column, id, nonce, stored)
                               : strdup(stored);
+            int rc;
 
             if (plain == NULL) {
                 db_finish(stmt);
-                problem_set(p, PROBLEM_UNAVAILABLE,
-                            "%s.%s of row %lld does not open with the old key", c->table, c->column,
-                            (long long)id);
-                goto fail;
+                return problem_set(p, PROBLEM_UNAVAILABLE,
+                                   "%s.%s of row %lld does not open with %s key", c->table,
+                                   c->column, (long long)id, whose);
             }
-            json_array_append_new(
-                all, json_pack("[I, I, s, s]", (json_int_t)i, (json_int_t)id, nonce, plain));
+            rc = each(i, id, nonce, plain, arg);
             free_plain(plain);
+            if (rc != 0) {
+                db_finish(stmt);
+                return problem_set(p, PROBLEM_INTERNAL, "out of memory");
+            }
         }
         db_finish(stmt);
-        if (step != DB_DONE) {
-            problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(c->select), db_errmsg(db));
-            goto fail;
-        }
+        if (step != DB_DONE)
+            return problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(c->select), db_errmsg(db));
+    }
+    return 0;
+}
+
+/* An opened_value_fn that keeps [column index, id, row nonce, plaintext] in the array arg. */
+static int keep_value(size_t column, int64_t id, const char *nonce, const char *plain, void *arg)
+{
+    return json_array_append_new(
+        arg, json_pack("[I, I, s, s]", (json_int_t)column, (json_int_t)id, nonce, plain));
+}
+
+/* An opened_value_fn that counts the values in the int64_t arg. */
+static int count_value(size_t column, int64_t id, const char *nonce, const char *plain, void *arg)
+{
+    (void)column, (void)id, (void)nonce, (void)plain;
+    ++*(int64_t *)arg;
+    return 0;
+}
+
+/* Read every sealed value with the current key into an array of [column index, id, row nonce,
+ * plaintext] (legacy plain values are taken as they are). Returns the array or NULL with *p set. */
+static json_t *unseal_all(struct db *db, struct problem *p)
+{
+    json_t *all = json_array();
+
+    if (open_every_sealed_value(db, "the old", keep_value, all, p) != 0) {
+        json_decref(all);
+        return NULL;
     }
     return all;
-fail:
-    json_decref(all);
-    return NULL;
+}
+
+int field_key_verify_sealed(struct db *db, int64_t *opened, struct problem *p)
+{
+    int rc;
+
+    *opened = 0;
+    if (db_begin_read(db, p) != 0)
+        return -1;
+    rc = open_every_sealed_value(db, "this", count_value, opened, p);
+    db_rollback(db);
+    return rc;
 }
 
 /* Seal every value of `all` ([column index, id, row nonce, plaintext]) with the current key,

@@ -23,6 +23,11 @@ int field_key_open(struct db *db, const char *key_file, const char *key_hex, str
 int field_key_rekey(struct db *db, const unsigned char old_key[CRYPTO_KEY_BYTES],
                     const unsigned char new_key[CRYPTO_KEY_BYTES], struct problem *p);
 
+/* Open every sealed value of the database with the process's key (field_key_open loaded it),
+ * in one read transaction, counting them in *opened: a backup's proof that nothing it holds
+ * is lost with the key. Returns 0, or -1 with *p naming the first value that does not open. */
+int field_key_verify_sealed(struct db *db, int64_t *opened, struct problem *p);
+
 /* The detail of the 503 a server gives once its key changed under it: meant for the client
  * (it names no value), so the API passes it on instead of its generic 503 text. */
 #define FIELD_KEY_CHANGED_DETAIL                                                                   \

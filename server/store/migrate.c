@@ -127,6 +127,11 @@ out:
     return rc;
 }
 
+int migrate_check(struct db *db, int *latest, struct problem *p)
+{
+    return migrate_verify(db, latest, p);
+}
+
 int migrate_apply(struct db *db, int up_to, int *applied, struct problem *p)
 {
     db_stmt *stmt;

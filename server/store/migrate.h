@@ -23,4 +23,9 @@ extern const int migration_source_count;
  * Writes how many were applied into *applied (may be NULL). Returns 0 or -1. */
 int migrate_apply(struct db *db, int up_to, int *applied, struct problem *p);
 
+/* Check the applied migrations against the embedded ones without applying anything: the
+ * highest applied number into *latest. Returns 0, or -1 with the reason in *p (a migration
+ * that differs from this binary's, or newer than it). */
+int migrate_check(struct db *db, int *latest, struct problem *p);
+
 #endif

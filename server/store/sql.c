@@ -781,6 +781,10 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                          " + (SELECT count(*) FROM parole_requests WHERE summary LIKE 'enc%')"},
     [SQL_SETTING_DELETE] = {"setting_delete", "DELETE FROM settings WHERE key = :key"},
     [SQL_FOREIGN_KEY_CHECK] = {"foreign_key_check", "PRAGMA foreign_key_check"},
+    [SQL_INTEGRITY_CHECK] = {"integrity_check", "PRAGMA integrity_check"},
+    /* A consistent copy of the whole database as of one read snapshot (backup.c). */
+    [SQL_VACUUM_INTO] = {"vacuum_into", "VACUUM INTO :path"},
+    [SQL_CHECKPOINT_TRUNCATE] = {"checkpoint_truncate", "PRAGMA wal_checkpoint(TRUNCATE)"},
     [SQL_CLIENT_SET_INDEXES] = {"client_set_indexes",
                                 "UPDATE clients SET a_number_index = :a_number_index,"
                                 " passport_number_index = :passport_number_index WHERE id = :id"},
