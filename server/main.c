@@ -60,6 +60,9 @@ static void usage(FILE *out)
             "  deadlines verify|rebuild  compare the stored deadlines with a fresh\n"
             "             computation (exit 1 on a difference), or rewrite them\n"
             "  remind       the nightly reminder job (cron or a systemd timer)\n"
+            "  backup       a verified online copy: --db FILE --to DEST [--encrypt]\n"
+            "  restore      replace a database with a verified backup (no server running):\n"
+            "               --from BACKUP --db FILE; the replaced file is kept aside\n"
             "  uscis-sync   check receipt numbers against the USCIS Case Status API (a timer)\n"
             "  webhooks deliver  one round of the change webhooks' outbox (serve does this\n"
             "               itself every second)\n"
@@ -92,7 +95,10 @@ static void usage(FILE *out)
             "                       longer (env PAROLETRACK_REQUEST_TIMEOUT; default 60, at\n"
             "                       most 3600); a slower body has the connection closed. A\n"
             "                       connection idle for 30 s is closed in any phase\n"
-            "  --to N               migrate: stop after migration N (default: all)\n"
+            "  --to N               migrate: stop after migration N (default: all);\n"
+            "                       backup: the new file to write (never overwritten)\n"
+            "  --encrypt            backup: seal the copy with the database's key\n"
+            "  --from BACKUP        restore: the backup to restore (sealed or not)\n"
             "  --key-file FILE      the encryption key file (env PAROLETRACK_KEY_FILE; default\n"
             "                       <db>.key, created 0600 at first start); or the key itself\n"
             "                       as 64 hex digits in PAROLETRACK_KEY\n"
@@ -160,6 +166,10 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->dry_run = 1;
             continue;
         }
+        if (strcmp(arg, "--encrypt") == 0) {
+            o->encrypt = 1;
+            continue;
+        }
         if (strncmp(arg, "--", 2) != 0) {
             fprintf(stderr, "paroletrack: unexpected argument \"%s\"\n", arg);
             return -1;
@@ -206,6 +216,10 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
             o->clients_csv = value;
         } else if (strcmp(name, "--requests") == 0) {
             o->requests_csv = value;
+        } else if (strcmp(name, "--to") == 0) {
+            o->to = value;
+        } else if (strcmp(name, "--from") == 0) {
+            o->from = value;
         } else if (strcmp(name, "--now") == 0) {
             o->now = value;
         } else if (strcmp(name, "--uscis-base-url") == 0) {
@@ -237,7 +251,7 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         } else if (strcmp(name, "--trusted-proxy") == 0) {
             o->trusted_proxy = value;
         } else if (strcmp(name, "--max-body") == 0 || strcmp(name, "--threads") == 0 ||
-                   strcmp(name, "--to") == 0 || strcmp(name, "--per-ip-connections") == 0 ||
+                   strcmp(name, "--per-ip-connections") == 0 ||
                    strcmp(name, "--max-connections") == 0 ||
                    strcmp(name, "--request-timeout") == 0) {
             char *end = NULL;
@@ -258,10 +272,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
                 o->per_ip_connections = (unsigned)(number == 0 ? 1 : number);
             else if (strcmp(name, "--max-connections") == 0)
                 o->max_connections = (unsigned)number;
-            else if (strcmp(name, "--request-timeout") == 0)
-                o->request_timeout = (unsigned)number;
             else
-                o->migrate_to = (int)number;
+                o->request_timeout = (unsigned)number;
         } else {
             fprintf(stderr, "paroletrack: unknown option %s (see paroletrack --help)\n", name);
             return -1;
@@ -476,16 +488,27 @@ static int command_serve(const struct cli_options *o)
     return serve_database(o->db, o);
 }
 
-static int command_migrate(const struct cli_options *o)
+static int command_migrate(struct cli_options *o)
 {
     struct db *db;
+    int unknown;
 
     if (o->db == NULL || o->db[0] == '\0') {
         fprintf(stderr, "paroletrack: migrate needs --db FILE (or PAROLETRACK_DB)\n");
         return 2;
     }
-    int unknown;
+    if (o->to != NULL) {
+        char *end = NULL;
+        long number;
 
+        errno = 0;
+        number = strtol(o->to, &end, 10);
+        if (errno != 0 || *end != '\0' || o->to[0] == '\0' || number < 1 || number > 100000) {
+            fprintf(stderr, "paroletrack: --to wants a migration number, not \"%s\"\n", o->to);
+            return 2;
+        }
+        o->migrate_to = (int)number;
+    }
     db = cli_open_database(o->db, o, CLI_OPEN_NO_KEY);
     if (db == NULL)
         return 1;
@@ -574,7 +597,8 @@ int main(int argc, char **argv)
     if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
         strcmp(command, "demo") != 0 && strcmp(command, "healthcheck") != 0 &&
         strcmp(command, "rekey") != 0 && strcmp(command, "remind") != 0 &&
-        strcmp(command, "import") != 0 && strcmp(command, "uscis-sync") != 0) {
+        strcmp(command, "import") != 0 && strcmp(command, "uscis-sync") != 0 &&
+        strcmp(command, "backup") != 0 && strcmp(command, "restore") != 0) {
         fprintf(stderr, "paroletrack: unknown command \"%s\"\n\n", command);
         usage(stderr);
         return 2;
@@ -596,6 +620,10 @@ int main(int argc, char **argv)
         return probe_health(options.listen, 5);
     if (strcmp(command, "rekey") == 0)
         return cli_rekey(&options);
+    if (strcmp(command, "backup") == 0)
+        return cli_backup(&options);
+    if (strcmp(command, "restore") == 0)
+        return cli_restore(&options);
     if (strcmp(command, "remind") == 0)
         return cli_remind(&options);
     if (strcmp(command, "import") == 0)

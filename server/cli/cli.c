@@ -76,8 +76,7 @@ fail:
     return NULL;
 }
 
-/* A context acting as the command line. */
-static void cli_context(struct op_context *ctx)
+void cli_context(struct op_context *ctx)
 {
     context_init(ctx);
     ctx->actor.type = ACTOR_CLI;
@@ -288,10 +287,7 @@ int cli_audit(const char *verb, const struct cli_options *o)
     return rc == 0 ? 0 : 1;
 }
 
-/* Work in the firm time zone the stored deadlines were computed in: with no --timezone (or
- * PAROLETRACK_TZ) the process takes that zone; a different one given is refused (exit 2) with
- * how to fix it, naming `command`. Returns 0, or the exit code after printing why. */
-static int cli_adopt_ledger_zone(struct db *db, const struct cli_options *o, const char *command)
+int cli_adopt_ledger_zone(struct db *db, const struct cli_options *o, const char *command)
 {
     char zone[128];
     struct problem p;
@@ -323,10 +319,7 @@ static int cli_adopt_ledger_zone(struct db *db, const struct cli_options *o, con
     return 2;
 }
 
-/* A one-shot command that reads the whole firm (remind, deadlines verify and rebuild) gets a
- * 64 MiB page cache, so the pages it revisits are read from the file once. Returns 0, or 1 (the
- * exit code) after saying why on standard error. */
-static int cli_batch_cache(struct db *db)
+int cli_batch_cache(struct db *db)
 {
     struct problem p;
     int rc;

@@ -19,6 +19,9 @@ struct cli_options {
         *base_url;                          /* remind */
     const char *trusted_proxy;              /* serve: "CIDR[,CIDR]" (parsed by main) */
     const char *clients_csv, *requests_csv; /* import */
+    const char *to;                         /* migrate: the last migration; backup: DEST */
+    const char *from;                       /* restore: the backup */
+    int encrypt;                            /* backup: seal the copy with the key */
     const char *now;                        /* webhooks deliver: the clock, RFC 3339 */
     const char *uscis_base_url, *uscis_credentials, *uscis_daily_quota, *uscis_timeout,
         *uscis_max_wait; /* uscis-sync (numbers checked by the command) */
@@ -90,5 +93,25 @@ struct db *cli_open_database(const char *path, const struct cli_options *o, enum
  * the database was migrated only to `migrated_to` (0: all), before the programs table. Returns
  * the number of such programs, or -1 when they cannot be read (the reason printed to stderr). */
 int cli_report_unknown_programs(struct db *db, int migrated_to, FILE *out);
+
+/* A context acting as the command line (actor "cli"). */
+struct op_context;
+void cli_context(struct op_context *ctx);
+
+/* Work in the firm time zone the stored deadlines were computed in: with no --timezone (or
+ * PAROLETRACK_TZ) the process takes that zone; a different one given is refused (exit 2) with
+ * how to fix it, naming `command`. Returns 0, or the exit code after printing why. */
+int cli_adopt_ledger_zone(struct db *db, const struct cli_options *o, const char *command);
+
+/* A one-shot command that reads the whole firm (remind, deadlines verify and rebuild, backup)
+ * gets a 64 MiB page cache and a memory map, so the pages it revisits are read from the file
+ * once. Returns 0, or 1 (the exit code) after saying why on standard error. */
+int cli_batch_cache(struct db *db);
+
+/* `paroletrack backup --db FILE --to DEST [--encrypt]` (cli/backup_command.c). */
+int cli_backup(const struct cli_options *o);
+
+/* `paroletrack restore --from BACKUP --db FILE` (cli/backup_command.c). */
+int cli_restore(const struct cli_options *o);
 
 #endif
