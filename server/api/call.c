@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "db.h"
 #include "field_key.h"
 
 /* Release what the reply owns, leaving it empty for another use. */
@@ -25,6 +26,19 @@ void call_reply_clear(struct call_reply *reply)
 
 /* Turn the problem into the reply: its status and problem+json body, Retry-After when it has
  * one, and no Location or ETag. */
+/* True for the 503 details written for the client (they name no value): the key changed under
+ * the server, or the disk under the database is full, read-only or failing. */
+static int client_safe_detail(const char *detail)
+{
+    static const char *const safe[] = {FIELD_KEY_CHANGED_DETAIL, DB_DISK_FULL_DETAIL,
+                                       DB_DISK_READ_ONLY_DETAIL, DB_DISK_ERROR_DETAIL};
+
+    for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+        if (strcmp(detail, safe[i]) == 0)
+            return 1;
+    return 0;
+}
+
 void call_reply_problem(struct call_reply *reply, const struct problem *p)
 {
     free(reply->raw_body);
@@ -43,9 +57,7 @@ void call_reply_problem(struct call_reply *reply, const struct problem *p)
                 reply->request_id ? reply->request_id : "-", p->detail);
         problem_init(&generic);
         problem_set(&generic, p->kind, "%s",
-                    p->kind == PROBLEM_UNAVAILABLE &&
-                            strcmp(p->detail, FIELD_KEY_CHANGED_DETAIL) == 0
-                        ? FIELD_KEY_CHANGED_DETAIL
+                    p->kind == PROBLEM_UNAVAILABLE && client_safe_detail(p->detail) ? p->detail
                     : p->kind == PROBLEM_UNAVAILABLE
                         ? "the service cannot reach its database; try again shortly"
                         : "something went wrong on the server; quote the X-Request-Id to "

@@ -56,6 +56,9 @@ static char *pool_path;
 static struct db *pool_head;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct db *thread_connection;
+/* The primary SQLite code of a full, read-only or failing disk this thread met since its last
+ * db_begin_write (0: none); see db_storage_failure. */
+static _Thread_local int storage_error;
 static struct db *pool_writers[DB_WRITER_SLOTS]; /* db_pool_writer's, in pool_head's list too */
 /* Writers of this process queue here before BEGIN IMMEDIATE: waiting on a mutex wakes the next
  * writer at once, where SQLite's busy handler would sleep and poll. Other processes (a cron
@@ -359,6 +362,29 @@ int db_bind_json(db_stmt *stmt, const json_t *values, struct problem *p)
     return 0;
 }
 
+/* Remember a result code that says the disk is full, read-only or failing. */
+static void note_storage_error(int rc)
+{
+    int primary = rc & 0xff;
+
+    if (primary == SQLITE_FULL || primary == SQLITE_READONLY || primary == SQLITE_IOERR)
+        storage_error = primary;
+}
+
+const char *db_storage_failure(void)
+{
+    switch (storage_error) {
+    case SQLITE_FULL:
+        return DB_DISK_FULL_DETAIL;
+    case SQLITE_READONLY:
+        return DB_DISK_READ_ONLY_DETAIL;
+    case SQLITE_IOERR:
+        return DB_DISK_ERROR_DETAIL;
+    default:
+        return NULL;
+    }
+}
+
 enum db_step db_step(db_stmt *stmt)
 {
     int rc = sqlite3_step(stmt);
@@ -374,6 +400,7 @@ enum db_step db_step(db_stmt *stmt)
     case SQLITE_CONSTRAINT_FOREIGNKEY:
         return DB_CONSTRAINT_FOREIGN_KEY;
     default:
+        note_storage_error(sqlite3_extended_errcode(sqlite3_db_handle(stmt)));
         return DB_ERROR;
     }
 }
@@ -567,6 +594,8 @@ static int run_control(struct db *db, enum control which)
                            &db->control[which], NULL) != SQLITE_OK)
         return sqlite3_errcode(db->handle);
     rc = sqlite3_step(db->control[which]);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        note_storage_error(sqlite3_extended_errcode(db->handle));
     sqlite3_reset(db->control[which]);
     return rc;
 }
@@ -583,6 +612,7 @@ int db_exec(struct db *db, const char *sql, struct problem *p)
         return 0;
     }
     if (sqlite3_exec(db->handle, sql, NULL, NULL, &message) != SQLITE_OK) {
+        note_storage_error(sqlite3_extended_errcode(db->handle));
         problem_set(p, PROBLEM_INTERNAL, "database: %s", message ? message : "error");
         sqlite3_free(message);
         return -1;
@@ -653,6 +683,7 @@ void db_read_scope_end(struct db *db)
 
 int db_begin_write(struct db *db, struct problem *p)
 {
+    storage_error = 0;
     end_read_scope(db);
     pthread_mutex_lock(&writer_lock);
     db->holds_writer_lock = 1;

@@ -142,6 +142,21 @@ void db_set_write_guard(db_write_guard guard);
  * Inside a read scope (below) a read's BEGIN and its end join the scope's snapshot, and a
  * write ends the scope first. */
 int db_begin_write(struct db *db, struct problem *p);
+
+/* What a client is told when a write failed for the disk under the database (no value named:
+ * the API passes these on as the detail of its 503). */
+#define DB_DISK_FULL_DETAIL                                                                        \
+    "the disk that holds the database is full: nothing was changed; try again once the "           \
+    "administrator has freed space"
+#define DB_DISK_READ_ONLY_DETAIL                                                                   \
+    "the database cannot be written (its disk or file is read-only): nothing was changed"
+#define DB_DISK_ERROR_DETAIL                                                                       \
+    "the disk that holds the database failed a write (an I/O error): nothing was changed"
+
+/* When SQLite told this thread, since its last db_begin_write, that the disk is full, read-only
+ * or failing: the matching DB_DISK_*_DETAIL (static), else NULL. A failed write asks, so that
+ * its caller answers 503 with the cause instead of a bare 500. */
+const char *db_storage_failure(void);
 int db_begin_read(struct db *db, struct problem *p);
 int db_commit(struct db *db, struct problem *p);
 void db_rollback(struct db *db);
