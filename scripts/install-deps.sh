@@ -12,11 +12,12 @@ packages=(
   tzdata ca-certificates curl sqlite3
 )
 # Only the tests need these: the e2e harness's JSON Schema validator and iCalendar parser, the
-# format check, the benchmarks' load generator, and Debian's Chromium with fonts for every
-# script for the browser tests.
+# format check, the benchmarks' load generator, Debian's Chromium with fonts for every script
+# for the browser tests, and clang with libFuzzer for the fuzz targets.
 test_packages=(
   python3-jsonschema python3-yaml python3-icalendar clang-format wrk
   chromium fonts-noto-core fonts-noto-cjk
+  clang-14 libclang-rt-14-dev
 )
 [ "${1:-}" = "--tests" ] && packages+=("${test_packages[@]}")
 missing=()

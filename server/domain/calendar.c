@@ -14,7 +14,7 @@
 /* A new string formatted like printf (caller frees), or NULL when out of memory: event texts
  * are built at their full length, never cut in a fixed buffer (where a cut could fall inside a
  * character). */
-static char *format_text(const char *format, ...)
+__attribute__((format(printf, 1, 2))) static char *format_text(const char *format, ...)
 {
     va_list args;
     int length;
