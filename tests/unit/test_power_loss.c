@@ -5,8 +5,9 @@
  * Changes are made through the write path (write_run via resource_create) on a WAL database
  * with the server's pragmas; the plug is pulled at a random write of a random change; the
  * database is then reopened with the ordinary VFS and must hold every change whose call
- * returned success, pass integrity_check, and verify its audit trail. A control run with
- * synchronous=OFF shows the shim does lose unsynced commits, so the test can fail. */
+ * returned success (40 rounds; POWER_LOSS_ROUNDS asks for more), pass integrity_check, and verify
+ * its audit trail. A control run with synchronous=OFF shows the shim does lose unsynced commits, so
+ * the test can fail. */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,8 +30,8 @@ struct shim_file {
 };
 
 static sqlite3_vfs *unix_vfs;
-static int plug_pulled;    /* after the plug is pulled, nothing reaches the real files */
-static long writes_to_go;  /* pull the plug at the write this counts down to (-1: never) */
+static int plug_pulled;   /* after the plug is pulled, nothing reaches the real files */
+static long writes_to_go; /* pull the plug at the write this counts down to (-1: never) */
 
 static int shim_close(sqlite3_file *f)
 {
@@ -363,6 +364,9 @@ static int round_with_plug_pulled(unsigned seed, int changes, int armed, const c
 
 int main(void)
 {
+    /* POWER_LOSS_ROUNDS: the long run (tests/reliability/run.sh --long) asks for more */
+    const char *asked = getenv("POWER_LOSS_ROUNDS");
+    unsigned rounds = asked != NULL && atoi(asked) > 0 ? (unsigned)atoi(asked) : 40;
     int lost_unsynced = 0;
 
     unix_vfs = sqlite3_vfs_find(NULL);
@@ -370,14 +374,14 @@ int main(void)
     shim_vfs.mxPathname = unix_vfs->mxPathname;
     sqlite3_vfs_register(&shim_vfs, 1);
     /* With the server's synchronous=FULL, no acknowledged change is ever lost. */
-    for (unsigned seed = 1; seed <= 40; seed++)
+    for (unsigned seed = 1; seed <= rounds; seed++)
         round_with_plug_pulled(seed, 12, 4 + (int)(seed % 6), NULL, 1);
     /* The control: without syncs the same rounds lose acknowledged changes, so the shim does
      * drop what was not synced. */
     for (unsigned seed = 1; seed <= 10; seed++)
         lost_unsynced += round_with_plug_pulled(seed, 12, 4, "PRAGMA synchronous = OFF", 0);
     CHECK(lost_unsynced > 0);
-    printf("power loss: 40 rounds kept every acknowledged change; without syncs %d were lost\n",
-           lost_unsynced);
+    printf("power loss: %u rounds kept every acknowledged change; without syncs %d were lost\n",
+           rounds, lost_unsynced);
     return CHECK_DONE();
 }
