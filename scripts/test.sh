@@ -39,7 +39,7 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 # fails it. The long run (tests/reliability/run.sh --long) gives them longer.
 fuzz_seconds=${FUZZ_SECONDS:-10}
 rm -rf "$root/build-fuzz"
-fuzz_targets=(fields identifiers dates query if_match sealed ical)
+fuzz_targets=(fields identifiers dates query if_match sealed ical credentials)
 if CC=clang-14 meson setup "$root/build-fuzz" -Dfuzz=true -Db_sanitize=address,undefined \
      -Db_lundef=false --buildtype=debug -Dc_args=-fsanitize=fuzzer-no-link \
      >"$root/build-fuzz.setup.log" 2>&1 &&

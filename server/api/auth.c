@@ -34,8 +34,7 @@ const char *auth_permission_name(enum permission permission)
     return permission < PERM__MAX ? names[permission] : "admin";
 }
 
-/* The value of cookie `name` in a Cookie header, copied into out (empty when absent). */
-static void cookie_value(const char *header, const char *name, char *out, size_t out_size)
+void auth_cookie_value(const char *header, const char *name, char *out, size_t out_size)
 {
     size_t name_len = strlen(name);
 
@@ -97,7 +96,7 @@ int auth_identify(struct db *db, const struct call_request *request, const char 
             principal_of_key(&key, principal);
         return rc;
     }
-    cookie_value(request->cookie, session_cookie, token, sizeof(token));
+    auth_cookie_value(request->cookie, session_cookie, token, sizeof(token));
     if (token[0] == '\0')
         return 0;
     rc = session_store_find(db, token, now, &session, p);

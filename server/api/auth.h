@@ -46,6 +46,10 @@ struct principal {
  * server sits behind TLS (--secure-cookies). */
 void auth_configure(int secure_cookies);
 
+/* The value of cookie `name` in a Cookie header, copied into out (empty when absent, or when
+ * it would not fit in out_size bytes with its NUL). */
+void auth_cookie_value(const char *header, const char *name, char *out, size_t out_size);
+
 /* The configured session cookie's name (static). */
 const char *auth_session_cookie(void);
 

@@ -72,6 +72,21 @@ static json_t *check_scopes(const json_t *scopes, struct problem *p)
     return canonical;
 }
 
+int api_key_parse(const char *key, char *prefix, size_t prefix_size, const char **secret)
+{
+    size_t prefix_len;
+
+    if (strncmp(key, "pt_", 3) != 0)
+        return -1;
+    prefix_len = strcspn(key + 3, "_");
+    if (prefix_len == 0 || prefix_len >= prefix_size || key[3 + prefix_len] != '_')
+        return -1;
+    memcpy(prefix, key + 3, prefix_len);
+    prefix[prefix_len] = '\0';
+    *secret = key + 3 + prefix_len + 1;
+    return 0;
+}
+
 int api_key_store_find(struct db *db, const char *key, const char *now, struct api_key_store_key *k,
                        struct problem *p)
 {
@@ -79,18 +94,11 @@ int api_key_store_find(struct db *db, const char *key, const char *now, struct a
     const char *secret;
     json_t *binds;
     db_stmt *stmt;
-    size_t prefix_len;
     int rc = 0;
 
     memset(k, 0, sizeof(*k));
-    if (strncmp(key, "pt_", 3) != 0)
+    if (api_key_parse(key, prefix, sizeof(prefix), &secret) != 0)
         return 0;
-    prefix_len = strcspn(key + 3, "_");
-    if (prefix_len == 0 || prefix_len >= sizeof(prefix) || key[3 + prefix_len] != '_')
-        return 0;
-    memcpy(prefix, key + 3, prefix_len);
-    prefix[prefix_len] = '\0';
-    secret = key + 3 + prefix_len + 1;
     crypto_sha256_hex(secret, strlen(secret), secret_hash);
     binds = json_pack("{s:s}", "prefix", prefix);
     stmt = db_prepare(db, SQL_KEY_BY_PREFIX, p);

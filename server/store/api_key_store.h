@@ -34,6 +34,11 @@ struct api_key_store_key {
     int can_read_metrics; /* its scopes include "metrics" (GET /metrics) */
 };
 
+/* Split an API key "pt_<prefix>_<secret>" into its prefix (copied into prefix, prefix_size
+ * bytes with the NUL) and *secret (pointing into key). Returns 0, or -1 when the key is not of
+ * that shape (the caller treats it as no key). */
+int api_key_parse(const char *key, char *prefix, size_t prefix_size, const char **secret);
+
 /* Find the key a request presents ("pt_<prefix>_<secret>"): not revoked, its secret's hash
  * matching in constant time. A key found has its last_used_at refreshed (in a write
  * transaction of its own) when that is unset or older than a minute. Returns 0 with k->id 0

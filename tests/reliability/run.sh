@@ -57,7 +57,7 @@ part fuzz bash -c "
     -Db_lundef=false --buildtype=debug -Dc_args=-fsanitize=fuzzer-no-link >/dev/null &&
   ninja -C '$root/build-fuzz-long' >/dev/null || exit 1
   rc=0
-  for t in fields identifiers dates query if_match sealed ical; do
+  for t in fields identifiers dates query if_match sealed ical credentials; do
     work=\$(mktemp -d); cp '$root'/tests/fuzz/corpus/\$t/* \"\$work/\"
     (cd \"\$work\" && '$root'/build-fuzz-long/tests/fuzz/fuzz_\$t -max_total_time=$fuzz_seconds \
       -print_final_stats=1 \"\$work\") 2>&1 | grep -E 'Done|stat::number_of_executed_units|ERROR|SUMMARY' ||
