@@ -550,137 +550,159 @@ static int close_synced(FILE *f)
     return fclose(f) == 0 ? rc : -1;
 }
 
-int crypto_file_seal(const char *plain_path, const char *sealed_path, char *why, size_t why_size)
-{
+/* What both directions of a sealed file hold: the two files, the chunk buffers (the plaintext
+ * one wiped at the end) and the stream's state. */
+struct file_stream {
     crypto_secretstream_xchacha20poly1305_state st;
-    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES],
-        prefix[FILE_PREFIX_LEN];
-    unsigned char *plain = malloc(FILE_CHUNK), *sealed = malloc(FILE_SEALED_MAX);
-    FILE *in = fopen(plain_path, "rb"), *out = NULL;
-    int rc = -1, last = 0;
+    unsigned char *plain, *sealed;
+    FILE *in, *out;
+};
 
+/* Start a stream: the key loaded, the buffers allocated, in_path open for reading. Returns 0,
+ * or -1 with the reason in why (file_stream_end releases what was taken either way). */
+static int file_stream_begin(struct file_stream *f, const char *in_path, char *why, size_t why_size)
+{
+    memset(f, 0, sizeof(*f));
     if (!have_key) {
         snprintf(why, why_size, "no key is loaded");
-        goto out;
+        return -1;
     }
-    if (plain == NULL || sealed == NULL || in == NULL ||
-        (out = create_private(sealed_path)) == NULL) {
-        snprintf(why, why_size, "%s", strerror(errno));
-        goto out;
+    f->plain = malloc(FILE_CHUNK);
+    f->sealed = malloc(FILE_SEALED_MAX);
+    if (f->plain == NULL || f->sealed == NULL) {
+        snprintf(why, why_size, "out of memory");
+        return -1;
     }
+    f->in = fopen(in_path, "rb");
+    if (f->in == NULL) {
+        snprintf(why, why_size, "reading %s: %s", in_path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Close what is still open (an output not closed by then is dropped unsynced: a failure) and
+ * wipe the plaintext buffer and the stream's state. */
+static void file_stream_end(struct file_stream *f)
+{
+    if (f->out != NULL)
+        fclose(f->out);
+    if (f->in != NULL)
+        fclose(f->in);
+    if (f->plain != NULL)
+        sodium_memzero(f->plain, FILE_CHUNK);
+    free(f->plain);
+    free(f->sealed);
+    sodium_memzero(&f->st, sizeof(f->st));
+}
+
+/* The prefix of a sealed file under the current key: the magic, the key's id and a newline. */
+static void file_prefix(unsigned char prefix[FILE_PREFIX_LEN])
+{
     memcpy(prefix, FILE_MAGIC, FILE_MAGIC_LEN);
     memcpy(prefix + FILE_MAGIC_LEN, key_id, CRYPTO_KEY_ID_LEN);
     prefix[FILE_PREFIX_LEN - 1] = '\n';
-    crypto_secretstream_xchacha20poly1305_init_push(&st, header, keys->file);
-    if (fwrite(prefix, 1, sizeof(prefix), out) != sizeof(prefix) ||
-        fwrite(header, 1, sizeof(header), out) != sizeof(header))
+}
+
+int crypto_file_seal(const char *plain_path, const char *sealed_path, char *why, size_t why_size)
+{
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES],
+        prefix[FILE_PREFIX_LEN];
+    struct file_stream f;
+    int rc = -1, last = 0;
+
+    if (file_stream_begin(&f, plain_path, why, why_size) != 0)
+        goto out;
+    f.out = create_private(sealed_path);
+    if (f.out == NULL)
+        goto write_failed;
+    file_prefix(prefix);
+    crypto_secretstream_xchacha20poly1305_init_push(&f.st, header, keys->file);
+    if (fwrite(prefix, 1, sizeof(prefix), f.out) != sizeof(prefix) ||
+        fwrite(header, 1, sizeof(header), f.out) != sizeof(header))
         goto write_failed;
     while (!last) {
-        size_t got = fread(plain, 1, FILE_CHUNK, in);
+        size_t got = fread(f.plain, 1, FILE_CHUNK, f.in);
         unsigned long long sealed_len;
 
-        if (ferror(in)) {
+        if (ferror(f.in)) {
             snprintf(why, why_size, "reading %s: %s", plain_path, strerror(errno));
             goto out;
         }
-        last = feof(in) || got < FILE_CHUNK;
+        last = feof(f.in) || got < FILE_CHUNK;
         crypto_secretstream_xchacha20poly1305_push(
-            &st, sealed, &sealed_len, plain, got, prefix, sizeof(prefix),
+            &f.st, f.sealed, &sealed_len, f.plain, got, prefix, sizeof(prefix),
             last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-        if (fwrite(sealed, 1, (size_t)sealed_len, out) != sealed_len)
+        if (fwrite(f.sealed, 1, (size_t)sealed_len, f.out) != sealed_len)
             goto write_failed;
     }
-    rc = close_synced(out);
-    out = NULL;
-    if (rc != 0)
-        goto write_failed;
-    goto out;
+    rc = close_synced(f.out);
+    f.out = NULL;
+    if (rc == 0)
+        goto out;
 write_failed:
     snprintf(why, why_size, "writing %s: %s", sealed_path, strerror(errno));
     rc = -1;
 out:
-    if (out != NULL)
-        fclose(out);
-    if (in != NULL)
-        fclose(in);
-    if (plain != NULL)
-        sodium_memzero(plain, FILE_CHUNK);
-    free(plain);
-    free(sealed);
-    sodium_memzero(&st, sizeof(st));
+    file_stream_end(&f);
     return rc;
 }
 
 int crypto_file_open(const char *sealed_path, const char *plain_path, char *why, size_t why_size)
 {
-    crypto_secretstream_xchacha20poly1305_state st;
     unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES],
-        prefix[FILE_PREFIX_LEN];
-    unsigned char *plain = malloc(FILE_CHUNK), *sealed = malloc(FILE_SEALED_MAX);
-    FILE *in = fopen(sealed_path, "rb"), *out = NULL;
+        prefix[FILE_PREFIX_LEN], expected[FILE_PREFIX_LEN];
+    struct file_stream f;
     unsigned char tag = 0;
     int rc = -1;
 
-    if (!have_key) {
-        snprintf(why, why_size, "no key is loaded");
+    if (file_stream_begin(&f, sealed_path, why, why_size) != 0)
         goto out;
-    }
-    if (plain == NULL || sealed == NULL || in == NULL) {
-        snprintf(why, why_size, "%s", strerror(errno));
-        goto out;
-    }
-    if (fread(prefix, 1, sizeof(prefix), in) != sizeof(prefix) ||
+    file_prefix(expected);
+    if (fread(prefix, 1, sizeof(prefix), f.in) != sizeof(prefix) ||
         memcmp(prefix, FILE_MAGIC, FILE_MAGIC_LEN) != 0 ||
-        fread(header, 1, sizeof(header), in) != sizeof(header)) {
+        fread(header, 1, sizeof(header), f.in) != sizeof(header)) {
         snprintf(why, why_size, "it is not a sealed paroletrack file");
         goto out;
     }
-    if (memcmp(prefix + FILE_MAGIC_LEN, key_id, CRYPTO_KEY_ID_LEN) != 0) {
+    if (memcmp(prefix, expected, sizeof(prefix)) != 0) {
         snprintf(why, why_size, "it was sealed with another key (id %.*s; this key's id is %s)",
                  CRYPTO_KEY_ID_LEN, (const char *)prefix + FILE_MAGIC_LEN, key_id);
         goto out;
     }
-    if (crypto_secretstream_xchacha20poly1305_init_pull(&st, header, keys->file) != 0) {
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&f.st, header, keys->file) != 0) {
         snprintf(why, why_size, "it is damaged (its header)");
         goto out;
     }
-    if (plain_path != NULL && (out = create_private(plain_path)) == NULL) {
-        snprintf(why, why_size, "%s", strerror(errno));
+    if (plain_path != NULL && (f.out = create_private(plain_path)) == NULL) {
+        snprintf(why, why_size, "writing %s: %s", plain_path, strerror(errno));
         goto out;
     }
     while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-        size_t got = fread(sealed, 1, FILE_SEALED_MAX, in);
+        size_t got = fread(f.sealed, 1, FILE_SEALED_MAX, f.in);
         unsigned long long plain_len;
 
         if (got == 0 ||
-            crypto_secretstream_xchacha20poly1305_pull(&st, plain, &plain_len, &tag, sealed, got,
-                                                       prefix, sizeof(prefix)) != 0) {
+            crypto_secretstream_xchacha20poly1305_pull(&f.st, f.plain, &plain_len, &tag, f.sealed,
+                                                       got, prefix, sizeof(prefix)) != 0) {
             snprintf(why, why_size, "it is damaged, cut short or altered");
             goto out;
         }
-        if (out != NULL && fwrite(plain, 1, (size_t)plain_len, out) != plain_len) {
+        if (f.out != NULL && fwrite(f.plain, 1, (size_t)plain_len, f.out) != plain_len) {
             snprintf(why, why_size, "writing %s: %s", plain_path, strerror(errno));
             goto out;
         }
     }
-    if (fgetc(in) != EOF) {
+    if (fgetc(f.in) != EOF) {
         snprintf(why, why_size, "it has bytes after its end (altered)");
         goto out;
     }
-    rc = out != NULL ? close_synced(out) : 0;
-    out = NULL;
+    rc = f.out != NULL ? close_synced(f.out) : 0;
+    f.out = NULL;
     if (rc != 0)
         snprintf(why, why_size, "writing %s: %s", plain_path, strerror(errno));
 out:
-    if (out != NULL)
-        fclose(out);
-    if (in != NULL)
-        fclose(in);
-    if (plain != NULL)
-        sodium_memzero(plain, FILE_CHUNK);
-    free(plain);
-    free(sealed);
-    sodium_memzero(&st, sizeof(st));
+    file_stream_end(&f);
     return rc;
 }
 
