@@ -1,6 +1,7 @@
 /* db: SQLite connections, the statement cache and JSON binding. */
 #include "db.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "json_text.h"
 
@@ -362,12 +364,32 @@ int db_bind_json(db_stmt *stmt, const json_t *values, struct problem *p)
     return 0;
 }
 
-/* Remember a result code that says the disk is full, read-only or failing. */
-static void note_storage_error(int rc)
+/* Remember a result code of handle that says the disk is full, read-only or failing. SQLite
+ * reports most of these as a bare I/O error, so an I/O error looks at os_error (errno right
+ * after the call failed: ENOSPC, EROFS) and then at the file system of the database file
+ * (mounted read-only, or no block left). */
+static void note_storage_error(sqlite3 *handle, int os_error)
 {
-    int primary = rc & 0xff;
+    int primary = sqlite3_extended_errcode(handle) & 0xff;
 
-    if (primary == SQLITE_FULL || primary == SQLITE_READONLY || primary == SQLITE_IOERR)
+    if (primary == SQLITE_IOERR && os_error == ENOSPC)
+        primary = SQLITE_FULL;
+    else if (primary == SQLITE_IOERR && os_error == EROFS)
+        primary = SQLITE_READONLY;
+    if (primary == SQLITE_IOERR) {
+        const char *file = sqlite3_db_filename(handle, "main");
+        struct statvfs fs;
+
+        if (file != NULL && file[0] != '\0' && statvfs(file, &fs) == 0) {
+            if (fs.f_flag & ST_RDONLY)
+                primary = SQLITE_READONLY;
+            else if (fs.f_bavail == 0)
+                primary = SQLITE_FULL;
+        }
+    }
+    /* a later, vaguer error (the rollback's I/O error, say) keeps the first one's cause */
+    if (primary == SQLITE_FULL || primary == SQLITE_READONLY ||
+        (primary == SQLITE_IOERR && storage_error == 0))
         storage_error = primary;
 }
 
@@ -387,7 +409,11 @@ const char *db_storage_failure(void)
 
 enum db_step db_step(db_stmt *stmt)
 {
-    int rc = sqlite3_step(stmt);
+    int rc, os_error;
+
+    errno = 0;
+    rc = sqlite3_step(stmt);
+    os_error = errno;
 
     switch (rc) {
     case SQLITE_ROW:
@@ -400,7 +426,7 @@ enum db_step db_step(db_stmt *stmt)
     case SQLITE_CONSTRAINT_FOREIGNKEY:
         return DB_CONSTRAINT_FOREIGN_KEY;
     default:
-        note_storage_error(sqlite3_extended_errcode(sqlite3_db_handle(stmt)));
+        note_storage_error(sqlite3_db_handle(stmt), os_error);
         return DB_ERROR;
     }
 }
@@ -593,9 +619,10 @@ static int run_control(struct db *db, enum control which)
         sqlite3_prepare_v3(db->handle, control_texts[which], -1, SQLITE_PREPARE_PERSISTENT,
                            &db->control[which], NULL) != SQLITE_OK)
         return sqlite3_errcode(db->handle);
+    errno = 0;
     rc = sqlite3_step(db->control[which]);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        note_storage_error(sqlite3_extended_errcode(db->handle));
+        note_storage_error(db->handle, errno);
     sqlite3_reset(db->control[which]);
     return rc;
 }
@@ -611,8 +638,9 @@ int db_exec(struct db *db, const char *sql, struct problem *p)
             return problem_set(p, PROBLEM_INTERNAL, "database: %s", sqlite3_errmsg(db->handle));
         return 0;
     }
+    errno = 0;
     if (sqlite3_exec(db->handle, sql, NULL, NULL, &message) != SQLITE_OK) {
-        note_storage_error(sqlite3_extended_errcode(db->handle));
+        note_storage_error(db->handle, errno);
         problem_set(p, PROBLEM_INTERNAL, "database: %s", message ? message : "error");
         sqlite3_free(message);
         return -1;
