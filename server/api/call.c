@@ -24,8 +24,6 @@ void call_reply_clear(struct call_reply *reply)
     memset(&reply->stream, 0, sizeof(reply->stream));
 }
 
-/* Turn the problem into the reply: its status and problem+json body, Retry-After when it has
- * one, and no Location or ETag. */
 /* True for the 503 details written for the client (they name no value): the key changed under
  * the server, or the disk under the database is full, read-only or failing. */
 static int client_safe_detail(const char *detail)
@@ -39,6 +37,8 @@ static int client_safe_detail(const char *detail)
     return 0;
 }
 
+/* Turn the problem into the reply: its status and problem+json body, Retry-After when it has
+ * one, and no Location or ETag. */
 void call_reply_problem(struct call_reply *reply, const struct problem *p)
 {
     free(reply->raw_body);

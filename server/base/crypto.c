@@ -666,8 +666,14 @@ int crypto_file_open(const char *sealed_path, const char *plain_path, char *why,
         goto out;
     }
     if (memcmp(prefix, expected, sizeof(prefix)) != 0) {
-        snprintf(why, why_size, "it was sealed with another key (id %.*s; this key's id is %s)",
-                 CRYPTO_KEY_ID_LEN, (const char *)prefix + FILE_MAGIC_LEN, key_id);
+        char other[CRYPTO_KEY_ID_LEN + 1] = "?";
+
+        /* the file's bytes reach the operator's terminal only when they are a key id */
+        if (strspn((const char *)prefix + FILE_MAGIC_LEN, "0123456789abcdef") >= CRYPTO_KEY_ID_LEN)
+            snprintf(other, sizeof(other), "%.*s", CRYPTO_KEY_ID_LEN,
+                     (const char *)prefix + FILE_MAGIC_LEN);
+        snprintf(why, why_size, "it was sealed with another key (id %s; this key's id is %s)",
+                 other, key_id);
         goto out;
     }
     if (crypto_secretstream_xchacha20poly1305_init_pull(&f.st, header, keys->file) != 0) {

@@ -177,6 +177,29 @@ static void head_text(const struct backup_check *c, char *out, size_t out_size)
     snprintf(out, out_size, "%lld %s", (long long)c->head.id, c->head.hash);
 }
 
+/* Flush the file at path to the disk (VACUUM INTO does not). Returns 0 or -1 (errno set). */
+static int sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Give the finished file at `from` the name `to`, never replacing a file there (one made since
+ * the command started, say): a hard link, then the old name removed. Returns 0, or -1 with
+ * errno set (EEXIST: taken). */
+static int name_without_replacing(const char *from, const char *to)
+{
+    if (link(from, to) != 0)
+        return -1;
+    unlink(from);
+    return sync_directory_of(to);
+}
+
 int cli_backup(const struct cli_options *o)
 {
     char key_file[1024], plain[4200], partial[4200], sha[65], head[100], why[400];
@@ -205,7 +228,12 @@ int cli_backup(const struct cli_options *o)
         goto out;
     cli_key_file(o, key_file, sizeof(key_file));
     sibling_path(o->to, ".partial-", partial, sizeof(partial));
-    snprintf(plain, sizeof(plain), "%s%s", partial, o->encrypt ? ".plain" : "");
+    /* A copy to be sealed is made next to the database, never where the sealed one goes (an
+     * off-site or synchronised folder must not see the plaintext even for a moment). */
+    if (o->encrypt)
+        sibling_path(o->db, ".backup-plain-", plain, sizeof(plain));
+    else
+        snprintf(plain, sizeof(plain), "%s", partial);
     if (backup_copy(db, plain, &p) != 0) {
         fprintf(stderr, "paroletrack: %s\n", p.detail);
         goto out;
@@ -226,23 +254,31 @@ int cli_backup(const struct cli_options *o)
             goto out;
         }
         remove_database_files(plain);
+    } else if (sync_file(partial) != 0) {
+        fprintf(stderr, "paroletrack: writing %s: %s\n", partial, strerror(errno));
+        goto out;
     }
-    if (crypto_sha256_file(partial, sha, &size) != 0 || rename(partial, o->to) != 0 ||
-        sync_directory_of(o->to) != 0) {
-        fprintf(stderr, "paroletrack: writing %s: %s\n", o->to, strerror(errno));
+    if (crypto_sha256_file(partial, sha, &size) != 0) {
+        fprintf(stderr, "paroletrack: reading %s: %s\n", partial, strerror(errno));
+        goto out;
+    }
+    if (name_without_replacing(partial, o->to) != 0) {
+        fprintf(stderr, "paroletrack: naming the backup %s: %s\n", o->to,
+                errno == EEXIST ? "a file of that name appeared meanwhile; nothing replaced"
+                                : strerror(errno));
         goto out;
     }
     partial[0] = '\0';
     head_text(&check, head, sizeof(head));
-    record_event(db, "backup",
-                 json_pack("{s:{s:n, s:s}, s:{s:n, s:I}, s:{s:n, s:b}}", "sha256", "before",
-                           "after", sha, "size", "before", "after", (json_int_t)size, "sealed",
-                           "before", "after", o->encrypt));
     printf("backup %s: %lld bytes, %s, schema %d, %lld sealed values, audit head %s "
            "(%lld events), sha256 %s\n",
            o->to, (long long)size, o->encrypt ? "sealed" : "not sealed", check.schema,
            (long long)check.sealed_values, head, (long long)check.audit_events, sha);
-    rc = 0;
+    /* made and verified; a trail that cannot record it is still a failure to report */
+    rc = record_event(db, "backup",
+                      json_pack("{s:{s:n, s:s}, s:{s:n, s:I}, s:{s:n, s:b}}", "sha256", "before",
+                                "after", sha, "size", "before", "after", (json_int_t)size, "sealed",
+                                "before", "after", o->encrypt));
 out:
     if (plain[0] != '\0' && strcmp(plain, partial) != 0)
         remove_database_files(plain);
@@ -253,25 +289,45 @@ out:
     return rc;
 }
 
-/* Put the backup at `from` into `temp` as a plain database file: opened with the loaded key
- * when sealed, else copied byte for byte (a backup is a closed file, not a live one). Returns
- * 0, or 1 after saying why. */
-static int unpack_backup(const char *from, const char *temp)
+/* Copy the file at from into the new file to (0600, never replacing one; synced). Returns 0,
+ * or 1 after saying why. */
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out;
+    char buf[65536];
+    size_t got;
+    int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600), rc = 1;
+
+    out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (in != NULL && out != NULL) {
+        rc = 0;
+        while (rc == 0 && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+            rc = fwrite(buf, 1, got, out) == got ? 0 : 1;
+        if (ferror(in) || fflush(out) != 0 || fsync(fileno(out)) != 0)
+            rc = 1;
+    }
+    if (rc != 0)
+        fprintf(stderr, "paroletrack: copying %s: %s\n", from, strerror(errno));
+    if (in != NULL)
+        fclose(in);
+    if (out != NULL)
+        fclose(out);
+    else if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* Take the backup at `from` into the private file `taken` (so what is hashed, checked and
+ * restored is one file nobody changes meanwhile), its SHA-256 and size into sha and *size, and
+ * put it into `temp` as a plain database file: opened with the loaded key when sealed, else
+ * `taken` itself is renamed. Returns 0, or 1 after saying why. */
+static int take_backup(const char *from, const char *taken, const char *temp, char sha[65],
+                       int64_t *size)
 {
     char why[400], wal[4200];
     struct stat st;
-    int sealed = crypto_file_is_sealed(from);
+    int sealed;
 
-    if (sealed < 0) {
-        fprintf(stderr, "paroletrack: cannot read %s: %s\n", from, strerror(errno));
-        return 1;
-    }
-    if (sealed) {
-        if (crypto_file_open(from, temp, why, sizeof(why)) == 0)
-            return 0;
-        fprintf(stderr, "paroletrack: %s does not open: %s\n", from, why);
-        return 1;
-    }
     snprintf(wal, sizeof(wal), "%s-wal", from);
     if (stat(wal, &st) == 0 && st.st_size > 0) {
         fprintf(stderr,
@@ -280,40 +336,32 @@ static int unpack_backup(const char *from, const char *temp)
                 from, wal);
         return 1;
     }
-    {
-        FILE *in = fopen(from, "rb"), *out;
-        char buf[65536];
-        size_t got;
-        int fd, rc = 1;
-
-        fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        out = fd >= 0 ? fdopen(fd, "wb") : NULL;
-        if (in != NULL && out != NULL) {
-            rc = 0;
-            while (rc == 0 && (got = fread(buf, 1, sizeof(buf), in)) > 0)
-                rc = fwrite(buf, 1, got, out) == got ? 0 : 1;
-            if (ferror(in) || fflush(out) != 0 || fsync(fileno(out)) != 0)
-                rc = 1;
-        }
-        if (rc != 0)
-            fprintf(stderr, "paroletrack: copying %s: %s\n", from, strerror(errno));
-        if (in != NULL)
-            fclose(in);
-        if (out != NULL)
-            fclose(out);
-        else if (fd >= 0)
-            close(fd);
-        return rc;
+    if (copy_file(from, taken) != 0)
+        return 1;
+    if (crypto_sha256_file(taken, sha, size) != 0 || (sealed = crypto_file_is_sealed(taken)) < 0) {
+        fprintf(stderr, "paroletrack: reading %s: %s\n", taken, strerror(errno));
+        return 1;
     }
+    if (!sealed) {
+        if (rename(taken, temp) == 0)
+            return 0;
+        fprintf(stderr, "paroletrack: %s: %s\n", temp, strerror(errno));
+        return 1;
+    }
+    if (crypto_file_open(taken, temp, why, sizeof(why)) == 0)
+        return 0;
+    fprintf(stderr, "paroletrack: %s does not open: %s\n", from, why);
+    return 1;
 }
 
-/* Move the database at path aside to "<path>.replaced-<UTC time>" (written into aside), its WAL
- * folded in first. Nothing at path: aside is "". Returns 0, or 1 after saying why. */
+/* Move the database at path aside to "<path>.replaced-<UTC time>-<hex>" (written into aside;
+ * never replacing a file), its WAL folded in first. Nothing at path: aside is "". Returns 0,
+ * or 1 after saying why. */
 static int move_aside(const char *path, char *aside, size_t aside_size)
 {
     struct problem p;
     struct db *db;
-    char stamp[32];
+    char stamp[40], hex[9];
     time_t now = time(NULL);
     int rc;
 
@@ -332,8 +380,9 @@ static int move_aside(const char *path, char *aside, size_t aside_size)
     }
     problem_clear(&p);
     strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
-    snprintf(aside, aside_size, "%s.replaced-%s", path, stamp);
-    if (rename(path, aside) != 0) {
+    crypto_random_hex(hex, 4);
+    snprintf(aside, aside_size, "%s.replaced-%s-%s", path, stamp, hex);
+    if (name_without_replacing(path, aside) != 0) {
         fprintf(stderr, "paroletrack: cannot move %s aside: %s\n", path, strerror(errno));
         aside[0] = '\0';
         return 1;
@@ -345,8 +394,8 @@ static int move_aside(const char *path, char *aside, size_t aside_size)
 int cli_restore(const struct cli_options *o)
 {
     unsigned char key[CRYPTO_KEY_BYTES];
-    char key_file[1024], temp[4200], aside[4300], busy[4200], head[100], sha[65];
-    const char *why = NULL;
+    char key_file[1024], taken[4300], temp[4200], aside[4300], busy[4200], head[100], sha[65];
+    const char *why = NULL, *env_key = getenv("PAROLETRACK_KEY");
     struct backup_check check;
     struct db *copy = NULL, *restored;
     int64_t size = 0;
@@ -356,16 +405,15 @@ int cli_restore(const struct cli_options *o)
         fprintf(stderr, "usage: paroletrack restore --from BACKUP --db FILE\n");
         return 2;
     }
-    temp[0] = '\0';
+    taken[0] = temp[0] = '\0';
     lock = dblock_acquire(o->db, DBLOCK_RESTORE, busy, sizeof(busy));
     if (lock < 0) {
         fprintf(stderr, "paroletrack: restore refused, nothing changed: %s\n", busy);
         return 1;
     }
     cli_key_file(o, key_file, sizeof(key_file));
-    if (getenv("PAROLETRACK_KEY") != NULL && getenv("PAROLETRACK_KEY")[0] != '\0'
-            ? crypto_key_from_hex(getenv("PAROLETRACK_KEY"), key) != 0
-            : crypto_key_read_file(key_file, key, &why) != 0) {
+    if (env_key != NULL && env_key[0] != '\0' ? crypto_key_from_hex(env_key, key) != 0
+                                              : crypto_key_read_file(key_file, key, &why) != 0) {
         fprintf(stderr,
                 "paroletrack: restore refused, nothing changed: the key file %s %s (put the "
                 "firm's key file there first, or name it with --key-file)\n",
@@ -373,13 +421,9 @@ int cli_restore(const struct cli_options *o)
         goto out;
     }
     crypto_use_key(key);
-    crypto_wipe(key, sizeof(key));
-    if (crypto_sha256_file(o->from, sha, &size) != 0) {
-        fprintf(stderr, "paroletrack: cannot read %s: %s\n", o->from, strerror(errno));
-        goto out;
-    }
     sibling_path(o->db, ".restoring-", temp, sizeof(temp));
-    if (unpack_backup(o->from, temp) != 0)
+    snprintf(taken, sizeof(taken), "%s.backup", temp);
+    if (take_backup(o->from, taken, temp, sha, &size) != 0)
         goto out;
     copy = open_copy(temp);
     if (copy == NULL || verify_copy(copy, o, key_file, 1, &check) != 0) {
@@ -391,8 +435,11 @@ int cli_restore(const struct cli_options *o)
     if (rc != 0 || (rc = move_aside(o->db, aside, sizeof(aside))) != 0)
         goto out;
     if (rename(temp, o->db) != 0 || sync_directory_of(o->db) != 0) {
-        fprintf(stderr, "paroletrack: cannot move the restored copy into place: %s%s%s\n",
-                strerror(errno), aside[0] ? "; the replaced database is at " : "", aside);
+        fprintf(stderr, "paroletrack: cannot move the restored copy into place: %s\n",
+                strerror(errno));
+        /* put the database back where it was: never leave no database at all */
+        if (aside[0] != '\0' && access(o->db, F_OK) != 0 && rename(aside, o->db) != 0)
+            fprintf(stderr, "paroletrack: the replaced database is at %s\n", aside);
         rc = 1;
         goto out;
     }
@@ -410,6 +457,9 @@ int cli_restore(const struct cli_options *o)
            (long long)check.audit_events, aside[0] ? "; the database it replaced is kept as " : "",
            aside);
 out:
+    crypto_wipe(key, sizeof(key));
+    if (taken[0] != '\0')
+        unlink(taken);
     if (temp[0] != '\0')
         remove_database_files(temp);
     dblock_release(lock);

@@ -1,7 +1,8 @@
 /* http: libmicrohttpd glue. The access handler follows the library's contract: per-request
  * state in *req_cls (freed in the completion callback), an early 400/404/405/413 on the first
  * call for a request that announces a body, and 401/403 when that body is larger than a public
- * route's (decided by api_preflight() from the headers, before any of the body is read; the
+ * route's or the route takes none (decided by api_preflight() from the headers, before any of
+ * the body is read; the
  * daemon then closes the connection, which is what we want there), otherwise the response is queued
  * only after the whole body arrived (queueing on the first call would make the daemon close every
  * keep-alive connection).

@@ -66,8 +66,9 @@ static int event_hash_spliced(json_t *event, const char *changes_text, char out[
     at = skeleton != NULL ? strstr(skeleton, stand_in) : NULL;
     if (at != NULL) {
         text_buffer_add(&canonical, skeleton, (size_t)(at - skeleton));
-        text_buffer_printf(&canonical, ",\"changes\":%s%s", changes_text,
-                           at + sizeof(stand_in) - 1);
+        text_buffer_add_string(&canonical, ",\"changes\":");
+        text_buffer_add_string(&canonical, changes_text);
+        text_buffer_add_string(&canonical, at + sizeof(stand_in) - 1);
         if (!canonical.failed) {
             crypto_audit_mac(canonical.data, canonical.len, out);
             rc = 0;

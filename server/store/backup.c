@@ -13,8 +13,12 @@ int backup_copy(struct db *db, const char *path, struct problem *p)
     int rc = db_exec_json(db, SQL_VACUUM_INTO, binds, p);
 
     json_decref(binds);
-    if (rc != 0 && p->kind != PROBLEM_NONE)
-        problem_set(p, p->kind, "copying the database to %s: %s", path, p->detail);
+    if (rc != 0 && p->kind != PROBLEM_NONE) {
+        char why[sizeof(p->detail)];
+
+        snprintf(why, sizeof(why), "%s", p->detail); /* the detail is not its own argument */
+        problem_set(p, p->kind, "copying the database to %s: %s", path, why);
+    }
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* dblock: the lock file "<db>.lock" that keeps `paroletrack rekey` and `paroletrack restore`
  * away from a database a server is using. A server (and every command that opens the database
- * with its key) holds a shared flock(2) on it for its whole life; rekey and restore ask for an
+ * with its key; `migrate`, which opens no key, takes none) holds a shared flock(2) on it for
+ * its whole life; rekey and restore ask for an
  * exclusive one without waiting, so they are refused while any server runs, and a server does
  * not start while one of them runs. The kernel drops the lock when the holder exits or crashes, so
  * a stale lock file never blocks anything; the file itself stays (mode 0600, empty). */
@@ -10,7 +11,7 @@
 #include <stddef.h>
 
 enum dblock_mode {
-    DBLOCK_SERVE, /* shared: any number of servers */
+    DBLOCK_SERVE,   /* shared: any number of servers */
     DBLOCK_REKEY,   /* exclusive: nobody else */
     DBLOCK_RESTORE, /* exclusive: nobody else */
 };

@@ -387,10 +387,11 @@ out:
     return rc;
 }
 
-/* Called for each sealed value opened by open_every_sealed_value: column index i, the row's id
- * and nonce, and the plaintext (borrowed, wiped after the call). Returns 0 to go on. */
+/* Called for each value opened by open_every_sealed_value: column index i, the row's id and
+ * nonce, the plaintext (borrowed, wiped after the call) and whether it was sealed (a legacy
+ * plain value is handed over as it is). Returns 0 to go on. */
 typedef int (*opened_value_fn)(size_t column, int64_t id, const char *nonce, const char *plain,
-                               void *arg);
+                               int sealed, void *arg);
 
 /* Open every sealed value of every sealed column with the current key (legacy plain values are
  * taken as they are), handing each to `each`. Returns 0, or -1 with *p set (a value that does
@@ -420,7 +421,7 @@ static int open_every_sealed_value(struct db *db, const char *whose, opened_valu
                                    "%s.%s of row %lld does not open with %s key", c->table,
                                    c->column, (long long)id, whose);
             }
-            rc = each(i, id, nonce, plain, arg);
+            rc = each(i, id, nonce, plain, is_sealed(stored), arg);
             free_plain(plain);
             if (rc != 0) {
                 db_finish(stmt);
@@ -435,17 +436,20 @@ static int open_every_sealed_value(struct db *db, const char *whose, opened_valu
 }
 
 /* An opened_value_fn that keeps [column index, id, row nonce, plaintext] in the array arg. */
-static int keep_value(size_t column, int64_t id, const char *nonce, const char *plain, void *arg)
+static int keep_value(size_t column, int64_t id, const char *nonce, const char *plain, int sealed,
+                      void *arg)
 {
+    (void)sealed;
     return json_array_append_new(
         arg, json_pack("[I, I, s, s]", (json_int_t)column, (json_int_t)id, nonce, plain));
 }
 
-/* An opened_value_fn that counts the values in the int64_t arg. */
-static int count_value(size_t column, int64_t id, const char *nonce, const char *plain, void *arg)
+/* An opened_value_fn that counts the sealed values in the int64_t arg. */
+static int count_value(size_t column, int64_t id, const char *nonce, const char *plain, int sealed,
+                       void *arg)
 {
     (void)column, (void)id, (void)nonce, (void)plain;
-    ++*(int64_t *)arg;
+    *(int64_t *)arg += sealed;
     return 0;
 }
 

@@ -1,7 +1,12 @@
-/* group_commit: a leader and followers on one mutex and condition variable (see group_commit.h). */
+/* group_commit: a leader and followers on one mutex, each follower waiting on a condition of
+ * its own (see group_commit.h). */
 #include "group_commit.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
+
+/* Said once per process: a group's own connection could not be opened. */
+static atomic_int writer_warned;
 
 struct group_item *group_commit_take(struct group_commit *g, size_t *count)
 {
@@ -36,8 +41,11 @@ static void lead(struct group_commit *g, struct db *db)
 
     problem_init(&p);
     writer = db_pool_writer(g->writer, &p);
-    if (writer == NULL && p.kind != PROBLEM_NONE)
-        fprintf(stderr, "paroletrack: a writer's own connection: %s\n", p.detail);
+    if (writer == NULL && p.kind != PROBLEM_NONE && atomic_exchange(&writer_warned, 1) == 0)
+        fprintf(stderr,
+                "paroletrack: a writer's own connection (writes go on through the "
+                "caller's): %s\n",
+                p.detail);
     problem_clear(&p);
     batch = g->lead(writer != NULL ? writer : db, g);
 

@@ -237,8 +237,11 @@ static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int fl
     s->base.pMethods = &shim_methods;
     if (s->real->pMethods->xFileSize(s->real, &size) == SQLITE_OK && size > 0) {
         if (shim_reserve(s, size) != 0 ||
-            s->real->pMethods->xRead(s->real, s->data, (int)size, 0) != SQLITE_OK)
+            s->real->pMethods->xRead(s->real, s->data, (int)size, 0) != SQLITE_OK) {
+            shim_close(f);
+            s->base.pMethods = NULL; /* a failed open is not closed again */
             return SQLITE_IOERR;
+        }
         s->size = size;
     }
     return SQLITE_OK;
