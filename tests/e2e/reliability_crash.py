@@ -30,6 +30,7 @@ from harness import BIN, Server, clean_env, day, run_cli, token
 
 ROUNDS = int(os.environ.get("PAROLETRACK_CRASH_ROUNDS", "10"))
 VARIANT_ROUNDS = int(os.environ.get("PAROLETRACK_CRASH_VARIANT_ROUNDS", "4"))
+FRESH_EVERY = 25  # rounds on one database before a new one
 WRITERS = 8
 
 
@@ -103,6 +104,15 @@ class CrashRecovery(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        cls.dir = None
+        cls.fresh_database()
+
+    @classmethod
+    def fresh_database(cls):
+        """A new database (and its writers' API key): the checks read the whole file after each
+        round, so a long run starts over every FRESH_EVERY rounds instead of growing one."""
+        if cls.dir is not None:
+            shutil.rmtree(cls.dir, ignore_errors=True)
         cls.dir = tempfile.mkdtemp(prefix="paroletrack-crash-")
         cls.db = os.path.join(cls.dir, "test.db")
         first = Server(db_dir=cls.dir).start()
@@ -175,7 +185,9 @@ class CrashRecovery(unittest.TestCase):
         check."""
         total = 0
         rounds = VARIANT_ROUNDS if beside else ROUNDS
-        for _ in range(rounds):
+        for n in range(rounds):
+            if n > 0 and n % FRESH_EVERY == 0:
+                self.fresh_database()
             server = Server(db_dir=self.dir).start(bootstrap=False)
             writers = [Writer(server.host, server.port, self.key, i) for i in range(WRITERS)]
             for w in writers:
@@ -202,14 +214,16 @@ class CrashRecovery(unittest.TestCase):
         self.crash_rounds()
 
     def test_kill_9_during_wal_checkpoints(self):
-        # Another process checkpoints the WAL over and over while the server writes.
-        script = ("import sqlite3, time\n"
-                  "c = sqlite3.connect(%r, timeout=5)\n"
-                  "while True:\n"
-                  "    c.execute('PRAGMA wal_checkpoint(TRUNCATE)').fetchall()\n"
-                  "    time.sleep(0.005)\n" % self.db)
-        self.crash_rounds(lambda: subprocess.Popen(["/usr/bin/python3", "-c", script],
-                                                   stderr=subprocess.DEVNULL))
+        # Another process checkpoints the WAL over and over while the server writes (the
+        # database's path is read each round: a long run starts new databases).
+        def checkpointer():
+            script = ("import sqlite3, time\n"
+                      "c = sqlite3.connect(%r, timeout=5)\n"
+                      "while True:\n"
+                      "    c.execute('PRAGMA wal_checkpoint(TRUNCATE)').fetchall()\n"
+                      "    time.sleep(0.005)\n" % self.db)
+            return subprocess.Popen(["/usr/bin/python3", "-c", script], stderr=subprocess.DEVNULL)
+        self.crash_rounds(checkpointer)
 
     def test_kill_9_during_remind(self):
         self.crash_rounds(lambda: subprocess.Popen(
