@@ -23,35 +23,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { echo "mixed load: wrk is not installed"; exit 1; }
-ninja -C "$build" server/paroletrack tests/generate_firm >/dev/null || exit 1
-export TZ=America/New_York
-work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-"$build/tests/generate_firm" --db "$work/firm.db" --clients "$clients" --requests "$clients" \
-  >"$work/creds" 2>"$work/generate.log" || { cat "$work/generate.log"; exit 1; }
-key=$(sed -n 's/^api_key=//p' "$work/creds")
+. "$here/firm.sh"
+firm_make "$build" "$clients"
 # a paralegal who signs in with a password beside the load (tests/reliability/sign_ins.py)
 echo "Sunflower-Harbor-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" >"$work/password"
-"$build/server/paroletrack" user add --db "$work/firm.db" --email mixed@bench.paroletrack.invalid \
+"$bin" user add --db "$firm" --email mixed@bench.paroletrack.invalid \
   --name "Mixed Paralegal" --role paralegal <"$work/password" >/dev/null 2>&1 || exit 1
 # wrk's 32 connections all come from 127.0.0.1: the per-address limit (32) would refuse one
 # that reconnects before the server saw its old one close, as a reverse proxy's would be
-"$build/server/paroletrack" serve --db "$work/firm.db" --listen 127.0.0.1:0 \
-  --per-ip-connections 64 >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 300); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
-base=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
-[ -n "$base" ] || { cat "$work/serve.log"; exit 1; }
+firm_serve --per-ip-connections 64
 # the samples: seconds since the start, RSS in KiB, WAL in bytes
 (
   start=$(date +%s)
   while kill -0 "$server" 2>/dev/null; do
-    echo "$(($(date +%s) - start)) $(awk '/VmRSS/ {print $2}' "/proc/$server/status") $(stat -c %s "$work/firm.db-wal" 2>/dev/null || echo 0)"
+    echo "$(($(date +%s) - start)) $(awk '/VmRSS/ {print $2}' "/proc/$server/status") $(stat -c %s "$firm-wal" 2>/dev/null || echo 0)"
     sleep 5
   done
 ) >"$work/samples" &

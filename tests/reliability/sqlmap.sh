@@ -23,22 +23,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v sqlmap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sqlmap >/dev/null || exit 1
-ninja -C "$build" server/paroletrack tests/generate_firm >/dev/null || exit 1
-export TZ=America/New_York
-work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-"$build/tests/generate_firm" --db "$work/firm.db" --clients 50 --requests 50 >"$work/creds" 2>/dev/null || exit 1
-key=$(sed -n 's/^api_key=//p' "$work/creds")
-"$build/server/paroletrack" serve --db "$work/firm.db" --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 300); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
-base=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
-[ -n "$base" ] || { cat "$work/serve.log"; exit 1; }
+. "$here/firm.sh"
+firm_make "$build" 50
+firm_serve
 /usr/bin/python3 "$here/sqlmap_targets.py" "$root/api-spec/openapi.yaml" "$build/server/paroletrack" \
   >"$work/targets" || exit 1
 targets=0 injectable=0 failed=0
