@@ -46,11 +46,8 @@ static struct group_item *batch_lead(struct db *db, struct group_commit *g)
     if (rc != 0)
         db_rollback(db);
     /* a full or failing disk is the reader's 503 with its cause, not a bare 500 */
-    if (rc != 0 && (p.kind == PROBLEM_INTERNAL || p.kind == PROBLEM_NONE) &&
-        db_storage_failure() != NULL) {
-        fprintf(stderr, "paroletrack: an audited read's event failed: %s\n", p.detail);
-        problem_set(&p, PROBLEM_UNAVAILABLE, "%s", db_storage_failure());
-    }
+    if (rc != 0)
+        db_storage_problem(&p, "an audited read's event");
     for (struct group_item *i = batch; i != NULL; i = i->next) {
         struct pending *e = (struct pending *)i;
 

@@ -407,6 +407,18 @@ const char *db_storage_failure(void)
     }
 }
 
+int db_storage_problem(struct problem *p, const char *what)
+{
+    const char *storage = db_storage_failure();
+
+    if (storage == NULL || (p->kind != PROBLEM_INTERNAL && p->kind != PROBLEM_NONE))
+        return 0;
+    if (what != NULL)
+        fprintf(stderr, "paroletrack: %s failed: %s\n", what, p->detail);
+    problem_set(p, PROBLEM_UNAVAILABLE, "%s", storage);
+    return 1;
+}
+
 enum db_step db_step(db_stmt *stmt)
 {
     int rc, os_error;

@@ -157,6 +157,12 @@ int db_begin_write(struct db *db, struct problem *p);
  * or failing: the matching DB_DISK_*_DETAIL (static), else NULL. A failed write asks, so that
  * its caller answers 503 with the cause instead of a bare 500. */
 const char *db_storage_failure(void);
+
+/* Make a failed write's problem P (internal or unset) the 503 that names the disk's fault when
+ * db_storage_failure has one, logging WHAT and P's former detail first (no line when WHAT is
+ * NULL: a batch logs its first refusal only). Returns 1 when P became the 503, 0 when it was
+ * left as it was. */
+int db_storage_problem(struct problem *p, const char *what);
 int db_begin_read(struct db *db, struct problem *p);
 int db_commit(struct db *db, struct problem *p);
 void db_rollback(struct db *db);

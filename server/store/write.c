@@ -221,9 +221,8 @@ static struct group_item *batch_lead(struct db *db, struct group_commit *g)
 {
     struct group_item *batch;
     struct problem p;
-    const char *storage;
     size_t count = 0;
-    int rc;
+    int rc, storage_logged = 0;
 
     problem_init(&p);
     rc = db_begin_write(db, &p);
@@ -232,7 +231,6 @@ static struct group_item *batch_lead(struct db *db, struct group_commit *g)
         rc = -1;
     if (rc != 0)
         db_rollback(db);
-    storage = db_storage_failure();
     for (struct group_item *i = batch; i != NULL; i = i->next) {
         struct pending_write *e = (struct pending_write *)i;
 
@@ -243,10 +241,9 @@ static struct group_item *batch_lead(struct db *db, struct group_commit *g)
         if (rc != 0 && e->p->kind == PROBLEM_NONE)
             problem_set(e->p, p.kind != PROBLEM_NONE ? p.kind : PROBLEM_INTERNAL, "%s", p.detail);
         /* a full or failing disk is the client's 503 with its cause, not a bare 500 */
-        if (e->out == NULL && storage != NULL && e->p->kind == PROBLEM_INTERNAL) {
-            fprintf(stderr, "paroletrack: a write failed: %s\n", e->p->detail);
-            problem_set(e->p, PROBLEM_UNAVAILABLE, "%s", storage);
-        }
+        if (e->out == NULL && e->p->kind == PROBLEM_INTERNAL &&
+            db_storage_problem(e->p, storage_logged ? NULL : "a write"))
+            storage_logged = 1;
     }
     committed_batches += rc == 0 && count > 0;
     batched_changes += (int_fast64_t)count;
