@@ -9,6 +9,10 @@ TOTP secret, A-number, passport number and narrative sent to it or received from
 
 Environment:
   PAROLETRACK_BIN   path of the binary (default: <repo>/build/paroletrack)
+  PAROLETRACK_E2E_TIME_SCALE
+                    multiplies the harness's waits (server start and stop, HTTP replies, CLI
+                    runs): a binary run under valgrind (tests/reliability/valgrind_e2e.sh) is
+                    20-50 times slower (default 1)
 
 Python 3 standard library plus Debian's python3-jsonschema (4.10) and python3-yaml.
 """
@@ -46,9 +50,11 @@ SPEC_PATH = os.path.join(REPO, "api-spec", "openapi.yaml")
 
 FIRM_TZ = "America/New_York"
 LISTEN_RE = re.compile(r"paroletrack: listening on http://([0-9.]+|\[[0-9a-fA-F:]+\]):([0-9]+)")
-START_TIMEOUT = 15.0
-STOP_TIMEOUT = 15.0
-HTTP_TIMEOUT = 15.0
+TIME_SCALE = float(os.environ.get("PAROLETRACK_E2E_TIME_SCALE") or 1)
+START_TIMEOUT = 15.0 * TIME_SCALE
+STOP_TIMEOUT = 15.0 * TIME_SCALE
+HTTP_TIMEOUT = 15.0 * TIME_SCALE
+CLI_TIMEOUT = 60.0 * TIME_SCALE
 
 RFC3339_UTC_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -362,7 +368,7 @@ def dumps(body):
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
-def raw_exchange(host, port, data, timeout=10.0, read_body=True, half_close=False):
+def raw_exchange(host, port, data, timeout=10.0 * TIME_SCALE, read_body=True, half_close=False):
     """Send raw bytes, read one HTTP response. Returns RawResponse (status None on no answer)."""
     s = socket.create_connection((host, port), timeout=timeout)
     try:
@@ -543,7 +549,7 @@ def clean_env(extra=None):
     return env
 
 
-def run_cli(*args, input=None, env_extra=None, timeout=60):
+def run_cli(*args, input=None, env_extra=None, timeout=CLI_TIMEOUT):
     """Run the binary to completion without any PAROLETRACK_* variable (unless given);
     returns (exit code, stdout, stderr)."""
     kw = {}
@@ -865,7 +871,7 @@ class Server:
         self.note_response(r)
         return r
 
-    def cli(self, *args, input=None, env_extra=None, timeout=60):
+    def cli(self, *args, input=None, env_extra=None, timeout=CLI_TIMEOUT):
         """Run `paroletrack ARGS --db <this db>` (plus cli_args); (code, stdout, stderr)."""
         env = dict(self.cli_env)
         env.update(env_extra or {})
