@@ -39,7 +39,9 @@ typedef void (*route_handler)(struct call *call, struct call_reply *reply);
 
 struct route {
     const char *method;
-    const char *pattern; /* segments; "{id}" and "{child_id}" are positive integers */
+    /* segments; "{id}" and "{child_id}" are positive integers, any other "{name}" a word of
+     * lower-case letters and underscores (a deadline id's resource and kind) */
+    const char *pattern;
     enum permission permission;
     route_handler handler;
     const struct resource_spec *resource; /* for the generic resource handlers */
@@ -59,7 +61,9 @@ struct route {
     {                                                                                              \
         "DELETE", base "/{id}", delete_permission, resource_routes_delete, &spec, 0, 0             \
     }
-#define CLIENTS "/api/v1/clients/{id}/"
+/* One deadline: its API id ("rfes/12/rfe_response") after the collection's path. */
+#define DEADLINE "/api/v1/deadlines/{resource}/{id}/{kind}"
+#define CLIENTS  "/api/v1/clients/{id}/"
 #define CLIENT_CHILD_ROUTES(name, spec)                                                            \
     {"GET", CLIENTS name, PERM_READ, resource_routes_list, &spec, 0, 0},                           \
         {"POST", CLIENTS name, PERM_WRITE, resource_routes_create, &spec, 0, 0},                   \
@@ -130,6 +134,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/webhook-endpoints/{id}/deliveries/{child_id}/replay", PERM_ADMIN,
      webhook_routes_replay, NULL, 0, 0},
     {"GET", "/api/v1/deadlines", PERM_READ, deadlines_list, NULL, 0, 0},
+    {"GET", DEADLINE, PERM_READ, deadlines_get, NULL, 0, 0},
+    {"PATCH", DEADLINE, PERM_WRITE, deadlines_patch, NULL, 0, 0},
     {"GET", "/metrics", PERM_METRICS, metrics_route_get, NULL, 0, 0},
     {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0, 0},
     {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0, 0},
@@ -183,8 +189,19 @@ static int parse_id_segment(const char *segment, size_t len, int64_t *out)
     return 0;
 }
 
-/* Match path against a route pattern, segment by segment, capturing {id} and {child_id}.
- * Returns 1 on a match. */
+/* Whether a path segment is a word: 1 to 40 lower-case letters and underscores. */
+static int word_segment(const char *segment, size_t len)
+{
+    if (len == 0 || len > 40)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((segment[i] >= 'a' && segment[i] <= 'z') || segment[i] == '_'))
+            return 0;
+    return 1;
+}
+
+/* Match path against a route pattern, segment by segment, capturing {id} and {child_id} (the
+ * handler reads a word segment from the path itself). Returns 1 on a match. */
 static int route_matches(const char *pattern, const char *path, int64_t *id, int64_t *child_id)
 {
     while (*pattern && *path) {
@@ -203,6 +220,9 @@ static int route_matches(const char *pattern, const char *path, int64_t *id, int
                 return 0;
         } else if (pattern_len == 10 && strncmp(pattern, "{child_id}", 10) == 0) {
             if (parse_id_segment(path, path_len, child_id) != 0)
+                return 0;
+        } else if (pattern[0] == '{') {
+            if (!word_segment(path, path_len))
                 return 0;
         } else if (pattern_len != path_len || strncmp(pattern, path, path_len) != 0) {
             return 0;

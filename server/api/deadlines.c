@@ -14,6 +14,7 @@
 #include "csv_export.h"
 #include "deadline_kind.h"
 #include "deadline_ledger.h"
+#include "deadline_triage.h"
 #include "json_text.h"
 #include "listing.h"
 #include "paged_stream.h"
@@ -21,6 +22,8 @@
 /* The statuses the ledger derives, for the status filter (the kinds: deadline_kind.h). */
 static const char *const deadline_statuses[] = {"upcoming", "due_today", "overdue",
                                                 "met",      "moot",      NULL};
+/* The triage states (deadline_triage.h), for the triage filter. */
+static const char *const triage_states[] = {"open", "handled", "snoozed", NULL};
 
 /* The query without its `cursor` (a deadline page's cursor is not the id cursor of the other
  * lists: listing_parse_query checks the rest), the cursor read into *place. Returns the
@@ -113,6 +116,11 @@ static const char *const csv_columns[] = {"id",
                                           "moot_decision_id",
                                           "basis",
                                           "premature",
+                                          "triage",
+                                          "handled_reason",
+                                          "handled_at",
+                                          "snoozed_until",
+                                          "assignee_id",
                                           NULL};
 
 /* A CSV export being written: the text and its row count. */
@@ -125,12 +133,13 @@ struct deadline_csv {
 static void add_csv_row(const struct deadline_row *row, void *arg)
 {
     struct deadline_csv *csv = arg;
-    char request[24], client[24], source[24], moot[24];
+    char request[24], client[24], source[24], moot[24], assignee[24];
 
     snprintf(request, sizeof(request), "%lld", (long long)row->parole_request_id);
     snprintf(client, sizeof(client), "%lld", (long long)row->client_id);
     snprintf(source, sizeof(source), "%lld", (long long)row->source_id);
     snprintf(moot, sizeof(moot), "%lld", (long long)row->moot_decision_id);
+    snprintf(assignee, sizeof(assignee), "%lld", (long long)row->assignee_id);
     csv_cell(&csv->text, row->id, 1);
     csv_cell(&csv->text, row->kind, 0);
     csv_cell(&csv->text, row->due_on, 0);
@@ -149,6 +158,11 @@ static void add_csv_row(const struct deadline_row *row, void *arg)
     csv_cell(&csv->text, row->moot_decision_id > 0 ? moot : NULL, 0);
     csv_cell(&csv->text, row->basis, 0);
     csv_cell(&csv->text, row->premature ? "true" : "false", 0);
+    csv_cell(&csv->text, row->triage, 0);
+    csv_cell(&csv->text, row->handled_reason, 0);
+    csv_cell(&csv->text, row->handled_at, 0);
+    csv_cell(&csv->text, row->snoozed_until, 0);
+    csv_cell(&csv->text, row->assignee_id > 0 ? assignee : NULL, 0);
     csv_end_record(&csv->text);
     csv->rows++;
 }
@@ -321,6 +335,17 @@ static void reply_deadlines(struct call *call, int64_t request_id, int64_t clien
     q.to = json_string_value(json_object_get(binds, "to"));
     q.kind = json_string_value(json_object_get(binds, "kind"));
     q.status = json_string_value(json_object_get(binds, "status"));
+    q.triage = json_string_value(json_object_get(binds, "triage"));
+    if (json_is_string(json_object_get(binds, "assignee_id"))) { /* "me" */
+        if (call->ctx.actor.type != ACTOR_USER) {
+            problem_add_field(&call->p, "assignee_id", "me needs a signed-in user");
+            problem_set(&call->p, PROBLEM_INVALID_QUERY, "1 query parameter(s) are invalid");
+            goto out;
+        }
+        q.assignee = call->ctx.actor.id;
+    } else {
+        q.assignee = json_integer_value(json_object_get(binds, "assignee_id"));
+    }
     if (json_is_string(json_object_get(binds, "assigned_to"))) { /* "me" */
         if (call->ctx.actor.type != ACTOR_USER) {
             problem_add_field(&call->p, "assigned_to", "me needs a signed-in user");
@@ -368,6 +393,8 @@ void deadlines_list(struct call *call, struct call_reply *reply)
         {.name = "kind", .kind = FILTER_CHOICE, .choices = deadline_kind_names},
         {.name = "status", .kind = FILTER_CHOICE, .choices = deadline_statuses},
         {.name = "assigned_to", .kind = FILTER_ASSIGNEE},
+        {.name = "triage", .kind = FILTER_CHOICE, .choices = triage_states},
+        {.name = "assignee_id", .kind = FILTER_ASSIGNEE},
         {.name = NULL},
     };
 
@@ -389,8 +416,47 @@ void deadlines_of_client(struct call *call, struct call_reply *reply)
         {.name = "to", .kind = FILTER_DATE},
         {.name = "kind", .kind = FILTER_CHOICE, .choices = deadline_kind_names},
         {.name = "status", .kind = FILTER_CHOICE, .choices = deadline_statuses},
+        {.name = "triage", .kind = FILTER_CHOICE, .choices = triage_states},
         {.name = NULL},
     };
 
     reply_deadlines(call, 0, call->id, filters, reply);
+}
+
+/* The deadline id of the call's path: what follows "/api/v1/deadlines/" (the route matched
+ * its three segments), copied into out. */
+static void path_deadline_id(const struct call *call, char *out, size_t out_size)
+{
+    static const char prefix[] = "/api/v1/deadlines/";
+
+    snprintf(out, out_size, "%s", call->request->path + sizeof(prefix) - 1);
+}
+
+/* GET /api/v1/deadlines/{resource}/{id}/{kind} (see deadlines.h). */
+void deadlines_get(struct call *call, struct call_reply *reply)
+{
+    char id[128];
+    json_t *deadline;
+
+    path_deadline_id(call, id, sizeof(id));
+    deadline = deadline_triage_read(call->db, id, &call->ctx, &call->p);
+    if (deadline != NULL)
+        call_reply_record(reply, 200, deadline, NULL);
+}
+
+/* PATCH /api/v1/deadlines/{resource}/{id}/{kind} (see deadlines.h). */
+void deadlines_patch(struct call *call, struct call_reply *reply)
+{
+    struct if_match if_match;
+    char id[128];
+    json_t *body, *deadline;
+
+    path_deadline_id(call, id, sizeof(id));
+    body = call_parse_patch(call->request, &if_match, &call->p);
+    if (body == NULL)
+        return;
+    deadline = deadline_triage_patch(call->db, id, body, &if_match, &call->ctx, &call->p);
+    json_decref(body);
+    if (deadline != NULL)
+        call_reply_record(reply, 200, deadline, NULL);
 }

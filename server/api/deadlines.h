@@ -15,4 +15,13 @@ void deadlines_of_request(struct call *call, struct call_reply *reply);
  * the client's own dates once, and those it has with no request yet), filtered and paged. */
 void deadlines_of_client(struct call *call, struct call_reply *reply);
 
+/* GET /api/v1/deadlines/{resource}/{id}/{kind}: one deadline by its API id, with what people
+ * decided about it (triage) and its ETag. */
+void deadlines_get(struct call *call, struct call_reply *reply);
+
+/* PATCH /api/v1/deadlines/{resource}/{id}/{kind}: mark the deadline handled (handled_reason;
+ * null reopens it, admins only), snooze it (snoozed_until) or assign it (assignee_id), under
+ * If-Match (deadline_triage.h). */
+void deadlines_patch(struct call *call, struct call_reply *reply);
+
 #endif

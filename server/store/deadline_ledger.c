@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "dates.h"
 #include "deadline_compute.h"
 #include "deadline_engine.h"
@@ -549,7 +550,9 @@ static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
         lo = later(lo, ctx->today);
     lo = later(lo, after->due_on); /* the index starts at the cursor's date */
     *sql = SQL_DLEDGER_FIRM;
-    if (q->request_id != 0)
+    if (q->deadline_id != NULL)
+        *sql = SQL_DLEDGER_ONE;
+    else if (q->request_id != 0)
         *sql = SQL_DLEDGER_REQUEST;
     else if (q->client_id != 0)
         *sql = SQL_DLEDGER_CLIENT;
@@ -569,6 +572,11 @@ static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
                       status != NULL && (strcmp(status, "met") == 0 || strcmp(status, "moot") == 0),
                       "unmet", q->unmet, "after_due", after->due_on, "after_at", after->due_at,
                       "after_id", after->id, "after_request", (json_int_t)after->request_id);
+    json_object_set_new(binds, "deadline_id",
+                        q->deadline_id ? json_string(q->deadline_id) : json_null());
+    json_object_set_new(binds, "triage", q->triage ? json_string(q->triage) : json_null());
+    json_object_set_new(binds, "assignee",
+                        q->assignee ? json_integer((json_int_t)q->assignee) : json_null());
     stmt = db_prepare(db, *sql, p);
     if (stmt != NULL && db_bind_json(stmt, binds, p) != 0) {
         db_finish(stmt);
@@ -576,6 +584,19 @@ static db_stmt *select_statement(struct db *db, const struct deadline_query *q,
     }
     json_decref(binds);
     return stmt;
+}
+
+/* The handled reason of the row at `stmt`, opened from its seal: new text the caller wipes and
+ * frees, or NULL (not handled, or a seal that does not open: the reason alone is left out). */
+static char *open_reason(db_stmt *stmt)
+{
+    const char *sealed = text_or_null(stmt, "handled_reason");
+
+    if (sealed == NULL)
+        return NULL;
+    return crypto_field_decrypt(DEADLINE_TRIAGE_TABLE, DEADLINE_TRIAGE_REASON,
+                                db_row_int(stmt, "triage_id"), db_row_text(stmt, "triage_nonce"),
+                                sealed);
 }
 
 /* Finish a read of the ledger: 0 when it ran to its end, else -1 with *p set. */
@@ -599,6 +620,7 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
     db_stmt *stmt = select_statement(db, q, ctx, &sql, p);
 
     while (stmt != NULL && (step = db_step(stmt)) == DB_ROW) {
+        char *reason = open_reason(stmt);
         const struct deadline_row row = {
             .id = db_row_text(stmt, "deadline_id"),
             .kind = db_row_text(stmt, "kind"),
@@ -619,9 +641,18 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
             .client_id = db_row_int(stmt, "client_id"),
             .source_id = db_row_int(stmt, "source_id"),
             .rule_id = db_row_int(stmt, "rule_id"),
+            .triage = db_row_text(stmt, "triage"),
+            .handled_reason = reason,
+            .handled_at = text_or_null(stmt, "handled_at"),
+            .snoozed_until = text_or_null(stmt, "snoozed_until"),
+            .handled_by = db_row_int(stmt, "handled_by"),
+            .assignee_id = db_row_int(stmt, "assignee_id"),
+            .version = db_row_int(stmt, "triage_version"),
         };
 
         fn(&row, arg);
+        crypto_wipe_string(reason);
+        free(reason);
     }
     return select_done(db, stmt, sql, step, p);
 }
@@ -716,6 +747,15 @@ void deadline_ledger_place(const struct deadline_row *row, struct deadline_place
     place->request_id = row->parole_request_id;
 }
 
+/* An id, or null for 0 (none). */
+static void optional_id(struct text_buffer *out, int64_t id)
+{
+    if (id > 0)
+        json_text_int(out, id);
+    else
+        text_buffer_add_string(out, "null");
+}
+
 void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer *out)
 {
     text_buffer_add_string(out, "{\"id\":");
@@ -760,7 +800,22 @@ void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer
         text_buffer_add_string(out, "null");
     text_buffer_add_string(out, ",\"basis\":");
     json_text_string(out, row->basis);
-    text_buffer_add_string(out, row->premature ? ",\"premature\":true}" : ",\"premature\":false}");
+    text_buffer_add_string(out, row->premature ? ",\"premature\":true" : ",\"premature\":false");
+    text_buffer_add_string(out, ",\"triage\":");
+    json_text_string(out, row->triage);
+    text_buffer_add_string(out, ",\"handled_reason\":");
+    json_text_string(out, row->handled_reason);
+    text_buffer_add_string(out, ",\"handled_by\":");
+    optional_id(out, row->handled_by);
+    text_buffer_add_string(out, ",\"handled_at\":");
+    json_text_string(out, row->handled_at);
+    text_buffer_add_string(out, ",\"snoozed_until\":");
+    json_text_string(out, row->snoozed_until);
+    text_buffer_add_string(out, ",\"assignee_id\":");
+    optional_id(out, row->assignee_id);
+    text_buffer_add_string(out, ",\"version\":");
+    json_text_int(out, row->version);
+    text_buffer_add_string(out, "}");
 }
 
 int deadline_ledger_parse_cursor(const char *cursor, struct deadline_place *place)

@@ -19,6 +19,11 @@
 #include "problem.h"
 #include "text_buffer.h"
 
+/* Where a deadline's handled reason is sealed (table deadline_triage, written by
+ * deadline_triage.c, opened by the readers here): the names the seal is bound to. */
+#define DEADLINE_TRIAGE_TABLE  "deadline_triage"
+#define DEADLINE_TRIAGE_REASON "handled_reason"
+
 /* Recompute and store the deadlines of parole request `request_id` (open or closed; none when
  * the request no longer exists), inside the caller's write transaction. Returns 0 or -1. */
 int deadline_ledger_refresh_request(struct db *db, int64_t request_id, const struct op_context *ctx,
@@ -59,12 +64,15 @@ int deadline_ledger_zone(struct db *db, char *zone, size_t zone_size, struct pro
 int deadline_ledger_verify(struct db *db, const struct op_context *ctx, FILE *out,
                            int64_t *differences, struct problem *p);
 
-/* A read of the ledger. request_id: that request's deadlines (open or closed, no dedupe);
+/* A read of the ledger. deadline_id: that one deadline (its API id; under the lowest request
+ * that holds it); request_id: that request's deadlines (open or closed, no dedupe);
  * client_id: every deadline of that client (under its requests, and its own while it has no
  * request); else the firm's (a client's own once, and those of clients with no request), or
  * (assigned_to) those of the requests assigned to that user. from/to
  * bound the due date, kind and status (upcoming, due_today, overdue, met) filter exactly; each
- * may be NULL. unmet: only what is not met (with no status; firm-wide or one user's). after:
+ * may be NULL. triage (open, handled, snoozed; deadline_triage.h) and assignee (the deadline's
+ * own assignee, 0: any) filter what people decided about it.
+ * unmet: only what is not met (with no status; firm-wide or one user's). after:
  * only what comes after that place in the order (a page's last item, deadline_ledger_cursor);
  * NULL: from the start. limit -1: all. */
 struct deadline_place {
@@ -72,10 +80,12 @@ struct deadline_place {
     int64_t request_id;
 };
 struct deadline_query {
+    const char *deadline_id;
     int64_t request_id;
     int64_t client_id;
     int64_t assigned_to;
-    const char *from, *to, *kind, *status;
+    const char *from, *to, *kind, *status, *triage;
+    int64_t assignee;
     int unmet;
     const struct deadline_place *after;
     int64_t limit;
@@ -99,6 +109,11 @@ struct deadline_row {
     int premature;             /* a re-parole filed before its window opened met nothing */
     int64_t parole_request_id; /* 0: a client's own, the client having no request */
     int64_t client_id, source_id, rule_id;
+    /* what people decided (deadline_triage): the state (open, handled, snoozed), the reason it
+     * was marked handled (opened from its seal; NULL: not handled), by whom and when, the day a
+     * snooze ends, the deadline's own assignee (0: none), the version an If-Match names */
+    const char *triage, *handled_reason, *handled_at, *snoozed_until;
+    int64_t handled_by, assignee_id, version;
 };
 
 /* What deadline_ledger_each calls for every row. */
@@ -116,7 +131,8 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
 /* Append `row` to out as the API shows a deadline (JSON text: id, kind, due_on, due_at,
  * opens_on, status, parole_request_id (null for a client with no request), client_id,
  * source {resource, id}, rule {id, code,
- * citation_source, citation_date}, title, program_code, moot_decision_id, basis, premature). */
+ * citation_source, citation_date}, title, program_code, moot_decision_id, basis, premature,
+ * triage, handled_reason, handled_by, handled_at, snoozed_until, assignee_id, version). */
 void deadline_ledger_row_json(const struct deadline_row *row, struct text_buffer *out);
 
 /* The place of `row` in the order, copied into *place (for deadline_ledger_cursor). */

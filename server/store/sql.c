@@ -290,6 +290,11 @@
     "  ELSE 'upcoming' END"                                                                        \
     " WHEN d.due_on > :today THEN 'upcoming' WHEN d.due_on = :today THEN 'due_today'"              \
     " ELSE 'overdue' END"
+/* A deadline's triage state: handled (someone marked it so, with a reason), snoozed (hidden
+ * from the queue until a later day), else open. */
+#define DLEDGER_TRIAGE                                                                             \
+    "CASE WHEN t.handled_at IS NOT NULL THEN 'handled'"                                            \
+    " WHEN t.snoozed_until > :today THEN 'snoozed' ELSE 'open' END"
 #define DLEDGER_COLUMNS                                                                            \
     "d.parole_request_id, d.deadline_id, d.kind, d.client_id, d.due_on, d.due_at,"                 \
     " d.due_at_utc, d.opens_on, d.met, d.rule_id, d.rule_version, d.source_resource,"              \
@@ -299,7 +304,17 @@
     "  FROM programs g WHERE g.code = d.program_code) END AS citation_source,"                     \
     " CASE WHEN d.program_code IS NULL THEN r.citation_date ELSE (SELECT g.citation_date"          \
     "  FROM programs g WHERE g.code = d.program_code) END AS citation_date, " DLEDGER_STATUS       \
-    " AS status"
+    " AS status, t.id AS triage_id, t.handled_reason, t.row_nonce AS triage_nonce,"                \
+    " t.handled_by, t.handled_at, t.snoozed_until, t.assignee_id,"                                 \
+    " coalesce(t.version, 1) AS triage_version, " DLEDGER_TRIAGE " AS triage"
+/* What people decided about a deadline (deadline_triage, keyed by the deadline's API id): every
+ * reader joins it. */
+#define DLEDGER_TRIAGE_JOIN " LEFT JOIN deadline_triage t ON t.deadline_id = d.deadline_id"
+/* The filters on it: the triage state (open, handled, snoozed; NULL: any), the deadline's own
+ * assignee (NULL: anyone's or no one's). */
+#define DLEDGER_TRIAGE_FILTERS                                                                     \
+    " AND (:triage IS NULL OR (" DLEDGER_TRIAGE ") = :triage)"                                     \
+    " AND (:assignee IS NULL OR t.assignee_id = :assignee)"
 /* The filters every firm-wide read takes: a due-date range (:lo..:hi, always bound), a kind and
  * an exact status (NULL: any). */
 #define DLEDGER_FILTERS                                                                            \
@@ -986,32 +1001,33 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_DLEDGER_REQUESTS_OF_PROGRAM] = {"dledger_requests_of_program",
                                          "SELECT id FROM parole_requests"
                                          " WHERE program = :program ORDER BY id"},
-    [SQL_DLEDGER_FIRM] = {"dledger_firm", "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
-                                          " JOIN deadline_rules r ON r.id = d.rule_id"
-                                          " WHERE" DLEDGER_FILTERS DLEDGER_AFTER
-                                              DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+    [SQL_DLEDGER_FIRM] = {"dledger_firm",
+                          "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
+                          " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
+                          " WHERE" DLEDGER_FILTERS DLEDGER_AFTER DLEDGER_FIRST_OF_CLIENT
+                              DLEDGER_TRIAGE_FILTERS DLEDGER_ORDER},
     [SQL_DLEDGER_FIRM_BY_MET] = {"dledger_firm_by_met",
                                  "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
                                  " INDEXED BY deadlines_by_met" /* met first, then dates */
-                                 " JOIN deadline_rules r ON r.id = d.rule_id"
+                                 " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
                                  " WHERE d.met = :met AND" DLEDGER_FILTERS DLEDGER_AFTER
-                                     DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+                                     DLEDGER_FIRST_OF_CLIENT DLEDGER_TRIAGE_FILTERS DLEDGER_ORDER},
     [SQL_DLEDGER_FIRM_BY_KIND] = {"dledger_firm_by_kind",
                                   "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
                                   /* one kind, met or not, then dates: a rare kind's page
                                    * does not wait behind every other kind's rows */
                                   " INDEXED BY deadlines_ends"
-                                  " JOIN deadline_rules r ON r.id = d.rule_id"
+                                  " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
                                   " WHERE d.met = :met AND d.kind = :kind"
                                   " AND d.due_on >= :lo AND d.due_on <= :hi"
                                   " AND (:status IS NULL OR (" DLEDGER_STATUS
                                   ") = :status)" DLEDGER_AFTER DLEDGER_FIRST_OF_CLIENT
-                                      DLEDGER_ORDER},
+                                      DLEDGER_TRIAGE_FILTERS DLEDGER_ORDER},
     [SQL_DLEDGER_ASSIGNED] =
         {"dledger_assigned",
          "SELECT " DLEDGER_COLUMNS " FROM parole_requests p"
          " CROSS JOIN deadlines d ON d.parole_request_id = p.id"
-         " JOIN deadline_rules r ON r.id = d.rule_id"
+         " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
          " WHERE (p.assigned_attorney_id = :assigned_to OR p.assigned_paralegal_id = :assigned_to)"
          /* unary +: the user's requests lead, each read by its key, not the firm's dates */
          " AND +d.due_on >= :lo AND +d.due_on <= :hi"
@@ -1024,20 +1040,41 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "  JOIN parole_requests op ON op.id = o.parole_request_id"
          "  WHERE o.deadline_id = d.deadline_id"
          "  AND o.parole_request_id < d.parole_request_id AND (op.assigned_attorney_id ="
-         "  :assigned_to OR op.assigned_paralegal_id = :assigned_to)))" DLEDGER_ORDER},
+         "  :assigned_to OR op.assigned_paralegal_id = :assigned_to)))" DLEDGER_TRIAGE_FILTERS
+             DLEDGER_ORDER},
     [SQL_DLEDGER_REQUEST] = {"dledger_request",
                              "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
-                             " JOIN deadline_rules r ON r.id = d.rule_id"
+                             " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
                              " WHERE d.parole_request_id = :request_id AND" DLEDGER_FILTERS
-                                 DLEDGER_AFTER DLEDGER_ORDER},
+                                 DLEDGER_AFTER DLEDGER_TRIAGE_FILTERS DLEDGER_ORDER},
     /* Everything due for one client: under each of its requests (a client's own date once, as
      * in the firm's lists) and its own when it has no request. */
     [SQL_DLEDGER_CLIENT] = {"dledger_client",
                             "SELECT " DLEDGER_COLUMNS " FROM deadlines d"
                             " INDEXED BY deadlines_of_client"
-                            " JOIN deadline_rules r ON r.id = d.rule_id"
+                            " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
                             " WHERE d.client_id = :client_id AND" DLEDGER_FILTERS DLEDGER_AFTER
-                                DLEDGER_FIRST_OF_CLIENT DLEDGER_ORDER},
+                                DLEDGER_FIRST_OF_CLIENT DLEDGER_TRIAGE_FILTERS DLEDGER_ORDER},
+    /* One deadline by its API id (PATCH /deadlines/...): under the lowest request that holds
+     * it, as the firm's lists show a client's own date. */
+    [SQL_DLEDGER_ONE] = {"dledger_one",
+                         "SELECT " DLEDGER_COLUMNS " FROM deadlines d INDEXED BY deadlines_by_id"
+                         " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
+                         " WHERE d.deadline_id = :deadline_id"
+                         " ORDER BY d.parole_request_id LIMIT 1"},
+    /* A deadline's triage row, made (untouched, version 1) the first time someone changes it. */
+    [SQL_TRIAGE_ENSURE] = {"triage_ensure",
+                           "INSERT INTO deadline_triage (deadline_id, row_nonce, created_at,"
+                           " updated_at) VALUES (:deadline_id, :row_nonce, :now, :now)"
+                           " ON CONFLICT (deadline_id) DO NOTHING"},
+    [SQL_TRIAGE_ROW] = {"triage_row", "SELECT id, row_nonce, version FROM deadline_triage"
+                                      " WHERE deadline_id = :deadline_id"},
+    [SQL_TRIAGE_UPDATE] = {"triage_update",
+                           "UPDATE deadline_triage SET handled_reason = :handled_reason,"
+                           " handled_by = :handled_by, handled_at = :handled_at,"
+                           " snoozed_until = :snoozed_until, assignee_id = :assignee_id,"
+                           " updated_at = :now, version = version + 1"
+                           " WHERE id = :id AND version = :version"},
     [SQL_DLEDGER_ENDS] = {"dledger_ends",
                           "SELECT 'parole_end' AS kind, substr(parole_end_due, 1, 7) AS month,"
                           " count(*) AS ends FROM parole_request_facts"
@@ -1395,8 +1432,10 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "  FROM json_each(r.lead_times) j WHERE j.value >= julianday(d.due_on)"
          "  - julianday(:today)) END AS lead"
          " FROM deadlines d INDEXED BY deadlines_by_met"
-         " JOIN deadline_rules r ON r.id = d.rule_id"
-         " WHERE d.met = 0 AND d.due_on <= :horizon" DLEDGER_FIRST_OF_CLIENT ") x"
+         " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
+         /* a deadline someone marked handled reminds no one */
+         " WHERE d.met = 0 AND d.due_on <= :horizon AND t.handled_at IS "
+         "NULL" DLEDGER_FIRST_OF_CLIENT ") x"
          /* the request's assignees, each read once by key (enabled accounts only) */
          " LEFT JOIN parole_requests p ON p.id = x.parole_request_id" /* none: the client's */
          " LEFT JOIN users ua ON ua.id = p.assigned_attorney_id AND ua.disabled = 0"

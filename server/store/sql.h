@@ -22,7 +22,8 @@
     X(USER_TOTP_PENDING_SECRET, "users", "totp_pending_secret")                                    \
     X(IDEMPOTENCY_BODY, "idempotency_keys", "body")                                                \
     X(WEBHOOK_ENDPOINT_SECRET, "webhook_endpoints", "secret")                                      \
-    X(WEBHOOK_EVENT_DETAIL, "webhook_events", "detail")
+    X(WEBHOOK_EVENT_DETAIL, "webhook_events", "detail")                                            \
+    X(DEADLINE_TRIAGE_REASON, "deadline_triage", "handled_reason")
 
 #define SEALED_ENUM(name, table, column) SQL_SEALED_SELECT_##name, SQL_SEALED_UPDATE_##name,
 
@@ -214,6 +215,10 @@ enum sql_id {
     SQL_DLEDGER_ASSIGNED,
     SQL_DLEDGER_REQUEST,
     SQL_DLEDGER_CLIENT,
+    SQL_DLEDGER_ONE,
+    SQL_TRIAGE_ENSURE,
+    SQL_TRIAGE_ROW,
+    SQL_TRIAGE_UPDATE,
     SQL_DLEDGER_ENDS,
     SQL_DLEDGER_SCHEMA,
     SQL_FACTS_UNTALLY,

@@ -26,7 +26,8 @@ RULE_FIELDS = {"id", "code", "kind", "description", "program", "days", "mailed_e
                "created_at", "updated_at", "version"}
 DEADLINE_FIELDS = {"id", "kind", "due_on", "due_at", "opens_on", "status", "parole_request_id",
                    "client_id", "source", "rule", "title", "program_code", "moot_decision_id",
-                   "basis", "premature"}
+                   "basis", "premature", "triage", "handled_reason", "handled_by", "handled_at",
+                   "snoozed_until", "assignee_id", "version"}
 # code -> (kind, days, mailed_extra_days, opens_days_before, program, enabled)
 SEEDED = {
     "rfe_response": ("rfe_response", 84, 3, None, None, True),

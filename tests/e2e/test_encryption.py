@@ -152,7 +152,7 @@ class EncryptionCase(ApiTestCase):
         words = {k: narrative_token() for k in ("client notes", "request summary",
                                                  "filing notes", "interview notes",
                                                  "decision notes", "expiration notes",
-                                                 "rfe summary")}
+                                                 "rfe summary", "handled reason")}
         texts = {k: "%s: Сестра в Харкові — %s, está bien ✓" % (k, w) for k, w in words.items()}
         cl = self.create("/api/v1/clients", {
             "family_name": "Encrypted", "given_name": "Person", "a_number": a_number,
@@ -169,7 +169,12 @@ class EncryptionCase(ApiTestCase):
                                          "notes": texts["decision notes"]})
         self.create(base + "expirations", {"kind": "parole", "expires_on": "2026-01-01",
                                            "notes": texts["expiration notes"]})
-        self.create(base + "rfes", {"issued_on": "2025-03-01", "summary": texts["rfe summary"]})
+        rfe = self.create(base + "rfes", {"issued_on": "2025-03-01",
+                                          "summary": texts["rfe summary"]})
+        # A deadline marked handled: its reason is sealed like every narrative.
+        self.handled = ("rfes/%d/rfe_response" % rfe["id"], texts["handled reason"])
+        self.assertStatus(self.patch("/api/v1/deadlines/" + self.handled[0],
+                                     {"handled_reason": self.handled[1]}), 200)
         # Changes write new ciphertexts (and audit rows); reads append read_identifiers.
         self.assertStatus(self.patch("/api/v1/clients/%d" % cl["id"],
                                      {"given_name": "Persona"}), 200)
@@ -353,6 +358,8 @@ class Keys(EncryptionCase):
             "/api/v1/clients?a_number=" + values["a_number"]).json["items"]], [cl_id],
             "the blind index follows the new key")
         self.assertStatus(self.get("/api/v1/parole-requests/%d" % pr["id"]), 200)
+        self.assertEqual(self.get("/api/v1/deadlines/" + self.handled[0]).json["handled_reason"],
+                         self.handled[1], "the handled reason opens with the new key")
         self.stop()
         # The old one no longer does.
         code, err = start_should_fail(s.db, "--key-file", old_key)

@@ -73,6 +73,8 @@ ROUTES = {
     ("GET", PR + "/history"): "read",
     ("GET", PR + "/deadlines"): "read",
     ("GET", "/api/v1/deadlines"): "read",
+    ("GET", "/api/v1/deadlines/{resource}/{id}/{kind}"): "read",
+    ("PATCH", "/api/v1/deadlines/{resource}/{id}/{kind}"): "write",
     ("GET", "/api/v1/stats"): "read",
     ("GET", "/api/v1/fields"): "read",
     ("GET", "/api/v1/assignees"): "read",
@@ -222,7 +224,10 @@ class Permissions(ApiTestCase):
         return r.json["items"][0]["id"]
 
     def concrete(self, path, ids):
-        if path.startswith("/api/v1/clients/"):
+        if path.startswith("/api/v1/deadlines/{resource}"):
+            # the RFE's response deadline (its id after the collection's path)
+            path = "/api/v1/deadlines/rfes/%d/rfe_response" % ids["rfes"]
+        elif path.startswith("/api/v1/clients/"):
             path = path.replace("{id}", str(ids["client"]))
             if "/entries/{child_id}" in path:
                 path = path.replace("{child_id}", str(ids["entry"]))

@@ -590,6 +590,30 @@ class LeadTimes(RemindCase):
         self.assertRan(r)
         self.assertEqual(r.refs(), [pr_open["id"]], repr(r))
 
+    def test_a_deadline_marked_handled_is_not_reminded_and_reopened_it_is(self):
+        handled, snoozed, plain = self.case(), self.case(), self.case()
+        for pr in (handled, snoozed, plain):
+            self.rfe(pr, 7)
+        ids = {pr["id"]: [d["id"] for d in self.deadlines(pr) if d["kind"] == "rfe_response"][0]
+               for pr in (handled, snoozed, plain)}
+        r = self.patch("/api/v1/deadlines/" + ids[handled["id"]],
+                       {"handled_reason": "Response hand-delivered to the field office"})
+        self.assertStatus(r, 200)
+        # a snooze only hides it from the Today queue: the reminders go on
+        r = self.patch("/api/v1/deadlines/" + ids[snoozed["id"]], {"snoozed_until": day(5)})
+        self.assertStatus(r, 200)
+        r = self.remind(day(0))
+        self.assertRan(r)
+        self.assertEqual(sorted(r.refs()), sorted([snoozed["id"], plain["id"]]), repr(r))
+        self.assertEqual({deadline_of(p)["parole_request_id"] for p in self.hook.take()},
+                         {snoozed["id"], plain["id"]})
+        # an admin reopens it: the next run reminds it again (overdue by then)
+        r = self.patch("/api/v1/deadlines/" + ids[handled["id"]], {"handled_reason": None})
+        self.assertStatus(r, 200)
+        r = self.remind(day(10))
+        self.assertRan(r)
+        self.assertIn(handled["id"], r.refs(), repr(r))
+
 
 class WhatSurvivesADecision(RemindCase):
     """Issue 12: what a decision makes moot is not reminded; a program's termination, a missed

@@ -116,8 +116,12 @@ int main(void)
     CHECK_STR(field(d, "status"), "overdue");
     CHECK_STR(json_string_value(json_object_get(json_object_get(d, "rule"), "code")),
               "rfe_response");
-    /* The API's Deadline: 15 members (no met, due_at_utc), a rule of 4 (no version). */
-    CHECK(json_object_size(d) == 15);
+    /* The API's Deadline: 15 members of the computation (no met, due_at_utc) and 7 of its
+     * triage (open: untouched, version 1), a rule of 4 (no version). */
+    CHECK(json_object_size(d) == 22);
+    CHECK_STR(field(d, "triage"), "open");
+    CHECK(json_integer_value(json_object_get(d, "version")) == 1 &&
+          json_is_null(json_object_get(d, "handled_reason")));
     CHECK_STR(field(d, "basis"), "computed_maximum");
     CHECK(json_is_null(json_object_get(d, "moot_decision_id")) &&
           json_is_false(json_object_get(d, "premature")));
