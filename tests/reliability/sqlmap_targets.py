@@ -22,6 +22,7 @@ empty).
 
 usage: sqlmap_targets.py SPEC BINARY DB BASE_URL API_KEY ADMIN_EMAIL ADMIN_PASSWORD_FILE FEED_TOKEN"""
 
+import datetime
 import json
 import os
 import secrets
@@ -36,7 +37,7 @@ import harness  # noqa: E402  (the e2e harness: HTTP calls, sign-in, TOTP)
 
 # Valid values by parameter or property name; the rest come from the schema (enum, format).
 VALUES = {
-    "limit": 5, "q": "Maria", "client_id": 1, "program": "u4u", "a_number": "A123456789",
+    "limit": 5, "q": "Maria", "client_id": 1, "assignee_id": 1, "program": "u4u", "a_number": "A123456789",
     "passport_number": "P1234567", "citizenship": "UA", "id": "1,2", "assigned_to": "1",
     "entity": "clients", "entity_id": 1, "actor_id": 1, "unguarded": "true",
     "include": "notes", "format": "json", "country_of_birth": "UA", "passport_country": "UA",
@@ -71,6 +72,8 @@ FIX = {
     ("PATCH", "/api/v1/parole-requests/{id}"): {"assigned_attorney_id": "$attorney_id",
                                                 "assigned_paralegal_id": "$paralegal_id",
                                                 "renews_request_id": DROP},
+    ("PATCH", "/api/v1/deadlines/{resource}/{id}/{kind}"): {"snoozed_until": "$soon",
+                                                             "assignee_id": "$paralegal_id"},
     ("POST", "/api/v1/webhook-endpoints"): {"enabled": True},
     ("PATCH", "/api/v1/webhook-endpoints/{id}"): {"enabled": True},
     ("POST", "/api/v1/parole-requests/{id}/filings"): {"ead_category": DROP},
@@ -134,12 +137,18 @@ def sample(spec, name, schema, depth=0):
     return "abc"
 
 
-def first_id(server, auth, collection):
-    """The id of the first record a GET of COLLECTION lists, or None."""
+def first_item(server, auth, collection):
+    """The first record a GET of COLLECTION lists, or None."""
     r = server.call("GET", collection + ("&" if "?" in collection else "?") + "limit=1",
                     auth=auth)
     items = r.json.get("items") if r.status == 200 and isinstance(r.json, dict) else None
-    return items[0]["id"] if items else None
+    return items[0] if items else None
+
+
+def first_id(server, auth, collection):
+    """The id of the first record a GET of COLLECTION lists, or None."""
+    item = first_item(server, auth, collection)
+    return item["id"] if item else None
 
 
 def sign_in_admin(server, email, password):
@@ -246,6 +255,15 @@ class Scan:
         auth = self.auths[auth_name]
         op = self.spec["paths"].get(pattern, {}).get(method.lower(), {})
         path = pattern
+        if "{resource}" in path:  # a deadline: its id after the collection's path
+            request = self.created.get("/api/v1/parole-requests")
+            if request is None:
+                return False
+            found = first_item(self.server, auth, "/api/v1/parole-requests/%d/deadlines"
+                               % request)
+            if found is None:
+                return False
+            path = "/api/v1/deadlines/" + found["id"]
         for name in ("{id}", "{child_id}"):
             if name in path:
                 collection = path[:path.index(name)].rstrip("/")
@@ -294,8 +312,9 @@ def main():
     server = harness.Server.attach(url.hostname, url.port)
     password = open(password_file).read().strip()
     session = sign_in_admin(server, email, password)
+    soon = datetime.date.today() + datetime.timedelta(days=5)
     run = {"admin_email": email, "admin_password": password, "feed_token": feed_token,
-           "unique": secrets.token_hex(6)}
+           "unique": secrets.token_hex(6), "soon": soon.isoformat()}
     run.update(make_staff(server, session))
     print("#auth\t%s\t%s\t%s=%s\t%s" % (key, run["metrics_key"], session.cookie_name,
                                            session.token, session.csrf))
