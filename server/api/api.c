@@ -26,6 +26,7 @@
 #include "records.h"
 #include "replay.h"
 #include "resource_routes.h"
+#include "search_route.h"
 #include "sessions.h"
 #include "static_files.h"
 #include "stats.h"
@@ -140,6 +141,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/stats", PERM_READ, stats_get, NULL, 0, 0},
     {"GET", "/api/v1/assignees", PERM_READ, accounts_assignees, NULL, 0, 0},
     {"GET", "/api/v1/fields", PERM_READ, field_catalogue_get, NULL, 0, 0},
+    {"GET", "/api/v1/search", PERM_READ, search_route_get, NULL, 0, 0},
     RESOURCE_ROUTES("/api/v1/clients", clients_resource, PERM_ADMIN),
     CLIENT_CHILD_ROUTES("entries", entries_resource),
     {"GET", CLIENTS "deadlines", PERM_READ, deadlines_of_client, NULL, 0, 0},

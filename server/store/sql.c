@@ -1062,6 +1062,37 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                          " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
                          " WHERE d.deadline_id = :deadline_id"
                          " ORDER BY d.parole_request_id LIMIT 1"},
+    /* The search box (search.c): names through the trigram index, best ranked first, with
+     * whether every word of the query is in the name as typed; a query of one or two letters
+     * by the start of the folded names; identifiers through their blind indexes; receipts and
+     * request ids. */
+    [SQL_SEARCH_NAMES] = {"search_names",
+                          "SELECT c.id, c.id AS client_id, c.family_name, c.given_name,"
+                          " c.search_key, search_match(c.search_key, :q) AS exact"
+                          " FROM client_names JOIN clients c ON c.id = client_names.rowid"
+                          " WHERE client_names MATCH :match ORDER BY client_names.rank"
+                          " LIMIT :limit"},
+    [SQL_SEARCH_NAMES_SHORT] =
+        {"search_names_short",
+         "SELECT id, id AS client_id, family_name, given_name, search_key,"
+         " search_match(search_key, :q) AS exact FROM clients"
+         " WHERE search_key >= :prefix AND search_key < :prefix || char(1114111)"
+         " ORDER BY search_key LIMIT :limit"},
+    [SQL_SEARCH_A_NUMBER] = {"search_a_number",
+                             "SELECT id, id AS client_id, family_name, given_name FROM clients"
+                             " WHERE a_number_index = :a_number_index"},
+    [SQL_SEARCH_PASSPORT] = {"search_passport",
+                             "SELECT id, id AS client_id, family_name, given_name FROM clients"
+                             " WHERE passport_number_index = :passport_number_index"},
+    [SQL_SEARCH_RECEIPT] = {"search_receipt",
+                            "SELECT p.id, p.client_id, p.parole_type, c.family_name, c.given_name"
+                            " FROM filings f JOIN parole_requests p ON p.id = f.parole_request_id"
+                            " JOIN clients c ON c.id = p.client_id"
+                            " WHERE f.receipt_number = :receipt"},
+    [SQL_SEARCH_REQUEST] = {"search_request",
+                            "SELECT p.id, p.client_id, p.parole_type, c.family_name, c.given_name"
+                            " FROM parole_requests p JOIN clients c ON c.id = p.client_id"
+                            " WHERE p.id = :request_id"},
     /* A deadline's triage row, made (untouched, version 1) the first time someone changes it. */
     [SQL_TRIAGE_ENSURE] = {"triage_ensure",
                            "INSERT INTO deadline_triage (deadline_id, row_nonce, created_at,"

@@ -73,6 +73,7 @@ ROUTES = {
     ("GET", PR + "/history"): "read",
     ("GET", PR + "/deadlines"): "read",
     ("GET", "/api/v1/deadlines"): "read",
+    ("GET", "/api/v1/search"): "read",
     ("GET", "/api/v1/deadlines/{resource}/{id}/{kind}"): "read",
     ("PATCH", "/api/v1/deadlines/{resource}/{id}/{kind}"): "write",
     ("GET", "/api/v1/stats"): "read",
