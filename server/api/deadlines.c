@@ -176,7 +176,7 @@ struct deadline_stream {
     struct paged_stream base; /* first */
     struct deadline_query q;
     struct deadline_place after;
-    char *from, *to, *kind, *status;
+    char *from, *to, *kind, *status, *triage;
     int started;
     int64_t page_rows;
     struct deadline_csv *page; /* the page being written, during deadline_stream_next */
@@ -190,6 +190,7 @@ static void deadline_stream_release(struct paged_stream *s)
     free(x->to);
     free(x->kind);
     free(x->status);
+    free(x->triage);
 }
 
 /* A deadline_ledger_row_fn of a streamed page: the record, and the row's place. */
@@ -265,6 +266,7 @@ static void reply_csv(struct call *call, struct deadline_query *q, const json_t 
         x->q.to = x->to = q->to ? strdup(q->to) : NULL;
         x->q.kind = x->kind = q->kind ? strdup(q->kind) : NULL;
         x->q.status = x->status = q->status ? strdup(q->status) : NULL;
+        x->q.triage = x->triage = q->triage ? strdup(q->triage) : NULL;
         if (deadline_ledger_each(x->base.db, &x->q, &x->base.ctx, count_row, &csv.rows, &call->p) !=
                 0 ||
             audit_batch_export(call->db, &call->ctx, "deadlines", q->request_id, q->client_id,

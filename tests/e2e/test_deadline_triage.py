@@ -184,6 +184,14 @@ class Handled(TriageCase):
         self.assertEqual(mine[0]["handled_at"], handled_at)
         # a formula a spreadsheet would run is neutralised
         self.assertFalse(mine[0]["handled_reason"].startswith("="), mine[0])
+        # the firm-wide export streams with the triage filter (a copy kept past the handler)
+        r = self.get("/api/v1/deadlines?triage=handled&from=%s&to=%s&format=csv"
+                     % (day(20), day(20)))
+        self.assertStatus(r, 200)
+        ids = [row["id"] for row in csv.DictReader(io.StringIO(r.raw.decode("utf-8-sig")))]
+        self.assertIn(did, ids)
+        self.assertTrue(all(row["triage"] == "handled" for row in csv.DictReader(
+            io.StringIO(r.raw.decode("utf-8-sig")))))
 
 
 class SnoozeAndAssign(TriageCase):
