@@ -51,6 +51,7 @@ static const struct filter_spec request_filters[] = {
     {.name = "q", .kind = FILTER_SEARCH},
     {.name = "assigned_to", .kind = FILTER_ASSIGNEE},
     {.name = "unguarded", .kind = FILTER_CHOICE, .choices = booleans},
+    {.name = "id", .kind = FILTER_ID_LIST},
     RESOURCE_INCLUDE_FILTER,
     {.name = NULL},
 };

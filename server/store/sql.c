@@ -82,6 +82,7 @@
     " AND (:assigned_to IS NULL OR p.assigned_attorney_id = :assigned_to"                          \
     "      OR p.assigned_paralegal_id = :assigned_to)"                                             \
     " AND (:unguarded IS NOT 'true' OR (" REQUEST_UNGUARDED "))"                                   \
+    " AND (:id IS NULL OR p.id IN (SELECT value FROM json_each(:id)))"                             \
     " AND (:q IS NULL OR search_match(p.search_key || char(31) || (SELECT c.search_key"            \
     " FROM clients c WHERE c.id = p.client_id), :q))"
 /* One class of a stage (an SQL expression of :stage; NULL: none): the ids of the first page of

@@ -114,6 +114,12 @@ class ParoleRequests(ApiTestCase):
         self.assertEqual(self.ids("?client_id=%d" % a["id"]), [pa1["id"], pa2["id"]])
         self.assertEqual(self.ids("?client_id=%d" % b["id"]), [pb["id"]])
 
+    def test_filter_by_ids(self):
+        made = [self.make_request()["id"] for _ in range(3)]
+        self.assertEqual(self.ids("?id=%d,%d,987654321" % (made[2], made[0])),
+                         [made[0], made[2]])
+        self.assertEqual(self.ids("?id=%d&stage=draft" % made[1]), [made[1]])
+
     def test_filter_client_id_unknown_is_empty(self):
         r = self.get("/api/v1/parole-requests?client_id=987654321")
         self.assertStatus(r, 200)
@@ -180,6 +186,7 @@ class ParoleRequests(ApiTestCase):
             ("stage=draft&stage=filed", "stage"),
             ("status=draft", "status"),
             ("limit=201", "limit"),
+            ("id=1,x", "id"), ("id=0", "id"), ("id=" + ",".join(["1"] * 201), "id"),
             ("cursor=not-a-cursor", "cursor"),
         ]
         for query, field in cases:
