@@ -46,7 +46,8 @@ int identifiers_a_number(const char *in, char *out, size_t out_size, const char 
     int len = squeeze_upper(in, " -#.", buf, sizeof(buf));
     const char *digits = buf;
 
-    *message = "must be A followed by 7 to 9 digits (A#, A- and USCIS# are understood)";
+    *message = "must be an A-number: A and 7 to 9 digits, or the digits alone (A#, A- and USCIS# "
+               "are understood)";
     if (len < 0)
         return -1;
     /* The work permit prints the A-number as "USCIS#" and its digits. */
@@ -54,8 +55,7 @@ int identifiers_a_number(const char *in, char *out, size_t out_size, const char 
         digits += 5;
     else if (buf[0] == 'A')
         digits += 1;
-    else
-        return -1;
+    /* else the digits alone, as a paralegal often types them */
     if (strlen(digits) < 7 || strlen(digits) > 9 || !all_digits(digits, strlen(digits)))
         return -1;
     if (out_size < 11)

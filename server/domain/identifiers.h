@@ -11,7 +11,8 @@
 typedef int (*identifier_normalizer)(const char *in, char *out, size_t out_size,
                                      const char **message);
 
-/* "A" + 7..9 digits (spaces and dashes ignored, any case) -> "A" + 9 digits. */
+/* "A" + 7..9 digits, or the 7..9 digits alone (spaces and dashes ignored, any case) -> "A" + 9
+ * digits. */
 int identifiers_a_number(const char *in, char *out, size_t out_size, const char **message);
 
 /* USCIS receipt number: upper-cased, spaces/dashes removed, then ^[A-Z]{3}[0-9]{10}$. */

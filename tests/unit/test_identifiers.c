@@ -22,7 +22,10 @@ static void test_a_number(void)
     CHECK_STR(norm(identifiers_a_number, "A 012 345 678"), "A012345678");
     CHECK(norm(identifiers_a_number, "A123456") == NULL);
     CHECK(norm(identifiers_a_number, "A1234567890") == NULL);
-    CHECK(norm(identifiers_a_number, "123456789") == NULL);
+    CHECK_STR(norm(identifiers_a_number, "123456789"), "A123456789"); /* the digits alone */
+    CHECK_STR(norm(identifiers_a_number, "1234567"), "A001234567");
+    CHECK(norm(identifiers_a_number, "AA123456789") == NULL);
+    CHECK(norm(identifiers_a_number, "123456") == NULL);
     CHECK(norm(identifiers_a_number, "B123456789") == NULL);
     CHECK(norm(identifiers_a_number, "A12345678X") == NULL);
     CHECK(norm(identifiers_a_number, "") == NULL);
@@ -35,7 +38,7 @@ static void test_a_number(void)
     CHECK(norm(identifiers_a_number, "USCIS#") == NULL);
     CHECK(norm(identifiers_a_number, "USCIS# 1234567890") == NULL);
     CHECK(norm(identifiers_a_number, "USCIS A123456789") == NULL);
-    CHECK(norm(identifiers_a_number, "#123456789") == NULL);
+    CHECK_STR(norm(identifiers_a_number, "#123456789"), "A123456789"); /* "#" is ignored */
 }
 
 static void test_receipt_number(void)
