@@ -20,6 +20,8 @@ static const struct problem_info problem_table[PROBLEM__MAX] = {
     [PROBLEM_NOT_FOUND] = {404, "not-found", "Not found"},
     [PROBLEM_METHOD_NOT_ALLOWED] = {405, "method-not-allowed", "Method not allowed"},
     [PROBLEM_CONFLICT] = {409, "conflict", "Conflict"},
+    [PROBLEM_POSSIBLE_DUPLICATE] = {409, "possible-duplicate",
+                                    "This may be a client you already have"},
     [PROBLEM_PRECONDITION_FAILED] = {412, "precondition-failed", "Precondition failed"},
     [PROBLEM_PAYLOAD_TOO_LARGE] = {413, "payload-too-large", "Request body too large"},
     [PROBLEM_UNSUPPORTED_MEDIA_TYPE] = {415, "unsupported-media-type", "Unsupported media type"},
@@ -43,11 +45,13 @@ void problem_init(struct problem *p)
     p->detail[0] = '\0';
     p->errors = NULL;
     p->retry_after = 0;
+    p->members = NULL;
 }
 
 void problem_clear(struct problem *p)
 {
     json_decref(p->errors);
+    json_decref(p->members);
     problem_init(p);
 }
 
@@ -116,7 +120,16 @@ json_t *problem_to_json(const struct problem *p)
                     p->detail[0] ? p->detail : problem_table[kind].title);
     if (p->errors != NULL)
         json_object_set(doc, "errors", p->errors);
+    if (p->members != NULL)
+        json_object_update_missing(doc, p->members);
     return doc;
+}
+
+void problem_set_member(struct problem *p, const char *name, json_t *value)
+{
+    if (p->members == NULL)
+        p->members = json_object();
+    json_object_set_new(p->members, name, value);
 }
 
 int problem_finish_checks(struct problem *p)

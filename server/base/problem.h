@@ -14,6 +14,7 @@ enum problem_kind {
     PROBLEM_NOT_FOUND,
     PROBLEM_METHOD_NOT_ALLOWED,
     PROBLEM_CONFLICT,
+    PROBLEM_POSSIBLE_DUPLICATE,
     PROBLEM_PRECONDITION_FAILED,
     PROBLEM_PAYLOAD_TOO_LARGE,
     PROBLEM_UNSUPPORTED_MEDIA_TYPE,
@@ -35,6 +36,8 @@ struct problem {
     char detail[512];
     json_t *errors;  /* array of {field, message}, owned; NULL until the first field error */
     int retry_after; /* seconds for a Retry-After header (429), 0 when none */
+    json_t *members; /* further members of the document (an object: "duplicates"), owned; NULL
+                      * when none */
 };
 
 /* Initialise an empty problem (no error). */
@@ -51,6 +54,10 @@ int problem_set(struct problem *p, enum problem_kind kind, const char *fmt, ...)
 /* Append one {field, message} entry to the problem's errors (the kind is left as it is). */
 void problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Set a further member of the problem's document (replacing one of that name); takes the
+ * reference to value. */
+void problem_set_member(struct problem *p, const char *name, json_t *value);
 
 /* True when at least one field error has been added. */
 int problem_has_field_errors(const struct problem *p);

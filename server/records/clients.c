@@ -5,6 +5,7 @@
 #include "crypto.h"
 
 #include "records.h"
+#include "search.h"
 #include "textfold.h"
 
 static const struct field_spec client_fields[] = {
@@ -53,6 +54,14 @@ static const struct field_spec client_fields[] = {
      .max_chars = 64,
      .normalize = identifiers_language_tag},
     {.name = "notes", .type = FIELD_TEXT, .max_chars = 10000},
+    /* the clients someone checked and found to be other people (a possible duplicate
+     * confirmed as not one) */
+    {.name = "distinct_from",
+     .type = FIELD_INT_ARRAY,
+     .min = 1,
+     .max = INT64_MAX,
+     .max_items = 50,
+     .default_json = "[]"},
 };
 
 static const char *const client_read_only[] = {RECORD_READ_ONLY, NULL};
@@ -68,7 +77,7 @@ static const struct filter_spec client_filters[] = {
     {.name = NULL},
 };
 
-static const char *const client_json_columns[] = {"other_names", NULL};
+static const char *const client_json_columns[] = {"other_names", "distinct_from", NULL};
 static const char *const client_narratives[] = {"notes", NULL};
 static const char *const client_encrypted[] = {"a_number", "passport_number", "date_of_birth",
                                                "notes", NULL};
@@ -87,6 +96,64 @@ static void moved_today(json_t *record, const json_t *stored, const struct op_co
         json_object_set_new(record, "address_since", json_string(ctx->today));
 }
 
+/* Whether the record's member `name` differs from the stored client's (always on a create). */
+static int changed(const json_t *record, const json_t *stored, const char *name)
+{
+    return stored == NULL ||
+           !json_equal(json_object_get(record, name), json_object_get(stored, name));
+}
+
+/* Refuse a client that duplicates another (search_duplicates): an A-number or passport number
+ * already on another client is a 409 naming it (checked when the identifier is written); the
+ * same date of birth and a close name is a possible-duplicate 409 naming the candidates, which
+ * the paralegal confirms by sending their ids in distinct_from (checked when a name or the date
+ * of birth is written). Either lists the clients in the problem's "duplicates". Returns 0 or
+ * -1 with *p set. */
+static int refuse_duplicates(struct db *db, const json_t *record, const json_t *stored, int64_t id,
+                             struct problem *p)
+{
+    int identifiers =
+        changed(record, stored, "a_number") || changed(record, stored, "passport_number");
+    int likely = changed(record, stored, "family_name") || changed(record, stored, "given_name") ||
+                 changed(record, stored, "date_of_birth") ||
+                 changed(record, stored, "distinct_from");
+    json_t *found, *first;
+    const char *matched, *label;
+    int64_t other;
+
+    if (problem_has_field_errors(p) || (!identifiers && !likely))
+        return 0; /* bad fields first: one 422 */
+    found = search_duplicates(db, record, id, identifiers, likely, p);
+    if (found == NULL)
+        return -1;
+    if (json_array_size(found) == 0) {
+        json_decref(found);
+        return 0;
+    }
+    first = json_array_get(found, 0);
+    matched = json_string_value(json_object_get(first, "matched"));
+    label = json_string_value(json_object_get(first, "label"));
+    other = json_integer_value(json_object_get(first, "client_id"));
+    if (strcmp(matched, "name_and_date_of_birth") == 0) {
+        problem_set(p, PROBLEM_POSSIBLE_DUPLICATE,
+                    "%s may be client #%lld (%s): same date of birth and a close name. Open that "
+                    "client instead, or, if they are different people, save again with their id "
+                    "in distinct_from",
+                    json_string_value(json_object_get(record, "family_name")), (long long)other,
+                    label);
+    } else {
+        const char *field = strcmp(matched, "a_number") == 0 ? "a_number" : "passport_number";
+
+        problem_add_field(p, field, "is already on client #%lld (%s)", (long long)other, label);
+        problem_set(p, PROBLEM_CONFLICT,
+                    "this %s is already on client #%lld (%s): open that client instead",
+                    strcmp(field, "a_number") == 0 ? "A-number" : "passport number",
+                    (long long)other, label);
+    }
+    problem_set_member(p, "duplicates", found);
+    return -1;
+}
+
 /* The derived columns of a client: the address date on a move, the folded search key from every
  * name, and the blind indexes of its identifiers. */
 static int client_before_write(struct db *db, json_t *record, const json_t *stored,
@@ -97,7 +164,7 @@ static int client_before_write(struct db *db, json_t *record, const json_t *stor
     size_t count = 0, i;
     json_t *other;
 
-    (void)db, (void)parent_id, (void)id, (void)p;
+    (void)parent_id;
     moved_today(record, stored, ctx);
     names[count++] = json_string_value(json_object_get(record, "family_name"));
     names[count++] = json_string_value(json_object_get(record, "given_name"));
@@ -120,7 +187,7 @@ static int client_before_write(struct db *db, json_t *record, const json_t *stor
         crypto_blind_index(identifiers[k], value, index);
         json_object_set_new(record, index_columns[k], json_string(index));
     }
-    return 0;
+    return refuse_duplicates(db, record, stored, id, p);
 }
 
 /* In lists, identifiers are masked and the date of birth left out: reading them in full is an

@@ -431,3 +431,143 @@ out:
     json_decref(found);
     return out;
 }
+
+/* Add {client_id, label, matched, score} for each row of an identifier statement. Returns 0 or
+ * -1. */
+static int same_identifier(struct db *db, enum sql_id sql, json_t *binds, const char *matched,
+                           json_t *out, struct problem *p)
+{
+    db_stmt *stmt = db_prepare(db, sql, p);
+    enum db_step step = DB_ERROR;
+    char label[200];
+
+    if (stmt != NULL && db_bind_json(stmt, binds, p) == 0)
+        while ((step = db_step(stmt)) == DB_ROW) {
+            client_label(stmt, label, sizeof(label));
+            json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:f}", "client_id",
+                                                 (json_int_t)db_row_int(stmt, "id"), "label", label,
+                                                 "matched", matched, "score", 1.0));
+        }
+    db_finish(stmt);
+    if (step == DB_DONE)
+        return 0;
+    if (p->kind == PROBLEM_NONE)
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return -1;
+}
+
+/* Whether a JSON array (text or value) of ids holds `id`. */
+static int lists_id(const json_t *ids, int64_t id)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(ids, i, v)
+    {
+        if (json_integer_value(v) == id)
+            return 1;
+    }
+    return 0;
+}
+
+/* Candidate `candidate` (found by name, `score`) is a likely duplicate when its sealed date of
+ * birth opens to `dob` and neither side lists the other as a different person: then it is
+ * appended to out. Returns 0 or -1. */
+static int same_birth(struct db *db, int64_t candidate, double score, const char *dob, int64_t id,
+                      const json_t *distinct_from, json_t *out, struct problem *p)
+{
+    json_t *binds = json_pack("{s:I}", "candidate", (json_int_t)candidate), *theirs = NULL;
+    db_stmt *stmt = db_prepare(db, SQL_DUPLICATE_FACTS, p);
+    enum db_step step = DB_ERROR;
+    char label[200], *birth = NULL;
+    int rc = -1;
+
+    if (stmt == NULL || db_bind_json(stmt, binds, p) != 0)
+        goto out;
+    step = db_step(stmt);
+    if (step == DB_ROW) {
+        const char *sealed = db_row_text(stmt, "date_of_birth");
+
+        birth = sealed && sealed[0] ? crypto_field_decrypt("clients", "date_of_birth", candidate,
+                                                           db_row_text(stmt, "row_nonce"), sealed)
+                                    : NULL;
+        theirs = json_loads(db_row_text(stmt, "distinct_from"), 0, NULL);
+        if (birth != NULL && strcmp(birth, dob) == 0 && !lists_id(distinct_from, candidate) &&
+            !lists_id(theirs, id)) {
+            client_label(stmt, label, sizeof(label));
+            json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:f}", "client_id",
+                                                 (json_int_t)candidate, "label", label, "matched",
+                                                 "name_and_date_of_birth", "score",
+                                                 (double)((int)(score * 100 + 0.5)) / 100));
+        }
+        rc = 0;
+    } else if (step == DB_DONE) {
+        rc = 0;
+    } else if (p->kind == PROBLEM_NONE) {
+        problem_set(p, PROBLEM_INTERNAL, "duplicate_facts: %s", db_errmsg(db));
+    }
+out:
+    crypto_wipe_string(birth);
+    free(birth);
+    json_decref(theirs);
+    db_finish(stmt);
+    json_decref(binds);
+    return rc;
+}
+
+/* The clients whose names hold SEARCH_DUPLICATE_MIN_SCORE of the record's family and given
+ * names' pieces and whose date of birth is the record's. Returns 0 or -1. */
+static int likely_duplicates(struct db *db, const json_t *record, int64_t id, json_t *out,
+                             struct problem *p)
+{
+    const char *dob = json_string_value(json_object_get(record, "date_of_birth"));
+    const char *family = json_string_value(json_object_get(record, "family_name"));
+    const char *given = json_string_value(json_object_get(record, "given_name"));
+    char typed[420], *folded;
+    struct hits *h;
+    int rc = -1;
+
+    if (dob == NULL)
+        return 0;
+    snprintf(typed, sizeof(typed), "%s %s", family ? family : "", given ? given : "");
+    folded = textfold_fold(typed);
+    h = calloc(1, sizeof(*h));
+    if (folded == NULL || h == NULL) {
+        problem_set(p, PROBLEM_INTERNAL, "duplicate check: out of memory");
+        goto out;
+    }
+    if (search_names(db, folded, h, p) != 0)
+        goto out;
+    rc = 0;
+    for (size_t i = 0; i < h->count && rc == 0; i++)
+        if (h->items[i].id != id && h->items[i].score >= SEARCH_DUPLICATE_MIN_SCORE)
+            rc = same_birth(db, h->items[i].id, h->items[i].score, dob, id,
+                            json_object_get(record, "distinct_from"), out, p);
+out:
+    free(h);
+    free(folded);
+    return rc;
+}
+
+json_t *search_duplicates(struct db *db, const json_t *record, int64_t id, int identifiers,
+                          int likely, struct problem *p)
+{
+    json_t *out = json_array(), *binds;
+    const char *a_number = json_string_value(json_object_get(record, "a_number_index"));
+    const char *passport = json_string_value(json_object_get(record, "passport_number_index"));
+    int rc = 0;
+
+    binds = json_pack("{s:s?, s:s?, s:I}", "a_number_index", a_number, "passport_number_index",
+                      passport, "id", (json_int_t)id);
+    if (identifiers && a_number != NULL)
+        rc = same_identifier(db, SQL_DUPLICATE_A_NUMBER, binds, "a_number", out, p);
+    if (rc == 0 && identifiers && passport != NULL)
+        rc = same_identifier(db, SQL_DUPLICATE_PASSPORT, binds, "passport_number", out, p);
+    if (rc == 0 && likely && json_array_size(out) == 0)
+        rc = likely_duplicates(db, record, id, out, p);
+    json_decref(binds);
+    if (rc == 0)
+        return out;
+    json_decref(out);
+    return NULL;
+}

@@ -32,4 +32,19 @@
 json_t *search_run(struct db *db, const char *query, int64_t limit, const struct op_context *ctx,
                    struct problem *p);
 
+/* The least share of a client's name pieces another client's names must hold, with the same
+ * date of birth, to be a likely duplicate. */
+#define SEARCH_DUPLICATE_MIN_SCORE 0.6
+
+/* The other clients a client record duplicates, inside the caller's transaction. `record` is the
+ * client as the write path checked it (plaintext date_of_birth, the blind indexes
+ * a_number_index and passport_number_index, family_name, given_name, distinct_from); `id` is its
+ * own (left out). `identifiers`: look for another client with its A-number or passport number;
+ * `likely`: look for clients with the same date of birth and a name holding at least
+ * SEARCH_DUPLICATE_MIN_SCORE of its pieces, except those either side lists in distinct_from.
+ * Returns a new array of {client_id, label, matched (a_number, passport_number,
+ * name_and_date_of_birth), score}, identifiers first (empty: none), or NULL with *p set. */
+json_t *search_duplicates(struct db *db, const json_t *record, int64_t id, int identifiers,
+                          int likely, struct problem *p);
+
 #endif

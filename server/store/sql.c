@@ -5,8 +5,8 @@
 #define CLIENT_COLUMNS                                                                             \
     "id, family_name, given_name, other_names, date_of_birth, country_of_birth, citizenship, "     \
     "a_number, passport_number, passport_country, passport_expires_on, email, phone, address, "    \
-    "preferred_language, track_asylum_deadline, address_since, notes, created_at, updated_at, "    \
-    "version, row_nonce"
+    "preferred_language, track_asylum_deadline, address_since, notes, distinct_from, created_at, " \
+    "updated_at, version, row_nonce"
 
 /* The derived stage of the parole request `p`, for :today (firm-local date) and :now (UTC).
  * The precedence is documented in README.md and docs/api-contract.md. A recorded parole or
@@ -366,13 +366,14 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          "INSERT INTO clients (id, family_name, given_name, other_names, date_of_birth,"
          " country_of_birth, citizenship, a_number, passport_number, passport_country,"
          " passport_expires_on, email, phone, address, preferred_language, track_asylum_deadline,"
-         " address_since, notes, search_key, a_number_index, passport_number_index, created_at,"
-         " updated_at, version, row_nonce)"
+         " address_since, notes, distinct_from, search_key, a_number_index, passport_number_index,"
+         " created_at, updated_at, version, row_nonce)"
          " VALUES (:id, :family_name, :given_name, :other_names, :date_of_birth, :country_of_birth,"
          " :citizenship, :a_number, :passport_number, :passport_country, :passport_expires_on,"
          " :email, :phone, :address, :preferred_language, :track_asylum_deadline, :address_since,"
-         " :notes, :search_key, :a_number_index, :passport_number_index, :now, :now, 1,"
-         " :row_nonce)"},
+         " :notes, :distinct_from, :search_key, :a_number_index, :passport_number_index, :now, "
+         ":now,"
+         " 1, :row_nonce)"},
     [SQL_CLIENT_UPDATE] =
         {"client_update",
          "UPDATE clients SET family_name = :family_name, given_name = :given_name,"
@@ -383,7 +384,7 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " email = :email, phone = :phone, address = :address,"
          " preferred_language = :preferred_language,"
          " track_asylum_deadline = :track_asylum_deadline, address_since = :address_since,"
-         " notes = :notes, search_key = :search_key,"
+         " notes = :notes, distinct_from = :distinct_from, search_key = :search_key,"
          " a_number_index = :a_number_index, passport_number_index = :passport_number_index,"
          " updated_at = :now, version = version + 1 WHERE id = :id AND version = :version"},
     [SQL_CLIENT_DELETE] = {"client_delete", "DELETE FROM clients WHERE id = :id"},
@@ -1094,6 +1095,19 @@ static const struct sql_entry catalogue[SQL__MAX] = {
                             "SELECT p.id, p.client_id, p.parole_type, c.family_name, c.given_name"
                             " FROM parole_requests p JOIN clients c ON c.id = p.client_id"
                             " WHERE p.id = :request_id"},
+    /* Duplicate clients (search_duplicates): another client with the same identifier, and
+     * what a likely one is judged by. */
+    [SQL_DUPLICATE_A_NUMBER] = {"duplicate_a_number",
+                                "SELECT id, family_name, given_name FROM clients"
+                                " WHERE a_number_index = :a_number_index AND id != :id"
+                                " ORDER BY id LIMIT 5"},
+    [SQL_DUPLICATE_PASSPORT] = {"duplicate_passport",
+                                "SELECT id, family_name, given_name FROM clients"
+                                " WHERE passport_number_index = :passport_number_index"
+                                " AND id != :id ORDER BY id LIMIT 5"},
+    [SQL_DUPLICATE_FACTS] = {"duplicate_facts",
+                             "SELECT id, family_name, given_name, date_of_birth, row_nonce,"
+                             " distinct_from FROM clients WHERE id = :candidate"},
     /* A deadline's triage row, made (untouched, version 1) the first time someone changes it. */
     [SQL_TRIAGE_ENSURE] = {"triage_ensure",
                            "INSERT INTO deadline_triage (deadline_id, row_nonce, created_at,"

@@ -92,6 +92,22 @@ _counter = [int(time.time()) % 1000000]
 _counter_lock = threading.Lock()
 
 
+def unique_a_number():
+    """An A-number not used before in this process (two clients may not share one)."""
+    with _counter_lock:
+        _counter[0] += 1
+        n = _counter[0]
+    return "A%09d" % ((random.randrange(100, 999) * 1000000 + n) % 10**9)
+
+
+def unique_passport(prefix="FP"):
+    """A passport number not used before in this process."""
+    with _counter_lock:
+        _counter[0] += 1
+        n = _counter[0]
+    return "%s%07d" % (prefix, (random.randrange(10, 99) * 100000 + n) % 10**7)
+
+
 def unique_receipt(prefix="IOE"):
     """A receipt number not used before in this process (prefix + 10 digits)."""
     with _counter_lock:
@@ -1308,7 +1324,7 @@ FIELDS = {
     "clients": ["family_name", "given_name", "other_names", "date_of_birth", "country_of_birth",
                 "citizenship", "a_number", "passport_number", "passport_country",
                 "passport_expires_on", "email", "phone", "address", "address_since",
-                "preferred_language", "track_asylum_deadline", "notes"],
+                "preferred_language", "track_asylum_deadline", "notes", "distinct_from"],
     "parole-requests": ["client_id", "parole_type", "program", "location", "summary",
                         "renews_request_id",
                         "sponsor_name", "sponsor_relationship", "sponsor_status", "expedite",

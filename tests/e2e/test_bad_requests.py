@@ -11,7 +11,8 @@ A body may be a function of the fixture (a dict) for values only known at run ti
 import unittest
 import urllib.parse
 
-from harness import OMIT, Raw, VALID_CHILD, ApiTestCase, day, token, unique_receipt
+from harness import (OMIT, Raw, VALID_CHILD, ApiTestCase, day, token, unique_a_number,
+                     unique_receipt)
 
 LISTS = ("clients", "parole-requests", "filings", "rfes", "interviews", "decisions",
          "expirations")
@@ -510,7 +511,7 @@ def attach(cls, rows):
 class BadClients(BadRequestTable):
     def fixture(self):
         cl = self.make_client(email="iryna@example.com", notes="original",
-                              other_names=["Ira"], a_number="A012345678")
+                              other_names=["Ira"], a_number=unique_a_number())
         # A client with a parole request: DELETE of it must be 409.
         self.make_request(cl["id"])
         return {"collection": "/api/v1/clients", "record": "/api/v1/clients/%d" % cl["id"],

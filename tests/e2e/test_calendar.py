@@ -7,7 +7,7 @@ import http.client
 
 import icalendar
 
-from harness import ApiTestCase, day, token
+from harness import ApiTestCase, day, token, unique_a_number
 
 
 class CalendarFeed(ApiTestCase):
@@ -16,7 +16,7 @@ class CalendarFeed(ApiTestCase):
         self.me = self.session_as("paralegal")
         name = "Календар" + token(5)
         self.secret_bits = [name, "A012345678", "narrative-" + token(8)]
-        cl = self.make_client(family_name=name, a_number="A12345678",
+        cl = self.make_client(family_name=name, a_number=unique_a_number(),
                               notes=self.secret_bits[2])
         self.pr = self.make_request(cl["id"], assigned_paralegal_id=self.me.user["id"],
                                     summary=self.secret_bits[2])

@@ -51,8 +51,10 @@ class Idempotency(ApiTestCase):
         self.assertProblem(self.keyed("POST", "/api/v1/parole-requests",
                                       {"client_id": first.json["id"], "parole_type": "medical"},
                                       key), 422, field="Idempotency-Key")
-        # Without the key, the same body makes a second client.
-        self.assertStatus(self.post("/api/v1/clients", body), 201)
+        # Without the key, the same body is a new request: its A-number is already the first
+        # client's (409); without the A-number it makes a second client.
+        self.assertProblem(self.post("/api/v1/clients", body), 409, "conflict")
+        self.assertStatus(self.post("/api/v1/clients", dict(body, a_number=None)), 201)
         self.assertEqual(len(self.clients_named(family)), 2)
 
     def test_keys_belong_to_their_caller(self):
