@@ -13,6 +13,7 @@ import * as cases from "./cases.js";
 import * as calendar from "./calendar.js";
 import * as admin from "./admin.js";
 import * as account from "./account.js";
+import { setUpSearch } from "./search.js";
 
 const $ = (id) => document.getElementById(id);
 let session = null;
@@ -99,6 +100,7 @@ function enter(data) {
   $("sign-in").hidden = true;
   $("sign-out").hidden = false;
   $("nav").hidden = data.second_factor === "not_enrolled";
+  $("search").hidden = data.second_factor === "not_enrolled";
   $("nav").querySelector("[data-admin]").hidden = data.user.role !== "admin";
   $("view").hidden = false;
   const keptPage = sessionStorage.getItem("pt-return-to") === (location.hash || "#/today");
@@ -124,6 +126,7 @@ function showSignIn(reason) {
   $("sign-in").hidden = false;
   $("sign-in-reason").textContent = reason || "";
   $("nav").hidden = true;
+  $("search").hidden = true;
   $("sign-out").hidden = true;
   $("totp").hidden = true;
   $("totp-label").hidden = true;
@@ -216,4 +219,5 @@ document.querySelector(".skip").addEventListener("click", (event) => {
 });
 
 window.addEventListener("hashchange", route);
+setUpSearch();
 start();

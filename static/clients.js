@@ -57,12 +57,44 @@ export async function renderNew(page, params, ctx) {
   if (!ctx.canWrite) { page.append(statusLine("error", "Your role can read clients but not add them.")); return; }
   const catalogue = await fieldCatalogue();
   if (!catalogue) { page.append(statusLine("error", "The form could not be loaded.")); return; }
-  page.append(recordForm({
-    fields: catalogue.clients, submitLabel: "Create client", hints: clientHints(null),
-    save: (body) => api("POST", "/api/v1/clients", { body }),
+  const warning = h("div", { id: "duplicate-warning", role: "alert" });
+  const form = recordForm({
+    fields: catalogue.clients, submitLabel: "Create client", hints: clientHints(null), omit: ["distinct_from"],
+    save: checkedSave(warning, (body) => api("POST", "/api/v1/clients", { body }), () => form.requestSubmit()),
     onSaved: (client) => { forgetClientNames(); location.hash = `#/clients/${client.id}`; },
     onCancel: () => { location.hash = "#/clients"; },
-  }));
+  });
+  page.append(warning, form);
+}
+
+// A client save that understands duplicates: a 409 naming other clients draws, in `warning`,
+// who they are (links open them) and, for a possible duplicate (same date of birth, a close
+// name), a button that confirms they are different people: it saves again (resubmit) with
+// their ids in distinct_from. Returns the save function a recordForm takes.
+function checkedSave(warning, send, resubmit, kept = []) {
+  let confirmed = [...kept];
+  return async (body, version) => {
+    const r = await send(confirmed.length ? { ...body, distinct_from: [...new Set([...(body.distinct_from || kept), ...confirmed])] } : body, version);
+    fill(warning);
+    if (r.status !== 409 || !Array.isArray(r.problem.duplicates)) return r;
+    const possible = String(r.problem.type).endsWith(":possible-duplicate");
+    const others = r.problem.duplicates;
+    const items = others.map((d) => h("li", {}, h("a", { href: `#/clients/${d.client_id}`, target: "_blank", rel: "noopener", text: d.label }),
+      d.matched === "name_and_date_of_birth" ? " — same date of birth, a similar name" : ` — already has this ${d.matched === "a_number" ? "A-number" : "passport number"}`));
+    fill(warning, h("div", { class: "card warning" },
+      h("h2", { text: possible ? "This may be a client you already have" : "This identifier is already on another client" }),
+      h("ul", {}, items),
+      possible
+        ? h("p", {}, "Open the client to check (it opens in a new tab). If they are different people: ",
+          h("button", { type: "button", id: "not-duplicate", class: "primary", text: "They are different people — save", onclick: () => {
+            confirmed = [...confirmed, ...others.map((d) => d.client_id)];
+            resubmit();
+          } }))
+        : h("p", { text: "Two clients cannot share an A-number or a passport number: correct it, or open the client who has it." })));
+    warning.querySelector("h2").tabIndex = -1;
+    warning.querySelector("h2").focus();
+    return { ...r, problem: { ...r.problem, detail: possible ? "it may be a client you already have (see above)" : "this identifier is already on another client (see above)", errors: r.problem.errors || [] } };
+  };
 }
 
 // A definition list of a record's fields in catalogue order.
@@ -112,12 +144,14 @@ export async function renderClient(page, [id], ctx) {
     const actions = h("div", { class: "actions" });
     if (ctx.canWrite) actions.append(h("button", { type: "button", id: "edit-client", text: "Edit client", onclick: () => showEdit(record) }));
     if (ctx.isAdmin) actions.append(h("button", { type: "button", class: "danger", text: "Delete client", onclick: () => remove(record) }));
-    fill(body, actions, profile(catalogue.clients, record));
+    fill(body, actions, profile(catalogue.clients, record, { distinct_from: (ids) => ids.map((other) => `client #${other}`).join(", ") }));
   }
   function showEdit(record) {
-    fill(body, recordForm({
-      fields: catalogue.clients, record, title: "Edit client", hints: clientHints(record),
-      save: (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
+    const warning = h("div", { id: "duplicate-warning", role: "alert" });
+    const form = recordForm({
+      fields: catalogue.clients, record, title: "Edit client", hints: clientHints(record), omit: ["distinct_from"],
+      save: checkedSave(warning, (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
+        () => form.requestSubmit(), record.distinct_from || []),
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) showEdit(again.data); return; }
         client = saved;
@@ -129,7 +163,8 @@ export async function renderClient(page, [id], ctx) {
         announce("Saved.");
       },
       onCancel: () => { showProfile(record); document.getElementById("edit-client")?.focus(); },
-    }));
+    });
+    fill(body, warning, form);
     body.querySelector("input, select, textarea")?.focus();
   }
   async function remove(record) {

@@ -10,6 +10,7 @@ const FIELD_LABELS = {
   passport_expires_on: "Passport expires on", email: "E-mail", phone: "Phone", address: "Address",
   preferred_language: "Preferred language (e.g. uk, es, ar)", notes: "Notes",
   address_since: "Living at this address since", track_asylum_deadline: "Track the asylum one-year deadline",
+  distinct_from: "Checked: not the same person as",
   arrived_on: "Arrived on", departed_on: "Departed on", port: "Port of entry",
   class_of_admission: "Class of admission (as on the I-94, e.g. DT, UHP, OAR, PAR)",
   renews_request_id: "Renews request",

@@ -11,6 +11,8 @@ import { groupedBars, horizontalBars } from "./charts.js";
 import { choiceLabel } from "./labels.js";
 import { fieldCatalogue, stageOrder } from "./forms.js";
 import { statusBadge, deadlineWhat, deadlineTitle, noticeNoun, deadlineHref } from "./deadlines.js";
+import { triageControls } from "./triage.js";
+import { assigneeList } from "./forms.js";
 
 // The first page of each list on load (the overdue table: a screenful, so what is due soon
 // shows below it), then MORE items a "Show more".
@@ -49,8 +51,9 @@ function countText(count, more) {
 // the given column headers; row(item) gives a row's cells.
 function tableRows(headers, row, id) {
   return (container, items) => {
-    if (!container.querySelector("tbody")) container.append(table(null, headers, [], { id }));
-    const rows = items.map((item) => h("tr", {}, row(item).map((c) => h("td", {}, c))));
+    if (!container.querySelector("tbody")) container.append(table(null, headers, [], { id, class: "cards" }));
+    // each cell names its column: on a phone the rows become cards that show it (app.css)
+    const rows = items.map((item) => h("tr", {}, row(item).map((c, i) => h("td", { "data-label": headers[i] }, c))));
     container.querySelector("tbody").append(...rows);
     return rows[0]?.querySelector("a") || null;
   };
@@ -119,7 +122,9 @@ export async function render(page, params, ctx) {
   const stages = section(grid, "Caseload by stage", "stages-title");
   const charts = section(grid, "Parole and EAD ends, next 12 months", "chart-title");
 
-  const who = mine ? "&assigned_to=me" : "";
+  // The deadline lists hold what no one has marked handled or snoozed (triage=open).
+  const mineOnly = mine ? "&assigned_to=me" : "";
+  const who = `${mineOnly}&triage=open`;
   const D = "/api/v1/deadlines?";
   // Exact statuses, so a page holds only what the section shows (no met row filtered out).
   const unmet = (filter, to) => [`${D}${filter}status=overdue${who}`, `${D}${filter}status=due_today${who}`,
@@ -129,7 +134,7 @@ export async function render(page, params, ctx) {
     soon: pagedList(unmet("", addDays(today, 14)).slice(1), deadlineOrder),
     rfes: pagedList(["rfe_response", "noid_response"].flatMap((kind) => unmet(`kind=${kind}&`)), deadlineOrder),
     ending: pagedList(unmet("kind=parole_end&", addDays(today, 90)).slice(1), deadlineOrder),
-    unguarded: pagedList([`/api/v1/parole-requests?unguarded=true${who}`]),
+    unguarded: pagedList([`/api/v1/parole-requests?unguarded=true${mineOnly}`]),
   };
   const [overdueR, soonR, rfeR, endR, unguardedR, statsR, catalogue] = await Promise.all([
     lists.overdue.next(FIRST.overdue), lists.soon.next(FIRST.soon), lists.rfes.next(FIRST.rfes),
@@ -142,10 +147,23 @@ export async function render(page, params, ctx) {
   const cell = (d) => caseCell(names, d);
 
   // Overdue, then due in the next 14 days.
-  const dueRow = (d) => [h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), cell(d), deadlineWhat(d, { editNotice: noticeLink(d, ctx.canWrite) }),
-    statusBadge(d),
-    h("span", { class: "rule", text: `${d.program_code ? "Program terminated" : d.rule.code} — ${d.rule.citation_source}` })];
-  const dueHeaders = ["Due", "Case", "What", "Status", "Rule"];
+  const people = new Map((ctx.canWrite ? await assigneeList() : []).map((u) => [u.id, u.name]));
+  // A row leaves the queue once handled or snoozed; an assignment shows in its What cell.
+  const changed = (row, updated) => {
+    if (updated.triage !== "open") { row.remove(); return; }
+    const note = row.querySelector(".assignee");
+    if (note) note.textContent = updated.assignee_id ? `Assigned to ${people.get(updated.assignee_id) || `user ${updated.assignee_id}`}` : "";
+  };
+  const dueRow = (d) => {
+    const controls = triageControls(d, ctx, (updated) => { d.version = updated.version; changed(controls.closest("tr"), updated); });
+    return [h("span", { class: d.status === "overdue" ? "overdue" : "", text: dueText(d) }), cell(d),
+      h("div", {}, deadlineWhat(d, { editNotice: noticeLink(d, ctx.canWrite) }),
+        h("span", { class: "assignee muted", text: d.assignee_id ? `Assigned to ${people.get(d.assignee_id) || `user ${d.assignee_id}`}` : "" })),
+      statusBadge(d),
+      h("span", { class: "rule", text: `${d.program_code ? "Program terminated" : "Rule"}: ${d.rule.citation_source}` })]
+      .concat(controls ? [controls] : []);
+  };
+  const dueHeaders = ["Due", "Case", "What", "Status", "Source", ctx.canWrite ? "Act" : null].filter(Boolean);
   if (!overdueR.ok || !soonR.ok) fill(due, statusLine("error", `Deadlines could not be loaded: ${problemText(overdueR.ok ? soonR : overdueR)}`));
   else {
     fill(due);

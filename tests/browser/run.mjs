@@ -1115,7 +1115,7 @@ test("a client with no parole request yet: a move makes the AR-11 report due, on
   // The overdue list downloads as CSV, this row among the rest.
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#overdue-csv").click()]);
   const csv = readFileSync(await download.path(), "utf8");
-  assert(csv.startsWith("\uFEFFid,kind,due_on") && csv.includes(`,address_change_report,${firmDay(-2)},`), `the overdue CSV holds the report (${csv.slice(0, 80)})`);
+  assert(csv.startsWith("\uFEFFid,kind,due_on") && csv.includes(`,address_change_report,${firmDay(-2)},`), `the overdue CSV holds the report (${csv.slice(0, 600)})`);
   const lines = csv.trim().split("\r\n").slice(1);
   assert(lines.length === await page.locator("#overdue-table tbody tr").count() && lines.every((l) => l.includes(",overdue,")), "every overdue row, and only those");
 });
@@ -1703,6 +1703,134 @@ test("USCIS case statuses on the request page: record the RFE one proposes throu
     await other.stop();
     await standIn.close();
   }
+});
+
+// --- issue 15: the paralegal's day -----------------------------------------------------------
+
+// A request of a new client named `family` with RFEs whose responses are due in each of `days`;
+// returns the request and its deadlines' ids in that order.
+async function caseWithRfes(family, days) {
+  const client = await api("POST", "/api/v1/clients", { family_name: family, given_name: "Daria" });
+  const request = await api("POST", "/api/v1/parole-requests", { client_id: client.data.id, parole_type: "humanitarian" });
+  const ids = [];
+  for (const n of days) {
+    const rfe = await api("POST", `/api/v1/parole-requests/${request.data.id}/rfes`, { issued_on: firmDay(-20), response_due_on: firmDay(n) });
+    assert(rfe.status === 201, `RFE: ${JSON.stringify(rfe.data)}`);
+    ids.push(`rfes/${rfe.data.id}/rfe_response`);
+  }
+  return { client: client.data, request: request.data, ids };
+}
+
+for (const [size, viewport] of [["desktop", { width: 1366, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
+  test(`Today's queue (${size}): mark a deadline handled, snooze another, assign a third`, async () => {
+    const family = `Triage${size === "phone" ? "Phone" : "Desk"}`;
+    const { request, ids } = await caseWithRfes(family, [2, 3, 4]);
+    const page = await signedInPage(PARALEGAL, viewport);
+    await gotoHash(page, "#/today");
+    const rows = page.locator("#due-table tbody tr", { hasText: family });
+    await rows.first().waitFor();
+    assert(await rows.count() === 3, `three of the case's deadlines are due (${await rows.count()})`);
+    // Handled, with a reason: the row leaves the queue.
+    const first = rows.filter({ hasText: usDate(firmDay(2)) });
+    await first.getByRole("button", { name: /^Mark handled/ }).click();
+    await page.getByLabel("What was done, or why nothing more is needed").fill("Response sent by courier");
+    await page.getByRole("button", { name: "Mark handled", exact: true }).click();
+    await page.waitForFunction((n) => [...document.querySelectorAll("#due-table tbody tr")].filter((r) => r.innerText.includes(n)).length === 2, family);
+    // Snoozed: it leaves the queue too.
+    await rows.filter({ hasText: usDate(firmDay(3)) }).getByRole("button", { name: /^Snooze/ }).click();
+    await page.getByLabel("Hide it from the queue until").fill(firmDay(10));
+    await page.getByRole("button", { name: "Snooze", exact: true }).click();
+    await page.waitForFunction((n) => [...document.querySelectorAll("#due-table tbody tr")].filter((r) => r.innerText.includes(n)).length === 1, family);
+    // Assigned: it stays, naming the person.
+    await rows.first().getByRole("button", { name: /^Assign/ }).click();
+    await page.getByLabel("Assign this deadline to").selectOption({ label: "Rae Paralegal (paralegal)" });
+    await page.getByRole("button", { name: "Assign", exact: true }).click();
+    await waitText(rows.first(), "Assigned to Rae Paralegal");
+    assert(await rows.first().locator(".triage-form").count() === 0, "the form closes once the change is stored");
+    assert(!(await page.locator("#view").innerText()).includes("could not be loaded"), "every list of Today loads");
+    await page.screenshot({ path: join(shots, `today-triage-${size}.png`), fullPage: true });
+    // The server holds each decision, and a fresh Today shows only the assigned one.
+    const got = await Promise.all(ids.map((id) => api("GET", `/api/v1/deadlines/${id}`)));
+    assert(got.map((r) => r.data.triage).join() === "handled,snoozed,open", `triage: ${got.map((r) => r.data.triage)}`);
+    assert(got[0].data.handled_reason === "Response sent by courier", "the reason is stored");
+    assert(got[2].data.assignee_id !== null, "the assignee is stored");
+    await gotoHash(page, "#/clients");
+    await gotoHash(page, "#/today");
+    await page.locator("#due-table tbody tr", { hasText: family }).first().waitFor();
+    assert(await page.locator("#due-table tbody tr", { hasText: family }).count() === 1, "one of the three is still on the queue");
+    const width = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(width <= 1, `no sideways scrolling of the page (${width}px)`);
+    assert(request.id > 0, "the case exists");
+  });
+}
+
+test("a blank handled reason is refused beside the field and nothing changes", async () => {
+  const { ids } = await caseWithRfes("TriageBlank", [5]);
+  const page = await signedInPage(PARALEGAL);
+  await gotoHash(page, "#/today");
+  const row = page.locator("#due-table tbody tr", { hasText: "TriageBlank" });
+  await row.getByRole("button", { name: /^Mark handled/ }).click();
+  await page.getByRole("button", { name: "Mark handled", exact: true }).click();
+  await waitText(row.locator(".triage-form .error"), "Reason");
+  const d = await api("GET", `/api/v1/deadlines/${ids[0]}`);
+  assert(d.data.triage === "open" && d.data.version === 1, "nothing was stored");
+});
+
+test("the header's search finds a client despite a typo, from the keyboard (/)", async () => {
+  await api("POST", "/api/v1/clients", { family_name: "Gonzalez", given_name: "Marisol" });
+  const page = await signedInPage(PARALEGAL);
+  await gotoHash(page, "#/today");
+  await page.locator("#view h1").waitFor();
+  await page.keyboard.press("/");
+  assert(await page.evaluate(() => document.activeElement.id) === "search-q", "/ puts the cursor in the search box");
+  await page.keyboard.type("gonzalves");
+  const hit = page.locator("#search-results a", { hasText: "Gonzalez, Marisol" });
+  await hit.waitFor();
+  await page.screenshot({ path: join(shots, "search.png"), fullPage: false });
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await waitText(page.locator("#view h1"), "Gonzalez");
+  assert(await page.locator("#search-results").isHidden(), "the results close on the way");
+  // A receipt number waits for Enter, then leads to its request.
+  await page.fill("#search-q", RECEIPT);
+  await page.locator("#search-q").press("Enter");
+  await page.locator("#search-results a", { hasText: "Request" }).first().waitFor();
+  // Nothing found says so in words.
+  await page.fill("#search-q", "zzqxv");
+  await page.locator("#search-q").press("Enter");
+  await waitText(page.locator("#search-results"), "Nothing matches");
+});
+
+test("a possible duplicate client is shown before it is saved; confirming saves it as another person", async () => {
+  const first = await api("POST", "/api/v1/clients", { family_name: "Bondarenko", given_name: "Yuliia", date_of_birth: "1987-06-21" });
+  const page = await signedInPage(PARALEGAL);
+  await gotoHash(page, "#/clients/new");
+  await field(page, "family_name").waitFor();
+  await fillForm(page, { family_name: "Bondarenka", given_name: "Yuliia", date_of_birth: "1987-06-21" });
+  await submitForm(page);
+  const warning = await waitText(page.locator("#duplicate-warning"), "may be a client you already have");
+  assert(warning.includes("Bondarenko, Yuliia"), `the other client is named (${warning})`);
+  assert(await page.locator("#duplicate-warning a").getAttribute("href") === `#/clients/${first.data.id}`, "a link opens the other client");
+  assert(page.url().endsWith("#/clients/new"), "nothing was saved yet");
+  await page.screenshot({ path: join(shots, "possible-duplicate.png"), fullPage: true });
+  await page.click("#not-duplicate");
+  await page.waitForFunction(() => /#\/clients\/\d+$/.test(location.hash));
+  const id = Number(page.url().split("/").pop());
+  const saved = await api("GET", `/api/v1/clients/${id}`);
+  assert(JSON.stringify(saved.data.distinct_from) === JSON.stringify([first.data.id]), `distinct_from kept: ${JSON.stringify(saved.data.distinct_from)}`);
+});
+
+test("an A-number already on another client is refused, naming that client", async () => {
+  const first = await api("POST", "/api/v1/clients", { family_name: "Melnyk", given_name: "Oleh", a_number: "A204518833" });
+  assert(first.status === 201, JSON.stringify(first.data));
+  const page = await signedInPage(PARALEGAL);
+  await gotoHash(page, "#/clients/new");
+  await field(page, "family_name").waitFor();
+  await fillForm(page, { family_name: "Melnik", given_name: "Oleg", a_number: "204518833" });
+  await submitForm(page);
+  const warning = await waitText(page.locator("#duplicate-warning"), "already on another client");
+  assert(warning.includes("Melnyk, Oleh"), warning);
+  assert(await page.locator("#not-duplicate").count() === 0, "no way to save it anyway");
 });
 
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
