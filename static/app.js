@@ -4,7 +4,7 @@
 import { api, setCsrf, onSignedOut } from "./api.js";
 import { h, fill, statusLine } from "./dom.js";
 import { setFirm } from "./format.js";
-import { fieldCatalogue, resetFormCaches } from "./forms.js";
+import { fieldCatalogue, resetFormCaches, unsavedForms, discardUnsaved } from "./forms.js";
 import { forgetClientNames } from "./names.js";
 import * as today from "./today.js";
 import * as clients from "./clients.js";
@@ -54,6 +54,7 @@ function abilities(catalogue = null) {
 // Show the page for the current hash.
 function route() {
   if (!session || pausedBySessionEnd) return;
+  shownHash = location.hash;
   let hash = location.hash || "#/today";
   if (!hash.startsWith("#/")) return; // an in-page anchor, not a page
   if (abilities().enrolling) hash = "#/account";
@@ -218,6 +219,35 @@ document.querySelector(".skip").addEventListener("click", (event) => {
   $("view").focus();
 });
 
-window.addEventListener("hashchange", route);
+// Leaving a page with something typed and not saved asks first: within the dashboard with a
+// dialog of its own (Stay keeps the page and what was typed), for a reload or a closed tab
+// with the browser's own question.
+let shownHash = location.hash;
+function leaveDialog(onLeave, onStay) {
+  const dialog = h("dialog", { id: "leave-dialog", "aria-labelledby": "leave-title" },
+    h("h2", { id: "leave-title", text: "Leave without saving?" }),
+    h("p", { text: "This page has changes that are not saved yet. If you leave, they are lost." }),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "primary", id: "leave-stay", text: "Stay on this page", onclick: () => { dialog.close(); dialog.remove(); onStay(); } }),
+      h("button", { type: "button", id: "leave-go", text: "Leave without saving", onclick: () => { dialog.close(); dialog.remove(); onLeave(); } })));
+  dialog.addEventListener("cancel", (event) => { event.preventDefault(); dialog.close(); dialog.remove(); onStay(); });
+  document.body.append(dialog);
+  dialog.showModal();
+  $("leave-stay").focus();
+}
+window.addEventListener("hashchange", () => {
+  const wanted = location.hash;
+  if (wanted === shownHash) return;
+  if (session && wanted.startsWith("#/") && unsavedForms($("view")).length) {
+    history.replaceState(null, "", shownHash || "#/today"); // stay put until the person says
+    leaveDialog(() => { discardUnsaved($("view")); shownHash = wanted; location.hash = wanted; route(); }, () => {});
+    return;
+  }
+  shownHash = wanted;
+  route();
+});
+window.addEventListener("beforeunload", (event) => {
+  if (session && unsavedForms($("view")).length) { event.preventDefault(); event.returnValue = ""; }
+});
 setUpSearch();
 start();

@@ -169,6 +169,16 @@ const focusable = (el) => (el.matches("input, select, textarea") ? el : el.query
 //   initial: {name: value}: values the inputs start with instead of the record's or the
 //   defaults (a form filled in from what a USCIS status says); on edit they count as changes.
 // Returns the <form>. On edit only changed fields are sent (a JSON merge patch) with If-Match.
+// The record forms on the page with something typed and not saved.
+export function unsavedForms(root = document) {
+  return [...root.querySelectorAll('form.record-form[data-dirty="true"]')].filter((f) => f.isConnected);
+}
+
+// Forget what the forms under root had typed (the person chose to leave without saving).
+export function discardUnsaved(root = document) {
+  for (const f of unsavedForms(root)) delete f.dataset.dirty;
+}
+
 export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title, visibleWhen = {}, hints = {}, initial = {} }) {
   const formId = `f${++formCounter}`;
   const inputs = new Map();
@@ -210,9 +220,13 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
   form.addEventListener("input", follow);
   form.addEventListener("change", follow);
   follow();
+  // Something typed and not saved yet: leaving the page asks first (app.js, unsavedForms).
+  const markDirty = () => { form.dataset.dirty = "true"; };
+  form.addEventListener("input", markDirty);
+  form.addEventListener("change", markDirty);
   const submit = h("button", { type: "submit", class: "primary", text: submitLabel });
   const actions = h("div", { class: "form-actions" }, submit);
-  if (onCancel) actions.append(h("button", { type: "button", text: "Cancel", onclick: onCancel }));
+  if (onCancel) actions.append(h("button", { type: "button", text: "Cancel", onclick: () => { delete form.dataset.dirty; onCancel(); } }));
   form.append(actions);
 
   function clearErrors() {
@@ -262,7 +276,7 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     const result = await save(body, record ? record.version : undefined);
     submit.disabled = false;
     submit.textContent = submitLabel;
-    if (result.ok) { onSaved(result.data); return; }
+    if (result.ok) { delete form.dataset.dirty; onSaved(result.data); return; }
     banner.className = "form-banner error";
     if (result.status === 412) {
       fill(banner, h("p", { text: "Someone else changed this record after you opened it, so your changes were not saved. Your edits are still in the form: copy what you need, then reload to see the current version." }),

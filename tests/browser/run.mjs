@@ -84,8 +84,13 @@ async function fillForm(page, values) {
 
 async function submitForm(page) { await page.locator("form.record-form button[type=submit]").click(); }
 
+// Go to a page as a person would who, asked whether to leave unsaved edits, leaves.
 async function gotoHash(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.evaluate(async (h) => {
+    location.hash = h;
+    await new Promise((r) => setTimeout(r, 0)); // the hashchange that may ask first
+    document.getElementById("leave-go")?.click();
+  }, hash);
 }
 
 // A calendar date as the firm (en-US) reads it: "2025-04-24" -> "Apr 24, 2025".
@@ -1831,6 +1836,32 @@ test("an A-number already on another client is refused, naming that client", asy
   const warning = await waitText(page.locator("#duplicate-warning"), "already on another client");
   assert(warning.includes("Melnyk, Oleh"), warning);
   assert(await page.locator("#not-duplicate").count() === 0, "no way to save it anyway");
+});
+
+test("leaving a half-filled form asks first: Stay keeps what was typed, Leave goes", async () => {
+  const page = await signedInPage(PARALEGAL);
+  await gotoHash(page, "#/clients/new");
+  await field(page, "family_name").waitFor();
+  await fillForm(page, { family_name: "Halfway", given_name: "Typed" });
+  await page.locator('#nav a[data-page="today"]').click();
+  await page.locator("#leave-dialog").waitFor();
+  await waitText(page.locator("#leave-dialog"), "Leave without saving?");
+  await page.screenshot({ path: join(shots, "leave-guard.png"), fullPage: false });
+  await page.click("#leave-stay");
+  assert(page.url().endsWith("#/clients/new"), `still on the form (${page.url()})`);
+  assert(await field(page, "family_name").inputValue() === "Halfway", "what was typed is still there");
+  await page.locator('#nav a[data-page="today"]').click();
+  await page.click("#leave-go");
+  await waitText(page.locator("#view h1"), "Today");
+  // A saved form leaves without a question.
+  await gotoHash(page, "#/clients/new");
+  await field(page, "family_name").waitFor();
+  await fillForm(page, { family_name: "Saved", given_name: "Straight" });
+  await submitForm(page);
+  await page.waitForFunction(() => /#\/clients\/\d+$/.test(location.hash));
+  await page.locator('#nav a[data-page="today"]').click();
+  await waitText(page.locator("#view h1"), "Today");
+  assert(await page.locator("#leave-dialog").count() === 0, "no question after a save");
 });
 
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
