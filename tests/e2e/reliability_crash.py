@@ -20,6 +20,7 @@ import random
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -209,6 +210,9 @@ class CrashRecovery(unittest.TestCase):
             for partial in glob.glob(os.path.join(self.dir, "*.partial-*")):
                 os.unlink(partial)
         self.assertGreater(total, rounds * 5, "too few writes were acknowledged to prove much")
+        print("kill -9 %s: %d rounds, %d acknowledged writes, every one held" % (
+            self._testMethodName[len("test_kill_9_"):].replace("_", " "), rounds, total),
+            file=sys.stderr, flush=True)
 
     def test_kill_9_while_writing(self):
         self.crash_rounds()

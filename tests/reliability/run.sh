@@ -50,7 +50,7 @@ part() {
   printf '%-14s %s (%ss; log %s)\n' "$name" "$([ $rc -eq 0 ] && echo passed || echo FAILED)" \
     "$(($(date +%s) - start))" "$build/reliability-$name.log"
   [ $rc -eq 0 ] || tail -30 "$build/reliability-$name.log"
-  grep -hE '^(power loss|slow clients|mixed load|sqlmap level|valgrind memcheck)' "$build/reliability-$name.log" || true
+  grep -hE '^(kill -9|power loss|slow clients|mixed load|sqlmap level|valgrind memcheck)' "$build/reliability-$name.log" || true
 }
 run_e2e=(env PAROLETRACK_BIN="$bin" /usr/bin/python3 "$root/tests/e2e/run.py")
 part crash env PAROLETRACK_CRASH_ROUNDS=$crash_rounds PAROLETRACK_CRASH_VARIANT_ROUNDS=$variant_rounds \

@@ -64,7 +64,14 @@ FIX = {
     ("GET", "/api/v1/calendar.ics"): {"token": "$feed_token"},
     ("POST", "/api/v1/users"): {"email": "scan-$unique@example.org", "role": "paralegal"},
     ("PATCH", "/api/v1/users/{id}"): {"role": "paralegal", "disabled": False},
-    ("POST", "/api/v1/programs"): {"code": "scan_$unique"},
+    # (an alias names one program only, and sqlmap cannot renew an array's item)
+    ("POST", "/api/v1/programs"): {"code": "scan_$unique", "aliases": DROP},
+    # two clients never share an identifier, nor a name with a date of birth (duplicates)
+    ("POST", "/api/v1/clients"): {"family_name": "Scan$unique", "a_number": "A1$unique_digits",
+                                  "passport_number": "P$unique_digits"},
+    ("PATCH", "/api/v1/clients/{id}"): {"family_name": "Recordholder", "date_of_birth": "1990-01-01",
+                                        "a_number": "A1$unique_digits",
+                                        "passport_number": "P$unique_digits"},
     ("POST", "/api/v1/fee-schedule"): {"code": "scan_$unique", "form": DROP},
     ("PATCH", "/api/v1/fee-schedule/{id}"): {"form": DROP},
     ("POST", "/api/v1/parole-requests"): {"assigned_attorney_id": "$attorney_id",
@@ -76,7 +83,8 @@ FIX = {
                                                              "assignee_id": "$paralegal_id"},
     ("POST", "/api/v1/webhook-endpoints"): {"enabled": True},
     ("PATCH", "/api/v1/webhook-endpoints/{id}"): {"enabled": True},
-    ("POST", "/api/v1/parole-requests/{id}/filings"): {"ead_category": DROP},
+    ("POST", "/api/v1/parole-requests/{id}/filings"): {"ead_category": DROP,
+                                                        "receipt_number": "IOE09$unique_digits"},
     ("PATCH", "/api/v1/parole-requests/{id}/filings/{child_id}"): {"ead_category": DROP},
     ("POST", "/api/v1/parole-requests/{id}/expirations"): {"ead_category": DROP},
     ("PATCH", "/api/v1/parole-requests/{id}/expirations/{child_id}"): {"ead_category": DROP},
@@ -171,8 +179,8 @@ def fill(value, run):
     if isinstance(value, str):
         if value.startswith("$") and value[1:] in run:
             return run[value[1:]]
-        for name, text in run.items():
-            value = value.replace("$" + name, str(text))
+        for name in sorted(run, key=len, reverse=True):  # $unique_digits before $unique
+            value = value.replace("$" + name, str(run[name]))
     return value
 
 
@@ -192,11 +200,17 @@ def request_body(spec, method, pattern, op, run):
 
 
 def renewal(method, pattern):
-    """The sqlmap --eval code that gives each request its own "$unique" values, or ""."""
-    names = [name for name, value in FIX.get((method, pattern), {}).items()
-             if isinstance(value, str) and "$unique" in value]
-    return ";".join("%s=%r.replace('$unique',__import__('secrets').token_hex(6))"
-                    % (name, FIX[(method, pattern)][name]) for name in names)
+    """The sqlmap --eval code that gives each request its own "$unique" (hex) and
+    "$unique_digits" values, or ""."""
+    code = []
+    for name, value in FIX.get((method, pattern), {}).items():
+        if isinstance(value, str) and "$unique_digits" in value:
+            code.append("%s=%r.replace('$unique_digits','%%08d' %% __import__('secrets')"
+                        ".randbelow(10**8))" % (name, value))
+        elif isinstance(value, str) and "$unique" in value:
+            code.append("%s=%r.replace('$unique',__import__('secrets').token_hex(6))"
+                        % (name, value))
+    return ";".join(code)
 
 
 def plant_uscis_status(db, parole_request_id):
@@ -234,6 +248,16 @@ def make_staff(server, session):
     if r.status != 201:
         sys.exit("sqlmap_targets: POST /api/v1/api-keys (metrics): %r" % r)
     made["metrics_key"] = r.json["key"]
+    # the parents of sqlmap's creates (see Scan.flooded)
+    r = server.call("POST", "/api/v1/clients", {"family_name": "Flood", "given_name": "Scan"},
+                    auth=session)
+    made["flood_client"] = r.json["id"] if r.status == 201 else sys.exit(
+        "sqlmap_targets: the flood client: %r" % r)
+    r = server.call("POST", "/api/v1/parole-requests",
+                    {"client_id": made["flood_client"], "parole_type": "humanitarian"},
+                    auth=session)
+    made["flood_request"] = r.json["id"] if r.status == 201 else sys.exit(
+        "sqlmap_targets: the flood request: %r" % r)
     return made
 
 
@@ -243,6 +267,20 @@ class Scan:
     def __init__(self, spec, server, run, auths):
         self.spec, self.server, self.run, self.auths = spec, server, run, auths
         self.created, self.failures = {}, []
+
+    def flooded(self, url, body):
+        """The URL and body of a create sent to the flood parents (run's flood_client,
+        flood_request) instead of the scan's records."""
+        for collection, flood in (("/api/v1/parole-requests/", self.run["flood_request"]),
+                                  ("/api/v1/clients/", self.run["flood_client"])):
+            if url.startswith(collection):
+                rest = url[len(collection):].split("/", 1)
+                url = collection + str(flood) + ("/" + rest[1] if len(rest) > 1 else "")
+        if isinstance(body, dict) and "client_id" in body:
+            body = dict(body, client_id=self.run["flood_client"])
+            if "renews_request_id" in body:  # it must be one of the flood client's
+                body["renews_request_id"] = self.run["flood_request"]
+        return url, body
 
     def record_id(self, collection, auth):
         """A record's id under COLLECTION: one this scan made there, else the first listed."""
@@ -292,6 +330,17 @@ class Scan:
             return True
         if method == "POST" and r.status == 201 and isinstance(r.json, dict) and "id" in r.json:
             self.created[path] = r.json["id"]
+            # sqlmap's thousands of creates go under a parent of their own, so that the records
+            # the GET and PATCH targets use keep a parent of ordinary size (a client's every
+            # request, a request's every event, is recomputed by each of their writes)
+            fresh = dict(self.run, unique=secrets.token_hex(6),
+                         unique_digits="%08d" % secrets.randbelow(10**8))
+            url, body = self.flooded(url, request_body(self.spec, method, pattern, op, fresh)[1])
+            r = self.server.call(method, url, body, auth=auth, content_type=content_type)
+            if r.status != 201:
+                self.failures.append("%s %s (the flood parent): %d %s" % (
+                    method, url, r.status, json.dumps(r.json)[:400]))
+                return True
         emit(method, url, auth_name, content_type, body, renewal(method, pattern))
         # a list's cursor: a target of its own, with a real cursor from the first page
         if method == "GET" and isinstance(r.json, dict) and r.json.get("next_cursor"):
@@ -314,7 +363,8 @@ def main():
     session = sign_in_admin(server, email, password)
     soon = datetime.date.today() + datetime.timedelta(days=5)
     run = {"admin_email": email, "admin_password": password, "feed_token": feed_token,
-           "unique": secrets.token_hex(6), "soon": soon.isoformat()}
+           "unique": secrets.token_hex(6), "unique_digits": "%08d" % secrets.randbelow(10**8),
+           "soon": soon.isoformat()}
     run.update(make_staff(server, session))
     print("#auth\t%s\t%s\t%s=%s\t%s" % (key, run["metrics_key"], session.cookie_name,
                                            session.token, session.csrf))
