@@ -6,7 +6,7 @@ FROM debian:12-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential meson ninja-build pkg-config \
       python3 libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libunistring-dev \
-      liboath-dev libcrack2-dev libcurl4-openssl-dev \
+      liboath-dev libcrack2-dev libcurl4-openssl-dev libqrencode-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY meson.build ./
@@ -23,7 +23,7 @@ RUN meson setup /build --buildtype=release \
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libsqlite3-0 libjansson4 \
-      libsodium23 libunistring2 liboath0 libcrack2 cracklib-runtime libcurl4 tzdata \
+      libsodium23 libunistring2 liboath0 libcrack2 cracklib-runtime libcurl4 libqrencode4 tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system paroletrack \
  && useradd --system --gid paroletrack --home-dir /var/lib/paroletrack --shell /usr/sbin/nologin paroletrack \

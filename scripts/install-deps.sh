@@ -8,14 +8,15 @@ set -euo pipefail
 packages=(
   build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libunistring-dev
-  liboath-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev
+  liboath-dev libcrack2-dev cracklib-runtime libcurl4-openssl-dev libqrencode-dev
   tzdata ca-certificates curl sqlite3
 )
 # Only the tests need these: the e2e harness's JSON Schema validator and iCalendar parser, the
-# format check, the benchmarks' load generator, Debian's Chromium with fonts for every script
-# for the browser tests, and clang with libFuzzer for the fuzz targets.
+# format check, the benchmarks' load generator, zbar to read the TOTP QR code back, Debian's
+# Chromium with fonts for every script for the browser tests, and clang with libFuzzer for the
+# fuzz targets.
 test_packages=(
-  python3-jsonschema python3-yaml python3-icalendar clang-format wrk
+  python3-jsonschema python3-yaml python3-icalendar clang-format wrk zbar-tools
   chromium fonts-noto-core fonts-noto-cjk
   clang-14 libclang-rt-14-dev
 )

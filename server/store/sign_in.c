@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "client_address.h"
+#include "qr.h"
 #include "session_store.h"
 #include "settings.h"
 #include "signin_throttle.h"
@@ -369,7 +370,9 @@ json_t *sign_in_totp_begin(struct db *db, int64_t user_id, const char *email, co
     if (sealed == NULL || db_exec_json(db, SQL_USER_SET_TOTP_PENDING, binds, p) != 0 ||
         db_commit(db, p) != 0)
         goto fail;
-    reply = json_pack("{s:s, s:s}", "secret", base32, "otpauth_uri", uri);
+    /* the QR code of the URI, for a phone to scan (the dashboard draws its modules) */
+    reply =
+        json_pack("{s:s, s:s, s:o*}", "secret", base32, "otpauth_uri", uri, "qr", qr_modules(uri));
     goto out;
 fail:
     db_rollback(db);

@@ -4,6 +4,7 @@
 // "N passed, M failed"; exits non-zero on any failure. PAROLETRACK_BROWSER_ONLY=text runs only
 // the tests whose name contains the text (with the first, which signs the paralegal in, and the
 // last, which checks for script errors): a quicker run while working on one page.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
@@ -472,9 +473,28 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await page.fill("#totp-password", ADMIN.password);
   await page.locator("#totp-password").press("Enter");
   const secret = await page.locator("#totp-secret").innerText();
+  // The QR code is drawn: a square of dark modules on light, with the margin the spec asks for.
+  const qr = await page.locator("#totp-qr").evaluate((el) => ({ box: el.viewBox.baseVal.width, dark: (el.querySelector("path").getAttribute("d").match(/M/g) || []).length }));
+  assert(qr.box >= 29 && qr.dark > 100, `a QR code is drawn (${JSON.stringify(qr)})`);
+  await page.locator("#totp-qr").screenshot({ path: join(shots, "totp-qr.png") });
+  // What a phone reads from the code drawn on screen is the set-up link (zbar, Debian's).
+  const scanned = execFileSync("zbarimg", ["-q", "--raw", join(shots, "totp-qr.png")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  assert(scanned === await page.locator('a[href^="otpauth:"]').getAttribute("href"), "the QR code on screen reads as the otpauth link");
   await page.fill("#totp-code", totp(secret));
   await page.locator("#totp-code").press("Enter");
   await page.locator("#recovery-codes li").nth(9).waitFor();
+  const codes = await page.locator("#recovery-codes li").allInnerTexts();
+  // The codes download as a file holding every one of them.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#recovery-download").click()]);
+  const file = readFileSync(await download.path(), "utf8");
+  assert(codes.length === 10 && codes.every((c) => file.includes(c)), "the downloaded file holds every recovery code");
+  assert(download.suggestedFilename() === "paroletrack-recovery-codes.txt", download.suggestedFilename());
+  // And copy to the clipboard.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.base });
+  await page.locator("#recovery-copy").click();
+  await waitText(page.locator("#recovery-copy"), "Copied");
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert(codes.every((c) => copied.includes(c)), "the clipboard holds every recovery code");
   await page.getByRole("button", { name: "Continue" }).click();
   await page.locator("#nav").waitFor({ state: "visible" });
   assert(await page.locator("[data-admin]").isVisible(), "the Admin link shows for an admin");

@@ -8,6 +8,8 @@ throttles of one test never leak into another."""
 import datetime
 import re
 import statistics
+import subprocess
+import tempfile
 import time
 import unittest
 import urllib.parse
@@ -37,6 +39,25 @@ def wrong_code(secret):
         n = (n + 111111) % 1000000
     return "%06d" % n
 
+
+
+def scan_qr(qr):
+    """Draw a QR code's modules as an image (8 pixels a module, a light margin of 4) and read it
+    with zbarimg (Debian's zbar-tools): the text it encodes."""
+    size, scale, border = qr["size"], 8, 4
+    assert len(qr["rows"]) == size and all(len(row) == size for row in qr["rows"]), qr
+    side = (size + 2 * border) * scale
+    lines = []
+    for y in range(size + 2 * border):
+        cells = bytes(0 if 0 <= y - border < size and 0 <= x - border < size
+                      and qr["rows"][y - border][x - border] == "1" else 255
+                      for x in range(size + 2 * border))
+        lines += [b"".join(bytes([c]) * scale for c in cells)] * scale
+    with tempfile.NamedTemporaryFile(suffix=".pgm") as f:
+        f.write(b"P5 %d %d 255\n" % (side, side) + b"".join(lines))
+        f.flush()
+        out = subprocess.run(["zbarimg", "-q", "--raw", f.name], capture_output=True, text=True)
+    return out.stdout.strip()
 
 class AuthCase(ApiTestCase):
 
@@ -426,6 +447,8 @@ class SecondFactor(AuthCase):
         q = dict(urllib.parse.parse_qsl(uri.query))
         self.assertEqual(q, {"secret": secret, "issuer": "paroletrack", "algorithm": "SHA1",
                              "digits": "6", "period": "30"})
+        # The QR code a phone scans: drawn from its modules and read back by zbar, it is the URI.
+        self.assertEqual(scan_qr(r.json["qr"]), r.json["otpauth_uri"])
         # A second start replaces the pending secret.
         r = self.post("/api/v1/me/totp", {"password": account.password}, auth=s)
         self.assertStatus(r, 201)
