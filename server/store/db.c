@@ -407,6 +407,17 @@ const char *db_storage_failure(void)
     }
 }
 
+int db_finish_run(struct db *db, db_stmt *stmt, enum sql_id sql, enum db_step step,
+                  struct problem *p)
+{
+    db_finish(stmt);
+    if (step == DB_DONE)
+        return 0;
+    if (p->kind == PROBLEM_NONE)
+        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
+    return -1;
+}
+
 int db_storage_problem(struct problem *p, const char *what)
 {
     const char *storage = db_storage_failure();

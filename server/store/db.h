@@ -192,6 +192,12 @@ const char *db_errmsg(struct db *db);
 /* Reset a statement after use so it holds no read snapshot; NULL is ignored. */
 void db_finish(db_stmt *stmt);
 
+/* Finish statement `sql` after its last step `step`: 0 when it ran to its end (DB_DONE), else
+ * -1 with *p set (the database's error under the statement's name, unless *p already holds a
+ * problem). For a loop of db_step that stops at the first non-row. */
+int db_finish_run(struct db *db, db_stmt *stmt, enum sql_id sql, enum db_step step,
+                  struct problem *p);
+
 /* Run one catalogue statement that returns no rows, with named parameters bound from binds (may
  * be NULL), to completion inside the caller's transaction. A unique constraint is a 409.
  * Returns 0, or -1 with *p set. */

@@ -599,18 +599,6 @@ static char *open_reason(db_stmt *stmt)
                                 sealed);
 }
 
-/* Finish a read of the ledger: 0 when it ran to its end, else -1 with *p set. */
-static int select_done(struct db *db, db_stmt *stmt, enum sql_id sql, enum db_step step,
-                       struct problem *p)
-{
-    db_finish(stmt);
-    if (step == DB_DONE)
-        return 0;
-    if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    return -1;
-}
-
 int deadline_ledger_each(struct db *db, const struct deadline_query *q,
                          const struct op_context *ctx, deadline_ledger_row_fn fn, void *arg,
                          struct problem *p)
@@ -654,7 +642,7 @@ int deadline_ledger_each(struct db *db, const struct deadline_query *q,
         crypto_wipe_string(reason);
         free(reason);
     }
-    return select_done(db, stmt, sql, step, p);
+    return db_finish_run(db, stmt, sql, step, p);
 }
 
 int deadline_ledger_next_stage_flip(struct db *db, const char *now, char *out, size_t out_size,

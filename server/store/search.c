@@ -203,14 +203,9 @@ static int search_names(struct db *db, const char *folded, struct hits *h, struc
             add_hit(h, "client", db_row_int(stmt, "id"), db_row_int(stmt, "id"), label, "name",
                     score);
         }
-    db_finish(stmt);
     json_decref(binds);
     free(match);
-    if (step == DB_DONE)
-        return 0;
-    if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    return -1;
+    return db_finish_run(db, stmt, sql, step, p);
 }
 
 /* Run one identifier statement bound to `binds`, adding each row as a hit of `kind` matched by
@@ -237,12 +232,7 @@ static int search_exact(struct db *db, enum sql_id sql, json_t *binds, const cha
             if (found != NULL)
                 json_array_append_new(found, json_integer(client));
         }
-    db_finish(stmt);
-    if (step == DB_DONE)
-        return 0;
-    if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    return -1;
+    return db_finish_run(db, stmt, sql, step, p);
 }
 
 /* The query as an identifier would be typed: upper-cased, spaces and dashes dropped. */
@@ -448,12 +438,7 @@ static int same_identifier(struct db *db, enum sql_id sql, json_t *binds, const 
                                                  (json_int_t)db_row_int(stmt, "id"), "label", label,
                                                  "matched", matched, "score", 1.0));
         }
-    db_finish(stmt);
-    if (step == DB_DONE)
-        return 0;
-    if (p->kind == PROBLEM_NONE)
-        problem_set(p, PROBLEM_INTERNAL, "%s: %s", sql_name(sql), db_errmsg(db));
-    return -1;
+    return db_finish_run(db, stmt, sql, step, p);
 }
 
 /* Whether a JSON array (text or value) of ids holds `id`. */
