@@ -119,6 +119,9 @@ const isMoney = (field) => field.type === "integer" && field.name.endsWith("_cen
 
 // The JSON value of an input (null when empty), or {invalid: message}. `stored` is the record's
 // current value (edit forms), so an untouched appointment time is not re-sent in another form.
+// The firm's current year, for examples in messages.
+function firmYear() { return new Date().getFullYear(); }
+
 function valueOf(field, input, stored) {
   if (field.control) return field.control.read(input);
   if (field.type === "boolean") return input.checked;
@@ -135,6 +138,9 @@ function valueOf(field, input, stored) {
     const n = Number(raw);
     return Number.isInteger(n) ? n : { invalid: "must be a whole number" };
   }
+  // A year typed with two digits ("26") is year 0026 to the date input: say so instead of
+  // storing a date two thousand years ago.
+  if (field.type === "date" && /^0\d{3}-/.test(raw)) return { invalid: `has the year ${raw.slice(0, 4)}: type the year with four digits (like ${firmYear()})` };
   if (field.type === "integer_array") {
     const items = raw.split(/[,\s]+/).filter(Boolean).map(Number);
     return items.every(Number.isInteger) ? items : { invalid: "must be whole numbers separated by commas" };

@@ -1884,6 +1884,18 @@ test("leaving a half-filled form asks first: Stay keeps what was typed, Leave go
   assert(await page.locator("#leave-dialog").count() === 0, "no question after a save");
 });
 
+test("a year typed with two digits is caught beside the field, not stored as year 0026", async () => {
+  const page = await signedInPage(PARALEGAL);
+  await gotoHash(page, "#/clients/new");
+  await field(page, "family_name").waitFor();
+  await fillForm(page, { family_name: "Twodigit", given_name: "Year" });
+  await field(page, "date_of_birth").fill("0026-03-14"); // what the date input holds after "3/14/26"
+  await submitForm(page);
+  const error = await waitText(page.locator(`#${await field(page, "date_of_birth").getAttribute("id")}-error`), "four digits");
+  assert(error.includes("0026"), error);
+  assert(page.url().endsWith("#/clients/new"), "nothing was saved");
+});
+
 test("no page raised a script error or a Content-Security-Policy violation", async () => {
   assert(!(shared.pageErrors || []).length, `errors: ${(shared.pageErrors || []).join(" | ")}`);
 });
