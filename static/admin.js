@@ -5,7 +5,7 @@ import { api, problemText } from "./api.js";
 import { h, fill, statusLine, link, table, humanize, pager, copyButton } from "./dom.js";
 import { formatDate, formatInstant, formatCents, localInputToInstant } from "./format.js";
 import { fieldCatalogue, recordForm, resetFormCaches, roleNames } from "./forms.js";
-import { columnLabel, entityLabel, queryProblemText, choiceLabel } from "./labels.js";
+import { columnLabel, entityLabel, queryProblemText, choiceLabel, actionLabel, changeText } from "./labels.js";
 import { exceptionsControl, exceptionsSummary } from "./programs.js";
 import { webhooks } from "./webhooks.js";
 
@@ -282,7 +282,7 @@ async function fees(body) {
 }
 
 async function audit(body) {
-  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs", "fee_schedule", "webhook_endpoints", "webhook_deliveries", "uscis_statuses"].map((e) => h("option", { value: e, text: e ? humanize(e) : "Any record" })));
+  const entity = h("select", { id: "audit-entity" }, ["", "clients", "parole_requests", "filings", "rfes", "interviews", "decisions", "expirations", "fee_notices", "users", "api_keys", "settings", "deadline_rules", "programs", "fee_schedule", "webhook_endpoints", "webhook_deliveries", "uscis_statuses", "deadlines"].map((e) => h("option", { value: e, text: e ? entityLabel(e).replace(/^./, (c) => c.toUpperCase()) : "Any record" })));
   const from = h("input", { id: "audit-from", type: "date" });
   const to = h("input", { id: "audit-to", type: "date" });
   const out = h("div");
@@ -295,9 +295,9 @@ async function audit(body) {
     if (from.value) q.set("from", localInputToInstant(`${from.value}T00:00`));
     if (to.value) q.set("to", localInputToInstant(`${to.value}T23:59`).replace("T23:59:00", "T23:59:59"));
     fill(out);
-    await pagedTable(out, `/api/v1/audit-events${q.toString() ? `?${q}` : ""}`, ["When", "Who", "Action", "Record", "Changed fields"], (e) => [
-      formatInstant(e.at), e.actor.label || e.actor.type, humanize(e.action), `${entityLabel(e.entity)} ${e.entity_id ?? ""}`,
-      e.changes ? Object.keys(e.changes).map(columnLabel).join(", ") : ""], "audit-table");
+    await pagedTable(out, `/api/v1/audit-events${q.toString() ? `?${q}` : ""}`, ["When", "Who", "Action", "Record", "What changed"], (e) => [
+      formatInstant(e.at), e.actor.label || e.actor.type, actionLabel(e.action), `${entityLabel(e.entity)} ${e.entity_id ?? ""}`,
+      e.changes ? h("ul", { class: "plain changes" }, Object.entries(e.changes).map(([name, change]) => h("li", { text: changeText(name, change) }))) : ""], "audit-table");
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); show(); });
   await show();

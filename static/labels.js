@@ -54,7 +54,28 @@ const ENTITY_LABELS = {
   decisions: "decision", expirations: "expiry date", users: "user", api_keys: "API key", settings: "settings",
   deadline_rules: "deadline rule", programs: "program", fee_notices: "fee notice", fee_schedule: "fee schedule row", entries: "travel history entry",
   webhook_endpoints: "webhook endpoint", webhook_deliveries: "webhook delivery", uscis_statuses: "USCIS case status",
+  deadlines: "deadline",
 };
+
+// What an audit event's action did, in words.
+const ACTION_LABELS = {
+  create: "Added", update: "Changed", delete: "Deleted", export: "Exported a list",
+  read_identifiers: "Viewed the identifiers", read_notes: "Read the notes", lookup_identifiers: "Looked up by A-number or passport",
+  totp_enable: "Set up the authenticator app", password_change: "Changed the password", password_check_failed: "Typed a wrong password",
+  sign_in_failed: "Failed to sign in", sign_in: "Signed in", sign_out: "Signed out", user_create: "Added a user", user_update: "Changed a user",
+  api_key_create: "Created an API key", api_key_revoke: "Revoked an API key", settings_update: "Changed the settings",
+  rotate_secret: "Made a new webhook secret", replay: "Sent a webhook again",
+};
+export function actionLabel(action) { return ACTION_LABELS[action] || humanize(action); }
+
+// One change of an audit event in words: "Family name: Kowalenko → Kowalenka"; a sealed or
+// secret value the trail does not keep shows as changed, not shown.
+export function changeText(name, change) {
+  const show = (v) => v === null || v === undefined ? "—" : Array.isArray(v) ? v.join(", ") || "—" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  if (!change || typeof change !== "object" || !("before" in change || "after" in change)) return columnLabel(name);
+  if (change.before === "[redacted]" || change.after === "[redacted]") return `${columnLabel(name)}: changed (not shown)`;
+  return `${columnLabel(name)}: ${show(change.before)} → ${show(change.after)}`;
+}
 
 // The singular name of an audited table ("parole_requests" -> "parole request").
 export function entityLabel(entity) { return ENTITY_LABELS[entity] || humanize(entity).toLowerCase(); }

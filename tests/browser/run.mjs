@@ -524,15 +524,18 @@ test("an admin sets up the authenticator, then creates an API key that is shown 
   await gotoHash(page, "#/admin/rules");
   await waitText(page.locator("#rule-table"), "rfe_response");
   await gotoHash(page, "#/admin/audit");
-  await waitText(page.locator("#audit-table"), "API key create");
+  await waitText(page.locator("#audit-table"), "Created an API key");
   const firstRow = await page.locator("#audit-table tbody tr").first().innerText();
-  assert(firstRow.includes("API key create"), `newest event first (${firstRow})`);
+  assert(firstRow.includes("Created an API key"), `newest event first, in words (${firstRow})`);
+  const trail = await page.locator("#audit-table").innerText();
+  assert(trail.includes("Set up the authenticator app") && !/Totp enable|Api key create/.test(trail), "actions in plain words");
+  assert(/Name: — → Prometheus/.test(trail), `a change shows its before and after (${trail.slice(0, 300)})`);
   await page.fill("#audit-from", firmDay(0));
   await page.fill("#audit-to", firmDay(0));
   await page.selectOption("#audit-entity", "api_keys");
   await page.getByRole("button", { name: "Show" }).click();
-  await waitText(page.locator("#audit-table"), "API key create");
-  assert(!(await page.locator("#audit-table").innerText()).includes("Create"), "only API key events");
+  await waitText(page.locator("#audit-table"), "Created an API key");
+  assert(!(await page.locator("#audit-table").innerText()).includes("Added a user"), "only API key events");
   await page.screenshot({ path: join(shots, "admin-audit.png"), fullPage: true });
   // The last admin cannot demote themselves: the server says so beside the role.
   await gotoHash(page, "#/admin/users");
