@@ -30,7 +30,8 @@ static int decision_before_write(struct db *db, json_t *record, const json_t *st
     int rc;
 
     (void)stored, (void)id, (void)ctx;
-    records_check_order(record, "valid_from", "valid_until", "must not be before valid_from", p);
+    records_check_order(record, "valid_from", "valid_until",
+                        "must not be before the day the parole starts (valid from)", p);
     rc =
         db_scalar_text(db, SQL_FILING_EARLIEST, binds, earliest_filing, sizeof(earliest_filing), p);
     json_decref(binds);

@@ -125,7 +125,7 @@ static void bind_filter(const struct filter_spec *f, const char *value, json_t *
         struct civil_date date;
 
         if (dates_parse(value, &date) != 0) {
-            problem_add_field(p, f->name, "must be a real calendar date YYYY-MM-DD");
+            problem_add_field(p, f->name, "must be a date that exists, written YYYY-MM-DD");
             return;
         }
         json_object_set_new(binds, f->name, json_string(value));
