@@ -49,11 +49,11 @@ function countText(count, more) {
 
 // A draw function (see pagedBlock) adding items as rows of one table (made on first use) with
 // the given column headers; row(item) gives a row's cells.
-function tableRows(headers, row, id) {
+function tableRows(headers, row, id, rowAttrs = () => ({})) {
   return (container, items) => {
     if (!container.querySelector("tbody")) container.append(table(null, headers, [], { id, class: "cards" }));
     // each cell names its column: on a phone the rows become cards that show it (app.css)
-    const rows = items.map((item) => h("tr", {}, row(item).map((c, i) => h("td", { "data-label": headers[i] }, c))));
+    const rows = items.map((item) => h("tr", rowAttrs(item), row(item).map((c, i) => h("td", { "data-label": headers[i] }, c))));
     container.querySelector("tbody").append(...rows);
     return rows[0]?.querySelector("a") || null;
   };
@@ -96,6 +96,29 @@ function pagedBlock(parent, names, { list, first, heading, title, more, id, empt
   parent.append(body, button);
   if (count === 0 && !list.more) body.append(statusLine("empty", empty));
   else draw(body, first, list.more);
+}
+
+// The counts above Today's lists, each a filter of their rows (pressed again: every row again):
+// overdue, due today, coming up, assigned to me. Counted over the rows loaded so far.
+function filterChips(host, items, me) {
+  const filters = [
+    ["overdue", "Overdue", (d) => d.status === "overdue", '[data-status="overdue"]'],
+    ["today", "Due today", (d) => d.status === "due_today", '[data-status="due_today"]'],
+    ["upcoming", "Coming up", (d) => d.status === "upcoming", '[data-status="upcoming"]'],
+    ["mine", "Assigned to me", (d) => d.assignee_id === me, '[data-mine="true"]'],
+  ];
+  let current = null;
+  const buttons = filters.map(([key, label, test, selector]) => h("button", {
+    type: "button", class: "chip", id: `filter-${key}`, "aria-pressed": "false",
+    text: `${label} (${items.filter(test).length})`,
+    onclick: () => {
+      current = current === key ? null : key;
+      for (const b of buttons) b.setAttribute("aria-pressed", String(b.id === `filter-${current}`));
+      for (const row of host.querySelectorAll("#overdue-table tbody tr, #due-table tbody tr")) row.hidden = current !== null && !row.matches(selector);
+      announce(current ? `Showing ${label.toLowerCase()} only.` : "Showing everything due.");
+    },
+  }));
+  return h("div", { class: "chips", role: "group", "aria-label": "Show only" }, buttons);
 }
 
 export async function render(page, params, ctx) {
@@ -168,10 +191,14 @@ export async function render(page, params, ctx) {
   else {
     fill(due);
     // The oldest overdue items first; beyond a screenful they wait behind the button.
+    // Each row says what it is, for the filters above the lists.
+    const me = ctx.session.user.id;
+    const rowAttrs = (d) => ({ "data-status": d.status, "data-mine": String(d.assignee_id === me) });
+    due.append(filterChips(due, [...overdueR.items, ...soonR.items], me));
     pagedBlock(due, names, { list: lists.overdue, first: overdueR.items, heading: h("h3"), title: "Overdue", more: "Show more overdue", id: "overdue",
-      empty: "Nothing is overdue.", draw: tableRows(dueHeaders, dueRow, "overdue-table") });
+      empty: "Nothing is overdue.", draw: tableRows(dueHeaders, dueRow, "overdue-table", rowAttrs) });
     pagedBlock(due, names, { list: lists.soon, first: soonR.items, heading: h("h3"), title: "Due today and in the next 14 days", more: "Show more due soon", id: "due",
-      empty: "Nothing is due in the next 14 days.", draw: tableRows(dueHeaders, dueRow, "due-table") });
+      empty: "Nothing is due in the next 14 days.", draw: tableRows(dueHeaders, dueRow, "due-table", rowAttrs) });
     // The whole overdue list (this scope's) for a spreadsheet; the server audits the export.
     if (overdueR.items.length) due.append(h("p", { class: "export" }, h("a", { id: "overdue-csv", href: `${D}status=overdue${who}&format=csv`, download: "", text: "Download the overdue list as CSV" })));
   }

@@ -1753,6 +1753,7 @@ for (const [size, viewport] of [["desktop", { width: 1366, height: 900 }], ["pho
   test(`Today's queue (${size}): mark a deadline handled, snooze another, assign a third`, async () => {
     const family = `Triage${size === "phone" ? "Phone" : "Desk"}`;
     const { request, ids } = await caseWithRfes(family, [2, 3, 4]);
+    await caseWithRfes(`${family}Late`, [-1]); // something overdue for the filters to hide
     const page = await signedInPage(PARALEGAL, viewport);
     await gotoHash(page, "#/today");
     const rows = page.locator("#due-table tbody tr", { hasText: family });
@@ -1775,6 +1776,15 @@ for (const [size, viewport] of [["desktop", { width: 1366, height: 900 }], ["pho
     await page.getByRole("button", { name: "Assign", exact: true }).click();
     await waitText(rows.first(), "Assigned to Rae Paralegal");
     assert(await rows.first().locator(".triage-form").count() === 0, "the form closes once the change is stored");
+    // The counts above the lists filter them: "Coming up" hides the overdue rows, pressed again
+    // shows them.
+    assert(await page.locator("#overdue-table tbody tr:visible").count() > 0, "something is overdue");
+    await page.click("#filter-upcoming");
+    const overdueShown = await page.locator("#overdue-table tbody tr:visible").count();
+    assert(overdueShown === 0, `only rows coming up are shown (${overdueShown} overdue visible)`);
+    assert(await rows.first().isVisible(), "the case's upcoming row stays");
+    await page.click("#filter-upcoming");
+    assert(await page.locator("#filter-upcoming").getAttribute("aria-pressed") === "false", "pressed again: every row");
     assert(!(await page.locator("#view").innerText()).includes("could not be loaded"), "every list of Today loads");
     await page.screenshot({ path: join(shots, `today-triage-${size}.png`), fullPage: true });
     // The server holds each decision, and a fresh Today shows only the assigned one.
