@@ -152,6 +152,7 @@ export async function renderClient(page, [id], ctx) {
       fields: catalogue.clients, record, title: "Edit client", hints: clientHints(record), omit: ["distinct_from"],
       save: checkedSave(warning, (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
         () => form.requestSubmit(), record.distinct_from || []),
+      load: async () => { const now = await api("GET", base); return now.ok ? now.data : null; },
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) showEdit(again.data); return; }
         client = saved;

@@ -2,7 +2,7 @@
 // matches the validation the server does. Server errors are shown next to the field they name;
 // a failed save leaves every typed value in place; a stale edit (412) is explained with a way
 // to reload.
-import { h, append, fill, humanize } from "./dom.js";
+import { h, append, fill, humanize, announce } from "./dom.js";
 import { api, listAll, problemText } from "./api.js";
 import { fieldLabel, choiceLabel } from "./labels.js";
 import { localInputToInstant, instantToLocalInput } from "./format.js";
@@ -185,7 +185,9 @@ export function discardUnsaved(root = document) {
   for (const f of unsavedForms(root)) delete f.dataset.dirty;
 }
 
-export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title, visibleWhen = {}, hints = {}, initial = {} }) {
+//   load: (edit forms) reads the record as it is now; given, a stale save (412) is merged field
+//   by field instead of only explained (see mergeStale).
+export function recordForm({ fields, record = null, omit = [], fixed = {}, save, onSaved, onCancel, submitLabel = "Save", title, visibleWhen = {}, hints = {}, initial = {}, load = null }) {
   const formId = `f${++formCounter}`;
   const inputs = new Map();
   const errorSlots = new Map();
@@ -262,6 +264,49 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     return { first, unplaced };
   }
 
+  // A stale save (412): read the record as it is now. Every field only this person changed is
+  // kept; where the other change touched the same field differently, both values are shown
+  // beside it (with "Use theirs"), and nothing is saved until the person saves again. With no
+  // such field, the edits are saved at once on top of the other change. Returns false when the
+  // record could not be read (the caller explains the 412 as before).
+  async function mergeStale(mine) {
+    const current = await load();
+    if (!current) return false;
+    const before = record;
+    record = current; // the next save compares with, and names the version of, what is stored
+    const conflicts = Object.keys(mine).filter((name) => !same(current[name], before[name]) && !same(current[name], mine[name]));
+    const theirs = fields.filter((f) => inputs.has(f.name) && !(f.name in mine) && !same(current[f.name], before[f.name]));
+    // Their changes to fields this person left alone come into the form.
+    for (const f of theirs) {
+      const input = inputs.get(f.name);
+      const fresh = inputFor(f, input.id, current[f.name]);
+      input.replaceWith(fresh);
+      inputs.set(f.name, fresh);
+    }
+    if (!conflicts.length) {
+      const again = await save(mine, current.version);
+      if (again.ok) { delete form.dataset.dirty; announce("Saved. Someone else had changed other fields meanwhile; both changes are kept."); onSaved(again.data); return true; }
+      return false;
+    }
+    banner.className = "form-banner error";
+    fill(banner, h("p", { text: "Someone else changed this record after you opened it. Your changes to the other fields are kept in the form; these fields were changed by both of you: choose, then save again." }));
+    for (const name of conflicts) {
+      const slot = errorSlots.get(name);
+      const field = fields.find((f) => f.name === name);
+      const shown = (v) => (v === null || v === undefined || v === "" ? "(empty)" : Array.isArray(v) ? v.join(", ") : String(v));
+      fill(slot, `Saved meanwhile by someone else: ${shown(current[name])}. `,
+        h("button", { type: "button", class: "small", text: "Use theirs", onclick: () => {
+          const fresh = inputFor(field, inputs.get(name).id, current[name]);
+          inputs.get(name).replaceWith(fresh);
+          inputs.set(name, fresh);
+          fill(slot);
+        } }));
+      inputs.get(name).setAttribute("aria-invalid", "true");
+    }
+    focusable(inputs.get(conflicts[0]))?.focus();
+    return true;
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors();
@@ -285,6 +330,7 @@ export function recordForm({ fields, record = null, omit = [], fixed = {}, save,
     if (result.ok) { delete form.dataset.dirty; onSaved(result.data); return; }
     banner.className = "form-banner error";
     if (result.status === 412) {
+      if (load && await mergeStale(body)) return;
       fill(banner, h("p", { text: "Someone else changed this record after you opened it, so your changes were not saved. Your edits are still in the form: copy what you need, then reload to see the current version." }),
         h("button", { type: "button", text: "Reload the current version", onclick: () => onSaved(null, { reload: true }) }));
       return;

@@ -121,6 +121,7 @@ export async function render(page, [id, rfeId], ctx) {
       fields: withOptions(catalogue["parole-requests"], "renews_request_id", renewalOptions(clientRequests, request.id), request.renews_request_id),
       record: request, omit: ["client_id"], title: "Edit parole request",
       save: (patch, version) => api("PATCH", base, { body: patch, ifMatch: version }),
+      load: async () => { const now = await api("GET", base); return now.ok ? now.data : null; },
       onSaved: async (saved, opts) => {
         if (opts && opts.reload) { const again = await api("GET", base); if (again.ok) { request = again.data; showEdit(); } return; }
         request = saved;

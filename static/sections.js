@@ -99,6 +99,7 @@ export function renderChild(c, result, fields, base, ctx, refresh, env) {
   function edit(item, focusName = null, initial = {}, hooks = {}) {
     fill(slot, recordForm({ fields, record: item, title: hooks.title || `Edit ${spec.noun} ${item.id}`, ...formOptions, initial,
       save: (patch, version) => api("PATCH", `${url}/${item.id}`, { body: patch, ifMatch: version }),
+      load: async () => { const now = await api("GET", `${url}/${item.id}`); return now.ok ? now.data : null; },
       onSaved: async (record, opts) => {
         if (opts && opts.reload) { const again = await api("GET", `${url}/${item.id}`); if (again.ok) edit(again.data, null, initial, hooks); return; }
         if (hooks.onSaved) await hooks.onSaved(record);

@@ -348,7 +348,7 @@ test("Today's stage counts lead to the filtered list of parole requests", async 
   assert(rows.length === shown + 1, `a header and one row per request shown (${rows.length} rows, ${shown} shown)`);
 });
 
-test("a stale edit (412) is explained, keeps the typed value and offers a reload", async () => {
+test("a stale edit (412) of other fields is merged: both changes are kept", async () => {
   const page = shared.page;
   await gotoHash(page, `#/clients/${shared.clientId}`);
   await page.click("#edit-client");
@@ -356,12 +356,32 @@ test("a stale edit (412) is explained, keeps the typed value and offers a reload
   const changed = await api("PATCH", `/api/v1/clients/${shared.clientId}`, { notes: "Changed by a colleague." });
   assert(changed.status === 200, "the colleague's edit went in");
   await submitForm(page);
-  await waitText(page.locator(".form-banner"), "Someone else changed this record");
-  assert(await field(page, "phone").inputValue() === "+1 555 010 0111", "the typed phone is still in the form");
-  await page.getByRole("button", { name: "Reload the current version" }).click();
-  await page.waitForFunction(() => document.querySelector('form.record-form [name="notes"]')?.value === "Changed by a colleague.");
+  await page.locator("#edit-client").waitFor(); // saved: back to the profile
   const stored = await api("GET", `/api/v1/clients/${shared.clientId}`);
-  assert(stored.data.phone !== "+1 555 010 0111", "the stale save changed nothing");
+  assert(stored.data.phone === "+1 555 010 0111" && stored.data.notes === "Changed by a colleague.", `both changes kept: ${stored.data.phone} / ${stored.data.notes}`);
+});
+
+test("a stale edit (412) of the same field shows both values; the person chooses", async () => {
+  const page = shared.page;
+  await gotoHash(page, `#/clients/${shared.clientId}`);
+  await page.click("#edit-client");
+  await fillForm(page, { phone: "+1 555 010 0222", email: "mine@example.org" });
+  const changed = await api("PATCH", `/api/v1/clients/${shared.clientId}`, { phone: "+1 555 010 0333" });
+  assert(changed.status === 200, "the colleague's edit went in");
+  await submitForm(page);
+  await waitText(page.locator(".form-banner"), "changed by both of you");
+  const phoneError = page.locator(`#${await field(page, "phone").getAttribute("id")}-error`);
+  await waitText(phoneError, "+1 555 010 0333");
+  assert(await field(page, "phone").inputValue() === "+1 555 010 0222", "the typed phone is still in the form");
+  assert(await field(page, "email").inputValue() === "mine@example.org", "the other typed field is kept");
+  let stored = await api("GET", `/api/v1/clients/${shared.clientId}`);
+  assert(stored.data.phone === "+1 555 010 0333", "nothing saved yet");
+  await page.screenshot({ path: join(shots, "stale-merge.png"), fullPage: true });
+  await phoneError.getByRole("button", { name: "Use theirs" }).click();
+  await submitForm(page);
+  await page.locator("#edit-client").waitFor();
+  stored = await api("GET", `/api/v1/clients/${shared.clientId}`);
+  assert(stored.data.phone === "+1 555 010 0333" && stored.data.email === "mine@example.org", `theirs for the phone, mine for the e-mail: ${stored.data.phone} / ${stored.data.email}`);
 });
 
 test("a failed save names the bad fields and keeps everything typed", async () => {
@@ -1080,8 +1100,8 @@ test("an arrival added on the client page starts the asylum one-year deadline th
   await waitText(asylum, usDate(oneYearAfter(arrived)));
   assert((await asylum.innerText()).includes("Upcoming"), "the asylum deadline is open");
   await waitText(page.locator("#client-deadlines"), "file before the parole ends");
-  // An edit a colleague overtook (412) is explained; the reload shows their change, and a later
-  // arrival moves the deadline.
+  // An edit a colleague overtook (412) on another field is merged: both changes kept, and the
+  // later arrival moves the deadline.
   const entryId = (await api("GET", `/api/v1/clients/${clientId}/entries`)).data.items[0].id;
   await page.getByRole("button", { name: `Edit entry ${entryId}` }).click();
   await field(page, "arrived_on").waitFor();
@@ -1090,12 +1110,8 @@ test("an arrival added on the client page starts the asylum one-year deadline th
   const later = firmDay(-10);
   await fillForm(page, { arrived_on: later });
   await submitForm(page);
-  await waitText(page.locator("#section-entries .form-banner"), "Someone else changed this record");
-  await page.getByRole("button", { name: "Reload the current version" }).click();
-  await page.waitForFunction(() => document.querySelector('#section-entries [name="port"]')?.value === "Newark");
-  await fillForm(page, { arrived_on: later });
-  await submitForm(page);
   await waitText(page.locator("#section-entries tbody"), usDate(later));
+  await waitText(page.locator("#section-entries tbody"), "Newark");
   await waitText(asylum, usDate(oneYearAfter(later)));
   // The request page shows the same deadline by its plain name, as the client's own.
   await gotoHash(page, `#/requests/${requestId}`);
