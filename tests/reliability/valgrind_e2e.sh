@@ -14,9 +14,11 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$root/build-dev scale=30 modules=()
-# Assertions about time, not memory: a p99 under 50 ms with 1,000 slow clients; the kill -9
-# harness (its victims leave no valgrind summary by design).
-EXCLUDED=(test_slow_clients reliability_crash)
+# Assertions about time, not memory: a p99 under 50 ms with 1,000 slow clients; the sign-in
+# throttle's Retry-After windows, in wall-clock seconds that valgrind's slowdown of argon2 eats
+# (the first long run: its 3 of 957 failures, every one of them there); the kill -9 harness
+# (its victims leave no valgrind summary by design).
+EXCLUDED=(test_slow_clients test_throttle reliability_crash)
 while [ $# -gt 0 ]; do
   case $1 in
     --build) build=$2; shift 2 ;;
