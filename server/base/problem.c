@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text_buffer.h"
+
 struct problem_info {
     int status;
     const char *slug;
@@ -63,6 +65,7 @@ int problem_set(struct problem *p, enum problem_kind kind, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
     va_end(ap);
+    text_cut_partial_utf8(p->detail); /* a long name cut short must not void the document */
     return -1;
 }
 
@@ -74,6 +77,7 @@ void problem_add_field(struct problem *p, const char *field, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    text_cut_partial_utf8(message);
     if (p->errors == NULL)
         p->errors = json_array();
     json_array_append_new(p->errors, json_pack("{s:s, s:s}", "field", field, "message", message));

@@ -68,3 +68,18 @@ void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
         free(long_text);
     }
 }
+
+void text_cut_partial_utf8(char *text)
+{
+    size_t len = strlen(text), lead = len;
+
+    while (lead > 0 && ((unsigned char)text[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead > 0 && (unsigned char)text[lead - 1] >= 0xC0) {
+        unsigned char c = (unsigned char)text[lead - 1];
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+
+        if (len - (lead - 1) < need)
+            text[lead - 1] = '\0';
+    }
+}

@@ -27,4 +27,8 @@ void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
 /* Free the data and zero the buffer for reuse. */
 void text_buffer_free(struct text_buffer *t);
 
+/* Drop a UTF-8 character cut short at the end of NUL-terminated `text` (by a snprintf into a
+ * buffer too small), so that the text stays valid UTF-8 (jansson refuses anything else). */
+void text_cut_partial_utf8(char *text);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "crypto.h"
 #include "dates.h"
 #include "deadline_ledger.h"
@@ -88,7 +89,8 @@ static json_t *triage_write_read(struct db *db, struct write_call *w, struct pro
     return deadline;
 }
 
-/* Whether the caller is an admin (or the command line or the system, which act for one). */
+/* Whether the caller is an admin (or the command line or the system, which act for one): 1
+ * or 0, or -1 with *p set when the role could not be read. */
 static int caller_is_admin(struct db *db, const struct op_context *ctx, struct problem *p)
 {
     char role[32] = "";
@@ -102,25 +104,33 @@ static int caller_is_admin(struct db *db, const struct op_context *ctx, struct p
     binds = json_pack("{s:I}", "id", (json_int_t)ctx->actor.id);
     rc = db_scalar_text(db, SQL_USER_ROLE, binds, role, sizeof(role), p);
     json_decref(binds);
-    return rc == 0 && role_parse(role) == ROLE_ADMIN;
+    return rc != 0 ? -1 : role_parse(role) == ROLE_ADMIN;
 }
 
 /* Field errors of the checked record against the deadline as it was: a reason with some text
  * in it, reopening by an admin only (403), a snooze to a later day within the limit, an
  * assignee who is an active user that may write. Returns 0, or -1 with a 403 in *p. */
-static int check_triage(struct db *db, const json_t *record, const json_t *before,
-                        const struct op_context *ctx, struct problem *p)
+static int check_triage(struct db *db, const json_t *patch, const json_t *record,
+                        const json_t *before, const struct op_context *ctx, struct problem *p)
 {
+    int admin;
+
     const char *reason = json_string_value(json_object_get(record, "handled_reason"));
     const char *snooze = json_string_value(json_object_get(record, "snoozed_until"));
     json_t *assignee = json_object_get(record, "assignee_id");
 
     if (reason != NULL && reason[strspn(reason, " \t\r\n")] == '\0')
         problem_add_field(p, "handled_reason", "say what was done, or why nothing more is needed");
-    if (reason == NULL && json_is_string(json_object_get(before, "handled_reason")) &&
-        !caller_is_admin(db, ctx, p))
-        return problem_set(p, PROBLEM_FORBIDDEN,
-                           "only an admin may reopen a deadline someone marked handled");
+    /* reopening: the patch sends null (not a reason the checks refused) over a handled one */
+    if (json_is_null(json_object_get(patch, "handled_reason")) &&
+        json_is_string(json_object_get(before, "handled_reason"))) {
+        admin = caller_is_admin(db, ctx, p);
+        if (admin < 0)
+            return -1;
+        if (!admin)
+            return problem_set(p, PROBLEM_FORBIDDEN,
+                               "only an admin may reopen a deadline someone marked handled");
+    }
     if (snooze != NULL && !json_equal(json_object_get(record, "snoozed_until"),
                                       json_object_get(before, "snoozed_until"))) {
         struct civil_date today, until;
@@ -193,14 +203,18 @@ static int triage_write(struct db *db, struct write_call *w, const json_t *befor
     int rc = -1;
 
     json_decref(current);
-    if (record == NULL || check_triage(db, record, before, w->ctx, p) != 0 ||
+    if (record == NULL || check_triage(db, w->input, record, before, w->ctx, p) != 0 ||
         problem_finish_checks(p) != 0 || triage_row(db, w, nonce, p) != 0)
         goto out;
     reason = json_string_value(json_object_get(record, "handled_reason"));
-    binds = json_pack("{s:I, s:I, s:s, s:O, s:O}", "id", (json_int_t)w->id, "version",
+    binds = json_pack("{s:I, s:I, s:s, s:O, s:O, s:b, s:O}", "id", (json_int_t)w->id, "version",
                       json_integer_value(json_object_get(before, "version")), "now", w->ctx->now,
                       "snoozed_until", json_object_get(record, "snoozed_until"), "assignee_id",
-                      json_object_get(record, "assignee_id"));
+                      json_object_get(record, "assignee_id"), "keep_handled",
+                      /* a patch without a reason leaves the mark as stored (even one whose seal
+                       * did not open, or one made for an earlier due date) */
+                      json_object_get(w->input, "handled_reason") == NULL, "handled_due_on",
+                      json_object_get(before, "due_on"));
     if (reason == NULL) {
         json_object_set_new(binds, "handled_reason", json_null());
         json_object_set_new(binds, "handled_by", json_null());
@@ -240,13 +254,31 @@ out:
     return rc;
 }
 
+/* The audit event's changes (write_kind.changes): the fields that changed, the reason redacted,
+ * and always the deadline's id and due date (the event's entity_id is the triage row's, which
+ * the API never shows). */
+static json_t *triage_changes(const struct write_call *w, const json_t *before, const json_t *after)
+{
+    json_t *changes = audit_changes(before, after, triage_audited, triage_redacted);
+
+    (void)w;
+    if (changes != NULL && after != NULL) {
+        json_object_set_new(changes, "deadline",
+                            json_pack("{s:O, s:O}", "before", json_object_get(after, "id"), "after",
+                                      json_object_get(after, "id")));
+        json_object_set_new(changes, "due_on",
+                            json_pack("{s:O, s:O}", "before", json_object_get(after, "due_on"),
+                                      "after", json_object_get(after, "due_on")));
+    }
+    return changes;
+}
+
 static const struct write_kind triage_kind = {
     .entity = "deadlines",
     .noun = "deadline",
     .read = triage_write_read,
     .write = triage_write,
-    .audited = triage_audited,
-    .redacted = triage_redacted,
+    .changes = triage_changes,
     .ledger = WRITE_LEDGER_NONE,
 };
 

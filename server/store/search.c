@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "identifiers.h"
 #include "lookups.h"
+#include "text_buffer.h"
 #include "textfold.h"
 
 /* The longest query, in bytes; the most three-letter pieces of one; the most names the index
@@ -68,12 +69,16 @@ static int hit_order(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* A client's label: "Family, Given" (or the one name there is). */
+/* A client's label: "Family, Given" (or the one name there is), cut to out_size whole
+ * characters. */
 static void client_label(db_stmt *stmt, char *out, size_t out_size)
 {
     const char *family = db_row_text(stmt, "family_name"), *given = db_row_text(stmt, "given_name");
 
+    family = family ? family : "";
+    given = given ? given : "";
     snprintf(out, out_size, "%s%s%s", family, family[0] && given[0] ? ", " : "", given);
+    text_cut_partial_utf8(out);
 }
 
 /* The pieces of a folded query: every run of three characters (UTF-8 aware) inside each word,
@@ -227,6 +232,7 @@ static int search_exact(struct db *db, enum sql_id sql, json_t *binds, const cha
 
                 snprintf(label + len, sizeof(label) - len, " · %s",
                          db_row_text(stmt, "parole_type"));
+                text_cut_partial_utf8(label);
             }
             add_hit(h, kind, db_row_int(stmt, "id"), client, label, matched, 1.0);
             if (found != NULL)
@@ -508,7 +514,7 @@ static int likely_duplicates(struct db *db, const json_t *record, int64_t id, js
     const char *dob = json_string_value(json_object_get(record, "date_of_birth"));
     const char *family = json_string_value(json_object_get(record, "family_name"));
     const char *given = json_string_value(json_object_get(record, "given_name"));
-    char typed[420], *folded;
+    char typed[2 * 800 + 2], *folded; /* two names of 200 characters, 4 bytes each at most */
     struct hits *h;
     int rc = -1;
 

@@ -291,10 +291,13 @@
     "  ELSE 'upcoming' END"                                                                        \
     " WHEN d.due_on > :today THEN 'upcoming' WHEN d.due_on = :today THEN 'due_today'"              \
     " ELSE 'overdue' END"
+/* Whether someone marked the deadline handled for the due date it has now (a mark made for an
+ * earlier date of the same id, the next change of address say, does not count). */
+#define DLEDGER_HANDLED "(t.handled_at IS NOT NULL AND t.handled_due_on IS d.due_on)"
 /* A deadline's triage state: handled (someone marked it so, with a reason), snoozed (hidden
  * from the queue until a later day), else open. */
 #define DLEDGER_TRIAGE                                                                             \
-    "CASE WHEN t.handled_at IS NOT NULL THEN 'handled'"                                            \
+    "CASE WHEN " DLEDGER_HANDLED " THEN 'handled'"                                                 \
     " WHEN t.snoozed_until > :today THEN 'snoozed' ELSE 'open' END"
 #define DLEDGER_COLUMNS                                                                            \
     "d.parole_request_id, d.deadline_id, d.kind, d.client_id, d.due_on, d.due_at,"                 \
@@ -305,8 +308,11 @@
     "  FROM programs g WHERE g.code = d.program_code) END AS citation_source,"                     \
     " CASE WHEN d.program_code IS NULL THEN r.citation_date ELSE (SELECT g.citation_date"          \
     "  FROM programs g WHERE g.code = d.program_code) END AS citation_date, " DLEDGER_STATUS       \
-    " AS status, t.id AS triage_id, t.handled_reason, t.row_nonce AS triage_nonce,"                \
-    " t.handled_by, t.handled_at, t.snoozed_until, t.assignee_id,"                                 \
+    " AS status, t.id AS triage_id, t.row_nonce AS triage_nonce,"                                  \
+    " CASE WHEN " DLEDGER_HANDLED " THEN t.handled_reason END AS handled_reason,"                  \
+    " CASE WHEN " DLEDGER_HANDLED " THEN t.handled_by END AS handled_by,"                          \
+    " CASE WHEN " DLEDGER_HANDLED " THEN t.handled_at END AS handled_at,"                          \
+    " t.snoozed_until, t.assignee_id,"                                                             \
     " coalesce(t.version, 1) AS triage_version, " DLEDGER_TRIAGE " AS triage"
 /* What people decided about a deadline (deadline_triage, keyed by the deadline's API id): every
  * reader joins it. */
@@ -1116,8 +1122,15 @@ static const struct sql_entry catalogue[SQL__MAX] = {
     [SQL_TRIAGE_ROW] = {"triage_row", "SELECT id, row_nonce, version FROM deadline_triage"
                                       " WHERE deadline_id = :deadline_id"},
     [SQL_TRIAGE_UPDATE] = {"triage_update",
-                           "UPDATE deadline_triage SET handled_reason = :handled_reason,"
-                           " handled_by = :handled_by, handled_at = :handled_at,"
+                           "UPDATE deadline_triage SET"
+                           " handled_reason = CASE WHEN :keep_handled THEN handled_reason"
+                           "  ELSE :handled_reason END,"
+                           " handled_by = CASE WHEN :keep_handled THEN handled_by"
+                           "  ELSE :handled_by END,"
+                           " handled_at = CASE WHEN :keep_handled THEN handled_at"
+                           "  ELSE :handled_at END,"
+                           " handled_due_on = CASE WHEN :keep_handled THEN handled_due_on"
+                           "  WHEN :handled_reason IS NULL THEN NULL ELSE :handled_due_on END,"
                            " snoozed_until = :snoozed_until, assignee_id = :assignee_id,"
                            " updated_at = :now, version = version + 1"
                            " WHERE id = :id AND version = :version"},
@@ -1480,8 +1493,8 @@ static const struct sql_entry catalogue[SQL__MAX] = {
          " FROM deadlines d INDEXED BY deadlines_by_met"
          " JOIN deadline_rules r ON r.id = d.rule_id" DLEDGER_TRIAGE_JOIN
          /* a deadline someone marked handled reminds no one */
-         " WHERE d.met = 0 AND d.due_on <= :horizon AND t.handled_at IS "
-         "NULL" DLEDGER_FIRST_OF_CLIENT ") x"
+         " WHERE d.met = 0 AND d.due_on <= :horizon AND NOT " DLEDGER_HANDLED
+             DLEDGER_FIRST_OF_CLIENT ") x"
          /* the request's assignees, each read once by key (enabled accounts only) */
          " LEFT JOIN parole_requests p ON p.id = x.parole_request_id" /* none: the client's */
          " LEFT JOIN users ua ON ua.id = p.assigned_attorney_id AND ua.disabled = 0"

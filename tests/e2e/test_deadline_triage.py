@@ -114,6 +114,7 @@ class Handled(TriageCase):
         self.assertEqual(mine[0]["action"], "update")
         changes = mine[0]["changes"]
         self.assertEqual(changes["triage"], {"before": "open", "after": "handled"})
+        self.assertEqual(changes["deadline"]["after"], did, "the event names the deadline")
         self.assertNotIn(canary, str(changes))
 
     def test_changing_the_reason_keeps_it_handled_by_whoever_changed_it(self):
@@ -161,12 +162,29 @@ class Handled(TriageCase):
         pr, did = self.rfe_deadline()
         self.assertStatus(self.triage(did, {"handled_reason": "Answered early"}), 200)
         rfe_id = int(did.split("/")[1])
+        # an edit of the RFE recomputes its deadlines; the date stays, and so does the mark
         r = self.patch("/api/v1/parole-requests/%d/rfes/%d" % (pr["id"], rfe_id),
-                       {"response_due_on": day(25)})
+                       {"mailed": True, "summary": "Evidence of the sponsor's income"})
         self.assertStatus(r, 200)
         d = self.deadline(did)
         self.assertEqual((d["due_on"], d["triage"], d["handled_reason"]),
-                         (day(25), "handled", "Answered early"))
+                         (day(20), "handled", "Answered early"))
+
+    def test_a_mark_holds_for_its_due_date_only(self):
+        # A deadline id can stand for a series (the next change of address) and a due date can
+        # move: the mark made for one date does not silence another.
+        pr, did = self.rfe_deadline()
+        self.assertStatus(self.triage(did, {"handled_reason": "Answered"}), 200)
+        rfe = "/api/v1/parole-requests/%d/rfes/%s" % (pr["id"], did.split("/")[1])
+        self.assertStatus(self.patch(rfe, {"response_due_on": day(30)}), 200)
+        d = self.deadline(did)
+        self.assertEqual((d["due_on"], d["triage"], d["handled_reason"]), (day(30), "open", None))
+        self.assertIn(did, self.listed_ids("?from=%s&to=%s&triage=open" % (day(30), day(30))))
+        # marked again for the new date, a snooze leaves the mark as it is
+        self.assertStatus(self.triage(did, {"handled_reason": "Answered again"}), 200)
+        r = self.triage(did, {"snoozed_until": day(2)}, auth=self.session_as("paralegal"))
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["triage"], r.json["handled_reason"]), ("handled", "Answered again"))
 
     def test_the_csv_export_carries_the_triage(self):
         pr, did = self.rfe_deadline()

@@ -119,6 +119,14 @@ class Likely(DuplicateCase):
         r = self.patch("/api/v1/clients/%d" % second["id"], {"notes": "called " + token(5)})
         self.assertStatus(r, 200)
 
+    def test_names_of_200_characters_in_any_script_are_judged_too(self):
+        family, given = "Ж" * 199 + invented()[0], "Ї" * 200
+        first = self.make_client(family_name=family, given_name=given, date_of_birth="1970-05-05")
+        r = self.post("/api/v1/clients", {"family_name": family, "given_name": given,
+                                          "date_of_birth": "1970-05-05"})
+        self.assertDuplicates(r, "possible-duplicate", [(first["id"], "name_and_date_of_birth")])
+        self.assertTrue(r.json["duplicates"][0]["label"].startswith("Ж"), r.json["duplicates"])
+
     def test_distinct_from_takes_client_ids_only(self):
         before = self.client_count()
         for bad in ([0], ["7"], [1, 1], list(range(1, 52)), "1", {"id": 1}):
